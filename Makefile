@@ -1,0 +1,46 @@
+# kg: `make run` builds the knowledge graph of corpus/ into out/; `make test` passes the tests.
+# Both work from a fresh clone with only python3 on the machine.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SHARED ?= ../shared
+CORPUS ?= corpus
+OUT    ?= out
+
+KG_SOURCES := $(shell find kg -type f \( -name '*.py' -o -name '*.yaml' -o -name '*.csv' -o -name '*.txt' -o -name '*.html' \) 2>/dev/null)
+CORPUS_FILES := $(shell find $(CORPUS) -type f 2>/dev/null)
+
+.PHONY: install run test eval clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $@
+
+install: $(BIN)/.installed ## create .venv and install kg (editable) with the dev extra
+
+$(OUT)/.built: $(BIN)/.installed $(KG_SOURCES) $(CORPUS_FILES)
+	$(BIN)/kg build $(CORPUS) --out $(OUT)
+	touch $@
+
+run: $(OUT)/.built ## build the knowledge graph of corpus/ into out/ (only when inputs changed)
+	@echo "out/ holds the graph of $(CORPUS)/: open $(OUT)/graph.html in a browser, $(OUT)/graph.gexf in Gephi"
+
+test: install ## install what the tests need, then run them
+	$(BIN)/python -m pytest -q
+
+eval: install ## score extraction on the dev gold and the PLOVER peer suite
+	@if [ -f $(SHARED)/eval/score.py ]; then \
+		echo "== dev gold ($(SHARED)/eval/dev_gold.jsonl)"; \
+		$(PYTHON) $(SHARED)/eval/score.py $(SHARED)/eval/dev_gold.jsonl --run "$(BIN)/kg build"; \
+		echo "== PLOVER peer suite ($(SHARED)/peer_suites/plover_gold.jsonl)"; \
+		$(PYTHON) $(SHARED)/eval/score.py $(SHARED)/peer_suites/plover_gold.jsonl --run "$(BIN)/kg build"; \
+	else \
+		echo "$(SHARED)/eval/score.py not found: make eval needs the shared/ folder beside the checkout (SHARED=path)"; \
+	fi
+
+clean: ## remove out/, caches and the virtualenv
+	rm -rf $(OUT) $(VENV) .pytest_cache build *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

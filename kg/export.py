@@ -1,0 +1,205 @@
+"""Write a build's tables and graphs: CSV, GraphML and GEXF for Gephi.
+
+Export is where types are flattened: lists become ``"; "``-joined strings,
+missing values become ``""`` (or ``0``), and Gephi's reserved attributes are
+added (node ``label``, ``x``, ``y``, ``size``, ``r``, ``g``, ``b``; edge
+``label``, ``weight``), so a file opens in Gephi labelled, coloured by type,
+sized by degree and laid out. Every writer takes a path or an open binary file,
+like ``networkx.write_graphml``; paths are written atomically.
+
+>>> import io, networkx as nx
+>>> g = nx.Graph(); g.add_node("PAK", type="country", label="Pakistan", x=0.0, y=0.0)
+>>> buf = io.BytesIO(); write_graphml(g, buf); b'Pakistan' in buf.getvalue()
+True
+"""
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import IO, Iterable, Iterator, Sequence
+
+import networkx as nx
+
+LIST_SEPARATOR = "; "
+
+#: Node colours by ``type`` (r, g, b), shared by GraphML, GEXF and HTML.
+TYPE_COLOURS: dict[str, tuple[int, int, int]] = {
+    "country": (31, 119, 180),
+    "organization": (255, 127, 14),
+    "group": (148, 103, 189),
+    "partnership_type": (44, 160, 44),
+    "activity": (214, 39, 40),
+}
+DEFAULT_COLOUR = (127, 127, 127)
+
+# Characters XML 1.0 forbids; GraphML/GEXF would not parse with them.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without characters that XML 1.0 forbids.
+
+    >>> xml_safe("a\\x00b")
+    'ab'
+    """
+    return _XML_ILLEGAL.sub("", text)
+
+
+@contextlib.contextmanager
+def atomic_open(path: str | os.PathLike, mode: str = "w", **kwargs) -> Iterator[IO]:
+    """Open a temporary file next to ``path`` and rename it into place on success.
+
+    A failure (or a kill) leaves the previous ``path`` untouched and removes the
+    temporary file.
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, mode, **kwargs) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def _binary_target(path_or_file) -> Iterator[IO[bytes]]:
+    if hasattr(path_or_file, "write"):
+        yield path_or_file
+    else:
+        with atomic_open(path_or_file, "wb") as fh:
+            yield fh
+
+
+def write_csv(rows: Iterable[dict], columns: Sequence[str], path_or_file) -> None:
+    """Write dict rows as CSV with the given columns (missing values empty)."""
+    if hasattr(path_or_file, "write"):
+        writer = csv.DictWriter(path_or_file, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return
+    with atomic_open(path_or_file, "w", encoding="utf-8", newline="") as fh:
+        write_csv(rows, columns, fh)
+
+
+def _scalar(value):
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = sorted(value) if isinstance(value, (set, frozenset)) else value
+        return LIST_SEPARATOR.join(str(v) for v in items)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return value
+    return str(value)
+
+
+def _uniform(items: list[dict]) -> None:
+    """Give every attribute one type across items and fill missing values."""
+    kinds: dict[str, type] = {}
+    for attrs in items:
+        for key, value in attrs.items():
+            kind = type(value)
+            prev = kinds.get(key)
+            if prev is None:
+                kinds[key] = kind
+            elif prev is not kind:
+                kinds[key] = float if {prev, kind} <= {int, float} else str
+    defaults = {bool: False, int: 0, float: 0.0, str: ""}
+    for attrs in items:
+        for key, kind in kinds.items():
+            value = attrs.get(key, defaults[kind])
+            attrs[key] = value if type(value) is kind else (kind(value) if kind is not str else str(value))
+
+
+def flatten(graph: nx.Graph, xml: bool = True) -> nx.Graph:
+    """A copy of ``graph`` with scalar attributes and Gephi's reserved names.
+
+    Lists are joined with ``"; "``; every attribute has one type on all nodes
+    (and on all edges); nodes get ``label``, ``x``, ``y``, ``size`` (by weighted
+    degree) and ``r``/``g``/``b`` (by type); edges get ``label`` and ``weight``.
+    """
+    flat = nx.Graph()
+    clean = xml_safe if xml else (lambda s: s)
+    strength = dict(graph.degree(weight="weight"))
+    top = max(strength.values(), default=0) or 1
+    nodes = []
+    for node, data in graph.nodes(data=True):
+        attrs = {k: _scalar(v) for k, v in data.items()}
+        attrs = {k: clean(v) if isinstance(v, str) else v for k, v in attrs.items()}
+        r, g, b = TYPE_COLOURS.get(str(data.get("type")), DEFAULT_COLOUR)
+        attrs.update(
+            label=clean(str(data.get("label") or node)),
+            x=float(data.get("x", 0.0)),
+            y=float(data.get("y", 0.0)),
+            size=round(10.0 + 40.0 * (strength.get(node, 0) / top) ** 0.5, 2),
+            r=r, g=g, b=b,
+        )
+        nodes.append((clean(str(node)), attrs))
+    edges = []
+    for u, v, data in graph.edges(data=True):
+        attrs = {k: _scalar(val) for k, val in data.items()}
+        attrs = {k: clean(val) if isinstance(val, str) else val for k, val in attrs.items()}
+        attrs["weight"] = float(data.get("weight", 1))
+        attrs["label"] = clean(str(data.get("relation", "")))
+        edges.append((clean(str(u)), clean(str(v)), attrs))
+    _uniform([a for _, a in nodes])
+    _uniform([a for _, _, a in edges])
+    flat.add_nodes_from(nodes)
+    flat.add_edges_from(edges)
+    return flat
+
+
+def write_graphml(graph: nx.Graph, path_or_file) -> None:
+    """Write ``graph`` as GraphML that Gephi, igraph and graphology read."""
+    flat = flatten(graph)
+    with _binary_target(path_or_file) as fh:
+        nx.write_graphml(flat, fh, encoding="utf-8", prettyprint=True, named_key_ids=False)
+
+
+def write_gexf(graph: nx.Graph, path_or_file) -> None:
+    """Write ``graph`` as GEXF 1.2 with ``viz`` colour, size and position."""
+    flat = flatten(graph)
+    for _, attrs in flat.nodes(data=True):
+        attrs["viz"] = {
+            "color": {"r": attrs["r"], "g": attrs["g"], "b": attrs["b"], "a": 1.0},
+            "size": attrs["size"],
+            "position": {"x": attrs["x"], "y": attrs["y"], "z": 0.0},
+        }
+    with _binary_target(path_or_file) as fh:
+        nx.write_gexf(flat, fh, encoding="utf-8", prettyprint=True, version="1.2draft")
+
+
+def graph_tables(graph: nx.Graph) -> tuple[list[dict], list[dict]]:
+    """Node and edge rows of ``graph``, the same rows as its GraphML."""
+    flat = flatten(graph, xml=False)
+    nodes = [{"id": n, **d} for n, d in flat.nodes(data=True)]
+    edges = [{"source": u, "target": v, **d} for u, v, d in flat.edges(data=True)]
+    return nodes, edges
+
+
+def table_columns(rows: list[dict], first: Sequence[str]) -> list[str]:
+    """``first`` then every other key of ``rows`` in first-seen order."""
+    columns = list(first)
+    for row in rows:
+        for key in row:
+            if key not in columns:
+                columns.append(key)
+    return columns
+
+
+def csv_text(rows: list[dict], columns: Sequence[str]) -> str:
+    """CSV of ``rows`` as a string (for tests and notebooks)."""
+    buf = io.StringIO()
+    write_csv(rows, columns, buf)
+    return buf.getvalue()

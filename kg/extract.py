@@ -1,0 +1,329 @@
+"""Read an annotated ``Doc``: mentions, and what each sentence says about cooperation.
+
+Doc in, small named records out (textacy-style). Nothing here mutates the Doc.
+:func:`read_sentences` finds, per sentence, the actors that take part (not
+places, not examples, not adversaries, not organisation modifiers), the pairs
+that the sentence's shape links explicitly, the partnership types, activities
+and memberships it states, and whether it refers back to a pair in focus;
+``kg.resolve`` then turns the readings into facts across sentences.
+
+>>> from kg.nlp import load_pipeline
+>>> doc = load_pipeline()("Qatar and Turkey held joint exercises near Doha.")
+>>> reading = read_sentences(doc)[0]
+>>> reading.pairs[0][:2], reading.activities
+(('QAT', 'TUR'), ('joint_exercises',))
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from spacy.tokens import Doc, Span
+
+from kg.gazetteer import GROUP, NON_ACTOR, ORGANIZATION
+from kg.nlp import CUES_KEY, ENTITIES_KEY
+from kg.ontology import ACTIVITY, PARTNERSHIP_TYPE, Cues, load_cues
+from kg.records import Mention
+
+#: Confidence of a pair by the rule that linked it (documented in the README).
+CONFIDENCE = {
+    "between": 0.95,
+    "compound": 0.9,
+    "coordination": 0.9,
+    "link": 0.85,
+    "cooccurrence": 0.6,
+    "membership": 0.9,
+}
+
+_NEGATION_WINDOW = 4
+_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "fellow", "other", "both", "all"})
+_MEMBER_WORDS = frozenset({"member", "members"})
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """An entity mention inside one sentence, with token offsets."""
+
+    id: str
+    type: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A cue phrase inside one sentence."""
+
+    kind: str
+    id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(slots=True)
+class SentenceReading:
+    """What one sentence says, before references to other sentences are resolved."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    paragraph: int
+    #: Ids of the actors that can take part in a partnership, in text order.
+    participants: tuple[str, ...] = ()
+    #: (a, b, method) pairs the sentence links explicitly.
+    pairs: list[tuple[str, str, str]] = field(default_factory=list)
+    partnership_types: tuple[str, ...] = ()
+    activities: tuple[str, ...] = ()
+    #: (member, organisation) pairs.
+    memberships: list[tuple[str, str]] = field(default_factory=list)
+    #: A cooperation, activity or partnership-type cue that is not negated.
+    cooperative: bool = False
+    hostile: bool = False
+    #: "the two nations", "their", "both sides" ... : points back to the pair in focus.
+    refers_back: bool = False
+    #: "the Kingdom" -> ["Kingdom"]: names the actor in focus by a word of its official name.
+    actor_references: tuple[str, ...] = ()
+
+
+def mentions(doc: Doc, doc_id: str) -> list[Mention]:
+    """Every entity mention in ``doc`` linked to its canonical id.
+
+    >>> from kg.nlp import load_pipeline
+    >>> [m.entity for m in mentions(load_pipeline()("Ankara and the UAE."), "d")]
+    ['TUR', 'ARE']
+    """
+    return [
+        Mention(doc_id, span.id_, span.label_, span.text, span.start_char, span.end_char)
+        for span in doc.spans.get(ENTITIES_KEY, [])
+        if span.label_ != NON_ACTOR and span.id_
+    ]
+
+
+def _bucket(spans, sentences: list[Span]) -> list[list[Span]]:
+    """Spans per sentence (spans that cross a sentence boundary go to the first)."""
+    buckets: list[list[Span]] = [[] for _ in sentences]
+    spans = sorted(spans, key=lambda s: (s.start, -s.end))
+    i = 0
+    for span in spans:
+        while i < len(sentences) - 1 and span.start >= sentences[i].end:
+            i += 1
+        buckets[i].append(span)
+    return buckets
+
+
+def _is_heading(text: str) -> bool:
+    return text.lstrip().startswith("#")
+
+
+def _groups(actors: list[Actor], doc: Doc, connectors: frozenset) -> list[list[Actor]]:
+    """Coordinated lists: actors separated only by list connectors ("A, B and C")."""
+    groups: list[list[Actor]] = []
+    for actor in actors:
+        if groups:
+            prev = groups[-1][-1]
+            gap = doc[prev.end : actor.start]
+            if actor.start >= prev.end and all(t.lower_ in connectors or t.is_space for t in gap):
+                groups[-1].append(actor)
+                continue
+        groups.append([actor])
+    return groups
+
+
+def _word_before(doc: Doc, start: int, lower_bound: int, skip: frozenset = _DETERMINERS) -> str:
+    """The lower-cased word before token ``start``, skipping determiners."""
+    i = start - 1
+    while i >= lower_bound and (doc[i].lower_ in skip or doc[i].is_space or doc[i].text in "'\"“”‘’"):
+        i -= 1
+    return doc[i].lower_ if i >= lower_bound else ""
+
+
+class SentenceReader:
+    """Reads sentences of annotated Docs, with the cue word lists loaded once."""
+
+    def __init__(self, cues: Cues | None = None) -> None:
+        cues = cues or load_cues()
+        self.words = cues.words
+        self.connectors = self.words.get("list_connectors", frozenset())
+
+    def __call__(self, doc: Doc) -> list[SentenceReading]:
+        sentences = [s for s in doc.sents]
+        entity_buckets = _bucket(doc.spans.get(ENTITIES_KEY, []), sentences)
+        cue_buckets = _bucket(doc.spans.get(CUES_KEY, []), sentences)
+        readings: list[SentenceReading] = []
+        paragraph = 0
+        prev_end = 0
+        prev_heading = False
+        for index, sent in enumerate(sentences):
+            text = sent.text.strip()
+            if not text:
+                continue
+            start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+            heading = _is_heading(text)
+            if readings and (heading or prev_heading or "\n\n" in doc.text[prev_end:start]):
+                paragraph += 1
+            prev_end, prev_heading = start + len(text), heading
+            reading = SentenceReading(index, start, start + len(text), text, paragraph)
+            self._read(doc, sent, entity_buckets[index], cue_buckets[index], reading)
+            readings.append(reading)
+        return readings
+
+    def _read(self, doc: Doc, sent: Span, entity_spans: list[Span], cue_spans: list[Span], r: SentenceReading) -> None:
+        words = self.words
+        cues = [Cue(s.label_, s.id_, s.start, s.end, s.text) for s in cue_spans]
+        negations = [c for c in cues if c.kind == "negation"]
+
+        def negated(c: Cue) -> bool:
+            return any(0 <= c.start - n.end <= _NEGATION_WINDOW or n.start == c.start for n in negations if n is not c)
+
+        def live(kind: str) -> list[Cue]:
+            return [c for c in cues if c.kind == kind and not negated(c)]
+
+        types = _longest(live(PARTNERSHIP_TYPE))
+        activities = _longest(live(ACTIVITY))
+        r.partnership_types = tuple(dict.fromkeys(c.id for c in types))
+        r.activities = tuple(dict.fromkeys(c.id for c in activities))
+        r.cooperative = bool(types or activities or live("cooperation"))
+        r.hostile = bool(live("hostile"))
+        first = sent.start + (1 if sent[0].is_space else 0)
+        r.refers_back = bool([c for c in cues if c.kind == "pair_reference"]) or (
+            doc[first].lower_ in words.get("sentence_start_references", ())
+        )
+        r.actor_references = tuple(c.text.split()[-1] for c in cues if c.kind == "actor_reference")
+
+        actors = [
+            Actor(s.id_, s.label_, s.start, s.end) for s in entity_spans if s.label_ != NON_ACTOR and s.id_
+        ]
+        groups = _groups(actors, doc, self.connectors)
+        basing = "basing" in r.activities
+        example_ends = {c.end for c in cues if c.kind == "exemplification"}
+        adversary_ends = {c.end for c in cues if c.kind == "adversary"}
+        excluded: set[int] = set()  # token starts of actors that cannot be partners
+        for group in groups:
+            head = group[0]
+            before = _word_before(doc, head.start, sent.start)
+            near_starts = {head.start - k for k in (0, 1, 2)}
+            if (
+                (before in words.get("place_prepositions", ()) and not basing)
+                or near_starts & example_ends
+                or near_starts & adversary_ends
+            ):
+                excluded |= {a.start for a in group}
+            for actor in group:
+                if actor.type == ORGANIZATION and self._org_is_modifier(doc, actor, sent, before):
+                    excluded.add(actor.start)
+        r.memberships = self._memberships(doc, sent, groups, cues)
+        member_orgs = {org for _, org in r.memberships}
+        participants = [a for a in actors if a.start not in excluded and a.id not in member_orgs]
+        r.participants = tuple(dict.fromkeys(a.id for a in participants))
+        if r.hostile or not r.cooperative:
+            return
+        r.pairs = self._pairs(doc, sent, groups, participants)
+
+    def _org_is_modifier(self, doc: Doc, actor: Actor, sent: Span, before: str) -> bool:
+        after = doc[actor.end].lower_ if actor.end < sent.end else ""
+        non = before in self.words.get("non_member_prefixes", ()) or (
+            actor.start > sent.start and doc[actor.start - 1].lower_ in ("non-", "non")
+        )
+        channel = before in self.words.get("channel_prepositions", ())
+        return after in self.words.get("organization_modifier_nouns", ()) or non or channel
+
+    def _pairs(self, doc: Doc, sent: Span, groups: list[list[Actor]], participants: list[Actor]) -> list:
+        live = {a.start for a in participants}
+        found: dict[tuple[str, str], str] = {}
+
+        def add(a: str, b: str, method: str) -> None:
+            if a == b:
+                return
+            key = (a, b) if (b, a) not in found else (b, a)
+            if key not in found or CONFIDENCE[method] > CONFIDENCE[found[key]]:
+                found[key] = method
+
+        live_groups = [[a for a in g if a.start in live] for g in groups]
+        live_groups = [g for g in live_groups if g]
+        for group in live_groups:
+            ids = list(dict.fromkeys(a.id for a in group))
+            if len(ids) < 2:
+                continue
+            gap = doc[group[0].end : group[1].start]
+            before = _word_before(doc, group[0].start, sent.start)
+            method = (
+                "between"
+                if before == "between"
+                else "compound"
+                if any(t.text in "-–—/" for t in gap)
+                else "coordination"
+            )
+            for a, b in combinations(ids, 2):
+                add(a, b, method)
+        if live_groups:
+            subject = live_groups[0]
+            for group in live_groups[1:]:
+                before = _word_before(doc, group[0].start, sent.start)
+                method = "link" if before in self.words.get("link_prepositions", ()) else "cooccurrence"
+                for s in subject:
+                    for o in group:
+                        add(s.id, o.id, method)
+        return [(a, b, m) for (a, b), m in found.items()]
+
+    def _memberships(self, doc: Doc, sent: Span, groups: list[list[Actor]], cues: list[Cue]) -> list:
+        """(member, organisation) pairs stated in the sentence."""
+        out: list[tuple[str, str]] = []
+        membership_cues = [c for c in cues if c.kind == "membership"]
+        if not membership_cues:
+            return out
+
+        def add(members: list[Actor], org: Actor) -> None:
+            for m in members:
+                if m.id != org.id and m.type != GROUP and (m.id, org.id) not in out:
+                    out.append((m.id, org.id))
+
+        for gi, group in enumerate(groups):
+            for org in group:
+                if org.type != ORGANIZATION:
+                    continue
+                if _word_before(doc, org.start, sent.start) in self.words.get("non_member_prefixes", ()) or (
+                    org.start > sent.start and doc[org.start - 1].lower_ in ("non-", "non")
+                ):
+                    continue
+                after = doc[org.end].lower_ if org.end < sent.end else ""
+                # "X, a NATO member" / "NATO members X and Y"
+                if after in _MEMBER_WORDS:
+                    before_group = groups[gi - 1] if gi > 0 and len(group) == 1 else None
+                    if before_group and all(
+                        t.lower_ in {",", "a", "an", "the", "fellow", "is", "are", "was", "were", "as", "both", "all"}
+                        for t in doc[before_group[-1].end : org.start]
+                    ):
+                        add(before_group, org)
+                    elif gi + 1 < len(groups) and groups[gi + 1][0].start - org.end <= 3:
+                        add(groups[gi + 1], org)
+                    continue
+                for cue in membership_cues:
+                    # "members of NATO", "joined NATO", "accession to the EU"
+                    if 0 <= org.start - cue.end <= 3:
+                        before_groups = [g for g in groups[:gi] if g[-1].end <= cue.start]
+                        if before_groups:
+                            add(before_groups[-1], org)
+                        elif gi + 1 < len(groups):
+                            add(groups[gi + 1], org)
+                    # "NATO's member states are X and Y", "an alliance comprising X, Y"
+                    elif 0 <= cue.start - org.end <= 3:
+                        after_groups = [g for g in groups[gi + 1 :] if g[0].start >= cue.end]
+                        if after_groups:
+                            add(after_groups[0], org)
+        return out
+
+
+def _longest(cues: list[Cue]) -> list[Cue]:
+    """Drop cues inside a longer cue of the same kind ("defence cooperation agreement")."""
+    return [
+        c
+        for c in cues
+        if not any(o is not c and o.start <= c.start and c.end <= o.end and (o.end - o.start) > (c.end - c.start) for o in cues)
+    ]
+
+
+def read_sentences(doc: Doc, cues: Cues | None = None) -> list[SentenceReading]:
+    """The :class:`SentenceReading` of every non-blank sentence of ``doc``."""
+    return SentenceReader(cues)(doc)

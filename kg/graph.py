@@ -1,0 +1,184 @@
+"""Assemble facts and mentions into NetworkX graphs.
+
+The *knowledge graph* has one node per canonical entity, partnership type
+(``partnership_type:<id>``) and activity (``activity:<id>``), typed by a
+``type`` attribute, and aggregated undirected edges: entity–entity partnership
+and membership, entity–activity, entity–partnership type and partnership
+type–activity. The *actor graph* keeps only countries and organisations and one
+weighted edge per partnering pair. Attributes hold Python lists here; exports
+flatten them.
+
+>>> from kg.records import Fact
+>>> fact = Fact("d", 0, 0, 30, "partnership", "QAT", "TUR", activity="joint_exercises", evidence="Qatar and Turkey held drills.")
+>>> g = build_graph([fact], [])
+>>> g.edges["QAT", "TUR"]["weight"], g.edges["QAT", "TUR"]["activities"]
+(1, ['joint_exercises'])
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Iterable
+
+import networkx as nx
+
+from kg.gazetteer import GROUP, Gazetteer, load_gazetteer
+from kg.ontology import Ontology, load_ontology
+from kg.records import MEMBERSHIP, PARTNERSHIP, TYPE_ACTIVITY, Fact, Mention
+
+PARTNERSHIP_TYPE_NODE = "partnership_type"
+ACTIVITY_NODE = "activity"
+
+
+def type_node(type_id: str) -> str:
+    """Node id of a partnership type."""
+    return f"{PARTNERSHIP_TYPE_NODE}:{type_id}"
+
+
+def activity_node(activity_id: str) -> str:
+    """Node id of an activity."""
+    return f"{ACTIVITY_NODE}:{activity_id}"
+
+
+class _Edge:
+    """Evidence gathered for one undirected edge."""
+
+    def __init__(self) -> None:
+        self.relations: set[str] = set()
+        self.sentences: dict[tuple[str, int], str] = {}
+        self.types: Counter = Counter()
+        self.activities: Counter = Counter()
+        self.confidence = 0.0
+
+    def add(self, fact: Fact) -> None:
+        self.relations.add(fact.relation)
+        self.sentences.setdefault((fact.doc_id, fact.sentence), fact.evidence)
+        if fact.partnership_type:
+            self.types[fact.partnership_type] += 1
+        if fact.activity:
+            self.activities[fact.activity] += 1
+        self.confidence = max(self.confidence, fact.confidence)
+
+    def attributes(self) -> dict:
+        keys = sorted(self.sentences)
+        relation = PARTNERSHIP if PARTNERSHIP in self.relations else sorted(self.relations)[0]
+        return {
+            "relation": relation,
+            "relations": sorted(self.relations),
+            "weight": len(keys),
+            "partnership_types": sorted(self.types),
+            "activities": sorted(self.activities),
+            "doc_ids": sorted({d for d, _ in keys}),
+            "evidence": [f"[{d}] {self.sentences[(d, s)]}" for d, s in keys],
+            "confidence": round(self.confidence, 2),
+        }
+
+
+def _entity_nodes(graph: nx.Graph, ids: Iterable[str], mentions: list[Mention], gazetteer: Gazetteer) -> None:
+    counts = Counter(m.entity for m in mentions)
+    docs: dict[str, set] = defaultdict(set)
+    for m in mentions:
+        docs[m.entity].add(m.doc_id)
+    for entity_id in sorted(set(ids) | set(counts)):
+        graph.add_node(
+            entity_id,
+            type=gazetteer.type(entity_id),
+            label=gazetteer.label(entity_id),
+            mentions=counts.get(entity_id, 0),
+            documents=len(docs.get(entity_id, ())),
+        )
+
+
+def build_graph(
+    facts: Iterable[Fact],
+    mentions: Iterable[Mention],
+    gazetteer: Gazetteer | None = None,
+    ontology: Ontology | None = None,
+) -> nx.Graph:
+    """The knowledge graph of a corpus' facts and mentions."""
+    gazetteer = gazetteer or load_gazetteer()
+    ontology = ontology or load_ontology()
+    facts, mentions = list(facts), list(mentions)
+    graph = nx.Graph()
+    pair_edges: dict[tuple[str, str], _Edge] = defaultdict(_Edge)
+    concept_edges: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    actors: set[str] = set()
+    for fact in facts:
+        if fact.relation in (PARTNERSHIP, MEMBERSHIP):
+            key = tuple(sorted((fact.source, fact.target)))
+            pair_edges[key].add(fact)
+            actors |= set(key)
+            if fact.relation == PARTNERSHIP:
+                for entity_id in key:
+                    if fact.activity:
+                        concept_edges[(entity_id, activity_node(fact.activity))][(fact.doc_id, fact.sentence)] += 1
+                    if fact.partnership_type:
+                        concept_edges[(entity_id, type_node(fact.partnership_type))][(fact.doc_id, fact.sentence)] += 1
+        if fact.relation == TYPE_ACTIVITY and fact.activity:
+            concept_edges[(type_node(fact.source), activity_node(fact.activity))][(fact.doc_id, fact.sentence)] += 1
+    # Types and activities stated in one sentence for one pair go together.
+    by_sentence: dict[tuple[str, int, str, str], tuple[set, set]] = defaultdict(lambda: (set(), set()))
+    for fact in facts:
+        if fact.relation == PARTNERSHIP:
+            a, b = sorted((fact.source, fact.target))
+            types, acts = by_sentence[(fact.doc_id, fact.sentence, a, b)]
+            if fact.partnership_type:
+                types.add(fact.partnership_type)
+            if fact.activity:
+                acts.add(fact.activity)
+    for (doc_id, sentence, _, _), (types, acts) in by_sentence.items():
+        for t in types:
+            for a in acts:
+                concept_edges[(type_node(t), activity_node(a))][(doc_id, sentence)] += 1
+
+    _entity_nodes(graph, actors, mentions, gazetteer)
+    for kind, concepts, node in (
+        (PARTNERSHIP_TYPE_NODE, ontology.partnership_types, type_node),
+        (ACTIVITY_NODE, ontology.activities, activity_node),
+    ):
+        used = {n for edge in concept_edges for n in edge if n.startswith(kind + ":")}
+        for concept in concepts.values():
+            if node(concept.id) in used:
+                graph.add_node(node(concept.id), type=kind, label=concept.label, cameo=concept.cameo)
+    for (a, b), edge in sorted(pair_edges.items()):
+        graph.add_edge(a, b, **edge.attributes())
+    for (a, b), sentences in sorted(concept_edges.items()):
+        if not (graph.has_node(a) and graph.has_node(b)):
+            continue
+        relation = "involves" if a.startswith(PARTNERSHIP_TYPE_NODE + ":") else (
+            ACTIVITY_NODE if b.startswith(ACTIVITY_NODE + ":") else PARTNERSHIP_TYPE_NODE
+        )
+        graph.add_edge(a, b, relation=relation, relations=[relation], weight=len(sentences))
+    return graph
+
+
+def actor_graph(graph: nx.Graph) -> nx.Graph:
+    """The actor network: countries and organisations and the edges between them.
+
+    One weighted edge per partnering pair, with partnership types and activities
+    as attributes, and membership edges to organisations: what centrality and
+    community detection run on.
+    """
+    keep = [n for n, d in graph.nodes(data=True) if d.get("type") in ("country", "organization")]
+    actors = nx.Graph(graph.subgraph(keep))
+    actors.remove_edges_from([(a, b) for a, b, d in actors.edges(data=True) if d.get("relation") not in (PARTNERSHIP, MEMBERSHIP)])
+    return actors
+
+
+def add_layout(graph: nx.Graph, seed: int = 42, scale: float = 1000.0) -> nx.Graph:
+    """Set ``x``/``y`` on every node from a seeded ForceAtlas2 layout."""
+    if graph.number_of_nodes() == 0:
+        return graph
+    if graph.number_of_nodes() == 1:
+        positions = {n: (0.0, 0.0) for n in graph}
+    else:
+        positions = nx.forceatlas2_layout(graph, seed=seed, weight="weight", max_iter=200)
+        positions = nx.rescale_layout_dict(positions, scale=scale)
+    for node, (x, y) in positions.items():
+        graph.nodes[node]["x"] = round(float(x), 2)
+        graph.nodes[node]["y"] = round(float(y), 2)
+    return graph
+
+
+def node_types() -> tuple[str, ...]:
+    """Every value the ``type`` node attribute takes."""
+    return ("country", "organization", GROUP, PARTNERSHIP_TYPE_NODE, ACTIVITY_NODE)

@@ -1,0 +1,179 @@
+"""The spaCy pipeline: sentence boundaries, lemmas, entity and cue annotation.
+
+The embedded default is ``spacy.blank("en")`` plus rule components, so nothing
+is downloaded. ``spacy_model`` loads any installed pipeline instead and adds
+the same rule components to it.
+
+Annotations the later stages read (spaCy annotates; ``kg.extract`` reads):
+
+- ``doc.spans["kg_entities"]``: actor mentions, ``label_`` = entity type
+  (``country``/``organization``/``group``/``non_actor``), ``id_`` = canonical id.
+- ``doc.spans["kg_cues"]``: cue phrases, ``label_`` = cue kind
+  (``activity``, ``partnership_type``, ``cooperation``, ``hostile``, ...),
+  ``id_`` = the ontology concept for activities and partnership types.
+
+>>> nlp = load_pipeline()
+>>> doc = nlp("Qatar and Turkey held joint exercises.")
+>>> [(s.text, s.id_) for s in doc.spans["kg_entities"]]
+[('Qatar', 'QAT'), ('Turkey', 'TUR')]
+"""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Iterable
+
+import spacy
+from rapidfuzz.distance import OSA
+from spacy.language import Language
+from spacy.pipeline import Lemmatizer
+from spacy.tokens import Doc, Span
+from spacy.util import compile_infix_regex
+
+from kg.gazetteer import COUNTRY, DATA_DIR, load_gazetteer
+from kg.ontology import Ontology, load_cues, load_ontology
+
+ENTITIES_KEY = "kg_entities"
+CUES_KEY = "kg_cues"
+
+#: Hyphens joining an abbreviation to a name: "U.S.-Saudi" -> U.S. / - / Saudi.
+_ABBREVIATION_HYPHEN = r"(?<=\.)[-–—](?=[A-Z])"
+
+
+class NormLemmatizer(Lemmatizer):
+    """spaCy's lookup lemmatizer keyed on the token's norm.
+
+    Looking up the norm rather than the text makes lemmas independent of case
+    and of British/American spelling ("Defence programmes" -> "defense program"),
+    so one cue in the data files matches every variant.
+    """
+
+    def lookup_lemmatize(self, token) -> list[str]:
+        table = self.lookups.get_table("lemma_lookup", {})
+        norm = token.norm_
+        return [table.get(norm, norm)]
+
+
+@Language.factory("kg_lemmatizer", default_config={"mode": "lookup", "overwrite": True, "model": None})
+def make_kg_lemmatizer(nlp: Language, name: str, model, mode: str, overwrite: bool) -> NormLemmatizer:
+    """Factory of :class:`NormLemmatizer`."""
+    return NormLemmatizer(nlp.vocab, model, name, mode=mode, overwrite=overwrite)
+
+
+@Language.component("kg_line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    """Start a sentence after every line break (headings, list items)."""
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+class FuzzyCountryLinker:
+    """Link misspelt country names ("Pakisatn") by edit distance.
+
+    Only capitalised words that no gazetteer pattern matched, that are not in a
+    stop list of real words close to a country's name, and that are within one
+    edit (two for long names) of a country name with the same first letter.
+    """
+
+    def __init__(self, names: dict[str, str], stoplist: Iterable[str], min_length: int = 6) -> None:
+        self.names = {n: i for n, i in names.items() if len(n) >= min_length}
+        self.stoplist = frozenset(stoplist)
+        self.min_length = min_length
+        self._by_initial: dict[str, list[str]] = {}
+        for name in self.names:
+            self._by_initial.setdefault(name[0], []).append(name)
+
+    @functools.lru_cache(maxsize=65536)
+    def link(self, word: str) -> str | None:
+        """Canonical id for a misspelt country name, or None."""
+        if len(word) < self.min_length or word in self.stoplist or word in self.names:
+            return None
+        limit = 1 if len(word) <= 8 else 2
+        best: tuple[int, str] | None = None
+        for name in self._by_initial.get(word[0], ()):
+            if abs(len(name) - len(word)) > limit:
+                continue
+            dist = OSA.distance(word, name, score_cutoff=limit)
+            if dist <= limit and (best is None or dist < best[0]):
+                best = (dist, name)
+        return self.names[best[1]] if best else None
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = list(doc.spans.get(ENTITIES_KEY, []))
+        covered = {i for s in spans for i in range(s.start, s.end)}
+        added = False
+        for token in doc:
+            if token.i in covered or not token.is_title or not token.is_alpha:
+                continue
+            entity_id = self.link(token.text)
+            if entity_id:
+                spans.append(Span(doc, token.i, token.i + 1, label=COUNTRY, span_id=entity_id))
+                added = True
+        if added:
+            doc.spans[ENTITIES_KEY] = sorted(spans, key=lambda s: (s.start, s.end))
+        return doc
+
+
+@Language.factory("kg_fuzzy_linker", default_config={"data_dir": str(DATA_DIR)})
+def make_fuzzy_linker(nlp: Language, name: str, data_dir: str) -> FuzzyCountryLinker:
+    """Factory of :class:`FuzzyCountryLinker` from the gazetteer in ``data_dir``."""
+    path = Path(data_dir) / "fuzzy_stoplist.txt"
+    stoplist = path.read_text(encoding="utf-8").split() if path.exists() else []
+    return FuzzyCountryLinker(load_gazetteer(Path(data_dir)).country_names(), stoplist)
+
+
+def _add_abbreviation_hyphen(nlp: Language) -> None:
+    infixes = list(nlp.Defaults.infixes) + [_ABBREVIATION_HYPHEN]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+
+
+#: spaCy's English spelling norms ("defence" -> "defense") from spacy-lookups-data.
+_NORM_LOOKUPS = {"@misc": "spacy.LookupsDataLoader.v1", "lang": "en", "tables": ["lexeme_norm"]}
+
+
+def _base_pipeline(spacy_model: str | None) -> Language:
+    if spacy_model is None:
+        return spacy.blank("en", config={"initialize": {"lookups": _NORM_LOOKUPS}})
+    try:
+        return spacy.load(spacy_model)
+    except OSError as err:
+        raise ValueError(f"cannot load spaCy pipeline {spacy_model!r}: not installed and not a pipeline folder") from err
+
+
+def load_pipeline(
+    spacy_model: str | None = None,
+    ontology: Ontology | None = None,
+    data_dir: Path = DATA_DIR,
+) -> Language:
+    """Build the kg pipeline.
+
+    ``spacy_model``: an installed pipeline name or a folder; ``None`` (the
+    default) is the embedded blank-English rule pipeline. ``ontology``: the
+    partnership types and activities to annotate (default: the packaged one).
+    """
+    ontology = ontology or load_ontology()
+    nlp = _base_pipeline(spacy_model)
+    _add_abbreviation_hyphen(nlp)
+    if not nlp.has_pipe("parser") and not nlp.has_pipe("senter") and not nlp.has_pipe("sentencizer"):
+        nlp.add_pipe("sentencizer")
+    nlp.add_pipe("kg_line_breaks")
+    if spacy_model is None:
+        nlp.add_pipe("kg_lemmatizer")
+        nlp.initialize()
+    elif not any(isinstance(p, Lemmatizer) for _, p in nlp.pipeline):
+        nlp.add_pipe("kg_lemmatizer")
+        nlp.get_pipe("kg_lemmatizer").initialize()
+    entity_ruler = nlp.add_pipe(
+        "span_ruler",
+        name="kg_entity_ruler",
+        config={"spans_key": ENTITIES_KEY, "spans_filter": {"@misc": "spacy.first_longest_spans_filter.v1"}},
+    )
+    nlp.add_pipe("kg_fuzzy_linker", config={"data_dir": str(data_dir)})
+    cue_ruler = nlp.add_pipe(
+        "span_ruler", name="kg_cue_ruler", config={"spans_key": CUES_KEY, "phrase_matcher_attr": "LEMMA"}
+    )
+    entity_ruler.add_patterns(load_gazetteer(Path(data_dir)).ruler_patterns())
+    cue_ruler.add_patterns(ontology.ruler_patterns() + load_cues(Path(data_dir)).ruler_patterns())
+    return nlp

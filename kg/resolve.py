@@ -1,0 +1,92 @@
+"""Turn sentence readings into facts, resolving references across sentences.
+
+A paragraph keeps a *focus*: the pairs of the last sentence that stated a
+partnership. A later sentence of the same paragraph that refers back ("the two
+nations", "their", "the alliance", "the Kingdom"), or whose only actors belong
+to the pair in focus, asserts its types and activities for that pair.
+
+>>> from kg.extract import SentenceReading
+>>> first = SentenceReading(0, 0, 10, "...", 0, ("PAK", "TUR"), [("PAK", "TUR", "between")], cooperative=True)
+>>> second = SentenceReading(1, 11, 20, "...", 0, activities=("joint_exercises",), cooperative=True, refers_back=True)
+>>> [(f.source, f.target, f.activity, f.method) for f in resolve("d", [first, second])]
+[('PAK', 'TUR', '', 'between'), ('PAK', 'TUR', 'joint_exercises', 'reference')]
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from kg.extract import CONFIDENCE, SentenceReading
+from kg.gazetteer import Gazetteer, load_gazetteer
+from kg.records import MEMBERSHIP, PARTNERSHIP, TYPE_ACTIVITY, Fact
+
+#: Confidence of facts reached through a reference to the pair in focus.
+REFERENCE_CONFIDENCE = 0.75
+#: Lowered when the only cooperative signal is a generic word ("support", "deal").
+GENERIC_CUE_PENALTY = 0.1
+
+
+def _facts_for_pair(doc_id: str, r: SentenceReading, a: str, b: str, method: str, confidence: float) -> list[Fact]:
+    base = dict(
+        doc_id=doc_id, sentence=r.index, start=r.start, end=r.end, relation=PARTNERSHIP,
+        source=a, target=b, evidence=r.text, method=method,
+    )
+    if not (r.partnership_types or r.activities):
+        confidence -= GENERIC_CUE_PENALTY
+    confidence = round(confidence, 2)
+    facts = [Fact(**base, partnership_type=t, confidence=confidence) for t in r.partnership_types]
+    facts += [Fact(**base, activity=act, confidence=confidence) for act in r.activities]
+    return facts or [Fact(**base, confidence=confidence)]
+
+
+def _referenced_actor(word: str, recent: list[str], gazetteer: Gazetteer) -> str | None:
+    """The most recent actor whose official name contains ``word`` ("Kingdom")."""
+    for entity_id in reversed(recent):
+        entity = gazetteer.entities.get(entity_id)
+        if entity and any(word in name.split() for name in entity.official_names | entity.names):
+            return entity_id
+    return None
+
+
+def resolve(doc_id: str, readings: Iterable[SentenceReading], gazetteer: Gazetteer | None = None) -> list[Fact]:
+    """Facts of one document from its sentence readings, in sentence order."""
+    gazetteer = gazetteer or load_gazetteer()
+    facts: list[Fact] = []
+    focus: list[tuple[str, str]] = []
+    recent: list[str] = []
+    paragraph = -1
+    for r in readings:
+        if r.paragraph != paragraph:
+            focus, recent, paragraph = [], [], r.paragraph
+        participants = list(r.participants)
+        for word in r.actor_references:
+            referenced = _referenced_actor(word, recent, gazetteer)
+            if referenced and referenced not in participants:
+                participants.append(referenced)
+        for member, org in r.memberships:
+            facts.append(Fact(
+                doc_id, r.index, r.start, r.end, MEMBERSHIP, member, org, evidence=r.text,
+                confidence=CONFIDENCE["membership"], method="membership",
+            ))
+        pairs = [(a, b, m, CONFIDENCE[m]) for a, b, m in r.pairs]
+        if not pairs and r.cooperative and not r.hostile:
+            in_focus = {x for pair in focus for x in pair}
+            if len(participants) == 2 and r.actor_references:
+                pairs = [(participants[0], participants[1], "reference", REFERENCE_CONFIDENCE)]
+            elif focus and set(participants) <= in_focus and (r.refers_back or participants):
+                pairs = [(a, b, "reference", REFERENCE_CONFIDENCE) for a, b in focus]
+        for a, b, method, confidence in pairs:
+            facts += _facts_for_pair(doc_id, r, a, b, method, confidence)
+        if not pairs and not participants and not r.refers_back and not r.hostile:
+            # A generic statement about a kind of partnership.
+            for t in r.partnership_types:
+                for act in r.activities:
+                    facts.append(Fact(
+                        doc_id, r.index, r.start, r.end, TYPE_ACTIVITY, t, "", t, act, r.text,
+                        CONFIDENCE["cooccurrence"], "generic",
+                    ))
+        if pairs:
+            focus = [(a, b) for a, b, _, _ in pairs]
+        elif r.hostile and set(participants) & {x for pair in focus for x in pair}:
+            focus = []
+        recent += participants
+    return facts

@@ -1,0 +1,75 @@
+"""Sentence readings, in our own sentences."""
+import pytest
+
+from kg.extract import mentions, read_sentences
+
+
+def pairs(nlp, text):
+    return {tuple(sorted(p[:2])) for r in read_sentences(nlp(text)) for p in r.pairs}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Talks on a naval pact between Chile and Peru advanced.", {("CHL", "PER")}),
+        ("Norway and Denmark signed a maritime security accord.", {("DNK", "NOR")}),
+        ("Kenya, Uganda and Rwanda held joint drills.", {("KEN", "RWA"), ("KEN", "UGA"), ("RWA", "UGA")}),
+        ("Spain delivered patrol boats to Senegal.", {("ESP", "SEN")}),
+        ("The Franco-German brigade trained together.", {("DEU", "FRA")}),
+    ],
+)
+def test_explicit_sentence_shapes_link_pairs(nlp, text, expected):
+    assert pairs(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ghana accused Togo of harbouring rebels despite their security agreement.",
+        "Peru and Bolivia suspended their joint border patrols.",
+        "Sweden deployed engineers in Mali and Niger.",
+    ],
+)
+def test_hostile_contexts_and_places_give_no_pairs(nlp, text):
+    assert pairs(nlp, text) == set()
+
+
+def test_examples_are_not_participants(nlp):
+    assert pairs(nlp, "Gulf monarchies such as Kuwait and Oman value strategic partnerships.") == set()
+
+
+def test_adversary_is_not_a_partner(nlp):
+    assert pairs(nlp, "Japan and Australia deepened defence ties to counter China.") == {("AUS", "JPN")}
+
+
+def test_activities_and_types_are_read_and_negation_drops_them(nlp):
+    reading = read_sentences(nlp("Chile and Peru signed a defence agreement on intelligence sharing."))[0]
+    assert reading.partnership_types == ("defense_agreement",)
+    assert reading.activities == ("intelligence_sharing",)
+    reading = read_sentences(nlp("Chile and Peru agreed on trade but not on intelligence sharing."))[0]
+    assert "intelligence_sharing" not in reading.activities
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Oslo, a NATO member, hosted the summit.", [("NOR", "NATO")]),
+        ("Chad, Mali and Niger are members of the African Union.", [("TCD", "AU"), ("MLI", "AU"), ("NER", "AU")]),
+        ("Finland joined NATO in 2023.", [("FIN", "NATO")]),
+        ("Qatar was designated a major non-NATO ally.", []),
+    ],
+)
+def test_memberships(nlp, text, expected):
+    assert [m for r in read_sentences(nlp(text)) for m in r.memberships] == expected
+
+
+def test_mentions_have_document_offsets(nlp):
+    text = "Rain fell. Then Canberra called Jakarta."
+    found = mentions(nlp(text), "d1")
+    assert [(m.entity, text[m.start : m.end]) for m in found] == [("AUS", "Canberra"), ("IDN", "Jakarta")]
+    assert all(m.doc_id == "d1" and m.type == "country" for m in found)
+
+
+def test_paragraphs_are_numbered(nlp):
+    readings = read_sentences(nlp("# Title\n\nFirst para. Still first.\n\nSecond para."))
+    assert [r.paragraph for r in readings] == [0, 1, 1, 2]

@@ -1,0 +1,37 @@
+from kg.graph import activity_node, actor_graph, add_layout, build_graph, type_node
+from kg.records import Fact, Mention
+
+
+def fact(a, b, sentence=0, relation="partnership", **kw):
+    return Fact("d", sentence, 0, 10, relation, a, b, evidence=f"sentence {sentence}", confidence=0.9, **kw)
+
+
+def test_partnership_edges_aggregate_sentences_types_and_activities():
+    g = build_graph(
+        [fact("PAK", "TUR", 0, activity="joint_exercises"), fact("TUR", "PAK", 1, partnership_type="alliance"),
+         fact("PAK", "TUR", 1, activity="intelligence_sharing")],
+        [Mention("d", "PAK", "country", "Pakistan", 0, 8)],
+    )
+    edge = g.edges["PAK", "TUR"]
+    assert edge["weight"] == 2
+    assert edge["activities"] == ["intelligence_sharing", "joint_exercises"]
+    assert edge["partnership_types"] == ["alliance"]
+    assert edge["evidence"] == ["[d] sentence 0", "[d] sentence 1"]
+    assert g.nodes["PAK"]["type"] == "country" and g.nodes["PAK"]["label"] == "Pakistan"
+    assert g.has_edge(type_node("alliance"), activity_node("intelligence_sharing"))
+    assert g.has_edge("PAK", activity_node("joint_exercises"))
+
+
+def test_actor_graph_keeps_countries_organisations_and_their_edges():
+    g = build_graph([fact("PAK", "TUR", activity="joint_exercises"), fact("TUR", "NATO", relation="membership")], [])
+    actors = actor_graph(g)
+    assert set(actors) == {"PAK", "TUR", "NATO"}
+    assert actors.edges["TUR", "NATO"]["relation"] == "membership"
+    assert actors.number_of_edges() == 2
+
+
+def test_layout_is_seeded_and_deterministic():
+    facts = [fact("PAK", "TUR"), fact("TUR", "AZE"), fact("AZE", "PAK")]
+    first = add_layout(build_graph(facts, []))
+    second = add_layout(build_graph(facts, []))
+    assert [first.nodes[n]["x"] for n in first] == [second.nodes[n]["x"] for n in second]

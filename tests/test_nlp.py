@@ -1,0 +1,49 @@
+import pytest
+
+from kg.nlp import CUES_KEY, ENTITIES_KEY
+
+
+def entities(nlp, text):
+    doc = nlp(text)
+    return [(s.text, s.id_) for s in doc.spans[ENTITIES_KEY] if s.id_]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The U.S. and the UAE met.", ["USA", "ARE"]),
+        ("Türkiye and Turkiye and Turkey.", ["TUR", "TUR", "TUR"]),
+        ("Pakistani and Emirati officers.", ["PAK", "ARE"]),
+        ("Washington and Riyadh agreed.", ["USA", "SAU"]),
+        ("The Kingdom of Saudi Arabia and KSA.", ["SAU", "SAU"]),
+        ("the U.S.-Saudi alliance", ["USA", "SAU"]),
+        ("North Atlantic Treaty Organization and Interpol", ["NATO", "INTERPOL"]),
+    ],
+)
+def test_aliases_demonyms_capitals_link_to_canonical_ids(nlp, text, expected):
+    assert [i for _, i in entities(nlp, text)] == expected
+
+
+def test_misspelt_country_is_linked_by_fuzzy_match(nlp):
+    assert entities(nlp, "Officers from Pakisatn arrived.") == [("Pakisatn", "PAK")]
+
+
+@pytest.mark.parametrize("word", ["Granada", "Cameron", "Balkan", "Chairman", "Athena"])
+def test_fuzzy_match_leaves_real_words_alone(nlp, word):
+    assert entities(nlp, f"Yesterday {word} was mentioned.") == []
+
+
+def test_country_names_inside_other_names_are_not_actors(nlp):
+    assert entities(nlp, "Tankers crossed the Gulf of Oman near the Bank of England office.") == []
+
+
+def test_cues_match_spelling_and_inflection_variants(nlp):
+    doc = nlp("Defence programmes, defense program, co-operation and joint naval exercises.")
+    found = {(s.label_, s.id_) for s in doc.spans[CUES_KEY]}
+    assert ("activity", "joint_exercises") in found
+    assert ("cooperation", "") in found
+
+
+def test_line_breaks_start_sentences(nlp):
+    doc = nlp("# A heading without a full stop\nThe first sentence follows.")
+    assert [s.text.strip() for s in doc.sents] == ["# A heading without a full stop", "The first sentence follows."]
