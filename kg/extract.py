@@ -152,6 +152,7 @@ class SentenceReader:
         entity_buckets = _bucket(doc.spans.get(ENTITIES_KEY, []), sentences)
         cue_buckets = _bucket(doc.spans.get(CUES_KEY, []), sentences)
         readings: list[SentenceReading] = []
+        doc_text = doc.text  # Doc.text joins every token: read it once
         paragraph = 0
         prev_end = 0
         prev_heading = False
@@ -161,7 +162,7 @@ class SentenceReader:
                 continue
             start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
             heading = _is_heading(text)
-            if readings and (heading or prev_heading or "\n\n" in doc.text[prev_end:start]):
+            if readings and (heading or prev_heading or "\n\n" in doc_text[prev_end:start]):
                 paragraph += 1
             prev_end, prev_heading = start + len(text), heading
             reading = SentenceReading(index, start, start + len(text), text, paragraph)
