@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import IO, Iterable, Iterator, Sequence
 
 import networkx as nx
+import numpy as np
+from networkx.readwrite.gexf import GEXFWriter
 
 LIST_SEPARATOR = "; "
 
@@ -160,24 +162,50 @@ def flatten(graph: nx.Graph, xml: bool = True) -> nx.Graph:
     return flat
 
 
+#: Attributes Gephi reads as a node's colour: GraphML ``int`` in 0-255.
+COLOUR_KEYS = ("r", "g", "b")
+#: Attributes GEXF carries in ``viz:`` elements rather than as columns.
+VIZ_KEYS = ("x", "y", "size", *COLOUR_KEYS)
+
+
 def write_graphml(graph: nx.Graph, path_or_file) -> None:
-    """Write ``graph`` as GraphML that Gephi, igraph and graphology read."""
+    """Write ``graph`` as GraphML that Gephi, igraph and graphology read.
+
+    Keys are ``d0``, ``d1``… with ``attr.name`` (Gephi and igraph read names
+    there); colours are declared ``int`` (networkx writes Python ints as
+    ``long``; ``numpy.int32`` is its spelling for ``int``).
+    """
     flat = flatten(graph)
+    for _, attrs in flat.nodes(data=True):
+        for key in COLOUR_KEYS:
+            attrs[key] = np.int32(attrs[key])
     with _binary_target(path_or_file) as fh:
         nx.write_graphml(flat, fh, encoding="utf-8", prettyprint=True, named_key_ids=False)
 
 
 def write_gexf(graph: nx.Graph, path_or_file) -> None:
-    """Write ``graph`` as GEXF 1.2 with ``viz`` colour, size and position."""
+    """Write ``graph`` as GEXF 1.2 with ``viz`` colour, size and position.
+
+    Position, size and colour travel only in ``viz:`` elements (where Gephi
+    and graphology read them), not again as attribute columns. The file is the
+    same for the same graph on any day: networkx's ``lastmodifieddate`` (today)
+    is left out.
+    """
     flat = flatten(graph)
     for _, attrs in flat.nodes(data=True):
+        viz = {key: attrs.pop(key) for key in VIZ_KEYS}
         attrs["viz"] = {
-            "color": {"r": attrs["r"], "g": attrs["g"], "b": attrs["b"], "a": 1.0},
-            "size": attrs["size"],
-            "position": {"x": attrs["x"], "y": attrs["y"], "z": 0.0},
+            "color": {"r": viz["r"], "g": viz["g"], "b": viz["b"], "a": 1.0},
+            "size": viz["size"],
+            "position": {"x": viz["x"], "y": viz["y"], "z": 0.0},
         }
+    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
+    meta = writer.xml.find("meta")
+    del meta.attrib["lastmodifieddate"]
+    meta.find("creator").text = "kg"
+    writer.add_graph(flat)
     with _binary_target(path_or_file) as fh:
-        nx.write_gexf(flat, fh, encoding="utf-8", prettyprint=True, version="1.2draft")
+        writer.write(fh)
 
 
 def graph_tables(graph: nx.Graph) -> tuple[list[dict], list[dict]]:

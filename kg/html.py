@@ -1,19 +1,32 @@
 """The interactive graph page: one self-contained, offline HTML file made with pyvis.
 
-pyvis assembles the nodes and edges (with positions computed in Python and
+pyvis assembles the vis-network nodes and edges (positions computed in Python,
 physics off); the page inlines the vis-network library that ships inside the
-pyvis package, so it loads no ``http(s)://`` resource. Corpus text travels as
-JSON in a ``<script type="application/json">`` block and is only ever inserted
-with ``textContent``, so markup in a document is shown, never executed.
+pyvis package and no other library (no Bootstrap, no CDN), so it loads no
+``http(s)://`` resource. Corpus text travels as JSON in a
+``<script type="application/json">`` block and is only ever inserted with
+``textContent``, so markup in a document is shown, never executed.
+
+The page (``kg/templates/graph.html``) adds the reading aids: a legend of node
+types that doubles as a filter, filters by partnership type and activity, a
+minimum-evidence slider, a search box, and a side panel with an edge's
+evidence sentences or a node's partners and memberships.
+
+>>> import networkx as nx
+>>> g = nx.Graph(); g.add_edge("PAK", "TUR", relation="partnership", weight=1, evidence=["[d1] Both drilled."], doc_ids=["d1"])
+>>> page = render_html(g, title="demo")
+>>> "http://" in page or "https://" in page
+False
 """
 from __future__ import annotations
 
 import json
 from importlib import resources
-from pathlib import Path
 
 import jinja2
 import networkx as nx
+from markupsafe import Markup
+from pyvis.edge import Edge
 from pyvis.network import Network
 
 from kg.export import TYPE_COLOURS, _binary_target, flatten
@@ -42,48 +55,93 @@ def _script_json(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True).replace("</", "<\\/").replace("<!--", "<\\!--")
 
 
+def split_evidence(evidence: list[str], doc_ids: list[str]) -> list[list[str]]:
+    """``[doc_id, sentence]`` pairs from the graph's ``"[doc_id] sentence"`` strings.
+
+    The document id is matched against the edge's own ``doc_ids`` (longest
+    first), so an id that itself contains ``"] "`` still splits right.
+
+    >>> split_evidence(["[a] b] Text."], ["a", "a] b"])
+    [['a] b', 'Text.']]
+    """
+    prefixes = sorted(doc_ids, key=len, reverse=True)
+    pairs = []
+    for item in evidence:
+        doc_id = next((d for d in prefixes if item.startswith(f"[{d}] ")), None)
+        pairs.append([doc_id, item[len(doc_id) + 3 :]] if doc_id is not None else ["", item])
+    return pairs
+
+
+def _list(value) -> list:
+    return [str(v) for v in value] if isinstance(value, (list, tuple, set, frozenset)) else []
+
+
 def pyvis_network(graph: nx.Graph) -> Network:
-    """A pyvis Network of ``graph`` with positions fixed and physics off."""
-    flat = flatten(graph)
+    """A pyvis Network of ``graph``: Gephi's layout and colours, physics off.
+
+    Node ``value`` is the size by weighted degree and edge ``value`` the
+    evidence count, so vis-network scales both. ``y`` is negated because
+    screens count down and Gephi counts up: the page shows the picture Gephi
+    shows. Extra fields (``type``, ``evidence``…) ride along for the page.
+    """
+    flat = flatten(graph, xml=False)
     net = Network(height="100vh", width="100%", cdn_resources="in_line")
     net.toggle_physics(False)
     for node, d in flat.nodes(data=True):
         net.add_node(
-            node, label=d["label"], x=d["x"], y=d["y"], size=d["size"], color=_hex((d["r"], d["g"], d["b"])),
-            type=d.get("type", ""),
+            node, label=d["label"], x=d["x"], y=-d["y"], value=d["size"], color=_hex((d["r"], d["g"], d["b"])),
+            type=d.get("type", ""), title=f"{d['label']} ({d.get('type', '')})",
         )
-    for u, v, d in flat.edges(data=True):
-        net.add_edge(u, v, **{k: val for k, val in d.items() if k not in ("label",)})
+    # Network.add_edge scans every edge to drop duplicates (quadratic); an
+    # nx.Graph has none, so edges go in through pyvis' Edge directly.
+    for index, (u, v, d) in enumerate(sorted(graph.edges(data=True), key=lambda e: (str(e[0]), str(e[1])))):
+        weight = int(d.get("weight", 1) or 1)
+        relation = str(d.get("relation", "") or "")
+        net.edges.append(Edge(
+            str(u), str(v), False, id=index, value=weight, relation=relation, weight=weight,
+            title=f"{relation}, {weight} sentence{'s' if weight != 1 else ''}",
+            partnership_types=_list(d.get("partnership_types")), activities=_list(d.get("activities")),
+            evidence=split_evidence(_list(d.get("evidence")), _list(d.get("doc_ids"))),
+        ).options)
     return net
 
 
-def render_html(graph: nx.Graph, title: str = "kg knowledge graph") -> str:
-    """The page as a string."""
+def _concept_labels(graph: nx.Graph, kind: str) -> list[list[str]]:
+    """``[id, label]`` of the partnership types (or activities) the edges carry."""
+    key = "partnership_types" if kind == "partnership_type" else "activities"
+    used = sorted({str(v) for _, _, d in graph.edges(data=True) for v in _list(d.get(key))})
+    labels = []
+    for concept in used:
+        node = graph.nodes.get(f"{kind}:{concept}", {})
+        labels.append([concept, str(node.get("label") or concept.replace("_", " "))])
+    return labels
+
+
+def page_data(graph: nx.Graph, title: str = "kg knowledge graph") -> dict:
+    """Everything the page shows, as JSON-ready data."""
     net = pyvis_network(graph)
-    nodes = [
-        {"id": n["id"], "label": n["label"], "type": n["type"], "x": n["x"], "y": n["y"], "size": n["size"], "color": n["color"]}
-        for n in net.nodes
-    ]
-    edges = [
-        {
-            "source": u, "target": v, "relation": d.get("relation", ""), "weight": d.get("weight", 1),
-            "partnership_types": list(d.get("partnership_types", [])), "activities": list(d.get("activities", [])),
-            "evidence": list(d.get("evidence", [])),
-        }
-        for u, v, d in sorted(graph.edges(data=True), key=lambda e: (str(e[0]), str(e[1])))
-    ]
-    data = {
+    present = {n["type"] for n in net.nodes}
+    documents = {doc for e in net.edges for doc, _ in e["evidence"] if doc}
+    return {
         "title": title,
-        "nodes": nodes,
-        "edges": edges,
-        "colours": {t: _hex(c) for t, c in TYPE_COLOURS.items()},
+        "counts": {"nodes": len(net.nodes), "edges": len(net.edges), "documents": len(documents)},
+        "nodes": net.nodes,
+        "edges": net.edges,
+        "types": [[t, _hex(c)] for t, c in TYPE_COLOURS.items() if t in present]
+        + [[t, "#7f7f7f"] for t in sorted(present - set(TYPE_COLOURS))],
+        "partnership_types": _concept_labels(graph, "partnership_type"),
+        "activities": _concept_labels(graph, "activity"),
     }
+
+
+def render_html(graph: nx.Graph, title: str = "kg knowledge graph") -> str:
+    """The page for ``graph`` as a string."""
     template = jinja2.Template(_TEMPLATE.read_text(encoding="utf-8"), autoescape=True)
     return template.render(
         title=title,
-        data_json=jinja2.utils.markupsafe.Markup(_script_json(data)),
-        vis_js=jinja2.utils.markupsafe.Markup(_pyvis_asset("vis-network.min.js")),
-        vis_css=jinja2.utils.markupsafe.Markup(_pyvis_asset("vis-network.css")),
+        data_json=Markup(_script_json(page_data(graph, title))),
+        vis_js=Markup(_pyvis_asset("vis-network.min.js")),
+        vis_css=Markup(_pyvis_asset("vis-network.css")),
     )
 
 
