@@ -171,7 +171,10 @@ def add_layout(graph: nx.Graph, seed: int = 42, scale: float = 1000.0) -> nx.Gra
     if graph.number_of_nodes() == 1:
         positions = {n: (0.0, 0.0) for n in graph}
     else:
-        positions = nx.forceatlas2_layout(graph, seed=seed, weight="weight", max_iter=200)
+        # Strong gravity keeps disconnected pairs near the centre; with plain
+        # gravity they drift far out and rescaling crushes every component
+        # into a knot of overlapping nodes (20 units apart instead of 150+).
+        positions = nx.forceatlas2_layout(graph, seed=seed, weight="weight", max_iter=200, strong_gravity=True)
         positions = nx.rescale_layout_dict(positions, scale=scale)
     for node, (x, y) in positions.items():
         graph.nodes[node]["x"] = round(float(x), 2)

@@ -1,71 +1,153 @@
+"""GraphML, GEXF and CSV writers: scalar typed attributes, Gephi's reserved names, schema validity."""
 import io
+from pathlib import Path
 
 import networkx as nx
+import pytest
 from lxml import etree
 
 from kg.export import atomic_open, flatten, write_gexf, write_graphml
 from kg.graph import add_layout, build_graph
-from kg.html import render_html
+from kg.html import render_html, split_evidence
 from kg.records import Fact
+
+SCHEMA = Path(__file__).parent / "schemas" / "graphml-structure.xsd"
+GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
+# What each GraphML attr.type must parse as (the GraphML 1.0 primer's Java types).
+PARSERS = {"boolean": lambda v: v in ("true", "false") or int("x"), "int": int, "long": int,
+           "float": float, "double": float, "string": str}
 
 
 def sample_graph():
     facts = [
         Fact("d", 0, 0, 40, "partnership", "PAK", "TUR", activity="joint_exercises", evidence="Pakistan and Turkey; drills"),
+        Fact("d", 0, 0, 40, "partnership", "PAK", "TUR", partnership_type="alliance", evidence="Pakistan and Turkey; drills"),
+        Fact("e", 2, 0, 30, "partnership", "TUR", "PAK", activity="intelligence_sharing", evidence="They share intelligence."),
         Fact("d", 1, 41, 80, "membership", "TUR", "NATO", evidence="Turkey is a NATO member\x00."),
     ]
     return add_layout(build_graph(facts, []))
+
+
+def graphml_bytes(graph) -> bytes:
+    buf = io.BytesIO()
+    write_graphml(graph, buf)
+    return buf.getvalue()
 
 
 def test_graphml_has_scalar_typed_attributes_and_gephi_names(tmp_path):
     path = tmp_path / "g.graphml"
     write_graphml(sample_graph(), path)
     g = nx.read_graphml(path)
+    assert not g.is_directed() and not g.is_multigraph()
     node = g.nodes["PAK"]
-    assert node["label"] == "Pakistan"
-    assert isinstance(node["r"], int) and 0 <= node["r"] <= 255
-    assert isinstance(node["x"], float) and isinstance(node["size"], float)
+    assert node["label"] == "Pakistan" and node["type"] == "country"
+    assert (node["r"], node["g"], node["b"]) == (31, 119, 180)
+    assert isinstance(node["x"], float) and isinstance(node["y"], float) and node["size"] > 0
     edge = g.edges["PAK", "TUR"]
-    assert edge["weight"] == 1.0 and edge["label"] == "partnership"
-    assert edge["activities"] == "joint_exercises"
-    assert "[" not in str(g.edges["NATO", "TUR"].get("relations"))
+    assert edge["weight"] == 2.0 and edge["label"] == "partnership"
+    assert edge["activities"] == "intelligence_sharing; joint_exercises"
+    assert edge["doc_ids"] == "d; e"
+    for _, _, data in g.edges(data=True):
+        for value in data.values():
+            assert value != "None" and not str(value).startswith(("['", "{'", "('", "set("))  # no Python reprs
+
+
+def test_graphml_declares_gephi_types_once_per_name():
+    """Gephi reads node label/x/y/size/r/g/b and edge label/weight by attr.name and type."""
+    root = etree.fromstring(graphml_bytes(sample_graph()))
+    keys = {(k.get("for"), k.get("attr.name")): k.get("attr.type") for k in root.iter(f"{GRAPHML}key")}
+    assert len(keys) == len(root.findall(f"{GRAPHML}key")), "one key per name and domain"
+    assert {n: keys[("node", n)] for n in ("label", "x", "y", "size", "r", "g", "b")} == {
+        "label": "string", "x": "double", "y": "double", "size": "double", "r": "int", "g": "int", "b": "int"}
+    assert (keys[("edge", "label")], keys[("edge", "weight")]) == ("string", "double")
+
+
+def test_graphml_is_valid_against_the_graphml_structure_schema():
+    """Validated with lxml against tests/schemas/graphml-structure.xsd: the structural
+    GraphML 1.0 schema (element order, required attributes, key/type enumerations,
+    declared keys, edge ends that are nodes), derived from the specification because
+    the published XSD cannot be downloaded here. Every value must also parse as its
+    key's attr.type, and colours must lie in 0-255."""
+    schema = etree.XMLSchema(etree.parse(str(SCHEMA)))
+    doc = etree.fromstring(graphml_bytes(sample_graph()))
+    assert schema.validate(doc), schema.error_log
+    keys = {k.get("id"): k for k in doc.iter(f"{GRAPHML}key")}
+    for data in doc.iter(f"{GRAPHML}data"):
+        key = keys[data.get("key")]
+        assert key.get("for") == etree.QName(data.getparent()).localname
+        value = PARSERS[key.get("attr.type")](data.text or "")
+        if key.get("attr.name") in ("r", "g", "b"):
+            assert 0 <= value <= 255
+
+
+def test_schema_rejects_an_undeclared_key_and_a_dangling_edge():
+    schema = etree.XMLSchema(etree.parse(str(SCHEMA)))
+    text = graphml_bytes(sample_graph()).decode()
+    assert not schema.validate(etree.fromstring(text.replace('<data key="d0">', '<data key="d999">', 1).encode()))
+    assert not schema.validate(etree.fromstring(text.replace('target="TUR"', 'target="NOWHERE"', 1).encode()))
 
 
 def test_graphml_is_valid_xml_even_with_control_characters():
-    buf = io.BytesIO()
-    write_graphml(sample_graph(), buf)
-    etree.fromstring(buf.getvalue())
+    assert b"\x00" not in graphml_bytes(sample_graph())
+    etree.fromstring(graphml_bytes(sample_graph()))
 
 
-def test_gexf_carries_viz_colour_size_and_position(tmp_path):
+def test_gexf_carries_viz_colour_size_and_position_and_no_date(tmp_path):
     path = tmp_path / "g.gexf"
-    write_gexf(sample_graph(), path)
-    text = path.read_text(encoding="utf-8")
-    assert "viz:color" in text and "viz:position" in text and "viz:size" in text
-    assert nx.read_gexf(path).number_of_nodes() == sample_graph().number_of_nodes()
+    graph = sample_graph()
+    write_gexf(graph, path)
+    root = etree.parse(str(path)).getroot()
+    viz = "{http://www.gexf.net/1.2draft/viz}"
+    pak = next(n for n in root.iter("{http://www.gexf.net/1.2draft}node") if n.get("id") == "PAK")
+    assert pak.get("label") == "Pakistan"
+    assert {k: pak.find(f"{viz}color").get(k) for k in "rgb"} == {"r": "31", "g": "119", "b": "180"}
+    assert float(pak.find(f"{viz}position").get("x")) == graph.nodes["PAK"]["x"]
+    assert float(pak.find(f"{viz}size").get("value")) > 0
+    titles = {a.get("title") for a in root.iter("{http://www.gexf.net/1.2draft}attribute")}
+    assert not titles & {"x", "y", "size", "r", "g", "b"}, "viz values are not repeated as columns"
+    assert "lastmodifieddate" not in path.read_text(encoding="utf-8")
+    reread = nx.read_gexf(path)
+    assert reread.number_of_nodes() == graph.number_of_nodes()
+    assert reread.edges["PAK", "TUR"]["weight"] == 2.0
 
 
-def test_flatten_joins_lists_with_semicolons():
-    flat = flatten(sample_graph())
+def test_same_graph_same_bytes(tmp_path):
+    for writer in (write_graphml, write_gexf):
+        first, second = io.BytesIO(), io.BytesIO()
+        writer(sample_graph(), first)
+        writer(sample_graph(), second)
+        assert first.getvalue() == second.getvalue()
+
+
+def test_flatten_joins_lists_and_fills_missing_values():
+    graph = sample_graph()
+    graph.nodes["PAK"]["note"] = None
+    graph.nodes["TUR"]["note"] = ["a", "b"]
+    flat = flatten(graph)
     assert flat.edges["NATO", "TUR"]["relations"] == "membership"
-    assert all(not isinstance(v, (list, set, tuple)) for _, d in flat.nodes(data=True) for v in d.values())
+    assert flat.nodes["PAK"]["note"] == "" and flat.nodes["TUR"]["note"] == "a; b"
+    assert flat.nodes["NATO"]["note"] == ""
+    assert all(not isinstance(v, (list, set, tuple)) and v is not None for _, d in flat.nodes(data=True) for v in d.values())
 
 
 def test_html_is_offline_and_escapes_markup():
     facts = [Fact("d</script>", 0, 0, 40, "partnership", "PAK", "TUR", evidence="<script>alert(1)</script>")]
     page = render_html(add_layout(build_graph(facts, [])))
     assert "http://" not in page and "https://" not in page
-    assert "<script>alert(1)</script>" not in page
+    assert "<script>alert(1)</script>" not in page and "d</script>" not in page
+    assert "bootstrap" not in page.lower()
+
+
+def test_split_evidence_uses_the_edge_doc_ids():
+    assert split_evidence(["[a] x", "[a] b] y"], ["a", "a] b"]) == [["a", "x"], ["a] b", "y"]]
 
 
 def test_atomic_open_keeps_the_old_file_on_failure(tmp_path):
     path = tmp_path / "facts.csv"
     path.write_text("old")
-    try:
+    with pytest.raises(RuntimeError):
         with atomic_open(path) as fh:
             fh.write("half")
             raise RuntimeError("boom")
-    except RuntimeError:
-        pass
     assert path.read_text() == "old"
     assert list(tmp_path.iterdir()) == [path]

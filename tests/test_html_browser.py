@@ -1,0 +1,172 @@
+"""graph.html in a real browser: headless Chromium (Debian's /usr/bin/chromium) driven
+by Playwright, on a page built from tests/data/explorer_corpus.jsonl."""
+import csv
+from pathlib import Path
+
+import pytest
+
+import kg
+from kg.browser import click_edge, headless_chromium, open_page, wait_until_drawn
+
+CORPUS = Path(__file__).parent / "data" / "explorer_corpus.jsonl"
+XSS_DOC = "<img src=x onerror=window.__xss=1>"
+
+VISIBLE = """() => ({
+  nodes: kgExplorer.nodes.get({ filter: n => !n.hidden }).map(n => n.id),
+  edges: kgExplorer.edges.get({ filter: e => !e.hidden }).map(e => kgExplorer.data.edges[e.id]),
+})"""
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("html")
+    kg.build([CORPUS], out=out, formats=["csv", "html"])
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with headless_chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def page(browser, out):
+    page = open_page(browser, out / "graph.html")
+    yield page
+    page.close()
+
+
+def rows(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def edge_id(page, a: str, b: str) -> int:
+    return page.evaluate("([a, b]) => kgExplorer.data.edges.find(e => (e.from === a && e.to === b) || (e.from === b && e.to === a)).id", [a, b])
+
+
+def click_node(page, node_id: str) -> None:
+    point = page.evaluate("(id) => kgExplorer.network.canvasToDOM(kgExplorer.network.getPositions([id])[id])", node_id)
+    box = page.locator("#graph").bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+
+
+def panel(page) -> str:
+    """The side panel's text as the page holds it (inner_text would apply CSS upper-casing)."""
+    return page.locator("#details").text_content()
+
+
+def test_page_loads_offline_with_no_request_leaving_the_file(browser, out):
+    url = (out / "graph.html").resolve().as_uri()
+    context = browser.new_context()
+    requests, blocked = [], []
+    context.on("request", lambda request: requests.append(request.url))
+
+    def only_the_file(route):
+        if route.request.url == url:
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_the_file)
+    page = context.new_page()
+    page.goto(url)
+    wait_until_drawn(page)
+    page.wait_for_timeout(300)  # let late fonts, images or scripts ask, if any would
+    context.close()
+    assert blocked == []
+    assert [r for r in requests if not r.startswith("data:")] == [url]
+
+
+def test_header_counts_match_the_tables(page, out):
+    nodes, edges = rows(out / "nodes.csv"), rows(out / "edges.csv")
+    header = page.locator("#counts").inner_text()
+    assert f"{len(nodes)} nodes" in header and f"{len(edges)} edges" in header
+    assert page.evaluate("[kgExplorer.nodes.length, kgExplorer.edges.length]") == [len(nodes), len(edges)]
+    assert page.locator("#title").inner_text() == "kg: explorer_corpus.jsonl"
+    legend = page.locator("#legend").inner_text()
+    assert "country" in legend and "activity" in legend
+
+
+def test_physics_is_off_until_toggled(page):
+    assert page.evaluate("kgExplorer.network.physics.options.enabled") is False
+    page.check("#physics")
+    assert page.evaluate("kgExplorer.network.physics.options.enabled") is True
+
+
+def test_search_focuses_and_highlights_a_country(page):
+    page.fill("#search", "jordan")
+    page.press("#search", "Enter")
+    assert page.evaluate("kgExplorer.network.getSelectedNodes()") == ["JOR"]
+    assert page.locator("#details h2").inner_text() == "Jordan"
+    page.wait_for_function("""() => {
+      const net = kgExplorer.network, at = net.getPositions(["JOR"]).JOR, view = net.getViewPosition();
+      return Math.hypot(at.x - view.x, at.y - view.y) < 1 && net.getScale() > 1.4;
+    }""", timeout=5000)
+    page.fill("#search", "Atlantis")
+    page.press("#search", "Enter")
+    assert "Nothing matches" in page.locator("#search-message").inner_text()
+
+
+def test_filters_hide_what_they_should(page):
+    everything = page.evaluate(VISIBLE)
+    assert any(n.startswith("activity:") for n in everything["nodes"])
+
+    page.uncheck("#legend input[value=activity]")
+    shown = page.evaluate(VISIBLE)
+    assert not any(n.startswith("activity:") for n in shown["nodes"])
+    assert not any("activity:" in e["from"] + e["to"] for e in shown["edges"])
+    assert "EGY" in shown["nodes"]
+    page.check("#legend input[value=activity]")
+
+    page.select_option("#partnership-filter", "alliance")
+    shown = page.evaluate(VISIBLE)
+    pairs = {frozenset((e["from"], e["to"])) for e in shown["edges"] if e["relation"] == "partnership"}
+    assert pairs == {frozenset(("PAK", "TUR"))}
+    assert "EGY" not in shown["nodes"] and "partnership_type:alliance" in shown["nodes"]
+    assert "showing" in page.locator("#shown").inner_text()
+    page.select_option("#partnership-filter", "")
+
+    page.focus("#min-evidence")
+    page.keyboard.press("ArrowRight")
+    assert page.locator("#min-evidence-value").inner_text() == "2"
+    shown = page.evaluate(VISIBLE)
+    assert shown["edges"] and all(e["weight"] >= 2 for e in shown["edges"])
+    assert "MYS" not in shown["nodes"]
+
+    page.click("#reset")
+    assert page.evaluate(VISIBLE) == everything
+
+
+def test_clicking_an_edge_shows_its_types_activities_and_evidence(page):
+    click_edge(page, edge_id(page, "PAK", "TUR"))
+    assert page.locator("#details h2").inner_text() == "Pakistan \u2013 Turkey"
+    text = panel(page)
+    assert "4 evidence sentences" in text
+    assert "Alliance" in text and "Joint exercises" in text and "Intelligence sharing" in text
+    docs = page.locator("#details ol.evidence .doc").all_inner_texts()
+    assert sorted(docs) == ["alliance-note", "alliance-note", "drills-2024", "drills-2024"]
+    assert "Turkey and Pakistan reaffirmed their military alliance during a visit to Ankara." in text
+
+
+def test_clicking_a_node_lists_partners_and_memberships(page):
+    click_node(page, "TUR")
+    assert page.locator("#details h2").inner_text() == "Turkey"
+    text = panel(page)
+    assert "Partners (1)" in text and "Pakistan" in text
+    assert "Memberships (1)" in text and "North Atlantic Treaty Organization" in text
+    page.get_by_role("button", name="Pakistan").click()
+    assert page.locator("#details h2").inner_text() == "Pakistan \u2013 Turkey"
+
+
+def test_corpus_markup_is_shown_as_text_never_run(page):
+    click_edge(page, edge_id(page, "EGY", "JOR"))
+    page.wait_for_timeout(300)  # an injected <img onerror> would have fired by now
+    text = panel(page)
+    assert "<script>window.__xss=1</script>" in text
+    assert '<img src=x onerror="window.__xss=1">' in text
+    assert XSS_DOC in page.locator("#details ol.evidence .doc").all_inner_texts()
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert page.locator("#details img, #details script").count() == 0
