@@ -11,7 +11,7 @@ OUT    ?= out
 KG_SOURCES := $(shell find kg -type f \( -name '*.py' -o -name '*.yaml' -o -name '*.csv' -o -name '*.txt' -o -name '*.html' \) 2>/dev/null)
 CORPUS_FILES := $(shell find $(CORPUS) -type f 2>/dev/null)
 
-.PHONY: install run test eval clean
+.PHONY: install run test eval clean screenshot
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,22 @@ $(OUT)/.built: $(BIN)/.installed $(KG_SOURCES) $(CORPUS_FILES)
 run: $(OUT)/.built ## build the knowledge graph of corpus/ into out/ (only when inputs changed)
 	@echo "out/ holds the graph of $(CORPUS)/: open $(OUT)/graph.html in a browser, $(OUT)/graph.gexf in Gephi"
 
-test: install ## install what the tests need, then run them
+# The browser tests drive Debian's Chromium; the reader tests run Gephi Lite's
+# importers (npm, package-lock.json) with the machine's Node.js.
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update && $(SUDO) apt-get install -y chromium
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+test: install $(CHROMIUM) node_modules/.package-lock.json ## install what the tests need, then run them
 	$(BIN)/python -m pytest -q
+
+screenshot: $(OUT)/.built $(CHROMIUM) ## docs/graph.png: out/graph.html in headless Chromium, an edge's evidence open
+	$(BIN)/python -m kg.browser $(OUT)/graph.html docs/graph.png
 
 eval: install ## score extraction on the dev gold and the PLOVER peer suite
 	@if [ -f $(SHARED)/eval/score.py ]; then \
