@@ -164,9 +164,9 @@ def test_clicking_a_node_lists_partners_and_memberships(page):
 def test_corpus_markup_is_shown_as_text_never_run(page):
     click_edge(page, edge_id(page, "EGY", "JOR"))
     page.wait_for_timeout(300)  # an injected <img onerror> would have fired by now
+    assert page.evaluate("typeof window.__xss") == "undefined"
     text = panel(page)
     assert "<script>window.__xss=1</script>" in text
     assert '<img src=x onerror="window.__xss=1">' in text
     assert XSS_DOC in page.locator("#details ol.evidence .doc").all_inner_texts()
-    assert page.evaluate("typeof window.__xss") == "undefined"
     assert page.locator("#details img, #details script").count() == 0
