@@ -11,7 +11,7 @@ OUT    ?= out
 KG_SOURCES := $(shell find kg -type f \( -name '*.py' -o -name '*.yaml' -o -name '*.csv' -o -name '*.txt' -o -name '*.html' \) 2>/dev/null)
 CORPUS_FILES := $(shell find $(CORPUS) -type f 2>/dev/null)
 
-.PHONY: install run test eval clean screenshot
+.PHONY: install run test eval notebook clean screenshot
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,9 @@ test: install $(CHROMIUM) node_modules/.package-lock.json ## install what the te
 
 screenshot: $(OUT)/.built $(CHROMIUM) ## docs/graph.png: out/graph.html in headless Chromium, an edge's evidence open
 	$(BIN)/python -m kg.browser $(OUT)/graph.html docs/graph.png
+
+notebook: install ## open the analysis notebook (notebooks/analysis.ipynb) in JupyterLab
+	$(BIN)/jupyter lab notebooks/analysis.ipynb
 
 eval: install ## score extraction on the dev gold and the PLOVER peer suite
 	@if [ -f $(SHARED)/eval/score.py ]; then \
