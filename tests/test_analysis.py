@@ -250,3 +250,14 @@ def test_sample_jsonl_spreads_evenly_and_is_deterministic(tmp_path):
     ka.sample_jsonl(source, tmp_path / "b.jsonl", 10)
     assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
     assert ka.sample_jsonl(source, tmp_path / "all.jsonl", 500) == 100
+
+
+def test_a_build_that_found_nothing_gives_empty_tables():
+    facts = pd.DataFrame(columns=["doc_id", "sentence", "relation", "source", "target", "partnership_type", "activity",
+                                  "evidence", "confidence", "year"])
+    mentions = pd.DataFrame(columns=["doc_id", "entity"])
+    for table in (ka.partnerships(facts), ka.activity_matrix(facts), ka.partnership_type_counts(facts),
+                  ka.partnerships_per_year(facts), ka.pair_years(facts), ka.communities(nx.Graph())):
+        assert table.empty
+    assert ka.corpus_overview(facts, mentions, nx.Graph()).sum() == 0
+    assert not ka.has_years(facts)
