@@ -8,6 +8,8 @@ The CLI and the notebook both call :func:`build`.
 """
 from __future__ import annotations
 
+import contextlib
+import functools
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,11 +20,13 @@ import pandas as pd
 
 from kg import export, html
 from kg.corpus import read_corpus
+from kg.errors import StrictError
 from kg.extract import SentenceReader, mentions as doc_mentions
 from kg.gazetteer import load_gazetteer
 from kg.graph import actor_graph, add_layout, build_graph
 from kg.nlp import load_pipeline
 from kg.ontology import Ontology, load_ontology
+from kg.outputs import OutputFolder
 from kg.records import FACT_COLUMNS, MENTION_COLUMNS, Document, Fact, Mention
 from kg.resolve import resolve
 
@@ -60,11 +64,11 @@ class BuildResult:
 
     def fact_rows(self) -> list[dict]:
         """``facts.csv`` rows: the fact columns, then the document's metadata."""
-        return [_with_metadata(f.as_row(), self.metadata.get(f.doc_id, {}), FACT_COLUMNS) for f in self.facts]
+        return [_with_metadata(f.as_row(), self.metadata.get(f.doc_id, {}), FACT_COLUMNS) for f in _by_document(self.facts)]
 
     def mention_rows(self) -> list[dict]:
         """``mentions.csv`` rows: the mention columns, then the document's metadata."""
-        return [_with_metadata(m.as_row(), self.metadata.get(m.doc_id, {}), MENTION_COLUMNS) for m in self.mentions]
+        return [_with_metadata(m.as_row(), self.metadata.get(m.doc_id, {}), MENTION_COLUMNS) for m in _by_document(self.mentions)]
 
     @property
     def facts_df(self) -> pd.DataFrame:
@@ -87,6 +91,12 @@ class BuildResult:
     def edges_df(self) -> pd.DataFrame:
         """The knowledge graph's edges (same rows as ``edges.csv``)."""
         return pd.DataFrame(export.graph_tables(self.graph)[1])
+
+
+def _by_document(records: list) -> list:
+    """``records`` in document id order, each document's own order kept: the same
+    documents give the same rows however the inputs were listed or scheduled."""
+    return sorted(records, key=lambda r: r.doc_id)
 
 
 def _with_metadata(row: dict, meta: dict, standard: Sequence[str]) -> dict:
@@ -132,29 +142,41 @@ def extract_documents(
         )
 
 
-def write_outputs(result: BuildResult, out: Path, formats: Sequence[str] = DEFAULT_FORMATS, title: str = "kg") -> list[Path]:
-    """Write the chosen formats of ``result`` into ``out`` (atomically, file by file)."""
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
+def write_outputs(
+    result: BuildResult, out: Path | OutputFolder, formats: Sequence[str] = DEFAULT_FORMATS, title: str = "kg"
+) -> list[Path]:
+    """Write the chosen formats of ``result`` into ``out``, all files or none.
+
+    ``out`` is a folder path or an :class:`~kg.outputs.OutputFolder` already
+    locked by the caller. Every file is staged as a temporary file and renamed
+    into place only when all are written, so a failed or killed build leaves
+    the previous outputs intact.
+    """
+    if not isinstance(out, OutputFolder):
+        with OutputFolder(out) as folder:
+            return write_outputs(result, folder, formats, title)
+    writers: list[tuple[str, Callable]] = []  # (file name, writer of a text or binary file)
     if "csv" in formats:
         facts, mentions = result.fact_rows(), result.mention_rows()
-        export.write_csv(facts, export.table_columns(facts, FACT_COLUMNS), out / "facts.csv")
-        export.write_csv(mentions, export.table_columns(mentions, MENTION_COLUMNS), out / "mentions.csv")
         nodes, edges = export.graph_tables(result.graph)
-        export.write_csv(nodes, export.table_columns(nodes, ["id"]), out / "nodes.csv")
-        export.write_csv(edges, export.table_columns(edges, ["source", "target"]), out / "edges.csv")
+        for name, rows, first in (
+            ("facts.csv", facts, FACT_COLUMNS), ("mentions.csv", mentions, MENTION_COLUMNS),
+            ("nodes.csv", nodes, ["id"]), ("edges.csv", edges, ["source", "target"]),
+        ):
+            writers.append((name, functools.partial(export.write_csv, rows, export.table_columns(rows, first))))
     if "graphml" in formats:
-        export.write_graphml(result.graph, out / "graph.graphml")
-        export.write_graphml(result.actors, out / "actors.graphml")
+        writers += [("graph.graphml", functools.partial(export.write_graphml, result.graph)),
+                    ("actors.graphml", functools.partial(export.write_graphml, result.actors))]
     if "gexf" in formats:
-        export.write_gexf(result.graph, out / "graph.gexf")
-        export.write_gexf(result.actors, out / "actors.gexf")
+        writers += [("graph.gexf", functools.partial(export.write_gexf, result.graph)),
+                    ("actors.gexf", functools.partial(export.write_gexf, result.actors))]
     if "html" in formats:
-        html.write_html(result.graph, out / "graph.html", title=title)
-    for fmt in formats:
-        written += [out / name for name in FORMATS[fmt]]
-    return written
+        writers.append(("graph.html", functools.partial(html.write_html, result.graph, title=title)))
+    for name, write in writers:
+        text = name.endswith(".csv")
+        with out.open(name, "w" if text else "wb", **({"encoding": "utf-8", "newline": ""} if text else {})) as fh:
+            write(fh)
+    return out.commit()
 
 
 def build(
@@ -166,28 +188,42 @@ def build(
     on_warning: Callable[[str], None] | None = None,
     on_document: Callable[[Document], None] | None = None,
     batch_size: int = BATCH_SIZE,
+    strict: bool = False,
 ) -> BuildResult:
     """Build the knowledge graph of ``inputs``; write ``formats`` into ``out`` if given.
 
     ``inputs``: folders, ``.txt``/``.md`` and ``.jsonl`` files. ``ontology``: a
     YAML file or :class:`~kg.ontology.Ontology` (default: the packaged one).
     ``spacy_model``: an installed spaCy pipeline to add the rules to.
+    ``strict``: any warning (a skipped file or line) raises
+    :class:`~kg.errors.StrictError` and nothing is written.
+    The output folder and the inputs are checked before any document is
+    processed, and ``out`` stays locked against other builds until the files
+    are written (all at once). Outputs list documents in id order, so the same
+    documents give the same bytes in whatever order the inputs are named.
     Returns a :class:`BuildResult` with the tables (``facts_df``...) and graphs.
     """
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ValueError(f"unknown format {unknown[0]!r} (choose from {', '.join(FORMATS)})")
+    with OutputFolder(out) if out is not None else contextlib.nullcontext() as folder:
+        return _build(inputs, folder, formats, ontology, spacy_model, on_warning, on_document, batch_size, strict)
+
+
+def _build(inputs, folder: OutputFolder | None, formats, ontology, spacy_model, on_warning, on_document, batch_size, strict) -> BuildResult:
     started = time.perf_counter()
     result = BuildResult()
 
     def warn(message: str) -> None:
+        if strict:
+            raise StrictError(f"{message} (--strict: stopped, nothing written)")
         result.warnings.append(message)
         if on_warning:
             on_warning(message)
 
     onto = ontology if isinstance(ontology, Ontology) else load_ontology(ontology)
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown:
-        raise ValueError(f"unknown format {unknown[0]!r} (choose from {', '.join(FORMATS)})")
-    nlp = load_pipeline(spacy_model, onto)
     documents = read_corpus(inputs, on_warning=warn)
+    nlp = load_pipeline(spacy_model, onto)
     for document, mentions, facts, sentences, words in extract_documents(documents, nlp, batch_size, on_document):
         result.documents += 1
         result.sentences += sentences
@@ -198,8 +234,8 @@ def build(
             result.metadata[document.id] = document.meta
     result.graph = add_layout(build_graph(result.facts, result.mentions, load_gazetteer(), onto))
     result.actors = actor_graph(result.graph)
-    if out is not None:
-        title = ", ".join(Path(str(i)).name for i in inputs)
-        result.files = write_outputs(result, Path(out), formats, title=f"kg: {title}")
+    if folder is not None:
+        title = ", ".join(sorted(Path(str(i)).name for i in inputs))
+        result.files = write_outputs(result, folder, formats, title=f"kg: {title}")
     result.seconds = time.perf_counter() - started
     return result

@@ -1,9 +1,12 @@
 """The ``kg`` command line: a thin typer layer over :func:`kg.build`.
 
-Errors are one line, ``Error: ...``, with exit status 1 (2 for usage errors).
+Exit status 0 on success, 1 on an error, 2 on a usage error (click's own).
+Errors are one line, ``Error: ...``, naming the file at fault, never a
+traceback (``--debug`` shows it); warnings are ``Warning: ...`` lines.
 """
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -14,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from kg.build import DEFAULT_FORMATS, FORMATS, build
-from kg.corpus import CorpusError
+from kg.errors import KgError
 from kg.ontology import OntologyError
 
 app = typer.Typer(
@@ -51,14 +54,16 @@ def build_command(
         None, "--spacy-model", help="An installed spaCy pipeline (name or folder) to add the rules to."
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, no summary."),
+    strict: bool = typer.Option(
+        False, "--strict", help="Treat every warning (a skipped file or line) as an error: stop and write nothing."
+    ),
+    debug: bool = typer.Option(False, "--debug", help="Show the traceback of an error."),
 ) -> None:
     """Build the knowledge graph of INPUTS into --out: tables, GraphML, GEXF and an HTML page."""
     chosen = [f.strip() for f in formats.split(",") if f.strip()]
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown:
-        fail(f"unknown format '{unknown[0]}' (choose from {', '.join(FORMATS)})")
-    if out.exists() and not out.is_dir():
-        fail(f"{out}: exists and is not a folder")
+        raise typer.BadParameter(f"unknown format '{unknown[0]}' (choose from {', '.join(FORMATS)})", param_hint="--formats")
     inputs = inputs or [Path("corpus")]
     show_progress = not quiet and sys.stderr.isatty()
     progress = Progress(TextColumn("documents"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True)
@@ -67,26 +72,36 @@ def build_command(
     def warn(message: str) -> None:
         sys.stderr.write(f"Warning: {message}\n")
 
-    try:
-        with progress if show_progress else _nullcontext():
-            result = build(
-                inputs, out=out, formats=chosen, ontology=ontology, spacy_model=spacy_model,
-                on_warning=warn, on_document=lambda _: progress.advance(task),
-            )
-    except (CorpusError, OntologyError, ValueError) as error:
-        fail(str(error))
-    except PermissionError as error:
-        fail(f"{error.filename or out}: permission denied")
+    with reported_errors(debug), progress if show_progress else contextlib.nullcontext():
+        result = build(
+            inputs, out=out, formats=chosen, ontology=ontology, spacy_model=spacy_model,
+            on_warning=warn, on_document=lambda _: progress.advance(task), strict=strict,
+        )
     if not quiet:
         _summary(result)
 
 
-class _nullcontext:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
+@contextlib.contextmanager
+def reported_errors(debug: bool = False):
+    """Turn exceptions into one ``Error: ...`` line and exit 1 (130 on Ctrl-C); ``debug`` re-raises them."""
+    try:
+        yield
+    except (typer.Exit, SystemExit):
+        raise
+    except BaseException as error:
+        if debug:
+            raise
+        if isinstance(error, KeyboardInterrupt):
+            sys.stderr.write("Error: interrupted\n")
+            raise typer.Exit(130) from None
+        if isinstance(error, (KgError, OntologyError, ValueError)):
+            fail(str(error))
+        if isinstance(error, OSError):
+            where = f"{error.filename}: " if error.filename else ""
+            fail(f"{where}{(error.strerror or str(error)).lower()}")
+        if isinstance(error, MemoryError):
+            fail("out of memory")
+        fail(f"{type(error).__name__}: {error} (a bug in kg; rerun with --debug for the traceback)")
 
 
 def _summary(result) -> None:

@@ -1,9 +1,16 @@
 """Read a corpus: folders, ``.txt``/``.md`` files and ``.jsonl`` files into Documents.
 
 A ``.txt``/``.md`` file is one document whose id is the file stem. A ``.jsonl``
-file holds one ``{"id", "text", ...metadata}`` object per line. Problems with
-one file or line are reported through ``on_warning`` as one line naming the
-file (and line), and the rest of the corpus is still read.
+file holds one ``{"id", "text", ...metadata}`` object per line.
+
+Real corpora are messy, so reading is forgiving about content and strict about
+paths. A missing path, an empty folder, an unreadable file or a document id
+used twice raise :class:`CorpusError` (checked before any document is read,
+where possible). A file or line that cannot be used (binary, empty, invalid
+JSON, no ``text``) is skipped and reported through ``on_warning`` as one line
+naming the file (and line); text that is not UTF-8 is decoded (UTF-16/32 with a
+byte-order mark, or the legacy encoding charset-normalizer finds) with a
+warning. ``Document.text`` is the decoded text: every offset refers to it.
 
 >>> import tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -13,18 +20,53 @@ file (and line), and the rest of the corpus is still read.
 """
 from __future__ import annotations
 
+import codecs
 import json
+import os
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+import charset_normalizer
+
+from kg.errors import KgError
 from kg.records import Document
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 JSONL_SUFFIXES = frozenset({".jsonl"})
 
+#: Leading bytes of binary formats often found in scraped folders, to name them in warnings.
+BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "PDF"),
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"PK\x03\x04", "ZIP"),
+    (b"PK\x05\x06", "ZIP"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"\x1f\x8b", "gzip"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "MS Office"),
+    (b"\x7fELF", "ELF"),
+)
 
-class CorpusError(Exception):
-    """An input cannot be read at all (missing path, nothing to read)."""
+# Longest first: the UTF-32 LE mark starts with the UTF-16 LE one.
+_BYTE_ORDER_MARKS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+# Short legacy-encoded texts fit many single-byte code pages equally well, and
+# charset-normalizer then picks one arbitrarily (cp1250, cp775...). English news
+# in a legacy encoding is overwhelmingly Windows-1252, so it wins whenever it is
+# about as plausible (by charset-normalizer's "chaos" score) as the best guess.
+PREFERRED_LEGACY_ENCODING = "cp1252"
+LEGACY_CHAOS_TOLERANCE = 0.1
+
+
+class CorpusError(KgError):
+    """An input cannot be read at all: missing path, empty folder, unreadable file, duplicate id."""
 
 
 Warn = Callable[[str], None]
@@ -34,93 +76,204 @@ def _ignore(message: str) -> None:
     pass
 
 
-def decode(data: bytes, origin: str, on_warning: Warn = _ignore) -> str | None:
-    """Decode bytes as UTF-8 (with or without BOM), UTF-16 with BOM, or Latin-1.
+def binary_format(data: bytes) -> str | None:
+    """The name of the binary format ``data`` starts with (``"PDF"``...), else None.
 
-    Returns None for binary data (NUL bytes without a UTF-16 BOM).
+    >>> binary_format(b"%PDF-1.7"), binary_format(b"Hello")
+    ('PDF', None)
     """
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if b"\x00" in data[:8192]:
+    for signature, name in BINARY_SIGNATURES:
+        if data.startswith(signature):
+            return name
+    return None
+
+
+def _legacy_encoding(data: bytes) -> str | None:
+    matches = charset_normalizer.from_bytes(data)
+    best = matches.best()
+    if best is None:
         return None
+    for match in matches:
+        if match.chaos <= best.chaos + LEGACY_CHAOS_TOLERANCE and PREFERRED_LEGACY_ENCODING in match.could_be_from_charset:
+            return PREFERRED_LEGACY_ENCODING
+    return best.encoding
+
+
+def decode(data: bytes, origin: str, on_warning: Warn = _ignore) -> str | None:
+    """Decode a file's bytes to text, or return None (with a warning) for a binary file.
+
+    UTF-8 (with or without BOM) is read silently; UTF-16/32 with a byte-order
+    mark and legacy encodings (found with charset-normalizer, Windows-1252
+    preferred) are read with a warning naming the encoding. NUL bytes without a
+    UTF-16/32 mark, known binary signatures and bytes no encoding explains are
+    binary.
+
+    >>> decode("Bogotá".encode("cp1252"), "a.txt", print)
+    a.txt: not UTF-8, decoded as cp1252
+    'Bogotá'
+    """
+    kind = binary_format(data)
+    encoding = None
+    if kind is None:
+        encoding = next((name for mark, name in _BYTE_ORDER_MARKS if data.startswith(mark)), None)
+    if kind is None and encoding is None:
+        if b"\x00" in data:
+            kind = "NUL bytes"
+        else:
+            try:
+                return data.decode("utf-8")
+            except UnicodeDecodeError:
+                encoding = _legacy_encoding(data)
+                kind = None if encoding else "no text encoding fits"
+    if kind is not None:
+        on_warning(f"{origin}: binary file ({kind}), skipped")
+        return None
+    if encoding != "utf-8-sig":
+        on_warning(f"{origin}: not UTF-8, decoded as {encoding}")
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        on_warning(f"{origin}: not UTF-8, read as Windows-1252")
-        return data.decode("cp1252", errors="replace")
+        return data.decode(encoding)
+    except UnicodeDecodeError as err:
+        on_warning(f"{origin}: invalid {encoding} at byte {err.start}, replaced with U+FFFD")
+        return data.decode(encoding, errors="replace")
 
 
-def _files(path: Path) -> list[Path]:
-    if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts))
-    return [path]
+def _folder_files(folder: Path) -> list[Path]:
+    """Files below ``folder``, sorted, without hidden files and folders (``.git``, ``.DS_Store``)."""
+    return sorted(
+        p for p in folder.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
+
+
+def corpus_files(inputs: Iterable[str | Path]) -> list[tuple[Path, bool]]:
+    """Every file to read as ``(path, found_in_a_folder)``, each once, in input order.
+
+    Raises :class:`CorpusError` for a path that does not exist, a folder with no
+    files and a file that cannot be read, before any document is read.
+    """
+    files: list[tuple[Path, bool]] = []
+    seen: set[Path] = set()
+    for path in (Path(p) for p in inputs):
+        if not path.exists():
+            raise CorpusError(f"{path}: no such file or folder")
+        if path.is_dir():
+            found = [(f, True) for f in _folder_files(path)]
+            if not found:
+                raise CorpusError(f"{path}: empty folder, no files to read")
+        else:
+            found = [(path, False)]
+        for file, in_folder in found:
+            if not os.access(file, os.R_OK):
+                raise CorpusError(f"{file}: cannot read (permission denied)")
+            if file.resolve() not in seen:
+                seen.add(file.resolve())
+                files.append((file, in_folder))
+    return files
+
+
+def _read_bytes(path: Path, limit: int = -1) -> bytes:
+    """The bytes of ``path`` (the first ``limit`` of them if given); CorpusError if unreadable."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(limit)
+    except OSError as err:
+        raise CorpusError(f"{path}: cannot read ({(err.strerror or str(err)).lower()})") from err
 
 
 def _read_text_file(path: Path, on_warning: Warn) -> Iterator[Document]:
-    text = decode(path.read_bytes(), str(path), on_warning)
+    text = decode(_read_bytes(path), str(path), on_warning)
     if text is None:
-        on_warning(f"{path}: binary file, skipped")
-    elif not text.strip():
+        return
+    if not text.strip():
         on_warning(f"{path}: empty, skipped")
     else:
         yield Document(path.stem, text, {}, str(path))
 
 
+def _without_lone_surrogates(text: str) -> str:
+    """``text`` with lone surrogates (valid JSON escapes, invalid Unicode) as U+FFFD, same length."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def _jsonl_document(record, path: Path, number: int, on_warning: Warn) -> Document | None:
+    origin = f"{path}:{number}"
+    if not isinstance(record, dict):
+        on_warning(f"{origin}: expected a JSON object, got {type(record).__name__}, skipped")
+        return None
+    if "text" not in record:
+        on_warning(f"{origin}: no 'text', skipped")
+        return None
+    body = record["text"]
+    if not isinstance(body, str):
+        on_warning(f"{origin}: 'text' is {type(body).__name__}, not a string, skipped")
+        return None
+    if not body.strip():
+        on_warning(f"{origin}: empty 'text', skipped")
+        return None
+    raw_id = record.get("id", record.get("doc_id"))
+    if raw_id is not None and (isinstance(raw_id, bool) or not isinstance(raw_id, (str, int))):
+        on_warning(f"{origin}: 'id' is {type(raw_id).__name__}, not a string or integer, skipped")
+        return None
+    clean = _without_lone_surrogates(body)
+    if clean != body:
+        on_warning(f"{origin}: lone surrogate escapes in 'text', replaced with U+FFFD")
+    doc_id = _without_lone_surrogates(str(raw_id)) if raw_id not in (None, "") else f"{path.stem}-{number}"
+    meta = {k: v for k, v in record.items() if k not in ("id", "doc_id", "text") and isinstance(v, (str, int, float, bool))}
+    return Document(doc_id, clean, meta, origin)
+
+
 def _read_jsonl(path: Path, on_warning: Warn) -> Iterator[Document]:
-    text = decode(path.read_bytes(), str(path), on_warning)
+    text = decode(_read_bytes(path), str(path), on_warning)
     if text is None:
-        on_warning(f"{path}: binary file, skipped")
         return
-    for number, line in enumerate(text.splitlines(), 1):
+    records = 0
+    # Only "\n" ends a JSON line: str.splitlines() would also split at U+2028,
+    # U+0085 or a form feed, which JSON strings may hold unescaped.
+    for number, line in enumerate(text.split("\n"), 1):
+        line = line.rstrip("\r")
         if not line.strip():
             continue
-        origin = f"{path}:{number}"
         try:
             record = json.loads(line)
         except json.JSONDecodeError as err:
-            on_warning(f"{origin}: invalid JSON ({err.msg}), skipped")
+            on_warning(f"{path}:{number}: invalid JSON ({err.msg} at column {err.colno}), skipped")
             continue
-        if not isinstance(record, dict):
-            on_warning(f"{origin}: expected a JSON object, skipped")
+        document = _jsonl_document(record, path, number, on_warning)
+        if document is not None:
+            records += 1
+            yield document
+    if not records and not text.strip():
+        on_warning(f"{path}: empty, skipped")
+
+
+def _documents(files: list[tuple[Path, bool]], on_warning: Warn) -> Iterator[Document]:
+    seen: dict[str, str] = {}
+    for file, in_folder in files:
+        suffix = file.suffix.lower()
+        if suffix in JSONL_SUFFIXES:
+            docs = _read_jsonl(file, on_warning)
+        elif suffix in TEXT_SUFFIXES or not in_folder:
+            docs = _read_text_file(file, on_warning)
+        else:
+            kind = binary_format(_read_bytes(file, 16))
+            on_warning(f"{file}: {f'binary file ({kind})' if kind else 'not a .txt, .md or .jsonl file'}, skipped")
             continue
-        body = record.get("text")
-        if not isinstance(body, str):
-            on_warning(f"{origin}: no string 'text', skipped")
-            continue
-        doc_id = str(record.get("id") or record.get("doc_id") or f"{path.stem}-{number}")
-        meta = {k: v for k, v in record.items() if k not in ("id", "doc_id", "text") and isinstance(v, (str, int, float, bool))}
-        yield Document(doc_id, body, meta, origin)
+        for doc in docs:
+            if doc.id in seen:
+                raise CorpusError(f"{doc.origin}: duplicate document id {doc.id!r}, also in {seen[doc.id]}")
+            seen[doc.id] = doc.origin
+            yield doc
+    if not seen:
+        raise CorpusError(f"no documents to build: every input file was skipped ({len(files)} files)")
 
 
 def read_corpus(inputs: Iterable[str | Path], on_warning: Warn = _ignore) -> Iterator[Document]:
-    """Yield the documents of every input, in a stable order.
+    """The documents of every input, read lazily in a stable order (inputs in order, folders sorted).
 
-    Folders are read recursively (``.txt``, ``.md``, ``.jsonl``; other files are
-    skipped with a warning). A path that does not exist raises
-    :class:`CorpusError`. Duplicate ids are reported and only the first is kept.
+    Paths are checked at once (:func:`corpus_files`); documents are decoded as
+    the iterator is consumed. Folders are read recursively (``.txt``, ``.md``,
+    ``.jsonl``; other files are skipped with a warning). Raises
+    :class:`CorpusError` for a duplicate document id (naming both places) and
+    when no input yields a document.
     """
-    paths = [Path(p) for p in inputs]
-    for path in paths:
-        if not path.exists():
-            raise CorpusError(f"{path}: no such file or folder")
-    seen: dict[str, str] = {}
-    for path in paths:
-        for file in _files(path):
-            suffix = file.suffix.lower()
-            if suffix in TEXT_SUFFIXES:
-                docs = _read_text_file(file, on_warning)
-            elif suffix in JSONL_SUFFIXES:
-                docs = _read_jsonl(file, on_warning)
-            elif path.is_dir():
-                on_warning(f"{file}: not a .txt, .md or .jsonl file, skipped")
-                continue
-            else:
-                docs = _read_text_file(file, on_warning)
-            for doc in docs:
-                if doc.id in seen:
-                    on_warning(f"{doc.origin}: duplicate document id {doc.id!r} (first in {seen[doc.id]}), skipped")
-                    continue
-                seen[doc.id] = doc.origin
-                yield doc
+    return _documents(corpus_files(inputs), on_warning)

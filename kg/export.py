@@ -17,15 +17,14 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import os
 import re
-import tempfile
-from pathlib import Path
 from typing import IO, Iterable, Iterator, Sequence
 
 import networkx as nx
 import numpy as np
 from networkx.readwrite.gexf import GEXFWriter
+
+from kg.outputs import atomic_open
 
 LIST_SEPARATOR = "; "
 
@@ -50,27 +49,6 @@ def xml_safe(text: str) -> str:
     'ab'
     """
     return _XML_ILLEGAL.sub("", text)
-
-
-@contextlib.contextmanager
-def atomic_open(path: str | os.PathLike, mode: str = "w", **kwargs) -> Iterator[IO]:
-    """Open a temporary file next to ``path`` and rename it into place on success.
-
-    A failure (or a kill) leaves the previous ``path`` untouched and removes the
-    temporary file.
-    """
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, mode, **kwargs) as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 @contextlib.contextmanager

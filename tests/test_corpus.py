@@ -1,8 +1,10 @@
+import io
 import json
+import zipfile
 
 import pytest
 
-from kg.corpus import CorpusError, read_corpus
+from kg.corpus import CorpusError, decode, read_corpus
 
 
 def read(paths):
@@ -15,40 +17,129 @@ def test_text_files_use_the_stem_as_id_and_folders_are_recursive(tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / "a.txt").write_text("Alpha.", encoding="utf-8")
     (tmp_path / "sub" / "b.md").write_text("Beta.", encoding="utf-8")
+    (tmp_path / ".hidden.txt").write_text("Not read.", encoding="utf-8")
     docs, warnings = read([tmp_path])
     assert [(d.id, d.text) for d in docs] == [("a", "Alpha."), ("b", "Beta.")]
     assert warnings == []
 
 
-def test_jsonl_records_carry_metadata_and_bad_lines_are_reported(tmp_path):
+def test_jsonl_records_carry_metadata_and_each_bad_line_is_named(tmp_path):
     path = tmp_path / "c.jsonl"
-    lines = [json.dumps({"id": "x", "text": "One.", "year": 2020}), "{broken", json.dumps({"id": "y"})]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lines = [
+        json.dumps({"id": "x", "text": "One.", "year": 2020}),
+        "{broken",
+        json.dumps({"id": "y"}),
+        json.dumps({"id": "z", "text": 42}),
+        json.dumps(["not", "an", "object"]),
+        json.dumps({"id": {"nested": 1}, "text": "Bad id."}),
+        json.dumps({"id": 7, "text": "Numeric id."}),
+    ]
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
     docs, warnings = read([path])
-    assert [(d.id, d.meta) for d in docs] == [("x", {"year": 2020})]
-    assert warnings[0].startswith(f"{path}:2: invalid JSON")
-    assert warnings[1] == f"{path}:3: no string 'text', skipped"
+    assert [(d.id, d.meta, d.origin) for d in docs] == [("x", {"year": 2020}, f"{path}:1"), ("7", {}, f"{path}:7")]
+    assert warnings == [
+        f"{path}:2: invalid JSON (Expecting property name enclosed in double quotes at column 2), skipped",
+        f"{path}:3: no 'text', skipped",
+        f"{path}:4: 'text' is int, not a string, skipped",
+        f"{path}:5: expected a JSON object, got list, skipped",
+        f"{path}:6: 'id' is dict, not a string or integer, skipped",
+    ]
 
 
-def test_binary_and_latin1_files(tmp_path):
-    (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02PK")
-    (tmp_path / "latin.txt").write_bytes("Bogotá signed.".encode("latin-1"))
+def test_jsonl_lines_end_only_at_newline_and_lone_surrogates_are_replaced(tmp_path):
+    path = tmp_path / "c.jsonl"
+    # U+2028 and a form feed are legal unescaped inside JSON strings: they must not split the line.
+    first = json.dumps({"id": "a", "text": "Line\u2028separator and\x0cfeed."}, ensure_ascii=False)
+    second = '{"id": "b", "text": "Broken \\ud800 surrogate."}'
+    path.write_text(first + "\n" + second + "\n", encoding="utf-8")
+    docs, warnings = read([path])
+    assert [d.text for d in docs] == ["Line\u2028separator and\x0cfeed.", "Broken \ufffd surrogate."]
+    assert warnings == [f"{path}:2: lone surrogate escapes in 'text', replaced with U+FFFD"]
+
+
+def test_binary_files_in_a_folder_are_skipped_and_named(tmp_path):
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("inner.txt", "Qatar and Turkey.")
+    (tmp_path / "bundle.zip").write_bytes(archive.getvalue())
+    (tmp_path / "report.pdf").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
+    (tmp_path / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (tmp_path / "disguised.txt").write_bytes(b"\x00\x01\x02\x03 looks like text to its name")
+    (tmp_path / "notes.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    (tmp_path / "good.txt").write_text("Qatar and Turkey held drills.", encoding="utf-8")
     docs, warnings = read([tmp_path])
-    assert [(d.id, d.text) for d in docs] == [("latin", "Bogotá signed.")]
-    assert any("bin.txt: binary file, skipped" in w for w in warnings)
-    assert any("latin.txt: not UTF-8" in w for w in warnings)
+    assert [d.id for d in docs] == ["good"]
+    assert sorted(warnings) == sorted([
+        f"{tmp_path / 'bundle.zip'}: binary file (ZIP), skipped",
+        f"{tmp_path / 'report.pdf'}: binary file (PDF), skipped",
+        f"{tmp_path / 'scan.png'}: binary file (PNG), skipped",
+        f"{tmp_path / 'disguised.txt'}: binary file (NUL bytes), skipped",
+        f"{tmp_path / 'notes.csv'}: not a .txt, .md or .jsonl file, skipped",
+    ])
 
 
-def test_duplicate_ids_keep_the_first(tmp_path):
+@pytest.mark.parametrize(
+    "encoding, data, warned",
+    [
+        ("utf-8-sig", "\ufeffDéfense pact signed in Bogotá.".encode("utf-8"), None),
+        ("utf-16-le", "\ufeffDéfense pact signed in Bogotá.".encode("utf-16-le"), "utf-16"),
+        ("utf-16-be", "\ufeffDéfense pact signed in Bogotá.".encode("utf-16-be"), "utf-16"),
+        ("utf-32", "Défense pact signed in Bogotá.".encode("utf-32"), "utf-32"),
+        ("latin-1", "Défense pact signed in Bogotá.".encode("latin-1"), "cp1252"),
+        ("cp1252", "São Paulo’s “défense” pact — €5bn.".encode("cp1252"), "cp1252"),
+        ("cp1251", "Россия и Казахстан подписали соглашение об обороне.".encode("cp1251"), "cp1251"),
+    ],
+)
+def test_text_encodings_are_decoded(encoding, data, warned):
+    warnings = []
+    text = decode(data, "f.txt", warnings.append)
+    expected = data.decode(encoding).lstrip("\ufeff")
+    assert text == expected
+    assert warnings == ([f"f.txt: not UTF-8, decoded as {warned}"] if warned else [])
+
+
+def test_plain_utf8_is_read_silently():
+    warnings = []
+    assert decode("Türkiye and Pakistan 🤝 agreed.".encode(), "f.txt", warnings.append) == "Türkiye and Pakistan 🤝 agreed."
+    assert warnings == []
+
+
+def test_duplicate_ids_are_an_error_naming_both_places(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     (tmp_path / "a" / "same.txt").write_text("First.", encoding="utf-8")
     (tmp_path / "b" / "same.txt").write_text("Second.", encoding="utf-8")
-    docs, warnings = read([tmp_path])
-    assert [d.text for d in docs] == ["First."]
-    assert "duplicate document id 'same'" in warnings[0]
+    with pytest.raises(CorpusError) as raised:
+        read([tmp_path])
+    assert str(raised.value) == f"{tmp_path / 'b' / 'same.txt'}: duplicate document id 'same', also in {tmp_path / 'a' / 'same.txt'}"
 
 
-def test_missing_path_is_an_error(tmp_path):
-    with pytest.raises(CorpusError, match="no such file or folder"):
-        list(read_corpus([tmp_path / "nope"]))
+def test_duplicate_ids_across_a_text_file_and_a_jsonl_line(tmp_path):
+    (tmp_path / "d1.txt").write_text("First.", encoding="utf-8")
+    lines = tmp_path / "more.jsonl"
+    lines.write_text(json.dumps({"id": "other", "text": "Fine."}) + "\n" + json.dumps({"id": "d1", "text": "Again."}) + "\n")
+    with pytest.raises(CorpusError, match=rf"^{lines}:2: duplicate document id 'd1', also in {tmp_path / 'd1.txt'}$"):
+        read([tmp_path / "d1.txt", lines])
+
+
+def test_the_same_file_named_twice_is_read_once(tmp_path):
+    (tmp_path / "a.txt").write_text("Alpha.", encoding="utf-8")
+    docs, warnings = read([tmp_path, tmp_path / "a.txt"])
+    assert [d.id for d in docs] == ["a"] and warnings == []
+
+
+def test_paths_are_checked_before_any_document_is_read(tmp_path):
+    (tmp_path / "a.txt").write_text("Alpha.", encoding="utf-8")
+    with pytest.raises(CorpusError, match=f"^{tmp_path / 'nope'}: no such file or folder$"):
+        read_corpus([tmp_path / "a.txt", tmp_path / "nope"])  # raised on the call, not on iteration
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(CorpusError, match=f"^{tmp_path / 'empty'}: empty folder, no files to read$"):
+        read_corpus([tmp_path / "empty"])
+
+
+def test_no_usable_document_at_all_is_an_error(tmp_path):
+    (tmp_path / "blank.txt").write_text("  \n", encoding="utf-8")
+    warnings = []
+    with pytest.raises(CorpusError, match="no documents to build"):
+        list(read_corpus([tmp_path], on_warning=warnings.append))
+    assert warnings == [f"{tmp_path / 'blank.txt'}: empty, skipped"]
