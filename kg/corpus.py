@@ -236,7 +236,7 @@ def _read_jsonl(path: Path, on_warning: Warn) -> Iterator[Document]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as err:
-            on_warning(f"{path}:{number}: invalid JSON ({err.msg} at column {err.colno}), skipped")
+            on_warning(f"{path}:{number}: invalid JSON ({err.msg}: column {err.colno}), skipped")
             continue
         document = _jsonl_document(record, path, number, on_warning)
         if document is not None:

@@ -63,7 +63,9 @@ def _binary_target(path_or_file) -> Iterator[IO[bytes]]:
 def write_csv(rows: Iterable[dict], columns: Sequence[str], path_or_file) -> None:
     """Write dict rows as CSV with the given columns (missing values empty)."""
     if hasattr(path_or_file, "write"):
-        writer = csv.DictWriter(path_or_file, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+        # CRLF rows (RFC 4180): with a "\n" terminator the csv module leaves a
+        # lone "\r" in a field unquoted, and every reader splits the row there.
+        writer = csv.DictWriter(path_or_file, fieldnames=list(columns), extrasaction="ignore", lineterminator="\r\n")
         writer.writeheader()
         writer.writerows(rows)
         return

@@ -38,7 +38,7 @@ def test_jsonl_records_carry_metadata_and_each_bad_line_is_named(tmp_path):
     docs, warnings = read([path])
     assert [(d.id, d.meta, d.origin) for d in docs] == [("x", {"year": 2020}, f"{path}:1"), ("7", {}, f"{path}:7")]
     assert warnings == [
-        f"{path}:2: invalid JSON (Expecting property name enclosed in double quotes at column 2), skipped",
+        f"{path}:2: invalid JSON (Expecting property name enclosed in double quotes: column 2), skipped",
         f"{path}:3: no 'text', skipped",
         f"{path}:4: 'text' is int, not a string, skipped",
         f"{path}:5: expected a JSON object, got list, skipped",
