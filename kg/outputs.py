@@ -21,7 +21,6 @@ killed build left.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import io
 import os
 import re
@@ -31,6 +30,11 @@ from pathlib import Path
 from typing import IO, Iterator
 
 from kg.errors import KgError
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; builds into one folder are then not serialised
+    fcntl = None
 
 # Named temporary files: ours (".<name>.<8 chars>.tmp") and tempfile.mkstemp's.
 _TEMP_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
@@ -180,13 +184,16 @@ class OutputFolder:
             raise OutputError(f"{self.path}: cannot create the folder ({(err.strerror or str(err)).lower()})") from err
         self._lock = os.open(self.path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
         try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if fcntl is not None:
+                fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(self._lock)
             self._lock = None
             raise OutputError(
                 f"{self.path}: another kg build is writing to this folder; wait for it to finish or choose another --out"
             ) from None
+        except OSError:
+            pass  # a file system without flock (some network mounts): write unlocked rather than not at all
         self._remove_stale_temporary_files()
         return self
 
