@@ -4,10 +4,10 @@ A ``.txt``/``.md`` file is one document whose id is the file stem. A ``.jsonl``
 file holds one ``{"id", "text", ...metadata}`` object per line.
 
 Real corpora are messy, so reading is forgiving about content and strict about
-paths. A missing path, an empty folder, an unreadable file or a document id
-used twice raise :class:`CorpusError` (checked before any document is read,
-where possible). A file or line that cannot be used (binary, empty, invalid
-JSON, no ``text``) is skipped and reported through ``on_warning`` as one line
+paths. A missing path, an empty folder or an unreadable file raise
+:class:`CorpusError` (checked before any document is read). A file or line
+that cannot be used (binary, empty, invalid JSON, no ``text``, an id already
+used elsewhere) is skipped and reported through ``on_warning`` as one line
 naming the file (and line); text that is not UTF-8 is decoded (UTF-16/32 with a
 byte-order mark, or the legacy encoding charset-normalizer finds) with a
 warning. ``Document.text`` is the decoded text: every offset refers to it.
@@ -260,7 +260,10 @@ def _documents(files: list[tuple[Path, bool]], on_warning: Warn) -> Iterator[Doc
             continue
         for doc in docs:
             if doc.id in seen:
-                raise CorpusError(f"{doc.origin}: duplicate document id {doc.id!r}, also in {seen[doc.id]}")
+                # Reported, not fatal: the rest of the corpus still builds (SPEC "Bad input");
+                # --strict turns it into an error before anything is written.
+                on_warning(f"{doc.origin}: duplicate document id {doc.id!r}, also in {seen[doc.id]}; skipped")
+                continue
             seen[doc.id] = doc.origin
             yield doc
     if not seen:
@@ -272,8 +275,8 @@ def read_corpus(inputs: Iterable[str | Path], on_warning: Warn = _ignore) -> Ite
 
     Paths are checked at once (:func:`corpus_files`); documents are decoded as
     the iterator is consumed. Folders are read recursively (``.txt``, ``.md``,
-    ``.jsonl``; other files are skipped with a warning). Raises
-    :class:`CorpusError` for a duplicate document id (naming both places) and
-    when no input yields a document.
+    ``.jsonl``; other files are skipped with a warning). A duplicate document
+    id is reported naming both places and the later document is skipped.
+    Raises :class:`CorpusError` when no input yields a document.
     """
     return _documents(corpus_files(inputs), on_warning)

@@ -220,9 +220,15 @@ def test_jsonl_problems_are_named_by_file_and_line(tmp_path):
     other = tmp_path / "other.jsonl"
     other.write_text(json.dumps({"id": "a", "text": "Japan and India."}) + "\n", encoding="utf-8")
     result = cli("build", path, other, "--out", tmp_path / "out2", "--quiet")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[-1] == f"Warning: {other}:1: duplicate document id 'a', also in {path}:1; skipped"
+    assert (tmp_path / "out2" / "facts.csv").exists()
+    clean = tmp_path / "clean.jsonl"
+    clean.write_text(json.dumps({"id": "a", "text": "Qatar and Oman held joint drills."}) + "\n", encoding="utf-8")
+    result = cli("build", clean, other, "--out", tmp_path / "out3", "--quiet", "--strict")
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[-1] == f"Error: {other}:1: duplicate document id 'a', also in {path}:1"
-    assert not (tmp_path / "out2").exists()
+    assert f"{other}:1: duplicate document id 'a', also in {clean}:1" in result.stderr
+    assert not (tmp_path / "out3").exists()
 
 
 @pytest.mark.parametrize("encoding, warned", [("utf-8-sig", False), ("utf-16", True), ("cp1252", True)])

@@ -104,22 +104,24 @@ def test_plain_utf8_is_read_silently():
     assert warnings == []
 
 
-def test_duplicate_ids_are_an_error_naming_both_places(tmp_path):
+def test_duplicate_ids_name_both_places_and_keep_the_first(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     (tmp_path / "a" / "same.txt").write_text("First.", encoding="utf-8")
     (tmp_path / "b" / "same.txt").write_text("Second.", encoding="utf-8")
-    with pytest.raises(CorpusError) as raised:
-        read([tmp_path])
-    assert str(raised.value) == f"{tmp_path / 'b' / 'same.txt'}: duplicate document id 'same', also in {tmp_path / 'a' / 'same.txt'}"
+    (tmp_path / "b" / "other.txt").write_text("Third.", encoding="utf-8")
+    docs, warnings = read([tmp_path])
+    assert [d.text for d in docs] == ["First.", "Third."]
+    assert warnings == [f"{tmp_path / 'b' / 'same.txt'}: duplicate document id 'same', also in {tmp_path / 'a' / 'same.txt'}; skipped"]
 
 
 def test_duplicate_ids_across_a_text_file_and_a_jsonl_line(tmp_path):
     (tmp_path / "d1.txt").write_text("First.", encoding="utf-8")
     lines = tmp_path / "more.jsonl"
     lines.write_text(json.dumps({"id": "other", "text": "Fine."}) + "\n" + json.dumps({"id": "d1", "text": "Again."}) + "\n")
-    with pytest.raises(CorpusError, match=rf"^{lines}:2: duplicate document id 'd1', also in {tmp_path / 'd1.txt'}$"):
-        read([tmp_path / "d1.txt", lines])
+    docs, warnings = read([tmp_path / "d1.txt", lines])
+    assert [d.id for d in docs] == ["d1", "other"]
+    assert warnings == [f"{lines}:2: duplicate document id 'd1', also in {tmp_path / 'd1.txt'}; skipped"]
 
 
 def test_the_same_file_named_twice_is_read_once(tmp_path):
