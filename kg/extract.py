@@ -30,12 +30,16 @@ CONFIDENCE = {
     "between": 0.95,
     "compound": 0.9,
     "coordination": 0.9,
+    "dependency": 0.85,
     "link": 0.85,
-    "cooccurrence": 0.6,
+    "object": 0.8,
+    "host": 0.7,
     "membership": 0.9,
 }
 
 _NEGATION_WINDOW = 4
+#: A hostile cue followed this close by an adversary cue ("sanctions against X") targets X.
+_HOSTILE_TARGET_WINDOW = 6
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "fellow", "other", "both", "all"})
 _MEMBER_WORDS = frozenset({"member", "members"})
 
@@ -131,12 +135,18 @@ def _groups(actors: list[Actor], doc: Doc, connectors: frozenset) -> list[list[A
     return groups
 
 
-def _word_before(doc: Doc, start: int, lower_bound: int, skip: frozenset = _DETERMINERS) -> str:
-    """The lower-cased word before token ``start``, skipping determiners."""
+def _index_before(doc: Doc, start: int, lower_bound: int, skip: frozenset = _DETERMINERS) -> int:
+    """Index of the token before token ``start``, skipping determiners (-1 if none)."""
     i = start - 1
     while i >= lower_bound and (doc[i].lower_ in skip or doc[i].is_space or doc[i].text in "'\"“”‘’"):
         i -= 1
-    return doc[i].lower_ if i >= lower_bound else ""
+    return i if i >= lower_bound else -1
+
+
+def _word_before(doc: Doc, start: int, lower_bound: int, skip: frozenset = _DETERMINERS) -> str:
+    """The lower-cased word before token ``start``, skipping determiners."""
+    i = _index_before(doc, start, lower_bound, skip)
+    return doc[i].lower_ if i >= 0 else ""
 
 
 class SentenceReader:
@@ -146,6 +156,8 @@ class SentenceReader:
         cues = cues or load_cues()
         self.words = cues.words
         self.connectors = self.words.get("list_connectors", frozenset())
+        # Words skipped when reading the word before an actor ("in *former* Yugoslavia").
+        self.skip = _DETERMINERS | self.words.get("actor_premodifiers", frozenset())
 
     def __call__(self, doc: Doc) -> list[SentenceReading]:
         sentences = [s for s in doc.sents]
@@ -186,7 +198,11 @@ class SentenceReader:
         r.partnership_types = tuple(dict.fromkeys(c.id for c in types))
         r.activities = tuple(dict.fromkeys(c.id for c in activities))
         r.cooperative = bool(types or activities or live("cooperation"))
-        r.hostile = bool(live("hostile"))
+        adversary_starts = {c.start for c in cues if c.kind == "adversary"}
+        # Hostility aimed at a third party ("sanctions against X") leaves the others' cooperation standing.
+        r.hostile = any(
+            not any(0 <= a - h.end <= _HOSTILE_TARGET_WINDOW for a in adversary_starts) for h in live("hostile")
+        )
         first = sent.start + (1 if sent[0].is_space else 0)
         r.refers_back = bool([c for c in cues if c.kind == "pair_reference"]) or (
             doc[first].lower_ in words.get("sentence_start_references", ())
@@ -197,30 +213,76 @@ class SentenceReader:
             Actor(s.id_, s.label_, s.start, s.end) for s in entity_spans if s.label_ != NON_ACTOR and s.id_
         ]
         groups = _groups(actors, doc, self.connectors)
-        basing = "basing" in r.activities
-        example_ends = {c.end for c in cues if c.kind == "exemplification"}
-        adversary_ends = {c.end for c in cues if c.kind == "adversary"}
+        # Activities that happen in a host country make "in X" a participant ("peacekeepers in Mali").
+        hosted = bool(set(r.activities) & words.get("hosted_activities", frozenset()))
+        marker_ends = {c.end for c in cues if c.kind in ("exemplification", "adversary", "place_noun")}
+        conflict_ends = {c.end for c in live("conflict")}
+        attribution = self._attribution(doc, sent, cues)
         excluded: set[int] = set()  # token starts of actors that cannot be partners
+        hosts: set[int] = set()  # token starts of groups that host the activity ("peacekeepers in Mali")
+        conflict_parties = False
         for group in groups:
             head = group[0]
-            before = _word_before(doc, head.start, sent.start)
+            i_before = _index_before(doc, head.start, sent.start, self.skip)
+            before = doc[i_before].lower_ if i_before >= 0 else ""
             near_starts = {head.start - k for k in (0, 1, 2)}
+            # "a ceasefire between X and Y": the parties of a conflict, not partners.
+            parties = before == "between" and bool({i_before, i_before - 1} & conflict_ends)
+            conflict_parties |= parties
+            place = before in words.get("place_prepositions", ())
+            if place and hosted:
+                hosts.add(head.start)
             if (
-                (before in words.get("place_prepositions", ()) and not basing)
-                or near_starts & example_ends
-                or near_starts & adversary_ends
+                (place and not hosted)
+                or near_starts & marker_ends
+                or head.start in attribution
+                or parties
             ):
                 excluded |= {a.start for a in group}
             for actor in group:
-                if actor.type == ORGANIZATION and self._org_is_modifier(doc, actor, sent, before):
+                if self._is_mediator(doc, actor, sent) or (
+                    actor.type == ORGANIZATION and self._org_is_modifier(doc, actor, sent, before)
+                ):
                     excluded.add(actor.start)
-        r.memberships = self._memberships(doc, sent, groups, cues)
+        if conflict_ends and not conflict_parties:
+            r.hostile = True  # "X and Y agreed to a truce": no partnership
+        r.memberships = self._memberships(doc, sent, groups, [c for c in cues if not negated(c)])
         member_orgs = {org for _, org in r.memberships}
         participants = [a for a in actors if a.start not in excluded and a.id not in member_orgs]
         r.participants = tuple(dict.fromkeys(a.id for a in participants))
         if r.hostile or not r.cooperative:
             return
-        r.pairs = self._pairs(doc, sent, groups, participants)
+        joint = bool(set(r.activities) & words.get("joint_activities", frozenset()))
+        r.pairs = self._pairs(doc, sent, groups, participants, joint, hosts)
+
+    def _attribution(self, doc: Doc, sent: Span, cues: list[Cue]) -> set[int]:
+        """Token indices of attribution clauses (", a UN official said", "according to X")."""
+        out: set[int] = set()
+        for cue in cues:
+            if cue.kind != "attribution":
+                continue
+            if cue.text.lower().startswith("according"):
+                end = cue.end
+                while end < sent.end and doc[end].text not in ",;":
+                    end += 1
+                out.update(range(cue.start, end))
+                continue
+            # A reporting verb closing the sentence: the clause from the comma before it.
+            tail = [t for t in doc[cue.end : sent.end] if not (t.is_punct or t.is_space)]
+            if len(tail) > 4 or any(t.text == "," for t in doc[cue.end : sent.end]):
+                continue
+            comma = next((i for i in range(cue.start - 1, sent.start - 1, -1) if doc[i].text == ","), None)
+            if comma is not None and cue.start - comma <= 12:
+                out.update(range(comma, sent.end))
+        return out
+
+    def _is_mediator(self, doc: Doc, actor: Actor, sent: Span) -> bool:
+        """"a UN-brokered deal": the actor brokers the deal between others."""
+        return (
+            actor.end + 1 < sent.end
+            and doc[actor.end].text in "-–—"
+            and doc[actor.end + 1].lower_ in self.words.get("mediator_suffixes", ())
+        )
 
     def _org_is_modifier(self, doc: Doc, actor: Actor, sent: Span, before: str) -> bool:
         after = doc[actor.end].lower_ if actor.end < sent.end else ""
@@ -230,8 +292,11 @@ class SentenceReader:
         channel = before in self.words.get("channel_prepositions", ())
         return after in self.words.get("organization_modifier_nouns", ()) or non or channel
 
-    def _pairs(self, doc: Doc, sent: Span, groups: list[list[Actor]], participants: list[Actor]) -> list:
+    def _pairs(self, doc: Doc, sent: Span, groups: list[list[Actor]], participants: list[Actor], joint: bool, hosts: set[int]) -> list:
+        """Pairs linked by the sentence's shape; two actors merely in one sentence are no pair."""
         live = {a.start for a in participants}
+        links = self.words.get("link_prepositions", frozenset())
+        object_verbs = self.words.get("object_verbs", frozenset())
         found: dict[tuple[str, str], str] = {}
 
         def add(a: str, b: str, method: str) -> None:
@@ -243,12 +308,16 @@ class SentenceReader:
 
         live_groups = [[a for a in g if a.start in live] for g in groups]
         live_groups = [g for g in live_groups if g]
-        for group in live_groups:
+        for position, group in enumerate(live_groups):
             ids = list(dict.fromkeys(a.id for a in group))
             if len(ids) < 2:
                 continue
             gap = doc[group[0].end : group[1].start]
-            before = _word_before(doc, group[0].start, sent.start)
+            before = _word_before(doc, group[0].start, sent.start, self.skip)
+            if position > 0 and (group[0].start in hosts or (before != "between" and not joint and (
+                before in links or before in object_verbs or self._lemma_before(doc, group[0].start, sent) in object_verbs
+            ))):
+                continue  # "aid to Romania and Poland": co-recipients, not partners of each other
             method = (
                 "between"
                 if before == "between"
@@ -261,12 +330,26 @@ class SentenceReader:
         if live_groups:
             subject = live_groups[0]
             for group in live_groups[1:]:
-                before = _word_before(doc, group[0].start, sent.start)
-                method = "link" if before in self.words.get("link_prepositions", ()) else "cooccurrence"
+                i_before = _index_before(doc, group[0].start, sent.start, self.skip)
+                token = doc[i_before] if i_before >= 0 else None
+                if token is None:
+                    continue
+                if group[0].start in hosts:
+                    method = "host"  # "troops deployed to a UN mission in Mali"
+                elif token.lower_ in links:
+                    method = "link"
+                elif token.lemma_.lower() in object_verbs or token.lower_ in object_verbs:
+                    method = "object"  # "Turkey supplied Azerbaijan with drones"
+                else:
+                    continue
                 for s in subject:
                     for o in group:
                         add(s.id, o.id, method)
         return [(a, b, m) for (a, b), m in found.items()]
+
+    def _lemma_before(self, doc: Doc, start: int, sent: Span) -> str:
+        i = _index_before(doc, start, sent.start, self.skip)
+        return doc[i].lemma_.lower() if i >= 0 else ""
 
     def _memberships(self, doc: Doc, sent: Span, groups: list[list[Actor]], cues: list[Cue]) -> list:
         """(member, organisation) pairs stated in the sentence."""

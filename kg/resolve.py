@@ -21,6 +21,8 @@ from kg.records import MEMBERSHIP, PARTNERSHIP, TYPE_ACTIVITY, Fact
 
 #: Confidence of facts reached through a reference to the pair in focus.
 REFERENCE_CONFIDENCE = 0.75
+#: Confidence of a partnership-type -> activity edge read from a generic statement.
+GENERIC_CONFIDENCE = 0.6
 #: Lowered when the only cooperative signal is a generic word ("support", "deal").
 GENERIC_CUE_PENALTY = 0.1
 
@@ -82,7 +84,7 @@ def resolve(doc_id: str, readings: Iterable[SentenceReading], gazetteer: Gazette
                 for act in r.activities:
                     facts.append(Fact(
                         doc_id, r.index, r.start, r.end, TYPE_ACTIVITY, t, "", t, act, r.text,
-                        CONFIDENCE["cooccurrence"], "generic",
+                        GENERIC_CONFIDENCE, "generic",
                     ))
         if pairs:
             focus = [(a, b) for a, b, _, _ in pairs]
