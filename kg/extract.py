@@ -240,7 +240,7 @@ class SentenceReader:
             ):
                 excluded |= {a.start for a in group}
             for actor in group:
-                if self._is_mediator(doc, actor, sent) or (
+                if actor.start in attribution or self._is_mediator(doc, actor, sent) or (
                     actor.type == ORGANIZATION and self._org_is_modifier(doc, actor, sent, before)
                 ):
                     excluded.add(actor.start)

@@ -91,6 +91,14 @@ def _split(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split("|") if v.strip()]
 
 
+def _plural(demonym: str) -> str:
+    """The people of a country as actors: "Pakistani" -> "Pakistanis", "Palestinian" -> "Palestinians".
+
+    Only for demonyms ending in -an or -i, whose plural is regular; "British", "Chinese" have none.
+    """
+    return demonym + "s" if demonym.endswith(("an", "i")) and " " not in demonym else ""
+
+
 def _strip_the(name: str) -> str:
     return name[4:] if name.lower().startswith("the ") else name
 
@@ -135,7 +143,8 @@ def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
         ent.label = row.get("label") or ent.label
         aliases = _split(row.get("aliases"))
         ent.names |= {_strip_the(a) for a in aliases + [ent.label]}
-        ent.names |= set(_split(row.get("demonyms"))) | set(_split(row.get("capitals")))
+        demonyms = _split(row.get("demonyms"))
+        ent.names |= set(demonyms) | {_plural(d) for d in demonyms if _plural(d)} | set(_split(row.get("capitals")))
         ent.official_names |= {a for a in aliases if " of " in a}
     for row in _read_csv(data_dir / "organizations.csv"):
         names = {row["id"], row["label"], *_split(row.get("aliases")), *_split(row.get("parts"))}

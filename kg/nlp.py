@@ -78,7 +78,8 @@ class FuzzyCountryLinker:
     """
 
     def __init__(self, names: dict[str, str], stoplist: Iterable[str], min_length: int = 6) -> None:
-        self.names = {n: i for n, i in names.items() if len(n) >= min_length}
+        # A five-letter name is reachable by one inserted letter ("Quatar" -> Qatar).
+        self.names = {n: i for n, i in names.items() if len(n) >= min_length - 1}
         self.stoplist = frozenset(stoplist)
         self.min_length = min_length
         self._by_initial: dict[str, list[str]] = {}
