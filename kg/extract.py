@@ -40,6 +40,8 @@ CONFIDENCE = {
 _NEGATION_WINDOW = 4
 #: A hostile cue followed this close by an adversary cue ("sanctions against X") targets X.
 _HOSTILE_TARGET_WINDOW = 6
+#: "AUKUS is a trilateral security pact comprising A, B and C": organisation to membership cue.
+_MEMBERSHIP_REACH = 6
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "fellow", "other", "both", "all"})
 _MEMBER_WORDS = frozenset({"member", "members"})
 
@@ -184,7 +186,9 @@ class SentenceReader:
 
     def _read(self, doc: Doc, sent: Span, entity_spans: list[Span], cue_spans: list[Span], r: SentenceReading) -> None:
         words = self.words
-        cues = [Cue(s.label_, s.id_, s.start, s.end, s.text) for s in cue_spans]
+        # Words inside a name are not cues: "Gulf Cooperation Council" asserts no cooperation.
+        named = {i for s in entity_spans for i in range(s.start, s.end)}
+        cues = [Cue(s.label_, s.id_, s.start, s.end, s.text) for s in cue_spans if s.start not in named]
         negations = [c for c in cues if c.kind == "negation"]
 
         def negated(c: Cue) -> bool:
@@ -200,9 +204,14 @@ class SentenceReader:
         r.cooperative = bool(types or activities or live("cooperation"))
         adversary_starts = {c.start for c in cues if c.kind == "adversary"}
         # Hostility aimed at a third party ("sanctions against X") leaves the others' cooperation standing.
-        r.hostile = any(
-            not any(0 <= a - h.end <= _HOSTILE_TARGET_WINDOW for a in adversary_starts) for h in live("hostile")
-        )
+        hostile = [
+            h for h in live("hostile") if not any(0 <= a - h.end <= _HOSTILE_TARGET_WINDOW for a in adversary_starts)
+        ]
+        # Token indices where the sentence's clauses start ("..., while X and Y ...").
+        clauses = [sent.start] + sorted(c.start for c in cues if c.kind == "clause_separator" and c.start > sent.start)
+        hostile_clauses = {_clause_of(clauses, h.start) for h in hostile}
+        # A hostile clause makes the sentence hostile unless another clause stands apart from it.
+        r.hostile = bool(hostile_clauses) and len(hostile_clauses) == len(clauses)
         first = sent.start + (1 if sent[0].is_space else 0)
         r.refers_back = bool([c for c in cues if c.kind == "pair_reference"]) or (
             doc[first].lower_ in words.get("sentence_start_references", ())
@@ -237,6 +246,7 @@ class SentenceReader:
                 or near_starts & marker_ends
                 or head.start in attribution
                 or parties
+                or _clause_of(clauses, head.start) in hostile_clauses
             ):
                 excluded |= {a.start for a in group}
             for actor in group:
@@ -297,6 +307,7 @@ class SentenceReader:
         live = {a.start for a in participants}
         links = self.words.get("link_prepositions", frozenset())
         object_verbs = self.words.get("object_verbs", frozenset())
+        distributive = self.words.get("distributive_markers", frozenset())
         found: dict[tuple[str, str], str] = {}
 
         def add(a: str, b: str, method: str) -> None:
@@ -314,6 +325,8 @@ class SentenceReader:
                 continue
             gap = doc[group[0].end : group[1].start]
             before = _word_before(doc, group[0].start, sent.start, self.skip)
+            if any(t.lower_ in distributive for t in doc[group[0].end : group[-1].start]):
+                continue  # "X and, separately, Y": each acts on its own
             if position > 0 and (group[0].start in hosts or (before != "between" and not joint and (
                 before in links or before in object_verbs or self._lemma_before(doc, group[0].start, sent) in object_verbs
             ))):
@@ -392,11 +405,16 @@ class SentenceReader:
                         elif gi + 1 < len(groups):
                             add(groups[gi + 1], org)
                     # "NATO's member states are X and Y", "an alliance comprising X, Y"
-                    elif 0 <= cue.start - org.end <= 3:
+                    elif 0 <= cue.start - org.end <= _MEMBERSHIP_REACH and not any(org.end <= g[0].start < cue.start for g in groups):
                         after_groups = [g for g in groups[gi + 1 :] if g[0].start >= cue.end]
                         if after_groups:
                             add(after_groups[0], org)
         return out
+
+
+def _clause_of(clause_starts: list[int], token: int) -> int:
+    """The clause (its start token) that ``token`` belongs to."""
+    return max(c for c in clause_starts if c <= token) if token >= clause_starts[0] else clause_starts[0]
 
 
 def _longest(cues: list[Cue]) -> list[Cue]:
