@@ -405,7 +405,7 @@ class SentenceReader:
                         elif gi + 1 < len(groups):
                             add(groups[gi + 1], org)
                     # "NATO's member states are X and Y", "an alliance comprising X, Y"
-                    elif 0 <= cue.start - org.end <= _MEMBERSHIP_REACH and not any(org.end <= g[0].start < cue.start for g in groups):
+                    elif 0 <= cue.start - org.end <= _MEMBERSHIP_REACH and not any(org.end <= g[0].start < cue.start and g[0].type == ORGANIZATION for g in groups):
                         after_groups = [g for g in groups[gi + 1 :] if g[0].start >= cue.end]
                         if after_groups:
                             add(after_groups[0], org)
