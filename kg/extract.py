@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import combinations
 
+from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Span
 
 from kg.gazetteer import GROUP, NON_ACTOR, ORGANIZATION
@@ -30,7 +31,7 @@ CONFIDENCE = {
     "between": 0.95,
     "compound": 0.9,
     "coordination": 0.9,
-    "dependency": 0.85,
+    "dependency": 0.9,
     "link": 0.85,
     "object": 0.8,
     "host": 0.7,
@@ -160,6 +161,46 @@ class SentenceReader:
         self.connectors = self.words.get("list_connectors", frozenset())
         # Words skipped when reading the word before an actor ("in *former* Yugoslavia").
         self.skip = _DETERMINERS | self.words.get("actor_premodifiers", frozenset())
+        self._dependency_matchers: dict[int, DependencyMatcher] = {}
+        self._parsed: Doc | None = None
+        self._dependency_matches: list = []
+
+    def _dependency_matcher(self, doc: Doc) -> DependencyMatcher:
+        """Subject and object of a cooperation verb, for pipelines with a parser (one per vocab)."""
+        matcher = self._dependency_matchers.get(id(doc.vocab))
+        if matcher is None:
+            matcher = DependencyMatcher(doc.vocab)
+            verbs = {"LEMMA": {"IN": sorted(self.words.get("dependency_verbs", ()))}}
+            subject = {"DEP": {"IN": ["nsubj", "nsubjpass"]}}
+            verb = {"RIGHT_ID": "verb", "RIGHT_ATTRS": verbs}
+            has_subject = {"LEFT_ID": "verb", "REL_OP": ">", "RIGHT_ID": "subject", "RIGHT_ATTRS": subject}
+            matcher.add("direct_object", [[verb, has_subject, {
+                "LEFT_ID": "verb", "REL_OP": ">", "RIGHT_ID": "object",
+                "RIGHT_ATTRS": {"DEP": {"IN": ["dobj", "dative", "iobj"]}},
+            }]])
+            matcher.add("prepositional_object", [[verb, has_subject, {
+                "LEFT_ID": "verb", "REL_OP": ">", "RIGHT_ID": "preposition",
+                "RIGHT_ATTRS": {"DEP": "prep", "LOWER": {"IN": sorted(self.words.get("link_prepositions", ()))}},
+            }, {
+                "LEFT_ID": "preposition", "REL_OP": ">", "RIGHT_ID": "object", "RIGHT_ATTRS": {"DEP": "pobj"},
+            }]])
+            self._dependency_matchers[id(doc.vocab)] = matcher
+        return matcher
+
+    def _dependency_pairs(self, doc: Doc, sent: Span, participants: list[Actor]) -> list[tuple[str, str]]:
+        """(subject actor, object actor) pairs of cooperation verbs found by the parser."""
+        if self._parsed is not doc:  # match the whole Doc once, not once per sentence
+            self._parsed, self._dependency_matches = doc, self._dependency_matcher(doc)(doc)
+        out: list[tuple[str, str]] = []
+        for _, tokens in self._dependency_matches:
+            if not sent.start <= tokens[0] < sent.end:
+                continue
+            subject, obj = doc[tokens[1]], doc[tokens[-1]]
+            for s in _actors_in(subject, participants):
+                for o in _actors_in(obj, participants):
+                    if s.id != o.id and (s.id, o.id) not in out:
+                        out.append((s.id, o.id))
+        return out
 
     def __call__(self, doc: Doc) -> list[SentenceReading]:
         sentences = [s for s in doc.sents]
@@ -264,6 +305,15 @@ class SentenceReader:
             return
         joint = bool(set(r.activities) & words.get("joint_activities", frozenset()))
         r.pairs = self._pairs(doc, sent, groups, participants, joint, hosts)
+        if doc.has_annotation("DEP"):
+            dependency = self._dependency_pairs(doc, sent, participants)
+            known = {frozenset(p[:2]): i for i, p in enumerate(r.pairs)}
+            for a, b in dependency:
+                i = known.get(frozenset((a, b)))
+                if i is None:
+                    r.pairs.append((a, b, "dependency"))
+                elif CONFIDENCE["dependency"] > CONFIDENCE[r.pairs[i][2]]:
+                    r.pairs[i] = (a, b, "dependency")
 
     def _attribution(self, doc: Doc, sent: Span, cues: list[Cue]) -> set[int]:
         """Token indices of attribution clauses (", a UN official said", "according to X")."""
@@ -410,6 +460,12 @@ class SentenceReader:
                         if after_groups:
                             add(after_groups[0], org)
         return out
+
+
+def _actors_in(token, actors: list[Actor]) -> list[Actor]:
+    """Actors inside the phrase ``token`` heads ("Norway and Denmark", "Pakistani officers")."""
+    left, right = token.left_edge.i, token.right_edge.i
+    return [a for a in actors if left <= a.start and a.end - 1 <= right]
 
 
 def _clause_of(clause_starts: list[int], token: int) -> int:
