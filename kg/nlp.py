@@ -51,7 +51,12 @@ class NormLemmatizer(Lemmatizer):
     def lookup_lemmatize(self, token) -> list[str]:
         table = self.lookups.get_table("lemma_lookup", {})
         norm = token.norm_
-        return [table.get(norm, norm)]
+        lemma = table.get(norm)
+        if lemma is None:
+            # Regular plurals the table lacks ("corvettes"): cues and text are lemmatised alike.
+            regular_plural = len(norm) > 4 and norm.endswith("s") and not norm.endswith(("ss", "us", "is"))
+            lemma = norm[:-1] if regular_plural and norm.isalpha() else norm
+        return [lemma]
 
 
 @Language.factory("kg_lemmatizer", default_config={"mode": "lookup", "overwrite": True, "model": None})

@@ -25,10 +25,13 @@ def main() -> None:
     with gzip.open(str(path), "rt", encoding="utf-8") as fh:
         probs = json.load(fh)
     linker = FuzzyCountryLinker(load_gazetteer().country_names(), [])
-    words = sorted(
-        w for w, p in probs.items()
-        if p > MIN_LOG_PROB and w[:1].isupper() and w[1:].islower() and w.isalpha() and linker.link(w)
-    )
+    # Capitalised words, and common lower-case words capitalised at the start of a sentence ("Benign").
+    candidates = {
+        w if w[:1].isupper() else w.capitalize()
+        for w, p in probs.items()
+        if p > MIN_LOG_PROB and w.isalpha() and w[1:].islower()
+    }
+    words = sorted(w for w in candidates if linker.link(w))
     target = DATA_DIR / "fuzzy_stoplist.txt"
     target.write_text("\n".join(words) + "\n", encoding="utf-8")
     print(f"{target}: {len(words)} words")

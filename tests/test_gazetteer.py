@@ -28,3 +28,17 @@ def test_no_surface_form_names_two_entities():
     for entity in load_gazetteer().entities.values():
         for name in entity.names:
             assert owners.setdefault(name, entity.id) == entity.id, (name, owners[name], entity.id)
+
+
+def test_organisation_and_group_ids_never_shadow_a_country():
+    import csv
+
+    import pycountry
+
+    from kg.gazetteer import DATA_DIR
+
+    countries = {c.alpha_3 for c in pycountry.countries}
+    for name in ("organizations.csv", "groups.csv"):
+        with (DATA_DIR / name).open(encoding="utf-8") as fh:
+            clashes = {row["id"] for row in csv.DictReader(fh)} & countries
+        assert not clashes, (name, clashes)

@@ -1,0 +1,234 @@
+"""One parametrised table per extraction mechanism of issue 3 (1-6; 7 is in test_trained_pipeline.py).
+
+Every sentence is our own. Each table has negative cases: what must *not* be extracted.
+"""
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import mentions, read_sentences
+from kg.nlp import ENTITIES_KEY
+from kg.resolve import resolve
+
+
+def entity_ids(nlp, text):
+    return [m.entity for m in mentions(nlp(text), "d")]
+
+
+def facts(nlp, text):
+    return resolve("d", read_sentences(nlp(text)))
+
+
+def dyads(nlp, text):
+    return {tuple(sorted((f.source, f.target))) for f in facts(nlp, text) if f.relation == "partnership"}
+
+
+def dyad_attributes(nlp, text, attribute):
+    out: dict = {}
+    for f in facts(nlp, text):
+        if f.relation == "partnership" and getattr(f, attribute):
+            out.setdefault(tuple(sorted((f.source, f.target))), set()).add(getattr(f, attribute))
+    return out
+
+
+# 1. Entity linking -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Officials from the USA, America and the U.S. met.", ["USA", "USA", "USA"]),
+        ("Britain and the UK are one; so are the KSA and the Emiratis.", ["GBR", "GBR", "SAU", "ARE"]),
+        ("The PRC, the DPRK and the ROK sent envoys.", ["CHN", "PRK", "KOR"]),
+        ("Türkiye, spelt Turkiye, is Turkey.", ["TUR", "TUR", "TUR"]),
+        ("Pakistani, Emirati, Saudi, Turkish and British officers.", ["PAK", "ARE", "SAU", "TUR", "GBR"]),
+        ("Canberra and Beijing and Moscow replied.", ["AUS", "CHN", "RUS"]),
+        ("The Anglo-French summit and Franco-German brigade.", ["GBR", "FRA", "FRA", "DEU"]),
+        ("the French-Australian deal and the U.S.-India pact", ["FRA", "AUS", "USA", "IND"]),
+        ("The NATO–EU declaration.", ["NATO", "EU"]),
+        ("Taiwan, Palestine, Kosovo and the Holy See sent observers.", ["TWN", "PSE", "XKX", "VAT"]),
+        ("The Soviet Union armed Cuba.", ["SUN", "CUB"]),
+        ("Thousands of Palestinians and Afghans crossed.", ["PSE", "AFG"]),
+        ("Troops from Indoensia and Quatar arrived.", ["IDN", "QAT"]),
+        ("The Peninsula Shield Force deployed.", ["GCC"]),
+        ("The Organisation of Islamic Cooperation met the Shanghai Cooperation Organisation.", ["OIC", "SCO"]),
+        # negative: country names inside other names
+        ("The Islamic State of Iraq and Syria lost ground near the Gulf of Oman.", []),
+        ("The Bank of England raised rates.", []),
+        # negative: real words close to country names
+        ("Benign neglect of the Balkan question.", []),
+    ],
+)
+def test_entity_linking(nlp, text, expected):
+    assert entity_ids(nlp, text) == expected
+
+
+def test_the_kingdom_names_the_kingdom_in_focus(nlp):
+    text = "Jordan and Egypt renewed their defence agreement. Egypt will train officers of the Kingdom."
+    assert ("EGY", "JOR") in dyads(nlp, text)
+
+
+# 2. Partnerships ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("A naval accord between Chile and Peru took effect.", {("CHL", "PER")}),
+        ("Norway and Denmark signed a maritime accord.", {("DNK", "NOR")}),
+        ("Ghana and Togo held joint patrols.", {("GHA", "TGO")}),
+        ("Kenya's partnership with Ethiopia covers border security.", {("ETH", "KEN")}),
+        ("Ankara supplied Baku with armed drones during the war.", {("AZE", "TUR")}),
+        ("Britain provides training and equipment to Ukraine's armed forces.", {("GBR", "UKR")}),
+        ("The Nigeria-Niger alliance has held for decades.", {("NER", "NGA")}),
+        ("Japan, Australia and India held joint naval drills.", {("AUS", "IND"), ("AUS", "JPN"), ("IND", "JPN")}),
+        ("Germany and, separately, the Netherlands agreed to lease tanks to Lithuania.", {("DEU", "LTU"), ("LTU", "NLD")}),
+        ("Iran threatened Israel while Russia and Iran expanded their military cooperation.", {("IRN", "RUS")}),
+        ("Australia and Japan deepened security ties to counter China.", {("AUS", "JPN")}),
+        ("France deployed peacekeepers to the UN mission in Lebanon.", {("FRA", "UN"), ("FRA", "LBN")}),
+        # negative: co-occurrence, hostility, failure, places, adversaries, attribution, recipients
+        ("Chile and Peru both border Bolivia.", set()),
+        ("Egypt accused Ethiopia of threatening its water security despite their cooperation.", set()),
+        ("Talks on a defence pact between Serbia and Kosovo collapsed.", set()),
+        ("Qatar and Bahrain severed ties and ended all cooperation.", set()),
+        ("The United States imposed sanctions on Iran over its cooperation with Syria.", set()),
+        ("Sweden trained troops deployed in Mali.", set()),
+        ("Militant groups in Libya received weapons and training.", set()),
+        ("Oman and Yemen agreed to a ceasefire.", set()),
+        ("Mexico sent aid to Haiti, a Canadian official said.", {("HTI", "MEX")}),
+        ("The EU pledged aid to Romania and Poland.", {("EU", "POL"), ("EU", "ROU")}),
+        ("Germany signed a UN-brokered deal with Namibia.", {("DEU", "NAM")}),
+    ],
+)
+def test_partnerships(nlp, text, expected):
+    assert dyads(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Oman and India signed a defence pact. Both countries will expand naval cooperation.", {("IND", "OMN")}),
+        ("Chad and Niger formed an alliance. The two partners then ran joint patrols.", {("NER", "TCD")}),
+        ("Peru and Chile renewed their pact. Their navies train together.", {("CHL", "PER")}),
+        ("Saudi Arabia hosts US troops. The Kingdom also buys American jets.", {("SAU", "USA")}),
+        # negative: a reference does not cross a paragraph
+        ("Peru and Chile renewed their pact.\n\nBoth countries train with Brazil.", {("CHL", "PER")}),
+    ],
+)
+def test_references_resolve_to_the_pair_in_focus(nlp, text, expected):
+    found = facts(nlp, text)
+    assert {tuple(sorted((f.source, f.target))) for f in found if f.relation == "partnership" and f.sentence == 1} == (
+        expected if "\n\n" not in text else set()
+    )
+    assert all(f.method == "reference" for f in found if f.sentence == 1 and "\n\n" not in text)
+
+
+# 3. Activities and partnership types -----------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text, pair, activities",
+    [
+        ("Chile and Peru agreed on the exchange of classified information.", ("CHL", "PER"), {"intelligence_sharing"}),
+        ("Egypt buys jets from France under foreign military sales.", ("EGY", "FRA"), {"arms_transfer"}),
+        ("Kenya and Britain agreed on rotational basing of British troops.", ("GBR", "KEN"), {"basing"}),
+        ("Turkey and Pakistan agreed on the co-production of corvettes.", ("PAK", "TUR"), {"defense_industry", "arms_transfer"}),
+        ("Japan and Vietnam cooperate on disaster relief.", ("JPN", "VNM"), {"disaster_response"}),
+        ("Ghana and Togo launched a defense program and joint defence programmes.", ("GHA", "TGO"), set()),
+        ("Spain and Morocco agreed on co-operation in counter-terrorism.", ("ESP", "MAR"), {"counter_terrorism"}),
+        # negative: negated cues
+        ("Chile and Peru agreed on trade but not on intelligence sharing.", ("CHL", "PER"), {"economic_cooperation"}),
+        ("The pact between Bhutan and India contains no specific commitment to intervene militarily.",
+         ("BTN", "IND"), set()),
+        ("Chile and Argentina signed a partnership that excludes intelligence sharing.", ("ARG", "CHL"), set()),
+    ],
+)
+def test_activities(nlp, text, pair, activities):
+    assert dyad_attributes(nlp, text, "activity").get(pair, set()) == activities
+
+
+@pytest.mark.parametrize(
+    "text, pair, types",
+    [
+        ("Vietnam and India upgraded ties to a comprehensive strategic partnership.", ("IND", "VNM"), {"strategic_partnership"}),
+        ("Greece and Cyprus signed a defence cooperation agreement.", ("CYP", "GRC"), {"defense_agreement"}),
+        ("The U.S.-Philippine mutual defence treaty dates from 1951.", ("PHL", "USA"), {"alliance"}),
+        ("Israel and Bahrain agreed to normalise relations.", ("BHR", "ISR"), {"normalization_agreement"}),
+        ("Ghana and Togo keep close military ties.", ("GHA", "TGO"), {"defense_cooperation"}),
+        # negative: a cue inside an organisation's name is no type
+        ("Oman and Qatar attended the Gulf Cooperation Council summit together.", ("OMN", "QAT"), set()),
+    ],
+)
+def test_partnership_types(nlp, text, pair, types):
+    assert dyad_attributes(nlp, text, "partnership_type").get(pair, set()) == types
+
+
+# 4. Memberships ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Poland, a NATO member since 1999, hosts allied troops.", {("POL", "NATO")}),
+        ("The members of the Gulf Cooperation Council are Bahrain, Kuwait and Oman.",
+         {("BHR", "GCC"), ("KWT", "GCC"), ("OMN", "GCC")}),
+        ("AUKUS is a trilateral security pact comprising Australia, the United Kingdom and the United States.",
+         {("AUS", "AUKUS"), ("GBR", "AUKUS"), ("USA", "AUKUS")}),
+        ("Sweden joined NATO in 2024.", {("SWE", "NATO")}),
+        ("NATO's member states include Norway, Denmark and Iceland.", {("NOR", "NATO"), ("DNK", "NATO"), ("ISL", "NATO")}),
+        ("Kazakhstan is a founding member of the Collective Security Treaty Organization.", {("KAZ", "CSTO")}),
+        # negative
+        ("Morocco has been a major non-NATO ally of the United States since 2004.", set()),
+        ("Turkey's bid to join the European Union has stalled.", set()),
+        ("Brazil is not a member of the African Union.", set()),
+    ],
+)
+def test_memberships(nlp, text, expected):
+    assert {(f.source, f.target) for f in facts(nlp, text) if f.relation == "membership"} == expected
+
+
+def test_organisation_level_partnership(nlp):
+    assert dyads(nlp, "The EU and NATO signed a joint declaration on cooperation.") == {("EU", "NATO")}
+
+
+def test_members_listed_are_not_partners_of_each_other(nlp):
+    assert dyads(nlp, "The members of the Gulf Cooperation Council are Bahrain, Kuwait and Oman.") == set()
+
+
+# 5. Type-level knowledge -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Security partnerships involve intelligence sharing and joint training.",
+         {("security_partnership", "intelligence_sharing"), ("security_partnership", "military_training")}),
+        ("Defence agreements often provide for joint exercises.", {("defense_agreement", "joint_exercises")}),
+        # negative: a sentence about actors is no type-level statement; nor is a reference back
+        ("Chile and Peru's security partnership involves intelligence sharing.", set()),
+        ("Their security partnership involves intelligence sharing.", set()),
+    ],
+)
+def test_type_level_knowledge(nlp, text, expected):
+    found = facts(nlp, text)
+    assert {(f.source, f.activity) for f in found if f.relation == "type_activity"} == expected
+
+
+def test_type_level_statements_name_no_country(nlp):
+    found = facts(nlp, "Strategic partnerships typically involve regular dialogue.")
+    assert found and all(f.relation == "type_activity" for f in found)
+
+
+# 6. Confidence -----------------------------------------------------------------------------------
+
+def test_confidence_orders_explicit_pattern_over_reference_over_weak_cue(nlp):
+    text = "A defence pact between Chile and Peru took effect. The two nations support each other."
+    by_sentence = {f.sentence: f.confidence for f in facts(nlp, text)}
+    explicit, reference = by_sentence[0], by_sentence[1]
+    assert explicit > reference
+    weak = facts(nlp, "Chile and Peru support each other.")[0].confidence
+    strong = facts(nlp, "Chile and Peru signed a defence pact.")[0].confidence
+    assert strong > weak
+    assert all(0 <= c <= 1 for c in (explicit, reference, weak, strong))
+
+
+def test_entity_spans_are_not_mutated_by_extraction(nlp):
+    doc = nlp("Chile and Peru signed a defence pact.")
+    before = [(s.start, s.end, s.id_) for s in doc.spans[ENTITIES_KEY]]
+    read_sentences(doc)
+    assert [(s.start, s.end, s.id_) for s in doc.spans[ENTITIES_KEY]] == before
