@@ -43,6 +43,8 @@ _NEGATION_WINDOW = 4
 _HOSTILE_TARGET_WINDOW = 6
 #: "AUKUS is a trilateral security pact comprising A, B and C": organisation to membership cue.
 _MEMBERSHIP_REACH = 6
+#: "Japan's 1960 security agreement with": tokens from a possessive to the link preposition.
+_POSSESSOR_REACH = 6
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "fellow", "other", "both", "all"})
 _MEMBER_WORDS = frozenset({"member", "members"})
 
@@ -270,6 +272,8 @@ class SentenceReader:
         attribution = self._attribution(doc, sent, cues)
         excluded: set[int] = set()  # token starts of actors that cannot be partners
         hosts: set[int] = set()  # token starts of groups that host the activity ("peacekeepers in Mali")
+        attributives: set[int] = set()  # token starts of groups that qualify an activity ("U.S. military aid")
+        cue_starts = {c.start for c in types + activities}
         conflict_parties = False
         for group in groups:
             head = group[0]
@@ -279,7 +283,11 @@ class SentenceReader:
             # "a ceasefire between X and Y": the parties of a conflict, not partners.
             parties = before == "between" and bool({i_before, i_before - 1} & conflict_ends)
             conflict_parties |= parties
-            place = before in words.get("place_prepositions", ())
+            # "in U.S. military aid": an actor qualifying an activity takes part in it, wherever it stands.
+            attributive = group[-1].end in cue_starts
+            if attributive:
+                attributives.add(head.start)
+            place = before in words.get("place_prepositions", ()) and not attributive
             if place and hosted:
                 hosts.add(head.start)
             if (
@@ -304,7 +312,7 @@ class SentenceReader:
         if r.hostile or not r.cooperative:
             return
         joint = bool(set(r.activities) & words.get("joint_activities", frozenset()))
-        r.pairs = self._pairs(doc, sent, groups, participants, joint, hosts)
+        r.pairs = self._pairs(doc, sent, groups, participants, joint, hosts, attributives)
         if doc.has_annotation("DEP"):
             dependency = self._dependency_pairs(doc, sent, participants)
             known = {frozenset(p[:2]): i for i, p in enumerate(r.pairs)}
@@ -352,7 +360,8 @@ class SentenceReader:
         channel = before in self.words.get("channel_prepositions", ())
         return after in self.words.get("organization_modifier_nouns", ()) or non or channel
 
-    def _pairs(self, doc: Doc, sent: Span, groups: list[list[Actor]], participants: list[Actor], joint: bool, hosts: set[int]) -> list:
+    def _pairs(self, doc: Doc, sent: Span, groups: list[list[Actor]], participants: list[Actor], joint: bool, hosts: set[int], attributives: set[int]
+    ) -> list:
         """Pairs linked by the sentence's shape; two actors merely in one sentence are no pair."""
         live = {a.start for a in participants}
         links = self.words.get("link_prepositions", frozenset())
@@ -392,23 +401,40 @@ class SentenceReader:
                 add(a, b, method)
         if live_groups:
             subject = live_groups[0]
+            by_end = {a.end: a for g in live_groups for a in g}
             for group in live_groups[1:]:
                 i_before = _index_before(doc, group[0].start, sent.start, self.skip)
                 token = doc[i_before] if i_before >= 0 else None
                 if token is None:
                     continue
+                partners = subject
                 if group[0].start in hosts:
                     method = "host"  # "troops deployed to a UN mission in Mali"
                 elif token.lower_ in links:
                     method = "link"
+                    # "X's 1960 agreement with Y": the possessor, not the subject, is Y's partner.
+                    owner = self._possessor(doc, i_before, sent, by_end, group)
+                    partners = [owner] if owner else subject
+                elif group[0].start in attributives:
+                    method = "object"  # "Egypt receives U.S. military aid"
                 elif token.lemma_.lower() in object_verbs or token.lower_ in object_verbs:
                     method = "object"  # "Turkey supplied Azerbaijan with drones"
                 else:
                     continue
-                for s in subject:
+                for s in partners:
                     for o in group:
                         add(s.id, o.id, method)
         return [(a, b, m) for (a, b), m in found.items()]
+
+    def _possessor(self, doc: Doc, preposition: int, sent: Span, by_end: dict, group: list[Actor]) -> Actor | None:
+        """The actor of a possessive ("Japan's") shortly before ``preposition``, if any."""
+        for i in range(preposition - 1, max(sent.start, preposition - _POSSESSOR_REACH) - 1, -1):
+            if doc[i].text in ",;":
+                return None
+            if doc[i].lower_ in ("'s", "’s", "'"):
+                owner = by_end.get(i)
+                return owner if owner and owner not in group else None
+        return None
 
     def _lemma_before(self, doc: Doc, start: int, sent: Span) -> str:
         i = _index_before(doc, start, sent.start, self.skip)
