@@ -94,6 +94,11 @@ class SentenceReading:
     refers_back: bool = False
     #: "the Kingdom" -> ["Kingdom"]: names the actor in focus by a word of its official name.
     actor_references: tuple[str, ...] = ()
+    #: Organisations named in the sentence, for "It"/"Its members" in later sentences.
+    organizations: tuple[str, ...] = ()
+    #: Members stated without their organisation ("Its members include A and B", "Finland joined
+    #: in 2023"): members of the organisation in focus.
+    members_of_focus: tuple[str, ...] = ()
 
 
 def mentions(doc: Doc, doc_id: str) -> list[Mention]:
@@ -305,7 +310,11 @@ class SentenceReader:
                     excluded.add(actor.start)
         if conflict_ends and not conflict_parties:
             r.hostile = True  # "X and Y agreed to a truce": no partnership
-        r.memberships = self._memberships(doc, sent, groups, [c for c in cues if not negated(c)])
+        asserted = [c for c in cues if not negated(c)]
+        r.memberships = self._memberships(doc, sent, groups, asserted)
+        r.organizations = tuple(dict.fromkeys(a.id for a in actors if a.type == ORGANIZATION))
+        if not r.organizations:
+            r.members_of_focus = self._members_of_focus(doc, sent, groups, asserted)
         member_orgs = {org for _, org in r.memberships}
         participants = [a for a in actors if a.start not in excluded and a.id not in member_orgs]
         r.participants = tuple(dict.fromkeys(a.id for a in participants))
@@ -439,6 +448,24 @@ class SentenceReader:
     def _lemma_before(self, doc: Doc, start: int, sent: Span) -> str:
         i = _index_before(doc, start, sent.start, self.skip)
         return doc[i].lemma_.lower() if i >= 0 else ""
+
+    def _members_of_focus(self, doc: Doc, sent: Span, groups: list[list[Actor]], cues: list[Cue]) -> tuple:
+        """Members named with no organisation in the sentence: "Its members include A and B",
+        "founding members, including A", "Finland joined in 2023, followed by Sweden"."""
+        introducers = self.words.get("member_list_introducers", frozenset())
+        out: list[str] = []
+        for cue in (c for c in cues if c.kind == "membership"):
+            after = doc[cue.end : min(cue.end + 3, sent.end)]
+            if cue.text.lower().startswith("member") and any(t.lower_ in introducers for t in after):
+                following = [g for g in groups if cue.end < g[0].start <= cue.end + 4]
+                out += [a.id for g in following[:1] for a in g if a.type != GROUP]
+            elif cue.end >= sent.end or doc[cue.end].is_punct or doc[cue.end].lower_ in introducers | {"in", "on", "at"}:
+                # an intransitive "joined": the group right before it, and "followed by" groups after
+                before = [g for g in groups if 0 <= cue.start - g[-1].end <= 1]
+                later = [g for g in groups if g[0].start > cue.end and _word_before(doc, g[0].start, sent.start) == "by"
+                         and g[0].start >= 2 and doc[_index_before(doc, g[0].start, sent.start) - 1].lower_ == "followed"]
+                out += [a.id for g in before[-1:] + later for a in g if a.type != GROUP]
+        return tuple(dict.fromkeys(out))
 
     def _memberships(self, doc: Doc, sent: Span, groups: list[list[Actor]], cues: list[Cue]) -> list:
         """(member, organisation) pairs stated in the sentence."""

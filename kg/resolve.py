@@ -55,15 +55,24 @@ def resolve(doc_id: str, readings: Iterable[SentenceReading], gazetteer: Gazette
     facts: list[Fact] = []
     focus: list[tuple[str, str]] = []
     recent: list[str] = []
+    organization_in_focus = ""
     paragraph = -1
     for r in readings:
         if r.paragraph != paragraph:
-            focus, recent, paragraph = [], [], r.paragraph
+            focus, recent, paragraph, organization_in_focus = [], [], r.paragraph, ""
         participants = list(r.participants)
         for word in r.actor_references:
             referenced = _referenced_actor(word, recent, gazetteer)
             if referenced and referenced not in participants:
                 participants.append(referenced)
+        if organization_in_focus:
+            # "It was founded by A and B", "Its members include C": the organisation in focus.
+            for member in r.members_of_focus:
+                facts.append(Fact(
+                    doc_id, r.index, r.start, r.end, MEMBERSHIP, member, organization_in_focus, evidence=r.text,
+                    confidence=REFERENCE_CONFIDENCE, method="reference",
+                ))
+        organization_in_focus = (r.organizations or (organization_in_focus,))[-1]
         for member, org in r.memberships:
             facts.append(Fact(
                 doc_id, r.index, r.start, r.end, MEMBERSHIP, member, org, evidence=r.text,

@@ -96,6 +96,11 @@ def test_the_kingdom_names_the_kingdom_in_focus(nlp):
         ("Mexico sent aid to Haiti, a Canadian official said.", {("HTI", "MEX")}),
         ("The EU pledged aid to Romania and Poland.", {("EU", "POL"), ("EU", "ROU")}),
         ("Germany signed a UN-brokered deal with Namibia.", {("DEU", "NAM")}),
+        ("Laos and Cambodia renewed their pact, a decade after Laos's first treaty with Vietnam.",
+         {("KHM", "LAO"), ("LAO", "VNM")}),
+        ("Jordan receives about $1 billion a year in U.S. military aid.", {("JOR", "USA")}),
+        ("Italy maintains military bases in Niger and Djibouti.", {("DJI", "ITA"), ("ITA", "NER")}),
+        ("The Chile–Peru relationship rests on a naval accord.", {("CHL", "PER")}),
     ],
 )
 def test_partnerships(nlp, text, expected):
@@ -173,7 +178,11 @@ def test_partnership_types(nlp, text, pair, types):
         ("Sweden joined NATO in 2024.", {("SWE", "NATO")}),
         ("NATO's member states include Norway, Denmark and Iceland.", {("NOR", "NATO"), ("DNK", "NATO"), ("ISL", "NATO")}),
         ("Kazakhstan is a founding member of the Collective Security Treaty Organization.", {("KAZ", "CSTO")}),
+        ("The African Union was founded in 2002. Its members include Ghana and Kenya.", {("GHA", "AU"), ("KEN", "AU")}),
+        ("ASEAN was formed in 1967 by five founding members, including Thailand and Malaysia. Vietnam joined in 1995, "
+         "followed by Laos in 1997.", {("THA", "ASEAN"), ("MYS", "ASEAN"), ("VNM", "ASEAN"), ("LAO", "ASEAN")}),
         # negative
+        ("ASEAN held a summit. Vietnam joined the talks with China.", set()),
         ("Morocco has been a major non-NATO ally of the United States since 2004.", set()),
         ("Turkey's bid to join the European Union has stalled.", set()),
         ("Brazil is not a member of the African Union.", set()),
