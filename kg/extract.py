@@ -41,6 +41,8 @@ CONFIDENCE = {
 _NEGATION_WINDOW = 4
 #: A hostile cue followed this close by an adversary cue ("sanctions against X") targets X.
 _HOSTILE_TARGET_WINDOW = 6
+#: "invaded Ukraine", "war with China", "sanctions on Iran": at most this many tokens from cue to target.
+_HOSTILE_TARGET_GAP = 3
 #: "AUKUS is a trilateral security pact comprising A, B and C": organisation to membership cue.
 _MEMBERSHIP_REACH = 6
 #: "Japan's 1960 security agreement with": tokens from a possessive to the link preposition.
@@ -255,6 +257,23 @@ class SentenceReader:
         hostile = [
             h for h in live("hostile") if not any(0 <= a - h.end <= _HOSTILE_TARGET_WINDOW for a in adversary_starts)
         ]
+        actors = [
+            Actor(s.id_, s.label_, s.start, s.end) for s in entity_spans if s.label_ != NON_ACTOR and s.id_
+        ]
+        groups = _groups(actors, doc, self.connectors)
+        # "war with China", "invaded Ukraine", "accused Togo": hostility between the actors around the cue only.
+        hostile_parties: set[int] = set()
+        for h in list(hostile):
+            target = next((g for g in groups if 0 < g[0].start - h.end + 1 <= _HOSTILE_TARGET_GAP
+                           and all(t.lower_ in self.skip or t.lower_ in words.get("hostile_target_prepositions", ())
+                                   for t in doc[h.end : g[0].start])), None)
+            if target:
+                hostile.remove(h)
+                aggressor = [g for g in groups if 0 <= h.start - g[-1].end <= _HOSTILE_TARGET_GAP]
+                # Only up to a comma: "After the war with China, India ..." leaves India out of it.
+                hostile_parties |= {a.start for a in _until_comma(doc, target)}
+                if aggressor:
+                    hostile_parties |= {a.start for a in _until_comma(doc, aggressor[-1][::-1])}
         # Token indices where the sentence's clauses start ("..., while X and Y ...").
         clauses = [sent.start] + sorted(c.start for c in cues if c.kind == "clause_separator" and c.start > sent.start)
         hostile_clauses = {_clause_of(clauses, h.start) for h in hostile}
@@ -266,10 +285,6 @@ class SentenceReader:
         )
         r.actor_references = tuple(c.text.split()[-1] for c in cues if c.kind == "actor_reference")
 
-        actors = [
-            Actor(s.id_, s.label_, s.start, s.end) for s in entity_spans if s.label_ != NON_ACTOR and s.id_
-        ]
-        groups = _groups(actors, doc, self.connectors)
         # Activities that happen in a host country make "in X" a participant ("peacekeepers in Mali").
         hosted = bool(set(r.activities) & words.get("hosted_activities", frozenset()))
         marker_ends = {c.end for c in cues if c.kind in ("exemplification", "adversary", "place_noun")}
@@ -304,7 +319,7 @@ class SentenceReader:
             ):
                 excluded |= {a.start for a in group}
             for actor in group:
-                if actor.start in attribution or self._is_mediator(doc, actor, sent) or (
+                if actor.start in attribution or actor.start in hostile_parties or self._is_mediator(doc, actor, sent) or (
                     actor.type == ORGANIZATION and self._org_is_modifier(doc, actor, sent, before)
                 ):
                     excluded.add(actor.start)
@@ -321,7 +336,7 @@ class SentenceReader:
         if r.hostile or not r.cooperative:
             return
         joint = bool(set(r.activities) & words.get("joint_activities", frozenset()))
-        r.pairs = self._pairs(doc, sent, groups, participants, joint, hosts, attributives)
+        r.pairs = self._pairs(doc, sent, groups, participants, joint, hosts, attributives, clauses)
         if doc.has_annotation("DEP"):
             dependency = self._dependency_pairs(doc, sent, participants)
             known = {frozenset(p[:2]): i for i, p in enumerate(r.pairs)}
@@ -369,7 +384,8 @@ class SentenceReader:
         channel = before in self.words.get("channel_prepositions", ())
         return after in self.words.get("organization_modifier_nouns", ()) or non or channel
 
-    def _pairs(self, doc: Doc, sent: Span, groups: list[list[Actor]], participants: list[Actor], joint: bool, hosts: set[int], attributives: set[int]
+    def _pairs(self, doc: Doc, sent: Span, groups: list[list[Actor]], participants: list[Actor], joint: bool, hosts: set[int], attributives: set[int],
+        clauses: list[int],
     ) -> list:
         """Pairs linked by the sentence's shape; two actors merely in one sentence are no pair."""
         live = {a.start for a in participants}
@@ -387,7 +403,10 @@ class SentenceReader:
 
         live_groups = [[a for a in g if a.start in live] for g in groups]
         live_groups = [g for g in live_groups if g]
-        for position, group in enumerate(live_groups):
+        subjects: dict[int, list[Actor]] = {}  # the first group of each clause is its subject
+        for group in live_groups:
+            subjects.setdefault(_clause_of(clauses, group[0].start), group)
+        for group in live_groups:
             ids = list(dict.fromkeys(a.id for a in group))
             if len(ids) < 2:
                 continue
@@ -395,7 +414,7 @@ class SentenceReader:
             before = _word_before(doc, group[0].start, sent.start, self.skip)
             if any(t.lower_ in distributive for t in doc[group[0].end : group[-1].start]):
                 continue  # "X and, separately, Y": each acts on its own
-            if position > 0 and (group[0].start in hosts or (before != "between" and not joint and (
+            if group is not subjects[_clause_of(clauses, group[0].start)] and (group[0].start in hosts or (before != "between" and not joint and (
                 before in links or before in object_verbs or self._lemma_before(doc, group[0].start, sent) in object_verbs
             ))):
                 continue  # "aid to Romania and Poland": co-recipients, not partners of each other
@@ -408,31 +427,32 @@ class SentenceReader:
             )
             for a, b in combinations(ids, 2):
                 add(a, b, method)
-        if live_groups:
-            subject = live_groups[0]
-            by_end = {a.end: a for g in live_groups for a in g}
-            for group in live_groups[1:]:
-                i_before = _index_before(doc, group[0].start, sent.start, self.skip)
-                token = doc[i_before] if i_before >= 0 else None
-                if token is None:
-                    continue
-                partners = subject
-                if group[0].start in hosts:
-                    method = "host"  # "troops deployed to a UN mission in Mali"
-                elif token.lower_ in links:
-                    method = "link"
-                    # "X's 1960 agreement with Y": the possessor, not the subject, is Y's partner.
-                    owner = self._possessor(doc, i_before, sent, by_end, group)
-                    partners = [owner] if owner else subject
-                elif group[0].start in attributives:
-                    method = "object"  # "Egypt receives U.S. military aid"
-                elif token.lemma_.lower() in object_verbs or token.lower_ in object_verbs:
-                    method = "object"  # "Turkey supplied Azerbaijan with drones"
-                else:
-                    continue
-                for s in partners:
-                    for o in group:
-                        add(s.id, o.id, method)
+        by_end = {a.end: a for g in live_groups for a in g}
+        for group in live_groups:
+            subject = subjects[_clause_of(clauses, group[0].start)]
+            if subject is group:
+                continue
+            i_before = _index_before(doc, group[0].start, sent.start, self.skip)
+            token = doc[i_before] if i_before >= 0 else None
+            if token is None:
+                continue
+            partners = subject
+            if group[0].start in hosts:
+                method = "host"  # "troops deployed to a UN mission in Mali"
+            elif token.lower_ in links:
+                method = "link"
+                # "X's 1960 agreement with Y": the possessor, not the subject, is Y's partner.
+                owner = self._possessor(doc, i_before, sent, by_end, group)
+                partners = [owner] if owner else subject
+            elif group[0].start in attributives:
+                method = "object"  # "Egypt receives U.S. military aid"
+            elif token.lemma_.lower() in object_verbs or token.lower_ in object_verbs:
+                method = "object"  # "Turkey supplied Azerbaijan with drones"
+            else:
+                continue
+            for s in partners:
+                for o in group:
+                    add(s.id, o.id, method)
         return [(a, b, m) for (a, b), m in found.items()]
 
     def _possessor(self, doc: Doc, preposition: int, sent: Span, by_end: dict, group: list[Actor]) -> Actor | None:
@@ -473,6 +493,8 @@ class SentenceReader:
         membership_cues = [c for c in cues if c.kind == "membership"]
         if not membership_cues:
             return out
+        # The member stands before these ("X joined NATO"), never after ("NATO joined X").
+        joining = self.words.get("joining_verbs", frozenset())
 
         def add(members: list[Actor], org: Actor) -> None:
             for m in members:
@@ -503,12 +525,18 @@ class SentenceReader:
                     # "members of NATO", "joined NATO", "accession to the EU"
                     if 0 <= org.start - cue.end <= 3:
                         before_groups = [g for g in groups[:gi] if g[-1].end <= cue.start]
-                        if before_groups:
-                            add(before_groups[-1], org)
+                        # "Germany is a member of the EU and joined NATO": a country, not the EU, joined
+                        with_country = [g for g in before_groups if any(a.type != ORGANIZATION for a in g)]
+                        if with_country or before_groups:
+                            add((with_country or before_groups)[-1], org)
                         elif gi + 1 < len(groups):
                             add(groups[gi + 1], org)
                     # "NATO's member states are X and Y", "an alliance comprising X, Y"
-                    elif 0 <= cue.start - org.end <= _MEMBERSHIP_REACH and not any(org.end <= g[0].start < cue.start and g[0].type == ORGANIZATION for g in groups):
+                    elif (
+                        0 <= cue.start - org.end <= _MEMBERSHIP_REACH
+                        and doc[cue.start].lemma_.lower() not in joining
+                        and not any(org.end <= g[0].start < cue.start and g[0].type == ORGANIZATION for g in groups)
+                    ):
                         after_groups = [g for g in groups[gi + 1 :] if g[0].start >= cue.end]
                         if after_groups:
                             add(after_groups[0], org)
@@ -519,6 +547,17 @@ def _actors_in(token, actors: list[Actor]) -> list[Actor]:
     """Actors inside the phrase ``token`` heads ("Norway and Denmark", "Pakistani officers")."""
     left, right = token.left_edge.i, token.right_edge.i
     return [a for a in actors if left <= a.start and a.end - 1 <= right]
+
+
+def _until_comma(doc: Doc, actors: list[Actor]) -> list[Actor]:
+    """The leading actors of a list (in the order given) up to the first comma between two of them."""
+    out = actors[:1]
+    for prev, actor in zip(actors, actors[1:]):
+        lo, hi = min(prev.end, actor.end), max(prev.start, actor.start)
+        if any(t.text == "," for t in doc[lo:hi]):
+            break
+        out.append(actor)
+    return out
 
 
 def _clause_of(clause_starts: list[int], token: int) -> int:

@@ -83,6 +83,9 @@ def test_the_kingdom_names_the_kingdom_in_focus(nlp):
         ("Germany and, separately, the Netherlands agreed to lease tanks to Lithuania.", {("DEU", "LTU"), ("LTU", "NLD")}),
         ("Iran threatened Israel while Russia and Iran expanded their military cooperation.", {("IRN", "RUS")}),
         ("Australia and Japan deepened security ties to counter China.", {("AUS", "JPN")}),
+        ("After the 1962 war with China, India sought military aid from Britain and France.",
+         {("FRA", "IND"), ("GBR", "IND")}),
+        ("Chile sells frigates to Ecuador, while Peru buys drones from Israel.", {("CHL", "ECU"), ("ISR", "PER")}),
         ("France deployed peacekeepers to the UN mission in Lebanon.", {("FRA", "UN"), ("FRA", "LBN")}),
         # negative: co-occurrence, hostility, failure, places, adversaries, attribution, recipients
         ("Chile and Peru both border Bolivia.", set()),
@@ -181,6 +184,9 @@ def test_partnership_types(nlp, text, pair, types):
         ("The African Union was founded in 2002. Its members include Ghana and Kenya.", {("GHA", "AU"), ("KEN", "AU")}),
         ("ASEAN was formed in 1967 by five founding members, including Thailand and Malaysia. Vietnam joined in 1995, "
          "followed by Laos in 1997.", {("THA", "ASEAN"), ("MYS", "ASEAN"), ("VNM", "ASEAN"), ("LAO", "ASEAN")}),
+        ("Malaysia, Singapore and Australia are parties to the Five Power Defence Arrangements.",
+         {("MYS", "FPDA"), ("SGP", "FPDA"), ("AUS", "FPDA")}),
+        ("Spain is a member of the European Union and joined NATO in 1982.", {("ESP", "EU"), ("ESP", "NATO")}),
         # negative
         ("ASEAN held a summit. Vietnam joined the talks with China.", set()),
         ("Morocco has been a major non-NATO ally of the United States since 2004.", set()),
