@@ -247,8 +247,13 @@ class SentenceReader:
         def live(kind: str) -> list[Cue]:
             return [c for c in cues if c.kind == kind and not negated(c)]
 
-        types = _longest(live(PARTNERSHIP_TYPE))
         activities = _longest(live(ACTIVITY))
+        # "maritime security cooperation" is maritime security, not a security partnership:
+        # a type cue that an earlier activity cue overlaps is part of the activity's phrase.
+        types = [
+            t for t in _longest(live(PARTNERSHIP_TYPE))
+            if not any(a.start < t.start < a.end < t.end for a in activities)
+        ]
         r.partnership_types = tuple(dict.fromkeys(c.id for c in types))
         r.activities = tuple(dict.fromkeys(c.id for c in activities))
         r.cooperative = bool(types or activities or live("cooperation"))
@@ -392,6 +397,7 @@ class SentenceReader:
         links = self.words.get("link_prepositions", frozenset())
         object_verbs = self.words.get("object_verbs", frozenset())
         distributive = self.words.get("distributive_markers", frozenset())
+        partner_nouns = self.words.get("partner_nouns", frozenset())
         found: dict[tuple[str, str], str] = {}
 
         def add(a: str, b: str, method: str) -> None:
@@ -439,8 +445,10 @@ class SentenceReader:
             partners = subject
             if group[0].start in hosts:
                 method = "host"  # "troops deployed to a UN mission in Mali"
-            elif token.lower_ in links:
-                method = "link"
+            elif token.lower_ in links or (
+                token.lower_ == "of" and i_before > sent.start and doc[i_before - 1].lemma_.lower() in partner_nouns
+            ):
+                method = "link"  # "X signed a deal with Y", "X, a close ally of Y"
                 # "X's 1960 agreement with Y": the possessor, not the subject, is Y's partner.
                 owner = self._possessor(doc, i_before, sent, by_end, group)
                 partners = [owner] if owner else subject
@@ -533,7 +541,7 @@ class SentenceReader:
                             add(groups[gi + 1], org)
                     # "NATO's member states are X and Y", "an alliance comprising X, Y"
                     elif (
-                        0 <= cue.start - org.end <= _MEMBERSHIP_REACH
+                        0 <= cue.start - _after_apposition(doc, org.end, cue.start) <= _MEMBERSHIP_REACH
                         and doc[cue.start].lemma_.lower() not in joining
                         and not any(org.end <= g[0].start < cue.start and g[0].type == ORGANIZATION for g in groups)
                     ):
@@ -547,6 +555,12 @@ def _actors_in(token, actors: list[Actor]) -> list[Actor]:
     """Actors inside the phrase ``token`` heads ("Norway and Denmark", "Pakistani officers")."""
     left, right = token.left_edge.i, token.right_edge.i
     return [a for a in actors if left <= a.start and a.end - 1 <= right]
+
+
+def _after_apposition(doc: Doc, start: int, end: int) -> int:
+    """Where the text after ``start`` resumes past an apposition: "The CSTO, a Russian-led alliance, includes"."""
+    commas = [i for i in range(start, end) if doc[i].text == ","]
+    return commas[1] + 1 if len(commas) >= 2 and commas[0] == start else start
 
 
 def _until_comma(doc: Doc, actors: list[Actor]) -> list[Actor]:

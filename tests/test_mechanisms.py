@@ -104,6 +104,7 @@ def test_the_kingdom_names_the_kingdom_in_focus(nlp):
         ("Jordan receives about $1 billion a year in U.S. military aid.", {("JOR", "USA")}),
         ("Italy maintains military bases in Niger and Djibouti.", {("DJI", "ITA"), ("ITA", "NER")}),
         ("The Chile–Peru relationship rests on a naval accord.", {("CHL", "PER")}),
+        ("Tunisia has been a major non-NATO ally of the United States since 2015.", {("TUN", "USA")}),
     ],
 )
 def test_partnerships(nlp, text, expected):
@@ -160,7 +161,10 @@ def test_activities(nlp, text, pair, activities):
         ("The U.S.-Philippine mutual defence treaty dates from 1951.", ("PHL", "USA"), {"alliance"}),
         ("Israel and Bahrain agreed to normalise relations.", ("BHR", "ISR"), {"normalization_agreement"}),
         ("Ghana and Togo keep close military ties.", ("GHA", "TGO"), {"defense_cooperation"}),
-        # negative: a cue inside an organisation's name is no type
+        ("Tunisia has been a major non-NATO ally of the United States since 2015.", ("TUN", "USA"),
+         {"security_partnership"}),
+        # negative: part of an activity's phrase is no type; a cue inside an organisation's name is no type
+        ("Peru and Chile expanded maritime security cooperation.", ("CHL", "PER"), set()),
         ("Oman and Qatar attended the Gulf Cooperation Council summit together.", ("OMN", "QAT"), set()),
     ],
 )
@@ -187,6 +191,7 @@ def test_partnership_types(nlp, text, pair, types):
         ("Malaysia, Singapore and Australia are parties to the Five Power Defence Arrangements.",
          {("MYS", "FPDA"), ("SGP", "FPDA"), ("AUS", "FPDA")}),
         ("Spain is a member of the European Union and joined NATO in 1982.", {("ESP", "EU"), ("ESP", "NATO")}),
+        ("The CSTO, a Russian-led alliance, includes Armenia and Belarus.", {("ARM", "CSTO"), ("BLR", "CSTO")}),
         # negative
         ("ASEAN held a summit. Vietnam joined the talks with China.", set()),
         ("Morocco has been a major non-NATO ally of the United States since 2004.", set()),
