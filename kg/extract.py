@@ -273,12 +273,13 @@ class SentenceReader:
                            and all(t.lower_ in self.skip or t.lower_ in words.get("hostile_target_prepositions", ())
                                    for t in doc[h.end : g[0].start])), None)
             if target:
+                # The target is no partner of anyone here; its accuser may still cooperate with others
+                # ("The EU and the US condemned Russia"). Only up to a comma: "After the war with China,
+                # India ..." leaves India out of it.
                 hostile.remove(h)
-                aggressor = [g for g in groups if 0 <= h.start - g[-1].end <= _HOSTILE_TARGET_GAP]
-                # Only up to a comma: "After the war with China, India ..." leaves India out of it.
                 hostile_parties |= {a.start for a in _until_comma(doc, target)}
-                if aggressor:
-                    hostile_parties |= {a.start for a in _until_comma(doc, aggressor[-1][::-1])}
+            elif doc[h.start].lemma_.lower() in words.get("directed_hostility", ()):
+                hostile.remove(h)  # "condemning the coup": hostile to something that is no actor here
         # Token indices where the sentence's clauses start ("..., while X and Y ...").
         clauses = [sent.start] + sorted(c.start for c in cues if c.kind == "clause_separator" and c.start > sent.start)
         hostile_clauses = {_clause_of(clauses, h.start) for h in hostile}
@@ -433,7 +434,6 @@ class SentenceReader:
             )
             for a, b in combinations(ids, 2):
                 add(a, b, method)
-        by_end = {a.end: a for g in live_groups for a in g}
         for group in live_groups:
             subject = subjects[_clause_of(clauses, group[0].start)]
             if subject is group:
@@ -450,8 +450,10 @@ class SentenceReader:
             ):
                 method = "link"  # "X signed a deal with Y", "X, a close ally of Y"
                 # "X's 1960 agreement with Y": the possessor, not the subject, is Y's partner.
-                owner = self._possessor(doc, i_before, sent, by_end, group)
-                partners = [owner] if owner else subject
+                owned, owner = self._possessor(doc, i_before, sent, groups, group)
+                if owned:
+                    # "over its cooperation with Syria": "its" is the nearest actor, which may be no partner
+                    partners = [owner] if owner is not None and owner.start in live else []
             elif group[0].start in attributives:
                 method = "object"  # "Egypt receives U.S. military aid"
             elif token.lemma_.lower() in object_verbs or token.lower_ in object_verbs:
@@ -463,15 +465,20 @@ class SentenceReader:
                     add(s.id, o.id, method)
         return [(a, b, m) for (a, b), m in found.items()]
 
-    def _possessor(self, doc: Doc, preposition: int, sent: Span, by_end: dict, group: list[Actor]) -> Actor | None:
-        """The actor of a possessive ("Japan's") shortly before ``preposition``, if any."""
+    def _possessor(
+        self, doc: Doc, preposition: int, sent: Span, groups: list[list[Actor]], group: list[Actor]
+    ) -> tuple[bool, Actor | None]:
+        """Whether a possessive stands shortly before ``preposition`` ("Japan's", "its"), and its actor."""
         for i in range(preposition - 1, max(sent.start, preposition - _POSSESSOR_REACH) - 1, -1):
             if doc[i].text in ",;":
-                return None
+                break
             if doc[i].lower_ in ("'s", "’s", "'"):
-                owner = by_end.get(i)
-                return owner if owner and owner not in group else None
-        return None
+                owner = next((a for g in groups for a in g if a.end == i), None)
+                return (True, owner) if owner and owner not in group else (False, None)
+            if doc[i].lower_ in self.words.get("possessive_pronouns", ()):
+                earlier = [a for g in groups for a in g if a.end <= i]
+                return (True, earlier[-1]) if earlier else (False, None)
+        return False, None
 
     def _lemma_before(self, doc: Doc, start: int, sent: Span) -> str:
         i = _index_before(doc, start, sent.start, self.skip)

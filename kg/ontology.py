@@ -151,5 +151,9 @@ def load_cues(data_dir: Path = DATA_DIR) -> Cues:
     """Load the relation cues from ``cues.yaml`` in ``data_dir``."""
     data = _read_yaml(Path(data_dir) / "cues.yaml")
     phrases = {kind: list(cues or []) for kind, cues in (data.get("phrases") or {}).items()}
-    words = {name: frozenset(str(w).lower() for w in ws or []) for name, ws in (data.get("words") or {}).items()}
+    words = {}
+    for name, ws in (data.get("words") or {}).items():
+        if any(isinstance(w, bool) for w in ws or []):
+            raise OntologyError(f"cues.yaml: words.{name}: quote words YAML reads as booleans (\"on\", \"no\")")
+        words[name] = frozenset(str(w).lower() for w in ws or [])
     return Cues(phrases, words)

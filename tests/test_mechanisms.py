@@ -86,6 +86,10 @@ def test_the_kingdom_names_the_kingdom_in_focus(nlp):
         ("After the 1962 war with China, India sought military aid from Britain and France.",
          {("FRA", "IND"), ("GBR", "IND")}),
         ("Chile sells frigates to Ecuador, while Peru buys drones from Israel.", {("CHL", "ECU"), ("ISR", "PER")}),
+        ("Mali and Niger issued a joint statement condemning the attack.", {("MLI", "NER")}),
+        ("Italy has defence agreements with Albania and Greece, but the two neighbours have strained ties.",
+         {("ALB", "ITA"), ("GRC", "ITA")}),
+        ("France and Britain condemned Iran's seizure of the tanker.", set()),
         ("France deployed peacekeepers to the UN mission in Lebanon.", {("FRA", "UN"), ("FRA", "LBN")}),
         # negative: co-occurrence, hostility, failure, places, adversaries, attribution, recipients
         ("Chile and Peru both border Bolivia.", set()),
