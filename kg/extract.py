@@ -216,19 +216,21 @@ class SentenceReader:
         entity_buckets = _bucket(doc.spans.get(ENTITIES_KEY, []), sentences)
         cue_buckets = _bucket(doc.spans.get(CUES_KEY, []), sentences)
         readings: list[SentenceReading] = []
-        doc_text = doc.text  # Doc.text joins every token: read it once
         paragraph = 0
-        prev_end = 0
+        gap = ""  # the white space since the previous sentence's text (Doc.text would join every token)
         prev_heading = False
         for index, sent in enumerate(sentences):
-            text = sent.text.strip()
+            raw = sent.text
+            text = raw.strip()
             if not text:
+                gap += raw
                 continue
-            start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+            leading = len(raw) - len(raw.lstrip())
+            start = sent.start_char + leading
             heading = _is_heading(text)
-            if readings and (heading or prev_heading or "\n\n" in doc_text[prev_end:start]):
+            if readings and (heading or prev_heading or "\n\n" in gap + raw[:leading]):
                 paragraph += 1
-            prev_end, prev_heading = start + len(text), heading
+            gap, prev_heading = raw[leading + len(text):], heading
             reading = SentenceReading(index, start, start + len(text), text, paragraph)
             self._read(doc, sent, entity_buckets[index], cue_buckets[index], reading)
             readings.append(reading)
