@@ -327,8 +327,11 @@ class SentenceReader:
             ):
                 excluded |= {a.start for a in group}
             for actor in group:
-                if actor.start in attribution or actor.start in hostile_parties or self._is_mediator(doc, actor, sent) or (
-                    actor.type == ORGANIZATION and self._org_is_modifier(doc, actor, sent, before)
+                if (
+                    actor.start in attribution
+                    or actor.start in hostile_parties
+                    or self._is_mediator(doc, actor, sent)
+                    or (actor.type == ORGANIZATION and self._org_is_modifier(doc, actor, sent, before))
                 ):
                     excluded.add(actor.start)
         if conflict_ends and not conflict_parties:
@@ -392,7 +395,15 @@ class SentenceReader:
         channel = before in self.words.get("channel_prepositions", ())
         return after in self.words.get("organization_modifier_nouns", ()) or non or channel
 
-    def _pairs(self, doc: Doc, sent: Span, groups: list[list[Actor]], participants: list[Actor], joint: bool, hosts: set[int], attributives: set[int],
+    def _pairs(
+        self,
+        doc: Doc,
+        sent: Span,
+        groups: list[list[Actor]],
+        participants: list[Actor],
+        joint: bool,
+        hosts: set[int],
+        attributives: set[int],
         clauses: list[int],
     ) -> list:
         """Pairs linked by the sentence's shape; two actors merely in one sentence are no pair."""
@@ -423,9 +434,11 @@ class SentenceReader:
             before = _word_before(doc, group[0].start, sent.start, self.skip)
             if any(t.lower_ in distributive for t in doc[group[0].end : group[-1].start]):
                 continue  # "X and, separately, Y": each acts on its own
-            if group is not subjects[_clause_of(clauses, group[0].start)] and (group[0].start in hosts or (before != "between" and not joint and (
-                before in links or before in object_verbs or self._lemma_before(doc, group[0].start, sent) in object_verbs
-            ))):
+            received = before in links or before in object_verbs or (
+                self._lemma_before(doc, group[0].start, sent) in object_verbs
+            )
+            is_subject = group is subjects[_clause_of(clauses, group[0].start)]
+            if not is_subject and (group[0].start in hosts or (before != "between" and not joint and received)):
                 continue  # "aid to Romania and Poland": co-recipients, not partners of each other
             method = (
                 "between"
@@ -490,19 +503,24 @@ class SentenceReader:
         """Members named with no organisation in the sentence: "Its members include A and B",
         "founding members, including A", "Finland joined in 2023, followed by Sweden"."""
         introducers = self.words.get("member_list_introducers", frozenset())
+        intransitive_followers = introducers | {"in", "on", "at"}  # "joined in 2004", "joined on 1 May"
         out: list[str] = []
         for cue in (c for c in cues if c.kind == "membership"):
             after = doc[cue.end : min(cue.end + 3, sent.end)]
             if cue.text.lower().startswith("member") and any(t.lower_ in introducers for t in after):
                 following = [g for g in groups if cue.end < g[0].start <= cue.end + 4]
                 out += [a.id for g in following[:1] for a in g if a.type != GROUP]
-            elif cue.end >= sent.end or doc[cue.end].is_punct or doc[cue.end].lower_ in introducers | {"in", "on", "at"}:
+            elif cue.end >= sent.end or doc[cue.end].is_punct or doc[cue.end].lower_ in intransitive_followers:
                 # an intransitive "joined": the group right before it, and "followed by" groups after
                 before = [g for g in groups if 0 <= cue.start - g[-1].end <= 1]
-                later = [g for g in groups if g[0].start > cue.end and _word_before(doc, g[0].start, sent.start) == "by"
-                         and g[0].start >= 2 and doc[_index_before(doc, g[0].start, sent.start) - 1].lower_ == "followed"]
+                later = [g for g in groups if g[0].start > cue.end and self._after_followed_by(doc, g, sent)]
                 out += [a.id for g in before[-1:] + later for a in g if a.type != GROUP]
         return tuple(dict.fromkeys(out))
+
+    def _after_followed_by(self, doc: Doc, group: list[Actor], sent: Span) -> bool:
+        """"…, followed by Sweden": the group comes after "followed by"."""
+        by = _index_before(doc, group[0].start, sent.start)
+        return by > sent.start and doc[by].lower_ == "by" and doc[by - 1].lower_ == "followed"
 
     def _memberships(self, doc: Doc, sent: Span, groups: list[list[Actor]], cues: list[Cue]) -> list:
         """(member, organisation) pairs stated in the sentence."""
@@ -593,7 +611,9 @@ def _longest(cues: list[Cue]) -> list[Cue]:
     return [
         c
         for c in cues
-        if not any(o is not c and o.start <= c.start and c.end <= o.end and (o.end - o.start) > (c.end - c.start) for o in cues)
+        if not any(
+            o is not c and o.start <= c.start and c.end <= o.end and (o.end - o.start) > (c.end - c.start) for o in cues
+        )
     ]
 
 
