@@ -47,6 +47,8 @@ _HOSTILE_TARGET_GAP = 3
 _MEMBERSHIP_REACH = 6
 #: "Japan's 1960 security agreement with": tokens from a possessive to the link preposition.
 _POSSESSOR_REACH = 6
+#: "a coalition of Arab states, including": tokens from a partnership-type cue to "including".
+_LIST_HEAD_REACH = 5
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "fellow", "other", "both", "all"})
 _MEMBER_WORDS = frozenset({"member", "members"})
 
@@ -295,7 +297,13 @@ class SentenceReader:
 
         # Activities that happen in a host country make "in X" a participant ("peacekeepers in Mali").
         hosted = bool(set(r.activities) & words.get("hosted_activities", frozenset()))
-        marker_ends = {c.end for c in cues if c.kind in ("exemplification", "adversary", "place_noun")}
+        # "countries such as X" are examples, but "a coalition of Arab states, including X" lists its members.
+        type_ends = {c.end for c in types}
+        member_lists = {
+            c.end for c in cues
+            if c.kind == "exemplification" and any(c.start - _LIST_HEAD_REACH <= e <= c.start for e in type_ends)
+        }
+        marker_ends = {c.end for c in cues if c.kind in ("exemplification", "adversary", "place_noun")} - member_lists
         conflict_ends = {c.end for c in live("conflict")}
         attribution = self._attribution(doc, sent, cues)
         excluded: set[int] = set()  # token starts of actors that cannot be partners
@@ -312,7 +320,10 @@ class SentenceReader:
             parties = before == "between" and bool({i_before, i_before - 1} & conflict_ends)
             conflict_parties |= parties
             # "in U.S. military aid": an actor qualifying an activity takes part in it, wherever it stands.
-            attributive = group[-1].end in cue_starts
+            attributive = group[-1].end in cue_starts or any(
+                c.start < head.start and group[-1].end <= c.end for c in activities
+            )  # "hosted large American bases"
+            attributive = attributive or bool({head.start - k for k in (0, 1, 2)} & member_lists)
             if attributive:
                 attributives.add(head.start)
             place = before in words.get("place_prepositions", ()) and not attributive
@@ -469,6 +480,8 @@ class SentenceReader:
                 if owned:
                     # "over its cooperation with Syria": "its" is the nearest actor, which may be no partner
                     partners = [owner] if owner is not None and owner.start in live else []
+            elif self._possessed_partner(doc, group, sent):
+                method = "link"  # "China is North Korea's only treaty ally"
             elif group[0].start in attributives:
                 method = "object"  # "Egypt receives U.S. military aid"
             elif token.lemma_.lower() in object_verbs or token.lower_ in object_verbs:
@@ -494,6 +507,14 @@ class SentenceReader:
                 earlier = [a for g in groups for a in g if a.end <= i]
                 return (True, earlier[-1]) if earlier else (False, None)
         return False, None
+
+    def _possessed_partner(self, doc: Doc, group: list[Actor], sent: Span) -> bool:
+        """"Y's ally", "Y's largest partner": the group owns a partner noun shortly after it."""
+        end = group[-1].end
+        if end >= sent.end or doc[end].lower_ not in ("'s", "’s"):
+            return False
+        nouns = self.words.get("partner_nouns", frozenset())
+        return any(t.lemma_.lower() in nouns for t in doc[end + 1 : min(end + 5, sent.end)])
 
     def _lemma_before(self, doc: Doc, start: int, sent: Span) -> str:
         i = _index_before(doc, start, sent.start, self.skip)
@@ -575,6 +596,10 @@ class SentenceReader:
                         after_groups = [g for g in groups[gi + 1 :] if g[0].start >= cue.end]
                         if after_groups:
                             add(after_groups[0], org)
+                        # "… by the Soviet Union and seven other states, including Poland and Hungary"
+                        for g in after_groups[1:]:
+                            if _word_before(doc, g[0].start, sent.start) in self.words.get("member_list_introducers", ()):
+                                add(g, org)
         return out
 
 

@@ -92,6 +92,7 @@ def test_the_kingdom_names_the_kingdom_in_focus(nlp):
         ("France and Britain condemned Iran's seizure of the tanker.", set()),
         ("France deployed peacekeepers to the UN mission in Lebanon.", {("FRA", "UN"), ("FRA", "LBN")}),
         # negative: co-occurrence, hostility, failure, places, adversaries, attribution, recipients
+        ("Leaders of Chile and Peru met in Lima for the ASEAN summit.", {("CHL", "PER")}),
         ("Chile and Peru both border Bolivia.", set()),
         ("Egypt accused Ethiopia of threatening its water security despite their cooperation.", set()),
         ("Talks on a defence pact between Serbia and Kosovo collapsed.", set()),
@@ -109,6 +110,10 @@ def test_the_kingdom_names_the_kingdom_in_focus(nlp):
         ("Italy maintains military bases in Niger and Djibouti.", {("DJI", "ITA"), ("ITA", "NER")}),
         ("The Chile–Peru relationship rests on a naval accord.", {("CHL", "PER")}),
         ("Tunisia has been a major non-NATO ally of the United States since 2015.", {("TUN", "USA")}),
+        ("Russia is Belarus's closest military ally.", {("BLR", "RUS")}),
+        ("Nigeria led a coalition of West African states, including Ghana and Senegal, into Gambia.",
+         {("GHA", "NGA"), ("NGA", "SEN"), ("GHA", "SEN")}),
+        ("Djibouti hosts large French bases near its port.", {("DJI", "FRA")}),
     ],
 )
 def test_partnerships(nlp, text, expected):
@@ -196,6 +201,8 @@ def test_partnership_types(nlp, text, pair, types):
          {("MYS", "FPDA"), ("SGP", "FPDA"), ("AUS", "FPDA")}),
         ("Spain is a member of the European Union and joined NATO in 1982.", {("ESP", "EU"), ("ESP", "NATO")}),
         ("The CSTO, a Russian-led alliance, includes Armenia and Belarus.", {("ARM", "CSTO"), ("BLR", "CSTO")}),
+        ("The Warsaw Pact was signed in 1955 by the Soviet Union and other states, including Poland and Hungary.",
+         {("SUN", "WARSAW_PACT"), ("POL", "WARSAW_PACT"), ("HUN", "WARSAW_PACT")}),
         # negative
         ("ASEAN held a summit. Vietnam joined the talks with China.", set()),
         ("Morocco has been a major non-NATO ally of the United States since 2004.", set()),
