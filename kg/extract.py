@@ -87,6 +87,9 @@ class SentenceReading:
     participants: tuple[str, ...] = ()
     #: (a, b, method) pairs the sentence links explicitly.
     pairs: list[tuple[str, str, str]] = field(default_factory=list)
+    #: (a, b) -> (partnership types, activities) of the pair's own clause, when the sentence has
+    #: several clauses with pairs ("X sells jets to Y, while Z trains W's pilots").
+    pair_scopes: dict = field(default_factory=dict)
     partnership_types: tuple[str, ...] = ()
     activities: tuple[str, ...] = ()
     #: (member, organisation) pairs.
@@ -359,6 +362,8 @@ class SentenceReader:
             return
         joint = bool(set(r.activities) & words.get("joint_activities", frozenset()))
         r.pairs = self._pairs(doc, sent, groups, participants, joint, hosts, attributives, clauses)
+        if len(clauses) > 1 and r.pairs:
+            r.pair_scopes = self._pair_scopes(r.pairs, participants, clauses, types, activities)
         if doc.has_annotation("DEP"):
             dependency = self._dependency_pairs(doc, sent, participants)
             known = {frozenset(p[:2]): i for i, p in enumerate(r.pairs)}
@@ -368,6 +373,23 @@ class SentenceReader:
                     r.pairs.append((a, b, "dependency"))
                 elif CONFIDENCE["dependency"] > CONFIDENCE[r.pairs[i][2]]:
                     r.pairs[i] = (a, b, "dependency")
+
+    def _pair_scopes(self, pairs: list, participants: list[Actor], clauses: list[int], types: list, activities: list) -> dict:
+        """Each pair's partnership types and activities from the clause its actors stand in."""
+        clause_of_id: dict[str, set[int]] = {}
+        for a in participants:
+            clause_of_id.setdefault(a.id, set()).add(_clause_of(clauses, a.start))
+        scopes = {}
+        for a, b, _ in pairs:
+            shared = clause_of_id.get(a, set()) & clause_of_id.get(b, set())
+            if len(shared) != 1:
+                continue  # a pair across clauses keeps the sentence's cues
+            clause = shared.pop()
+            scopes[(a, b)] = (
+                tuple(dict.fromkeys(c.id for c in types if _clause_of(clauses, c.start) == clause)),
+                tuple(dict.fromkeys(c.id for c in activities if _clause_of(clauses, c.start) == clause)),
+            )
+        return scopes
 
     def _attribution(self, doc: Doc, sent: Span, cues: list[Cue]) -> set[int]:
         """Token indices of attribution clauses (", a UN official said", "according to X")."""

@@ -32,11 +32,12 @@ def _facts_for_pair(doc_id: str, r: SentenceReading, a: str, b: str, method: str
         doc_id=doc_id, sentence=r.index, start=r.start, end=r.end, relation=PARTNERSHIP,
         source=a, target=b, evidence=r.text, method=method,
     )
-    if not (r.partnership_types or r.activities):
+    types, activities = r.pair_scopes.get((a, b), (r.partnership_types, r.activities))
+    if not (types or activities):
         confidence -= GENERIC_CUE_PENALTY
     confidence = round(confidence, 2)
-    facts = [Fact(**base, partnership_type=t, confidence=confidence) for t in r.partnership_types]
-    facts += [Fact(**base, activity=act, confidence=confidence) for act in r.activities]
+    facts = [Fact(**base, partnership_type=t, confidence=confidence) for t in types]
+    facts += [Fact(**base, activity=act, confidence=confidence) for act in activities]
     return facts or [Fact(**base, confidence=confidence)]
 
 

@@ -151,6 +151,9 @@ def test_references_resolve_to_the_pair_in_focus(nlp, text, expected):
         ("Japan and Vietnam cooperate on disaster relief.", ("JPN", "VNM"), {"disaster_response"}),
         ("Ghana and Togo launched a defense program and joint defence programmes.", ("GHA", "TGO"), set()),
         ("Spain and Morocco agreed on co-operation in counter-terrorism.", ("ESP", "MAR"), {"counter_terrorism"}),
+        # each clause's cues go to that clause's pair
+        ("Spain sells frigates to Egypt, while Italy trains Egyptian pilots.", ("EGY", "ITA"), {"military_training"}),
+        ("Spain sells frigates to Egypt, while Italy trains Egyptian pilots.", ("EGY", "ESP"), {"arms_transfer"}),
         # negative: negated cues
         ("Chile and Peru agreed on trade but not on intelligence sharing.", ("CHL", "PER"), {"economic_cooperation"}),
         ("The pact between Bhutan and India contains no specific commitment to intervene militarily.",
