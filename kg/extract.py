@@ -103,6 +103,8 @@ class SentenceReading:
     actor_references: tuple[str, ...] = ()
     #: Organisations named in the sentence, for "It"/"Its members" in later sentences.
     organizations: tuple[str, ...] = ()
+    #: Organisations the pair in focus belongs to ("Both countries are members of NATO").
+    focus_memberships: tuple[str, ...] = ()
     #: Members stated without their organisation ("Its members include A and B", "Finland joined
     #: in 2023"): members of the organisation in focus.
     members_of_focus: tuple[str, ...] = ()
@@ -351,7 +353,9 @@ class SentenceReader:
         if conflict_ends and not conflict_parties:
             r.hostile = True  # "X and Y agreed to a truce": no partnership
         asserted = [c for c in cues if not negated(c)]
-        r.memberships = self._memberships(doc, sent, groups, asserted)
+        r.memberships, organizations_of_focus = self._memberships(doc, sent, groups, asserted)
+        if r.refers_back:
+            r.focus_memberships = tuple(organizations_of_focus)
         r.organizations = tuple(dict.fromkeys(a.id for a in actors if a.type == ORGANIZATION))
         if not r.organizations:
             r.members_of_focus = self._members_of_focus(doc, sent, groups, asserted)
@@ -565,12 +569,14 @@ class SentenceReader:
         by = _index_before(doc, group[0].start, sent.start)
         return by > sent.start and doc[by].lower_ == "by" and doc[by - 1].lower_ == "followed"
 
-    def _memberships(self, doc: Doc, sent: Span, groups: list[list[Actor]], cues: list[Cue]) -> list:
-        """(member, organisation) pairs stated in the sentence."""
+    def _memberships(self, doc: Doc, sent: Span, groups: list[list[Actor]], cues: list[Cue]) -> tuple[list, list]:
+        """(member, organisation) pairs stated in the sentence, and organisations whose members are
+        only referred to ("Both countries are members of NATO")."""
         out: list[tuple[str, str]] = []
+        of_focus: list[str] = []
         membership_cues = [c for c in cues if c.kind == "membership"]
         if not membership_cues:
-            return out
+            return out, of_focus
         # The member stands before these ("X joined NATO"), never after ("NATO joined X").
         joining = self.words.get("joining_verbs", frozenset())
 
@@ -600,8 +606,8 @@ class SentenceReader:
                         add(groups[gi + 1], org)
                     continue
                 for cue in membership_cues:
-                    # "members of NATO", "joined NATO", "accession to the EU"
-                    if 0 <= org.start - cue.end <= 3:
+                    # "members of NATO", "joined NATO", "accession to the EU", "members of the UN and NATO"
+                    if 0 <= group[0].start - cue.end <= 3:
                         before_groups = [g for g in groups[:gi] if g[-1].end <= cue.start]
                         # "Germany is a member of the EU and joined NATO": a country, not the EU, joined
                         with_country = [g for g in before_groups if any(a.type != ORGANIZATION for a in g)]
@@ -609,6 +615,8 @@ class SentenceReader:
                             add((with_country or before_groups)[-1], org)
                         elif gi + 1 < len(groups):
                             add(groups[gi + 1], org)
+                        elif org.id not in of_focus:
+                            of_focus.append(org.id)  # "Both countries are members of NATO"
                     # "NATO's member states are X and Y", "an alliance comprising X, Y"
                     elif (
                         0 <= cue.start - _after_apposition(doc, org.end, cue.start) <= _MEMBERSHIP_REACH
@@ -622,7 +630,7 @@ class SentenceReader:
                         for g in after_groups[1:]:
                             if _word_before(doc, g[0].start, sent.start) in self.words.get("member_list_introducers", ()):
                                 add(g, org)
-        return out
+        return out, of_focus
 
 
 def _actors_in(token, actors: list[Actor]) -> list[Actor]:

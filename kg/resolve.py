@@ -73,6 +73,12 @@ def resolve(doc_id: str, readings: Iterable[SentenceReading], gazetteer: Gazette
                     doc_id, r.index, r.start, r.end, MEMBERSHIP, member, organization_in_focus, evidence=r.text,
                     confidence=REFERENCE_CONFIDENCE, method="reference",
                 ))
+        for org in r.focus_memberships:
+            for member in dict.fromkeys(x for pair in focus for x in pair):
+                facts.append(Fact(
+                    doc_id, r.index, r.start, r.end, MEMBERSHIP, member, org, evidence=r.text,
+                    confidence=REFERENCE_CONFIDENCE, method="reference",
+                ))
         organization_in_focus = (r.organizations or (organization_in_focus,))[-1]
         for member, org in r.memberships:
             facts.append(Fact(

@@ -206,6 +206,8 @@ def test_partnership_types(nlp, text, pair, types):
         ("The CSTO, a Russian-led alliance, includes Armenia and Belarus.", {("ARM", "CSTO"), ("BLR", "CSTO")}),
         ("The Warsaw Pact was signed in 1955 by the Soviet Union and other states, including Poland and Hungary.",
          {("SUN", "WARSAW_PACT"), ("POL", "WARSAW_PACT"), ("HUN", "WARSAW_PACT")}),
+        ("Chad and Niger renewed their defence pact. Both countries are members of the African Union and the UN.",
+         {("TCD", "AU"), ("NER", "AU"), ("TCD", "UN"), ("NER", "UN")}),
         # negative
         ("ASEAN held a summit. Vietnam joined the talks with China.", set()),
         ("Morocco has been a major non-NATO ally of the United States since 2004.", set()),
