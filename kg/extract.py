@@ -477,13 +477,11 @@ class SentenceReader:
             is_subject = group is subjects[_clause_of(clauses, group[0].start)]
             if not is_subject and (group[0].start in hosts or (before != "between" and not joint and received)):
                 continue  # "aid to Romania and Poland": co-recipients, not partners of each other
-            method = (
-                "between"
-                if before == "between"
-                else "compound"
-                if any(t.text in "-–—/" for t in gap)
-                else "coordination"
-            )
+            compound = any(t.text in "-–—/" for t in gap)
+            after = doc[group[-1].end].lower_ if group[-1].end < sent.end else ""
+            if compound and after in self.words.get("compound_non_partner_heads", ()):
+                continue  # "the India-Pakistan border"
+            method = "between" if before == "between" else "compound" if compound else "coordination"
             for a, b in combinations(ids, 2):
                 add(a, b, method)
         for group in live_groups:

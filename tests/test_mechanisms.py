@@ -93,6 +93,8 @@ def test_the_kingdom_names_the_kingdom_in_focus(nlp):
         ("France deployed peacekeepers to the UN mission in Lebanon.", {("FRA", "UN"), ("FRA", "LBN")}),
         # negative: co-occurrence, hostility, failure, places, adversaries, attribution, recipients
         ("Leaders of Chile and Peru met in Lima for the ASEAN summit.", {("CHL", "PER")}),
+        ("Joint patrols now cover the Chile–Peru border.", set()),
+        ("Brazil and Argentina compete for influence in Bolivia, where both provide loans.", set()),
         ("Chile and Peru both border Bolivia.", set()),
         ("Egypt accused Ethiopia of threatening its water security despite their cooperation.", set()),
         ("Talks on a defence pact between Serbia and Kosovo collapsed.", set()),
