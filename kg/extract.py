@@ -99,6 +99,8 @@ class SentenceReading:
     hostile: bool = False
     #: "the two nations", "their", "both sides" ... : points back to the pair in focus.
     refers_back: bool = False
+    #: A reference that names what it points to ("the two nations", "the alliance"), not a pronoun.
+    strong_reference: bool = False
     #: "the Kingdom" -> ["Kingdom"]: names the actor in focus by a word of its official name.
     actor_references: tuple[str, ...] = ()
     #: Organisations named in the sentence, for "It"/"Its members" in later sentences.
@@ -295,7 +297,8 @@ class SentenceReader:
         # A hostile clause makes the sentence hostile unless another clause stands apart from it.
         r.hostile = bool(hostile_clauses) and len(hostile_clauses) == len(clauses)
         first = sent.start + (1 if sent[0].is_space else 0)
-        r.refers_back = bool([c for c in cues if c.kind == "pair_reference"]) or (
+        r.strong_reference = any(c.kind == "pair_reference" for c in cues)
+        r.refers_back = r.strong_reference or any(c.kind == "weak_pair_reference" for c in cues) or (
             doc[first].lower_ in words.get("sentence_start_references", ())
         )
         r.actor_references = tuple(c.text.split()[-1] for c in cues if c.kind == "actor_reference")

@@ -23,6 +23,8 @@ from kg.records import MEMBERSHIP, PARTNERSHIP, TYPE_ACTIVITY, Fact
 REFERENCE_CONFIDENCE = 0.75
 #: Confidence of a partnership-type -> activity edge read from a generic statement.
 GENERIC_CONFIDENCE = 0.6
+#: How many sentences back "the two nations", "the alliance" can reach; pronouns reach one.
+STRONG_REFERENCE_REACH = 4
 #: Lowered when the only cooperative signal is a generic word ("support", "deal").
 GENERIC_CUE_PENALTY = 0.1
 
@@ -57,6 +59,7 @@ def resolve(doc_id: str, readings: Iterable[SentenceReading], gazetteer: Gazette
     focus: list[tuple[str, str]] = []
     recent: list[str] = []
     organization_in_focus = ""
+    focus_age = 0  # sentences since the pair in focus was stated or referred to
     paragraph = -1
     for r in readings:
         if r.paragraph != paragraph:
@@ -86,11 +89,14 @@ def resolve(doc_id: str, readings: Iterable[SentenceReading], gazetteer: Gazette
                 confidence=CONFIDENCE["membership"], method="membership",
             ))
         pairs = [(a, b, m, CONFIDENCE[m]) for a, b, m in r.pairs]
+        focus_age += 1
         if not pairs and r.cooperative and not r.hostile:
             in_focus = {x for pair in focus for x in pair}
+            # "The two nations" reaches a few sentences back; "their", or the pair's names alone, only one.
+            reach = STRONG_REFERENCE_REACH if r.strong_reference else 1
             if len(participants) == 2 and r.actor_references:
                 pairs = [(participants[0], participants[1], "reference", REFERENCE_CONFIDENCE)]
-            elif focus and set(participants) <= in_focus and (r.refers_back or participants):
+            elif focus and focus_age <= reach and set(participants) <= in_focus and (r.refers_back or participants):
                 pairs = [(a, b, "reference", REFERENCE_CONFIDENCE) for a, b in focus]
         for a, b, method, confidence in pairs:
             facts += _facts_for_pair(doc_id, r, a, b, method, confidence)
@@ -103,7 +109,7 @@ def resolve(doc_id: str, readings: Iterable[SentenceReading], gazetteer: Gazette
                         GENERIC_CONFIDENCE, "generic",
                     ))
         if pairs:
-            focus = [(a, b) for a, b, _, _ in pairs]
+            focus, focus_age = [(a, b) for a, b, _, _ in pairs], 0
         elif r.hostile and set(participants) & {x for pair in focus for x in pair}:
             focus = []
         recent += participants

@@ -62,6 +62,22 @@ def test_entity_linking(nlp, text, expected):
     assert entity_ids(nlp, text) == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a named reference reaches a few sentences back ...
+        ("Chad and Niger signed a defence pact. Rains came early. Harvests grew. The two nations run joint patrols.",
+         {("NER", "TCD")}),
+        # ... a pronoun only the next sentence
+        ("Chad and Niger signed a defence pact. Rains came early. Harvests grew. Their armies run joint patrols.", set()),
+        ("Chad and Niger signed a defence pact. Their armies run joint patrols.", {("NER", "TCD")}),
+    ],
+)
+def test_reference_reach(nlp, text, expected):
+    later = {tuple(sorted((f.source, f.target))) for f in facts(nlp, text) if f.sentence > 0}
+    assert later == expected
+
+
 def test_the_kingdom_names_the_kingdom_in_focus(nlp):
     text = "Jordan and Egypt renewed their defence agreement. Egypt will train officers of the Kingdom."
     assert ("EGY", "JOR") in dyads(nlp, text)
