@@ -142,18 +142,37 @@ def _is_heading(text: str) -> bool:
     return text.lstrip().startswith("#")
 
 
-def _groups(actors: list[Actor], doc: Doc, connectors: frozenset) -> list[list[Actor]]:
-    """Coordinated lists: actors separated only by list connectors ("A, B and C")."""
+def _groups(actors: list[Actor], doc: Doc, connectors: frozenset, conjunctions: frozenset) -> list[list[Actor]]:
+    """Coordinated lists: actors separated only by list connectors ("A, B and C").
+
+    A list needs a conjunction somewhere ("and", "or", a hyphen): commas alone join clauses
+    ("In Pakistan, the UN ..."), not list items.
+    """
     groups: list[list[Actor]] = []
+    joined: list[bool] = []  # whether each group has a conjunction between its actors
     for actor in actors:
         if groups:
             prev = groups[-1][-1]
             gap = doc[prev.end : actor.start]
             if actor.start >= prev.end and all(t.lower_ in connectors or t.is_space for t in gap):
                 groups[-1].append(actor)
+                joined[-1] = joined[-1] or _has_conjunction(gap, conjunctions) or not len(gap)
                 continue
         groups.append([actor])
-    return groups
+        joined.append(False)
+    out: list[list[Actor]] = []
+    for group, has_conjunction in zip(groups, joined):
+        # "China, Russia, India and four Central Asian states": the conjunction comes after the last actor
+        after = doc[group[-1].end : group[-1].end + 1]
+        is_list = has_conjunction or len(group) >= 3 or _has_conjunction(after, conjunctions)
+        out += [group] if is_list or len(group) == 1 else [[a] for a in group]
+    return out
+
+
+def _has_conjunction(tokens, conjunctions: frozenset) -> bool:
+    """"and", "or", a hyphen ... or "as well as" among ``tokens``."""
+    words = [t.lower_ for t in tokens]
+    return any(w in conjunctions for w in words) or " ".join(words[-3:]) == "as well as"
 
 
 def _index_before(doc: Doc, start: int, lower_bound: int, skip: frozenset = _DETERMINERS) -> int:
@@ -177,6 +196,7 @@ class SentenceReader:
         cues = cues or load_cues()
         self.words = cues.words
         self.connectors = self.words.get("list_connectors", frozenset())
+        self.conjunctions = self.words.get("list_conjunctions", frozenset())
         # Words skipped when reading the word before an actor ("in *former* Yugoslavia").
         self.skip = _DETERMINERS | self.words.get("actor_premodifiers", frozenset())
         self._dependency_matchers: dict[int, DependencyMatcher] = {}
@@ -276,7 +296,7 @@ class SentenceReader:
         actors = [
             Actor(s.id_, s.label_, s.start, s.end) for s in entity_spans if s.label_ != NON_ACTOR and s.id_
         ]
-        groups = _groups(actors, doc, self.connectors)
+        groups = _groups(actors, doc, self.connectors, self.conjunctions)
         # "war with China", "invaded Ukraine", "accused Togo": hostility between the actors around the cue only.
         hostile_parties: set[int] = set()
         for h in list(hostile):
