@@ -363,6 +363,7 @@ class SentenceReader:
                 or head.start in attribution
                 or parties
                 or _clause_of(clauses, head.start) in hostile_clauses
+                or self._is_adjunct(doc, group, sent, before)
             ):
                 excluded |= {a.start for a in group}
             for actor in group:
@@ -438,6 +439,15 @@ class SentenceReader:
             if comma is not None and cue.start - comma <= 12:
                 out.update(range(comma, sent.end))
         return out
+
+    def _is_adjunct(self, doc: Doc, group: list[Actor], sent: Span, before: str) -> bool:
+        """"Unlike Peru, Chile …", "Besides Peru, …": a set-off comparison, not a participant."""
+        end = group[-1].end
+        return (
+            before in self.words.get("adjunct_prepositions", ())
+            and end < sent.end
+            and doc[end].text == ","
+        )
 
     def _is_mediator(self, doc: Doc, actor: Actor, sent: Span) -> bool:
         """"a UN-brokered deal": the actor brokers the deal between others."""

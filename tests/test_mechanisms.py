@@ -132,6 +132,8 @@ def test_the_kingdom_names_the_kingdom_in_focus(nlp):
         # negative: co-occurrence, hostility, failure, places, adversaries, attribution, recipients
         ("Leaders of Chile and Peru met in Lima for the ASEAN summit.", {("CHL", "PER")}),
         ("Joint patrols now cover the Chile–Peru border.", set()),
+        ("Unlike Peru, Chile has trained Argentine pilots.", {("ARG", "CHL")}),
+        ("Besides Peru, Chile signed a naval accord with Ecuador.", {("CHL", "ECU")}),
         ("Brazil and Argentina compete for influence in Bolivia, where both provide loans.", set()),
         ("Chile and Peru both border Bolivia.", set()),
         ("Egypt accused Ethiopia of threatening its water security despite their cooperation.", set()),
