@@ -389,7 +389,9 @@ class SentenceReader:
         if r.hostile or not r.cooperative:
             return
         joint = bool(set(r.activities) & words.get("joint_activities", frozenset()))
-        r.pairs = self._pairs(doc, sent, groups, participants, joint, hosts, attributives, clauses)
+        # Members listed as members ("a pact comprising A, B and C") are members, not pairwise partners.
+        members = frozenset(m for m, _ in r.memberships) if not joint else frozenset()
+        r.pairs = self._pairs(doc, sent, groups, participants, joint, hosts, attributives, clauses, members)
         if len(clauses) > 1 and r.pairs:
             r.pair_scopes = self._pair_scopes(r.pairs, participants, clauses, types, activities)
         if doc.has_annotation("DEP"):
@@ -475,6 +477,7 @@ class SentenceReader:
         hosts: set[int],
         attributives: set[int],
         clauses: list[int],
+        members: frozenset = frozenset(),
     ) -> list:
         """Pairs linked by the sentence's shape; two actors merely in one sentence are no pair."""
         live = {a.start for a in participants}
@@ -498,7 +501,7 @@ class SentenceReader:
             subjects.setdefault(_clause_of(clauses, group[0].start), group)
         for group in live_groups:
             ids = list(dict.fromkeys(a.id for a in group))
-            if len(ids) < 2:
+            if len(ids) < 2 or members.issuperset(ids):
                 continue
             gap = doc[group[0].end : group[1].start]
             before = _word_before(doc, group[0].start, sent.start, self.skip)

@@ -265,8 +265,17 @@ def test_organisation_level_partnership(nlp):
     assert dyads(nlp, "The EU and NATO signed a joint declaration on cooperation.") == {("EU", "NATO")}
 
 
-def test_members_listed_are_not_partners_of_each_other(nlp):
-    assert dyads(nlp, "The members of the Gulf Cooperation Council are Bahrain, Kuwait and Oman.") == set()
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The members of the Gulf Cooperation Council are Bahrain, Kuwait and Oman.", set()),
+        ("AUKUS is a trilateral security pact comprising Australia, the United Kingdom and the United States.", set()),
+        # a joint activity of the members is a partnership of each pair
+        ("ASEAN members Vietnam and Laos held joint drills.", {("LAO", "VNM")}),
+    ],
+)
+def test_members_listed_are_not_partners_of_each_other(nlp, text, expected):
+    assert dyads(nlp, text) == expected
 
 
 # 5. Type-level knowledge -------------------------------------------------------------------------
