@@ -119,6 +119,7 @@ def test_the_kingdom_names_the_kingdom_in_focus(nlp):
         ("The Nigeria-Niger alliance has held for decades.", {("NER", "NGA")}),
         ("Japan, Australia and India held joint naval drills.", {("AUS", "IND"), ("AUS", "JPN"), ("IND", "JPN")}),
         ("Germany and, separately, the Netherlands agreed to lease tanks to Lithuania.", {("DEU", "LTU"), ("LTU", "NLD")}),
+        ('Chile, "Peru" and Bolivia held joint drills.', {("BOL", "CHL"), ("BOL", "PER"), ("CHL", "PER")}),
         ("Iran threatened Israel while Russia and Iran expanded their military cooperation.", {("IRN", "RUS")}),
         ("Australia and Japan deepened security ties to counter China.", {("AUS", "JPN")}),
         ("After the 1962 war with China, India sought military aid from Britain and France.",
