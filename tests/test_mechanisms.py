@@ -256,6 +256,7 @@ def test_partnership_types(nlp, text, pair, types):
         ("Morocco has been a major non-NATO ally of the United States since 2004.", set()),
         ("Turkey's bid to join the European Union has stalled.", set()),
         ("Brazil is not a member of the African Union.", set()),
+        ("Armenia suspended its membership of the Collective Security Treaty Organization.", set()),
     ],
 )
 def test_memberships(nlp, text, expected):
