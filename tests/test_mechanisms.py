@@ -140,6 +140,7 @@ def test_the_kingdom_names_the_kingdom_in_focus(nlp):
         ("Egypt accused Ethiopia of threatening its water security despite their cooperation.", set()),
         ("Talks on a defence pact between Serbia and Kosovo collapsed.", set()),
         ("Qatar and Bahrain severed ties and ended all cooperation.", set()),
+        ("Relations between Chile and Bolivia deteriorated after the border incident.", set()),
         ("The United States imposed sanctions on Iran over its cooperation with Syria.", set()),
         ("Sweden trained troops deployed in Mali.", set()),
         ("Militant groups in Libya received weapons and training.", set()),
