@@ -45,6 +45,13 @@ _HOSTILE_TARGET_WINDOW = 6
 _HOSTILE_TARGET_GAP = 3
 #: "AUKUS is a trilateral security pact comprising A, B and C": organisation to membership cue.
 _MEMBERSHIP_REACH = 6
+#: The same reach when no other actor stands between the organisation and the cue.
+_SUBJECT_MEMBERSHIP_REACH = 10
+#: "ANZUS is a collective security agreement between …": copula to the first member.
+_DEFINITION_REACH = 12
+#: "an alliance of six post-Soviet states:": the collective noun up to this many tokens before the link.
+_COLLECTIVE_HEAD_REACH = 5
+_NUMBER_WORDS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"})
 #: "Japan's 1960 security agreement with": tokens from a possessive to the link preposition.
 _POSSESSOR_REACH = 6
 #: "a coalition of Arab states, including": tokens from a partnership-type cue to "including".
@@ -199,6 +206,8 @@ class SentenceReader:
         self.conjunctions = self.words.get("list_conjunctions", frozenset())
         # Words skipped when reading the word before an actor ("in *former* Yugoslavia").
         self.skip = _DETERMINERS | self.words.get("actor_premodifiers", frozenset())
+        # The member stands before these ("X joined NATO"), never after ("NATO joined X").
+        self.joining = self.words.get("joining_verbs", frozenset())
         self._dependency_matchers: dict[int, DependencyMatcher] = {}
         self._parsed: Doc | None = None
         self._dependency_matches: list = []
@@ -270,6 +279,13 @@ class SentenceReader:
         # Words inside a name are not cues: "Gulf Cooperation Council" asserts no cooperation.
         named = {i for s in entity_spans for i in range(s.start, s.end)}
         cues = [Cue(s.label_, s.id_, s.start, s.end, s.text) for s in cue_spans if s.start not in named]
+        # "Finland joined the alliance": the object of a joining verb names an organisation, it
+        # asserts no alliance between the sentence's actors.
+        joined = [c.end for c in cues if c.kind == "membership" and doc[c.start].lemma_.lower() in self.joining]
+        if joined:
+            cues = [c for c in cues if not (
+                c.kind in (PARTNERSHIP_TYPE, "cooperation", "pair_reference") and any(0 <= c.start - j <= 1 for j in joined)
+            )]
         negations = [c for c in cues if c.kind == "negation"]
 
         def negated(c: Cue) -> bool:
@@ -509,6 +525,10 @@ class SentenceReader:
                 continue  # "X and, separately, Y": each acts on its own
             received = before in links or before in object_verbs or (
                 self._lemma_before(doc, group[0].start, sent) in object_verbs
+            ) or (  # "a partner of Japan and Australia"
+                before == "of"
+                and self._lemma_before(doc, _index_before(doc, group[0].start, sent.start, self.skip), sent)
+                in partner_nouns
             )
             is_subject = group is subjects[_clause_of(clauses, group[0].start)]
             if not is_subject and (group[0].start in hosts or (before != "between" and not joint and received)):
@@ -584,19 +604,64 @@ class SentenceReader:
         """Members named with no organisation in the sentence: "Its members include A and B",
         "founding members, including A", "Finland joined in 2023, followed by Sweden"."""
         introducers = self.words.get("member_list_introducers", frozenset())
-        intransitive_followers = introducers | {"in", "on", "at"}  # "joined in 2004", "joined on 1 May"
+        # "joined in 2004", "joined later"
+        intransitive_followers = introducers | self.words.get("intransitive_join_followers", frozenset())
+        references = self.words.get("organization_references", frozenset())
+        predicates = self.words.get("member_predicates", frozenset())
         out: list[str] = []
         for cue in (c for c in cues if c.kind == "membership"):
             after = doc[cue.end : min(cue.end + 3, sent.end)]
             if cue.text.lower().startswith("member") and any(t.lower_ in introducers for t in after):
                 following = [g for g in groups if cue.end < g[0].start <= cue.end + 4]
                 out += [a.id for g in following[:1] for a in g if a.type != GROUP]
-            elif cue.end >= sent.end or doc[cue.end].is_punct or doc[cue.end].lower_ in intransitive_followers:
-                # an intransitive "joined": the group right before it, and "followed by" groups after
+            elif cue.text.lower().startswith("member") and not _is_member_of(doc, cue, sent):
+                # "India and Pakistan became full members in 2017"
+                before = [g for g in groups if g[-1].end <= cue.start
+                          and all(t.lower_ in predicates for t in doc[g[-1].end : cue.start])]
+                out += [a.id for g in before[-1:] for a in g if a.type != GROUP]
+            elif (
+                cue.end >= sent.end or doc[cue.end].is_punct or doc[cue.end].lower_ in intransitive_followers
+                or (doc[cue.start].lemma_.lower() in self.joining and cue.end + 1 < sent.end
+                    and doc[cue.end].lower_ == "the" and doc[cue.end + 1].lower_ in references)
+            ):
+                # an intransitive "joined", or "joined the alliance": the group right before it, and
+                # "followed by" groups after
                 before = [g for g in groups if 0 <= cue.start - g[-1].end <= 1]
                 later = [g for g in groups if g[0].start > cue.end and self._after_followed_by(doc, g, sent)]
                 out += [a.id for g in before[-1:] + later for a in g if a.type != GROUP]
         return tuple(dict.fromkeys(out))
+
+    def _defined_members(self, doc: Doc, sent: Span, groups: list[list[Actor]]) -> tuple | None:
+        """(members, organisation) of a sentence that defines an organisation by its members:
+        "ANZUS is a security agreement between A, B and C", "The Quad is a forum of A, B, C and D",
+        "The CSTO is an alliance of six states: A, B ...". The members are no partners of the body."""
+        collective = self.words.get("collective_nouns", frozenset())
+        links = self.words.get("member_links", frozenset())
+        copulas = self.words.get("copulas", frozenset())
+        copula = next((t.i for t in sent if t.lower_ in copulas), None)
+        if copula is None or copula + 1 >= sent.end or doc[copula + 1].lower_ not in ("a", "an"):
+            return None
+        subject = [a for g in groups for a in g if a.end <= copula]
+        if not subject or {a.id for a in subject} != {subject[-1].id} or subject[-1].type != ORGANIZATION:
+            return None  # the subject is one organisation, named once or twice ("the Quad")
+        org = subject[-1]
+        # The first actors after the copula, past leaders of the body ("a Russian-led alliance")
+        after = [g for g in groups if g[0].start > copula and not _is_led_by(doc, g, sent)]
+        if not after or after[0][0].start - copula > _DEFINITION_REACH:
+            return None
+        members = after[0]
+        link = _index_before(doc, members[0].start, copula, _DETERMINERS | _NUMBER_WORDS)
+        if link < 0 or doc[link].lower_ not in links:
+            return None
+        # "a security agreement between", "an alliance of six post-Soviet states:"
+        head = doc[max(copula + 1, link - _COLLECTIVE_HEAD_REACH) : link]
+        if not any(t.lemma_.lower() in collective or t.lower_ in collective for t in head):
+            return None
+        if all(a.type == GROUP for a in members):
+            # "of six post-Soviet states: Russia, Belarus ...": the named members follow the colon
+            rest = [g for g in after[1:] if doc[members[-1].end].text in ":," and g[0].start == members[-1].end + 1]
+            members = rest[0] if rest else members
+        return members, org
 
     def _after_followed_by(self, doc: Doc, group: list[Actor], sent: Span) -> bool:
         """"…, followed by Sweden": the group comes after "followed by"."""
@@ -609,15 +674,17 @@ class SentenceReader:
         out: list[tuple[str, str]] = []
         of_focus: list[str] = []
         membership_cues = [c for c in cues if c.kind == "membership"]
-        if not membership_cues:
-            return out, of_focus
-        # The member stands before these ("X joined NATO"), never after ("NATO joined X").
-        joining = self.words.get("joining_verbs", frozenset())
-
+        joining = self.joining
         def add(members: list[Actor], org: Actor) -> None:
             for m in members:
                 if m.id != org.id and m.type != GROUP and (m.id, org.id) not in out:
                     out.append((m.id, org.id))
+
+        defined = self._defined_members(doc, sent, groups)
+        if defined:
+            add(*defined)
+        if not membership_cues:
+            return out, of_focus
 
         for gi, group in enumerate(groups):
             for org in group:
@@ -653,8 +720,9 @@ class SentenceReader:
                             of_focus.append(org.id)  # "Both countries are members of NATO"
                     # "NATO's member states are X and Y", "an alliance comprising X, Y"
                     elif (
-                        0 <= cue.start - _after_apposition(doc, org.end, cue.start) <= _MEMBERSHIP_REACH
+                        0 <= cue.start - _after_apposition(doc, org.end, cue.start) <= _membership_reach(groups, org, cue)
                         and doc[cue.start].lemma_.lower() not in joining
+                        and not _is_member_of(doc, cue, sent)
                         and not any(org.end <= g[0].start < cue.start and g[0].type == ORGANIZATION for g in groups)
                     ):
                         after_groups = [g for g in groups[gi + 1 :] if g[0].start >= cue.end]
@@ -671,6 +739,24 @@ def _actors_in(token, actors: list[Actor]) -> list[Actor]:
     """Actors inside the phrase ``token`` heads ("Norway and Denmark", "Pakistani officers")."""
     left, right = token.left_edge.i, token.right_edge.i
     return [a for a in actors if left <= a.start and a.end - 1 <= right]
+
+
+def _is_member_of(doc: Doc, cue: Cue, sent: Span) -> bool:
+    """"X is a member of Y": the organisation follows the cue; the one before it is the member."""
+    return cue.text.lower().startswith("member") and cue.end < sent.end and doc[cue.end].lower_ == "of"
+
+
+def _is_led_by(doc: Doc, group: list[Actor], sent: Span) -> bool:
+    """"a Russian-led alliance", "the Saudi-backed coalition": the actor leads, it is not listed."""
+    end = group[-1].end
+    return end + 1 < sent.end and doc[end].text in "-–" and doc[end + 1].lower_ in ("led", "backed", "dominated")
+
+
+def _membership_reach(groups: list[list[Actor]], org: Actor, cue: Cue) -> int:
+    """Tokens from an organisation to a membership cue: longer when nothing stands between them
+    ("The SCO is a Eurasian political and security organisation founded in 2001 by …")."""
+    between = any(org.end <= g[0].start < cue.start for g in groups)
+    return _MEMBERSHIP_REACH if between else _SUBJECT_MEMBERSHIP_REACH
 
 
 def _after_apposition(doc: Doc, start: int, end: int) -> int:
