@@ -57,7 +57,8 @@ _POSSESSOR_REACH = 6
 #: "a coalition of Arab states, including": tokens from a partnership-type cue to "including".
 _LIST_HEAD_REACH = 5
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "fellow", "other", "both", "all"})
-_MEMBER_WORDS = frozenset({"member", "members"})
+#: "Poland, a NATO member", "NATO allies Norway and Denmark": members of the organisation before.
+_MEMBER_WORDS = frozenset({"member", "members", "ally", "allies"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -477,11 +478,16 @@ class SentenceReader:
 
     def _org_is_modifier(self, doc: Doc, actor: Actor, sent: Span, before: str) -> bool:
         after = doc[actor.end].lower_ if actor.end < sent.end else ""
-        non = before in self.words.get("non_member_prefixes", ()) or (
-            actor.start > sent.start and doc[actor.start - 1].lower_ in ("non-", "non")
-        )
+        non = self._is_non_member(doc, actor, sent)
         channel = before in self.words.get("channel_prepositions", ())
         return after in self.words.get("organization_modifier_nouns", ()) or non or channel
+
+    def _is_non_member(self, doc: Doc, org: Actor, sent: Span) -> bool:
+        """"a major non-NATO ally", "non NATO states": the organisation is named to exclude."""
+        prefixes = self.words.get("non_member_prefixes", frozenset())
+        return _word_before(doc, org.start, sent.start, _DETERMINERS | {"-", "–"}) in prefixes or (
+            org.start > sent.start and doc[org.start - 1].lower_ in ("non-", "non")
+        )
 
     def _pairs(
         self,
@@ -533,6 +539,8 @@ class SentenceReader:
             is_subject = group is subjects[_clause_of(clauses, group[0].start)]
             if not is_subject and (group[0].start in hosts or (before != "between" and not joint and received)):
                 continue  # "aid to Romania and Poland": co-recipients, not partners of each other
+            if hosts and not joint and before != "between" and group[0].start not in hosts:
+                continue  # "Japan and Italy keep bases in Djibouti": each is a guest of the host
             compound = any(t.text in "-–—/" for t in gap)
             after = doc[group[-1].end].lower_ if group[-1].end < sent.end else ""
             if compound and after in self.words.get("compound_non_partner_heads", ()):
@@ -611,7 +619,7 @@ class SentenceReader:
         out: list[str] = []
         for cue in (c for c in cues if c.kind == "membership"):
             after = doc[cue.end : min(cue.end + 3, sent.end)]
-            if cue.text.lower().startswith("member") and any(t.lower_ in introducers for t in after):
+            if cue.text.lower().startswith("member") and after and after[0].lower_ in introducers:
                 following = [g for g in groups if cue.end < g[0].start <= cue.end + 4]
                 out += [a.id for g in following[:1] for a in g if a.type != GROUP]
             elif cue.text.lower().startswith("member") and not _is_member_of(doc, cue, sent):
@@ -683,20 +691,17 @@ class SentenceReader:
         defined = self._defined_members(doc, sent, groups)
         if defined:
             add(*defined)
-        if not membership_cues:
-            return out, of_focus
 
         for gi, group in enumerate(groups):
             for org in group:
                 if org.type != ORGANIZATION:
                     continue
-                if _word_before(doc, org.start, sent.start) in self.words.get("non_member_prefixes", ()) or (
-                    org.start > sent.start and doc[org.start - 1].lower_ in ("non-", "non")
-                ):
+                if self._is_non_member(doc, org, sent):
                     continue
                 after = doc[org.end].lower_ if org.end < sent.end else ""
-                # "X, a NATO member" / "NATO members X and Y"
-                if after in _MEMBER_WORDS:
+                of_follows = org.end + 1 < sent.end and doc[org.end + 1].lower_ == "of"
+                # "X, a NATO member" / "NATO members X and Y" (but "a NATO ally of Y" links Y as a partner)
+                if after in _MEMBER_WORDS and not (after.startswith("all") and of_follows):
                     before_group = groups[gi - 1] if gi > 0 and len(group) == 1 else None
                     if before_group and all(
                         t.lower_ in {",", "a", "an", "the", "fellow", "is", "are", "was", "were", "as", "both", "all"}
@@ -709,7 +714,10 @@ class SentenceReader:
                 for cue in membership_cues:
                     # "members of NATO", "joined NATO", "accession to the EU", "members of the UN and NATO"
                     if 0 <= group[0].start - cue.end <= 3:
-                        before_groups = [g for g in groups[:gi] if g[-1].end <= cue.start]
+                        # "Morocco left the OAU over the admission *of* the Sahrawi Republic and rejoined
+                        # the AU": a noun's complement joins nothing
+                        before_groups = [g for g in groups[:gi] if g[-1].end <= cue.start
+                                         and _word_before(doc, g[0].start, sent.start) != "of"]
                         # "Germany is a member of the EU and joined NATO": a country, not the EU, joined
                         with_country = [g for g in before_groups if any(a.type != ORGANIZATION for a in g)]
                         if with_country or before_groups:

@@ -51,7 +51,13 @@ def test_a_body_defined_by_its_members(nlp, text, members, pairs):
         ("The SCO was founded in 2001. Laos and Brunei joined later.", {("LAO", "SCO"), ("BRN", "SCO")}),
         ("NATO was founded in 1949. Finland joined the alliance in 2023.", {("FIN", "NATO")}),
         ("Morocco left the OAU in 1984 and rejoined the AU in 2017.", {("MAR", "AU")}),
+        ("The SCO was founded in 2001. Laos and Nepal became members in 2017, and Bhutan joined in 2023.",
+         {("LAO", "SCO"), ("NPL", "SCO"), ("BTN", "SCO")}),
+        ("Slovakia, a NATO ally since 2004, hosts a battlegroup.", {("SVK", "NATO")}),
         # negative: a member of something else, or joining something that is no organisation
+        ("Oman left the GCC over the admission of Yemen and rejoined the AU.", {("OMN", "AU")}),
+        ("Jordan is a major non-NATO ally of the United States.", set()),
+        ("Greece is a NATO ally of Cyprus.", set()),
         ("NATO was founded in 1949. Finland joined the talks in 2023.", set()),
         ("NATO was founded in 1949. Austria and Ireland are members of the EU.", {("AUT", "EU"), ("IRL", "EU")}),
         ("NATO was founded in 1949. Ireland is not a member.", set()),
@@ -104,3 +110,22 @@ def test_fact_sheet_activity_phrases(nlp, text, pair, activities):
 )
 def test_names_that_contain_a_place(nlp, text, expected):
     assert entity_ids(nlp, text) == expected
+
+
+# 37. Guests of a host are no partners of each other ----------------------------------------------
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Japan, Italy and Spain maintain military bases in Djibouti.", {("DJI", "JPN"), ("DJI", "ITA"), ("DJI", "ESP")}),
+        ("Nepal and Ghana sent peacekeepers to a UN mission in Lebanon.",
+         {("LBN", "NPL"), ("GHA", "LBN"), ("NPL", "UN"), ("GHA", "UN")}),
+        # positive: guests that act together are partners
+        ("Japan and Italy held joint exercises at a naval base in Djibouti.",
+         {("ITA", "JPN"), ("DJI", "JPN"), ("DJI", "ITA")}),
+        # no host: a basing agreement between two actors is theirs
+        ("Spain and the United States renewed their basing agreement.", {("ESP", "USA")}),
+    ],
+)
+def test_guests_of_a_host_are_no_partners(nlp, text, expected):
+    assert dyads(nlp, text) == expected
