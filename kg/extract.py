@@ -643,6 +643,8 @@ class SentenceReader:
         """(members, organisation) of a sentence that defines an organisation by its members:
         "ANZUS is a security agreement between A, B and C", "The Quad is a forum of A, B, C and D",
         "The CSTO is an alliance of six states: A, B ...". The members are no partners of the body."""
+        if not any(a.type == ORGANIZATION for g in groups for a in g):
+            return None  # most sentences: no token scan
         collective = self.words.get("collective_nouns", frozenset())
         links = self.words.get("member_links", frozenset())
         copulas = self.words.get("copulas", frozenset())

@@ -67,6 +67,8 @@ def test_members_of_the_organisation_in_focus(nlp, text, expected):
     assert memberships(nlp, text) == expected
 
 
+# 36. The object of a joining verb ----------------------------------------------------------------
+
 @pytest.mark.parametrize(
     "text, expected",
     [
@@ -80,7 +82,7 @@ def test_joining_an_alliance_is_no_alliance_between_the_joiners(nlp, text, expec
     assert dyads(nlp, text) == expected
 
 
-# 36. Activity phrases of fact sheets and treaties ------------------------------------------------
+# 38. Activity phrases of fact sheets and treaties ------------------------------------------------
 
 @pytest.mark.parametrize(
     "text, pair, activities",
