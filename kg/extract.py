@@ -690,6 +690,8 @@ class SentenceReader:
                 if m.id != org.id and m.type != GROUP and (m.id, org.id) not in out:
                     out.append((m.id, org.id))
 
+        if not membership_cues and not any(a.type == ORGANIZATION for g in groups for a in g):
+            return out, of_focus
         defined = self._defined_members(doc, sent, groups)
         if defined:
             add(*defined)
