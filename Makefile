@@ -11,7 +11,7 @@ OUT    ?= out
 KG_SOURCES := $(shell find kg -type f \( -name '*.py' -o -name '*.yaml' -o -name '*.csv' -o -name '*.txt' -o -name '*.html' \) 2>/dev/null)
 CORPUS_FILES := $(shell find $(CORPUS) -type f 2>/dev/null)
 
-.PHONY: install run test eval notebook clean screenshot
+.PHONY: install run test eval notebook clean screenshot bench
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,14 @@ screenshot: $(OUT)/.built $(CHROMIUM) ## docs/graph.png: out/graph.html in headl
 
 notebook: install ## open the analysis notebook (notebooks/analysis.ipynb) in JupyterLab
 	$(BIN)/jupyter lab notebooks/analysis.ipynb
+
+# make bench [CORPUS=FILE.jsonl[.gz]] [N=documents, 0 for all]: kg against spaCy's tokenizer in one run.
+UN_DEBATES := $(SHARED)/corpora/un_general_debates/un_general_debates.jsonl.gz
+BENCH_CORPUS = $(if $(filter corpus,$(CORPUS)),$(UN_DEBATES),$(CORPUS))
+N ?= 1000
+
+bench: install $(CHROMIUM) ## throughput (words/s vs spaCy's tokenizer, 1 and 2 workers, peak RSS) -> bench/results.json
+	$(BIN)/python bench/run.py --corpus $(BENCH_CORPUS) -n $(N)
 
 eval: install ## score extraction on the dev gold and the PLOVER peer suite
 	@if [ -f $(SHARED)/eval/score.py ]; then \

@@ -11,24 +11,25 @@ from __future__ import annotations
 import contextlib
 import functools
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import networkx as nx
 import pandas as pd
 
 from kg import export, html
+from kg.cache import ExtractionCache, default_cache_dir, fingerprint
 from kg.corpus import read_corpus
+from kg.engine import BATCH_SIZE, Engine, Extraction, LocalEngine, PipelineSpec, ProcessEngine
 from kg.errors import StrictError
-from kg.extract import SentenceReader, mentions as doc_mentions
 from kg.gazetteer import load_gazetteer
 from kg.graph import actor_graph, add_layout, build_graph
 from kg.nlp import load_pipeline
 from kg.ontology import Ontology, load_ontology
 from kg.outputs import OutputFolder
 from kg.records import FACT_COLUMNS, MENTION_COLUMNS, Document, Fact, Mention
-from kg.resolve import resolve
 
 #: Output formats and the files each writes.
 FORMATS: dict[str, tuple[str, ...]] = {
@@ -38,7 +39,8 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "html": ("graph.html",),
 }
 DEFAULT_FORMATS = tuple(FORMATS)
-BATCH_SIZE = 64
+#: Where the pipeline runs: this machine (one stream or a process pool) or a Dask cluster.
+ENGINES = ("local", "dask")
 
 
 @dataclass
@@ -105,41 +107,72 @@ def _with_metadata(row: dict, meta: dict, standard: Sequence[str]) -> dict:
     return row
 
 
-def _word_count(doc) -> int:
-    return sum(1 for t in doc if not (t.is_space or t.is_punct))
-
-
 def extract_documents(
     documents: Iterable[Document],
     nlp=None,
     batch_size: int = BATCH_SIZE,
     on_document: Callable[[Document], None] | None = None,
-) -> Iterable[tuple[Document, list[Mention], list[Fact], int, int]]:
-    """Run the pipeline over documents: per document its mentions, facts, sentences and words."""
-    nlp = nlp or load_pipeline()
-    reader = SentenceReader()
-    gazetteer = load_gazetteer()
-    longest = 0
+    *,
+    engine: Engine | None = None,
+    cache: ExtractionCache | None = None,
+) -> Iterator[tuple[Document, list[Mention], list[Fact], int, int]]:
+    """Run the pipeline over documents: per document its mentions, facts, sentences and words.
 
-    def texts():
-        nonlocal longest
+    ``engine`` runs the pipeline (default: one ``nlp.pipe`` stream in this
+    process); documents found in ``cache`` skip it, the others are added to it.
+    Results come in the order of ``documents`` whatever the engine.
+    """
+    engine = engine or LocalEngine(nlp or load_pipeline(), batch_size)
+    pending: deque[tuple[Document, Extraction | None]] = deque()  # input order; None: sent to the engine
+
+    def misses() -> Iterator[Document]:
         for document in documents:
-            longest = max(longest, len(document.text))
-            if longest >= nlp.max_length:
-                nlp.max_length = longest + 1
-            yield document.text, document
+            hit = cache.get(document.text, document.id) if cache else None
+            pending.append((document, hit))
+            if hit is None:
+                yield document
 
-    for doc, document in nlp.pipe(texts(), as_tuples=True, batch_size=batch_size):
-        readings = reader(doc)
+    def done(document: Document, extraction: Extraction):
         if on_document:
             on_document(document)
-        yield (
-            document,
-            doc_mentions(doc, document.id),
-            resolve(document.id, readings, gazetteer),
-            len(readings),
-            _word_count(doc),
-        )
+        return document, extraction.mentions, extraction.facts, extraction.sentences, extraction.words
+
+    def cached_before_next_miss():
+        while pending and pending[0][1] is not None:
+            yield done(*pending.popleft())
+
+    for extraction in engine.map(misses()):
+        yield from cached_before_next_miss()
+        document, _ = pending.popleft()
+        if cache:
+            cache.put(document.text, extraction)
+        yield done(document, extraction)
+    yield from cached_before_next_miss()
+
+
+def make_engine(
+    engine: str = "local",
+    workers: int = 1,
+    scheduler: str | None = None,
+    spacy_model: str | None = None,
+    ontology: Ontology | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> Engine:
+    """The engine named ``engine`` (``local`` or ``dask``) with ``workers`` workers.
+
+    ``local`` with one worker is one ``nlp.pipe`` stream in this process, with
+    more a pool of processes; ``dask`` connects to ``scheduler`` or starts a
+    ``LocalCluster`` of ``workers`` processes.
+    """
+    make_engine_options(engine, workers, scheduler)
+    spec = PipelineSpec(spacy_model, ontology)
+    if engine == "dask":
+        from kg.distributed import DaskEngine  # Dask is an optional dependency
+
+        return DaskEngine(spec, scheduler=scheduler, workers=workers)
+    if workers > 1:
+        return ProcessEngine(spec, workers)
+    return LocalEngine(batch_size=batch_size, spec=spec)
 
 
 def write_outputs(
@@ -189,6 +222,12 @@ def build(
     on_document: Callable[[Document], None] | None = None,
     batch_size: int = BATCH_SIZE,
     strict: bool = False,
+    *,
+    engine: str = "local",
+    workers: int = 1,
+    scheduler: str | None = None,
+    cache: bool = True,
+    cache_dir: str | Path | None = None,
 ) -> BuildResult:
     """Build the knowledge graph of ``inputs``; write ``formats`` into ``out`` if given.
 
@@ -201,16 +240,37 @@ def build(
     processed, and ``out`` stays locked against other builds until the files
     are written (all at once). Outputs list documents in id order, so the same
     documents give the same bytes in whatever order the inputs are named.
+    ``engine``/``workers``/``scheduler``: where the pipeline runs (see
+    :func:`make_engine`); the output is the same whichever runs it.
+    ``cache``: reuse per-document extractions from ``cache_dir`` (default
+    ``OUT/.kg-cache``; no cache without ``out`` or ``cache_dir``).
     Returns a :class:`BuildResult` with the tables (``facts_df``...) and graphs.
     """
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise ValueError(f"unknown format {unknown[0]!r} (choose from {', '.join(FORMATS)})")
     with OutputFolder(out) if out is not None else contextlib.nullcontext() as folder:
-        return _build(inputs, folder, formats, ontology, spacy_model, on_warning, on_document, batch_size, strict)
+        return _build(
+            inputs, folder, formats, ontology, spacy_model, on_warning, on_document, batch_size, strict,
+            make_engine_options(engine, workers, scheduler), cache_dir if cache else None, cache and out is not None,
+        )
 
 
-def _build(inputs, folder: OutputFolder | None, formats, ontology, spacy_model, on_warning, on_document, batch_size, strict) -> BuildResult:
+def make_engine_options(engine: str, workers: int, scheduler: str | None) -> dict:
+    """The keyword arguments of :func:`make_engine`, checked before anything runs."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
+    if workers < 1:
+        raise ValueError(f"--workers must be at least 1, not {workers}")
+    if scheduler and engine != "dask":
+        raise ValueError("--scheduler needs --engine dask")
+    return {"engine": engine, "workers": workers, "scheduler": scheduler}
+
+
+def _build(
+    inputs, folder: OutputFolder | None, formats, ontology, spacy_model, on_warning, on_document, batch_size, strict,
+    engine_options: dict | None = None, cache_dir: str | Path | None = None, cache_in_out: bool = False,
+) -> BuildResult:
     started = time.perf_counter()
     result = BuildResult()
 
@@ -222,16 +282,27 @@ def _build(inputs, folder: OutputFolder | None, formats, ontology, spacy_model, 
             on_warning(message)
 
     onto = ontology if isinstance(ontology, Ontology) else load_ontology(ontology)
-    documents = read_corpus(inputs, on_warning=warn)
-    nlp = load_pipeline(spacy_model, onto)
-    for document, mentions, facts, sentences, words in extract_documents(documents, nlp, batch_size, on_document):
-        result.documents += 1
-        result.sentences += sentences
-        result.words += words
-        result.mentions += mentions
-        result.facts += facts
-        if document.meta:
-            result.metadata[document.id] = document.meta
+    documents = read_corpus(inputs, on_warning=warn)  # checks every input path first
+    runner = make_engine(**(engine_options or {}), spacy_model=spacy_model, ontology=onto, batch_size=batch_size)
+    if cache_dir is not None or (cache_in_out and folder is not None):
+        store = ExtractionCache(cache_dir or default_cache_dir(folder.path), fingerprint(spacy_model, onto))
+    else:
+        store = None
+    try:
+        for document, mentions, facts, sentences, words in extract_documents(
+            documents, batch_size=batch_size, on_document=on_document, engine=runner, cache=store
+        ):
+            result.documents += 1
+            result.sentences += sentences
+            result.words += words
+            result.mentions += mentions
+            result.facts += facts
+            if document.meta:
+                result.metadata[document.id] = document.meta
+    finally:
+        runner.close()
+        if store:
+            store.close()
     result.graph = add_layout(build_graph(result.facts, result.mentions, load_gazetteer(), onto))
     result.actors = actor_graph(result.graph)
     if folder is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import time
 from pathlib import Path
 from typing import List, Optional
 
@@ -17,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from kg.build import DEFAULT_FORMATS, FORMATS, build
+from kg.cache import clear as clear_cache, default_cache_dir
 from kg.errors import KgError
 from kg.ontology import OntologyError
 
@@ -58,6 +60,13 @@ def build_command(
         False, "--strict", help="Treat every warning (a skipped file or line) as an error: stop and write nothing."
     ),
     debug: bool = typer.Option(False, "--debug", help="Show the traceback of an error."),
+    engine: str = typer.Option("local", "--engine", help="Where the pipeline runs: local (this machine) or dask (a Dask cluster)."),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes (local pool, or a Dask LocalCluster)."),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler", help="Address of a running Dask scheduler (tcp://HOST:PORT), with --engine dask."
+    ),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Extract every document again; do not read or write the cache."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Cache folder (default: OUT/.kg-cache)."),
 ) -> None:
     """Build the knowledge graph of INPUTS into --out: tables, GraphML, GEXF and an HTML page."""
     chosen = [f.strip() for f in formats.split(",") if f.strip()]
@@ -65,17 +74,16 @@ def build_command(
     if unknown:
         raise typer.BadParameter(f"unknown format '{unknown[0]}' (choose from {', '.join(FORMATS)})", param_hint="--formats")
     inputs = inputs or [Path("corpus")]
-    show_progress = not quiet and sys.stderr.isatty()
-    progress = Progress(TextColumn("documents"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True)
-    task = progress.add_task("build", total=None)
+    progress = _ProgressBar(enabled=not quiet and sys.stderr.isatty())
 
     def warn(message: str) -> None:
         sys.stderr.write(f"Warning: {message}\n")
 
-    with reported_errors(debug), progress if show_progress else contextlib.nullcontext():
+    with reported_errors(debug), progress:
         result = build(
             inputs, out=out, formats=chosen, ontology=ontology, spacy_model=spacy_model,
-            on_warning=warn, on_document=lambda _: progress.advance(task), strict=strict,
+            on_warning=warn, on_document=progress.advance, strict=strict,
+            engine=engine, workers=workers, scheduler=scheduler, cache=not no_cache, cache_dir=cache_dir,
         )
     if not quiet:
         _summary(result)
@@ -102,6 +110,51 @@ def reported_errors(debug: bool = False):
         if isinstance(error, MemoryError):
             fail("out of memory")
         fail(f"{type(error).__name__}: {error} (a bug in kg; rerun with --debug for the traceback)")
+
+
+cache_app = typer.Typer(help="The cache of per-document extractions that makes rebuilds incremental.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("clear")
+def cache_clear_command(
+    out: Path = typer.Option(Path("out"), "--out", "-o", help="The output folder whose cache to clear."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="The cache folder (default: OUT/.kg-cache)."),
+) -> None:
+    """Delete the extraction cache, so the next build reads every document again."""
+    folder = cache_dir or default_cache_dir(out)
+    if clear_cache(folder):
+        sys.stderr.write(f"Cleared the cache in {folder}\n")
+    else:
+        sys.stderr.write(f"No cache in {folder}\n")
+
+
+class _ProgressBar:
+    """Documents done, on stderr, shown only once a build has run for a second."""
+
+    DELAY = 1.0
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.started = time.monotonic()
+        self.progress = Progress(
+            TextColumn("documents"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True
+        )
+        self.task = self.progress.add_task("build", total=None)
+
+    def advance(self, _document=None) -> None:
+        """Count one document; show the bar if the build has run for over a second."""
+        self.progress.advance(self.task)
+        if self.enabled and not self.progress.live.is_started and time.monotonic() - self.started > self.DELAY:
+            self.progress.start()
+
+    def __enter__(self) -> "_ProgressBar":
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        if self.progress.live.is_started:
+            self.progress.stop()
+        return False
 
 
 def _summary(result) -> None:

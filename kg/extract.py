@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import combinations
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Span
 
@@ -146,6 +148,15 @@ def _bucket(spans, sentences: list[Span]) -> list[list[Span]]:
     return buckets
 
 
+def _sentences(doc: Doc) -> list[Span]:
+    """``list(doc.sents)``, with the sentence starts read as an array rather than token by token."""
+    if not len(doc) or not doc.has_annotation("SENT_START"):
+        return list(doc.sents)
+    bounds = numpy.flatnonzero(doc.to_array(SENT_START)[1:] == 1) + 1
+    edges = [0, *bounds.tolist(), len(doc)]
+    return [Span(doc, start, end) for start, end in zip(edges, edges[1:])]
+
+
 def _is_heading(text: str) -> bool:
     return text.lstrip().startswith("#")
 
@@ -250,16 +261,18 @@ class SentenceReader:
                         out.append((s.id, o.id))
         return out
 
-    def __call__(self, doc: Doc) -> list[SentenceReading]:
-        sentences = [s for s in doc.sents]
+    def __call__(self, doc: Doc, text: str | None = None) -> list[SentenceReading]:
+        """Readings of the non-blank sentences of ``doc``; ``text``: ``doc.text`` if the caller has it."""
+        sentences = _sentences(doc)
         entity_buckets = _bucket(doc.spans.get(ENTITIES_KEY, []), sentences)
         cue_buckets = _bucket(doc.spans.get(CUES_KEY, []), sentences)
         readings: list[SentenceReading] = []
+        doc_text = text  # the caller's copy of doc.text: slicing it is cheaper than Span.text
         paragraph = 0
         gap = ""  # the white space since the previous sentence's text (Doc.text would join every token)
         prev_heading = False
         for index, sent in enumerate(sentences):
-            raw = sent.text
+            raw = sent.text if doc_text is None else doc_text[sent.start_char : sent.end_char]
             text = raw.strip()
             if not text:
                 gap += raw

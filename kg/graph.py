@@ -158,9 +158,15 @@ def actor_graph(graph: nx.Graph) -> nx.Graph:
     as attributes, and membership edges to organisations: what centrality and
     community detection run on.
     """
-    keep = [n for n, d in graph.nodes(data=True) if d.get("type") in ("country", "organization")]
-    actors = nx.Graph(graph.subgraph(keep))
-    actors.remove_edges_from([(a, b) for a, b, d in actors.edges(data=True) if d.get("relation") not in (PARTNERSHIP, MEMBERSHIP)])
+    keep = {n for n, d in graph.nodes(data=True) if d.get("type") in ("country", "organization")}
+    # Copied in the knowledge graph's order: a subgraph view iterates its node set,
+    # whose order changes from run to run with Python's string hashing.
+    actors = nx.Graph(**graph.graph)
+    actors.add_nodes_from((n, dict(d)) for n, d in graph.nodes(data=True) if n in keep)
+    actors.add_edges_from(
+        (a, b, dict(d)) for a, b, d in graph.edges(data=True)
+        if a in keep and b in keep and d.get("relation") in (PARTNERSHIP, MEMBERSHIP)
+    )
     return actors
 
 

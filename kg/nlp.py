@@ -23,8 +23,10 @@ import functools
 from pathlib import Path
 from typing import Iterable
 
+import numpy
 import spacy
 from rapidfuzz.distance import OSA
+from spacy.attrs import IS_ALPHA, IS_SPACE, IS_TITLE, LEMMA, NORM, ORTH, SENT_START
 from spacy.language import Language
 from spacy.pipeline import Lemmatizer
 from spacy.tokens import Doc, Span
@@ -58,6 +60,23 @@ class NormLemmatizer(Lemmatizer):
             lemma = norm[:-1] if regular_plural and norm.isalpha() else norm
         return [lemma]
 
+    def __call__(self, doc: Doc) -> Doc:
+        """Set every token's lemma, looked up once per distinct norm and written as an array."""
+        if self.mode != "lookup" or not self.overwrite or not len(doc):
+            return super().__call__(doc)
+        table = self.lookups.get_table("lemma_lookup", {})
+        if getattr(self, "_lemma_table", None) is not table:  # lemma id by norm id, per table
+            self._lemma_table, self._lemma_ids = table, {}
+        lemma_ids, strings = self._lemma_ids, doc.vocab.strings
+        norms, positions = numpy.unique(doc.to_array(NORM), return_inverse=True)
+        for norm in norms.tolist():
+            if norm not in lemma_ids:
+                text = strings[norm]
+                lemma_ids[norm] = strings.add(table.get(text, text))
+        lemmas = numpy.array([lemma_ids[n] for n in norms.tolist()], dtype="uint64")[positions]
+        doc.from_array([LEMMA], lemmas.reshape(-1, 1))
+        return doc
+
 
 @Language.factory("kg_lemmatizer", default_config={"mode": "lookup", "overwrite": True, "model": None})
 def make_kg_lemmatizer(nlp: Language, name: str, model, mode: str, overwrite: bool) -> NormLemmatizer:
@@ -68,9 +87,15 @@ def make_kg_lemmatizer(nlp: Language, name: str, model, mode: str, overwrite: bo
 @Language.component("kg_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
     """Start a sentence after every line break (headings, list items)."""
-    for token in doc[:-1]:
-        if token.is_space and "\n" in token.text:
-            doc[token.i + 1].is_sent_start = True
+    # Read as arrays: only the few distinct white-space tokens are looked at in Python.
+    columns = doc.to_array([ORTH, IS_SPACE])
+    spaces = numpy.flatnonzero(columns[:-1, 1])
+    if not len(spaces):
+        return doc
+    breaks = [o for o in numpy.unique(columns[spaces, 0]).tolist() if "\n" in doc.vocab.strings[o]]
+    starts = doc.to_array(SENT_START)
+    starts[spaces[numpy.isin(columns[spaces, 0], breaks)] + 1] = 1
+    doc.from_array([SENT_START], starts.reshape(-1, 1))
     return doc
 
 
@@ -110,8 +135,11 @@ class FuzzyCountryLinker:
         spans = list(doc.spans.get(ENTITIES_KEY, []))
         covered = {i for s in spans for i in range(s.start, s.end)}
         added = False
-        for token in doc:
-            if token.i in covered or not token.is_title or not token.is_alpha:
+        # Only title-case alphabetic tokens are candidates: found as arrays, not token by token.
+        flags = doc.to_array([IS_TITLE, IS_ALPHA]) if len(doc) else numpy.zeros((0, 2), dtype="uint64")
+        for i in numpy.flatnonzero(flags[:, 0] & flags[:, 1]).tolist():
+            token = doc[i]
+            if token.i in covered:
                 continue
             entity_id = self.link(token.text)
             if entity_id:

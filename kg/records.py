@@ -6,7 +6,7 @@ pickle across processes and compare by value in tests.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 #: Columns of ``mentions.csv`` in order.
@@ -66,7 +66,8 @@ class Mention:
 
     def as_row(self) -> dict[str, Any]:
         """The mention as a ``mentions.csv`` row."""
-        return asdict(self)
+        # not dataclasses.asdict, which deep-copies every value: ten times slower
+        return {name: getattr(self, name) for name in MENTION_COLUMNS}
 
 
 @dataclass(frozen=True, slots=True)

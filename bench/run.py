@@ -1,0 +1,186 @@
+"""``make bench``: kg's throughput against spaCy's tokenizer on the same texts, in one run.
+
+Measures, on the first N documents of a JSONL corpus (``.jsonl`` or
+``.jsonl.gz``; default: the UN General Debate corpus in ``../shared``):
+
+- the floor: ``spacy.blank("en")`` tokenising the same texts (words/s);
+- ``kg build`` end to end (reading, extraction, graph, every output file), in a
+  fresh process, with 1 and with 2 workers (words/s, peak RSS of the process
+  tree), and the ratios build/tokenizer and 2 workers/1 worker;
+- ``kg build`` again after adding one document, with the cache the 2-worker
+  build left (seconds, and the ratio to the full 1-worker build);
+- how long the HTML page of a 2,000-node graph takes to become interactive in
+  headless Chromium, when ``bench/html_bench.py`` is there.
+
+Prints a table and writes ``bench/results.json``. Words are counted as kg
+counts them (tokens that are neither white space nor punctuation).
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import importlib.util
+import itertools
+import json
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_CORPUS = HERE.parent.parent / "shared" / "corpora" / "un_general_debates" / "un_general_debates.jsonl.gz"
+TARGETS = {"build_vs_tokenizer_1_worker": 0.5, "speedup_2_workers": 1.7, "incremental_vs_full_1_worker": 0.1}
+
+
+def read_sample(corpus: Path, n: int | None) -> list[str]:
+    """The first ``n`` JSONL lines of ``corpus`` (all with ``n`` None)."""
+    opener = gzip.open if corpus.suffix == ".gz" else open
+    with opener(corpus, "rt", encoding="utf-8") as fh:
+        return list(itertools.islice(fh, n))
+
+
+def tokenizer_seconds(texts: list[str]) -> float:
+    """Seconds ``spacy.blank("en")`` takes to tokenise ``texts`` (after a warm-up)."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.max_length = max(map(len, texts)) + 1
+    for _ in nlp.pipe(texts[:5]):
+        pass
+    started = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=64):
+        pass
+    return time.perf_counter() - started
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in KiB."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, AttributeError):
+            continue
+    return total
+
+
+def run_build(corpus: Path, out: Path, workers: int, cache: bool = False) -> dict:
+    """Time ``kg build`` in a fresh process; words, seconds and peak RSS of its process tree."""
+    command = [sys.executable, "-m", "kg", "build", str(corpus), "--out", str(out), "--workers", str(workers)]
+    started = time.perf_counter()
+    process = subprocess.Popen(command + ([] if cache else ["--no-cache"]), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = [0]
+
+    def sample() -> None:
+        while process.poll() is None:
+            peak[0] = max(peak[0], _tree_rss_kb(process.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, stderr = process.communicate()
+    seconds = time.perf_counter() - started
+    sampler.join()
+    if process.returncode:
+        raise SystemExit(f"kg build failed:\n{stderr}")
+    words = int(re.search(r"words\s+([\d,]+)", stderr).group(1).replace(",", ""))
+    documents = int(re.search(r"documents\s+([\d,]+)", stderr).group(1).replace(",", ""))
+    return {"workers": workers, "cache": cache, "documents": documents, "words": words, "seconds": round(seconds, 2),
+            "words_per_second": round(words / seconds), "peak_rss_mb": round(peak[0] / 1024)}
+
+
+def html_interactive_seconds() -> float | None:
+    """``bench/html_bench.py``'s 2,000-node measurement, or None when it is not there or cannot run."""
+    path = HERE / "html_bench.py"
+    if not path.exists():
+        return None
+    spec = importlib.util.spec_from_file_location("html_bench", path)
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+        return round(float(module.measure_html_interactive(n_nodes=2000, n_edges=10000)), 2)
+    except Exception as err:  # a missing browser must not lose the throughput numbers
+        print(f"html benchmark skipped: {err}", file=sys.stderr)
+        return None
+
+
+def main(argv: list[str] | None = None) -> dict:
+    """Run the benchmark; print the table; write the results JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="a .jsonl or .jsonl.gz corpus")
+    parser.add_argument("-n", "--documents", type=int, default=1000, help="first N documents (0: all)")
+    parser.add_argument("--results", type=Path, default=HERE / "results.json")
+    parser.add_argument("--no-html", action="store_true", help="skip the HTML measurement")
+    args = parser.parse_args(argv)
+    if not args.corpus.exists():
+        raise SystemExit(f"Error: {args.corpus}: no such corpus (make bench CORPUS=FILE.jsonl[.gz])")
+    lines = read_sample(args.corpus, args.documents + 1 if args.documents else None)
+    # the extra document is the one an incremental build adds
+    lines, added = (lines[:-1], lines[-1]) if len(lines) > 1 else (lines, None)
+    texts = [json.loads(line)["text"] for line in lines]
+    with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
+        sample = Path(tmp) / "sample.jsonl"
+        sample.write_text("".join(lines), encoding="utf-8")
+        del lines
+        floor_seconds = tokenizer_seconds(texts)
+        del texts
+        builds = [run_build(sample, Path(tmp) / "out1", 1), run_build(sample, Path(tmp) / "out2", 2, cache=True)]
+        incremental = None
+        if added:  # one more document, the 2-worker build's cache warm
+            with sample.open("a", encoding="utf-8") as fh:
+                fh.write(added)
+            incremental = run_build(sample, Path(tmp) / "out2", 1, cache=True)
+    words = builds[0]["words"]
+    floor = {"seconds": round(floor_seconds, 2), "words_per_second": round(words / floor_seconds)}
+    ratios = {
+        "build_vs_tokenizer_1_worker": round(builds[0]["words_per_second"] / floor["words_per_second"], 3),
+        "build_vs_tokenizer_2_workers": round(builds[1]["words_per_second"] / floor["words_per_second"], 3),
+        "speedup_2_workers": round(builds[1]["words_per_second"] / builds[0]["words_per_second"], 3),
+    }
+    if incremental:
+        ratios["incremental_vs_full_1_worker"] = round(incremental["seconds"] / builds[0]["seconds"], 3)
+    results = {
+        "corpus": str(args.corpus), "documents": builds[0]["documents"], "words": words,
+        "machine": {"cpus": __import__("os").cpu_count(), "python": platform.python_version()},
+        "tokenizer": floor, "build": builds, "incremental_build": incremental, "ratios": ratios, "targets": TARGETS,
+        "html_interactive_seconds_2000_nodes": None if args.no_html else html_interactive_seconds(),
+    }
+    args.results.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print_table(results)
+    return results
+
+
+def print_table(results: dict) -> None:
+    """The results as a plain-text table."""
+    print(f"\n{results['documents']:,} documents, {results['words']:,} words from {results['corpus']}\n")
+    print(f"{'':32}{'seconds':>10}{'words/s':>12}{'peak RSS':>11}")
+    floor = results["tokenizer"]
+    print(f"{'spacy.blank(en) tokenizer':32}{floor['seconds']:>10.2f}{floor['words_per_second']:>12,}{'':>11}")
+    for build in results["build"]:
+        label = f"kg build, {build['workers']} worker{'s' if build['workers'] > 1 else ''}"
+        print(f"{label:32}{build['seconds']:>10.2f}{build['words_per_second']:>12,}{build['peak_rss_mb']:>8,} MB")
+    incremental = results["incremental_build"]
+    if incremental:
+        label = "kg build +1 document, cached"
+        print(f"{label:32}{incremental['seconds']:>10.2f}{'':>12}{incremental['peak_rss_mb']:>8,} MB")
+    print()
+    for name, value in results["ratios"].items():
+        target = results["targets"].get(name)
+        met = target is not None and (value <= target if name.startswith("incremental") else value >= target)
+        sign = "<=" if name.startswith("incremental") else ">="
+        verdict = "" if target is None else f"  (target {sign} {target}: {'met' if met else 'NOT met'})"
+        print(f"{name:32}{value:>10.2f}{verdict}")
+    html_seconds = results["html_interactive_seconds_2000_nodes"]
+    print(f"{'HTML, 2,000 nodes, interactive':32}" + (f"{html_seconds:>10.2f} s" if html_seconds is not None else "   skipped"))
+
+
+if __name__ == "__main__":
+    main()

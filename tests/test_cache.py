@@ -1,0 +1,83 @@
+"""The extraction cache: hits, misses, invalidation, --no-cache and kg cache clear."""
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from kg.build import build
+from kg.cache import CACHE_FILE, ExtractionCache, default_cache_dir, fingerprint
+from kg.ontology import ONTOLOGY_PATH, load_ontology
+
+FIRST = "Pakistan and Turkey held joint naval exercises off Karachi."
+SECOND = "Malaysia and Indonesia agreed to share intelligence on piracy."
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(FIRST, encoding="utf-8")
+    (folder / "b.txt").write_text(SECOND, encoding="utf-8")
+    return folder
+
+
+def cache_counts(out) -> dict[str, int]:
+    """Entries in the cache of ``out`` by pipeline fingerprint."""
+    with sqlite3.connect(default_cache_dir(out) / CACHE_FILE) as db:
+        return dict(db.execute("SELECT fingerprint, COUNT(*) FROM extractions GROUP BY fingerprint"))
+
+
+def test_second_build_reads_every_document_from_the_cache(corpus, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    first = build([corpus], out=out, formats=["csv"])
+    assert cache_counts(out) == {fingerprint(None, load_ontology()): 2}
+    seen = []
+    monkeypatch.setattr(ExtractionCache, "put", lambda self, text, extraction: seen.append(extraction.doc_id))
+    again = build([corpus], out=out, formats=["csv"])
+    assert seen == []  # nothing went through the pipeline again
+    assert again.facts == first.facts and again.mentions == first.mentions
+    assert (again.sentences, again.words) == (first.sentences, first.words)
+
+
+def test_a_new_document_is_a_miss_and_a_copy_under_another_id_a_hit(corpus, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build([corpus], out=out, formats=["csv"])
+    (corpus / "c.txt").write_text("Oman and Qatar signed a defence cooperation agreement.", encoding="utf-8")
+    (corpus / "copy_of_a.txt").write_text(FIRST, encoding="utf-8")
+    seen = []
+    original_put = ExtractionCache.put
+    monkeypatch.setattr(ExtractionCache, "put", lambda self, text, x: (seen.append(x.doc_id), original_put(self, text, x)))
+    result = build([corpus], out=out, formats=["csv"])
+    assert seen == ["c"]
+    copied = [f for f in result.facts if f.doc_id == "copy_of_a"]
+    assert copied and {(f.source, f.target) for f in copied} == {("PAK", "TUR")}
+    assert {f.doc_id for f in result.facts} == {"a", "b", "c", "copy_of_a"}
+
+
+def test_a_changed_ontology_invalidates_every_entry(corpus, tmp_path):
+    out = tmp_path / "out"
+    build([corpus], out=out, formats=["csv"])
+    ontology = tmp_path / "ontology.yaml"
+    ontology.write_text(ONTOLOGY_PATH.read_text(encoding="utf-8") + "\n# a user's edit\n", encoding="utf-8")
+    edited = load_ontology(ontology)
+    assert fingerprint(None, edited) != fingerprint(None, load_ontology())
+    build([corpus], out=out, formats=["csv"], ontology=ontology)
+    # the edited ontology's entries replaced the old ones, none of which is left to be hit
+    assert cache_counts(out) == {fingerprint(None, edited): 2}
+
+
+def test_no_cache_and_cache_clear_on_the_command_line(corpus, tmp_path):
+    out = tmp_path / "out"
+
+    def kg(*args):
+        return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True)
+
+    assert kg("build", str(corpus), "--out", str(out), "--formats", "csv", "--no-cache", "--quiet").returncode == 0
+    assert not (out / ".kg-cache").exists()
+    assert kg("build", str(corpus), "--out", str(out), "--formats", "csv", "--quiet").returncode == 0
+    assert (out / ".kg-cache" / CACHE_FILE).exists()
+    cleared = kg("cache", "clear", "--out", str(out))
+    assert cleared.returncode == 0 and "Cleared" in cleared.stderr
+    assert not (out / ".kg-cache").exists() and (out / "facts.csv").exists()
+    assert "No cache" in kg("cache", "clear", "--out", str(out)).stderr
