@@ -243,7 +243,7 @@ def build(
     ``engine``/``workers``/``scheduler``: where the pipeline runs (see
     :func:`make_engine`); the output is the same whichever runs it.
     ``cache``: reuse per-document extractions from ``cache_dir`` (default
-    ``OUT/.kg-cache``; no cache without ``out`` or ``cache_dir``).
+    ``.kg-cache/OUT`` beside ``out``; no cache without ``out`` or ``cache_dir``).
     Returns a :class:`BuildResult` with the tables (``facts_df``...) and graphs.
     """
     unknown = [f for f in formats if f not in FORMATS]
@@ -269,7 +269,7 @@ def make_engine_options(engine: str, workers: int, scheduler: str | None) -> dic
 
 def _build(
     inputs, folder: OutputFolder | None, formats, ontology, spacy_model, on_warning, on_document, batch_size, strict,
-    engine_options: dict | None = None, cache_dir: str | Path | None = None, cache_in_out: bool = False,
+    engine_options: dict | None = None, cache_dir: str | Path | None = None, cache_beside_out: bool = False,
 ) -> BuildResult:
     started = time.perf_counter()
     result = BuildResult()
@@ -284,7 +284,7 @@ def _build(
     onto = ontology if isinstance(ontology, Ontology) else load_ontology(ontology)
     documents = read_corpus(inputs, on_warning=warn)  # checks every input path first
     runner = make_engine(**(engine_options or {}), spacy_model=spacy_model, ontology=onto, batch_size=batch_size)
-    if cache_dir is not None or (cache_in_out and folder is not None):
+    if cache_dir is not None or (cache_beside_out and folder is not None):
         store = ExtractionCache(cache_dir or default_cache_dir(folder.path), fingerprint(spacy_model, onto))
     else:
         store = None

@@ -5,7 +5,8 @@ everything that shapes an extraction: kg's code and data files, the spaCy
 version and model, the ontology and the options. A different fingerprint is a
 different pipeline, so opening the cache with one drops the entries of every
 other (a changed ontology invalidates everything). The cache is one SQLite
-file, by default ``.kg-cache/extractions.sqlite`` inside the output folder.
+file, by default beside the output folder ``OUT``: ``.kg-cache/OUT/extractions.sqlite``
+in OUT's parent, so the output folder holds only the outputs.
 
 >>> import tempfile, pathlib
 >>> from kg.engine import Extraction
@@ -36,8 +37,9 @@ _PACKAGE = Path(__file__).parent
 
 
 def default_cache_dir(out: str | Path) -> Path:
-    """Where a build into ``out`` keeps its cache."""
-    return Path(out) / CACHE_FOLDER
+    """Where a build into ``out`` keeps its cache: ``.kg-cache/<out's name>`` beside ``out``."""
+    out = Path(out).absolute()
+    return out.parent / CACHE_FOLDER / (out.name or "root")
 
 
 def fingerprint(spacy_model: str | None, ontology: Ontology, options: dict | None = None) -> str:
@@ -131,12 +133,13 @@ _FIELDS = {kind: [f.name for f in fields(kind)][1:] for kind in (Mention, Fact)}
 
 
 def clear(folder: str | Path) -> bool:
-    """Delete the cache file in ``folder`` (and the folder if that leaves it empty); True if there was one."""
+    """Delete the cache file in ``folder`` (and the folders that leaves empty); True if there was one."""
     folder = Path(folder)
     found = False
     for path in folder.glob(CACHE_FILE + "*"):  # the database and SQLite's journal files
         path.unlink()
         found = True
-    if found and folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()
+    for empty in (folder, folder.parent if folder.parent.name == CACHE_FOLDER else None):
+        if found and empty is not None and empty.is_dir() and not any(empty.iterdir()):
+            empty.rmdir()
     return found

@@ -66,7 +66,7 @@ def build_command(
         None, "--scheduler", help="Address of a running Dask scheduler (tcp://HOST:PORT), with --engine dask."
     ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Extract every document again; do not read or write the cache."),
-    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Cache folder (default: OUT/.kg-cache)."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Cache folder (default: .kg-cache/OUT beside OUT)."),
 ) -> None:
     """Build the knowledge graph of INPUTS into --out: tables, GraphML, GEXF and an HTML page."""
     chosen = [f.strip() for f in formats.split(",") if f.strip()]
@@ -119,7 +119,7 @@ app.add_typer(cache_app, name="cache")
 @cache_app.command("clear")
 def cache_clear_command(
     out: Path = typer.Option(Path("out"), "--out", "-o", help="The output folder whose cache to clear."),
-    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="The cache folder (default: OUT/.kg-cache)."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="The cache folder (default: .kg-cache/OUT beside OUT)."),
 ) -> None:
     """Delete the extraction cache, so the next build reads every document again."""
     folder = cache_dir or default_cache_dir(out)

@@ -74,10 +74,11 @@ def test_no_cache_and_cache_clear_on_the_command_line(corpus, tmp_path):
         return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True)
 
     assert kg("build", str(corpus), "--out", str(out), "--formats", "csv", "--no-cache", "--quiet").returncode == 0
-    assert not (out / ".kg-cache").exists()
+    cache = default_cache_dir(out)
+    assert not cache.exists()
     assert kg("build", str(corpus), "--out", str(out), "--formats", "csv", "--quiet").returncode == 0
-    assert (out / ".kg-cache" / CACHE_FILE).exists()
+    assert (cache / CACHE_FILE).exists() and sorted(p.name for p in out.iterdir())[0] == "edges.csv"  # outputs only
     cleared = kg("cache", "clear", "--out", str(out))
     assert cleared.returncode == 0 and "Cleared" in cleared.stderr
-    assert not (out / ".kg-cache").exists() and (out / "facts.csv").exists()
+    assert not cache.parent.exists() and (out / "facts.csv").exists()
     assert "No cache" in kg("cache", "clear", "--out", str(out)).stderr
