@@ -80,3 +80,29 @@ def test_cli_engine_options_fail_in_one_line(tmp_path, repo):
     help_text = subprocess.run([sys.executable, "-m", "kg", "build", "--help"], capture_output=True, text=True).stdout
     for option in ("--workers", "--engine", "--scheduler", "--no-cache", "--cache-dir"):
         assert option in help_text
+
+
+def test_anchored_matcher_finds_what_the_whole_doc_matcher_finds(nlp):
+    text = ("Turkey will hold its largest ever combined naval and air exercise with Qatar. "
+            "They agreed to share sensitive real-time intelligence, and Bank of Ghana officials joined. "
+            "Pakistan ordered four advanced Chinese-built frigates and close allies exchanged data. "
+            "The Gulf Times reported that joint patrols and jointly developed drones were planned. held exercise")
+    doc = nlp.make_doc(text)
+    for name, proc in nlp.pipeline:
+        if name in ("kg_entity_ruler", "kg_cue_ruler"):
+            break
+        doc = proc(doc)
+    for name in ("kg_entity_ruler", "kg_cue_ruler"):
+        anchored = nlp.get_pipe(name).matcher
+        assert anchored.anchors is not None
+        expected = sorted(anchored.matcher(doc))
+        assert expected and sorted(anchored(doc)) == expected
+
+
+def test_patterns_without_an_anchor_match_the_whole_doc():
+    from kg.nlp import _anchor
+
+    assert _anchor([{"LEMMA": {"IN": ["hold"]}}, {"OP": "{0,6}"}, {"LEMMA": "drill"}]) == (0, "LEMMA", ["hold"], 8)
+    assert _anchor([{"IS_TITLE": True}, {"LOWER": "times"}]) == (1, "LOWER", ["times"], 2)
+    assert _anchor([{"LOWER": "a"}, {"OP": "*"}]) is None
+    assert _anchor([{"IS_TITLE": True, "OP": "?"}, {"LOWER": "b"}]) is None
