@@ -52,14 +52,17 @@ class NormLemmatizer(Lemmatizer):
     """
 
     def lookup_lemmatize(self, token) -> list[str]:
+        return [self.norm_lemma(token.norm_)]
+
+    def norm_lemma(self, norm: str) -> str:
+        """The lemma of a token whose norm is ``norm``."""
         table = self.lookups.get_table("lemma_lookup", {})
-        norm = token.norm_
         lemma = table.get(norm)
         if lemma is None:
             # Regular plurals the table lacks ("corvettes"): cues and text are lemmatised alike.
             regular_plural = len(norm) > 4 and norm.endswith("s") and not norm.endswith(("ss", "us", "is"))
             lemma = norm[:-1] if regular_plural and norm.isalpha() else norm
-        return [lemma]
+        return lemma
 
     def __call__(self, doc: Doc) -> Doc:
         """Set every token's lemma, looked up once per distinct norm and written as an array."""
@@ -72,8 +75,7 @@ class NormLemmatizer(Lemmatizer):
         norms, positions = numpy.unique(doc.to_array(NORM), return_inverse=True)
         for norm in norms.tolist():
             if norm not in lemma_ids:
-                text = strings[norm]
-                lemma_ids[norm] = strings.add(table.get(text, text))
+                lemma_ids[norm] = strings.add(self.norm_lemma(strings[norm]))
         lemmas = numpy.array([lemma_ids[n] for n in norms.tolist()], dtype="uint64")[positions]
         doc.from_array([LEMMA], lemmas.reshape(-1, 1))
         return doc

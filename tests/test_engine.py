@@ -106,3 +106,10 @@ def test_patterns_without_an_anchor_match_the_whole_doc():
     assert _anchor([{"IS_TITLE": True}, {"LOWER": "times"}]) == (1, "LOWER", ["times"], 2)
     assert _anchor([{"LOWER": "a"}, {"OP": "*"}]) is None
     assert _anchor([{"IS_TITLE": True, "OP": "?"}, {"LOWER": "b"}]) is None
+
+
+def test_lemmas_written_as_an_array_are_the_lookup_lemmas(nlp):
+    doc = nlp("The Defence Ministers signed programmes for corvettes, drones and joint manoeuvres.")
+    lemmatizer = nlp.get_pipe("kg_lemmatizer")
+    assert [t.lemma_ for t in doc] == [lemmatizer.lookup_lemmatize(t)[0] for t in doc]
+    assert {"defense", "program", "corvette", "drone"} <= {t.lemma_ for t in doc}
