@@ -61,6 +61,8 @@ _LIST_HEAD_REACH = 5
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "fellow", "other", "both", "all"})
 #: "Poland, a NATO member", "NATO allies Norway and Denmark": members of the organisation before.
 _MEMBER_WORDS = frozenset({"member", "members", "ally", "allies"})
+#: A coordinated list this long pairs its members only with a partnership type or activity cue.
+_LONG_LIST = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,7 +363,7 @@ class SentenceReader:
             c.end for c in cues
             if c.kind == "exemplification" and any(c.start - _LIST_HEAD_REACH <= e <= c.start for e in type_ends)
         }
-        marker_ends = {c.end for c in cues if c.kind in ("exemplification", "adversary", "place_noun")} - member_lists
+        marker_ends = {c.end for c in cues if c.kind in ("exemplification", "adversary", "place_noun", "non_state_context")} - member_lists
         conflict_ends = {c.end for c in live("conflict")}
         attribution = self._attribution(doc, sent, cues)
         excluded: set[int] = set()  # token starts of actors that cannot be partners
@@ -421,7 +423,10 @@ class SentenceReader:
         joint = bool(set(r.activities) & words.get("joint_activities", frozenset()))
         # Members listed as members ("a pact comprising A, B and C") are members, not pairwise partners.
         members = frozenset(m for m, _ in r.memberships) if not joint else frozenset()
-        r.pairs = self._pairs(doc, sent, groups, participants, joint, hosts, attributives, clauses, members)
+        # A long list with only a generic cue ("support for A, B, C and D") names parallel
+        # recipients or donors, not a bloc: its members pair only when a type or activity is stated.
+        typed = bool(r.partnership_types or r.activities)
+        r.pairs = self._pairs(doc, sent, groups, participants, joint, hosts, attributives, clauses, members, typed)
         if len(clauses) > 1 and r.pairs:
             r.pair_scopes = self._pair_scopes(r.pairs, participants, clauses, types, activities)
         if doc.has_annotation("DEP"):
@@ -513,6 +518,7 @@ class SentenceReader:
         attributives: set[int],
         clauses: list[int],
         members: frozenset = frozenset(),
+        typed: bool = True,
     ) -> list:
         """Pairs linked by the sentence's shape; two actors merely in one sentence are no pair."""
         live = {a.start for a in participants}
@@ -550,8 +556,12 @@ class SentenceReader:
                 in partner_nouns
             )
             is_subject = group is subjects[_clause_of(clauses, group[0].start)]
-            if not is_subject and (group[0].start in hosts or (before != "between" and not joint and received)):
-                continue  # "aid to Romania and Poland": co-recipients, not partners of each other
+            if (not is_subject and group[0].start in hosts) or (before != "between" and not joint and received):
+                # "aid to Romania and Poland": co-recipients, not partners of each other, also when the
+                # subject is no actor ("We established relations with A, B and C").
+                continue
+            if len(ids) >= _LONG_LIST and not typed and before != "between":
+                continue  # "we support the struggle of A, B, C and D"
             if hosts and not joint and before != "between" and group[0].start not in hosts:
                 continue  # "Japan and Italy keep bases in Djibouti": each is a guest of the host
             compound = any(t.text in "-–—/" for t in gap)
@@ -570,6 +580,8 @@ class SentenceReader:
             if token is None:
                 continue
             partners = subject
+            if token.lower_ == "between" and len({a.id for a in group}) >= 2:
+                continue  # "X welcomed the treaty between Y and Z": the pair is Y–Z, X is no party
             if group[0].start in hosts:
                 method = "host"  # "troops deployed to a UN mission in Mali"
             elif token.lower_ in links or (
