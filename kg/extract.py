@@ -349,7 +349,10 @@ class SentenceReader:
         # A hostile clause makes the sentence hostile unless another clause stands apart from it.
         r.hostile = bool(hostile_clauses) and len(hostile_clauses) == len(clauses)
         first = sent.start + (1 if sent[0].is_space else 0)
-        r.strong_reference = any(c.kind == "pair_reference" for c in cues)
+        followers = words.get("named_instrument_followers", frozenset())
+        r.strong_reference = any(
+            c.kind == "pair_reference" and not (c.end < sent.end and doc[c.end].lower_ in followers) for c in cues
+        )
         r.refers_back = r.strong_reference or any(c.kind == "weak_pair_reference" for c in cues) or (
             doc[first].lower_ in words.get("sentence_start_references", ())
         )
@@ -554,7 +557,7 @@ class SentenceReader:
                 before == "of"
                 and self._lemma_before(doc, _index_before(doc, group[0].start, sent.start, self.skip), sent)
                 in partner_nouns
-            )
+            ) or self._received_through_noun(doc, group, sent, before, links | object_verbs)
             is_subject = group is subjects[_clause_of(clauses, group[0].start)]
             if (not is_subject and group[0].start in hosts) or (before != "between" and not joint and received):
                 # "aid to Romania and Poland": co-recipients, not partners of each other, also when the
@@ -569,6 +572,11 @@ class SentenceReader:
             if compound and after in self.words.get("compound_non_partner_heads", ()):
                 continue  # "the India-Pakistan border"
             method = "between" if before == "between" else "compound" if compound else "coordination"
+            if before == "between" and len(group) > len(ids):
+                # "between X and Y and X and Z": two pairs, not a bloc of three
+                for a, b in zip(group[::2], group[1::2]):
+                    add(a.id, b.id, method)
+                continue
             for a, b in combinations(ids, 2):
                 add(a, b, method)
         for group in live_groups:
@@ -605,6 +613,18 @@ class SentenceReader:
                 for o in group:
                     add(s.id, o.id, method)
         return [(a, b, m) for (a, b), m in found.items()]
+
+    def _received_through_noun(self, doc: Doc, group: list[Actor], sent: Span, before: str, receiving: frozenset) -> bool:
+        """"support to the regimes of A and B", "welcome to the States of A, B": a noun's complement
+        after a link preposition or an object verb receives, like "support to A and B"."""
+        if before != "of":
+            return False
+        i_of = _index_before(doc, group[0].start, sent.start, self.skip)
+        i_noun = _index_before(doc, i_of, sent.start, self.skip)
+        if i_noun < 0 or doc[i_noun].is_punct:
+            return False
+        i_link = _index_before(doc, i_noun, sent.start, self.skip)
+        return i_link >= 0 and (doc[i_link].lower_ in receiving or doc[i_link].lemma_.lower() in receiving)
 
     def _possessor(
         self, doc: Doc, preposition: int, sent: Span, groups: list[list[Actor]], group: list[Actor]
