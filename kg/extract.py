@@ -353,8 +353,11 @@ class SentenceReader:
         r.strong_reference = any(
             c.kind == "pair_reference" and not (c.end < sent.end and doc[c.end].lower_ in followers) for c in cues
         )
+        anticipatory = doc[first].lower_ == "it" and first + 1 < sent.end and (
+            doc[first + 1].lower_ in words.get("anticipatory_it_followers", ())
+        )
         r.refers_back = r.strong_reference or any(c.kind == "weak_pair_reference" for c in cues) or (
-            doc[first].lower_ in words.get("sentence_start_references", ())
+            doc[first].lower_ in words.get("sentence_start_references", ()) and not anticipatory
         )
         r.actor_references = tuple(c.text.split()[-1] for c in cues if c.kind == "actor_reference")
 

@@ -96,7 +96,10 @@ def resolve(doc_id: str, readings: Iterable[SentenceReading], gazetteer: Gazette
             reach = STRONG_REFERENCE_REACH if r.strong_reference else 1
             if len(participants) == 2 and r.actor_references:
                 pairs = [(participants[0], participants[1], "reference", REFERENCE_CONFIDENCE)]
-            elif focus and focus_age <= reach and set(participants) <= in_focus and (r.refers_back or participants):
+            elif focus and focus_age <= reach and set(participants) <= in_focus and (
+                r.refers_back or len(set(participants)) >= 2 or (participants and (r.partnership_types or r.activities))
+            ):  # with one name and no reference word, only a stated type or activity continues the pair
+                # ("Jordan also buys F-16s"); a generic word ("Italy supports ...") is that actor's own statement
                 pairs = [(a, b, "reference", REFERENCE_CONFIDENCE) for a, b in focus]
         for a, b, method, confidence in pairs:
             facts += _facts_for_pair(doc_id, r, a, b, method, confidence)

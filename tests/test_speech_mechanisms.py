@@ -139,3 +139,35 @@ def test_named_instruments_are_no_back_reference(nlp, text, expected):
 )
 def test_speech_genre_names(nlp, text, expected):
     assert entity_ids(nlp, text) == expected
+
+
+# 46. One name alone continues the pair in focus only with a stated type or activity -------------
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Chile and Peru signed a trade accord. Peru also supports the work of the Assembly.", set()),
+        ("Chile and Peru signed a trade accord. Chile welcomes cooperation among all nations.", set()),
+        # positive: a stated activity, or a reference word
+        ("Chile and Peru signed a trade accord. Peru also buys frigates.", {("CHL", "PER")}),
+        ("Chile and Peru signed a trade accord. The two countries also cooperate on fisheries.", {("CHL", "PER")}),
+    ],
+)
+def test_one_name_alone_needs_a_stated_activity(nlp, text, expected):
+    assert reference_dyads(nlp, text) == expected
+
+
+# 47. An anticipatory "it" points forward -------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Chile and Peru signed a trade accord. It is our hope that cooperation will grow everywhere.", set()),
+        ("Chile and Peru signed a trade accord. It would be wise to support such efforts.", set()),
+        # positive: "it" standing for the accord
+        ("Chile and Peru signed a trade accord. It was extended to naval cooperation in 1990.", {("CHL", "PER")}),
+        ("Chile and Peru signed a trade accord. It also covers joint naval exercises.", {("CHL", "PER")}),
+    ],
+)
+def test_anticipatory_it_is_no_back_reference(nlp, text, expected):
+    assert reference_dyads(nlp, text) == expected
