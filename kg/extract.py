@@ -554,13 +554,15 @@ class SentenceReader:
             before = _word_before(doc, group[0].start, sent.start, self.skip)
             if any(t.lower_ in distributive for t in doc[group[0].end : group[-1].start]):
                 continue  # "X and, separately, Y": each acts on its own
+            # "a partner of Japan and Australia", "the admission of A and B"
+            of_noun = self._lemma_before(doc, _index_before(doc, group[0].start, sent.start, self.skip), sent) if (
+                before == "of"
+            ) else ""
             received = before in links or before in object_verbs or (
                 self._lemma_before(doc, group[0].start, sent) in object_verbs
-            ) or (  # "a partner of Japan and Australia"
-                before == "of"
-                and self._lemma_before(doc, _index_before(doc, group[0].start, sent.start, self.skip), sent)
-                in partner_nouns
-            ) or self._received_through_noun(doc, group, sent, before, links | object_verbs)
+            ) or of_noun in partner_nouns or of_noun in self.words.get("status_nouns", ()) or (
+                self._received_through_noun(doc, group, sent, before, links | object_verbs)
+            )
             is_subject = group is subjects[_clause_of(clauses, group[0].start)]
             if (not is_subject and group[0].start in hosts) or (before != "between" and not joint and received):
                 # "aid to Romania and Poland": co-recipients, not partners of each other, also when the

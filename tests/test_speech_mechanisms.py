@@ -171,3 +171,37 @@ def test_one_name_alone_needs_a_stated_activity(nlp, text, expected):
 )
 def test_anticipatory_it_is_no_back_reference(nlp, text, expected):
     assert reference_dyads(nlp, text) == expected
+
+
+# 48. Demands to end a relation ----------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("We demand the cessation of all military aid from Belgium to Zaire.", set()),
+        ("Sweden should stop its arms sales to Chile.", set()),
+        ("We call for the halt of French assistance to Gabon.", set()),
+        # positive: the same relations stated as facts
+        ("Belgium provides military aid to Zaire.", {("BEL", "COD")}),
+        ("Sweden sells arms to Chile.", {("CHL", "SWE")}),
+    ],
+)
+def test_demands_to_end_a_relation_assert_none(nlp, text, expected):
+    assert dyads(nlp, text) == expected
+
+
+# 49. A list that undergoes a status: admission, participation, rights ---------------------------
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The admission of Oman, Qatar and Bahrain will strengthen cooperation in this Assembly.", set()),
+        ("The participation of Kenya and Ghana is a sign of support for the conference.", set()),
+        ("The right of Syria and Jordan to recover their lands deserves support.", set()),
+        # positive: the same countries acting together
+        ("Kenya and Ghana agreed to support each other's candidates.", {("GHA", "KEN")}),
+        ("The cooperation of Oman and Qatar on fisheries has grown.", {("OMN", "QAT")}),
+    ],
+)
+def test_a_list_undergoing_a_status_is_no_bloc(nlp, text, expected):
+    assert dyads(nlp, text) == expected
