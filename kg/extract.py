@@ -224,6 +224,7 @@ class SentenceReader:
         self.joining = self.words.get("joining_verbs", frozenset())
         self._dependency_matchers: dict[int, DependencyMatcher] = {}
         self._parsed: Doc | None = None
+        self._has_parse = False
         self._dependency_matches: list = []
 
     def _dependency_matcher(self, doc: Doc) -> DependencyMatcher:
@@ -266,6 +267,8 @@ class SentenceReader:
     def __call__(self, doc: Doc, text: str | None = None) -> list[SentenceReading]:
         """Readings of the non-blank sentences of ``doc``; ``text``: ``doc.text`` if the caller has it."""
         sentences = _sentences(doc)
+        # Asked once per Doc: has_annotation scans every token, per sentence it is quadratic.
+        self._has_parse = doc.has_annotation("DEP")
         entity_buckets = _bucket(doc.spans.get(ENTITIES_KEY, []), sentences)
         cue_buckets = _bucket(doc.spans.get(CUES_KEY, []), sentences)
         readings: list[SentenceReading] = []
@@ -435,7 +438,7 @@ class SentenceReader:
         r.pairs = self._pairs(doc, sent, groups, participants, joint, hosts, attributives, clauses, members, typed)
         if len(clauses) > 1 and r.pairs:
             r.pair_scopes = self._pair_scopes(r.pairs, participants, clauses, types, activities)
-        if doc.has_annotation("DEP"):
+        if self._has_parse:
             dependency = self._dependency_pairs(doc, sent, participants)
             known = {frozenset(p[:2]): i for i, p in enumerate(r.pairs)}
             for a, b in dependency:
