@@ -27,9 +27,10 @@ from typing import Iterable
 import numpy
 import spacy
 from rapidfuzz.distance import OSA
-from spacy.attrs import IS_ALPHA, IS_SPACE, IS_TITLE, LEMMA, LOWER, NORM, ORTH, SENT_START
+from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, IS_TITLE, LEMMA, LOWER, NORM, ORTH, SENT_START
 from spacy.language import Language
-from spacy.pipeline import Lemmatizer
+from spacy.pipeline import Lemmatizer, Sentencizer
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex
 
@@ -85,6 +86,57 @@ class NormLemmatizer(Lemmatizer):
 def make_kg_lemmatizer(nlp: Language, name: str, model, mode: str, overwrite: bool) -> NormLemmatizer:
     """Factory of :class:`NormLemmatizer`."""
     return NormLemmatizer(nlp.vocab, model, name, mode=mode, overwrite=overwrite)
+
+
+class ArraySentencizer(Sentencizer):
+    """spaCy's rule-based ``Sentencizer`` with the same sentence starts found as arrays.
+
+    spaCy's steps through every token in Python; this reads ``ORTH`` and
+    ``IS_PUNCT`` as columns and looks up only the distinct words. A word (a
+    token neither punctuation nor a sentence-final character) starts a
+    sentence when a sentence-final character stands between it and the
+    previous word, exactly as in spaCy's loop.
+    """
+
+    def predict(self, docs):
+        """Per Doc, a boolean array: which tokens start a sentence."""
+        return [self._starts(doc) for doc in docs]
+
+    def _starts(self, doc: Doc) -> numpy.ndarray:
+        starts = numpy.zeros(len(doc), dtype=bool)
+        if not len(doc):
+            return starts
+        if getattr(self, "_final_chars", None) != self.punct_chars:  # their ORTH ids, once per set
+            self._final_chars = set(self.punct_chars)
+            self._final_ids = numpy.array([get_string_id(c) for c in self._final_chars], dtype="uint64")
+        columns = doc.to_array([ORTH, IS_PUNCT])
+        final = numpy.isin(columns[:, 0], self._final_ids)
+        words = numpy.flatnonzero(~final & (columns[:, 1] == 0))
+        finals_seen = numpy.cumsum(final)[words]  # sentence-final characters up to each word
+        previous = numpy.concatenate(([0], finals_seen[:-1]))
+        starts[words[finals_seen > previous]] = True
+        starts[0] = True
+        return starts
+
+    def set_annotations(self, docs, batch_tag_ids) -> None:
+        """Write the starts (1) and non-starts (-1) as one array per Doc, keeping set ones unless ``overwrite``."""
+        for doc, starts in zip([docs] if isinstance(docs, Doc) else docs, batch_tag_ids):
+            if not len(doc):
+                continue
+            values = numpy.where(numpy.asarray(starts, dtype=bool), 1, -1).astype("int64")
+            if not self.overwrite:
+                current = doc.to_array(SENT_START).astype("int64")
+                values = numpy.where(current != 0, current, values)
+            doc.from_array([SENT_START], values.astype("uint64").reshape(-1, 1))
+
+
+@Language.factory(
+    "kg_sentencizer",
+    default_config={"punct_chars": None, "overwrite": False, "scorer": {"@scorers": "spacy.senter_scorer.v1"}},
+)
+def make_kg_sentencizer(nlp: Language, name: str, punct_chars, overwrite: bool, scorer) -> ArraySentencizer:
+    """Factory of :class:`ArraySentencizer` (the config of spaCy's ``sentencizer``)."""
+    return ArraySentencizer(name, punct_chars=punct_chars, overwrite=overwrite, scorer=scorer)
 
 
 @Language.component("kg_line_breaks")
@@ -277,7 +329,7 @@ def load_pipeline(
     nlp = _base_pipeline(spacy_model)
     _add_abbreviation_hyphen(nlp)
     if not nlp.has_pipe("parser") and not nlp.has_pipe("senter") and not nlp.has_pipe("sentencizer"):
-        nlp.add_pipe("sentencizer")
+        nlp.add_pipe("kg_sentencizer", name="sentencizer")
     nlp.add_pipe("kg_line_breaks")
     if spacy_model is None:
         nlp.add_pipe("kg_lemmatizer")

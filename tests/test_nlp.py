@@ -47,3 +47,23 @@ def test_cues_match_spelling_and_inflection_variants(nlp):
 def test_line_breaks_start_sentences(nlp):
     doc = nlp("# A heading without a full stop\nThe first sentence follows.")
     assert [s.text.strip() for s in doc.sents] == ["# A heading without a full stop", "The first sentence follows."]
+
+
+@pytest.mark.parametrize("text", [
+    "",
+    "?!",
+    "...and then it stopped. Nobody asked why!",
+    "\"We agree.\" The envoy left (quietly). Then: talks?! Yes . . . later",
+    "Talks resumed。Both sides met ; no deal. 'Fine,' she said!! ok",
+])
+def test_array_sentencizer_splits_as_spacy_sentencizer(text):
+    import spacy
+
+    import kg.nlp  # noqa: F401  (registers kg_sentencizer)
+
+    def starts(factory):
+        nlp = spacy.blank("en")
+        nlp.add_pipe(factory)
+        return [t.is_sent_start for t in nlp(text)]
+
+    assert starts("kg_sentencizer") == starts("sentencizer")
