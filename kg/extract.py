@@ -294,6 +294,23 @@ class SentenceReader:
         return readings
 
     def _read(self, doc: Doc, sent: Span, entity_spans: list[Span], cue_spans: list[Span], r: SentenceReading) -> None:
+        if not entity_spans and not cue_spans:
+            # Half of all sentences name no actor and hold no cue: of all the rules below only the
+            # sentence-start reference ("These ...") can apply to them.
+            r.refers_back = self._starts_with_reference(doc, sent)
+            return
+        self._read_spans(doc, sent, entity_spans, cue_spans, r)
+
+    def _starts_with_reference(self, doc: Doc, sent: Span) -> bool:
+        """The sentence opens with a word that refers back ("These ..."), not an anticipatory "It is"."""
+        words = self.words
+        first = sent.start + (1 if sent[0].is_space else 0)
+        anticipatory = doc[first].lower_ == "it" and first + 1 < sent.end and (
+            doc[first + 1].lower_ in words.get("anticipatory_it_followers", ())
+        )
+        return doc[first].lower_ in words.get("sentence_start_references", ()) and not anticipatory
+
+    def _read_spans(self, doc: Doc, sent: Span, entity_spans: list[Span], cue_spans: list[Span], r: SentenceReading) -> None:
         words = self.words
         # Words inside a name are not cues: "Gulf Cooperation Council" asserts no cooperation.
         named = {i for s in entity_spans for i in range(s.start, s.end)}
@@ -351,16 +368,12 @@ class SentenceReader:
         hostile_clauses = {_clause_of(clauses, h.start) for h in hostile}
         # A hostile clause makes the sentence hostile unless another clause stands apart from it.
         r.hostile = bool(hostile_clauses) and len(hostile_clauses) == len(clauses)
-        first = sent.start + (1 if sent[0].is_space else 0)
         followers = words.get("named_instrument_followers", frozenset())
         r.strong_reference = any(
             c.kind == "pair_reference" and not (c.end < sent.end and doc[c.end].lower_ in followers) for c in cues
         )
-        anticipatory = doc[first].lower_ == "it" and first + 1 < sent.end and (
-            doc[first + 1].lower_ in words.get("anticipatory_it_followers", ())
-        )
-        r.refers_back = r.strong_reference or any(c.kind == "weak_pair_reference" for c in cues) or (
-            doc[first].lower_ in words.get("sentence_start_references", ()) and not anticipatory
+        r.refers_back = (
+            r.strong_reference or any(c.kind == "weak_pair_reference" for c in cues) or self._starts_with_reference(doc, sent)
         )
         r.actor_references = tuple(c.text.split()[-1] for c in cues if c.kind == "actor_reference")
 

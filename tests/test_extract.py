@@ -73,3 +73,19 @@ def test_mentions_have_document_offsets(nlp):
 def test_paragraphs_are_numbered(nlp):
     readings = read_sentences(nlp("# Title\n\nFirst para. Still first.\n\nSecond para."))
     assert [r.paragraph for r in readings] == [0, 1, 1, 2]
+
+
+def test_sentences_without_actors_or_cues_read_as_by_every_rule(nlp):
+    from kg.extract import SentenceReader
+
+    text = (
+        "The harbour was quiet that morning.\n\nThese boats went on for hours. Such weather is rare.\n"
+        "Fishing boats returned late. Qatar and Turkey held joint drills. They did not sign anything."
+    )
+    doc = nlp(text)
+    quick = SentenceReader()
+    every_rule = SentenceReader()
+    every_rule._read = every_rule._read_spans  # no short cut for sentences without spans
+    readings = quick(doc)
+    assert readings == every_rule(doc)
+    assert [r.refers_back for r in readings[:4]] == [False, True, True, False]
