@@ -246,20 +246,48 @@ def _anchor(pattern: list[dict]) -> tuple[int, str, list[str], int] | None:
     return (*anchor, longest) if anchor else None
 
 
+def _required_words(pattern: list[dict], anchor: int) -> list[tuple[str, frozenset[int]]]:
+    """``(attribute, word ids)`` of every token of ``pattern`` other than the ``anchor``-th that
+    must be there (no operator) and must equal one of a few strings: a match holds each of them."""
+    required = []
+    for position, token in enumerate(pattern):
+        if position == anchor or token.get("OP"):
+            continue
+        for key, value in token.items():
+            values = value.get("IN") if isinstance(value, dict) and set(value) == {"IN"} else [value]
+            if key.upper() in _ANCHOR_ATTRS and all(isinstance(v, str) for v in values):
+                required.append((key.upper(), frozenset(get_string_id(v) for v in values)))
+                break
+    return required
+
+
 class AnchoredMatcher:
     """A ``Matcher`` run only around the tokens where a match can start.
 
     spaCy's ``Matcher`` steps every pattern through every token; kg's few token
     patterns each begin with (or soon reach) a token of a short word list, so
     the matches are the ones the wrapped matcher finds in windows around those
-    tokens, found as arrays. Same matches, a fraction of the time; patterns
-    without such an anchor make it match the whole Doc as before.
+    tokens, found as arrays. A window is kept only if it also holds the
+    pattern's other required words ("hold ... exercise": an "exercise"), so
+    common anchors ("hold", "provide") rarely run the matcher. Same matches, a
+    fraction of the time; patterns without such an anchor make it match the
+    whole Doc as before.
     """
 
     def __init__(self, matcher, patterns: list[list[dict]]) -> None:
         self.matcher = matcher
         anchors = [_anchor(p) for p in patterns]
         self.anchors = None if None in anchors else anchors
+        # attribute -> anchor word id -> (offset, longest, required words) of the patterns it anchors
+        self._by_anchor: dict[str, dict[int, list]] = {}
+        for pattern, (offset, attr, values, longest) in zip(patterns, self.anchors or ()):
+            window = (offset, longest, _required_words(pattern, offset))
+            for value in values:
+                self._by_anchor.setdefault(attr, {}).setdefault(get_string_id(value), []).append(window)
+        self._anchor_ids = {attr: numpy.array(list(ids), dtype="uint64") for attr, ids in self._by_anchor.items()}
+        read = set(self._by_anchor) | {a for windows in self._by_anchor.values() for w in windows.values()
+                                       for _, _, required in w for a, _ in required}
+        self._columns = sorted(read)
 
     def __getattr__(self, name):
         return getattr(self.matcher, name)
@@ -270,15 +298,24 @@ class AnchoredMatcher:
     def __call__(self, doc: Doc, **kwargs):
         if self.anchors is None or kwargs or not len(doc) or not len(self.matcher):
             return self.matcher(doc, **kwargs)
-        columns = {}
+        array = doc.to_array([_ANCHOR_ATTRS[a] for a in self._columns])
+        columns = {attr: array[:, i] for i, attr in enumerate(self._columns)}
+        words: dict[str, list[int]] = {}  # a column as a list, for the few windows that test it
         windows = []
-        for offset, attr, values, longest in self.anchors:
-            if attr not in columns:
-                columns[attr] = doc.to_array(_ANCHOR_ATTRS[attr])
-            ids = [doc.vocab.strings.add(v) for v in values]
-            for i in numpy.flatnonzero(numpy.isin(columns[attr], ids)).tolist():
-                if i >= offset:
-                    windows.append((i - offset, min(len(doc), i - offset + longest)))
+        for attr, by_id in self._by_anchor.items():
+            column = columns[attr]
+            for i in numpy.flatnonzero(numpy.isin(column, self._anchor_ids[attr])).tolist():
+                for offset, longest, required in by_id[int(column[i])]:
+                    start, end = i - offset, min(len(doc), i - offset + longest)
+                    if start < 0:
+                        continue
+                    for need, ids in required:
+                        if need not in words:
+                            words[need] = columns[need].tolist()
+                        if ids.isdisjoint(words[need][start:end]):
+                            break
+                    else:
+                        windows.append((start, end))
         matches = []
         for start, end in _merge(sorted(windows)):
             matches += [(m, start + a, start + b) for m, a, b in self.matcher(doc[start:end])]

@@ -113,3 +113,21 @@ def test_lemmas_written_as_an_array_are_the_lookup_lemmas(nlp):
     lemmatizer = nlp.get_pipe("kg_lemmatizer")
     assert [t.lemma_ for t in doc] == [lemmatizer.lookup_lemmatize(t)[0] for t in doc]
     assert {"defense", "program", "corvette", "drone"} <= {t.lemma_ for t in doc}
+
+
+def test_anchored_matcher_needs_every_required_word_in_the_window(nlp):
+    from spacy.strings import get_string_id
+
+    from kg.nlp import _required_words
+
+    pattern = [{"LEMMA": {"IN": ["hold"]}}, {"OP": "{0,6}"}, {"LEMMA": "drill", "IS_PUNCT": False}, {"LOWER": "x", "OP": "?"}]
+    assert _required_words(pattern, 0) == [("LEMMA", frozenset({get_string_id("drill")}))]
+    cue_matcher = nlp.get_pipe("kg_cue_ruler").matcher
+    # "exercise" one token beyond the reach of "hold ... exercise"; then within it
+    for text, found in (("They hold talks in May and June on the exercise.", False),
+                        ("They hold talks in May on the exercise.", True)):
+        doc = nlp.make_doc(text)
+        for name, proc in nlp.pipeline[:3]:
+            doc = proc(doc)
+        assert sorted(cue_matcher(doc)) == sorted(cue_matcher.matcher(doc))
+        assert bool(cue_matcher(doc)) is found
