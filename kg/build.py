@@ -14,10 +14,9 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 import networkx as nx
-import pandas as pd
 
 from kg import export, html
 from kg.cache import ExtractionCache, default_cache_dir, fingerprint
@@ -30,6 +29,9 @@ from kg.nlp import load_pipeline
 from kg.ontology import Ontology, load_ontology
 from kg.outputs import OutputFolder
 from kg.records import FACT_COLUMNS, MENTION_COLUMNS, Document, Fact, Mention
+
+if TYPE_CHECKING:
+    import pandas as pd  # imported by the DataFrame properties only: a CLI build never needs it
 
 #: Output formats and the files each writes.
 FORMATS: dict[str, tuple[str, ...]] = {
@@ -75,23 +77,31 @@ class BuildResult:
     @property
     def facts_df(self) -> pd.DataFrame:
         """The facts as a DataFrame (same columns as ``facts.csv``)."""
+        import pandas as pd
+
         rows = self.fact_rows()
         return pd.DataFrame(rows, columns=export.table_columns(rows, FACT_COLUMNS))
 
     @property
     def mentions_df(self) -> pd.DataFrame:
         """The mentions as a DataFrame (same columns as ``mentions.csv``)."""
+        import pandas as pd
+
         rows = self.mention_rows()
         return pd.DataFrame(rows, columns=export.table_columns(rows, MENTION_COLUMNS))
 
     @property
     def nodes_df(self) -> pd.DataFrame:
         """The knowledge graph's nodes (same rows as ``nodes.csv``)."""
+        import pandas as pd
+
         return pd.DataFrame(export.graph_tables(self.graph)[0])
 
     @property
     def edges_df(self) -> pd.DataFrame:
         """The knowledge graph's edges (same rows as ``edges.csv``)."""
+        import pandas as pd
+
         return pd.DataFrame(export.graph_tables(self.graph)[1])
 
 
