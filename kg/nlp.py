@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
+import warnings
 from pathlib import Path
 from typing import Iterable
 
@@ -29,7 +30,7 @@ import spacy
 from rapidfuzz.distance import OSA
 from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, IS_TITLE, LEMMA, LOWER, NORM, ORTH, SENT_START
 from spacy.language import Language
-from spacy.pipeline import Lemmatizer, Sentencizer
+from spacy.pipeline import Lemmatizer, Sentencizer, SpanRuler
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex
@@ -333,6 +334,53 @@ def _merge(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+class TupleSpanRuler(SpanRuler):
+    """spaCy's ``SpanRuler`` that deduplicates and sorts its matches as tuples, then makes Spans.
+
+    ``SpanRuler.match`` makes a Span of every match, puts them in a set and sorts
+    them, comparing Spans in Python; cue words match thousands of times a
+    document. Tuples ``(start, end, label, id)`` sort in the same order (a
+    Span sorts by its character offsets, which grow with its token offsets,
+    then label and id) and give the same set, so the Spans are the same.
+    """
+
+    def match(self, doc: Doc) -> list[Span]:
+        """The sorted, deduplicated Spans of every pattern match in ``doc``."""
+        self._require_patterns()
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="\\[W036")
+            matches = list(self.matcher(doc)) + list(self.phrase_matcher(doc))
+        if getattr(self, "_label_ids", None) is None:
+            self._label_ids: dict[int, tuple[int, int]] = {}  # match id -> (label, id) string ids
+        label_ids = self._label_ids
+        unique = set()
+        for match_id, start, end in matches:
+            if start != end:
+                if match_id not in label_ids:  # a match id stands for one (label, id) for good
+                    entry, strings = self._match_label_id_map[match_id], doc.vocab.strings
+                    label_ids[match_id] = (strings.add(entry["label"]), strings.add(entry["id"]))
+                unique.add((start, end, *label_ids[match_id]))
+        return [Span(doc, start, end, label=label, span_id=span_id) for start, end, label, span_id in sorted(unique)]
+
+
+@Language.factory("kg_span_ruler", assigns=["doc.spans"], default_config={
+    "spans_key": "ruler", "spans_filter": None, "annotate_ents": False,
+    "ents_filter": {"@misc": "spacy.first_longest_spans_filter.v1"}, "phrase_matcher_attr": None,
+    "matcher_fuzzy_compare": {"@misc": "spacy.levenshtein_compare.v1"}, "validate": False, "overwrite": True,
+    "scorer": {"@scorers": "spacy.overlapping_labeled_spans_scorer.v1", "spans_key": "ruler"},
+})
+def make_kg_span_ruler(
+    nlp: Language, name: str, spans_key, spans_filter, annotate_ents: bool, ents_filter, phrase_matcher_attr,
+    matcher_fuzzy_compare, validate: bool, overwrite: bool, scorer,
+) -> TupleSpanRuler:
+    """Factory of :class:`TupleSpanRuler` (the config of spaCy's ``span_ruler``)."""
+    return TupleSpanRuler(
+        nlp, name, spans_key=spans_key, spans_filter=spans_filter, annotate_ents=annotate_ents, ents_filter=ents_filter,
+        phrase_matcher_attr=phrase_matcher_attr, matcher_fuzzy_compare=matcher_fuzzy_compare, validate=validate,
+        overwrite=overwrite, scorer=scorer,
+    )
+
+
 def _add_abbreviation_hyphen(nlp: Language) -> None:
     infixes = list(nlp.Defaults.infixes) + [_ABBREVIATION_HYPHEN]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
@@ -375,13 +423,13 @@ def load_pipeline(
         nlp.add_pipe("kg_lemmatizer")
         nlp.get_pipe("kg_lemmatizer").initialize()
     entity_ruler = nlp.add_pipe(
-        "span_ruler",
+        "kg_span_ruler",
         name="kg_entity_ruler",
         config={"spans_key": ENTITIES_KEY, "spans_filter": {"@misc": "spacy.first_longest_spans_filter.v1"}},
     )
     nlp.add_pipe("kg_fuzzy_linker", config={"data_dir": str(data_dir)})
     cue_ruler = nlp.add_pipe(
-        "span_ruler", name="kg_cue_ruler", config={"spans_key": CUES_KEY, "phrase_matcher_attr": "LEMMA"}
+        "kg_span_ruler", name="kg_cue_ruler", config={"spans_key": CUES_KEY, "phrase_matcher_attr": "LEMMA"}
     )
     # A ruler runs its phrase patterns through the pipeline before it, for the token attributes
     # it matches on; kg's own sentence and span components set none of those, so they are left

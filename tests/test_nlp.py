@@ -67,3 +67,15 @@ def test_array_sentencizer_splits_as_spacy_sentencizer(text):
         return [t.is_sent_start for t in nlp(text)]
 
     assert starts("kg_sentencizer") == starts("sentencizer")
+
+
+def test_span_rulers_match_as_spacy_span_ruler(nlp):
+    from spacy.pipeline import SpanRuler
+
+    doc = nlp.make_doc("Their joint naval drills with Oman and the UAE did not end; both support the Gulf Cooperation Council.")
+    for name, proc in nlp.pipeline[:3]:
+        doc = proc(doc)
+    for name in ("kg_entity_ruler", "kg_cue_ruler"):
+        ruler = nlp.get_pipe(name)
+        spans = [(s.start, s.end, s.label_, s.id_) for s in ruler.match(doc)]
+        assert spans and spans == [(s.start, s.end, s.label_, s.id_) for s in SpanRuler.match(ruler, doc)]
