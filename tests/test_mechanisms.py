@@ -6,29 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract import mentions, read_sentences
 from kg.nlp import ENTITIES_KEY
-from kg.resolve import resolve
-
-
-def entity_ids(nlp, text):
-    return [m.entity for m in mentions(nlp(text), "d")]
-
-
-def facts(nlp, text):
-    return resolve("d", read_sentences(nlp(text)))
-
-
-def dyads(nlp, text):
-    return {tuple(sorted((f.source, f.target))) for f in facts(nlp, text) if f.relation == "partnership"}
-
-
-def dyad_attributes(nlp, text, attribute):
-    out: dict = {}
-    for f in facts(nlp, text):
-        if f.relation == "partnership" and getattr(f, attribute):
-            out.setdefault(tuple(sorted((f.source, f.target))), set()).add(getattr(f, attribute))
-    return out
+from kg.extract import read_sentences
+from tests.extraction_helpers import dyad_attributes, dyads, entity_ids, facts
 
 
 # 1. Entity linking -----------------------------------------------------------------------------

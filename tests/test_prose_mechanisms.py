@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_mechanisms import dyad_attributes, dyads, entity_ids, facts
+from tests.extraction_helpers import dyad_attributes, dyads, entity_ids, facts
 
 
 def memberships(nlp, text):

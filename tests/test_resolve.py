@@ -1,10 +1,5 @@
 """Facts across sentences, in our own sentences."""
-from kg.extract import read_sentences
-from kg.resolve import resolve
-
-
-def facts(nlp, text):
-    return resolve("d", read_sentences(nlp(text)))
+from tests.extraction_helpers import facts
 
 
 def test_the_two_nations_carries_the_pair_to_the_next_sentence(nlp):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_mechanisms import entity_ids, facts, dyads
+from tests.extraction_helpers import entity_ids, facts, dyads
 
 
 def reference_dyads(nlp, text):
