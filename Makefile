@@ -51,7 +51,7 @@ notebook: install ## open the analysis notebook (notebooks/analysis.ipynb) in Ju
 # make bench [CORPUS=FILE.jsonl[.gz]] [N=documents, 0 for all]: kg against spaCy's tokenizer in one run.
 UN_DEBATES := $(SHARED)/corpora/un_general_debates/un_general_debates.jsonl.gz
 BENCH_CORPUS = $(if $(filter corpus,$(CORPUS)),$(UN_DEBATES),$(CORPUS))
-N ?= 1000
+N ?= 0
 
 bench: install $(CHROMIUM) ## throughput (words/s vs spaCy's tokenizer, 1 and 2 workers, peak RSS) -> bench/results.json
 	$(BIN)/python bench/run.py --corpus $(BENCH_CORPUS) -n $(N)
