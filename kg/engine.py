@@ -34,7 +34,7 @@ from spacy.tokens import Doc
 
 from kg.extract import SentenceReader, mentions as doc_mentions
 from kg.gazetteer import load_gazetteer
-from kg.nlp import load_pipeline
+from kg.nlp import load_pipeline, word_columns
 from kg.ontology import Ontology
 from kg.records import Document, Fact, Mention
 from kg.resolve import resolve
@@ -108,11 +108,10 @@ def split_text(text: str, limit: int) -> list[tuple[int, int]]:
 
 
 def word_count(doc: Doc) -> int:
-    """Tokens that are neither white space nor punctuation (read as arrays, not token by token)."""
-    if not len(doc):
-        return 0
-    flags = doc.to_array([IS_SPACE, IS_PUNCT])
-    return int((flags.sum(axis=1) == 0).sum())
+    """Tokens that are neither white space nor punctuation (tested on the Doc's distinct words)."""
+    columns = word_columns(doc)
+    counted = (columns.of_words(IS_SPACE) | columns.of_words(IS_PUNCT)) == 0
+    return int(counted[columns.inverse].sum())
 
 
 def _shift(records: list, offset: int, sentences: int) -> list:

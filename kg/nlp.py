@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import warnings
+import weakref
 from pathlib import Path
 from typing import Iterable
 
@@ -34,6 +36,7 @@ from spacy.pipeline import Lemmatizer, Sentencizer, SpanRuler
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex
+from spacy.vocab import Vocab
 
 from kg.gazetteer import COUNTRY, DATA_DIR, load_gazetteer
 from kg.ontology import Ontology, load_cues, load_ontology
@@ -43,6 +46,99 @@ CUES_KEY = "kg_cues"
 
 #: Hyphens joining an abbreviation to a name: "U.S.-Saudi" -> U.S. / - / Saudi.
 _ABBREVIATION_HYPHEN = r"(?<=\.)[-–—](?=[A-Z])"
+
+
+class _WordTable:
+    """``LOWER`` and the ``IS_*`` flags of every word type read from one Vocab, by ORTH id.
+
+    They are attributes of the word's lexeme, not of the token: spaCy sets them
+    when it first sees the word and kg never changes them, so each word type is
+    looked up once per Vocab.
+    """
+
+    def __init__(self, vocab: Vocab) -> None:
+        self.vocab = vocab
+        self.values = numpy.zeros((4096, 2), dtype="uint64")  # per row: LOWER, flags
+        self.rows = _Rows(self)  # ORTH id -> row of values
+
+    def add(self, orth: int) -> int:
+        """Read the lexeme of ``orth`` into a new row; return the row."""
+        row = len(self.rows)
+        if row == len(self.values):
+            self.values = numpy.concatenate([self.values, numpy.zeros_like(self.values)])
+        lexeme = self.vocab[orth]
+        self.values[row] = (lexeme.lower, lexeme.flags)
+        return row
+
+
+class _Rows(dict):
+    """A word table's rows by ORTH id; a word not seen before is read into a new row."""
+
+    def __init__(self, table: _WordTable) -> None:
+        super().__init__()
+        self.table = table
+
+    def __missing__(self, orth: int) -> int:
+        row = self[orth] = self.table.add(orth)
+        return row
+
+
+# This thread's word table, of the Vocab it last read (one pipeline per thread in kg's engines).
+_tables = threading.local()
+
+
+def _word_table(vocab: Vocab) -> _WordTable:
+    table = getattr(_tables, "table", None)
+    if table is None or table.vocab is not vocab:
+        table = _tables.table = _WordTable(vocab)
+    return table
+
+
+class WordColumns:
+    """A Doc's tokens as word types: ``orth`` per token, its distinct ``words`` and ``inverse``.
+
+    Attributes of the word type (``ORTH``, ``LOWER``, ``IS_PUNCT``…) are the
+    same for every token of one ``ORTH``, so kg's components test them on a
+    Doc's distinct words (:meth:`of_words`) and spread the answer to the tokens
+    by ``inverse``, instead of each reading its own per-token columns. Made
+    once per Doc by :func:`word_columns`.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.orth = doc.to_array(ORTH)
+        self.words, self.inverse = numpy.unique(self.orth, return_inverse=True)
+        self._table = _word_table(doc.vocab)
+        rows = self._table.rows
+        self._rows = numpy.fromiter(map(rows.__getitem__, self.words.tolist()), dtype=numpy.intp, count=len(self.words))
+
+    def of_words(self, attr: int) -> numpy.ndarray:
+        """``attr`` (``ORTH``, ``LOWER`` or an ``IS_*`` flag) of each of ``words``, as ``Doc.to_array`` gives it."""
+        if attr == ORTH:
+            return self.words
+        if attr == LOWER:
+            return self._table.values[self._rows, 0]
+        if 0 <= attr < 64:
+            return (self._table.values[self._rows, 1] >> numpy.uint64(attr)) & numpy.uint64(1)
+        raise ValueError(f"not a word-type attribute: {attr}")
+
+    def column(self, attr: int) -> numpy.ndarray:
+        """``attr`` of every token: ``doc.to_array(attr)`` for a word-type attribute."""
+        return self.orth if attr == ORTH else self.of_words(attr)[self.inverse]
+
+
+#: Word columns of the Docs being processed, made by the first component that asks.
+_doc_columns: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def word_columns(doc: Doc) -> WordColumns:
+    """``doc``'s :class:`WordColumns`, read on first use and kept while the Doc lives.
+
+    Read again if the Doc's length changed (a retokenizer merged or split tokens).
+    """
+    columns = _doc_columns.get(doc)
+    if columns is None or len(columns.orth) != len(doc):
+        columns = _doc_columns[doc] = WordColumns(doc)
+    return columns
 
 
 class NormLemmatizer(Lemmatizer):
@@ -92,8 +188,8 @@ def make_kg_lemmatizer(nlp: Language, name: str, model, mode: str, overwrite: bo
 class ArraySentencizer(Sentencizer):
     """spaCy's rule-based ``Sentencizer`` with the same sentence starts found as arrays.
 
-    spaCy's steps through every token in Python; this reads ``ORTH`` and
-    ``IS_PUNCT`` as columns and looks up only the distinct words. A word (a
+    spaCy's steps through every token in Python; this tests ``ORTH`` and
+    ``IS_PUNCT`` on the Doc's distinct words (:class:`WordColumns`). A word (a
     token neither punctuation nor a sentence-final character) starts a
     sentence when a sentence-final character stands between it and the
     previous word, exactly as in spaCy's loop.
@@ -110,9 +206,10 @@ class ArraySentencizer(Sentencizer):
         if getattr(self, "_final_chars", None) != self.punct_chars:  # their ORTH ids, once per set
             self._final_chars = set(self.punct_chars)
             self._final_ids = numpy.array([get_string_id(c) for c in self._final_chars], dtype="uint64")
-        columns = doc.to_array([ORTH, IS_PUNCT])
-        final = numpy.isin(columns[:, 0], self._final_ids)
-        words = numpy.flatnonzero(~final & (columns[:, 1] == 0))
+        columns = word_columns(doc)
+        final_word = numpy.isin(columns.words, self._final_ids)
+        final = final_word[columns.inverse]
+        words = numpy.flatnonzero(~(final_word | (columns.of_words(IS_PUNCT) == 1))[columns.inverse])
         finals_seen = numpy.cumsum(final)[words]  # sentence-final characters up to each word
         previous = numpy.concatenate(([0], finals_seen[:-1]))
         starts[words[finals_seen > previous]] = True
@@ -143,14 +240,16 @@ def make_kg_sentencizer(nlp: Language, name: str, punct_chars, overwrite: bool, 
 @Language.component("kg_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
     """Start a sentence after every line break (headings, list items)."""
-    # Read as arrays: only the few distinct white-space tokens are looked at in Python.
-    columns = doc.to_array([ORTH, IS_SPACE])
-    spaces = numpy.flatnonzero(columns[:-1, 1])
-    if not len(spaces):
+    # Only the Doc's few distinct white-space words are looked at in Python.
+    columns = word_columns(doc)
+    spaces = numpy.flatnonzero(columns.of_words(IS_SPACE))
+    breaks = numpy.zeros(len(columns.words), dtype=bool)
+    breaks[[i for i in spaces.tolist() if "\n" in doc.vocab.strings[int(columns.words[i])]]] = True
+    after_breaks = numpy.flatnonzero(breaks[columns.inverse[:-1]]) + 1
+    if not len(after_breaks):
         return doc
-    breaks = [o for o in numpy.unique(columns[spaces, 0]).tolist() if "\n" in doc.vocab.strings[o]]
     starts = doc.to_array(SENT_START)
-    starts[spaces[numpy.isin(columns[spaces, 0], breaks)] + 1] = 1
+    starts[after_breaks] = 1
     doc.from_array([SENT_START], starts.reshape(-1, 1))
     return doc
 
@@ -169,6 +268,7 @@ class FuzzyCountryLinker:
         self.stoplist = frozenset(stoplist)
         self.min_length = min_length
         self._by_initial: dict[str, list[str]] = {}
+        self._by_orth: dict[int, str | None] = {}  # link() of a word by its ORTH id
         for name in self.names:
             self._by_initial.setdefault(name[0], []).append(name)
 
@@ -187,19 +287,30 @@ class FuzzyCountryLinker:
                 best = (dist, name)
         return self.names[best[1]] if best else None
 
+    def link_words(self, words: list[int], strings) -> dict[int, str]:
+        """Canonical ids of the words (ORTH ids) that are misspelt country names."""
+        linked = {}
+        for orth in words:
+            entity_id = self._by_orth.get(orth, False)
+            if entity_id is False:
+                entity_id = self._by_orth[orth] = self.link(strings[orth])
+            if entity_id:
+                linked[orth] = entity_id
+        return linked
+
     def __call__(self, doc: Doc) -> Doc:
+        # Only the Doc's distinct title-case alphabetic words are candidates.
+        columns = word_columns(doc)
+        candidates = columns.words[(columns.of_words(IS_TITLE) & columns.of_words(IS_ALPHA)) == 1]
+        linked = self.link_words(candidates.tolist(), doc.vocab.strings)
+        if not linked:
+            return doc
         spans = list(doc.spans.get(ENTITIES_KEY, []))
         covered = {i for s in spans for i in range(s.start, s.end)}
         added = False
-        # Only title-case alphabetic tokens are candidates: found as arrays, not token by token.
-        flags = doc.to_array([IS_TITLE, IS_ALPHA]) if len(doc) else numpy.zeros((0, 2), dtype="uint64")
-        for i in numpy.flatnonzero(flags[:, 0] & flags[:, 1]).tolist():
-            token = doc[i]
-            if token.i in covered:
-                continue
-            entity_id = self.link(token.text)
-            if entity_id:
-                spans.append(Span(doc, token.i, token.i + 1, label=COUNTRY, span_id=entity_id))
+        for i in numpy.flatnonzero(numpy.isin(columns.orth, list(linked))).tolist():
+            if i not in covered:
+                spans.append(Span(doc, i, i + 1, label=COUNTRY, span_id=linked[int(columns.orth[i])]))
                 added = True
         if added:
             doc.spans[ENTITIES_KEY] = sorted(spans, key=lambda s: (s.start, s.end))
@@ -216,6 +327,8 @@ def make_fuzzy_linker(nlp: Language, name: str, data_dir: str) -> FuzzyCountryLi
 
 #: Token attributes a pattern's anchor token may test, and the Doc columns they read.
 _ANCHOR_ATTRS = {"LEMMA": LEMMA, "LOWER": LOWER, "ORTH": ORTH, "TEXT": ORTH, "NORM": NORM}
+#: Those of them that are attributes of the word type (read from :class:`WordColumns`).
+_WORD_TYPE_ATTRS = frozenset({"LOWER", "ORTH", "TEXT"})
 
 
 def _anchor(pattern: list[dict]) -> tuple[int, str, list[str], int] | None:
@@ -299,21 +412,24 @@ class AnchoredMatcher:
     def __call__(self, doc: Doc, **kwargs):
         if self.anchors is None or kwargs or not len(doc) or not len(self.matcher):
             return self.matcher(doc, **kwargs)
-        array = doc.to_array([_ANCHOR_ATTRS[a] for a in self._columns])
-        columns = {attr: array[:, i] for i, attr in enumerate(self._columns)}
-        words: dict[str, list[int]] = {}  # a column as a list, for the few windows that test it
+        types = word_columns(doc)
+        columns = {a: types.column(_ANCHOR_ATTRS[a]) if a in _WORD_TYPE_ATTRS else doc.to_array(_ANCHOR_ATTRS[a])
+                   for a in self._columns}
         windows = []
         for attr, by_id in self._by_anchor.items():
             column = columns[attr]
-            for i in numpy.flatnonzero(numpy.isin(column, self._anchor_ids[attr])).tolist():
-                for offset, longest, required in by_id[int(column[i])]:
+            if attr in _WORD_TYPE_ATTRS:  # tested on the Doc's distinct words
+                is_anchor = numpy.isin(types.of_words(_ANCHOR_ATTRS[attr]), self._anchor_ids[attr])[types.inverse]
+            else:
+                is_anchor = numpy.isin(column, self._anchor_ids[attr])
+            anchors = numpy.flatnonzero(is_anchor)
+            for i, anchor in zip(anchors.tolist(), column[anchors].tolist()):
+                for offset, longest, required in by_id[anchor]:
                     start, end = i - offset, min(len(doc), i - offset + longest)
                     if start < 0:
                         continue
                     for need, ids in required:
-                        if need not in words:
-                            words[need] = columns[need].tolist()
-                        if ids.isdisjoint(words[need][start:end]):
+                        if ids.isdisjoint(columns[need][start:end].tolist()):
                             break
                     else:
                         windows.append((start, end))

@@ -79,3 +79,20 @@ def test_span_rulers_match_as_spacy_span_ruler(nlp):
         ruler = nlp.get_pipe(name)
         spans = [(s.start, s.end, s.label_, s.id_) for s in ruler.match(doc)]
         assert spans and spans == [(s.start, s.end, s.label_, s.id_) for s in SpanRuler.match(ruler, doc)]
+
+
+def test_word_columns_read_as_doc_to_array(nlp):
+    from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, IS_TITLE, LOWER, ORTH
+
+    from kg.nlp import word_columns
+
+    doc = nlp.make_doc("Qatar,  QATAR and qatar held\n\nJoint drills: 12 ships! Pakisatn?")
+    columns = word_columns(doc)
+    for attr in (ORTH, LOWER, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_TITLE):
+        assert columns.column(attr).tolist() == doc.to_array(attr).tolist()
+    assert word_columns(doc) is columns
+    assert word_columns(nlp.make_doc("")).column(LOWER).tolist() == []
+
+
+def test_misspelt_names_are_linked_wherever_they_stand(nlp):
+    assert entities(nlp, "Pakisatn, Turkye and again Pakisatn.") == [("Pakisatn", "PAK"), ("Turkye", "TUR"), ("Pakisatn", "PAK")]
