@@ -168,15 +168,26 @@ class NormLemmatizer(Lemmatizer):
             return super().__call__(doc)
         table = self.lookups.get_table("lemma_lookup", {})
         if getattr(self, "_lemma_table", None) is not table:  # lemma id by norm id, per table
-            self._lemma_table, self._lemma_ids = table, {}
-        lemma_ids, strings = self._lemma_ids, doc.vocab.strings
+            self._lemma_table, self._lemma_ids = table, _LemmaIds(self)
+        lemma_ids = self._lemma_ids
+        lemma_ids.strings = doc.vocab.strings
         norms, positions = numpy.unique(doc.to_array(NORM), return_inverse=True)
-        for norm in norms.tolist():
-            if norm not in lemma_ids:
-                lemma_ids[norm] = strings.add(self.norm_lemma(strings[norm]))
-        lemmas = numpy.array([lemma_ids[n] for n in norms.tolist()], dtype="uint64")[positions]
-        doc.from_array([LEMMA], lemmas.reshape(-1, 1))
+        lemmas = numpy.fromiter(map(lemma_ids.__getitem__, norms.tolist()), dtype="uint64", count=len(norms))
+        doc.from_array([LEMMA], lemmas[positions].reshape(-1, 1))
         return doc
+
+
+class _LemmaIds(dict):
+    """Lemma string ids by norm string id: a norm not seen before is lemmatised and added."""
+
+    def __init__(self, lemmatizer: NormLemmatizer) -> None:
+        super().__init__()
+        self.lemmatizer = lemmatizer
+        self.strings = lemmatizer.vocab.strings  # of the Doc being lemmatised
+
+    def __missing__(self, norm: int) -> int:
+        lemma = self[norm] = self.strings.add(self.lemmatizer.norm_lemma(self.strings[norm]))
+        return lemma
 
 
 @Language.factory("kg_lemmatizer", default_config={"mode": "lookup", "overwrite": True, "model": None})
