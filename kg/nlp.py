@@ -35,7 +35,7 @@ from spacy.language import Language
 from spacy.pipeline import Lemmatizer, Sentencizer, SpanRuler
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
-from spacy.util import compile_infix_regex
+from spacy.util import compile_infix_regex, filter_chain_spans
 from spacy.vocab import Vocab
 
 from kg.gazetteer import COUNTRY, DATA_DIR, load_gazetteer
@@ -469,10 +469,31 @@ class TupleSpanRuler(SpanRuler):
     document. Tuples ``(start, end, label, id)`` sort in the same order (a
     Span sorts by its character offsets, which grow with its token offsets,
     then label and id) and give the same set, so the Spans are the same.
+    With the first-longest filter (the entity ruler's), the matches are
+    filtered as tuples too, and Spans made only of the ones kept.
     """
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Set ``doc.spans[key]`` to the (filtered) matches, as ``SpanRuler`` does."""
+        replaces = self.key and (self.overwrite or self.key not in doc.spans) and not self.annotate_ents
+        if not (replaces and self.spans_filter is filter_chain_spans):
+            return super().__call__(doc)
+        try:
+            doc.spans[self.key] = self._spans(doc, _first_longest(self._matches(doc)))
+            return doc
+        except Exception as e:
+            return self.get_error_handler()(self.name, self, [doc], e)
 
     def match(self, doc: Doc) -> list[Span]:
         """The sorted, deduplicated Spans of every pattern match in ``doc``."""
+        return self._spans(doc, self._matches(doc))
+
+    @staticmethod
+    def _spans(doc: Doc, matches: list[tuple[int, int, int, int]]) -> list[Span]:
+        return [Span(doc, start, end, label=label, span_id=span_id) for start, end, label, span_id in matches]
+
+    def _matches(self, doc: Doc) -> list[tuple[int, int, int, int]]:
+        """``(start, end, label, id)`` of every pattern match in ``doc``, deduplicated and sorted."""
         self._require_patterns()
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="\\[W036")
@@ -487,7 +508,19 @@ class TupleSpanRuler(SpanRuler):
                     entry, strings = self._match_label_id_map[match_id], doc.vocab.strings
                     label_ids[match_id] = (strings.add(entry["label"]), strings.add(entry["id"]))
                 unique.add((start, end, *label_ids[match_id]))
-        return [Span(doc, start, end, label=label, span_id=span_id) for start, end, label, span_id in sorted(unique)]
+        return sorted(unique)
+
+
+def _first_longest(matches: list[tuple]) -> list[tuple]:
+    """spaCy's ``filter_spans`` on sorted ``(start, end, …)`` tuples: of overlapping
+    matches the longest (then the first) is kept; the kept ones in start order."""
+    kept, seen = [], set()
+    for match in sorted(matches, key=lambda m: (m[1] - m[0], -m[0]), reverse=True):
+        start, end = match[0], match[1]
+        if start not in seen and end - 1 not in seen:
+            kept.append(match)
+            seen.update(range(start, end))
+    return sorted(kept, key=lambda m: m[0])
 
 
 @Language.factory("kg_span_ruler", assigns=["doc.spans"], default_config={

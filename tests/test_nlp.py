@@ -81,6 +81,39 @@ def test_span_rulers_match_as_spacy_span_ruler(nlp):
         assert spans and spans == [(s.start, s.end, s.label_, s.id_) for s in SpanRuler.match(ruler, doc)]
 
 
+def test_span_rulers_annotate_as_spacy_span_ruler(nlp):
+    from spacy.pipeline import SpanRuler
+
+    text = "Joint naval drills: Oman, the UAE and the Gulf Cooperation Council. Pakisatn and the Bank of England."
+    for name in ("kg_entity_ruler", "kg_cue_ruler"):
+        ruler = nlp.get_pipe(name)
+        ours, spacys = (nlp.make_doc(text) for _ in range(2))
+        for doc in (ours, spacys):
+            for _, proc in nlp.pipeline[:3]:
+                doc = proc(doc)
+        ruler(ours)
+        SpanRuler.__call__(ruler, spacys)
+        spans = [[(s.start, s.end, s.label_, s.id_) for s in doc.spans[ruler.key]] for doc in (ours, spacys)]
+        assert spans[0] and spans[0] == spans[1]
+
+
+def test_first_longest_keeps_the_spans_spacy_filter_spans_keeps(nlp):
+    import random
+
+    from spacy.tokens import Span
+    from spacy.util import filter_spans
+
+    from kg.nlp import _first_longest
+
+    doc = nlp.make_doc(" ".join(["word"] * 30))
+    labels = [nlp.vocab.strings.add(label) for label in ("a", "b")]
+    rng = random.Random(0)
+    for _ in range(300):
+        matches = sorted({(s, s + rng.randint(1, 4), rng.choice(labels), 0) for s in (rng.randrange(26) for _ in range(10))})
+        spans = filter_spans(sorted(Span(doc, s, e, label=label) for s, e, label, _ in matches))
+        assert [m[:3] for m in _first_longest(matches)] == [(s.start, s.end, s.label) for s in spans]
+
+
 def test_word_columns_read_as_doc_to_array(nlp):
     from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, IS_TITLE, LOWER, ORTH
 
