@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
@@ -74,6 +76,14 @@ class BuildResult:
         """``mentions.csv`` rows: the mention columns, then the document's metadata."""
         return [_with_metadata(m.as_row(), self.metadata.get(m.doc_id, {}), MENTION_COLUMNS) for m in _by_document(self.mentions)]
 
+    def fact_table(self) -> tuple[list[str], list[tuple]]:
+        """``facts.csv`` as its columns and rows of values: :meth:`fact_rows` without a dict per row."""
+        return _table(self.facts, self.metadata, FACT_COLUMNS)
+
+    def mention_table(self) -> tuple[list[str], list[tuple]]:
+        """``mentions.csv`` as its columns and rows of values: :meth:`mention_rows` without a dict per row."""
+        return _table(self.mentions, self.metadata, MENTION_COLUMNS)
+
     @property
     def facts_df(self) -> pd.DataFrame:
         """The facts as a DataFrame (same columns as ``facts.csv``)."""
@@ -115,6 +125,23 @@ def _with_metadata(row: dict, meta: dict, standard: Sequence[str]) -> dict:
     for key, value in meta.items():
         row[f"doc_{key}" if key in standard else key] = value
     return row
+
+
+def _table(records: list, metadata: dict[str, dict], standard: Sequence[str]) -> tuple[list[str], list[tuple]]:
+    """The columns and value rows of ``records`` (facts or mentions) with their documents'
+    metadata: the rows ``_with_metadata`` makes, with the columns ``export.table_columns``
+    finds in them, but one metadata dict per document rather than a dict per row."""
+    documents = [(doc_id, list(group)) for doc_id, group in itertools.groupby(_by_document(records), key=attrgetter("doc_id"))]
+    extras = [_with_metadata({}, metadata.get(doc_id, {}), standard) for doc_id, _ in documents]
+    columns = list(standard)
+    for extra in extras:
+        columns += [key for key in extra if key not in columns]
+    values = attrgetter(*standard)
+    rows = []
+    for (_, group), extra in zip(documents, extras):
+        suffix = tuple(extra.get(column, "") for column in columns[len(standard):])
+        rows += [values(record) + suffix for record in group]
+    return columns, rows
 
 
 def extract_documents(
@@ -200,12 +227,10 @@ def write_outputs(
             return write_outputs(result, folder, formats, title)
     writers: list[tuple[str, Callable]] = []  # (file name, writer of a text or binary file)
     if "csv" in formats:
-        facts, mentions = result.fact_rows(), result.mention_rows()
+        for name, (columns, rows) in (("facts.csv", result.fact_table()), ("mentions.csv", result.mention_table())):
+            writers.append((name, functools.partial(export.write_table, columns, rows)))
         nodes, edges = export.graph_tables(result.graph)
-        for name, rows, first in (
-            ("facts.csv", facts, FACT_COLUMNS), ("mentions.csv", mentions, MENTION_COLUMNS),
-            ("nodes.csv", nodes, ["id"]), ("edges.csv", edges, ["source", "target"]),
-        ):
+        for name, rows, first in (("nodes.csv", nodes, ["id"]), ("edges.csv", edges, ["source", "target"])):
             writers.append((name, functools.partial(export.write_csv, rows, export.table_columns(rows, first))))
     if "graphml" in formats:
         writers += [("graph.graphml", functools.partial(export.write_graphml, result.graph)),

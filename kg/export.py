@@ -60,17 +60,22 @@ def _binary_target(path_or_file) -> Iterator[IO[bytes]]:
             yield fh
 
 
-def write_csv(rows: Iterable[dict], columns: Sequence[str], path_or_file) -> None:
-    """Write dict rows as CSV with the given columns (missing values empty)."""
+def write_table(columns: Sequence[str], rows: Iterable[Sequence], path_or_file) -> None:
+    """Write CSV: a header of ``columns``, then ``rows`` of values in the columns' order."""
     if hasattr(path_or_file, "write"):
         # CRLF rows (RFC 4180): with a "\n" terminator the csv module leaves a
         # lone "\r" in a field unquoted, and every reader splits the row there.
-        writer = csv.DictWriter(path_or_file, fieldnames=list(columns), extrasaction="ignore", lineterminator="\r\n")
-        writer.writeheader()
+        writer = csv.writer(path_or_file, lineterminator="\r\n")
+        writer.writerow(columns)
         writer.writerows(rows)
         return
     with atomic_open(path_or_file, "w", encoding="utf-8", newline="") as fh:
-        write_csv(rows, columns, fh)
+        write_table(columns, rows, fh)
+
+
+def write_csv(rows: Iterable[dict], columns: Sequence[str], path_or_file) -> None:
+    """Write dict rows as CSV with the given columns (missing values empty, other keys left out)."""
+    write_table(columns, ([row.get(column, "") for column in columns] for row in rows), path_or_file)
 
 
 def _scalar(value):

@@ -151,3 +151,34 @@ def test_atomic_open_keeps_the_old_file_on_failure(tmp_path):
             raise RuntimeError("boom")
     assert path.read_text() == "old"
     assert list(tmp_path.iterdir()) == [path]
+
+
+def test_csv_tables_are_the_dict_rows_with_their_columns():
+    import csv
+    import dataclasses
+
+    from kg.build import BuildResult
+    from kg.export import csv_text, table_columns, write_table
+    from kg.records import FACT_COLUMNS, MENTION_COLUMNS, Mention
+
+    assert tuple(f.name for f in dataclasses.fields(Fact)) == FACT_COLUMNS
+    result = BuildResult(
+        facts=[Fact("b", 2, 5, 9, "partnership", "QAT", "TUR", evidence='Said "hi",\r\nthen', confidence=0.9),
+               Fact("a", 0, 0, 4, "membership", "QAT", "GCC")],
+        mentions=[Mention("c", "QAT", "country", "Qatar", 0, 5), Mention("a", "TUR", "country", "Turkey", 1, 7),
+                  Mention("b", "OMN", "country", "Oman", 3, 7), Mention("a", "OMN", "country", "Oman", 9, 13)],
+        # "entity" and "start" are standard columns (renamed doc_entity, doc_start); "z" has no rows
+        metadata={"a": {"year": 1990, "entity": "x", "doc_entity": "y"}, "b": {"start": 1.5, "year": None},
+                  "z": {"only": "here"}},
+    )
+    for (columns, rows), dicts, first in (
+        (result.fact_table(), result.fact_rows(), FACT_COLUMNS),
+        (result.mention_table(), result.mention_rows(), MENTION_COLUMNS),
+    ):
+        assert columns == table_columns(dicts, first)
+        buf, reference = io.StringIO(), io.StringIO()
+        write_table(columns, rows, buf)
+        writer = csv.DictWriter(reference, fieldnames=columns, extrasaction="ignore", lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(dicts)
+        assert buf.getvalue() == reference.getvalue() == csv_text(dicts, columns)
