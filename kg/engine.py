@@ -20,6 +20,7 @@ document's, so a long document reads as if spaCy had taken it whole.
 """
 from __future__ import annotations
 
+import gc
 import itertools
 import multiprocessing
 import threading
@@ -227,6 +228,9 @@ def load_worker_pipeline(spec: PipelineSpec) -> Language:
 
 def _warm_up(spec: PipelineSpec) -> None:
     load_worker_pipeline(spec)  # returns nothing: a pipeline is not worth sending back
+    # The worker lives as long as its pipeline: no garbage collection needs to scan it
+    # (its lookup tables hold hundreds of thousands of entries).
+    gc.freeze()
 
 
 def extract_batch(spec: PipelineSpec, documents: list[Document]) -> list[Extraction]:
