@@ -131,3 +131,19 @@ def test_anchored_matcher_needs_every_required_word_in_the_window(nlp):
             doc = proc(doc)
         assert sorted(cue_matcher(doc)) == sorted(cue_matcher.matcher(doc))
         assert bool(cue_matcher(doc)) is found
+
+
+def test_a_build_unfreezes_the_heap_it_froze_and_leaves_a_callers_frozen(tmp_path):
+    import gc
+
+    from kg.build import build
+
+    (tmp_path / "d.txt").write_text(PARAGRAPHS[0], encoding="utf-8")
+    build([tmp_path / "d.txt"], cache=False)
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        build([tmp_path / "d.txt"], cache=False)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
