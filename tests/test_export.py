@@ -182,3 +182,73 @@ def test_csv_tables_are_the_dict_rows_with_their_columns():
         writer.writeheader()
         writer.writerows(dicts)
         assert buf.getvalue() == reference.getvalue() == csv_text(dicts, columns)
+
+
+def networkx_graphml(graph) -> bytes:
+    """What write_graphml wrote through networkx (lxml)."""
+    import numpy as np
+
+    from kg.export import COLOUR_KEYS
+
+    flat = flatten(graph)
+    for _, attrs in flat.nodes(data=True):
+        for key in COLOUR_KEYS:
+            attrs[key] = np.int32(attrs[key])
+    buf = io.BytesIO()
+    nx.write_graphml(flat, buf, encoding="utf-8", prettyprint=True, named_key_ids=False)
+    return buf.getvalue()
+
+
+def networkx_gexf(graph) -> bytes:
+    """What write_gexf wrote through networkx's GEXFWriter (ElementTree)."""
+    from networkx.readwrite.gexf import GEXFWriter
+
+    from kg.export import VIZ_KEYS
+
+    flat = flatten(graph)
+    for _, attrs in flat.nodes(data=True):
+        viz = {key: attrs.pop(key) for key in VIZ_KEYS}
+        attrs["viz"] = {"color": {"r": viz["r"], "g": viz["g"], "b": viz["b"], "a": 1.0}, "size": viz["size"],
+                        "position": {"x": viz["x"], "y": viz["y"], "z": 0.0}}
+    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
+    meta = writer.xml.find("meta")
+    del meta.attrib["lastmodifieddate"]
+    meta.find("creator").text = "kg"
+    writer.add_graph(flat)
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def awkward_graphs():
+    odd = 'a&b<c>d"e\'f\tg\nh\r\ni é 🙂 ]]> \x7f\x85'
+    graph = sample_graph()
+    graph.add_node(odd, type="country", label=odd, flag=True, big=float("inf"), nan=float("nan"), x=-0.0, y=1e-7)
+    graph.add_node("lone")
+    graph.add_edge(odd, "PAK", relation=odd, weight=3, evidence=["", odd], confidence=0.333)
+    graph.add_edge("lone", "lone", relation="")
+    yield graph
+    yield nx.Graph()
+    yield nx.Graph([("a", "b")])
+    yield nx.Graph([("a", "b", {"note": "lone \ud800 surrogate"})])
+    started = sample_graph()  # GEXF writes node "start" as a time spell: networkx writes such graphs
+    nx.set_node_attributes(started, 1990, "start")
+    yield started
+    with_ids = sample_graph()
+    nx.set_edge_attributes(with_ids, "e", "id")
+    yield with_ids
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_graphml_and_gexf_are_the_bytes_networkx_writes(index):
+    graph = list(awkward_graphs())[index]
+    for ours, theirs in ((write_graphml, networkx_graphml), (write_gexf, networkx_gexf)):
+        try:
+            expected = theirs(graph)
+        except UnicodeEncodeError:  # lxml refuses lone surrogates: so do we
+            with pytest.raises(UnicodeEncodeError):
+                ours(graph, io.BytesIO())
+            continue
+        buf = io.BytesIO()
+        ours(graph, buf)
+        assert buf.getvalue() == expected
