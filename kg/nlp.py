@@ -409,7 +409,7 @@ class AnchoredMatcher:
             window = (offset, longest, _required_words(pattern, offset))
             for value in values:
                 self._by_anchor.setdefault(attr, {}).setdefault(get_string_id(value), []).append(window)
-        self._anchor_ids = {attr: numpy.array(list(ids), dtype="uint64") for attr, ids in self._by_anchor.items()}
+        self._anchor_ids = {attr: IdSet(ids) for attr, ids in self._by_anchor.items()}
         read = set(self._by_anchor) | {a for windows in self._by_anchor.values() for w in windows.values()
                                        for _, _, required in w for a, _ in required}
         self._columns = sorted(read)
@@ -430,9 +430,9 @@ class AnchoredMatcher:
         for attr, by_id in self._by_anchor.items():
             column = columns[attr]
             if attr in _WORD_TYPE_ATTRS:  # tested on the Doc's distinct words
-                is_anchor = numpy.isin(types.of_words(_ANCHOR_ATTRS[attr]), self._anchor_ids[attr])[types.inverse]
+                is_anchor = self._anchor_ids[attr].contains(types.of_words(_ANCHOR_ATTRS[attr]))[types.inverse]
             else:
-                is_anchor = numpy.isin(column, self._anchor_ids[attr])
+                is_anchor = self._anchor_ids[attr].contains(column)
             anchors = numpy.flatnonzero(is_anchor)
             for i, anchor in zip(anchors.tolist(), column[anchors].tolist()):
                 for offset, longest, required in by_id[anchor]:
@@ -448,6 +448,27 @@ class AnchoredMatcher:
         for start, end in _merge(sorted(windows)):
             matches += [(m, start + a, start + b) for m, a, b in self.matcher(doc[start:end])]
         return matches
+
+
+class IdSet:
+    """A fixed set of string ids (64-bit hashes) that tests whole columns for membership.
+
+    ``numpy.isin`` sorts the column for a set of more than a few dozen ids; a
+    table of the ids' low 16 bits rules out nearly every value at once, and
+    only the few that pass it are compared with the ids themselves.
+    """
+
+    def __init__(self, ids) -> None:
+        self.ids = numpy.array(sorted(ids), dtype="uint64")
+        self._low = numpy.zeros(1 << 16, dtype=bool)
+        self._low[self.ids & numpy.uint64(0xFFFF)] = True
+
+    def contains(self, column: numpy.ndarray) -> numpy.ndarray:
+        """Per value of the uint64 ``column``: whether it is one of the ids."""
+        found = self._low[column & numpy.uint64(0xFFFF)]
+        maybe = numpy.flatnonzero(found)
+        found[maybe] = numpy.isin(column[maybe], self.ids)
+        return found
 
 
 def _merge(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -499,16 +520,26 @@ class TupleSpanRuler(SpanRuler):
             warnings.filterwarnings("ignore", message="\\[W036")
             matches = list(self.matcher(doc)) + list(self.phrase_matcher(doc))
         if getattr(self, "_label_ids", None) is None:
-            self._label_ids: dict[int, tuple[int, int]] = {}  # match id -> (label, id) string ids
+            self._label_ids = _LabelIds(self._match_label_id_map)
         label_ids = self._label_ids
-        unique = set()
-        for match_id, start, end in matches:
-            if start != end:
-                if match_id not in label_ids:  # a match id stands for one (label, id) for good
-                    entry, strings = self._match_label_id_map[match_id], doc.vocab.strings
-                    label_ids[match_id] = (strings.add(entry["label"]), strings.add(entry["id"]))
-                unique.add((start, end, *label_ids[match_id]))
+        label_ids.strings = doc.vocab.strings
+        unique = {(start, end, *label_ids[match_id]) for match_id, start, end in matches if start != end}
         return sorted(unique)
+
+
+class _LabelIds(dict):
+    """``(label, id)`` string ids by match id, filled on a match id's first match
+    (a match id stands for one label and id for good)."""
+
+    def __init__(self, match_label_id_map: dict) -> None:
+        super().__init__()
+        self.entries = match_label_id_map
+        self.strings = None  # of the Doc being matched
+
+    def __missing__(self, match_id: int) -> tuple[int, int]:
+        entry = self.entries[match_id]
+        ids = self[match_id] = (self.strings.add(entry["label"]), self.strings.add(entry["id"]))
+        return ids
 
 
 def _first_longest(matches: list[tuple]) -> list[tuple]:
