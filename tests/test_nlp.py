@@ -129,3 +129,17 @@ def test_word_columns_read_as_doc_to_array(nlp):
 
 def test_misspelt_names_are_linked_wherever_they_stand(nlp):
     assert entities(nlp, "Pakisatn, Turkye and again Pakisatn.") == [("Pakisatn", "PAK"), ("Turkye", "TUR"), ("Pakisatn", "PAK")]
+
+
+def test_id_set_finds_what_numpy_isin_finds():
+    import numpy
+
+    from kg.nlp import IdSet
+
+    rng = numpy.random.default_rng(0)
+    ids = rng.integers(0, 2**64, size=70, dtype="uint64")
+    twins = ids ^ numpy.uint64(1 << 40)  # same low bits, other ids
+    column = numpy.concatenate([ids[:20], twins, rng.integers(0, 2**64, size=5000, dtype="uint64")])
+    rng.shuffle(column)
+    assert (IdSet(ids.tolist()).contains(column) == numpy.isin(column, ids)).all()
+    assert IdSet(ids.tolist()).contains(numpy.zeros(0, dtype="uint64")).tolist() == []
