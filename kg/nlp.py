@@ -49,38 +49,39 @@ _ABBREVIATION_HYPHEN = r"(?<=\.)[-–—](?=[A-Z])"
 
 
 class _WordTable:
-    """``LOWER`` and the ``IS_*`` flags of every word type read from one Vocab, by ORTH id.
+    """``LOWER`` and the ``IS_*`` flags of every word type read from one Vocab, a row each.
 
     They are attributes of the word's lexeme, not of the token: spaCy sets them
     when it first sees the word and kg never changes them, so each word type is
-    looked up once per Vocab.
+    read once per Vocab. Words are found by their ORTH ids in a sorted array (a
+    binary search for all of a Doc's words at once), not one dict lookup each.
     """
 
     def __init__(self, vocab: Vocab) -> None:
         self.vocab = vocab
+        self.orths = numpy.zeros(0, dtype="uint64")  # ORTH ids of the words read, sorted
+        self.rows = numpy.zeros(0, dtype=numpy.intp)  # the row of each
         self.values = numpy.zeros((4096, 2), dtype="uint64")  # per row: LOWER, flags
-        self.rows = _Rows(self)  # ORTH id -> row of values
+        self.size = 0  # rows in use
 
-    def add(self, orth: int) -> int:
-        """Read the lexeme of ``orth`` into a new row; return the row."""
-        row = len(self.rows)
-        if row == len(self.values):
+    def rows_of(self, words: numpy.ndarray) -> numpy.ndarray:
+        """The rows of ``words`` (sorted, distinct ORTH ids), reading the words not read before."""
+        at = numpy.searchsorted(self.orths, words)
+        new = words[self.orths[numpy.minimum(at, len(self.orths) - 1)] != words] if len(self.orths) else words
+        if len(new):
+            self._add(new)
+            at = numpy.searchsorted(self.orths, words)
+        return self.rows[at]
+
+    def _add(self, orths: numpy.ndarray) -> None:
+        rows = numpy.arange(self.size, self.size + len(orths))
+        self.size += len(orths)
+        while self.size > len(self.values):
             self.values = numpy.concatenate([self.values, numpy.zeros_like(self.values)])
-        lexeme = self.vocab[orth]
-        self.values[row] = (lexeme.lower, lexeme.flags)
-        return row
-
-
-class _Rows(dict):
-    """A word table's rows by ORTH id; a word not seen before is read into a new row."""
-
-    def __init__(self, table: _WordTable) -> None:
-        super().__init__()
-        self.table = table
-
-    def __missing__(self, orth: int) -> int:
-        row = self[orth] = self.table.add(orth)
-        return row
+        self.values[rows] = [(lex.lower, lex.flags) for lex in map(self.vocab.__getitem__, orths.tolist())]
+        at = numpy.searchsorted(self.orths, orths)
+        self.orths = numpy.insert(self.orths, at, orths)
+        self.rows = numpy.insert(self.rows, at, rows)
 
 
 # This thread's word table, of the Vocab it last read (one pipeline per thread in kg's engines).
@@ -108,8 +109,7 @@ class WordColumns:
         self.orth = doc.to_array(ORTH)
         self.words, self.inverse = numpy.unique(self.orth, return_inverse=True)
         self._table = _word_table(doc.vocab)
-        rows = self._table.rows
-        self._rows = numpy.fromiter(map(rows.__getitem__, self.words.tolist()), dtype=numpy.intp, count=len(self.words))
+        self._rows = self._table.rows_of(self.words)
 
     def of_words(self, attr: int) -> numpy.ndarray:
         """``attr`` (``ORTH``, ``LOWER`` or an ``IS_*`` flag) of each of ``words``, as ``Doc.to_array`` gives it."""
