@@ -25,7 +25,7 @@ import threading
 import warnings
 import weakref
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import numpy
 import spacy
@@ -49,7 +49,7 @@ _ABBREVIATION_HYPHEN = r"(?<=\.)[-–—](?=[A-Z])"
 
 
 class _WordTable:
-    """``LOWER`` and the ``IS_*`` flags of every word type read from one Vocab, a row each.
+    """``LOWER``, ``NORM`` and the ``IS_*`` flags of every word type read from one Vocab, a row each.
 
     They are attributes of the word's lexeme, not of the token: spaCy sets them
     when it first sees the word and kg never changes them, so each word type is
@@ -61,8 +61,9 @@ class _WordTable:
         self.vocab = vocab
         self.orths = numpy.zeros(0, dtype="uint64")  # ORTH ids of the words read, sorted
         self.rows = numpy.zeros(0, dtype=numpy.intp)  # the row of each
-        self.values = numpy.zeros((4096, 2), dtype="uint64")  # per row: LOWER, flags
+        self.values = numpy.zeros((4096, 3), dtype="uint64")  # per row: LOWER, NORM, flags
         self.size = 0  # rows in use
+        self.derived: dict[object, numpy.ndarray] = {}  # see WordColumns.derived
 
     def rows_of(self, words: numpy.ndarray) -> numpy.ndarray:
         """The rows of ``words`` (sorted, distinct ORTH ids), reading the words not read before."""
@@ -78,7 +79,7 @@ class _WordTable:
         self.size += len(orths)
         while self.size > len(self.values):
             self.values = numpy.concatenate([self.values, numpy.zeros_like(self.values)])
-        self.values[rows] = [(lex.lower, lex.flags) for lex in map(self.vocab.__getitem__, orths.tolist())]
+        self.values[rows] = [(lex.lower, lex.norm, lex.flags) for lex in map(self.vocab.__getitem__, orths.tolist())]
         at = numpy.searchsorted(self.orths, orths)
         self.orths = numpy.insert(self.orths, at, orths)
         self.rows = numpy.insert(self.rows, at, rows)
@@ -112,14 +113,32 @@ class WordColumns:
         self._rows = self._table.rows_of(self.words)
 
     def of_words(self, attr: int) -> numpy.ndarray:
-        """``attr`` (``ORTH``, ``LOWER`` or an ``IS_*`` flag) of each of ``words``, as ``Doc.to_array`` gives it."""
+        """``attr`` (``ORTH``, ``LOWER``, ``NORM`` or an ``IS_*`` flag) of each of ``words``'
+        lexemes, as ``Doc.to_array`` gives it (``NORM``: unless a token has its own)."""
         if attr == ORTH:
             return self.words
-        if attr == LOWER:
-            return self._table.values[self._rows, 0]
+        if attr in (LOWER, NORM):
+            return self._table.values[self._rows, 0 if attr == LOWER else 1]
         if 0 <= attr < 64:
-            return (self._table.values[self._rows, 1] >> numpy.uint64(attr)) & numpy.uint64(1)
+            return (self._table.values[self._rows, 2] >> numpy.uint64(attr)) & numpy.uint64(1)
         raise ValueError(f"not a word-type attribute: {attr}")
+
+    def derived(self, key: object, derive: Callable[[numpy.ndarray], numpy.ndarray]) -> numpy.ndarray:
+        """Per distinct word, a uint64 value that depends on the word type alone, kept in
+        the vocabulary's word table under ``key`` (0 stands for not known yet):
+        ``derive(indices)`` gives it for the ``words`` at ``indices`` that lack it."""
+        known = self._table.derived.get(key)
+        if known is None or len(known) < len(self._table.values):
+            grown = numpy.zeros(len(self._table.values), dtype="uint64")
+            if known is not None:
+                grown[: len(known)] = known
+            known = self._table.derived[key] = grown
+        values = known[self._rows]
+        missing = numpy.flatnonzero(values == 0)
+        if len(missing):
+            values[missing] = derive(missing)
+            known[self._rows[missing]] = values[missing]
+        return values
 
     def column(self, attr: int) -> numpy.ndarray:
         """``attr`` of every token: ``doc.to_array(attr)`` for a word-type attribute."""
@@ -168,13 +187,24 @@ class NormLemmatizer(Lemmatizer):
             return super().__call__(doc)
         table = self.lookups.get_table("lemma_lookup", {})
         if getattr(self, "_lemma_table", None) is not table:  # lemma id by norm id, per table
-            self._lemma_table, self._lemma_ids = table, _LemmaIds(self)
+            self._lemma_table, self._lemma_ids, self._word_lemmas = table, _LemmaIds(self), object()
         lemma_ids = self._lemma_ids
         lemma_ids.strings = doc.vocab.strings
-        norms, positions = numpy.unique(doc.to_array(NORM), return_inverse=True)
-        lemmas = numpy.fromiter(map(lemma_ids.__getitem__, norms.tolist()), dtype="uint64", count=len(norms))
-        doc.from_array([LEMMA], lemmas[positions].reshape(-1, 1))
+        # A token's norm is its lexeme's unless the tokenizer gave it its own ("n't": "not"):
+        # lemmas are kept per word type, and looked up for the tokens with a norm of their own.
+        columns = word_columns(doc)
+        word_norms = columns.of_words(NORM)
+        word_lemmas = columns.derived(self._word_lemmas, lambda words: _lemma_column(lemma_ids, word_norms[words]))
+        lemmas = word_lemmas[columns.inverse]
+        norms = doc.to_array(NORM)
+        own = numpy.flatnonzero(norms != word_norms[columns.inverse])
+        lemmas[own] = _lemma_column(lemma_ids, norms[own])
+        doc.from_array([LEMMA], lemmas.reshape(-1, 1))
         return doc
+
+
+def _lemma_column(lemma_ids: _LemmaIds, norms: numpy.ndarray) -> numpy.ndarray:
+    return numpy.fromiter(map(lemma_ids.__getitem__, norms.tolist()), dtype="uint64", count=len(norms))
 
 
 class _LemmaIds(dict):
