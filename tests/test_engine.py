@@ -113,6 +113,10 @@ def test_lemmas_written_as_an_array_are_the_lookup_lemmas(nlp):
     lemmatizer = nlp.get_pipe("kg_lemmatizer")
     assert [t.lemma_ for t in doc] == [lemmatizer.lookup_lemmatize(t)[0] for t in doc]
     assert {"defense", "program", "corvette", "drone"} <= {t.lemma_ for t in doc}
+    # tokens with a norm of their own (tokenizer exceptions), next to the same words without
+    doc = nlp("We can't and won't; ca. 1990 they can, wo n't they? Can't!")
+    assert [t.lemma_ for t in doc] == [lemmatizer.lookup_lemmatize(t)[0] for t in doc]
+    assert any(t.norm_ != t.lex.norm_ for t in doc)
 
 
 def test_anchored_matcher_needs_every_required_word_in_the_window(nlp):
