@@ -160,6 +160,11 @@ def word_columns(doc: Doc) -> WordColumns:
     return columns
 
 
+#: Docs shorter than this (the rulers' phrase patterns) are lemmatised token by token:
+#: on a few tokens, numpy's cost per call outweighs what arrays save.
+_FEW_TOKENS = 32
+
+
 class NormLemmatizer(Lemmatizer):
     """spaCy's lookup lemmatizer keyed on the token's norm.
 
@@ -190,6 +195,10 @@ class NormLemmatizer(Lemmatizer):
             self._lemma_table, self._lemma_ids, self._word_lemmas = table, _LemmaIds(self), object()
         lemma_ids = self._lemma_ids
         lemma_ids.strings = doc.vocab.strings
+        if len(doc) < _FEW_TOKENS:
+            for token in doc:
+                token.lemma = lemma_ids[token.norm]
+            return doc
         # A token's norm is its lexeme's unless the tokenizer gave it its own ("n't": "not"):
         # lemmas are kept per word type, and looked up for the tokens with a norm of their own.
         columns = word_columns(doc)

@@ -108,13 +108,14 @@ def test_patterns_without_an_anchor_match_the_whole_doc():
     assert _anchor([{"IS_TITLE": True, "OP": "?"}, {"LOWER": "b"}]) is None
 
 
-def test_lemmas_written_as_an_array_are_the_lookup_lemmas(nlp):
-    doc = nlp("The Defence Ministers signed programmes for corvettes, drones and joint manoeuvres.")
+@pytest.mark.parametrize("copies", [1, 5])  # short Docs are lemmatised token by token, longer ones as arrays
+def test_lemmas_written_as_an_array_are_the_lookup_lemmas(nlp, copies):
+    doc = nlp(" ".join(["The Defence Ministers signed programmes for corvettes, drones and joint manoeuvres."] * copies))
     lemmatizer = nlp.get_pipe("kg_lemmatizer")
     assert [t.lemma_ for t in doc] == [lemmatizer.lookup_lemmatize(t)[0] for t in doc]
     assert {"defense", "program", "corvette", "drone"} <= {t.lemma_ for t in doc}
     # tokens with a norm of their own (tokenizer exceptions), next to the same words without
-    doc = nlp("We can't and won't; ca. 1990 they can, wo n't they? Can't!")
+    doc = nlp(" ".join(["We can't and won't; ca. 1990 they can, wo n't they? Can't!"] * copies))
     assert [t.lemma_ for t in doc] == [lemmatizer.lookup_lemmatize(t)[0] for t in doc]
     assert any(t.norm_ != t.lex.norm_ for t in doc)
 
