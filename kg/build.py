@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 import networkx as nx
 
-from kg import export, html
+from kg import export
 from kg.cache import ExtractionCache, default_cache_dir, fingerprint
 from kg.corpus import read_corpus
 from kg.engine import BATCH_SIZE, Engine, Extraction, LocalEngine, PipelineSpec, ProcessEngine
@@ -240,6 +240,8 @@ def write_outputs(
         writers += [("graph.gexf", functools.partial(export.write_gexf, result.graph)),
                     ("actors.gexf", functools.partial(export.write_gexf, result.actors))]
     if "html" in formats:
+        from kg import html  # pyvis, jinja2 and IPython: only a build that writes the page imports them
+
         writers.append(("graph.html", functools.partial(html.write_html, result.graph, title=title)))
     for name, write in writers:
         text = name.endswith(".csv")
