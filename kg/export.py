@@ -19,7 +19,7 @@ import csv
 import io
 import itertools
 import re
-from typing import IO, Iterable, Iterator, Sequence
+from typing import IO, Callable, Iterable, Iterator, Sequence
 
 import networkx as nx
 import numpy as np
@@ -80,17 +80,16 @@ def write_csv(rows: Iterable[dict], columns: Sequence[str], path_or_file) -> Non
     write_table(columns, ([row.get(column, "") for column in columns] for row in rows), path_or_file)
 
 
-def _scalar(value):
+def _scalar(value, clean: Callable[[str], str]):
+    """``value`` as a bool, number or ``clean``-ed string."""
     if value is None:
         return ""
     if isinstance(value, (list, tuple, set, frozenset)):
         items = sorted(value) if isinstance(value, (set, frozenset)) else value
-        return LIST_SEPARATOR.join(str(v) for v in items)
-    if isinstance(value, bool):
+        return clean(LIST_SEPARATOR.join(map(str, items)))
+    if isinstance(value, (bool, int, float)):
         return value
-    if isinstance(value, (int, float)):
-        return value
-    return str(value)
+    return clean(str(value))
 
 
 def _uniform(items: list[dict]) -> None:
@@ -117,15 +116,21 @@ def flatten(graph: nx.Graph, xml: bool = True) -> nx.Graph:
     Lists are joined with ``"; "``; every attribute has one type on all nodes
     (and on all edges); nodes get ``label``, ``x``, ``y``, ``size`` (by weighted
     degree) and ``r``/``g``/``b`` (by type); edges get ``label`` and ``weight``.
+    ``xml``: leave out the characters XML forbids.
     """
-    flat = nx.Graph()
-    clean = xml_safe if xml else (lambda s: s)
+    flat = flat_nodes(graph, xml)
+    flat.add_edges_from(_flat_edges(graph, xml))
+    return flat
+
+
+def flat_nodes(graph: nx.Graph, xml: bool = True) -> nx.Graph:
+    """The nodes of :func:`flatten`'s copy of ``graph``, without its edges."""
+    clean = xml_safe if xml else _unchanged
     strength = dict(graph.degree(weight="weight"))
     top = max(strength.values(), default=0) or 1
     nodes = []
     for node, data in graph.nodes(data=True):
-        attrs = {k: _scalar(v) for k, v in data.items()}
-        attrs = {k: clean(v) if isinstance(v, str) else v for k, v in attrs.items()}
+        attrs = {k: _scalar(v, clean) for k, v in data.items()}
         r, g, b = TYPE_COLOURS.get(str(data.get("type")), DEFAULT_COLOUR)
         attrs.update(
             label=clean(str(data.get("label") or node)),
@@ -135,18 +140,26 @@ def flatten(graph: nx.Graph, xml: bool = True) -> nx.Graph:
             r=r, g=g, b=b,
         )
         nodes.append((clean(str(node)), attrs))
+    _uniform([a for _, a in nodes])
+    flat = nx.Graph()
+    flat.add_nodes_from(nodes)
+    return flat
+
+
+def _flat_edges(graph: nx.Graph, xml: bool) -> list[tuple[str, str, dict]]:
+    clean = xml_safe if xml else _unchanged
     edges = []
     for u, v, data in graph.edges(data=True):
-        attrs = {k: _scalar(val) for k, val in data.items()}
-        attrs = {k: clean(val) if isinstance(val, str) else val for k, val in attrs.items()}
+        attrs = {k: _scalar(val, clean) for k, val in data.items()}
         attrs["weight"] = float(data.get("weight", 1))
         attrs["label"] = clean(str(data.get("relation", "")))
         edges.append((clean(str(u)), clean(str(v)), attrs))
-    _uniform([a for _, a in nodes])
     _uniform([a for _, _, a in edges])
-    flat.add_nodes_from(nodes)
-    flat.add_edges_from(edges)
-    return flat
+    return edges
+
+
+def _unchanged(text: str) -> str:
+    return text
 
 
 #: Attributes Gephi reads as a node's colour: GraphML ``int`` in 0-255.

@@ -29,7 +29,7 @@ from markupsafe import Markup
 from pyvis.edge import Edge
 from pyvis.network import Network
 
-from kg.export import TYPE_COLOURS, _binary_target, flatten
+from kg.export import TYPE_COLOURS, _binary_target, flat_nodes
 
 _TEMPLATE = resources.files("kg") / "templates" / "graph.html"
 
@@ -64,10 +64,10 @@ def split_evidence(evidence: list[str], doc_ids: list[str]) -> list[list[str]]:
     >>> split_evidence(["[a] b] Text."], ["a", "a] b"])
     [['a] b', 'Text.']]
     """
-    prefixes = sorted(doc_ids, key=len, reverse=True)
+    prefixes = [(d, f"[{d}] ") for d in sorted(doc_ids, key=len, reverse=True)]
     pairs = []
     for item in evidence:
-        doc_id = next((d for d in prefixes if item.startswith(f"[{d}] ")), None)
+        doc_id = next((d for d, prefix in prefixes if item.startswith(prefix)), None)
         pairs.append([doc_id, item[len(doc_id) + 3 :]] if doc_id is not None else ["", item])
     return pairs
 
@@ -84,7 +84,7 @@ def pyvis_network(graph: nx.Graph) -> Network:
     screens count down and Gephi counts up: the page shows the picture Gephi
     shows. Extra fields (``type``, ``evidence``…) ride along for the page.
     """
-    flat = flatten(graph, xml=False)
+    flat = flat_nodes(graph, xml=False)
     net = Network(height="100vh", width="100%", cdn_resources="in_line")
     net.toggle_physics(False)
     for node, d in flat.nodes(data=True):
