@@ -123,13 +123,16 @@ def _shift(records: list, offset: int, sentences: int) -> list:
     return [replace(m, start=m.start + offset, end=m.end + offset) for m in records]
 
 
-def extract_stream(nlp: Language, documents: Iterable[Document], batch_size: int = BATCH_SIZE) -> Iterator[Extraction]:
+def extract_stream(
+    nlp: Language, documents: Iterable[Document], batch_size: int = BATCH_SIZE, reader: SentenceReader | None = None
+) -> Iterator[Extraction]:
     """One ``nlp.pipe`` stream over ``documents``: their extractions in order.
 
     Documents longer than ``nlp.max_length`` go through as paragraph-aligned
-    pieces whose records are shifted into the document's offsets.
+    pieces whose records are shifted into the document's offsets. ``reader``:
+    a :class:`~kg.extract.SentenceReader` to reuse (default: a new one).
     """
-    reader = SentenceReader()
+    reader = reader or SentenceReader()
     gazetteer = load_gazetteer()
     limit = nlp.max_length
 
@@ -222,7 +225,7 @@ _worker = threading.local()
 def load_worker_pipeline(spec: PipelineSpec) -> Language:
     """This worker's pipeline for ``spec``, built on first use."""
     if getattr(_worker, "spec", None) != spec:
-        _worker.spec, _worker.nlp = spec, spec.load()
+        _worker.spec, _worker.nlp, _worker.reader = spec, spec.load(), SentenceReader()
     return _worker.nlp
 
 
@@ -234,8 +237,8 @@ def _warm_up(spec: PipelineSpec) -> None:
 
 
 def extract_batch(spec: PipelineSpec, documents: list[Document]) -> list[Extraction]:
-    """Run a batch through this worker's pipeline, building the pipeline once per worker."""
-    return list(extract_stream(load_worker_pipeline(spec), documents))
+    """Run a batch through this worker's pipeline, building the pipeline (and its reader) once per worker."""
+    return list(extract_stream(load_worker_pipeline(spec), documents, reader=_worker.reader))
 
 
 class ProcessEngine:
