@@ -287,10 +287,11 @@ def build(
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise ValueError(f"unknown format {unknown[0]!r} (choose from {', '.join(FORMATS)})")
-    with OutputFolder(out) if out is not None else contextlib.nullcontext() as folder:
+    with OutputFolder(out) if out is not None else contextlib.nullcontext() as folder, _FrozenHeap() as heap:
         return _build(
             inputs, folder, formats, ontology, spacy_model, on_warning, on_document, batch_size, strict,
             make_engine_options(engine, workers, scheduler), cache_dir if cache else None, cache and out is not None,
+            heap,
         )
 
 
@@ -335,9 +336,10 @@ def make_engine_options(engine: str, workers: int, scheduler: str | None) -> dic
 
 def _build(
     inputs, folder: OutputFolder | None, formats, ontology, spacy_model, on_warning, on_document, batch_size, strict,
-    engine_options: dict | None = None, cache_dir: str | Path | None = None, cache_beside_out: bool = False,
+    engine_options: dict, cache_dir: str | Path | None, cache_beside_out: bool, heap: _FrozenHeap,
 ) -> BuildResult:
     started = time.perf_counter()
+    heap.freeze()  # what the caller made lives on; forked workers then copy fewer pages
     result = BuildResult()
 
     def warn(message: str) -> None:
@@ -347,35 +349,33 @@ def _build(
         if on_warning:
             on_warning(message)
 
-    with _FrozenHeap() as heap:
-        heap.freeze()  # what the caller made lives on; forked workers then copy fewer pages
-        onto = ontology if isinstance(ontology, Ontology) else load_ontology(ontology)
-        documents = read_corpus(inputs, on_warning=warn)  # checks every input path first
-        runner = make_engine(**(engine_options or {}), spacy_model=spacy_model, ontology=onto, batch_size=batch_size)
-        if cache_dir is not None or (cache_beside_out and folder is not None):
-            store = ExtractionCache(cache_dir or default_cache_dir(folder.path), fingerprint(spacy_model, onto))
-        else:
-            store = None
-        try:
-            for document, mentions, facts, sentences, words in extract_documents(
-                documents, batch_size=batch_size, on_document=on_document, engine=runner, cache=store
-            ):
-                result.documents += 1
-                result.sentences += sentences
-                result.words += words
-                result.mentions += mentions
-                result.facts += facts
-                if document.meta:
-                    result.metadata[document.id] = document.meta
-                heap.freeze()  # the records (and the pipeline) are kept to the end
-        finally:
-            runner.close()
-            if store:
-                store.close()
-        result.graph = add_layout(build_graph(result.facts, result.mentions, load_gazetteer(), onto))
-        result.actors = actor_graph(result.graph)
-        if folder is not None:
-            title = ", ".join(sorted(Path(str(i)).name for i in inputs))
-            result.files = write_outputs(result, folder, formats, title=f"kg: {title}")
+    onto = ontology if isinstance(ontology, Ontology) else load_ontology(ontology)
+    documents = read_corpus(inputs, on_warning=warn)  # checks every input path first
+    runner = make_engine(**(engine_options or {}), spacy_model=spacy_model, ontology=onto, batch_size=batch_size)
+    if cache_dir is not None or (cache_beside_out and folder is not None):
+        store = ExtractionCache(cache_dir or default_cache_dir(folder.path), fingerprint(spacy_model, onto))
+    else:
+        store = None
+    try:
+        for document, mentions, facts, sentences, words in extract_documents(
+            documents, batch_size=batch_size, on_document=on_document, engine=runner, cache=store
+        ):
+            result.documents += 1
+            result.sentences += sentences
+            result.words += words
+            result.mentions += mentions
+            result.facts += facts
+            if document.meta:
+                result.metadata[document.id] = document.meta
+            heap.freeze()  # the records (and the pipeline) are kept to the end
+    finally:
+        runner.close()
+        if store:
+            store.close()
+    result.graph = add_layout(build_graph(result.facts, result.mentions, load_gazetteer(), onto))
+    result.actors = actor_graph(result.graph)
+    if folder is not None:
+        title = ", ".join(sorted(Path(str(i)).name for i in inputs))
+        result.files = write_outputs(result, folder, formats, title=f"kg: {title}")
     result.seconds = time.perf_counter() - started
     return result
