@@ -252,3 +252,15 @@ def test_graphml_and_gexf_are_the_bytes_networkx_writes(index):
         buf = io.BytesIO()
         ours(graph, buf)
         assert buf.getvalue() == expected
+
+
+def test_records_pickle_as_their_values():
+    import dataclasses
+    import pickle
+
+    from kg.records import MENTION_COLUMNS, Mention
+
+    assert tuple(f.name for f in dataclasses.fields(Mention)) == MENTION_COLUMNS
+    records = [Mention("d", "QAT", "country", "Qatar", 0, 5),
+               Fact("d", 1, 2, 3, "partnership", "QAT", "TUR", "alliance", "joint_exercises", "Qatar and Turkey.", 0.9, "m")]
+    assert pickle.loads(pickle.dumps(records)) == records
