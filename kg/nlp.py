@@ -506,7 +506,8 @@ class IdSet:
         """Per value of the uint64 ``column``: whether it is one of the ids."""
         found = self._low[column & numpy.uint64(0xFFFF)]
         maybe = numpy.flatnonzero(found)
-        found[maybe] = numpy.isin(column[maybe], self.ids)
+        if len(maybe):
+            found[maybe] = numpy.isin(column[maybe], self.ids)
         return found
 
 
