@@ -111,6 +111,7 @@ class WordColumns:
         self.words, self.inverse = numpy.unique(self.orth, return_inverse=True)
         self._table = _word_table(doc.vocab)
         self._rows = self._table.rows_of(self.words)
+        self._values = self._table.values[self._rows]  # LOWER, NORM, flags of each of words
 
     def of_words(self, attr: int) -> numpy.ndarray:
         """``attr`` (``ORTH``, ``LOWER``, ``NORM`` or an ``IS_*`` flag) of each of ``words``'
@@ -118,9 +119,9 @@ class WordColumns:
         if attr == ORTH:
             return self.words
         if attr in (LOWER, NORM):
-            return self._table.values[self._rows, 0 if attr == LOWER else 1]
+            return self._values[:, 0 if attr == LOWER else 1]
         if 0 <= attr < 64:
-            return (self._table.values[self._rows, 2] >> numpy.uint64(attr)) & numpy.uint64(1)
+            return (self._values[:, 2] >> numpy.uint64(attr)) & numpy.uint64(1)
         raise ValueError(f"not a word-type attribute: {attr}")
 
     def derived(self, key: object, derive: Callable[[numpy.ndarray], numpy.ndarray]) -> numpy.ndarray:
