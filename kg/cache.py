@@ -23,8 +23,6 @@ import sqlite3
 from dataclasses import fields
 from pathlib import Path
 
-import spacy
-
 from kg.engine import Extraction
 from kg.ontology import Ontology
 from kg.records import Fact, Mention
@@ -48,6 +46,8 @@ def fingerprint(spacy_model: str | None, ontology: Ontology, options: dict | Non
     kg's Python code and data files (any change in them may change what is
     extracted), spaCy's version, the model, the ontology and ``options``.
     """
+    import spacy  # here, not at the top: `kg --help` and `kg cache clear` need no spaCy
+
     from kg import __version__  # kg/__init__ imports this module's importer
 
     digest = hashlib.sha256()

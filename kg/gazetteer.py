@@ -34,6 +34,15 @@ NON_ACTOR = "non_actor"
 _INVERTED = ", "
 
 
+#: libyaml's safe loader where PyYAML was built with it (5x faster than the pure-Python one).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def safe_load_yaml(text: str) -> object:
+    """``yaml.safe_load`` of ``text``, with libyaml when available."""
+    return yaml.load(text, Loader=_SAFE_LOADER)
+
+
 @dataclass(slots=True)
 class Entity:
     """A canonical entity: id, display label, type and every name for it."""
@@ -157,5 +166,5 @@ def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
     non_actor_patterns: list = []
     path = data_dir / "non_actors.yaml"
     if path.exists():
-        non_actor_patterns = list(yaml.safe_load(path.read_text(encoding="utf-8")).get("patterns", []))
+        non_actor_patterns = list(safe_load_yaml(path.read_text(encoding="utf-8")).get("patterns", []))
     return Gazetteer(entities, non_actor_patterns)

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from kg.gazetteer import DATA_DIR
+from kg.gazetteer import DATA_DIR, safe_load_yaml
 
 ONTOLOGY_PATH = DATA_DIR / "ontology.yaml"
 PARTNERSHIP_TYPE = "partnership_type"
@@ -105,7 +105,7 @@ def _patterns(label: str, concept_id: str, cues) -> list[dict]:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        return safe_load_yaml(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError as err:
         raise OntologyError(f"{path}: no such file") from err
     except yaml.YAMLError as err:

@@ -77,3 +77,12 @@ def test_help_explains_the_options():
     assert result.returncode == 0
     for option in ["--out", "--formats", "--ontology", "--spacy-model", "--quiet"]:
         assert option in result.stdout
+
+
+def test_an_ontology_that_is_not_yaml_is_one_error_line_with_its_line_number(tmp_path, repo):
+    ontology = tmp_path / "ontology.yaml"
+    ontology.write_text("partnership_types:\n  alliance: [1, 2\nactivities: {}\n", encoding="utf-8")
+    result = kg("build", str(repo / "corpus"), "--out", str(tmp_path / "out"), "--ontology", str(ontology))
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"Error: {ontology}:3: not valid YAML (did not find expected ',' or ']')"
+    assert not (tmp_path / "out" / "graph.graphml").exists()
