@@ -15,11 +15,15 @@ and memberships it states, and whether it refers back to a pair in focus;
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from itertools import combinations
+from operator import attrgetter
+from typing import NamedTuple
 
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, LOWER, SENT_START, SPACY
+from spacy.strings import StringStore
 from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Span
 
@@ -65,8 +69,9 @@ _MEMBER_WORDS = frozenset({"member", "members", "ally", "allies"})
 _LONG_LIST = 4
 
 
-@dataclass(frozen=True, slots=True)
-class Actor:
+# Actor and Cue are named tuples rather than frozen dataclasses: a reader makes one per span,
+# hundreds of thousands per corpus, and a frozen dataclass is several times slower to make.
+class Actor(NamedTuple):
     """An entity mention inside one sentence, with token offsets."""
 
     id: str
@@ -75,8 +80,7 @@ class Actor:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class Cue:
+class Cue(NamedTuple):
     """A cue phrase inside one sentence."""
 
     kind: str
@@ -84,6 +88,52 @@ class Cue:
     start: int
     end: int
     text: str
+
+
+class _Sentence(NamedTuple):
+    """A sentence's token and character offsets: what the rules need of it, without a Span."""
+
+    start: int
+    end: int
+    start_char: int
+    end_char: int
+
+
+class _Strings(dict):
+    """Strings by their hash, filled from a StringStore on first use (one lookup per distinct word)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: StringStore | None = None
+
+    def __missing__(self, key: int) -> str:
+        value = self[key] = self.store[key]
+        return value
+
+
+class _Tokens:
+    """What the rules read of a Doc's tokens, as plain Python lists.
+
+    ``doc[i]`` makes a new Token on every access and the rules look at tokens millions of times
+    per corpus, so the lower-case forms are read once per Doc. Punctuation and white space have
+    no case, so ``lower`` also serves to compare a token with punctuation marks (``lower[i] in
+    ",;"`` is ``doc[i].text in ",;"``) and ``lower[i].isspace()`` is ``doc[i].is_space``.
+    """
+
+    __slots__ = ("doc", "lower")
+
+    def __init__(self, doc: Doc, lower: list[str] | None = None) -> None:
+        self.doc = doc
+        #: ``doc[i].lower_`` of every token.
+        self.lower = [t.lower_ for t in doc] if lower is None else lower
+
+    def lemma(self, i: int) -> str:
+        """The lower-cased lemma of token ``i`` (few rules read lemmas: made on demand)."""
+        return self.doc[i].lemma_.lower()
+
+    def is_punct(self, i: int) -> bool:
+        """Whether token ``i`` is punctuation."""
+        return self.doc[i].is_punct
 
 
 @dataclass(slots=True)
@@ -138,76 +188,87 @@ def mentions(doc: Doc, doc_id: str) -> list[Mention]:
     ]
 
 
-def _bucket(spans, sentences: list[Span]) -> list[list[Span]]:
-    """Spans per sentence (spans that cross a sentence boundary go to the first)."""
-    buckets: list[list[Span]] = [[] for _ in sentences]
-    spans = sorted(spans, key=lambda s: (s.start, -s.end))
-    i = 0
-    for span in spans:
-        while i < len(sentences) - 1 and span.start >= sentences[i].end:
-            i += 1
-        buckets[i].append(span)
-    return buckets
+def _bucket(spans: list, sentences: list[_Sentence]) -> list[list]:
+    """Spans (records with ``start`` and ``end``) per sentence, in text order (longest first at a
+    start); spans that cross a sentence boundary go to the first."""
+    if not sentences:
+        return []
+    # Sorted by (start, -end) in two stable sorts on C-level keys: no Python call per span.
+    spans = sorted(spans, key=attrgetter("end"), reverse=True)
+    spans.sort(key=attrgetter("start"))
+    starts = [s.start for s in spans]
+    cuts = [0, *(bisect_left(starts, sent.end) for sent in sentences[:-1]), len(spans)]
+    return [spans[a:b] for a, b in zip(cuts, cuts[1:])]
 
 
-def _sentences(doc: Doc) -> list[Span]:
-    """``list(doc.sents)``, with the sentence starts read as an array rather than token by token."""
+def _sentences(doc: Doc, text: str, starts: numpy.ndarray, idx: numpy.ndarray, spaces: numpy.ndarray) -> list[_Sentence]:
+    """The sentences of ``doc`` (as ``doc.sents``) from its SENT_START, IDX and SPACY columns,
+    without a Span per sentence. ``text``: ``doc.text``."""
     if not len(doc) or not doc.has_annotation("SENT_START"):
-        return list(doc.sents)
-    bounds = numpy.flatnonzero(doc.to_array(SENT_START)[1:] == 1) + 1
-    edges = [0, *bounds.tolist(), len(doc)]
-    return [Span(doc, start, end) for start, end in zip(edges, edges[1:])]
+        edges = [[s.start, s.end] for s in doc.sents]  # a Doc without boundaries raises here
+        bounds = numpy.asarray(edges, dtype=numpy.int64).reshape(-1, 2)
+        first, end = bounds[:, 0], bounds[:, 1]
+    else:
+        first = numpy.flatnonzero(starts == 1)
+        first = numpy.append(0, first[first > 0])
+        end = numpy.append(first[1:], len(doc))
+    # A sentence ends where its last token does: before the next token, less that token's space.
+    token_ends = numpy.append(idx.astype(numpy.int64), len(text))
+    end_chars = token_ends[end] - spaces.astype(numpy.int64)[end - 1]
+    start_chars = token_ends[first]
+    return list(map(_Sentence, first.tolist(), end.tolist(), start_chars.tolist(), end_chars.tolist()))
 
 
 def _is_heading(text: str) -> bool:
     return text.lstrip().startswith("#")
 
 
-def _groups(actors: list[Actor], doc: Doc, connectors: frozenset, conjunctions: frozenset) -> list[list[Actor]]:
+def _groups(actors: list[Actor], tokens: _Tokens, connectors: frozenset, conjunctions: frozenset) -> list[list[Actor]]:
     """Coordinated lists: actors separated only by list connectors ("A, B and C").
 
     A list needs a conjunction somewhere ("and", "or", a hyphen): commas alone join clauses
     ("In Pakistan, the UN ..."), not list items.
     """
+    lower = tokens.lower
     groups: list[list[Actor]] = []
     joined: list[bool] = []  # whether each group has a conjunction between its actors
     for actor in actors:
         if groups:
             prev = groups[-1][-1]
-            gap = doc[prev.end : actor.start]
-            if actor.start >= prev.end and all(t.lower_ in connectors or t.is_space for t in gap):
+            gap = lower[prev.end : actor.start]
+            if actor.start >= prev.end and all(w in connectors or w.isspace() for w in gap):
                 groups[-1].append(actor)
-                joined[-1] = joined[-1] or _has_conjunction(gap, conjunctions) or not len(gap)
+                joined[-1] = joined[-1] or _has_conjunction(gap, conjunctions) or not gap
                 continue
         groups.append([actor])
         joined.append(False)
     out: list[list[Actor]] = []
     for group, has_conjunction in zip(groups, joined):
         # "China, Russia, India and four Central Asian states": the conjunction comes after the last actor
-        after = doc[group[-1].end : group[-1].end + 1]
+        after = lower[group[-1].end : group[-1].end + 1]
         is_list = has_conjunction or len(group) >= 3 or _has_conjunction(after, conjunctions)
         out += [group] if is_list or len(group) == 1 else [[a] for a in group]
     return out
 
 
-def _has_conjunction(tokens, conjunctions: frozenset) -> bool:
-    """"and", "or", a hyphen ... or "as well as" among ``tokens``."""
-    words = [t.lower_ for t in tokens]
+def _has_conjunction(words: list[str], conjunctions: frozenset) -> bool:
+    """"and", "or", a hyphen ... or "as well as" among the lower-cased ``words``."""
     return any(w in conjunctions for w in words) or " ".join(words[-3:]) == "as well as"
 
 
-def _index_before(doc: Doc, start: int, lower_bound: int, skip: frozenset = _DETERMINERS) -> int:
+def _index_before(tokens: _Tokens, start: int, lower_bound: int, skip: frozenset = _DETERMINERS) -> int:
     """Index of the token before token ``start``, skipping determiners (-1 if none)."""
+    lower = tokens.lower
     i = start - 1
-    while i >= lower_bound and (doc[i].lower_ in skip or doc[i].is_space or doc[i].text in "'\"“”‘’"):
+    while i >= lower_bound and (lower[i] in skip or lower[i].isspace() or lower[i] in "'\"“”‘’"):
         i -= 1
     return i if i >= lower_bound else -1
 
 
-def _word_before(doc: Doc, start: int, lower_bound: int, skip: frozenset = _DETERMINERS) -> str:
+def _word_before(tokens: _Tokens, start: int, lower_bound: int, skip: frozenset = _DETERMINERS) -> str:
     """The lower-cased word before token ``start``, skipping determiners."""
-    i = _index_before(doc, start, lower_bound, skip)
-    return doc[i].lower_ if i >= 0 else ""
+    i = _index_before(tokens, start, lower_bound, skip)
+    return tokens.lower[i] if i >= 0 else ""
 
 
 class SentenceReader:
@@ -223,6 +284,8 @@ class SentenceReader:
         # The member stands before these ("X joined NATO"), never after ("NATO joined X").
         self.joining = self.words.get("joining_verbs", frozenset())
         self._dependency_matchers: dict[int, DependencyMatcher] = {}
+        # A string's hash is the same in every vocab, so one cache serves all Docs.
+        self._strings = _Strings()
         self._parsed: Doc | None = None
         self._has_parse = False
         self._dependency_matches: list = []
@@ -249,15 +312,16 @@ class SentenceReader:
             self._dependency_matchers[id(doc.vocab)] = matcher
         return matcher
 
-    def _dependency_pairs(self, doc: Doc, sent: Span, participants: list[Actor]) -> list[tuple[str, str]]:
+    def _dependency_pairs(self, tokens: _Tokens, sent: _Sentence, participants: list[Actor]) -> list[tuple[str, str]]:
         """(subject actor, object actor) pairs of cooperation verbs found by the parser."""
+        doc = tokens.doc
         if self._parsed is not doc:  # match the whole Doc once, not once per sentence
             self._parsed, self._dependency_matches = doc, self._dependency_matcher(doc)(doc)
         out: list[tuple[str, str]] = []
-        for _, tokens in self._dependency_matches:
-            if not sent.start <= tokens[0] < sent.end:
+        for _, matched in self._dependency_matches:
+            if not sent.start <= matched[0] < sent.end:
                 continue
-            subject, obj = doc[tokens[1]], doc[tokens[-1]]
+            subject, obj = doc[matched[1]], doc[matched[-1]]
             for s in _actors_in(subject, participants):
                 for o in _actors_in(obj, participants):
                     if s.id != o.id and (s.id, o.id) not in out:
@@ -266,18 +330,28 @@ class SentenceReader:
 
     def __call__(self, doc: Doc, text: str | None = None) -> list[SentenceReading]:
         """Readings of the non-blank sentences of ``doc``; ``text``: ``doc.text`` if the caller has it."""
-        sentences = _sentences(doc)
+        # The caller's copy of doc.text: slicing it is cheaper than Span.text.
+        doc_text = doc.text if text is None else text
+        columns = doc.to_array([SENT_START, IDX, SPACY, LOWER])
+        self._strings.store = doc.vocab.strings
+        tokens = _Tokens(doc, list(map(self._strings.__getitem__, columns[:, 3].tolist())))
+        sentences = _sentences(doc, doc_text, columns[:, 0], columns[:, 1], columns[:, 2])
         # Asked once per Doc: has_annotation scans every token, per sentence it is quadratic.
         self._has_parse = doc.has_annotation("DEP")
-        entity_buckets = _bucket(doc.spans.get(ENTITIES_KEY, []), sentences)
-        cue_buckets = _bucket(doc.spans.get(CUES_KEY, []), sentences)
+        # Each span's attributes read once, into records (Span attributes are looked up on every access).
+        entities = [Actor(s.id_, s.label_, s.start, s.end) for s in doc.spans.get(ENTITIES_KEY, [])]
+        cues = [
+            Cue(s.label_, s.id_, s.start, s.end, doc_text[s.start_char : s.end_char])
+            for s in doc.spans.get(CUES_KEY, [])
+        ]
+        entity_buckets = _bucket(entities, sentences)
+        cue_buckets = _bucket(cues, sentences)
         readings: list[SentenceReading] = []
-        doc_text = text  # the caller's copy of doc.text: slicing it is cheaper than Span.text
         paragraph = 0
         gap = ""  # the white space since the previous sentence's text (Doc.text would join every token)
         prev_heading = False
         for index, sent in enumerate(sentences):
-            raw = sent.text if doc_text is None else doc_text[sent.start_char : sent.end_char]
+            raw = doc_text[sent.start_char : sent.end_char]
             text = raw.strip()
             if not text:
                 gap += raw
@@ -289,105 +363,114 @@ class SentenceReader:
                 paragraph += 1
             gap, prev_heading = raw[leading + len(text):], heading
             reading = SentenceReading(index, start, start + len(text), text, paragraph)
-            self._read(doc, sent, entity_buckets[index], cue_buckets[index], reading)
+            self._read(tokens, sent, entity_buckets[index], cue_buckets[index], reading)
             readings.append(reading)
         return readings
 
-    def _read(self, doc: Doc, sent: Span, entity_spans: list[Span], cue_spans: list[Span], r: SentenceReading) -> None:
-        if not entity_spans and not cue_spans:
+    def _read(self, tokens: _Tokens, sent: _Sentence, entities: list[Actor], cues: list[Cue], r: SentenceReading) -> None:
+        if not entities and not cues:
             # Half of all sentences name no actor and hold no cue: of all the rules below only the
             # sentence-start reference ("These ...") can apply to them.
-            r.refers_back = self._starts_with_reference(doc, sent)
+            r.refers_back = self._starts_with_reference(tokens, sent)
             return
-        self._read_spans(doc, sent, entity_spans, cue_spans, r)
+        self._read_spans(tokens, sent, entities, cues, r)
 
-    def _starts_with_reference(self, doc: Doc, sent: Span) -> bool:
+    def _starts_with_reference(self, tokens: _Tokens, sent: _Sentence) -> bool:
         """The sentence opens with a word that refers back ("These ..."), not an anticipatory "It is"."""
-        words = self.words
-        first = sent.start + (1 if sent[0].is_space else 0)
-        anticipatory = doc[first].lower_ == "it" and first + 1 < sent.end and (
-            doc[first + 1].lower_ in words.get("anticipatory_it_followers", ())
+        words, lower = self.words, tokens.lower
+        first = sent.start + (1 if lower[sent.start].isspace() else 0)
+        anticipatory = lower[first] == "it" and first + 1 < sent.end and (
+            lower[first + 1] in words.get("anticipatory_it_followers", ())
         )
-        return doc[first].lower_ in words.get("sentence_start_references", ()) and not anticipatory
+        return lower[first] in words.get("sentence_start_references", ()) and not anticipatory
 
-    def _read_spans(self, doc: Doc, sent: Span, entity_spans: list[Span], cue_spans: list[Span], r: SentenceReading) -> None:
-        words = self.words
-        # Words inside a name are not cues: "Gulf Cooperation Council" asserts no cooperation.
-        named = {i for s in entity_spans for i in range(s.start, s.end)}
-        cues = [Cue(s.label_, s.id_, s.start, s.end, s.text) for s in cue_spans if s.start not in named]
+    def _read_spans(self, tokens: _Tokens, sent: _Sentence, entities: list[Actor], cues: list[Cue], r: SentenceReading) -> None:
+        words, lower = self.words, tokens.lower
+        if entities:
+            # Words inside a name are not cues: "Gulf Cooperation Council" asserts no cooperation.
+            named = {i for s in entities for i in range(s.start, s.end)}
+            cues = [c for c in cues if c.start not in named]
+        kinds = _by_kind(cues)
         # "Finland joined the alliance": the object of a joining verb names an organisation, it
         # asserts no alliance between the sentence's actors.
-        joined = [c.end for c in cues if c.kind == "membership" and doc[c.start].lemma_.lower() in self.joining]
+        joined = [c.end for c in kinds.get("membership", ()) if tokens.lemma(c.start) in self.joining]
         if joined:
             cues = [c for c in cues if not (
                 c.kind in (PARTNERSHIP_TYPE, "cooperation", "pair_reference") and any(0 <= c.start - j <= 1 for j in joined)
             )]
-        negations = [c for c in cues if c.kind == "negation"]
+            kinds = _by_kind(cues)
+        negations = kinds.get("negation", ())
 
         def negated(c: Cue) -> bool:
             return any(0 <= c.start - n.end <= _NEGATION_WINDOW or n.start == c.start for n in negations if n is not c)
 
-        def live(kind: str) -> list[Cue]:
-            return [c for c in cues if c.kind == kind and not negated(c)]
+        asserted = [c for c in cues if not negated(c)] if negations else cues
+        live = _by_kind(asserted) if negations else kinds  # the cues of each kind that are not negated
 
-        activities = _longest(live(ACTIVITY))
+        activities = _longest(live.get(ACTIVITY, ()))
         # "maritime security cooperation" is maritime security, not a security partnership:
         # a type cue that an earlier activity cue overlaps is part of the activity's phrase.
         types = [
-            t for t in _longest(live(PARTNERSHIP_TYPE))
+            t for t in _longest(live.get(PARTNERSHIP_TYPE, ()))
             if not any(a.start < t.start < a.end < t.end for a in activities)
         ]
         r.partnership_types = tuple(dict.fromkeys(c.id for c in types))
         r.activities = tuple(dict.fromkeys(c.id for c in activities))
-        r.cooperative = bool(types or activities or live("cooperation"))
-        adversary_starts = {c.start for c in cues if c.kind == "adversary"}
+        r.cooperative = bool(types or activities or live.get("cooperation"))
+        adversary_starts = {c.start for c in kinds.get("adversary", ())}
         # Hostility aimed at a third party ("sanctions against X") leaves the others' cooperation standing.
         hostile = [
-            h for h in live("hostile") if not any(0 <= a - h.end <= _HOSTILE_TARGET_WINDOW for a in adversary_starts)
+            h for h in live.get("hostile", ())
+            if not any(0 <= a - h.end <= _HOSTILE_TARGET_WINDOW for a in adversary_starts)
         ]
-        actors = [
-            Actor(s.id_, s.label_, s.start, s.end) for s in entity_spans if s.label_ != NON_ACTOR and s.id_
-        ]
-        groups = _groups(actors, doc, self.connectors, self.conjunctions)
+        actors = [a for a in entities if a.type != NON_ACTOR and a.id]
+        groups = _groups(actors, tokens, self.connectors, self.conjunctions)
         # "war with China", "invaded Ukraine", "accused Togo": hostility between the actors around the cue only.
         hostile_parties: set[int] = set()
         for h in list(hostile):
             target = next((g for g in groups if 0 < g[0].start - h.end + 1 <= _HOSTILE_TARGET_GAP
-                           and all(t.lower_ in self.skip or t.lower_ in words.get("hostile_target_prepositions", ())
-                                   for t in doc[h.end : g[0].start])), None)
+                           and all(w in self.skip or w in words.get("hostile_target_prepositions", ())
+                                   for w in lower[h.end : g[0].start])), None)
             if target:
                 # The target is no partner of anyone here; its accuser may still cooperate with others
                 # ("The EU and the US condemned Russia"). Only up to a comma: "After the war with China,
                 # India ..." leaves India out of it.
                 hostile.remove(h)
-                hostile_parties |= {a.start for a in _until_comma(doc, target)}
-            elif doc[h.start].lemma_.lower() in words.get("directed_hostility", ()):
+                hostile_parties |= {a.start for a in _until_comma(tokens, target)}
+            elif tokens.lemma(h.start) in words.get("directed_hostility", ()):
                 hostile.remove(h)  # "condemning the coup": hostile to something that is no actor here
         # Token indices where the sentence's clauses start ("..., while X and Y ...").
-        clauses = [sent.start] + sorted(c.start for c in cues if c.kind == "clause_separator" and c.start > sent.start)
+        clauses = [sent.start] + sorted(c.start for c in kinds.get("clause_separator", ()) if c.start > sent.start)
         hostile_clauses = {_clause_of(clauses, h.start) for h in hostile}
         # A hostile clause makes the sentence hostile unless another clause stands apart from it.
         r.hostile = bool(hostile_clauses) and len(hostile_clauses) == len(clauses)
         followers = words.get("named_instrument_followers", frozenset())
         r.strong_reference = any(
-            c.kind == "pair_reference" and not (c.end < sent.end and doc[c.end].lower_ in followers) for c in cues
+            not (c.end < sent.end and lower[c.end] in followers) for c in kinds.get("pair_reference", ())
         )
         r.refers_back = (
-            r.strong_reference or any(c.kind == "weak_pair_reference" for c in cues) or self._starts_with_reference(doc, sent)
+            r.strong_reference or "weak_pair_reference" in kinds or self._starts_with_reference(tokens, sent)
         )
-        r.actor_references = tuple(c.text.split()[-1] for c in cues if c.kind == "actor_reference")
+        r.actor_references = tuple(c.text.split()[-1] for c in kinds.get("actor_reference", ()))
+        conflict_ends = {c.end for c in live.get("conflict", ())}
+        if not actors:
+            # Nearly half the sentences with spans name no actor: of the rules below only a truce
+            # ("a ceasefire was agreed") applies to them.
+            r.hostile = r.hostile or bool(conflict_ends)
+            return
 
         # Activities that happen in a host country make "in X" a participant ("peacekeepers in Mali").
         hosted = bool(set(r.activities) & words.get("hosted_activities", frozenset()))
         # "countries such as X" are examples, but "a coalition of Arab states, including X" lists its members.
         type_ends = {c.end for c in types}
         member_lists = {
-            c.end for c in cues
-            if c.kind == "exemplification" and any(c.start - _LIST_HEAD_REACH <= e <= c.start for e in type_ends)
+            c.end for c in kinds.get("exemplification", ())
+            if any(c.start - _LIST_HEAD_REACH <= e <= c.start for e in type_ends)
         }
-        marker_ends = {c.end for c in cues if c.kind in ("exemplification", "adversary", "place_noun", "non_state_context")} - member_lists
-        conflict_ends = {c.end for c in live("conflict")}
-        attribution = self._attribution(doc, sent, cues)
+        marker_ends = {
+            c.end for kind in ("exemplification", "adversary", "place_noun", "non_state_context") for c in kinds.get(kind, ())
+        } - member_lists
+        attribution = self._attribution(tokens, sent, kinds.get("attribution", ()))
         excluded: set[int] = set()  # token starts of actors that cannot be partners
         hosts: set[int] = set()  # token starts of groups that host the activity ("peacekeepers in Mali")
         attributives: set[int] = set()  # token starts of groups that qualify an activity ("U.S. military aid")
@@ -395,8 +478,8 @@ class SentenceReader:
         conflict_parties = False
         for group in groups:
             head = group[0]
-            i_before = _index_before(doc, head.start, sent.start, self.skip)
-            before = doc[i_before].lower_ if i_before >= 0 else ""
+            i_before = _index_before(tokens, head.start, sent.start, self.skip)
+            before = lower[i_before] if i_before >= 0 else ""
             near_starts = {head.start - k for k in (0, 1, 2)}
             # "a ceasefire between X and Y": the parties of a conflict, not partners.
             parties = before == "between" and bool({i_before, i_before - 1} & conflict_ends)
@@ -405,7 +488,7 @@ class SentenceReader:
             attributive = group[-1].end in cue_starts or any(
                 c.start < head.start and group[-1].end <= c.end for c in activities
             )  # "hosted large American bases"
-            attributive = attributive or bool({head.start - k for k in (0, 1, 2)} & member_lists)
+            attributive = attributive or bool(near_starts & member_lists)
             if attributive:
                 attributives.add(head.start)
             place = before in words.get("place_prepositions", ()) and not attributive
@@ -417,26 +500,26 @@ class SentenceReader:
                 or head.start in attribution
                 or parties
                 or _clause_of(clauses, head.start) in hostile_clauses
-                or self._is_adjunct(doc, group, sent, before)
+                or self._is_adjunct(tokens, group, sent, before)
             ):
                 excluded |= {a.start for a in group}
             for actor in group:
                 if (
                     actor.start in attribution
                     or actor.start in hostile_parties
-                    or self._is_mediator(doc, actor, sent)
-                    or (actor.type == ORGANIZATION and self._org_is_modifier(doc, actor, sent, before))
+                    or self._is_mediator(tokens, actor, sent)
+                    or (actor.type == ORGANIZATION and self._org_is_modifier(tokens, actor, sent, before))
                 ):
                     excluded.add(actor.start)
         if conflict_ends and not conflict_parties:
             r.hostile = True  # "X and Y agreed to a truce": no partnership
-        asserted = [c for c in cues if not negated(c)]
-        r.memberships, organizations_of_focus = self._memberships(doc, sent, groups, asserted)
+        membership_cues = live.get("membership", [])
+        r.memberships, organizations_of_focus = self._memberships(tokens, sent, groups, membership_cues)
         if r.refers_back:
             r.focus_memberships = tuple(organizations_of_focus)
         r.organizations = tuple(dict.fromkeys(a.id for a in actors if a.type == ORGANIZATION))
         if not r.organizations:
-            r.members_of_focus = self._members_of_focus(doc, sent, groups, asserted)
+            r.members_of_focus = self._members_of_focus(tokens, sent, groups, membership_cues)
         member_orgs = {org for _, org in r.memberships}
         participants = [a for a in actors if a.start not in excluded and a.id not in member_orgs]
         r.participants = tuple(dict.fromkeys(a.id for a in participants))
@@ -448,11 +531,11 @@ class SentenceReader:
         # A long list with only a generic cue ("support for A, B, C and D") names parallel
         # recipients or donors, not a bloc: its members pair only when a type or activity is stated.
         typed = bool(r.partnership_types or r.activities)
-        r.pairs = self._pairs(doc, sent, groups, participants, joint, hosts, attributives, clauses, members, typed)
+        r.pairs = self._pairs(tokens, sent, groups, participants, joint, hosts, attributives, clauses, members, typed)
         if len(clauses) > 1 and r.pairs:
             r.pair_scopes = self._pair_scopes(r.pairs, participants, clauses, types, activities)
         if self._has_parse:
-            dependency = self._dependency_pairs(doc, sent, participants)
+            dependency = self._dependency_pairs(tokens, sent, participants)
             known = {frozenset(p[:2]): i for i, p in enumerate(r.pairs)}
             for a, b in dependency:
                 i = known.get(frozenset((a, b)))
@@ -478,61 +561,61 @@ class SentenceReader:
             )
         return scopes
 
-    def _attribution(self, doc: Doc, sent: Span, cues: list[Cue]) -> set[int]:
-        """Token indices of attribution clauses (", a UN official said", "according to X")."""
+    def _attribution(self, tokens: _Tokens, sent: _Sentence, cues: list[Cue]) -> set[int]:
+        """Token indices of attribution clauses (", a UN official said", "according to X") of the
+        attribution ``cues``."""
+        lower = tokens.lower
         out: set[int] = set()
         for cue in cues:
-            if cue.kind != "attribution":
-                continue
             if cue.text.lower().startswith("according"):
                 end = cue.end
-                while end < sent.end and doc[end].text not in ",;":
+                while end < sent.end and lower[end] not in ",;":
                     end += 1
                 out.update(range(cue.start, end))
                 continue
             # A reporting verb closing the sentence: the clause from the comma before it.
-            tail = [t for t in doc[cue.end : sent.end] if not (t.is_punct or t.is_space)]
-            if len(tail) > 4 or any(t.text == "," for t in doc[cue.end : sent.end]):
+            tail = [i for i in range(cue.end, sent.end) if not (tokens.is_punct(i) or lower[i].isspace())]
+            if len(tail) > 4 or "," in lower[cue.end : sent.end]:
                 continue
-            comma = next((i for i in range(cue.start - 1, sent.start - 1, -1) if doc[i].text == ","), None)
+            comma = next((i for i in range(cue.start - 1, sent.start - 1, -1) if lower[i] == ","), None)
             if comma is not None and cue.start - comma <= 12:
                 out.update(range(comma, sent.end))
         return out
 
-    def _is_adjunct(self, doc: Doc, group: list[Actor], sent: Span, before: str) -> bool:
+    def _is_adjunct(self, tokens: _Tokens, group: list[Actor], sent: _Sentence, before: str) -> bool:
         """"Unlike Peru, Chile …", "Besides Peru, …": a set-off comparison, not a participant."""
         end = group[-1].end
         return (
             before in self.words.get("adjunct_prepositions", ())
             and end < sent.end
-            and doc[end].text == ","
+            and tokens.lower[end] == ","
         )
 
-    def _is_mediator(self, doc: Doc, actor: Actor, sent: Span) -> bool:
+    def _is_mediator(self, tokens: _Tokens, actor: Actor, sent: _Sentence) -> bool:
         """"a UN-brokered deal": the actor brokers the deal between others."""
         return (
             actor.end + 1 < sent.end
-            and doc[actor.end].text in "-–—"
-            and doc[actor.end + 1].lower_ in self.words.get("mediator_suffixes", ())
+            and tokens.lower[actor.end] in "-–—"
+            and tokens.lower[actor.end + 1] in self.words.get("mediator_suffixes", ())
         )
 
-    def _org_is_modifier(self, doc: Doc, actor: Actor, sent: Span, before: str) -> bool:
-        after = doc[actor.end].lower_ if actor.end < sent.end else ""
-        non = self._is_non_member(doc, actor, sent)
+    def _org_is_modifier(self, tokens: _Tokens, actor: Actor, sent: _Sentence, before: str) -> bool:
+        after = tokens.lower[actor.end] if actor.end < sent.end else ""
+        non = self._is_non_member(tokens, actor, sent)
         channel = before in self.words.get("channel_prepositions", ())
         return after in self.words.get("organization_modifier_nouns", ()) or non or channel
 
-    def _is_non_member(self, doc: Doc, org: Actor, sent: Span) -> bool:
+    def _is_non_member(self, tokens: _Tokens, org: Actor, sent: _Sentence) -> bool:
         """"a major non-NATO ally", "non NATO states": the organisation is named to exclude."""
         prefixes = self.words.get("non_member_prefixes", frozenset())
-        return _word_before(doc, org.start, sent.start, _DETERMINERS | {"-", "–"}) in prefixes or (
-            org.start > sent.start and doc[org.start - 1].lower_ in ("non-", "non")
+        return _word_before(tokens, org.start, sent.start, _DETERMINERS | {"-", "–"}) in prefixes or (
+            org.start > sent.start and tokens.lower[org.start - 1] in ("non-", "non")
         )
 
     def _pairs(
         self,
-        doc: Doc,
-        sent: Span,
+        tokens: _Tokens,
+        sent: _Sentence,
         groups: list[list[Actor]],
         participants: list[Actor],
         joint: bool,
@@ -543,6 +626,7 @@ class SentenceReader:
         typed: bool = True,
     ) -> list:
         """Pairs linked by the sentence's shape; two actors merely in one sentence are no pair."""
+        lower = tokens.lower
         live = {a.start for a in participants}
         links = self.words.get("link_prepositions", frozenset())
         object_verbs = self.words.get("object_verbs", frozenset())
@@ -566,18 +650,18 @@ class SentenceReader:
             ids = list(dict.fromkeys(a.id for a in group))
             if len(ids) < 2 or members.issuperset(ids):
                 continue
-            gap = doc[group[0].end : group[1].start]
-            before = _word_before(doc, group[0].start, sent.start, self.skip)
-            if any(t.lower_ in distributive for t in doc[group[0].end : group[-1].start]):
+            gap = lower[group[0].end : group[1].start]
+            before = _word_before(tokens, group[0].start, sent.start, self.skip)
+            if any(w in distributive for w in lower[group[0].end : group[-1].start]):
                 continue  # "X and, separately, Y": each acts on its own
             # "a partner of Japan and Australia", "the admission of A and B"
-            of_noun = self._lemma_before(doc, _index_before(doc, group[0].start, sent.start, self.skip), sent) if (
+            of_noun = self._lemma_before(tokens, _index_before(tokens, group[0].start, sent.start, self.skip), sent) if (
                 before == "of"
             ) else ""
             received = before in links or before in object_verbs or (
-                self._lemma_before(doc, group[0].start, sent) in object_verbs
+                self._lemma_before(tokens, group[0].start, sent) in object_verbs
             ) or of_noun in partner_nouns or of_noun in self.words.get("status_nouns", ()) or (
-                self._received_through_noun(doc, group, sent, before, links | object_verbs)
+                self._received_through_noun(tokens, group, sent, before, links | object_verbs)
             )
             is_subject = group is subjects[_clause_of(clauses, group[0].start)]
             if (not is_subject and group[0].start in hosts) or (before != "between" and not joint and received):
@@ -588,8 +672,8 @@ class SentenceReader:
                 continue  # "we support the struggle of A, B, C and D"
             if hosts and not joint and before != "between" and group[0].start not in hosts:
                 continue  # "Japan and Italy keep bases in Djibouti": each is a guest of the host
-            compound = any(t.text in "-–—/" for t in gap)
-            after = doc[group[-1].end].lower_ if group[-1].end < sent.end else ""
+            compound = any(w in "-–—/" for w in gap)
+            after = lower[group[-1].end] if group[-1].end < sent.end else ""
             if compound and after in self.words.get("compound_non_partner_heads", ()):
                 continue  # "the India-Pakistan border"
             method = "between" if before == "between" else "compound" if compound else "coordination"
@@ -604,29 +688,29 @@ class SentenceReader:
             subject = subjects[_clause_of(clauses, group[0].start)]
             if subject is group:
                 continue
-            i_before = _index_before(doc, group[0].start, sent.start, self.skip)
-            token = doc[i_before] if i_before >= 0 else None
-            if token is None:
+            i_before = _index_before(tokens, group[0].start, sent.start, self.skip)
+            if i_before < 0:
                 continue
+            word = lower[i_before]
             partners = subject
-            if token.lower_ == "between" and len({a.id for a in group}) >= 2:
+            if word == "between" and len({a.id for a in group}) >= 2:
                 continue  # "X welcomed the treaty between Y and Z": the pair is Y–Z, X is no party
             if group[0].start in hosts:
                 method = "host"  # "troops deployed to a UN mission in Mali"
-            elif token.lower_ in links or (
-                token.lower_ == "of" and i_before > sent.start and doc[i_before - 1].lemma_.lower() in partner_nouns
+            elif word in links or (
+                word == "of" and i_before > sent.start and tokens.lemma(i_before - 1) in partner_nouns
             ):
                 method = "link"  # "X signed a deal with Y", "X, a close ally of Y"
                 # "X's 1960 agreement with Y": the possessor, not the subject, is Y's partner.
-                owned, owner = self._possessor(doc, i_before, sent, groups, group)
+                owned, owner = self._possessor(tokens, i_before, sent, groups, group)
                 if owned:
                     # "over its cooperation with Syria": "its" is the nearest actor, which may be no partner
                     partners = [owner] if owner is not None and owner.start in live else []
-            elif self._possessed_partner(doc, group, sent):
+            elif self._possessed_partner(tokens, group, sent):
                 method = "link"  # "China is North Korea's only treaty ally"
             elif group[0].start in attributives:
                 method = "object"  # "Egypt receives U.S. military aid"
-            elif token.lemma_.lower() in object_verbs or token.lower_ in object_verbs:
+            elif tokens.lemma(i_before) in object_verbs or word in object_verbs:
                 method = "object"  # "Turkey supplied Azerbaijan with drones"
             else:
                 continue
@@ -635,77 +719,82 @@ class SentenceReader:
                     add(s.id, o.id, method)
         return [(a, b, m) for (a, b), m in found.items()]
 
-    def _received_through_noun(self, doc: Doc, group: list[Actor], sent: Span, before: str, receiving: frozenset) -> bool:
+    def _received_through_noun(self, tokens: _Tokens, group: list[Actor], sent: _Sentence, before: str, receiving: frozenset) -> bool:
         """"support to the regimes of A and B", "welcome to the States of A, B": a noun's complement
         after a link preposition or an object verb receives, like "support to A and B"."""
         if before != "of":
             return False
-        i_of = _index_before(doc, group[0].start, sent.start, self.skip)
-        i_noun = _index_before(doc, i_of, sent.start, self.skip)
-        if i_noun < 0 or doc[i_noun].is_punct:
+        i_of = _index_before(tokens, group[0].start, sent.start, self.skip)
+        i_noun = _index_before(tokens, i_of, sent.start, self.skip)
+        if i_noun < 0 or tokens.is_punct(i_noun):
             return False
-        i_link = _index_before(doc, i_noun, sent.start, self.skip)
-        return i_link >= 0 and (doc[i_link].lower_ in receiving or doc[i_link].lemma_.lower() in receiving)
+        i_link = _index_before(tokens, i_noun, sent.start, self.skip)
+        return i_link >= 0 and (tokens.lower[i_link] in receiving or tokens.lemma(i_link) in receiving)
 
     def _possessor(
-        self, doc: Doc, preposition: int, sent: Span, groups: list[list[Actor]], group: list[Actor]
+        self, tokens: _Tokens, preposition: int, sent: _Sentence, groups: list[list[Actor]], group: list[Actor]
     ) -> tuple[bool, Actor | None]:
         """Whether a possessive stands shortly before ``preposition`` ("Japan's", "its"), and its actor."""
+        lower = tokens.lower
         for i in range(preposition - 1, max(sent.start, preposition - _POSSESSOR_REACH) - 1, -1):
-            if doc[i].text in ",;":
+            if lower[i] in ",;":
                 break
-            if doc[i].lower_ in ("'s", "’s", "'"):
+            if lower[i] in ("'s", "’s", "'"):
                 owner = next((a for g in groups for a in g if a.end == i), None)
                 return (True, owner) if owner and owner not in group else (False, None)
-            if doc[i].lower_ in self.words.get("possessive_pronouns", ()):
+            if lower[i] in self.words.get("possessive_pronouns", ()):
                 earlier = [a for g in groups for a in g if a.end <= i]
                 return (True, earlier[-1]) if earlier else (False, None)
         return False, None
 
-    def _possessed_partner(self, doc: Doc, group: list[Actor], sent: Span) -> bool:
+    def _possessed_partner(self, tokens: _Tokens, group: list[Actor], sent: _Sentence) -> bool:
         """"Y's ally", "Y's largest partner": the group owns a partner noun shortly after it."""
         end = group[-1].end
-        if end >= sent.end or doc[end].lower_ not in ("'s", "’s"):
+        if end >= sent.end or tokens.lower[end] not in ("'s", "’s"):
             return False
         nouns = self.words.get("partner_nouns", frozenset())
-        return any(t.lemma_.lower() in nouns for t in doc[end + 1 : min(end + 5, sent.end)])
+        return any(tokens.lemma(i) in nouns for i in range(end + 1, min(end + 5, sent.end)))
 
-    def _lemma_before(self, doc: Doc, start: int, sent: Span) -> str:
-        i = _index_before(doc, start, sent.start, self.skip)
-        return doc[i].lemma_.lower() if i >= 0 else ""
+    def _lemma_before(self, tokens: _Tokens, start: int, sent: _Sentence) -> str:
+        i = _index_before(tokens, start, sent.start, self.skip)
+        return tokens.lemma(i) if i >= 0 else ""
 
-    def _members_of_focus(self, doc: Doc, sent: Span, groups: list[list[Actor]], cues: list[Cue]) -> tuple:
+    def _members_of_focus(self, tokens: _Tokens, sent: _Sentence, groups: list[list[Actor]], cues: list[Cue]) -> tuple:
         """Members named with no organisation in the sentence: "Its members include A and B",
-        "founding members, including A", "Finland joined in 2023, followed by Sweden"."""
+        "founding members, including A", "Finland joined in 2023, followed by Sweden".
+        ``cues``: the sentence's membership cues."""
+        if not cues:
+            return ()
+        lower = tokens.lower
         introducers = self.words.get("member_list_introducers", frozenset())
         # "joined in 2004", "joined later"
         intransitive_followers = introducers | self.words.get("intransitive_join_followers", frozenset())
         references = self.words.get("organization_references", frozenset())
         predicates = self.words.get("member_predicates", frozenset())
         out: list[str] = []
-        for cue in (c for c in cues if c.kind == "membership"):
-            after = doc[cue.end : min(cue.end + 3, sent.end)]
-            if cue.text.lower().startswith("member") and after and after[0].lower_ in introducers:
+        for cue in cues:
+            after = lower[cue.end : min(cue.end + 3, sent.end)]
+            if cue.text.lower().startswith("member") and after and after[0] in introducers:
                 following = [g for g in groups if cue.end < g[0].start <= cue.end + 4]
                 out += [a.id for g in following[:1] for a in g if a.type != GROUP]
-            elif cue.text.lower().startswith("member") and not _is_member_of(doc, cue, sent):
+            elif cue.text.lower().startswith("member") and not _is_member_of(tokens, cue, sent):
                 # "India and Pakistan became full members in 2017"
                 before = [g for g in groups if g[-1].end <= cue.start
-                          and all(t.lower_ in predicates for t in doc[g[-1].end : cue.start])]
+                          and all(w in predicates for w in lower[g[-1].end : cue.start])]
                 out += [a.id for g in before[-1:] for a in g if a.type != GROUP]
             elif (
-                cue.end >= sent.end or doc[cue.end].is_punct or doc[cue.end].lower_ in intransitive_followers
-                or (doc[cue.start].lemma_.lower() in self.joining and cue.end + 1 < sent.end
-                    and doc[cue.end].lower_ == "the" and doc[cue.end + 1].lower_ in references)
+                cue.end >= sent.end or tokens.is_punct(cue.end) or lower[cue.end] in intransitive_followers
+                or (tokens.lemma(cue.start) in self.joining and cue.end + 1 < sent.end
+                    and lower[cue.end] == "the" and lower[cue.end + 1] in references)
             ):
                 # an intransitive "joined", or "joined the alliance": the group right before it, and
                 # "followed by" groups after
                 before = [g for g in groups if 0 <= cue.start - g[-1].end <= 1]
-                later = [g for g in groups if g[0].start > cue.end and self._after_followed_by(doc, g, sent)]
+                later = [g for g in groups if g[0].start > cue.end and self._after_followed_by(tokens, g, sent)]
                 out += [a.id for g in before[-1:] + later for a in g if a.type != GROUP]
         return tuple(dict.fromkeys(out))
 
-    def _defined_members(self, doc: Doc, sent: Span, groups: list[list[Actor]]) -> tuple | None:
+    def _defined_members(self, tokens: _Tokens, sent: _Sentence, groups: list[list[Actor]]) -> tuple | None:
         """(members, organisation) of a sentence that defines an organisation by its members:
         "ANZUS is a security agreement between A, B and C", "The Quad is a forum of A, B, C and D",
         "The CSTO is an alliance of six states: A, B ...". The members are no partners of the body."""
@@ -714,51 +803,54 @@ class SentenceReader:
         collective = self.words.get("collective_nouns", frozenset())
         links = self.words.get("member_links", frozenset())
         copulas = self.words.get("copulas", frozenset())
-        copula = next((t.i for t in sent if t.lower_ in copulas), None)
-        if copula is None or copula + 1 >= sent.end or doc[copula + 1].lower_ not in ("a", "an"):
+        lower = tokens.lower
+        copula = next((i for i in range(sent.start, sent.end) if lower[i] in copulas), None)
+        if copula is None or copula + 1 >= sent.end or lower[copula + 1] not in ("a", "an"):
             return None
         subject = [a for g in groups for a in g if a.end <= copula]
         if not subject or {a.id for a in subject} != {subject[-1].id} or subject[-1].type != ORGANIZATION:
             return None  # the subject is one organisation, named once or twice ("the Quad")
         org = subject[-1]
         # The first actors after the copula, past leaders of the body ("a Russian-led alliance")
-        after = [g for g in groups if g[0].start > copula and not _is_led_by(doc, g, sent)]
+        after = [g for g in groups if g[0].start > copula and not _is_led_by(tokens, g, sent)]
         if not after or after[0][0].start - copula > _DEFINITION_REACH:
             return None
         members = after[0]
-        link = _index_before(doc, members[0].start, copula, _DETERMINERS | _NUMBER_WORDS)
-        if link < 0 or doc[link].lower_ not in links:
+        link = _index_before(tokens, members[0].start, copula, _DETERMINERS | _NUMBER_WORDS)
+        if link < 0 or lower[link] not in links:
             return None
         # "a security agreement between", "an alliance of six post-Soviet states:"
-        head = doc[max(copula + 1, link - _COLLECTIVE_HEAD_REACH) : link]
-        if not any(t.lemma_.lower() in collective or t.lower_ in collective for t in head):
+        head = range(max(copula + 1, link - _COLLECTIVE_HEAD_REACH), link)
+        if not any(tokens.lemma(i) in collective or lower[i] in collective for i in head):
             return None
         if all(a.type == GROUP for a in members):
             # "of six post-Soviet states: Russia, Belarus ...": the named members follow the colon
-            rest = [g for g in after[1:] if doc[members[-1].end].text in ":," and g[0].start == members[-1].end + 1]
+            rest = [g for g in after[1:] if lower[members[-1].end] in ":," and g[0].start == members[-1].end + 1]
             members = rest[0] if rest else members
         return members, org
 
-    def _after_followed_by(self, doc: Doc, group: list[Actor], sent: Span) -> bool:
+    def _after_followed_by(self, tokens: _Tokens, group: list[Actor], sent: _Sentence) -> bool:
         """"…, followed by Sweden": the group comes after "followed by"."""
-        by = _index_before(doc, group[0].start, sent.start)
-        return by > sent.start and doc[by].lower_ == "by" and doc[by - 1].lower_ == "followed"
+        by = _index_before(tokens, group[0].start, sent.start)
+        return by > sent.start and tokens.lower[by] == "by" and tokens.lower[by - 1] == "followed"
 
-    def _memberships(self, doc: Doc, sent: Span, groups: list[list[Actor]], cues: list[Cue]) -> tuple[list, list]:
+    def _memberships(
+        self, tokens: _Tokens, sent: _Sentence, groups: list[list[Actor]], membership_cues: list[Cue]
+    ) -> tuple[list, list]:
         """(member, organisation) pairs stated in the sentence, and organisations whose members are
         only referred to ("Both countries are members of NATO")."""
+        lower = tokens.lower
         out: list[tuple[str, str]] = []
         of_focus: list[str] = []
-        membership_cues = [c for c in cues if c.kind == "membership"]
+        if not membership_cues and not any(a.type == ORGANIZATION for g in groups for a in g):
+            return out, of_focus
         joining = self.joining
+
         def add(members: list[Actor], org: Actor) -> None:
             for m in members:
                 if m.id != org.id and m.type != GROUP and (m.id, org.id) not in out:
                     out.append((m.id, org.id))
-
-        if not membership_cues and not any(a.type == ORGANIZATION for g in groups for a in g):
-            return out, of_focus
-        defined = self._defined_members(doc, sent, groups)
+        defined = self._defined_members(tokens, sent, groups)
         if defined:
             add(*defined)
 
@@ -766,16 +858,16 @@ class SentenceReader:
             for org in group:
                 if org.type != ORGANIZATION:
                     continue
-                if self._is_non_member(doc, org, sent):
+                if self._is_non_member(tokens, org, sent):
                     continue
-                after = doc[org.end].lower_ if org.end < sent.end else ""
-                of_follows = org.end + 1 < sent.end and doc[org.end + 1].lower_ == "of"
+                after = lower[org.end] if org.end < sent.end else ""
+                of_follows = org.end + 1 < sent.end and lower[org.end + 1] == "of"
                 # "X, a NATO member" / "NATO members X and Y" (but "a NATO ally of Y" links Y as a partner)
                 if after in _MEMBER_WORDS and not (after.startswith("all") and of_follows):
                     before_group = groups[gi - 1] if gi > 0 and len(group) == 1 else None
                     if before_group and all(
-                        t.lower_ in {",", "a", "an", "the", "fellow", "is", "are", "was", "were", "as", "both", "all"}
-                        for t in doc[before_group[-1].end : org.start]
+                        w in {",", "a", "an", "the", "fellow", "is", "are", "was", "were", "as", "both", "all"}
+                        for w in lower[before_group[-1].end : org.start]
                     ):
                         add(before_group, org)
                     elif gi + 1 < len(groups) and groups[gi + 1][0].start - org.end <= 3:
@@ -787,7 +879,7 @@ class SentenceReader:
                         # "Morocco left the OAU over the admission *of* the Sahrawi Republic and rejoined
                         # the AU": a noun's complement joins nothing
                         before_groups = [g for g in groups[:gi] if g[-1].end <= cue.start
-                                         and _word_before(doc, g[0].start, sent.start) != "of"]
+                                         and _word_before(tokens, g[0].start, sent.start) != "of"]
                         # "Germany is a member of the EU and joined NATO": a country, not the EU, joined
                         with_country = [g for g in before_groups if any(a.type != ORGANIZATION for a in g)]
                         if with_country or before_groups:
@@ -798,9 +890,9 @@ class SentenceReader:
                             of_focus.append(org.id)  # "Both countries are members of NATO"
                     # "NATO's member states are X and Y", "an alliance comprising X, Y"
                     elif (
-                        0 <= cue.start - _after_apposition(doc, org.end, cue.start) <= _membership_reach(groups, org, cue)
-                        and doc[cue.start].lemma_.lower() not in joining
-                        and not _is_member_of(doc, cue, sent)
+                        0 <= cue.start - _after_apposition(tokens, org.end, cue.start) <= _membership_reach(groups, org, cue)
+                        and tokens.lemma(cue.start) not in joining
+                        and not _is_member_of(tokens, cue, sent)
                         and not any(org.end <= g[0].start < cue.start and g[0].type == ORGANIZATION for g in groups)
                     ):
                         after_groups = [g for g in groups[gi + 1 :] if g[0].start >= cue.end]
@@ -808,7 +900,7 @@ class SentenceReader:
                             add(after_groups[0], org)
                         # "… by the Soviet Union and seven other states, including Poland and Hungary"
                         for g in after_groups[1:]:
-                            if _word_before(doc, g[0].start, sent.start) in self.words.get("member_list_introducers", ()):
+                            if _word_before(tokens, g[0].start, sent.start) in self.words.get("member_list_introducers", ()):
                                 add(g, org)
         return out, of_focus
 
@@ -819,15 +911,15 @@ def _actors_in(token, actors: list[Actor]) -> list[Actor]:
     return [a for a in actors if left <= a.start and a.end - 1 <= right]
 
 
-def _is_member_of(doc: Doc, cue: Cue, sent: Span) -> bool:
+def _is_member_of(tokens: _Tokens, cue: Cue, sent: _Sentence) -> bool:
     """"X is a member of Y": the organisation follows the cue; the one before it is the member."""
-    return cue.text.lower().startswith("member") and cue.end < sent.end and doc[cue.end].lower_ == "of"
+    return cue.text.lower().startswith("member") and cue.end < sent.end and tokens.lower[cue.end] == "of"
 
 
-def _is_led_by(doc: Doc, group: list[Actor], sent: Span) -> bool:
+def _is_led_by(tokens: _Tokens, group: list[Actor], sent: _Sentence) -> bool:
     """"a Russian-led alliance", "the Saudi-backed coalition": the actor leads, it is not listed."""
-    end = group[-1].end
-    return end + 1 < sent.end and doc[end].text in "-–" and doc[end + 1].lower_ in ("led", "backed", "dominated")
+    end, lower = group[-1].end, tokens.lower
+    return end + 1 < sent.end and lower[end] in "-–" and lower[end + 1] in ("led", "backed", "dominated")
 
 
 def _membership_reach(groups: list[list[Actor]], org: Actor, cue: Cue) -> int:
@@ -837,18 +929,18 @@ def _membership_reach(groups: list[list[Actor]], org: Actor, cue: Cue) -> int:
     return _MEMBERSHIP_REACH if between else _SUBJECT_MEMBERSHIP_REACH
 
 
-def _after_apposition(doc: Doc, start: int, end: int) -> int:
+def _after_apposition(tokens: _Tokens, start: int, end: int) -> int:
     """Where the text after ``start`` resumes past an apposition: "The CSTO, a Russian-led alliance, includes"."""
-    commas = [i for i in range(start, end) if doc[i].text == ","]
+    commas = [i for i in range(start, end) if tokens.lower[i] == ","]
     return commas[1] + 1 if len(commas) >= 2 and commas[0] == start else start
 
 
-def _until_comma(doc: Doc, actors: list[Actor]) -> list[Actor]:
+def _until_comma(tokens: _Tokens, actors: list[Actor]) -> list[Actor]:
     """The leading actors of a list (in the order given) up to the first comma between two of them."""
     out = actors[:1]
     for prev, actor in zip(actors, actors[1:]):
         lo, hi = min(prev.end, actor.end), max(prev.start, actor.start)
-        if any(t.text == "," for t in doc[lo:hi]):
+        if "," in tokens.lower[lo:hi]:
             break
         out.append(actor)
     return out
@@ -857,6 +949,14 @@ def _until_comma(doc: Doc, actors: list[Actor]) -> list[Actor]:
 def _clause_of(clause_starts: list[int], token: int) -> int:
     """The clause (its start token) that ``token`` belongs to."""
     return max(c for c in clause_starts if c <= token) if token >= clause_starts[0] else clause_starts[0]
+
+
+def _by_kind(cues: list[Cue]) -> dict[str, list[Cue]]:
+    """``cues`` grouped by kind, each group in text order."""
+    out: dict[str, list[Cue]] = {}
+    for c in cues:
+        out.setdefault(c.kind, []).append(c)
+    return out
 
 
 def _longest(cues: list[Cue]) -> list[Cue]:

@@ -70,13 +70,13 @@ def test_reference_reach(nlp, text, expected):
     ],
 )
 def test_coordinated_lists(nlp, text, expected):
-    from kg.extract import Actor, _groups
+    from kg.extract import Actor, _groups, _Tokens
     from kg.ontology import load_cues
 
     doc = nlp(text)
     actors = [Actor(s.id_, s.label_, s.start, s.end) for s in doc.spans[ENTITIES_KEY] if s.id_]
     words = load_cues().words
-    groups = _groups(actors, doc, words["list_connectors"], words["list_conjunctions"])
+    groups = _groups(actors, _Tokens(doc), words["list_connectors"], words["list_conjunctions"])
     assert [[a.id for a in g] for g in groups] == expected
 
 
