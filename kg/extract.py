@@ -63,10 +63,14 @@ _POSSESSOR_REACH = 6
 #: "a coalition of Arab states, including": tokens from a partnership-type cue to "including".
 _LIST_HEAD_REACH = 5
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "fellow", "other", "both", "all"})
+#: Skipped before an organisation when looking for "non" ("non-NATO", "non–NATO").
+_HYPHENATED_DETERMINERS = _DETERMINERS | {"-", "–"}
 #: "Poland, a NATO member", "NATO allies Norway and Denmark": members of the organisation before.
 _MEMBER_WORDS = frozenset({"member", "members", "ally", "allies"})
 #: A coordinated list this long pairs its members only with a partnership type or activity cue.
 _LONG_LIST = 4
+#: Cues whose following actor is no partner: an example, an adversary, a place, a non-state context.
+_MARKER_KINDS = ("exemplification", "adversary", "place_noun", "non_state_context")
 
 
 # Actor and Cue are named tuples rather than frozen dataclasses: a reader makes one per span,
@@ -120,12 +124,20 @@ class _Tokens:
     ",;"`` is ``doc[i].text in ",;"``) and ``lower[i].isspace()`` is ``doc[i].is_space``.
     """
 
-    __slots__ = ("doc", "lower")
+    __slots__ = ("doc", "lower", "_has_parse")
 
     def __init__(self, doc: Doc, lower: list[str] | None = None) -> None:
         self.doc = doc
         #: ``doc[i].lower_`` of every token.
         self.lower = [t.lower_ for t in doc] if lower is None else lower
+        self._has_parse: bool | None = None
+
+    def has_parse(self) -> bool:
+        """Whether the Doc has a dependency parse: asked once, and only when a rule needs it
+        (``has_annotation`` scans every token of a Doc without one)."""
+        if self._has_parse is None:
+            self._has_parse = self.doc.has_annotation("DEP")
+        return self._has_parse
 
     def lemma(self, i: int) -> str:
         """The lower-cased lemma of token ``i`` (few rules read lemmas: made on demand)."""
@@ -188,6 +200,11 @@ def mentions(doc: Doc, doc_id: str) -> list[Mention]:
     ]
 
 
+def _lower_forms(lower: numpy.ndarray, strings: _Strings) -> list[str]:
+    """``doc[i].lower_`` of every token, from the Doc's LOWER column."""
+    return list(map(strings.__getitem__, lower.tolist()))
+
+
 def _bucket(spans: list, sentences: list[_Sentence]) -> list[list]:
     """Spans (records with ``start`` and ``end``) per sentence, in text order (longest first at a
     start); spans that cross a sentence boundary go to the first."""
@@ -244,10 +261,13 @@ def _groups(actors: list[Actor], tokens: _Tokens, connectors: frozenset, conjunc
         joined.append(False)
     out: list[list[Actor]] = []
     for group, has_conjunction in zip(groups, joined):
+        if len(group) == 1:
+            out.append(group)
+            continue
         # "China, Russia, India and four Central Asian states": the conjunction comes after the last actor
         after = lower[group[-1].end : group[-1].end + 1]
         is_list = has_conjunction or len(group) >= 3 or _has_conjunction(after, conjunctions)
-        out += [group] if is_list or len(group) == 1 else [[a] for a in group]
+        out += [group] if is_list else [[a] for a in group]
     return out
 
 
@@ -287,7 +307,6 @@ class SentenceReader:
         # A string's hash is the same in every vocab, so one cache serves all Docs.
         self._strings = _Strings()
         self._parsed: Doc | None = None
-        self._has_parse = False
         self._dependency_matches: list = []
 
     def _dependency_matcher(self, doc: Doc) -> DependencyMatcher:
@@ -333,15 +352,15 @@ class SentenceReader:
         # The caller's copy of doc.text: slicing it is cheaper than Span.text.
         doc_text = doc.text if text is None else text
         columns = doc.to_array([SENT_START, IDX, SPACY, LOWER])
-        self._strings.store = doc.vocab.strings
-        tokens = _Tokens(doc, list(map(self._strings.__getitem__, columns[:, 3].tolist())))
+        strings = self._strings
+        strings.store = doc.vocab.strings
+        tokens = _Tokens(doc, _lower_forms(columns[:, 3], strings))
         sentences = _sentences(doc, doc_text, columns[:, 0], columns[:, 1], columns[:, 2])
-        # Asked once per Doc: has_annotation scans every token, per sentence it is quadratic.
-        self._has_parse = doc.has_annotation("DEP")
-        # Each span's attributes read once, into records (Span attributes are looked up on every access).
-        entities = [Actor(s.id_, s.label_, s.start, s.end) for s in doc.spans.get(ENTITIES_KEY, [])]
+        # Each span read once, into a record. Labels and ids are read by hash (Span.label_ decodes a
+        # new string on every access).
+        entities = [Actor(strings[s.id], strings[s.label], s.start, s.end) for s in doc.spans.get(ENTITIES_KEY, [])]
         cues = [
-            Cue(s.label_, s.id_, s.start, s.end, doc_text[s.start_char : s.end_char])
+            Cue(strings[s.label], strings[s.id], s.start, s.end, doc_text[s.start_char : s.end_char])
             for s in doc.spans.get(CUES_KEY, [])
         ]
         entity_buckets = _bucket(entities, sentences)
@@ -399,13 +418,9 @@ class SentenceReader:
                 c.kind in (PARTNERSHIP_TYPE, "cooperation", "pair_reference") and any(0 <= c.start - j <= 1 for j in joined)
             )]
             kinds = _by_kind(cues)
-        negations = kinds.get("negation", ())
-
-        def negated(c: Cue) -> bool:
-            return any(0 <= c.start - n.end <= _NEGATION_WINDOW or n.start == c.start for n in negations if n is not c)
-
-        asserted = [c for c in cues if not negated(c)] if negations else cues
-        live = _by_kind(asserted) if negations else kinds  # the cues of each kind that are not negated
+        live = kinds  # the cues of each kind that are not negated
+        if "negation" in kinds:
+            live = _by_kind([c for c in cues if not _negated(c, kinds["negation"])])
 
         activities = _longest(live.get(ACTIVITY, ()))
         # "maritime security cooperation" is maritime security, not a security partnership:
@@ -414,34 +429,17 @@ class SentenceReader:
             t for t in _longest(live.get(PARTNERSHIP_TYPE, ()))
             if not any(a.start < t.start < a.end < t.end for a in activities)
         ]
-        r.partnership_types = tuple(dict.fromkeys(c.id for c in types))
-        r.activities = tuple(dict.fromkeys(c.id for c in activities))
+        r.partnership_types = _ids(types)
+        r.activities = _ids(activities)
         r.cooperative = bool(types or activities or live.get("cooperation"))
-        adversary_starts = {c.start for c in kinds.get("adversary", ())}
-        # Hostility aimed at a third party ("sanctions against X") leaves the others' cooperation standing.
-        hostile = [
-            h for h in live.get("hostile", ())
-            if not any(0 <= a - h.end <= _HOSTILE_TARGET_WINDOW for a in adversary_starts)
-        ]
         actors = [a for a in entities if a.type != NON_ACTOR and a.id]
         groups = _groups(actors, tokens, self.connectors, self.conjunctions)
-        # "war with China", "invaded Ukraine", "accused Togo": hostility between the actors around the cue only.
-        hostile_parties: set[int] = set()
-        for h in list(hostile):
-            target = next((g for g in groups if 0 < g[0].start - h.end + 1 <= _HOSTILE_TARGET_GAP
-                           and all(w in self.skip or w in words.get("hostile_target_prepositions", ())
-                                   for w in lower[h.end : g[0].start])), None)
-            if target:
-                # The target is no partner of anyone here; its accuser may still cooperate with others
-                # ("The EU and the US condemned Russia"). Only up to a comma: "After the war with China,
-                # India ..." leaves India out of it.
-                hostile.remove(h)
-                hostile_parties |= {a.start for a in _until_comma(tokens, target)}
-            elif tokens.lemma(h.start) in words.get("directed_hostility", ()):
-                hostile.remove(h)  # "condemning the coup": hostile to something that is no actor here
+        hostile, hostile_parties = self._hostility(tokens, live.get("hostile", ()), kinds.get("adversary", ()), groups)
         # Token indices where the sentence's clauses start ("..., while X and Y ...").
-        clauses = [sent.start] + sorted(c.start for c in kinds.get("clause_separator", ()) if c.start > sent.start)
-        hostile_clauses = {_clause_of(clauses, h.start) for h in hostile}
+        clauses = [sent.start]
+        if "clause_separator" in kinds:
+            clauses += sorted(c.start for c in kinds["clause_separator"] if c.start > sent.start)
+        hostile_clauses = {_clause_of(clauses, h.start) for h in hostile} if hostile else set()
         # A hostile clause makes the sentence hostile unless another clause stands apart from it.
         r.hostile = bool(hostile_clauses) and len(hostile_clauses) == len(clauses)
         followers = words.get("named_instrument_followers", frozenset())
@@ -451,8 +449,9 @@ class SentenceReader:
         r.refers_back = (
             r.strong_reference or "weak_pair_reference" in kinds or self._starts_with_reference(tokens, sent)
         )
-        r.actor_references = tuple(c.text.split()[-1] for c in kinds.get("actor_reference", ()))
-        conflict_ends = {c.end for c in live.get("conflict", ())}
+        if "actor_reference" in kinds:
+            r.actor_references = tuple(c.text.split()[-1] for c in kinds["actor_reference"])
+        conflict_ends = {c.end for c in live["conflict"]} if "conflict" in live else set()
         if not actors:
             # Nearly half the sentences with spans name no actor: of the rules below only a truce
             # ("a ceasefire was agreed") applies to them.
@@ -460,16 +459,13 @@ class SentenceReader:
             return
 
         # Activities that happen in a host country make "in X" a participant ("peacekeepers in Mali").
-        hosted = bool(set(r.activities) & words.get("hosted_activities", frozenset()))
+        hosted = bool(r.activities) and not words.get("hosted_activities", frozenset()).isdisjoint(r.activities)
         # "countries such as X" are examples, but "a coalition of Arab states, including X" lists its members.
-        type_ends = {c.end for c in types}
         member_lists = {
             c.end for c in kinds.get("exemplification", ())
-            if any(c.start - _LIST_HEAD_REACH <= e <= c.start for e in type_ends)
+            if any(c.start - _LIST_HEAD_REACH <= t.end <= c.start for t in types)
         }
-        marker_ends = {
-            c.end for kind in ("exemplification", "adversary", "place_noun", "non_state_context") for c in kinds.get(kind, ())
-        } - member_lists
+        marker_ends = {c.end for kind in _MARKER_KINDS for c in kinds.get(kind, ())} - member_lists
         attribution = self._attribution(tokens, sent, kinds.get("attribution", ()))
         excluded: set[int] = set()  # token starts of actors that cannot be partners
         hosts: set[int] = set()  # token starts of groups that host the activity ("peacekeepers in Mali")
@@ -480,7 +476,7 @@ class SentenceReader:
             head = group[0]
             i_before = _index_before(tokens, head.start, sent.start, self.skip)
             before = lower[i_before] if i_before >= 0 else ""
-            near_starts = {head.start - k for k in (0, 1, 2)}
+            near_starts = {head.start, head.start - 1, head.start - 2}
             # "a ceasefire between X and Y": the parties of a conflict, not partners.
             parties = before == "between" and bool({i_before, i_before - 1} & conflict_ends)
             conflict_parties |= parties
@@ -514,17 +510,18 @@ class SentenceReader:
         if conflict_ends and not conflict_parties:
             r.hostile = True  # "X and Y agreed to a truce": no partnership
         membership_cues = live.get("membership", [])
-        r.memberships, organizations_of_focus = self._memberships(tokens, sent, groups, membership_cues)
-        if r.refers_back:
-            r.focus_memberships = tuple(organizations_of_focus)
-        r.organizations = tuple(dict.fromkeys(a.id for a in actors if a.type == ORGANIZATION))
+        r.organizations = _ids([a for a in actors if a.type == ORGANIZATION])
+        if membership_cues or r.organizations:
+            r.memberships, organizations_of_focus = self._memberships(tokens, sent, groups, membership_cues)
+            if r.refers_back:
+                r.focus_memberships = tuple(organizations_of_focus)
         if not r.organizations:
             r.members_of_focus = self._members_of_focus(tokens, sent, groups, membership_cues)
         member_orgs = {org for _, org in r.memberships}
         participants = [a for a in actors if a.start not in excluded and a.id not in member_orgs]
-        r.participants = tuple(dict.fromkeys(a.id for a in participants))
-        if r.hostile or not r.cooperative:
-            return
+        r.participants = _ids(participants)
+        if r.hostile or not r.cooperative or len(r.participants) < 2:
+            return  # a pair needs two actors that take part
         joint = bool(set(r.activities) & words.get("joint_activities", frozenset()))
         # Members listed as members ("a pact comprising A, B and C") are members, not pairwise partners.
         members = frozenset(m for m, _ in r.memberships) if not joint else frozenset()
@@ -534,7 +531,7 @@ class SentenceReader:
         r.pairs = self._pairs(tokens, sent, groups, participants, joint, hosts, attributives, clauses, members, typed)
         if len(clauses) > 1 and r.pairs:
             r.pair_scopes = self._pair_scopes(r.pairs, participants, clauses, types, activities)
-        if self._has_parse:
+        if tokens.has_parse():
             dependency = self._dependency_pairs(tokens, sent, participants)
             known = {frozenset(p[:2]): i for i, p in enumerate(r.pairs)}
             for a, b in dependency:
@@ -556,10 +553,39 @@ class SentenceReader:
                 continue  # a pair across clauses keeps the sentence's cues
             clause = shared.pop()
             scopes[(a, b)] = (
-                tuple(dict.fromkeys(c.id for c in types if _clause_of(clauses, c.start) == clause)),
-                tuple(dict.fromkeys(c.id for c in activities if _clause_of(clauses, c.start) == clause)),
+                _ids([c for c in types if _clause_of(clauses, c.start) == clause]),
+                _ids([c for c in activities if _clause_of(clauses, c.start) == clause]),
             )
         return scopes
+
+    def _hostility(
+        self, tokens: _Tokens, hostile: list[Cue], adversaries: list[Cue], groups: list[list[Actor]]
+    ) -> tuple[list[Cue], set[int]]:
+        """The live ``hostile`` cues that make their clause hostile, and the token starts of actors
+        that are targets of hostility, neither party nor partner."""
+        if not hostile:
+            return [], set()
+        words = self.words
+        adversary_starts = {c.start for c in adversaries}
+        # Hostility aimed at a third party ("sanctions against X") leaves the others' cooperation standing.
+        hostile = [
+            h for h in hostile if not any(0 <= a - h.end <= _HOSTILE_TARGET_WINDOW for a in adversary_starts)
+        ]
+        # "war with China", "invaded Ukraine", "accused Togo": hostility between the actors around the cue only.
+        parties: set[int] = set()
+        for h in list(hostile):
+            target = next((g for g in groups if 0 < g[0].start - h.end + 1 <= _HOSTILE_TARGET_GAP
+                           and all(w in self.skip or w in words.get("hostile_target_prepositions", ())
+                                   for w in tokens.lower[h.end : g[0].start])), None)
+            if target:
+                # The target is no partner of anyone here; its accuser may still cooperate with others
+                # ("The EU and the US condemned Russia"). Only up to a comma: "After the war with China,
+                # India ..." leaves India out of it.
+                hostile.remove(h)
+                parties |= {a.start for a in _until_comma(tokens, target)}
+            elif tokens.lemma(h.start) in words.get("directed_hostility", ()):
+                hostile.remove(h)  # "condemning the coup": hostile to something that is no actor here
+        return hostile, parties
 
     def _attribution(self, tokens: _Tokens, sent: _Sentence, cues: list[Cue]) -> set[int]:
         """Token indices of attribution clauses (", a UN official said", "according to X") of the
@@ -608,7 +634,7 @@ class SentenceReader:
     def _is_non_member(self, tokens: _Tokens, org: Actor, sent: _Sentence) -> bool:
         """"a major non-NATO ally", "non NATO states": the organisation is named to exclude."""
         prefixes = self.words.get("non_member_prefixes", frozenset())
-        return _word_before(tokens, org.start, sent.start, _DETERMINERS | {"-", "–"}) in prefixes or (
+        return _word_before(tokens, org.start, sent.start, _HYPHENATED_DETERMINERS) in prefixes or (
             org.start > sent.start and tokens.lower[org.start - 1] in ("non-", "non")
         )
 
@@ -804,7 +830,7 @@ class SentenceReader:
         links = self.words.get("member_links", frozenset())
         copulas = self.words.get("copulas", frozenset())
         lower = tokens.lower
-        copula = next((i for i in range(sent.start, sent.end) if lower[i] in copulas), None)
+        copula = next((i for i, w in enumerate(lower[sent.start : sent.end], sent.start) if w in copulas), None)
         if copula is None or copula + 1 >= sent.end or lower[copula + 1] not in ("a", "an"):
             return None
         subject = [a for g in groups for a in g if a.end <= copula]
@@ -948,7 +974,19 @@ def _until_comma(tokens: _Tokens, actors: list[Actor]) -> list[Actor]:
 
 def _clause_of(clause_starts: list[int], token: int) -> int:
     """The clause (its start token) that ``token`` belongs to."""
-    return max(c for c in clause_starts if c <= token) if token >= clause_starts[0] else clause_starts[0]
+    if len(clause_starts) == 1 or token < clause_starts[0]:
+        return clause_starts[0]
+    return max(c for c in clause_starts if c <= token)
+
+
+def _ids(records: list) -> tuple[str, ...]:
+    """The distinct ids of ``records`` (actors or cues), in text order."""
+    return tuple(dict.fromkeys(r.id for r in records)) if records else ()
+
+
+def _negated(cue: Cue, negations: list[Cue]) -> bool:
+    """A negation cue stands on ``cue`` or shortly before it ("no joint exercises", "not ... to cooperate")."""
+    return any(0 <= cue.start - n.end <= _NEGATION_WINDOW or n.start == cue.start for n in negations if n is not cue)
 
 
 def _by_kind(cues: list[Cue]) -> dict[str, list[Cue]]:
@@ -961,6 +999,8 @@ def _by_kind(cues: list[Cue]) -> dict[str, list[Cue]]:
 
 def _longest(cues: list[Cue]) -> list[Cue]:
     """Drop cues inside a longer cue of the same kind ("defence cooperation agreement")."""
+    if len(cues) < 2:
+        return list(cues)
     return [
         c
         for c in cues
