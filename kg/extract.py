@@ -94,15 +94,6 @@ class Cue(NamedTuple):
     text: str
 
 
-class _Sentence(NamedTuple):
-    """A sentence's token and character offsets: what the rules need of it, without a Span."""
-
-    start: int
-    end: int
-    start_char: int
-    end_char: int
-
-
 class _Strings(dict):
     """Strings by their hash, filled from a StringStore on first use (one lookup per distinct word)."""
 
@@ -201,26 +192,36 @@ def mentions(doc: Doc, doc_id: str) -> list[Mention]:
 
 
 def _lower_forms(lower: numpy.ndarray, strings: _Strings) -> list[str]:
-    """``doc[i].lower_`` of every token, from the Doc's LOWER column."""
-    return list(map(strings.__getitem__, lower.tolist()))
+    """``doc[i].lower_`` of every token, from the Doc's LOWER column.
+
+    Each distinct word is looked up once: a lookup per token misses the CPU cache on most tokens
+    when the Doc comes in cold from the pipeline.
+    """
+    ids, inverse = numpy.unique(lower, return_inverse=True)
+    forms = numpy.array(list(map(strings.__getitem__, ids.tolist())), dtype=object)
+    return forms[inverse].tolist()
 
 
-def _bucket(spans: list, sentences: list[_Sentence]) -> list[list]:
+def _bucket(spans: list, sentences: list[range]) -> list:
     """Spans (records with ``start`` and ``end``) per sentence, in text order (longest first at a
-    start); spans that cross a sentence boundary go to the first."""
+    start); spans that cross a sentence boundary go to the first. Most sentences hold none: they
+    share one empty tuple."""
     if not sentences:
         return []
     # Sorted by (start, -end) in two stable sorts on C-level keys: no Python call per span.
     spans = sorted(spans, key=attrgetter("end"), reverse=True)
     spans.sort(key=attrgetter("start"))
     starts = [s.start for s in spans]
-    cuts = [0, *(bisect_left(starts, sent.end) for sent in sentences[:-1]), len(spans)]
-    return [spans[a:b] for a, b in zip(cuts, cuts[1:])]
+    cuts = [0, *(bisect_left(starts, sent.stop) for sent in sentences[:-1]), len(spans)]
+    return [spans[a:b] if a < b else () for a, b in zip(cuts, cuts[1:])]
 
 
-def _sentences(doc: Doc, text: str, starts: numpy.ndarray, idx: numpy.ndarray, spaces: numpy.ndarray) -> list[_Sentence]:
-    """The sentences of ``doc`` (as ``doc.sents``) from its SENT_START, IDX and SPACY columns,
-    without a Span per sentence. ``text``: ``doc.text``."""
+def _sentences(
+    doc: Doc, text: str, starts: numpy.ndarray, idx: numpy.ndarray, spaces: numpy.ndarray
+) -> tuple[list[range], list[int], list[int]]:
+    """The sentences of ``doc`` (as ``doc.sents``) as ranges of token indices, with their start and
+    end characters, from the Doc's SENT_START, IDX and SPACY columns (no Span per sentence).
+    ``text``: ``doc.text``."""
     if not len(doc) or not doc.has_annotation("SENT_START"):
         edges = [[s.start, s.end] for s in doc.sents]  # a Doc without boundaries raises here
         bounds = numpy.asarray(edges, dtype=numpy.int64).reshape(-1, 2)
@@ -233,7 +234,7 @@ def _sentences(doc: Doc, text: str, starts: numpy.ndarray, idx: numpy.ndarray, s
     token_ends = numpy.append(idx.astype(numpy.int64), len(text))
     end_chars = token_ends[end] - spaces.astype(numpy.int64)[end - 1]
     start_chars = token_ends[first]
-    return list(map(_Sentence, first.tolist(), end.tolist(), start_chars.tolist(), end_chars.tolist()))
+    return list(map(range, first.tolist(), end.tolist())), start_chars.tolist(), end_chars.tolist()
 
 
 def _is_heading(text: str) -> bool:
@@ -331,14 +332,14 @@ class SentenceReader:
             self._dependency_matchers[id(doc.vocab)] = matcher
         return matcher
 
-    def _dependency_pairs(self, tokens: _Tokens, sent: _Sentence, participants: list[Actor]) -> list[tuple[str, str]]:
+    def _dependency_pairs(self, tokens: _Tokens, sent: range, participants: list[Actor]) -> list[tuple[str, str]]:
         """(subject actor, object actor) pairs of cooperation verbs found by the parser."""
         doc = tokens.doc
         if self._parsed is not doc:  # match the whole Doc once, not once per sentence
             self._parsed, self._dependency_matches = doc, self._dependency_matcher(doc)(doc)
         out: list[tuple[str, str]] = []
         for _, matched in self._dependency_matches:
-            if not sent.start <= matched[0] < sent.end:
+            if matched[0] not in sent:
                 continue
             subject, obj = doc[matched[1]], doc[matched[-1]]
             for s in _actors_in(subject, participants):
@@ -355,7 +356,7 @@ class SentenceReader:
         strings = self._strings
         strings.store = doc.vocab.strings
         tokens = _Tokens(doc, _lower_forms(columns[:, 3], strings))
-        sentences = _sentences(doc, doc_text, columns[:, 0], columns[:, 1], columns[:, 2])
+        sentences, start_chars, end_chars = _sentences(doc, doc_text, columns[:, 0], columns[:, 1], columns[:, 2])
         # Each span read once, into a record. Labels and ids are read by hash (Span.label_ decodes a
         # new string on every access).
         entities = [Actor(strings[s.id], strings[s.label], s.start, s.end) for s in doc.spans.get(ENTITIES_KEY, [])]
@@ -369,14 +370,14 @@ class SentenceReader:
         paragraph = 0
         gap = ""  # the white space since the previous sentence's text (Doc.text would join every token)
         prev_heading = False
-        for index, sent in enumerate(sentences):
-            raw = doc_text[sent.start_char : sent.end_char]
+        for index, (sent, start_char, end_char) in enumerate(zip(sentences, start_chars, end_chars)):
+            raw = doc_text[start_char:end_char]
             text = raw.strip()
             if not text:
                 gap += raw
                 continue
             leading = len(raw) - len(raw.lstrip())
-            start = sent.start_char + leading
+            start = start_char + leading
             heading = _is_heading(text)
             if readings and (heading or prev_heading or "\n\n" in gap + raw[:leading]):
                 paragraph += 1
@@ -386,7 +387,7 @@ class SentenceReader:
             readings.append(reading)
         return readings
 
-    def _read(self, tokens: _Tokens, sent: _Sentence, entities: list[Actor], cues: list[Cue], r: SentenceReading) -> None:
+    def _read(self, tokens: _Tokens, sent: range, entities: list[Actor], cues: list[Cue], r: SentenceReading) -> None:
         if not entities and not cues:
             # Half of all sentences name no actor and hold no cue: of all the rules below only the
             # sentence-start reference ("These ...") can apply to them.
@@ -394,30 +395,32 @@ class SentenceReader:
             return
         self._read_spans(tokens, sent, entities, cues, r)
 
-    def _starts_with_reference(self, tokens: _Tokens, sent: _Sentence) -> bool:
+    def _starts_with_reference(self, tokens: _Tokens, sent: range) -> bool:
         """The sentence opens with a word that refers back ("These ..."), not an anticipatory "It is"."""
         words, lower = self.words, tokens.lower
         first = sent.start + (1 if lower[sent.start].isspace() else 0)
-        anticipatory = lower[first] == "it" and first + 1 < sent.end and (
+        anticipatory = lower[first] == "it" and first + 1 < sent.stop and (
             lower[first + 1] in words.get("anticipatory_it_followers", ())
         )
         return lower[first] in words.get("sentence_start_references", ()) and not anticipatory
 
-    def _read_spans(self, tokens: _Tokens, sent: _Sentence, entities: list[Actor], cues: list[Cue], r: SentenceReading) -> None:
+    def _read_spans(self, tokens: _Tokens, sent: range, entities: list[Actor], cues: list[Cue], r: SentenceReading) -> None:
         words, lower = self.words, tokens.lower
-        if entities:
+        if entities and cues:
             # Words inside a name are not cues: "Gulf Cooperation Council" asserts no cooperation.
             named = {i for s in entities for i in range(s.start, s.end)}
             cues = [c for c in cues if c.start not in named]
         kinds = _by_kind(cues)
-        # "Finland joined the alliance": the object of a joining verb names an organisation, it
-        # asserts no alliance between the sentence's actors.
-        joined = [c.end for c in kinds.get("membership", ()) if tokens.lemma(c.start) in self.joining]
-        if joined:
-            cues = [c for c in cues if not (
-                c.kind in (PARTNERSHIP_TYPE, "cooperation", "pair_reference") and any(0 <= c.start - j <= 1 for j in joined)
-            )]
-            kinds = _by_kind(cues)
+        if "membership" in kinds:
+            # "Finland joined the alliance": the object of a joining verb names an organisation, it
+            # asserts no alliance between the sentence's actors.
+            joined = [c.end for c in kinds["membership"] if tokens.lemma(c.start) in self.joining]
+            if joined:
+                cues = [c for c in cues if not (
+                    c.kind in (PARTNERSHIP_TYPE, "cooperation", "pair_reference")
+                    and any(0 <= c.start - j <= 1 for j in joined)
+                )]
+                kinds = _by_kind(cues)
         live = kinds  # the cues of each kind that are not negated
         if "negation" in kinds:
             live = _by_kind([c for c in cues if not _negated(c, kinds["negation"])])
@@ -433,7 +436,7 @@ class SentenceReader:
         r.activities = _ids(activities)
         r.cooperative = bool(types or activities or live.get("cooperation"))
         actors = [a for a in entities if a.type != NON_ACTOR and a.id]
-        groups = _groups(actors, tokens, self.connectors, self.conjunctions)
+        groups = _groups(actors, tokens, self.connectors, self.conjunctions) if actors else []
         hostile, hostile_parties = self._hostility(tokens, live.get("hostile", ()), kinds.get("adversary", ()), groups)
         # Token indices where the sentence's clauses start ("..., while X and Y ...").
         clauses = [sent.start]
@@ -442,10 +445,9 @@ class SentenceReader:
         hostile_clauses = {_clause_of(clauses, h.start) for h in hostile} if hostile else set()
         # A hostile clause makes the sentence hostile unless another clause stands apart from it.
         r.hostile = bool(hostile_clauses) and len(hostile_clauses) == len(clauses)
-        followers = words.get("named_instrument_followers", frozenset())
-        r.strong_reference = any(
-            not (c.end < sent.end and lower[c.end] in followers) for c in kinds.get("pair_reference", ())
-        )
+        if "pair_reference" in kinds:
+            followers = words.get("named_instrument_followers", frozenset())
+            r.strong_reference = any(not (c.end < sent.stop and lower[c.end] in followers) for c in kinds["pair_reference"])
         r.refers_back = (
             r.strong_reference or "weak_pair_reference" in kinds or self._starts_with_reference(tokens, sent)
         )
@@ -515,7 +517,7 @@ class SentenceReader:
             r.memberships, organizations_of_focus = self._memberships(tokens, sent, groups, membership_cues)
             if r.refers_back:
                 r.focus_memberships = tuple(organizations_of_focus)
-        if not r.organizations:
+        if membership_cues and not r.organizations:
             r.members_of_focus = self._members_of_focus(tokens, sent, groups, membership_cues)
         member_orgs = {org for _, org in r.memberships}
         participants = [a for a in actors if a.start not in excluded and a.id not in member_orgs]
@@ -587,7 +589,7 @@ class SentenceReader:
                 hostile.remove(h)  # "condemning the coup": hostile to something that is no actor here
         return hostile, parties
 
-    def _attribution(self, tokens: _Tokens, sent: _Sentence, cues: list[Cue]) -> set[int]:
+    def _attribution(self, tokens: _Tokens, sent: range, cues: list[Cue]) -> set[int]:
         """Token indices of attribution clauses (", a UN official said", "according to X") of the
         attribution ``cues``."""
         lower = tokens.lower
@@ -595,43 +597,43 @@ class SentenceReader:
         for cue in cues:
             if cue.text.lower().startswith("according"):
                 end = cue.end
-                while end < sent.end and lower[end] not in ",;":
+                while end < sent.stop and lower[end] not in ",;":
                     end += 1
                 out.update(range(cue.start, end))
                 continue
             # A reporting verb closing the sentence: the clause from the comma before it.
-            tail = [i for i in range(cue.end, sent.end) if not (tokens.is_punct(i) or lower[i].isspace())]
-            if len(tail) > 4 or "," in lower[cue.end : sent.end]:
+            tail = [i for i in range(cue.end, sent.stop) if not (tokens.is_punct(i) or lower[i].isspace())]
+            if len(tail) > 4 or "," in lower[cue.end : sent.stop]:
                 continue
             comma = next((i for i in range(cue.start - 1, sent.start - 1, -1) if lower[i] == ","), None)
             if comma is not None and cue.start - comma <= 12:
-                out.update(range(comma, sent.end))
+                out.update(range(comma, sent.stop))
         return out
 
-    def _is_adjunct(self, tokens: _Tokens, group: list[Actor], sent: _Sentence, before: str) -> bool:
+    def _is_adjunct(self, tokens: _Tokens, group: list[Actor], sent: range, before: str) -> bool:
         """"Unlike Peru, Chile …", "Besides Peru, …": a set-off comparison, not a participant."""
         end = group[-1].end
         return (
             before in self.words.get("adjunct_prepositions", ())
-            and end < sent.end
+            and end < sent.stop
             and tokens.lower[end] == ","
         )
 
-    def _is_mediator(self, tokens: _Tokens, actor: Actor, sent: _Sentence) -> bool:
+    def _is_mediator(self, tokens: _Tokens, actor: Actor, sent: range) -> bool:
         """"a UN-brokered deal": the actor brokers the deal between others."""
         return (
-            actor.end + 1 < sent.end
+            actor.end + 1 < sent.stop
             and tokens.lower[actor.end] in "-–—"
             and tokens.lower[actor.end + 1] in self.words.get("mediator_suffixes", ())
         )
 
-    def _org_is_modifier(self, tokens: _Tokens, actor: Actor, sent: _Sentence, before: str) -> bool:
-        after = tokens.lower[actor.end] if actor.end < sent.end else ""
+    def _org_is_modifier(self, tokens: _Tokens, actor: Actor, sent: range, before: str) -> bool:
+        after = tokens.lower[actor.end] if actor.end < sent.stop else ""
         non = self._is_non_member(tokens, actor, sent)
         channel = before in self.words.get("channel_prepositions", ())
         return after in self.words.get("organization_modifier_nouns", ()) or non or channel
 
-    def _is_non_member(self, tokens: _Tokens, org: Actor, sent: _Sentence) -> bool:
+    def _is_non_member(self, tokens: _Tokens, org: Actor, sent: range) -> bool:
         """"a major non-NATO ally", "non NATO states": the organisation is named to exclude."""
         prefixes = self.words.get("non_member_prefixes", frozenset())
         return _word_before(tokens, org.start, sent.start, _HYPHENATED_DETERMINERS) in prefixes or (
@@ -641,7 +643,7 @@ class SentenceReader:
     def _pairs(
         self,
         tokens: _Tokens,
-        sent: _Sentence,
+        sent: range,
         groups: list[list[Actor]],
         participants: list[Actor],
         joint: bool,
@@ -699,7 +701,7 @@ class SentenceReader:
             if hosts and not joint and before != "between" and group[0].start not in hosts:
                 continue  # "Japan and Italy keep bases in Djibouti": each is a guest of the host
             compound = any(w in "-–—/" for w in gap)
-            after = lower[group[-1].end] if group[-1].end < sent.end else ""
+            after = lower[group[-1].end] if group[-1].end < sent.stop else ""
             if compound and after in self.words.get("compound_non_partner_heads", ()):
                 continue  # "the India-Pakistan border"
             method = "between" if before == "between" else "compound" if compound else "coordination"
@@ -745,7 +747,7 @@ class SentenceReader:
                     add(s.id, o.id, method)
         return [(a, b, m) for (a, b), m in found.items()]
 
-    def _received_through_noun(self, tokens: _Tokens, group: list[Actor], sent: _Sentence, before: str, receiving: frozenset) -> bool:
+    def _received_through_noun(self, tokens: _Tokens, group: list[Actor], sent: range, before: str, receiving: frozenset) -> bool:
         """"support to the regimes of A and B", "welcome to the States of A, B": a noun's complement
         after a link preposition or an object verb receives, like "support to A and B"."""
         if before != "of":
@@ -758,7 +760,7 @@ class SentenceReader:
         return i_link >= 0 and (tokens.lower[i_link] in receiving or tokens.lemma(i_link) in receiving)
 
     def _possessor(
-        self, tokens: _Tokens, preposition: int, sent: _Sentence, groups: list[list[Actor]], group: list[Actor]
+        self, tokens: _Tokens, preposition: int, sent: range, groups: list[list[Actor]], group: list[Actor]
     ) -> tuple[bool, Actor | None]:
         """Whether a possessive stands shortly before ``preposition`` ("Japan's", "its"), and its actor."""
         lower = tokens.lower
@@ -773,24 +775,22 @@ class SentenceReader:
                 return (True, earlier[-1]) if earlier else (False, None)
         return False, None
 
-    def _possessed_partner(self, tokens: _Tokens, group: list[Actor], sent: _Sentence) -> bool:
+    def _possessed_partner(self, tokens: _Tokens, group: list[Actor], sent: range) -> bool:
         """"Y's ally", "Y's largest partner": the group owns a partner noun shortly after it."""
         end = group[-1].end
-        if end >= sent.end or tokens.lower[end] not in ("'s", "’s"):
+        if end >= sent.stop or tokens.lower[end] not in ("'s", "’s"):
             return False
         nouns = self.words.get("partner_nouns", frozenset())
-        return any(tokens.lemma(i) in nouns for i in range(end + 1, min(end + 5, sent.end)))
+        return any(tokens.lemma(i) in nouns for i in range(end + 1, min(end + 5, sent.stop)))
 
-    def _lemma_before(self, tokens: _Tokens, start: int, sent: _Sentence) -> str:
+    def _lemma_before(self, tokens: _Tokens, start: int, sent: range) -> str:
         i = _index_before(tokens, start, sent.start, self.skip)
         return tokens.lemma(i) if i >= 0 else ""
 
-    def _members_of_focus(self, tokens: _Tokens, sent: _Sentence, groups: list[list[Actor]], cues: list[Cue]) -> tuple:
+    def _members_of_focus(self, tokens: _Tokens, sent: range, groups: list[list[Actor]], cues: list[Cue]) -> tuple:
         """Members named with no organisation in the sentence: "Its members include A and B",
         "founding members, including A", "Finland joined in 2023, followed by Sweden".
         ``cues``: the sentence's membership cues."""
-        if not cues:
-            return ()
         lower = tokens.lower
         introducers = self.words.get("member_list_introducers", frozenset())
         # "joined in 2004", "joined later"
@@ -799,7 +799,7 @@ class SentenceReader:
         predicates = self.words.get("member_predicates", frozenset())
         out: list[str] = []
         for cue in cues:
-            after = lower[cue.end : min(cue.end + 3, sent.end)]
+            after = lower[cue.end : min(cue.end + 3, sent.stop)]
             if cue.text.lower().startswith("member") and after and after[0] in introducers:
                 following = [g for g in groups if cue.end < g[0].start <= cue.end + 4]
                 out += [a.id for g in following[:1] for a in g if a.type != GROUP]
@@ -809,8 +809,8 @@ class SentenceReader:
                           and all(w in predicates for w in lower[g[-1].end : cue.start])]
                 out += [a.id for g in before[-1:] for a in g if a.type != GROUP]
             elif (
-                cue.end >= sent.end or tokens.is_punct(cue.end) or lower[cue.end] in intransitive_followers
-                or (tokens.lemma(cue.start) in self.joining and cue.end + 1 < sent.end
+                cue.end >= sent.stop or tokens.is_punct(cue.end) or lower[cue.end] in intransitive_followers
+                or (tokens.lemma(cue.start) in self.joining and cue.end + 1 < sent.stop
                     and lower[cue.end] == "the" and lower[cue.end + 1] in references)
             ):
                 # an intransitive "joined", or "joined the alliance": the group right before it, and
@@ -820,7 +820,7 @@ class SentenceReader:
                 out += [a.id for g in before[-1:] + later for a in g if a.type != GROUP]
         return tuple(dict.fromkeys(out))
 
-    def _defined_members(self, tokens: _Tokens, sent: _Sentence, groups: list[list[Actor]]) -> tuple | None:
+    def _defined_members(self, tokens: _Tokens, sent: range, groups: list[list[Actor]]) -> tuple | None:
         """(members, organisation) of a sentence that defines an organisation by its members:
         "ANZUS is a security agreement between A, B and C", "The Quad is a forum of A, B, C and D",
         "The CSTO is an alliance of six states: A, B ...". The members are no partners of the body."""
@@ -830,8 +830,8 @@ class SentenceReader:
         links = self.words.get("member_links", frozenset())
         copulas = self.words.get("copulas", frozenset())
         lower = tokens.lower
-        copula = next((i for i, w in enumerate(lower[sent.start : sent.end], sent.start) if w in copulas), None)
-        if copula is None or copula + 1 >= sent.end or lower[copula + 1] not in ("a", "an"):
+        copula = next((i for i, w in enumerate(lower[sent.start : sent.stop], sent.start) if w in copulas), None)
+        if copula is None or copula + 1 >= sent.stop or lower[copula + 1] not in ("a", "an"):
             return None
         subject = [a for g in groups for a in g if a.end <= copula]
         if not subject or {a.id for a in subject} != {subject[-1].id} or subject[-1].type != ORGANIZATION:
@@ -855,13 +855,13 @@ class SentenceReader:
             members = rest[0] if rest else members
         return members, org
 
-    def _after_followed_by(self, tokens: _Tokens, group: list[Actor], sent: _Sentence) -> bool:
+    def _after_followed_by(self, tokens: _Tokens, group: list[Actor], sent: range) -> bool:
         """"…, followed by Sweden": the group comes after "followed by"."""
         by = _index_before(tokens, group[0].start, sent.start)
         return by > sent.start and tokens.lower[by] == "by" and tokens.lower[by - 1] == "followed"
 
     def _memberships(
-        self, tokens: _Tokens, sent: _Sentence, groups: list[list[Actor]], membership_cues: list[Cue]
+        self, tokens: _Tokens, sent: range, groups: list[list[Actor]], membership_cues: list[Cue]
     ) -> tuple[list, list]:
         """(member, organisation) pairs stated in the sentence, and organisations whose members are
         only referred to ("Both countries are members of NATO")."""
@@ -886,8 +886,8 @@ class SentenceReader:
                     continue
                 if self._is_non_member(tokens, org, sent):
                     continue
-                after = lower[org.end] if org.end < sent.end else ""
-                of_follows = org.end + 1 < sent.end and lower[org.end + 1] == "of"
+                after = lower[org.end] if org.end < sent.stop else ""
+                of_follows = org.end + 1 < sent.stop and lower[org.end + 1] == "of"
                 # "X, a NATO member" / "NATO members X and Y" (but "a NATO ally of Y" links Y as a partner)
                 if after in _MEMBER_WORDS and not (after.startswith("all") and of_follows):
                     before_group = groups[gi - 1] if gi > 0 and len(group) == 1 else None
@@ -937,15 +937,15 @@ def _actors_in(token, actors: list[Actor]) -> list[Actor]:
     return [a for a in actors if left <= a.start and a.end - 1 <= right]
 
 
-def _is_member_of(tokens: _Tokens, cue: Cue, sent: _Sentence) -> bool:
+def _is_member_of(tokens: _Tokens, cue: Cue, sent: range) -> bool:
     """"X is a member of Y": the organisation follows the cue; the one before it is the member."""
-    return cue.text.lower().startswith("member") and cue.end < sent.end and tokens.lower[cue.end] == "of"
+    return cue.text.lower().startswith("member") and cue.end < sent.stop and tokens.lower[cue.end] == "of"
 
 
-def _is_led_by(tokens: _Tokens, group: list[Actor], sent: _Sentence) -> bool:
+def _is_led_by(tokens: _Tokens, group: list[Actor], sent: range) -> bool:
     """"a Russian-led alliance", "the Saudi-backed coalition": the actor leads, it is not listed."""
     end, lower = group[-1].end, tokens.lower
-    return end + 1 < sent.end and lower[end] in "-–" and lower[end + 1] in ("led", "backed", "dominated")
+    return end + 1 < sent.stop and lower[end] in "-–" and lower[end + 1] in ("led", "backed", "dominated")
 
 
 def _membership_reach(groups: list[list[Actor]], org: Actor, cue: Cue) -> int:
