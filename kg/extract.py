@@ -421,21 +421,13 @@ class SentenceReader:
                     and any(0 <= c.start - j <= 1 for j in joined)
                 )]
                 kinds = _by_kind(cues)
-        live = kinds  # the cues of each kind that are not negated
-        if "negation" in kinds:
-            live = _by_kind([c for c in cues if not _negated(c, kinds["negation"])])
+        live = _by_kind(_asserted(cues, kinds["negation"])) if "negation" in kinds else kinds  # not negated, by kind
 
-        activities = _longest(live.get(ACTIVITY, ()))
-        # "maritime security cooperation" is maritime security, not a security partnership:
-        # a type cue that an earlier activity cue overlaps is part of the activity's phrase.
-        types = [
-            t for t in _longest(live.get(PARTNERSHIP_TYPE, ()))
-            if not any(a.start < t.start < a.end < t.end for a in activities)
-        ]
+        activities, types = _stated(live)
         r.partnership_types = _ids(types)
         r.activities = _ids(activities)
         r.cooperative = bool(types or activities or live.get("cooperation"))
-        actors = [a for a in entities if a.type != NON_ACTOR and a.id]
+        actors = [a for a in entities if a.type != NON_ACTOR and a.id] if entities else []
         groups = _groups(actors, tokens, self.connectors, self.conjunctions) if actors else []
         hostile, hostile_parties = self._hostility(tokens, live.get("hostile", ()), kinds.get("adversary", ()), groups)
         # Token indices where the sentence's clauses start ("..., while X and Y ...").
@@ -486,7 +478,7 @@ class SentenceReader:
             attributive = group[-1].end in cue_starts or any(
                 c.start < head.start and group[-1].end <= c.end for c in activities
             )  # "hosted large American bases"
-            attributive = attributive or bool(near_starts & member_lists)
+            attributive = attributive or bool(member_lists and near_starts & member_lists)
             if attributive:
                 attributives.add(head.start)
             place = before in words.get("place_prepositions", ()) and not attributive
@@ -494,10 +486,10 @@ class SentenceReader:
                 hosts.add(head.start)
             if (
                 (place and not hosted)
-                or near_starts & marker_ends
+                or (marker_ends and near_starts & marker_ends)
                 or head.start in attribution
                 or parties
-                or _clause_of(clauses, head.start) in hostile_clauses
+                or (hostile_clauses and _clause_of(clauses, head.start) in hostile_clauses)
                 or self._is_adjunct(tokens, group, sent, before)
             ):
                 excluded |= {a.start for a in group}
@@ -824,14 +816,17 @@ class SentenceReader:
         """(members, organisation) of a sentence that defines an organisation by its members:
         "ANZUS is a security agreement between A, B and C", "The Quad is a forum of A, B, C and D",
         "The CSTO is an alliance of six states: A, B ...". The members are no partners of the body."""
-        if not any(a.type == ORGANIZATION for g in groups for a in g):
-            return None  # most sentences: no token scan
+        if len(groups) < 2 or not any(a.type == ORGANIZATION for g in groups for a in g):
+            return None  # no organisation, or no members beside it: no token scan
         collective = self.words.get("collective_nouns", frozenset())
         links = self.words.get("member_links", frozenset())
         copulas = self.words.get("copulas", frozenset())
         lower = tokens.lower
-        copula = next((i for i, w in enumerate(lower[sent.start : sent.stop], sent.start) if w in copulas), None)
-        if copula is None or copula + 1 >= sent.stop or lower[copula + 1] not in ("a", "an"):
+        words = lower[sent.start : sent.stop]
+        if copulas.isdisjoint(words):
+            return None
+        copula = sent.start + next(k for k, w in enumerate(words) if w in copulas)
+        if copula + 1 >= sent.stop or lower[copula + 1] not in ("a", "an"):
             return None
         subject = [a for g in groups for a in g if a.end <= copula]
         if not subject or {a.id for a in subject} != {subject[-1].id} or subject[-1].type != ORGANIZATION:
@@ -981,12 +976,21 @@ def _clause_of(clause_starts: list[int], token: int) -> int:
 
 def _ids(records: list) -> tuple[str, ...]:
     """The distinct ids of ``records`` (actors or cues), in text order."""
-    return tuple(dict.fromkeys(r.id for r in records)) if records else ()
+    if len(records) < 2:
+        return (records[0].id,) if records else ()
+    return tuple(dict.fromkeys([r.id for r in records]))
 
 
-def _negated(cue: Cue, negations: list[Cue]) -> bool:
-    """A negation cue stands on ``cue`` or shortly before it ("no joint exercises", "not ... to cooperate")."""
-    return any(0 <= cue.start - n.end <= _NEGATION_WINDOW or n.start == cue.start for n in negations if n is not cue)
+def _asserted(cues: list[Cue], negations: list[Cue]) -> list[Cue]:
+    """``cues`` less those a negation cue stands on or shortly before ("no joint exercises",
+    "not ... to cooperate"); a negation cue is negated by another one only."""
+    negated = {i for n in negations for i in range(n.end, n.end + _NEGATION_WINDOW + 1)}
+    negated.update(n.start for n in negations)
+    return [
+        c for c in cues
+        if not (any(0 <= c.start - n.end <= _NEGATION_WINDOW or n.start == c.start for n in negations if n is not c)
+                if c.kind == "negation" else c.start in negated)
+    ]
 
 
 def _by_kind(cues: list[Cue]) -> dict[str, list[Cue]]:
@@ -995,6 +999,19 @@ def _by_kind(cues: list[Cue]) -> dict[str, list[Cue]]:
     for c in cues:
         out.setdefault(c.kind, []).append(c)
     return out
+
+
+def _stated(live: dict[str, list[Cue]]) -> tuple[list[Cue], list[Cue]]:
+    """The activity and partnership-type cues of a sentence, from its ``live`` cues by kind."""
+    activities = _longest(live[ACTIVITY]) if ACTIVITY in live else []
+    if PARTNERSHIP_TYPE not in live:
+        return activities, []
+    # "maritime security cooperation" is maritime security, not a security partnership:
+    # a type cue that an earlier activity cue overlaps is part of the activity's phrase.
+    types = [
+        t for t in _longest(live[PARTNERSHIP_TYPE]) if not any(a.start < t.start < a.end < t.end for a in activities)
+    ]
+    return activities, types
 
 
 def _longest(cues: list[Cue]) -> list[Cue]:
