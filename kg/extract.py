@@ -23,9 +23,9 @@ from typing import NamedTuple
 
 import numpy
 from spacy.attrs import IDX, LOWER, SENT_START, SPACY
-from spacy.strings import StringStore
 from spacy.matcher import DependencyMatcher
-from spacy.tokens import Doc, Span
+from spacy.strings import StringStore
+from spacy.tokens import Doc
 
 from kg.gazetteer import GROUP, NON_ACTOR, ORGANIZATION
 from kg.nlp import CUES_KEY, ENTITIES_KEY
@@ -404,7 +404,9 @@ class SentenceReader:
         )
         return lower[first] in words.get("sentence_start_references", ()) and not anticipatory
 
-    def _read_spans(self, tokens: _Tokens, sent: range, entities: list[Actor], cues: list[Cue], r: SentenceReading) -> None:
+    def _read_spans(
+        self, tokens: _Tokens, sent: range, entities: list[Actor], cues: list[Cue], r: SentenceReading
+    ) -> None:
         words, lower = self.words, tokens.lower
         if entities and cues:
             # Words inside a name are not cues: "Gulf Cooperation Council" asserts no cooperation.
@@ -439,7 +441,9 @@ class SentenceReader:
         r.hostile = bool(hostile_clauses) and len(hostile_clauses) == len(clauses)
         if "pair_reference" in kinds:
             followers = words.get("named_instrument_followers", frozenset())
-            r.strong_reference = any(not (c.end < sent.stop and lower[c.end] in followers) for c in kinds["pair_reference"])
+            r.strong_reference = any(
+                not (c.end < sent.stop and lower[c.end] in followers) for c in kinds["pair_reference"]
+            )
         r.refers_back = (
             r.strong_reference or "weak_pair_reference" in kinds or self._starts_with_reference(tokens, sent)
         )
@@ -739,7 +743,9 @@ class SentenceReader:
                     add(s.id, o.id, method)
         return [(a, b, m) for (a, b), m in found.items()]
 
-    def _received_through_noun(self, tokens: _Tokens, group: list[Actor], sent: range, before: str, receiving: frozenset) -> bool:
+    def _received_through_noun(
+        self, tokens: _Tokens, group: list[Actor], sent: range, before: str, receiving: frozenset
+    ) -> bool:
         """"support to the regimes of A and B", "welcome to the States of A, B": a noun's complement
         after a link preposition or an object verb receives, like "support to A and B"."""
         if before != "of":
