@@ -143,3 +143,81 @@ def test_id_set_finds_what_numpy_isin_finds():
     rng.shuffle(column)
     assert (IdSet(ids.tolist()).contains(column) == numpy.isin(column, ids)).all()
     assert IdSet(ids.tolist()).contains(numpy.zeros(0, dtype="uint64")).tolist() == []
+
+
+def _tokens(doc):
+    return [(t.text, t.whitespace_, t.norm_) for t in doc]
+
+
+_PROSE = [
+    "Mr. Khan thanked the U.S. delegation; they can't agree (yet) on the 2024-25 budget.",
+    "Dr. Ruiz's team—and Gen. Okafor's—met at 9 a.m. in St. Louis, e.g. for drills!",
+    "  Leading spaces,\ttabs\tand\n\nblank lines:  \"quoted\" words, http://example.org/x?y=1 and ya'll.",
+    "Ms. Berg didn't say U.S.-Saudi talks had ended... Did she? 'No,' he replied.",
+]
+
+
+def test_warm_cache_tokenizer_gives_the_tokens_of_spacys_tokenizer():
+    import spacy
+
+    from kg.nlp import WarmCacheTokenizer
+
+    plain, warm = spacy.blank("en").tokenizer, WarmCacheTokenizer(spacy.blank("en").tokenizer)
+    for _ in range(2):  # the second pass reads the warm cache
+        for text in _PROSE:
+            assert _tokens(warm(text)) == _tokens(plain(text))
+
+
+def test_warm_cache_tokenizer_splits_each_chunk_once_even_after_an_exception():
+    # spaCy caches no chunk after an exception such as "Mr." in the same text; kg's
+    # tokenizer splits each distinct chunk with the affix rules once, whatever precedes it.
+    import spacy
+
+    from kg.nlp import WarmCacheTokenizer
+
+    def suffix_calls(tokenizer):
+        search, calls = tokenizer.suffix_search, []
+        tokenizer.suffix_search = lambda text: calls.append(text) or search(text)
+        calls.clear()  # setting the rule re-reads the exceptions
+        return calls
+
+    text = "Mr. Haddad said the envoys, (all of them), met twice."
+    plain = spacy.blank("en").tokenizer
+    warm = WarmCacheTokenizer(spacy.blank("en").tokenizer)
+    plain_calls, warm_calls = suffix_calls(plain), suffix_calls(warm.tokenizer)
+    plain(text), warm(text)
+    first = len(plain_calls), len(warm_calls)
+    plain(text), warm(text)
+    assert first[0] > 0 and first[1] > 0
+    assert len(plain_calls) == 2 * first[0]  # spaCy splits the chunks after "Mr." again
+    assert len(warm_calls) == first[1]  # kg's reads them from the cache
+
+
+def test_pipeline_tokenizer_rules_changed_through_the_wrapper_apply(nlp):
+    import spacy
+    from spacy.symbols import ORTH
+
+    from kg.nlp import WarmCacheTokenizer
+
+    warm = WarmCacheTokenizer(spacy.blank("en").tokenizer)
+    assert [t.text for t in warm("the F-16s arrived")] == ["the", "F-16s", "arrived"]
+    warm.add_special_case("F-16s", [{ORTH: "F-16"}, {ORTH: "s"}])
+    assert [t.text for t in warm("the F-16s arrived")] == ["the", "F-16", "s", "arrived"]
+    assert isinstance(nlp.tokenizer, WarmCacheTokenizer)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_warm_cache_tokenizer_matches_spacy_on_random_text(seed):
+    import random
+
+    import spacy
+
+    from kg.nlp import WarmCacheTokenizer
+
+    pieces = ["Mr.", "U.S.", "can't", "(", ")", "--", "e.g.", "a.m.", "Oman's", "1,200", "'", '"', "...", "!",
+              "x", "Talks", "ended.", "U.S.-Gulf", "\n", "  ", "\t", "é", "drills,", "http://a.b/c", "#", ":)"]
+    rng = random.Random(seed)
+    texts = ["".join(rng.choice(pieces) + rng.choice(["", " ", " "]) for _ in range(60)) for _ in range(40)]
+    plain, warm = spacy.blank("en").tokenizer, WarmCacheTokenizer(spacy.blank("en").tokenizer)
+    for text in texts + texts:
+        assert _tokens(warm(text)) == _tokens(plain(text))
