@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import io
 import itertools
 import time
 from collections import deque
@@ -27,7 +28,8 @@ from kg.corpus import read_corpus
 from kg.engine import BATCH_SIZE, Engine, Extraction, LocalEngine, PipelineSpec, ProcessEngine
 from kg.errors import StrictError
 from kg.gazetteer import load_gazetteer
-from kg.graph import actor_graph, add_layout, build_graph
+from kg.forked import default_processes, run_groups
+from kg.graph import actor_graph, build_graph, layout_positions, set_positions
 from kg.nlp import load_pipeline
 from kg.ontology import Ontology, load_ontology
 from kg.outputs import OutputFolder
@@ -44,6 +46,8 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "html": ("graph.html",),
 }
 DEFAULT_FORMATS = tuple(FORMATS)
+#: Every output file, in the order written.
+FILES = tuple(name for names in FORMATS.values() for name in names)
 #: Where the pipeline runs: this machine (one stream or a process pool) or a Dask cluster.
 ENGINES = ("local", "dask")
 
@@ -213,40 +217,86 @@ def make_engine(
     return LocalEngine(batch_size=batch_size, spec=spec)
 
 
+#: Outputs a forked process renders while this one renders the rest (about half the time each).
+_SECOND_PROCESS_FILES = frozenset({"graph.html", "actors.gexf"})
+#: Records (mentions and facts) from which a build renders its outputs in two processes:
+#: below, forking costs more than it saves.
+PARALLEL_RECORDS = 20_000
+
+
+def _text_bytes(write: Callable) -> Callable[[], bytes]:
+    def render() -> bytes:
+        buffer = io.BytesIO()
+        text = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
+        write(text)
+        text.flush()
+        return buffer.getvalue()
+
+    return render
+
+
+def _binary_bytes(write: Callable) -> Callable[[], bytes]:
+    def render() -> bytes:
+        buffer = io.BytesIO()
+        write(buffer)
+        return buffer.getvalue()
+
+    return render
+
+
+def table_renderers(result: BuildResult, formats: Sequence[str] = DEFAULT_FORMATS) -> list[tuple[str, Callable[[], bytes]]]:
+    """``(file name, renderer of its bytes)`` of ``facts.csv`` and ``mentions.csv``: the files
+    that need no graph, so they can be rendered while the layout is computed."""
+    if "csv" not in formats:
+        return []
+    return [(name, _text_bytes(functools.partial(export.write_table, *table)))
+            for name, table in (("facts.csv", result.fact_table()), ("mentions.csv", result.mention_table()))]
+
+
+def graph_renderers(result: BuildResult, formats: Sequence[str] = DEFAULT_FORMATS, title: str = "kg") -> list[tuple[str, Callable[[], bytes]]]:
+    """``(file name, renderer of its bytes)`` of the files made from the laid-out graphs."""
+    renderers: list[tuple[str, Callable[[], bytes]]] = []
+    if "csv" in formats:
+        nodes, edges = export.graph_tables(result.graph)
+        for name, rows, first in (("nodes.csv", nodes, ["id"]), ("edges.csv", edges, ["source", "target"])):
+            renderers.append((name, _text_bytes(functools.partial(export.write_csv, rows, export.table_columns(rows, first)))))
+    for fmt, write in (("graphml", export.write_graphml), ("gexf", export.write_gexf)):
+        if fmt in formats:
+            renderers += [(f"graph.{fmt}", _binary_bytes(functools.partial(write, result.graph))),
+                          (f"actors.{fmt}", _binary_bytes(functools.partial(write, result.actors)))]
+    if "html" in formats:
+        from kg import html  # pyvis, jinja2 and IPython: only a build that writes the page imports them
+
+        renderers.append(("graph.html", _binary_bytes(functools.partial(html.write_html, result.graph, title=title))))
+    return renderers
+
+
 def write_outputs(
-    result: BuildResult, out: Path | OutputFolder, formats: Sequence[str] = DEFAULT_FORMATS, title: str = "kg"
+    result: BuildResult, out: Path | OutputFolder, formats: Sequence[str] = DEFAULT_FORMATS, title: str = "kg",
+    processes: int = 1, rendered: dict[str, bytes] | None = None,
 ) -> list[Path]:
     """Write the chosen formats of ``result`` into ``out``, all files or none.
 
     ``out`` is a folder path or an :class:`~kg.outputs.OutputFolder` already
     locked by the caller. Every file is staged as a temporary file and renamed
     into place only when all are written, so a failed or killed build leaves
-    the previous outputs intact.
+    the previous outputs intact. ``processes``: 2 renders the HTML page and
+    the actors' GEXF in a forked process while this one renders the rest (the same
+    bytes). ``rendered``: files already rendered, by name.
     """
     if not isinstance(out, OutputFolder):
         with OutputFolder(out) as folder:
-            return write_outputs(result, folder, formats, title)
-    writers: list[tuple[str, Callable]] = []  # (file name, writer of a text or binary file)
-    if "csv" in formats:
-        for name, (columns, rows) in (("facts.csv", result.fact_table()), ("mentions.csv", result.mention_table())):
-            writers.append((name, functools.partial(export.write_table, columns, rows)))
-        nodes, edges = export.graph_tables(result.graph)
-        for name, rows, first in (("nodes.csv", nodes, ["id"]), ("edges.csv", edges, ["source", "target"])):
-            writers.append((name, functools.partial(export.write_csv, rows, export.table_columns(rows, first))))
-    if "graphml" in formats:
-        writers += [("graph.graphml", functools.partial(export.write_graphml, result.graph)),
-                    ("actors.graphml", functools.partial(export.write_graphml, result.actors))]
-    if "gexf" in formats:
-        writers += [("graph.gexf", functools.partial(export.write_gexf, result.graph)),
-                    ("actors.gexf", functools.partial(export.write_gexf, result.actors))]
-    if "html" in formats:
-        from kg import html  # pyvis, jinja2 and IPython: only a build that writes the page imports them
-
-        writers.append(("graph.html", functools.partial(html.write_html, result.graph, title=title)))
-    for name, write in writers:
-        text = name.endswith(".csv")
-        with out.open(name, "w" if text else "wb", **({"encoding": "utf-8", "newline": ""} if text else {})) as fh:
-            write(fh)
+            return write_outputs(result, folder, formats, title, processes, rendered)
+    rendered = dict(rendered or {})
+    renderers = [r for r in table_renderers(result, formats) + graph_renderers(result, formats, title) if r[0] not in rendered]
+    here = [(name, render) for name, render in renderers if name not in _SECOND_PROCESS_FILES]
+    there = [(name, render) for name, render in renderers if name in _SECOND_PROCESS_FILES]
+    outputs = run_groups([[render for _, render in here], [render for _, render in there]], processes)
+    rendered.update(zip([name for name, _ in here + there], outputs[0] + outputs[1]))
+    for name in FILES:
+        if name in rendered:
+            with out.open(name, "wb") as fh:
+                fh.write(rendered[name])
     return out.commit()
 
 
@@ -372,10 +422,17 @@ def _build(
         runner.close()
         if store:
             store.close()
-    result.graph = add_layout(build_graph(result.facts, result.mentions, load_gazetteer(), onto))
+    result.graph = build_graph(result.facts, result.mentions, load_gazetteer(), onto)
+    processes = default_processes() if len(result.mentions) + len(result.facts) >= PARALLEL_RECORDS else 1
+    # The tables need no layout: they are rendered here while a second process lays out the graph.
+    tables = table_renderers(result, formats) if folder is not None else []
+    graph = result.graph
+    table_bytes, (positions,) = run_groups([[render for _, render in tables], [lambda: layout_positions(graph)]], processes)
+    set_positions(result.graph, positions)
     result.actors = actor_graph(result.graph)
     if folder is not None:
         title = ", ".join(sorted(Path(str(i)).name for i in inputs))
-        result.files = write_outputs(result, folder, formats, title=f"kg: {title}")
+        rendered = dict(zip([name for name, _ in tables], table_bytes))
+        result.files = write_outputs(result, folder, formats, title=f"kg: {title}", processes=processes, rendered=rendered)
     result.seconds = time.perf_counter() - started
     return result

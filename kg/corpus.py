@@ -192,7 +192,13 @@ def _read_text_file(path: Path, on_warning: Warn) -> Iterator[Document]:
 
 def _without_lone_surrogates(text: str) -> str:
     """``text`` with lone surrogates (valid JSON escapes, invalid Unicode) as U+FFFD, same length."""
-    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if text.isascii():  # a flag of the string, read at no cost: most texts end here
+        return text
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def _jsonl_document(record, path: Path, number: int, on_warning: Warn) -> Document | None:

@@ -172,8 +172,13 @@ def actor_graph(graph: nx.Graph) -> nx.Graph:
 
 def add_layout(graph: nx.Graph, seed: int = 42, scale: float = 1000.0) -> nx.Graph:
     """Set ``x``/``y`` on every node from a seeded ForceAtlas2 layout."""
+    return set_positions(graph, layout_positions(graph, seed, scale))
+
+
+def layout_positions(graph: nx.Graph, seed: int = 42, scale: float = 1000.0) -> dict:
+    """``{node: (x, y)}`` of a seeded ForceAtlas2 layout, rounded to hundredths, within ``scale``."""
     if graph.number_of_nodes() == 0:
-        return graph
+        return {}
     if graph.number_of_nodes() == 1:
         positions = {n: (0.0, 0.0) for n in graph}
     else:
@@ -182,9 +187,14 @@ def add_layout(graph: nx.Graph, seed: int = 42, scale: float = 1000.0) -> nx.Gra
         # into a knot of overlapping nodes (20 units apart instead of 150+).
         positions = nx.forceatlas2_layout(graph, seed=seed, weight="weight", max_iter=200, strong_gravity=True)
         positions = nx.rescale_layout_dict(positions, scale=scale)
+    return {node: (round(float(x), 2), round(float(y), 2)) for node, (x, y) in positions.items()}
+
+
+def set_positions(graph: nx.Graph, positions: dict) -> nx.Graph:
+    """Set the ``x``/``y`` node attributes from ``{node: (x, y)}``; return ``graph``."""
     for node, (x, y) in positions.items():
-        graph.nodes[node]["x"] = round(float(x), 2)
-        graph.nodes[node]["y"] = round(float(y), 2)
+        graph.nodes[node]["x"] = x
+        graph.nodes[node]["y"] = y
     return graph
 
 

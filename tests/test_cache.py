@@ -82,3 +82,18 @@ def test_no_cache_and_cache_clear_on_the_command_line(corpus, tmp_path):
     assert cleared.returncode == 0 and "Cleared" in cleared.stderr
     assert not cache.parent.exists() and (out / "facts.csv").exists()
     assert "No cache" in kg("cache", "clear", "--out", str(out)).stderr
+
+
+def test_records_come_back_from_the_cache_as_they_went_in(tmp_path):
+    from kg.engine import Extraction
+    from kg.records import Fact, Mention
+
+    text = "Türkiye and Qatar\u2028held drills \ud800 again."
+    mentions = [Mention("x", "TUR", "country", "Türkiye", 0, 7), Mention("x", "QAT", "country", "Qatar", 12, 17)]
+    facts = [Fact("x", 0, 0, 42, "partnership", "QAT", "TUR", "", "joint_exercises", text, 0.85, "pair")]
+    cache = ExtractionCache(tmp_path, "f")
+    cache.put(text, Extraction("x", mentions, facts, 1, 6))
+    cache.close()
+    again = ExtractionCache(tmp_path, "f").get(text, "x")
+    assert (again.mentions, again.facts, again.sentences, again.words) == (mentions, facts, 1, 6)
+    assert type(again.facts[0].confidence) is float and type(again.mentions[0].start) is int

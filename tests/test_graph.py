@@ -35,3 +35,18 @@ def test_layout_is_seeded_and_deterministic():
     first = add_layout(build_graph(facts, []))
     second = add_layout(build_graph(facts, []))
     assert [first.nodes[n]["x"] for n in first] == [second.nodes[n]["x"] for n in second]
+
+
+def test_layout_positions_are_the_coordinates_add_layout_sets():
+    from kg.graph import layout_positions, set_positions
+
+    facts = [
+        Fact("d", i, 0, 10, "partnership", a, b, activity="joint_exercises")
+        for i, (a, b) in enumerate([("PAK", "TUR"), ("TUR", "QAT"), ("QAT", "SAU"), ("SAU", "PAK"), ("USA", "GBR")])
+    ]
+    laid_out = add_layout(build_graph(facts, []))
+    positions = layout_positions(build_graph(facts, []))
+    assert positions == {n: (d["x"], d["y"]) for n, d in laid_out.nodes(data=True)}
+    assert len(set(positions.values())) == len(positions)  # no two nodes on one spot
+    graph = set_positions(build_graph(facts, []), positions)
+    assert dict(graph.nodes(data=True)) == dict(laid_out.nodes(data=True))

@@ -1,0 +1,78 @@
+"""kg.forked: groups of tasks run at once in forked processes, with the results of running them here."""
+import os
+
+import pytest
+
+from kg.forked import can_fork, run_groups
+
+needs_fork = pytest.mark.skipif(not can_fork(), reason="no fork on this platform")
+
+
+def _pid():
+    return os.getpid()
+
+
+@needs_fork
+def test_groups_after_the_first_run_in_other_processes_and_results_keep_their_order():
+    results = run_groups([[lambda: "a", _pid], [lambda: "b", _pid], [lambda: list(range(3))]], processes=2)
+    assert results[0] == ["a", os.getpid()]
+    assert results[1][0] == "b" and results[1][1] != os.getpid()
+    assert results[2] == [[0, 1, 2]]
+
+
+def test_one_process_runs_every_group_here():
+    assert run_groups([[_pid], [_pid]], processes=1) == [[os.getpid()], [os.getpid()]]
+
+
+@needs_fork
+def test_a_large_result_comes_back_whole():
+    data = os.urandom(20_000_000)
+    assert run_groups([[], [lambda: data]], processes=2) == [[], [data]]
+
+
+@needs_fork
+def test_an_error_in_a_child_is_raised_here_with_its_message():
+    def fail():
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space left on device"):
+        run_groups([[lambda: 1], [fail]], processes=2)
+
+
+@needs_fork
+def test_a_child_that_dies_is_an_error_naming_its_exit_status():
+    with pytest.raises(RuntimeError, match="exit status 3"):
+        run_groups([[lambda: 1], [lambda: os._exit(3)]], processes=2)
+
+
+@needs_fork
+def test_an_unpicklable_result_is_an_error_not_a_hang():
+    with pytest.raises(RuntimeError, match="pickle"):
+        run_groups([[lambda: 1], [lambda: (lambda: 2)]], processes=2)
+
+
+@needs_fork
+def test_outputs_rendered_in_two_processes_are_the_bytes_of_one(repo, tmp_path):
+    from kg import build
+    from kg.build import FILES, write_outputs
+
+    result = build([repo / "corpus"])
+    write_outputs(result, tmp_path / "one", processes=1)
+    write_outputs(result, tmp_path / "two", processes=2)
+    for name in FILES:
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+
+
+@needs_fork
+def test_a_build_over_the_parallel_threshold_writes_what_one_process_writes(repo, tmp_path, monkeypatch):
+    import sys
+
+    from kg import build
+    from kg.build import FILES
+
+    build([repo / "corpus"], out=tmp_path / "serial", cache=False)
+    monkeypatch.setattr(sys.modules["kg.build"], "PARALLEL_RECORDS", 1)
+    result = build([repo / "corpus"], out=tmp_path / "parallel", cache=False)
+    assert result.graph.nodes["PAK"]["x"] != 0 or result.graph.nodes["PAK"]["y"] != 0
+    for name in FILES:
+        assert (tmp_path / "serial" / name).read_bytes() == (tmp_path / "parallel" / name).read_bytes(), name
