@@ -5,8 +5,8 @@ Measures, on the first N documents of a JSONL corpus (``.jsonl`` or
 
 - the floor: ``spacy.blank("en")`` tokenising the same texts (words/s);
 - ``kg build`` end to end (reading, extraction, graph, every output file), in a
-  fresh process, with 1 and with 2 workers (words/s, peak RSS of the process
-  tree), and the ratios build/tokenizer and 2 workers/1 worker;
+  fresh process, with 1 and with 2 workers (words/s, peak memory of the process
+  tree: PSS, so pages forked processes share count once), and the ratios build/tokenizer and 2 workers/1 worker;
 - ``kg build`` with 2 workers filling an empty cache (what a first build costs
   by default), then again after adding one document to the corpus, reading
   that cache (seconds, and the ratio to the full 1-worker build);
@@ -58,14 +58,26 @@ def tokenizer_seconds(texts: list[str]) -> float:
     return time.perf_counter() - started
 
 
+def _memory_kb(pid: int) -> int:
+    """A process' proportional set size (PSS) in KiB, or its RSS where PSS is not reported.
+
+    PSS shares each page among the processes that map it: forked workers and
+    output processes share their parent's pages, which summed RSS would count
+    once per process.
+    """
+    try:
+        return int(re.search(r"^Pss:\s+(\d+)", Path(f"/proc/{pid}/smaps_rollup").read_text(), re.M).group(1))
+    except (OSError, AttributeError):
+        return int(re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{pid}/status").read_text()).group(1))
+
+
 def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in KiB."""
+    """Memory of a process and all its descendants, in KiB (PSS, see :func:`_memory_kb`)."""
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+            total += _memory_kb(current)
             for task in Path(f"/proc/{current}/task").iterdir():
                 stack += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, AttributeError):

@@ -120,10 +120,13 @@ class BuildResult:
         return pd.DataFrame(export.graph_tables(self.graph)[1])
 
 
+_DOC_ID = attrgetter("doc_id")
+
+
 def _by_document(records: list) -> list:
     """``records`` in document id order, each document's own order kept: the same
     documents give the same rows however the inputs were listed or scheduled."""
-    return sorted(records, key=lambda r: r.doc_id)
+    return sorted(records, key=_DOC_ID)
 
 
 def _with_metadata(row: dict, meta: dict, standard: Sequence[str]) -> dict:
@@ -136,7 +139,7 @@ def _table(records: list, metadata: dict[str, dict], standard: Sequence[str]) ->
     """The columns and value rows of ``records`` (facts or mentions) with their documents'
     metadata: the rows ``_with_metadata`` makes, with the columns ``export.table_columns``
     finds in them, but one metadata dict per document rather than a dict per row."""
-    documents = [(doc_id, list(group)) for doc_id, group in itertools.groupby(_by_document(records), key=attrgetter("doc_id"))]
+    documents = [(doc_id, list(group)) for doc_id, group in itertools.groupby(_by_document(records), key=_DOC_ID)]
     extras = [_with_metadata({}, metadata.get(doc_id, {}), standard) for doc_id, _ in documents]
     columns = list(standard)
     for extra in extras:

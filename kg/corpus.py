@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 import charset_normalizer
+import orjson
 
 from kg.errors import KgError
 from kg.records import Document
@@ -229,27 +230,69 @@ def _jsonl_document(record, path: Path, number: int, on_warning: Warn) -> Docume
 
 
 def _read_jsonl(path: Path, on_warning: Warn) -> Iterator[Document]:
-    text = decode(_read_bytes(path), str(path), on_warning)
-    if text is None:
-        return
+    data = _read_bytes(path)
+    lines = _utf8_json_lines(data)
+    text = None
+    if lines is None:
+        text = decode(data, str(path), on_warning)
+        if text is None:
+            return
+        # Only "\n" ends a JSON line: str.splitlines() would also split at U+2028,
+        # U+0085 or a form feed, which JSON strings may hold unescaped.
+        lines = ((number, line, _NOT_PARSED) for number, line in enumerate(text.split("\n"), 1))
     records = 0
-    # Only "\n" ends a JSON line: str.splitlines() would also split at U+2028,
-    # U+0085 or a form feed, which JSON strings may hold unescaped.
-    for number, line in enumerate(text.split("\n"), 1):
-        line = line.rstrip("\r")
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            on_warning(f"{path}:{number}: invalid JSON ({err.msg}: column {err.colno}), skipped")
-            continue
+    for number, line, record in lines:
+        if record is _NOT_PARSED:
+            line = line.rstrip("\r")
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as err:
+                on_warning(f"{path}:{number}: invalid JSON ({err.msg}: column {err.colno}), skipped")
+                continue
         document = _jsonl_document(record, path, number, on_warning)
         if document is not None:
             records += 1
             yield document
-    if not records and not text.strip():
+    if not records and not (data.decode("utf-8") if text is None else text).strip():
         on_warning(f"{path}: empty, skipped")
+
+
+#: A line :func:`_utf8_json_lines` left to the standard library's ``json``.
+_NOT_PARSED = object()
+
+
+def _utf8_json_lines(data: bytes) -> list[tuple[int, str, object]] | None:
+    """``(line number, line, record)`` of a plain UTF-8 JSONL file's lines, parsed by orjson
+    straight from the bytes; None for any other file (a byte-order mark, NUL bytes, a
+    binary signature, bytes that are not UTF-8), which :func:`decode` reads.
+
+    A line orjson refuses (invalid JSON, a lone surrogate escape, NaN, a blank line of
+    Unicode spaces) or holds a float (which might be an integer beyond 64 bits) comes as its text with ``_NOT_PARSED``, for the
+    standard library to parse or report as before: what a file yields does not
+    depend on which parser read it.
+    """
+    if binary_format(data) or any(data.startswith(mark) for mark, _ in _BYTE_ORDER_MARKS) or b"\x00" in data:
+        return None
+    lines = []
+    for number, line in enumerate(data.split(b"\n"), 1):
+        line = line.rstrip(b"\r")
+        if not line.strip():
+            continue
+        try:
+            record = orjson.loads(line)
+            # orjson reads an integer beyond 64 bits as a float: json's int is what the tables carry
+            if not (isinstance(record, dict) and any(type(value) is float for value in record.values())):
+                lines.append((number, "", record))
+                continue
+        except orjson.JSONDecodeError:
+            pass
+        try:
+            lines.append((number, line.decode("utf-8"), _NOT_PARSED))
+        except UnicodeDecodeError:
+            return None
+    return lines
 
 
 def _documents(files: list[tuple[Path, bool]], on_warning: Warn) -> Iterator[Document]:

@@ -145,3 +145,56 @@ def test_no_usable_document_at_all_is_an_error(tmp_path):
     with pytest.raises(CorpusError, match="no documents to build"):
         list(read_corpus([tmp_path], on_warning=warnings.append))
     assert warnings == [f"{tmp_path / 'blank.txt'}: empty, skipped"]
+
+
+_AWKWARD_LINES = [
+    b'{"id": "a", "text": "Plain.", "year": 1999, "score": 0.5, "big": 123456789012345678901234567890}',
+    b'{"id": "b", "text": "Caf\xc3\xa9 \\u00e9 \\ud83d\\ude00", "a": 1, "a": 2}',
+    b'{"id": "c", "text": "Lone \\udc00 escape."}',
+    b'{"id": "d", "text": "Too big", "x": 1e400, "y": NaN}',
+    b"\xc2\xa0\x1c",  # a line of Unicode spaces only
+    b"   ",
+    b'{"id": "e", "text": "Trailing"} junk',
+    b'{"id": 12345678901234567890123, "text": "Huge id."}',
+    b'["a", "list"]',
+    b'{"id": "f", "text": "CRLF line."}\r',
+    b'{"id": "g", "text": "   "}',
+]
+
+
+@pytest.mark.parametrize("tail", [b"", b"\n", b"\n\n"])
+def test_jsonl_read_with_orjson_yields_what_the_standard_library_yields(tmp_path, monkeypatch, tail):
+    import kg.corpus
+
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(b"\n".join(_AWKWARD_LINES) + tail)
+    fast = read([path])
+    monkeypatch.setattr(kg.corpus, "_utf8_json_lines", lambda data: None)
+    slow = read([path])
+    assert [(d.id, d.text, d.meta, d.origin) for d in fast[0]] == [(d.id, d.text, d.meta, d.origin) for d in slow[0]]
+    assert fast[1] == slow[1]
+    assert [d.id for d in fast[0]] == ["a", "b", "c", "d", "12345678901234567890123", "f"]
+    assert type(fast[0][0].meta["big"]) is int
+
+
+def _outcome(path):
+    warnings = []
+    try:
+        docs = [(d.id, d.text, d.meta) for d in read_corpus([path], on_warning=warnings.append)]
+    except CorpusError as err:
+        docs = str(err)
+    return docs, warnings
+
+
+@pytest.mark.parametrize("data", [
+    b"\n \n", b"", b"\xff\xfe{\x00}\x00", b'{"id": "x", "text": "caf\xe9"}\n', b'\xef\xbb\xbf{"id": "y", "text": "BOM."}',
+    b'{"id": "z", "text": "NUL \x00 byte."}',
+])
+def test_jsonl_files_that_are_not_plain_utf8_are_read_as_before(tmp_path, monkeypatch, data):
+    import kg.corpus
+
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(data)
+    fast = _outcome(path)
+    monkeypatch.setattr(kg.corpus, "_utf8_json_lines", lambda data: None)
+    assert fast == _outcome(path)
