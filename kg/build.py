@@ -67,6 +67,9 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     seconds: float = 0.0
+    #: Each document's mentions as the CSV lines its extraction rendered (``Extraction.mention_csv``),
+    #: which ``mentions.csv`` is joined from while they still account for every mention.
+    mention_csv: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def words_per_second(self) -> float:
@@ -160,8 +163,9 @@ def extract_documents(
     *,
     engine: Engine | None = None,
     cache: ExtractionCache | None = None,
-) -> Iterator[tuple[Document, list[Mention], list[Fact], int, int]]:
-    """Run the pipeline over documents: per document its mentions, facts, sentences and words.
+) -> Iterator[tuple[Document, Extraction]]:
+    """Run the pipeline over documents: per document its :class:`~kg.engine.Extraction`
+    (mentions, facts, sentences and words).
 
     ``engine`` runs the pipeline (default: one ``nlp.pipe`` stream in this
     process); documents found in ``cache`` skip it, the others are added to it.
@@ -180,7 +184,7 @@ def extract_documents(
     def done(document: Document, extraction: Extraction):
         if on_document:
             on_document(document)
-        return document, extraction.mentions, extraction.facts, extraction.sentences, extraction.words
+        return document, extraction
 
     def cached_before_next_miss():
         while pending and pending[0][1] is not None:
@@ -252,21 +256,80 @@ def table_renderers(result: BuildResult, formats: Sequence[str] = DEFAULT_FORMAT
     that need no graph, so they can be rendered while the layout is computed."""
     if "csv" not in formats:
         return []
-    return [(name, _text_bytes(functools.partial(export.write_table, *table)))
-            for name, table in (("facts.csv", result.fact_table()), ("mentions.csv", result.mention_table()))]
+
+    def mentions() -> bytes:
+        joined = joined_mentions_csv(result)
+        return joined if joined is not None else _text_bytes(functools.partial(export.write_table, *result.mention_table()))()
+
+    return [("facts.csv", _text_bytes(functools.partial(export.write_table, *result.fact_table()))), ("mentions.csv", mentions)]
 
 
-def graph_renderers(result: BuildResult, formats: Sequence[str] = DEFAULT_FORMATS, title: str = "kg") -> list[tuple[str, Callable[[], bytes]]]:
-    """``(file name, renderer of its bytes)`` of the files made from the laid-out graphs."""
+def joined_mentions_csv(result: BuildResult) -> bytes | None:
+    """``mentions.csv`` joined from the CSV lines each document's extraction rendered
+    (``result.mention_csv``), each line given its document id and metadata; the
+    bytes :meth:`BuildResult.mention_table` written as CSV gives, without a CSV row
+    made per mention here. None when the lines do not account for every mention in
+    ``result.mentions`` (records added or removed after the build).
+    """
+    blocks = result.mention_csv
+    doc_ids = sorted(blocks)
+    # A document with a quoted field (a comma, quote or line break in a value) is
+    # written from its records: only unquoted lines can be told apart by "\r\n".
+    quoted = {doc_id for doc_id in doc_ids if '"' in blocks[doc_id]}
+    records: dict[str, list[Mention]] = {doc_id: [] for doc_id in quoted}
+    if quoted:
+        for mention in result.mentions:
+            if mention.doc_id in records:
+                records[mention.doc_id].append(mention)
+    lines = sum(blocks[doc_id].count("\r\n") for doc_id in doc_ids if doc_id not in quoted)
+    if lines + sum(map(len, records.values())) != len(result.mentions):
+        return None
+    extras = [_with_metadata({}, result.metadata.get(doc_id, {}), MENTION_COLUMNS) for doc_id in doc_ids]
+    columns = list(MENTION_COLUMNS)
+    for extra in extras:
+        columns += [key for key in extra if key not in columns]
+    values = attrgetter(*MENTION_COLUMNS)
+    parts = [export.csv_lines([columns])]
+    for doc_id, extra in zip(doc_ids, extras):
+        suffix = tuple(extra.get(column, "") for column in columns[len(MENTION_COLUMNS):])
+        if doc_id in quoted:
+            parts.append(export.csv_lines(values(m) + suffix for m in records[doc_id]))
+            continue
+        # The id and metadata rendered inside a row, as CSV quotes a lone empty field otherwise.
+        head = export.csv_lines([(doc_id, "")])[:-2]
+        tail = export.csv_lines([("", *suffix)])[:-2] if suffix else ""
+        parts.append(head + blocks[doc_id][:-2].replace("\r\n", f"{tail}\r\n{head}") + tail + "\r\n")
+    return "".join(parts).encode("utf-8")
+
+
+def flat_edge_lists(result: BuildResult, formats: Sequence[str] = DEFAULT_FORMATS) -> dict[tuple[str, bool], list]:
+    """The flattened edges (:func:`kg.export.flat_edges`) the chosen formats write, by
+    ``(graph name, xml)``: made once for all writers, and before the layout, which they
+    do not depend on."""
+    wanted = []
+    if "csv" in formats:
+        wanted.append(("graph", False))
+    if "graphml" in formats or "gexf" in formats:
+        wanted += [("graph", True), ("actors", True)]
+    graphs = {"graph": result.graph, "actors": result.actors}
+    return {(name, xml): export.flat_edges(graphs[name], xml) for name, xml in wanted}
+
+
+def graph_renderers(
+    result: BuildResult, formats: Sequence[str] = DEFAULT_FORMATS, title: str = "kg", edges: dict | None = None
+) -> list[tuple[str, Callable[[], bytes]]]:
+    """``(file name, renderer of its bytes)`` of the files made from the laid-out graphs
+    (``edges``: :func:`flat_edge_lists` of the graphs, if made before)."""
+    edges = edges or {}
     renderers: list[tuple[str, Callable[[], bytes]]] = []
     if "csv" in formats:
-        nodes, edges = export.graph_tables(result.graph)
-        for name, rows, first in (("nodes.csv", nodes, ["id"]), ("edges.csv", edges, ["source", "target"])):
+        nodes, edge_rows = export.graph_tables(result.graph, edges.get(("graph", False)))
+        for name, rows, first in (("nodes.csv", nodes, ["id"]), ("edges.csv", edge_rows, ["source", "target"])):
             renderers.append((name, _text_bytes(functools.partial(export.write_csv, rows, export.table_columns(rows, first)))))
     for fmt, write in (("graphml", export.write_graphml), ("gexf", export.write_gexf)):
         if fmt in formats:
-            renderers += [(f"graph.{fmt}", _binary_bytes(functools.partial(write, result.graph))),
-                          (f"actors.{fmt}", _binary_bytes(functools.partial(write, result.actors)))]
+            for name, graph in (("graph", result.graph), ("actors", result.actors)):
+                renderers.append((f"{name}.{fmt}", _binary_bytes(functools.partial(write, graph, edges=edges.get((name, True))))))
     if "html" in formats:
         from kg import html  # pyvis, jinja2 and IPython: only a build that writes the page imports them
 
@@ -276,7 +339,7 @@ def graph_renderers(result: BuildResult, formats: Sequence[str] = DEFAULT_FORMAT
 
 def write_outputs(
     result: BuildResult, out: Path | OutputFolder, formats: Sequence[str] = DEFAULT_FORMATS, title: str = "kg",
-    processes: int = 1, rendered: dict[str, bytes] | None = None,
+    processes: int = 1, rendered: dict[str, bytes] | None = None, edges: dict | None = None,
 ) -> list[Path]:
     """Write the chosen formats of ``result`` into ``out``, all files or none.
 
@@ -285,13 +348,15 @@ def write_outputs(
     into place only when all are written, so a failed or killed build leaves
     the previous outputs intact. ``processes``: 2 renders the HTML page and
     the actors' GEXF in a forked process while this one renders the rest (the same
-    bytes). ``rendered``: files already rendered, by name.
+    bytes). ``rendered``: files already rendered, by name; ``edges``: the
+    graphs' :func:`flat_edge_lists`, if made before.
     """
     if not isinstance(out, OutputFolder):
         with OutputFolder(out) as folder:
-            return write_outputs(result, folder, formats, title, processes, rendered)
+            return write_outputs(result, folder, formats, title, processes, rendered, edges)
     rendered = dict(rendered or {})
-    renderers = [r for r in table_renderers(result, formats) + graph_renderers(result, formats, title) if r[0] not in rendered]
+    renderers = table_renderers(result, formats) + graph_renderers(result, formats, title, edges)
+    renderers = [(name, render) for name, render in renderers if name not in rendered]
     here = [(name, render) for name, render in renderers if name not in _SECOND_PROCESS_FILES]
     there = [(name, render) for name, render in renderers if name in _SECOND_PROCESS_FILES]
     outputs = run_groups([[render for _, render in here], [render for _, render in there]], processes)
@@ -410,14 +475,16 @@ def _build(
     else:
         store = None
     try:
-        for document, mentions, facts, sentences, words in extract_documents(
+        for document, extraction in extract_documents(
             documents, batch_size=batch_size, on_document=on_document, engine=runner, cache=store
         ):
             result.documents += 1
-            result.sentences += sentences
-            result.words += words
-            result.mentions += mentions
-            result.facts += facts
+            result.sentences += extraction.sentences
+            result.words += extraction.words
+            result.mentions += extraction.mentions
+            result.facts += extraction.facts
+            if extraction.mention_csv:
+                result.mention_csv[document.id] = extraction.mention_csv
             if document.meta:
                 result.metadata[document.id] = document.meta
             heap.freeze()  # the records (and the pipeline) are kept to the end
@@ -426,16 +493,21 @@ def _build(
         if store:
             store.close()
     result.graph = build_graph(result.facts, result.mentions, load_gazetteer(), onto)
+    result.actors = actor_graph(result.graph)
     processes = default_processes() if len(result.mentions) + len(result.facts) >= PARALLEL_RECORDS else 1
-    # The tables need no layout: they are rendered here while a second process lays out the graph.
+    # What needs no layout (the tables, the flattened edges) is made here while a second
+    # process lays out the graph.
     tables = table_renderers(result, formats) if folder is not None else []
     graph = result.graph
-    table_bytes, (positions,) = run_groups([[render for _, render in tables], [lambda: layout_positions(graph)]], processes)
+    unplaced = [render for _, render in tables] + ([lambda: flat_edge_lists(result, formats)] if folder is not None else [])
+    made, (positions,) = run_groups([unplaced, [lambda: layout_positions(graph)]], processes)
     set_positions(result.graph, positions)
-    result.actors = actor_graph(result.graph)
+    set_positions(result.actors, {node: positions[node] for node in result.actors})
     if folder is not None:
         title = ", ".join(sorted(Path(str(i)).name for i in inputs))
-        rendered = dict(zip([name for name, _ in tables], table_bytes))
-        result.files = write_outputs(result, folder, formats, title=f"kg: {title}", processes=processes, rendered=rendered)
+        rendered = dict(zip([name for name, _ in tables], made))
+        result.files = write_outputs(
+            result, folder, formats, title=f"kg: {title}", processes=processes, rendered=rendered, edges=made[-1]
+        )
     result.seconds = time.perf_counter() - started
     return result

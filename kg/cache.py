@@ -13,7 +13,7 @@ in OUT's parent, so the output folder holds only the outputs.
 >>> cache = ExtractionCache(pathlib.Path(tempfile.mkdtemp()), "f1")
 >>> cache.put("some text", Extraction("d1", [], [], 1, 2))
 >>> cache.get("some text", "d2")
-Extraction(doc_id='d2', mentions=[], facts=[], sentences=1, words=2)
+Extraction(doc_id='d2', mentions=[], facts=[], sentences=1, words=2, mention_csv='')
 """
 from __future__ import annotations
 
@@ -101,9 +101,10 @@ class ExtractionCache:
             return None
         self.hits += 1
         sentences, words, records = row
-        mentions, facts = marshal.loads(records)
+        mentions, facts, mention_csv = marshal.loads(records)
         return Extraction(
-            doc_id, [Mention(doc_id, *m) for m in mentions], [Fact(doc_id, *f) for f in facts], sentences, words
+            doc_id, [Mention(doc_id, *m) for m in mentions], [Fact(doc_id, *f) for f in facts], sentences, words,
+            mention_csv,
         )
 
     def put(self, text: str, extraction: Extraction) -> None:
@@ -111,7 +112,9 @@ class ExtractionCache:
         # marshal: plain tuples of strings and numbers, read back several times faster
         # than JSON and, unlike pickle, never running code; its format is Python's own
         # (the fingerprint holds the Python version)
-        records = marshal.dumps(([_values(m) for m in extraction.mentions], [_values(f) for f in extraction.facts]))
+        records = marshal.dumps(
+            ([_values(m) for m in extraction.mentions], [_values(f) for f in extraction.facts], extraction.mention_csv)
+        )
         self.db.execute(
             "INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?)",
             (self.fingerprint, text_hash(text), extraction.sentences, extraction.words, records),

@@ -27,17 +27,19 @@ import threading
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from typing import Callable, Iterable, Iterator, Protocol
 
 from spacy.attrs import IS_PUNCT, IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.export import csv_lines
 from kg.extract import SentenceReader, mentions as doc_mentions
 from kg.gazetteer import load_gazetteer
 from kg.nlp import load_pipeline, word_columns
 from kg.ontology import Ontology
-from kg.records import Document, Fact, Mention
+from kg.records import MENTION_COLUMNS, Document, Fact, Mention
 from kg.resolve import resolve
 
 #: Documents per ``nlp.pipe`` batch.
@@ -58,6 +60,9 @@ class Extraction:
     facts: list[Fact]
     sentences: int
     words: int
+    #: The mentions as ``mentions.csv`` lines without the document id and metadata
+    #: (:func:`mention_csv`): rendered by the worker, so the build only joins them.
+    mention_csv: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +96,8 @@ def split_text(text: str, limit: int) -> list[tuple[int, int]]:
     fits; only a run of ``limit`` characters without any is cut mid-word.
 
     >>> split_text("aa\\n\\nbb\\n\\ncc", 6)
+    [(0, 4), (4, 10)]
+    >>> split_text("aa\\n\\nbb\\n\\ncc", 5)
     [(0, 4), (4, 8), (8, 10)]
     """
     pieces: list[tuple[int, int]] = []
@@ -113,6 +120,19 @@ def word_count(doc: Doc) -> int:
     columns = word_columns(doc)
     counted = (columns.of_words(IS_SPACE) | columns.of_words(IS_PUNCT)) == 0
     return int(counted[columns.inverse].sum())
+
+
+_MENTION_FIELDS = attrgetter(*MENTION_COLUMNS[1:])
+
+
+def mention_csv(mentions: list[Mention]) -> str:
+    """The CSV lines of ``mentions`` without their document id: the columns of
+    ``mentions.csv`` after ``doc_id``, before any metadata.
+
+    >>> mention_csv([Mention("d", "TUR", "country", "Turkey", 0, 6)])
+    'TUR,country,Turkey,0,6\\r\\n'
+    """
+    return csv_lines(map(_MENTION_FIELDS, mentions))
 
 
 def _shift(records: list, offset: int, sentences: int) -> list:
@@ -154,6 +174,7 @@ def extract_stream(
         current.sentences += len(readings)
         current.words += word_count(doc)
         if last:
+            current.mention_csv = mention_csv(current.mentions)
             yield current
             current = None
         else:

@@ -75,6 +75,17 @@ def write_table(columns: Sequence[str], rows: Iterable[Sequence], path_or_file) 
         write_table(columns, rows, fh)
 
 
+def csv_lines(rows: Iterable[Sequence]) -> str:
+    """``rows`` as the CSV lines :func:`write_table` writes for them, each ended by ``\\r\\n``.
+
+    >>> csv_lines([("PAK", "country", "Pakistan, again", 3, 11)])
+    'PAK,country,"Pakistan, again",3,11\\r\\n'
+    """
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue()
+
+
 def write_csv(rows: Iterable[dict], columns: Sequence[str], path_or_file) -> None:
     """Write dict rows as CSV with the given columns (missing values empty, other keys left out)."""
     write_table(columns, ([row.get(column, "") for column in columns] for row in rows), path_or_file)
@@ -110,16 +121,17 @@ def _uniform(items: list[dict]) -> None:
             attrs[key] = value if type(value) is kind else (kind(value) if kind is not str else str(value))
 
 
-def flatten(graph: nx.Graph, xml: bool = True) -> nx.Graph:
+def flatten(graph: nx.Graph, xml: bool = True, edges: list | None = None) -> nx.Graph:
     """A copy of ``graph`` with scalar attributes and Gephi's reserved names.
 
     Lists are joined with ``"; "``; every attribute has one type on all nodes
     (and on all edges); nodes get ``label``, ``x``, ``y``, ``size`` (by weighted
     degree) and ``r``/``g``/``b`` (by type); edges get ``label`` and ``weight``.
-    ``xml``: leave out the characters XML forbids.
+    ``xml``: leave out the characters XML forbids. ``edges``: the graph's
+    :func:`flat_edges` made before, for the same ``xml``.
     """
     flat = flat_nodes(graph, xml)
-    flat.add_edges_from(_flat_edges(graph, xml))
+    flat.add_edges_from(flat_edges(graph, xml) if edges is None else edges)
     return flat
 
 
@@ -146,7 +158,12 @@ def flat_nodes(graph: nx.Graph, xml: bool = True) -> nx.Graph:
     return flat
 
 
-def _flat_edges(graph: nx.Graph, xml: bool) -> list[tuple[str, str, dict]]:
+def flat_edges(graph: nx.Graph, xml: bool = True) -> list[tuple[str, str, dict]]:
+    """The edges of :func:`flatten`'s copy of ``graph``: ``(u, v, attributes)``.
+
+    They do not depend on the layout, so a build makes them while the layout is
+    computed and hands them to every writer of the same graph (``edges=``).
+    """
     clean = xml_safe if xml else _unchanged
     edges = []
     for u, v, data in graph.edges(data=True):
@@ -168,15 +185,16 @@ COLOUR_KEYS = ("r", "g", "b")
 VIZ_KEYS = ("x", "y", "size", *COLOUR_KEYS)
 
 
-def write_graphml(graph: nx.Graph, path_or_file) -> None:
+def write_graphml(graph: nx.Graph, path_or_file, edges: list | None = None) -> None:
     """Write ``graph`` as GraphML that Gephi, igraph and graphology read.
 
     Keys are ``d0``, ``d1``… with ``attr.name`` (Gephi and igraph read names
     there); colours are declared ``int`` (networkx writes Python ints as
     ``long``; ``numpy.int32`` is its spelling for ``int``). The text is what
-    ``networkx.write_graphml`` writes (:func:`_graphml_text`).
+    ``networkx.write_graphml`` writes (:func:`_graphml_text`). ``edges``: the
+    graph's :func:`flat_edges`, if made before.
     """
-    flat = flatten(graph)
+    flat = flatten(graph, edges=edges)
     for _, attrs in flat.nodes(data=True):
         for key in COLOUR_KEYS:
             attrs[key] = np.int32(attrs[key])
@@ -242,15 +260,15 @@ def _graphml_text(flat: nx.Graph) -> str:
     )
 
 
-def write_gexf(graph: nx.Graph, path_or_file) -> None:
+def write_gexf(graph: nx.Graph, path_or_file, edges: list | None = None) -> None:
     """Write ``graph`` as GEXF 1.2 with ``viz`` colour, size and position.
 
     Position, size and colour travel only in ``viz:`` elements (where Gephi
     and graphology read them), not again as attribute columns. The file is the
     same for the same graph on any day: networkx's ``lastmodifieddate`` (today)
-    is left out.
+    is left out. ``edges``: the graph's :func:`flat_edges`, if made before.
     """
-    flat = flatten(graph)
+    flat = flatten(graph, edges=edges)
     for _, attrs in flat.nodes(data=True):
         viz = {key: attrs.pop(key) for key in VIZ_KEYS}
         attrs["viz"] = {
@@ -360,9 +378,10 @@ def _et_element(indent: str, tag: str, attributes: dict, children: Sequence[str]
     return [start + ">\n", *children, f"{indent}</{tag}>\n"] if children else [start + " />\n"]
 
 
-def graph_tables(graph: nx.Graph) -> tuple[list[dict], list[dict]]:
-    """Node and edge rows of ``graph``, the same rows as its GraphML."""
-    flat = flatten(graph, xml=False)
+def graph_tables(graph: nx.Graph, edges: list | None = None) -> tuple[list[dict], list[dict]]:
+    """Node and edge rows of ``graph``, the same rows as its GraphML (``edges``: its
+    ``flat_edges(graph, xml=False)``, if made before)."""
+    flat = flatten(graph, xml=False, edges=edges)
     nodes = [{"id": n, **d} for n, d in flat.nodes(data=True)]
     edges = [{"source": u, "target": v, **d} for u, v, d in flat.edges(data=True)]
     return nodes, edges
