@@ -1,12 +1,14 @@
 """``make bench``: kg's throughput against spaCy's tokenizer on the same texts, in one run.
 
 Measures, on the first N documents of a JSONL corpus (``.jsonl`` or
-``.jsonl.gz``; default: the UN General Debate corpus in ``../shared``):
+``.jsonl.gz``; default: all of the UN General Debate corpus in ``../shared``
+but its last document, which the incremental build adds):
 
 - the floor: ``spacy.blank("en")`` tokenising the same texts (words/s);
 - ``kg build`` end to end (reading, extraction, graph, every output file), in a
-  fresh process, with 1 and with 2 workers (words/s, peak memory of the process
-  tree: PSS, so pages forked processes share count once), and the ratios build/tokenizer and 2 workers/1 worker;
+  fresh process, with 1 and with 2 workers (words/s, peak memory of the
+  process tree as PSS, so pages that forked processes share count once), and
+  the ratios build/tokenizer and 2 workers/1 worker;
 - ``kg build`` with 2 workers filling an empty cache (what a first build costs
   by default), then again after adding one document to the corpus, reading
   that cache (seconds, and the ratio to the full 1-worker build);
@@ -86,7 +88,7 @@ def _tree_rss_kb(pid: int) -> int:
 
 
 def run_build(corpus: Path, out: Path, workers: int, cache: bool = False) -> dict:
-    """Time ``kg build`` in a fresh process; words, seconds and peak RSS of its process tree."""
+    """Time ``kg build`` in a fresh process; words, seconds and peak memory (PSS) of its process tree."""
     command = [sys.executable, "-m", "kg", "build", str(corpus), "--out", str(out), "--workers", str(workers)]
     started = time.perf_counter()
     process = subprocess.Popen(command + ([] if cache else ["--no-cache"]), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -107,7 +109,7 @@ def run_build(corpus: Path, out: Path, workers: int, cache: bool = False) -> dic
     words = int(re.search(r"words\s+([\d,]+)", stderr).group(1).replace(",", ""))
     documents = int(re.search(r"documents\s+([\d,]+)", stderr).group(1).replace(",", ""))
     return {"workers": workers, "cache": cache, "documents": documents, "words": words, "seconds": round(seconds, 2),
-            "words_per_second": round(words / seconds), "peak_rss_mb": round(peak[0] / 1024)}
+            "words_per_second": round(words / seconds), "peak_memory_mb": round(peak[0] / 1024)}
 
 
 def html_interactive_seconds() -> float | None:
@@ -175,20 +177,20 @@ def main(argv: list[str] | None = None) -> dict:
 def print_table(results: dict) -> None:
     """The results as a plain-text table."""
     print(f"\n{results['documents']:,} documents, {results['words']:,} words from {results['corpus']}\n")
-    print(f"{'':32}{'seconds':>10}{'words/s':>12}{'peak RSS':>11}")
+    print(f"{'':32}{'seconds':>10}{'words/s':>12}{'peak PSS':>11}")
     floor = results["tokenizer"]
     print(f"{'spacy.blank(en) tokenizer':32}{floor['seconds']:>10.2f}{floor['words_per_second']:>12,}{'':>11}")
     for build in results["build"]:
         label = f"kg build, {build['workers']} worker{'s' if build['workers'] > 1 else ''}"
-        print(f"{label:32}{build['seconds']:>10.2f}{build['words_per_second']:>12,}{build['peak_rss_mb']:>8,} MB")
+        print(f"{label:32}{build['seconds']:>10.2f}{build['words_per_second']:>12,}{build['peak_memory_mb']:>8,} MB")
     cold = results.get("cold_cache_build")
     if cold:
         label = "kg build, 2 workers, new cache"
-        print(f"{label:32}{cold['seconds']:>10.2f}{cold['words_per_second']:>12,}{cold['peak_rss_mb']:>8,} MB")
+        print(f"{label:32}{cold['seconds']:>10.2f}{cold['words_per_second']:>12,}{cold['peak_memory_mb']:>8,} MB")
     incremental = results["incremental_build"]
     if incremental:
         label = "kg build +1 document, cached"
-        print(f"{label:32}{incremental['seconds']:>10.2f}{'':>12}{incremental['peak_rss_mb']:>8,} MB")
+        print(f"{label:32}{incremental['seconds']:>10.2f}{'':>12}{incremental['peak_memory_mb']:>8,} MB")
     print()
     for name, value in results["ratios"].items():
         target = results["targets"].get(name)

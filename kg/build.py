@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 import networkx as nx
 
 from kg import export
-from kg.cache import ExtractionCache, default_cache_dir, fingerprint
+from kg.cache import ExtractionCache, default_cache_dir, fingerprint, text_hash
 from kg.corpus import read_corpus
 from kg.engine import BATCH_SIZE, Engine, Extraction, LocalEngine, PipelineSpec, ProcessEngine
 from kg.errors import StrictError
@@ -172,12 +172,14 @@ def extract_documents(
     Results come in the order of ``documents`` whatever the engine.
     """
     engine = engine or LocalEngine(nlp or load_pipeline(), batch_size)
-    pending: deque[tuple[Document, Extraction | None]] = deque()  # input order; None: sent to the engine
+    # input order: (document, its cached extraction or None when sent to the engine, its text's key)
+    pending: deque[tuple[Document, Extraction | None, str | None]] = deque()
 
     def misses() -> Iterator[Document]:
         for document in documents:
-            hit = cache.get(document.text, document.id) if cache else None
-            pending.append((document, hit))
+            key = text_hash(document.text) if cache else None
+            hit = cache.get(document.text, document.id, key) if cache else None
+            pending.append((document, hit, key))
             if hit is None:
                 yield document
 
@@ -188,13 +190,13 @@ def extract_documents(
 
     def cached_before_next_miss():
         while pending and pending[0][1] is not None:
-            yield done(*pending.popleft())
+            yield done(*pending.popleft()[:2])
 
     for extraction in engine.map(misses()):
         yield from cached_before_next_miss()
-        document, _ = pending.popleft()
+        document, _, key = pending.popleft()
         if cache:
-            cache.put(document.text, extraction)
+            cache.put(document.text, extraction, key)
         yield done(document, extraction)
     yield from cached_before_next_miss()
 

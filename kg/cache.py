@@ -90,11 +90,12 @@ class ExtractionCache:
         with self.db:
             self.db.execute("DELETE FROM extractions WHERE fingerprint != ?", (fingerprint,))
 
-    def get(self, text: str, doc_id: str) -> Extraction | None:
-        """The cached extraction of ``text`` with ``doc_id`` filled in, or None."""
+    def get(self, text: str, doc_id: str, key: str | None = None) -> Extraction | None:
+        """The cached extraction of ``text`` with ``doc_id`` filled in, or None
+        (``key``: ``text_hash(text)``, if the caller has it)."""
         row = self.db.execute(
             "SELECT sentences, words, records FROM extractions WHERE fingerprint = ? AND text_hash = ?",
-            (self.fingerprint, text_hash(text)),
+            (self.fingerprint, key or text_hash(text)),
         ).fetchone()
         if row is None:
             self.misses += 1
@@ -107,8 +108,9 @@ class ExtractionCache:
             mention_csv,
         )
 
-    def put(self, text: str, extraction: Extraction) -> None:
-        """Store the extraction of ``text`` (its records without the document id)."""
+    def put(self, text: str, extraction: Extraction, key: str | None = None) -> None:
+        """Store the extraction of ``text`` (its records without the document id;
+        ``key``: ``text_hash(text)``, if the caller has it)."""
         # marshal: plain tuples of strings and numbers, read back several times faster
         # than JSON and, unlike pickle, never running code; its format is Python's own
         # (the fingerprint holds the Python version)
@@ -117,7 +119,7 @@ class ExtractionCache:
         )
         self.db.execute(
             "INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?)",
-            (self.fingerprint, text_hash(text), extraction.sentences, extraction.words, records),
+            (self.fingerprint, key or text_hash(text), extraction.sentences, extraction.words, records),
         )
         self._pending += 1
         if self._pending >= COMMIT_EVERY:

@@ -47,7 +47,7 @@ def test_a_new_document_is_a_miss_and_a_copy_under_another_id_a_hit(corpus, tmp_
     (corpus / "copy_of_a.txt").write_text(FIRST, encoding="utf-8")
     seen = []
     original_put = ExtractionCache.put
-    monkeypatch.setattr(ExtractionCache, "put", lambda self, text, x: (seen.append(x.doc_id), original_put(self, text, x)))
+    monkeypatch.setattr(ExtractionCache, "put", lambda self, text, x, key=None: (seen.append(x.doc_id), original_put(self, text, x, key)))
     result = build([corpus], out=out, formats=["csv"])
     assert seen == ["c"]
     copied = [f for f in result.facts if f.doc_id == "copy_of_a"]
