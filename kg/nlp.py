@@ -644,7 +644,8 @@ class WarmCacheTokenizer:
     def __call__(self, text: str) -> Doc:
         """The wrapped tokenizer's Doc of ``text``, its new chunks cached first."""
         seen, tokenize = self.seen, self.tokenizer
-        if len(seen) < tokenize.max_cache_size:
+        # in a memory zone spaCy caches nothing, so nothing is warmed (nor marked seen)
+        if len(seen) < tokenize.max_cache_size and not tokenize.vocab.in_memory_zone:
             # in order of appearance, not set order: the vocabulary grows the same way every run
             new = [chunk for chunk in dict.fromkeys(text.split()) if chunk not in seen]
             for chunk in new:

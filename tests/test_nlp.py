@@ -193,6 +193,24 @@ def test_warm_cache_tokenizer_splits_each_chunk_once_even_after_an_exception():
     assert len(warm_calls) == first[1]  # kg's reads them from the cache
 
 
+def test_chunks_met_in_a_memory_zone_are_warmed_after_it():
+    import spacy
+
+    from kg.nlp import WarmCacheTokenizer
+
+    nlp = spacy.blank("en")
+    warm = WarmCacheTokenizer(nlp.tokenizer)
+    search, calls = warm.tokenizer.suffix_search, []
+    warm.suffix_search = lambda text: calls.append(text) or search(text)
+    text = "Mr. Haddad said the envoys, (all of them), met twice."
+    with nlp.memory_zone():
+        assert [t.text for t in warm(text)][:2] == ["Mr.", "Haddad"]
+    warm(text)
+    calls.clear()
+    warm(text)
+    assert calls == []  # cached after the zone, though first met inside it
+
+
 def test_pipeline_tokenizer_rules_changed_through_the_wrapper_apply(nlp):
     import spacy
     from spacy.symbols import ORTH
