@@ -502,7 +502,7 @@ def _build(
     tables = table_renderers(result, formats) if folder is not None else []
     graph = result.graph
     unplaced = [render for _, render in tables] + ([lambda: flat_edge_lists(result, formats)] if folder is not None else [])
-    made, (positions,) = run_groups([unplaced, [lambda: layout_positions(graph)]], processes)
+    made, (positions,) = run_groups([unplaced, [lambda: layout_positions(graph)]], processes if unplaced else 1)
     set_positions(result.graph, positions)
     set_positions(result.actors, {node: positions[node] for node in result.actors})
     if folder is not None:

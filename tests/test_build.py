@@ -19,6 +19,7 @@ def _corpus(tmp_path):
         {"id": "line\nbreak", "text": "Japan and India trained together.", "year": 2021, "ratio": 0.5, "draft": True},
         {"id": "bare", "text": "Nothing about states here."},
         {"id": "empty meta", "text": "France signed with Egypt.", "source": ""},
+        {"id": "clash", "text": "Chile and Peru held naval drills.", "start": 5, "entity": "x"},  # as doc_start, doc_entity
     ]
     path = tmp_path / "c.jsonl"
     path.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
@@ -29,6 +30,8 @@ def test_joined_mentions_csv_is_what_the_csv_writer_writes(tmp_path):
     result = build([_corpus(tmp_path)])
     joined = joined_mentions_csv(result)
     assert joined is not None and b'"Virgin Islands, British"' in joined and b'"with, comma"' in joined
+    # metadata columns in the order first met, documents in id order; clashing names prefixed
+    assert joined.startswith(b"doc_id,entity,type,text,start,end,doc_start,doc_entity,source,year,ratio,draft\r\n")
     assert joined == _written(result)
 
 
