@@ -138,15 +138,22 @@ def _with_metadata(row: dict, meta: dict, standard: Sequence[str]) -> dict:
     return row
 
 
+def _metadata_columns(doc_ids: list[str], metadata: dict[str, dict], standard: Sequence[str]) -> tuple[list[str], list[dict]]:
+    """The table's columns (``standard``, then metadata keys in the order first met in
+    ``doc_ids``) and each document's metadata under its column names."""
+    extras = [_with_metadata({}, metadata.get(doc_id, {}), standard) for doc_id in doc_ids]
+    columns = list(standard)
+    for extra in extras:
+        columns += [key for key in extra if key not in columns]
+    return columns, extras
+
+
 def _table(records: list, metadata: dict[str, dict], standard: Sequence[str]) -> tuple[list[str], list[tuple]]:
     """The columns and value rows of ``records`` (facts or mentions) with their documents'
     metadata: the rows ``_with_metadata`` makes, with the columns ``export.table_columns``
     finds in them, but one metadata dict per document rather than a dict per row."""
     documents = [(doc_id, list(group)) for doc_id, group in itertools.groupby(_by_document(records), key=_DOC_ID)]
-    extras = [_with_metadata({}, metadata.get(doc_id, {}), standard) for doc_id, _ in documents]
-    columns = list(standard)
-    for extra in extras:
-        columns += [key for key in extra if key not in columns]
+    columns, extras = _metadata_columns([doc_id for doc_id, _ in documents], metadata, standard)
     values = attrgetter(*standard)
     rows = []
     for (_, group), extra in zip(documents, extras):
@@ -286,10 +293,7 @@ def joined_mentions_csv(result: BuildResult) -> bytes | None:
     lines = sum(blocks[doc_id].count("\r\n") for doc_id in doc_ids if doc_id not in quoted)
     if lines + sum(map(len, records.values())) != len(result.mentions):
         return None
-    extras = [_with_metadata({}, result.metadata.get(doc_id, {}), MENTION_COLUMNS) for doc_id in doc_ids]
-    columns = list(MENTION_COLUMNS)
-    for extra in extras:
-        columns += [key for key in extra if key not in columns]
+    columns, extras = _metadata_columns(doc_ids, result.metadata, MENTION_COLUMNS)
     values = attrgetter(*MENTION_COLUMNS)
     parts = [export.csv_lines([columns])]
     for doc_id, extra in zip(doc_ids, extras):
@@ -499,17 +503,19 @@ def _build(
     processes = default_processes() if len(result.mentions) + len(result.facts) >= PARALLEL_RECORDS else 1
     # What needs no layout (the tables, the flattened edges) is made here while a second
     # process lays out the graph.
-    tables = table_renderers(result, formats) if folder is not None else []
-    graph = result.graph
-    unplaced = [render for _, render in tables] + ([lambda: flat_edge_lists(result, formats)] if folder is not None else [])
-    made, (positions,) = run_groups([unplaced, [lambda: layout_positions(graph)]], processes if unplaced else 1)
+    if folder is None:
+        positions = layout_positions(result.graph)
+    else:
+        tables = table_renderers(result, formats)
+        unplaced = [render for _, render in tables] + [lambda: flat_edge_lists(result, formats)]
+        (*table_bytes, edges), (positions,) = run_groups([unplaced, [lambda: layout_positions(result.graph)]], processes)
     set_positions(result.graph, positions)
     set_positions(result.actors, {node: positions[node] for node in result.actors})
     if folder is not None:
         title = ", ".join(sorted(Path(str(i)).name for i in inputs))
-        rendered = dict(zip([name for name, _ in tables], made))
+        rendered = dict(zip([name for name, _ in tables], table_bytes))
         result.files = write_outputs(
-            result, folder, formats, title=f"kg: {title}", processes=processes, rendered=rendered, edges=made[-1]
+            result, folder, formats, title=f"kg: {title}", processes=processes, rendered=rendered, edges=edges
         )
     result.seconds = time.perf_counter() - started
     return result

@@ -268,10 +268,10 @@ def _utf8_json_lines(data: bytes) -> list[tuple[int, str, object]] | None:
     straight from the bytes; None for any other file (a byte-order mark, NUL bytes, a
     binary signature, bytes that are not UTF-8), which :func:`decode` reads.
 
-    A line orjson refuses (invalid JSON, a lone surrogate escape, NaN, a blank line of
-    Unicode spaces) or holds a float (which might be an integer beyond 64 bits) comes as its text with ``_NOT_PARSED``, for the
-    standard library to parse or report as before: what a file yields does not
-    depend on which parser read it.
+    A line orjson refuses (invalid JSON, a lone surrogate escape, NaN, a blank line
+    of Unicode spaces) or that holds a float (which might be an integer beyond 64
+    bits) comes as its text with ``_NOT_PARSED``, for the standard library to parse
+    or report as before: what a file yields does not depend on which parser read it.
     """
     if binary_format(data) or any(data.startswith(mark) for mark, _ in _BYTE_ORDER_MARKS) or b"\x00" in data:
         return None
