@@ -230,69 +230,116 @@ def _jsonl_document(record, path: Path, number: int, on_warning: Warn) -> Docume
 
 
 def _read_jsonl(path: Path, on_warning: Warn) -> Iterator[Document]:
-    data = _read_bytes(path)
-    lines = _utf8_json_lines(data)
-    text = None
+    lines = _utf8_json_lines(path)
     if lines is None:
-        text = decode(data, str(path), on_warning)
+        text = decode(_read_bytes(path), str(path), on_warning)
         if text is None:
             return
         # Only "\n" ends a JSON line: str.splitlines() would also split at U+2028,
         # U+0085 or a form feed, which JSON strings may hold unescaped.
         lines = ((number, line, _NOT_PARSED) for number, line in enumerate(text.split("\n"), 1))
     records = 0
+    blank = True
     for number, line, record in lines:
         if record is _NOT_PARSED:
             line = line.rstrip("\r")
             if not line.strip():
                 continue
+            blank = False
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as err:
                 on_warning(f"{path}:{number}: invalid JSON ({err.msg}: column {err.colno}), skipped")
                 continue
+        blank = False
         document = _jsonl_document(record, path, number, on_warning)
         if document is not None:
             records += 1
             yield document
-    if not records and not (data.decode("utf-8") if text is None else text).strip():
+    if blank:
         on_warning(f"{path}: empty, skipped")
 
 
 #: A line :func:`_utf8_json_lines` left to the standard library's ``json``.
 _NOT_PARSED = object()
+#: Bytes of a JSONL file parsed at a time: what reading a file holds in memory, however
+#: large the file (a single line longer than this is held whole).
+JSONL_BLOCK_BYTES = 1 << 24
 
 
-def _utf8_json_lines(data: bytes) -> list[tuple[int, str, object]] | None:
+def _line_blocks(path: Path, size: int | None = None) -> Iterator[bytes]:
+    """The bytes of ``path`` in blocks of about ``size`` bytes that end with a line
+    break (the last block: where the file ends); CorpusError if it cannot be read."""
+    size = size or JSONL_BLOCK_BYTES
+    try:
+        with path.open("rb") as fh:
+            rest = b""
+            while chunk := fh.read(size):
+                chunk = rest + chunk if rest else chunk
+                cut = chunk.rfind(b"\n") + 1
+                if cut:
+                    yield chunk[:cut]
+                rest = chunk[cut:]
+            if rest:
+                yield rest
+    except OSError as err:
+        raise CorpusError(f"{path}: cannot read ({(err.strerror or str(err)).lower()})") from err
+
+
+def _is_plain_utf8(path: Path, size: int | None = None) -> bool:
+    """Whether ``path`` is UTF-8 without a byte-order mark, binary signature or NUL byte,
+    checked a block at a time (a block ends at a line break, never inside a character)."""
+    first = True
+    for block in _line_blocks(path, size):
+        if first and (binary_format(block) or any(block.startswith(mark) for mark, _ in _BYTE_ORDER_MARKS)):
+            return False
+        first = False
+        if b"\x00" in block:
+            return False
+        if not block.isascii():
+            try:
+                block.decode("utf-8")
+            except UnicodeDecodeError:
+                return False
+    return True
+
+
+def _utf8_json_lines(path: Path, size: int | None = None) -> Iterator[tuple[int, str, object]] | None:
     """``(line number, line, record)`` of a plain UTF-8 JSONL file's lines, parsed by orjson
-    straight from the bytes; None for any other file (a byte-order mark, NUL bytes, a
-    binary signature, bytes that are not UTF-8), which :func:`decode` reads.
+    straight from the bytes a block at a time; None for any other file (a byte-order
+    mark, NUL bytes, a binary signature, bytes that are not UTF-8), which :func:`decode`
+    reads whole.
 
     A line orjson refuses (invalid JSON, a lone surrogate escape, NaN, a blank line
     of Unicode spaces) or that holds a float (which might be an integer beyond 64
     bits) comes as its text with ``_NOT_PARSED``, for the standard library to parse
     or report as before: what a file yields does not depend on which parser read it.
     """
-    if binary_format(data) or any(data.startswith(mark) for mark, _ in _BYTE_ORDER_MARKS) or b"\x00" in data:
+    if not _is_plain_utf8(path, size):
         return None
-    lines = []
-    for number, line in enumerate(data.split(b"\n"), 1):
-        line = line.rstrip(b"\r")
-        if not line.strip():
-            continue
-        try:
-            record = orjson.loads(line)
-            # orjson reads an integer beyond 64 bits as a float: json's int is what the tables carry
-            if not (isinstance(record, dict) and any(type(value) is float for value in record.values())):
-                lines.append((number, "", record))
+    return _parsed_lines(path, size)
+
+
+def _parsed_lines(path: Path, size: int | None) -> Iterator[tuple[int, str, object]]:
+    number = 0
+    for block in _line_blocks(path, size):
+        lines = block.split(b"\n")
+        if block.endswith(b"\n"):
+            lines.pop()  # the empty piece after the block's last line break
+        for line in lines:
+            number += 1
+            line = line.rstrip(b"\r")
+            if not line.strip():
                 continue
-        except orjson.JSONDecodeError:
-            pass
-        try:
-            lines.append((number, line.decode("utf-8"), _NOT_PARSED))
-        except UnicodeDecodeError:
-            return None
-    return lines
+            try:
+                record = orjson.loads(line)
+                # orjson reads an integer beyond 64 bits as a float: json's int is what the tables carry
+                if not (isinstance(record, dict) and any(type(value) is float for value in record.values())):
+                    yield number, "", record
+                    continue
+            except orjson.JSONDecodeError:
+                pass
+            yield number, line.decode("utf-8"), _NOT_PARSED
 
 
 def _documents(files: list[tuple[Path, bool]], on_warning: Warn) -> Iterator[Document]:

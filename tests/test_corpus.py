@@ -198,3 +198,35 @@ def test_jsonl_files_that_are_not_plain_utf8_are_read_as_before(tmp_path, monkey
     fast = _outcome(path)
     monkeypatch.setattr(kg.corpus, "_utf8_json_lines", lambda data: None)
     assert fast == _outcome(path)
+
+
+def test_jsonl_is_parsed_a_block_at_a_time_with_the_same_documents_and_line_numbers(tmp_path, monkeypatch):
+    import kg.corpus
+
+    lines = [json.dumps({"id": f"d{i}", "text": f"Caf\u00e9 n\u00ba {i} \U0001F600 talks.", "n": i}, ensure_ascii=False)
+             for i in range(40)]
+    lines[7] = "{not json"
+    path = tmp_path / "c.jsonl"
+    path.write_text("\n".join(lines) + "\n\n", encoding="utf-8")
+    whole = read([path])
+    blocks = list(kg.corpus._line_blocks(path, 50))
+    assert b"".join(blocks) == path.read_bytes()
+    # every block ends at a line break and holds at most one line beyond the block size
+    assert all(block.endswith(b"\n") and len(block) < 50 + max(map(len, lines)) + 1 for block in blocks)
+    monkeypatch.setattr(kg.corpus, "JSONL_BLOCK_BYTES", 50)
+    small = read([path])
+    assert [(d.id, d.text, d.meta, d.origin) for d in small[0]] == [(d.id, d.text, d.meta, d.origin) for d in whole[0]]
+    assert small[1] == whole[1] == [f"{path}:8: invalid JSON (Expecting property name enclosed in double quotes: column 2), skipped"]
+    assert len(small[0]) == 39 and small[0][-1].origin == f"{path}:40"
+
+
+def test_jsonl_with_a_legacy_byte_far_into_the_file_is_decoded_whole(tmp_path, monkeypatch):
+    import kg.corpus
+
+    monkeypatch.setattr(kg.corpus, "JSONL_BLOCK_BYTES", 64)
+    path = tmp_path / "c.jsonl"
+    good = [json.dumps({"id": f"d{i}", "text": "Plain words here."}).encode() for i in range(20)]
+    path.write_bytes(b"\n".join(good + [b'{"id": "late", "text": "Bogot\xe1 talks."}']))
+    docs, warnings = read([path])
+    assert warnings == [f"{path}: not UTF-8, decoded as cp1252"]
+    assert docs[-1].text == "Bogot\u00e1 talks." and len(docs) == 21
