@@ -25,11 +25,11 @@ import networkx as nx
 from kg import export
 from kg.cache import ExtractionCache, default_cache_dir, fingerprint, text_hash
 from kg.corpus import read_corpus
-from kg.engine import BATCH_SIZE, Engine, Extraction, LocalEngine, PipelineSpec, ProcessEngine
+from kg.engine import BATCH_SIZE, Engine, Extraction, LocalEngine, PipelineSpec, ProcessEngine, read_mention_csv
 from kg.errors import StrictError
 from kg.gazetteer import load_gazetteer
 from kg.forked import default_processes, run_groups
-from kg.graph import actor_graph, build_graph, layout_positions, set_positions
+from kg.graph import EntityCounts, actor_graph, build_graph, layout_positions, set_positions
 from kg.nlp import load_pipeline
 from kg.ontology import Ontology, load_ontology
 from kg.outputs import OutputFolder
@@ -54,12 +54,18 @@ ENGINES = ("local", "dask")
 
 @dataclass
 class BuildResult:
-    """Everything a build produced: records, graphs, counts and files written."""
+    """Everything a build produced: records, graphs, counts and files written.
+
+    A build keeps each document's mentions as its ``mentions.csv`` lines
+    (:attr:`mention_csv`) and their counts per entity (:attr:`entity_counts`), not
+    as records: a corpus has a hundred times more mentions than facts, and the
+    lines take a fifth of the memory. :attr:`mentions` reads them as
+    :class:`~kg.records.Mention` records when first asked.
+    """
 
     documents: int = 0
     sentences: int = 0
     words: int = 0
-    mentions: list[Mention] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
     metadata: dict[str, dict] = field(default_factory=dict)
     graph: nx.Graph = field(default_factory=nx.Graph)
@@ -68,8 +74,30 @@ class BuildResult:
     files: list[Path] = field(default_factory=list)
     seconds: float = 0.0
     #: Each document's mentions as the CSV lines its extraction rendered (``Extraction.mention_csv``),
-    #: which ``mentions.csv`` is joined from while they still account for every mention.
+    #: which ``mentions.csv`` is joined from until :attr:`mentions` is read.
     mention_csv: dict[str, str] = field(default_factory=dict, repr=False)
+    #: Mentions and documents per entity id, for the graph's nodes.
+    entity_counts: EntityCounts = field(default_factory=EntityCounts, repr=False)
+    _mentions: list[Mention] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def mentions(self) -> list[Mention]:
+        """Every mention as a record, in input order (read from :attr:`mention_csv` on first use).
+
+        Once read, the list is what the tables hold: changes to it are written.
+        """
+        if self._mentions is None:
+            self._mentions = [m for doc_id, lines in self.mention_csv.items() for m in read_mention_csv(doc_id, lines)]
+        return self._mentions
+
+    @mentions.setter
+    def mentions(self, mentions: Iterable[Mention]) -> None:
+        self._mentions = list(mentions)
+
+    @property
+    def mention_count(self) -> int:
+        """How many mentions the build found (without reading them as records)."""
+        return len(self._mentions) if self._mentions is not None else sum(self.entity_counts.mentions.values())
 
     @property
     def words_per_second(self) -> float:
@@ -277,29 +305,22 @@ def joined_mentions_csv(result: BuildResult) -> bytes | None:
     """``mentions.csv`` joined from the CSV lines each document's extraction rendered
     (``result.mention_csv``), each line given its document id and metadata; the
     bytes :meth:`BuildResult.mention_table` written as CSV gives, without a CSV row
-    made per mention here. None when the lines do not account for every mention in
-    ``result.mentions`` (records added or removed after the build).
+    made per mention here. None once ``result.mentions`` has been read as records,
+    which may have been changed since.
     """
+    if result._mentions is not None:
+        return None
     blocks = result.mention_csv
     doc_ids = sorted(blocks)
-    # A document with a quoted field (a comma, quote or line break in a value) is
-    # written from its records: only unquoted lines can be told apart by "\r\n".
-    quoted = {doc_id for doc_id in doc_ids if '"' in blocks[doc_id]}
-    records: dict[str, list[Mention]] = {doc_id: [] for doc_id in quoted}
-    if quoted:
-        for mention in result.mentions:
-            if mention.doc_id in records:
-                records[mention.doc_id].append(mention)
-    lines = sum(blocks[doc_id].count("\r\n") for doc_id in doc_ids if doc_id not in quoted)
-    if lines + sum(map(len, records.values())) != len(result.mentions):
-        return None
     columns, extras = _metadata_columns(doc_ids, result.metadata, MENTION_COLUMNS)
     values = attrgetter(*MENTION_COLUMNS)
     parts = [export.csv_lines([columns])]
     for doc_id, extra in zip(doc_ids, extras):
         suffix = tuple(extra.get(column, "") for column in columns[len(MENTION_COLUMNS):])
-        if doc_id in quoted:
-            parts.append(export.csv_lines(values(m) + suffix for m in records[doc_id]))
+        if '"' in blocks[doc_id]:
+            # a quoted field (a comma, quote or line break in a value): only unquoted
+            # lines can be told apart by "\r\n", so these rows are written again
+            parts.append(export.csv_lines(values(m) + suffix for m in read_mention_csv(doc_id, blocks[doc_id])))
             continue
         # The id and metadata rendered inside a row, as CSV quotes a lone empty field otherwise.
         head = export.csv_lines([(doc_id, "")])[:-2]
@@ -487,10 +508,10 @@ def _build(
             result.documents += 1
             result.sentences += extraction.sentences
             result.words += extraction.words
-            result.mentions += extraction.mentions
             result.facts += extraction.facts
             if extraction.mention_csv:
                 result.mention_csv[document.id] = extraction.mention_csv
+                result.entity_counts.add(extraction.entity_mentions)
             if document.meta:
                 result.metadata[document.id] = document.meta
             heap.freeze()  # the records (and the pipeline) are kept to the end
@@ -498,9 +519,9 @@ def _build(
         runner.close()
         if store:
             store.close()
-    result.graph = build_graph(result.facts, result.mentions, load_gazetteer(), onto)
+    result.graph = build_graph(result.facts, result.entity_counts, load_gazetteer(), onto)
     result.actors = actor_graph(result.graph)
-    processes = default_processes() if len(result.mentions) + len(result.facts) >= PARALLEL_RECORDS else 1
+    processes = default_processes() if result.mention_count + len(result.facts) >= PARALLEL_RECORDS else 1
     # What needs no layout (the tables, the flattened edges) is made here while a second
     # process lays out the graph.
     if folder is None:

@@ -11,9 +11,9 @@ in OUT's parent, so the output folder holds only the outputs.
 >>> import tempfile, pathlib
 >>> from kg.engine import Extraction
 >>> cache = ExtractionCache(pathlib.Path(tempfile.mkdtemp()), "f1")
->>> cache.put("some text", Extraction("d1", [], [], 1, 2))
+>>> cache.put("some text", Extraction.of("d1", [], [], 1, 2))
 >>> cache.get("some text", "d2")
-Extraction(doc_id='d2', mentions=[], facts=[], sentences=1, words=2, mention_csv='')
+Extraction(doc_id='d2', mention_csv='', entity_mentions={}, facts=[], sentences=1, words=2)
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from pathlib import Path
 
 from kg.engine import Extraction
 from kg.ontology import Ontology
-from kg.records import Fact, Mention
+from kg.records import Fact
 
 CACHE_FOLDER = ".kg-cache"
 CACHE_FILE = "extractions.sqlite"
@@ -102,11 +102,8 @@ class ExtractionCache:
             return None
         self.hits += 1
         sentences, words, records = row
-        mentions, facts, mention_csv = marshal.loads(records)
-        return Extraction(
-            doc_id, [Mention(doc_id, *m) for m in mentions], [Fact(doc_id, *f) for f in facts], sentences, words,
-            mention_csv,
-        )
+        mention_csv, entity_mentions, facts = marshal.loads(records)
+        return Extraction(doc_id, mention_csv, entity_mentions, [Fact(doc_id, *f) for f in facts], sentences, words)
 
     def put(self, text: str, extraction: Extraction, key: str | None = None) -> None:
         """Store the extraction of ``text`` (its records without the document id;
@@ -115,7 +112,7 @@ class ExtractionCache:
         # than JSON and, unlike pickle, never running code; its format is Python's own
         # (the fingerprint holds the Python version)
         records = marshal.dumps(
-            ([_values(m) for m in extraction.mentions], [_values(f) for f in extraction.facts], extraction.mention_csv)
+            (extraction.mention_csv, extraction.entity_mentions, [_values(f) for f in extraction.facts])
         )
         self.db.execute(
             "INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?)",
@@ -132,12 +129,12 @@ class ExtractionCache:
         self.db.close()
 
 
-def _values(record: Mention | Fact) -> tuple:
-    """A record's field values after ``doc_id`` (which the cache does not store)."""
-    return tuple(getattr(record, name) for name in _FIELDS[type(record)])
+def _values(fact: Fact) -> tuple:
+    """A fact's field values after ``doc_id`` (which the cache does not store)."""
+    return tuple(getattr(fact, name) for name in _FACT_FIELDS)
 
 
-_FIELDS = {kind: [f.name for f in fields(kind)][1:] for kind in (Mention, Fact)}
+_FACT_FIELDS = [f.name for f in fields(Fact)][1:]
 
 
 def clear(folder: str | Path) -> bool:

@@ -164,7 +164,7 @@ def _summary(result) -> None:
         ("documents", f"{result.documents:,}"),
         ("sentences", f"{result.sentences:,}"),
         ("words", f"{result.words:,}"),
-        ("mentions", f"{len(result.mentions):,}"),
+        ("mentions", f"{result.mention_count:,}"),
         ("facts", f"{len(result.facts):,} ({partnerships:,} partnership)"),
         ("nodes", f"{result.graph.number_of_nodes():,}"),
         ("edges", f"{result.graph.number_of_edges():,}"),

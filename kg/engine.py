@@ -20,11 +20,13 @@ document's, so a long document reads as if spaCy had taken it whole.
 """
 from __future__ import annotations
 
+import csv
 import gc
+import io
 import itertools
 import multiprocessing
 import threading
-from collections import deque
+from collections import Counter, deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from operator import attrgetter
@@ -53,16 +55,37 @@ _SEPARATORS = ("\n\n", "\n", " ")
 
 @dataclass(slots=True)
 class Extraction:
-    """What the pipeline found in one document."""
+    """What the pipeline found in one document.
+
+    The mentions are kept as their ``mentions.csv`` lines (without the document
+    id) and a count per entity, not as :class:`~kg.records.Mention` records: a
+    document has a hundred mentions and one or two facts, and the lines cost a
+    fifth of the memory and of the time to send between processes. The
+    :attr:`mentions` property reads the records back.
+    """
 
     doc_id: str
-    mentions: list[Mention]
+    #: The mentions as ``mentions.csv`` lines without the document id and metadata (:func:`mention_csv`).
+    mention_csv: str
+    #: Mentions per entity id.
+    entity_mentions: dict[str, int]
     facts: list[Fact]
     sentences: int
     words: int
-    #: The mentions as ``mentions.csv`` lines without the document id and metadata
-    #: (:func:`mention_csv`): rendered by the worker, so the build only joins them.
-    mention_csv: str = ""
+
+    @classmethod
+    def of(cls, doc_id: str, mentions: list[Mention], facts: list[Fact], sentences: int, words: int) -> "Extraction":
+        """The extraction of a document with these records.
+
+        >>> Extraction.of("d", [Mention("d", "TUR", "country", "Turkey", 0, 6)], [], 1, 1).entity_mentions
+        {'TUR': 1}
+        """
+        return cls(doc_id, mention_csv(mentions), dict(Counter(m.entity for m in mentions)), facts, sentences, words)
+
+    @property
+    def mentions(self) -> list[Mention]:
+        """The mentions as records, read from :attr:`mention_csv`."""
+        return read_mention_csv(self.doc_id, self.mention_csv)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +158,18 @@ def mention_csv(mentions: list[Mention]) -> str:
     return csv_lines(map(_MENTION_FIELDS, mentions))
 
 
+def read_mention_csv(doc_id: str, lines: str) -> list[Mention]:
+    """The mentions of document ``doc_id`` that :func:`mention_csv` rendered as ``lines``.
+
+    >>> read_mention_csv("d", 'TUR,country,"Turkey, again",0,6\\r\\n')
+    [Mention(doc_id='d', entity='TUR', type='country', text='Turkey, again', start=0, end=6)]
+    """
+    return [
+        Mention(doc_id, entity, kind, text, int(start), int(end))
+        for entity, kind, text, start, end in csv.reader(io.StringIO(lines, newline=""))
+    ]
+
+
 def _shift(records: list, offset: int, sentences: int) -> list:
     if not (offset or sentences):
         return records
@@ -163,20 +198,20 @@ def extract_stream(
                 text = document.text if len(spans) == 1 else document.text[start:end]
                 yield text, (document.id, text, start, number == len(spans) - 1)
 
-    current: Extraction | None = None
-    sentences_before = 0
+    # a document's records so far: more than one piece when it is longer than max_length
+    mentions: list[Mention] = []
+    facts: list[Fact] = []
+    sentences = words = sentences_before = 0
     for doc, (doc_id, text, offset, last) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size):
-        if current is None:
-            current, sentences_before = Extraction(doc_id, [], [], 0, 0), 0
         readings = reader(doc, text)
-        current.mentions += _shift(doc_mentions(doc, doc_id), offset, 0)
-        current.facts += _shift(resolve(doc_id, readings, gazetteer), offset, sentences_before)
-        current.sentences += len(readings)
-        current.words += word_count(doc)
+        mentions += _shift(doc_mentions(doc, doc_id), offset, 0)
+        facts += _shift(resolve(doc_id, readings, gazetteer), offset, sentences_before)
+        sentences += len(readings)
+        words += word_count(doc)
         if last:
-            current.mention_csv = mention_csv(current.mentions)
-            yield current
-            current = None
+            yield Extraction.of(doc_id, mentions, facts, sentences, words)
+            mentions, facts = [], []
+            sentences = words = sentences_before = 0
         else:
             sentences_before += sum(1 for _ in doc.sents)
 

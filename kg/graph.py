@@ -17,7 +17,8 @@ flatten them.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import Iterable
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
 
 import networkx as nx
 
@@ -73,31 +74,56 @@ class _Edge:
         }
 
 
-def _entity_nodes(graph: nx.Graph, ids: Iterable[str], mentions: list[Mention], gazetteer: Gazetteer) -> None:
-    counts = Counter(m.entity for m in mentions)
-    docs: dict[str, set] = defaultdict(set)
-    for m in mentions:
-        docs[m.entity].add(m.doc_id)
-    for entity_id in sorted(set(ids) | set(counts)):
+@dataclass
+class EntityCounts:
+    """What the graph needs of the mentions: how often each entity is mentioned, and in how many documents.
+
+    >>> counts = EntityCounts()
+    >>> counts.add({"TUR": 2, "QAT": 1})
+    >>> counts.add({"TUR": 1})
+    >>> counts.mentions["TUR"], counts.documents["TUR"]
+    (3, 2)
+    """
+
+    mentions: Counter = field(default_factory=Counter)
+    documents: Counter = field(default_factory=Counter)
+
+    def add(self, document_mentions: Mapping[str, int]) -> None:
+        """Count one document's mentions per entity id."""
+        self.mentions.update(document_mentions)
+        self.documents.update(document_mentions.keys())
+
+    @classmethod
+    def of(cls, mentions: Iterable[Mention]) -> "EntityCounts":
+        """The counts of ``mentions`` (of any documents)."""
+        mentions = list(mentions)
+        counts = cls(Counter(m.entity for m in mentions))
+        counts.documents = Counter(entity for entity, _ in {(m.entity, m.doc_id) for m in mentions})
+        return counts
+
+
+def _entity_nodes(graph: nx.Graph, ids: Iterable[str], counts: EntityCounts, gazetteer: Gazetteer) -> None:
+    for entity_id in sorted(set(ids) | set(counts.mentions)):
         graph.add_node(
             entity_id,
             type=gazetteer.type(entity_id),
             label=gazetteer.label(entity_id),
-            mentions=counts.get(entity_id, 0),
-            documents=len(docs.get(entity_id, ())),
+            mentions=counts.mentions.get(entity_id, 0),
+            documents=counts.documents.get(entity_id, 0),
         )
 
 
 def build_graph(
     facts: Iterable[Fact],
-    mentions: Iterable[Mention],
+    mentions: Iterable[Mention] | EntityCounts,
     gazetteer: Gazetteer | None = None,
     ontology: Ontology | None = None,
 ) -> nx.Graph:
-    """The knowledge graph of a corpus' facts and mentions."""
+    """The knowledge graph of a corpus' facts and mentions (the records, or their :class:`EntityCounts`)."""
     gazetteer = gazetteer or load_gazetteer()
     ontology = ontology or load_ontology()
-    facts, mentions = list(facts), list(mentions)
+    facts = list(facts)
+    counts = mentions if isinstance(mentions, EntityCounts) else EntityCounts.of(mentions)
     graph = nx.Graph()
     pair_edges: dict[tuple[str, str], _Edge] = defaultdict(_Edge)
     concept_edges: dict[tuple[str, str], Counter] = defaultdict(Counter)
@@ -130,7 +156,7 @@ def build_graph(
             for a in acts:
                 concept_edges[(type_node(t), activity_node(a))][(doc_id, sentence)] += 1
 
-    _entity_nodes(graph, actors, mentions, gazetteer)
+    _entity_nodes(graph, actors, counts, gazetteer)
     for kind, concepts, node in (
         (PARTNERSHIP_TYPE_NODE, ontology.partnership_types, type_node),
         (ACTIVITY_NODE, ontology.activities, activity_node),

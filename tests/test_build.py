@@ -55,3 +55,29 @@ def test_cached_extractions_keep_their_rendered_rows(tmp_path):
     first = build([corpus], out=tmp_path / "out")
     second = build([corpus], out=tmp_path / "out")
     assert second.mention_csv == first.mention_csv and joined_mentions_csv(second) == _written(second)
+
+
+def test_the_graph_counts_the_mentions_the_records_hold(tmp_path):
+    from collections import Counter
+
+    from kg.graph import EntityCounts
+
+    more = tmp_path / "more.txt"
+    more.write_text("Turkey and Qatar met; Turkey hosted Oman.", encoding="utf-8")
+    result = build([_corpus(tmp_path), more])
+    assert result.mention_count == len(result.mentions) > 0
+    assert EntityCounts.of(result.mentions) == result.entity_counts
+    per_entity = Counter(m.entity for m in result.mentions)
+    for entity, count in per_entity.items():
+        assert result.graph.nodes[entity]["mentions"] == count
+    documents = {m.doc_id for m in result.mentions if m.entity == "TUR"}
+    assert result.graph.nodes["TUR"]["documents"] == len(documents) == 2
+
+
+def test_mentions_set_on_a_result_replace_the_rendered_lines(tmp_path):
+    from kg.records import Mention
+
+    result = build([_corpus(tmp_path)])
+    result.mentions = [Mention("plain", "QAT", "country", "Qatar", 0, 5)]
+    assert result.mention_count == 1 and joined_mentions_csv(result) is None
+    assert _written(result).decode().splitlines()[1].startswith("plain,QAT,country,Qatar,0,5,")

@@ -89,11 +89,14 @@ def test_records_come_back_from_the_cache_as_they_went_in(tmp_path):
     from kg.records import Fact, Mention
 
     text = "Türkiye and Qatar\u2028held drills \ud800 again."
-    mentions = [Mention("x", "TUR", "country", "Türkiye", 0, 7), Mention("x", "QAT", "country", "Qatar", 12, 17)]
+    # a mention's text may hold what CSV quotes: a comma, a quote, a line break
+    mentions = [Mention("x", "TUR", "country", "Türkiye", 0, 7), Mention("x", "QAT", "country", 'Qatar, "the\r\nState"', 12, 17),
+                Mention("x", "TUR", "country", "Turkey", 30, 36)]
     facts = [Fact("x", 0, 0, 42, "partnership", "QAT", "TUR", "", "joint_exercises", text, 0.85, "pair")]
     cache = ExtractionCache(tmp_path, "f")
-    cache.put(text, Extraction("x", mentions, facts, 1, 6))
+    cache.put(text, Extraction.of("x", mentions, facts, 1, 6))
     cache.close()
     again = ExtractionCache(tmp_path, "f").get(text, "x")
     assert (again.mentions, again.facts, again.sentences, again.words) == (mentions, facts, 1, 6)
+    assert again.entity_mentions == {"TUR": 2, "QAT": 1}
     assert type(again.facts[0].confidence) is float and type(again.mentions[0].start) is int

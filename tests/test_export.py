@@ -165,12 +165,12 @@ def test_csv_tables_are_the_dict_rows_with_their_columns():
     result = BuildResult(
         facts=[Fact("b", 2, 5, 9, "partnership", "QAT", "TUR", evidence='Said "hi",\r\nthen', confidence=0.9),
                Fact("a", 0, 0, 4, "membership", "QAT", "GCC")],
-        mentions=[Mention("c", "QAT", "country", "Qatar", 0, 5), Mention("a", "TUR", "country", "Turkey", 1, 7),
-                  Mention("b", "OMN", "country", "Oman", 3, 7), Mention("a", "OMN", "country", "Oman", 9, 13)],
         # "entity" and "start" are standard columns (renamed doc_entity, doc_start); "z" has no rows
         metadata={"a": {"year": 1990, "entity": "x", "doc_entity": "y"}, "b": {"start": 1.5, "year": None},
                   "z": {"only": "here"}},
     )
+    result.mentions = [Mention("c", "QAT", "country", "Qatar", 0, 5), Mention("a", "TUR", "country", "Turkey", 1, 7),
+                       Mention("b", "OMN", "country", "Oman", 3, 7), Mention("a", "OMN", "country", "Oman", 9, 13)]
     for (columns, rows), dicts, first in (
         (result.fact_table(), result.fact_rows(), FACT_COLUMNS),
         (result.mention_table(), result.mention_rows(), MENTION_COLUMNS),
