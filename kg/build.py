@@ -18,7 +18,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequence
 
 import networkx as nx
 
@@ -32,7 +32,7 @@ from kg.forked import default_processes, run_groups
 from kg.graph import EntityCounts, actor_graph, build_graph, layout_positions, set_positions
 from kg.nlp import load_pipeline
 from kg.ontology import Ontology, load_ontology
-from kg.outputs import OutputFolder
+from kg.outputs import OutputFolder, TextSpool
 from kg.records import FACT_COLUMNS, MENTION_COLUMNS, Document, Fact, Mention
 
 if TYPE_CHECKING:
@@ -74,8 +74,9 @@ class BuildResult:
     files: list[Path] = field(default_factory=list)
     seconds: float = 0.0
     #: Each document's mentions as the CSV lines its extraction rendered (``Extraction.mention_csv``),
-    #: which ``mentions.csv`` is joined from until :attr:`mentions` is read.
-    mention_csv: dict[str, str] = field(default_factory=dict, repr=False)
+    #: which ``mentions.csv`` is joined from until :attr:`mentions` is read; a build spools
+    #: them to a temporary file as they come (:class:`~kg.outputs.TextSpool`).
+    mention_csv: Mapping[str, str] = field(default_factory=dict, repr=False)
     #: Mentions and documents per entity id, for the graph's nodes.
     entity_counts: EntityCounts = field(default_factory=EntityCounts, repr=False)
     _mentions: list[Mention] | None = field(default=None, init=False, repr=False, compare=False)
@@ -317,15 +318,16 @@ def joined_mentions_csv(result: BuildResult) -> bytes | None:
     parts = [export.csv_lines([columns])]
     for doc_id, extra in zip(doc_ids, extras):
         suffix = tuple(extra.get(column, "") for column in columns[len(MENTION_COLUMNS):])
-        if '"' in blocks[doc_id]:
+        lines = blocks[doc_id]
+        if '"' in lines:
             # a quoted field (a comma, quote or line break in a value): only unquoted
             # lines can be told apart by "\r\n", so these rows are written again
-            parts.append(export.csv_lines(values(m) + suffix for m in read_mention_csv(doc_id, blocks[doc_id])))
+            parts.append(export.csv_lines(values(m) + suffix for m in read_mention_csv(doc_id, lines)))
             continue
         # The id and metadata rendered inside a row, as CSV quotes a lone empty field otherwise.
         head = export.csv_lines([(doc_id, "")])[:-2]
         tail = export.csv_lines([("", *suffix)])[:-2] if suffix else ""
-        parts.append(head + blocks[doc_id][:-2].replace("\r\n", f"{tail}\r\n{head}") + tail + "\r\n")
+        parts.append(head + lines[:-2].replace("\r\n", f"{tail}\r\n{head}") + tail + "\r\n")
     return "".join(parts).encode("utf-8")
 
 
@@ -486,6 +488,9 @@ def _build(
     started = time.perf_counter()
     heap.freeze()  # what the caller made lives on; forked workers then copy fewer pages
     result = BuildResult()
+    # Each document's mention lines go to disk as they come: what the build holds grows
+    # with the facts (which the graph needs), not with the mentions.
+    result.mention_csv = spool = TextSpool(folder.path if folder is not None else None)
 
     def warn(message: str) -> None:
         if strict:
@@ -519,6 +524,7 @@ def _build(
         runner.close()
         if store:
             store.close()
+    spool.flush()  # before the end of the build forks: buffered lines are written once
     result.graph = build_graph(result.facts, result.entity_counts, load_gazetteer(), onto)
     result.actors = actor_graph(result.graph)
     processes = default_processes() if result.mention_count + len(result.facts) >= PARALLEL_RECORDS else 1
