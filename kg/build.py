@@ -15,7 +15,7 @@ import io
 import itertools
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequence
@@ -205,7 +205,10 @@ def extract_documents(
 
     ``engine`` runs the pipeline (default: one ``nlp.pipe`` stream in this
     process); documents found in ``cache`` skip it, the others are added to it.
-    Results come in the order of ``documents`` whatever the engine.
+    Results come in the order of ``documents`` whatever the engine. A document
+    found in the cache comes back without its text (``text`` is empty): it may
+    wait for a new document far behind it, and in a rebuild every document may
+    wait for the last, so the texts would fill memory.
     """
     engine = engine or LocalEngine(nlp or load_pipeline(), batch_size)
     # input order: (document, its cached extraction or None when sent to the engine, its text's key)
@@ -215,9 +218,11 @@ def extract_documents(
         for document in documents:
             key = text_hash(document.text) if cache else None
             hit = cache.get(document.text, document.id, key) if cache else None
-            pending.append((document, hit, key))
             if hit is None:
+                pending.append((document, None, key))
                 yield document
+            else:
+                pending.append((replace(document, text=""), hit, key))
 
     def done(document: Document, extraction: Extraction):
         if on_document:

@@ -100,3 +100,19 @@ def test_records_come_back_from_the_cache_as_they_went_in(tmp_path):
     assert (again.mentions, again.facts, again.sentences, again.words) == (mentions, facts, 1, 6)
     assert again.entity_mentions == {"TUR": 2, "QAT": 1}
     assert type(again.facts[0].confidence) is float and type(again.mentions[0].start) is int
+
+
+def test_cached_documents_wait_for_a_new_one_without_their_texts(tmp_path):
+    from kg.build import extract_documents
+    from kg.records import Document
+
+    cache = ExtractionCache(tmp_path, fingerprint(None, load_ontology()))
+    old = [Document("a", FIRST, {"year": 1}), Document("b", SECOND)]
+    fresh = dict((d.id, x) for d, x in extract_documents(old, cache=cache))
+    new = Document("c", "Chile and Peru held naval drills.")
+    came = list(extract_documents(old + [new], cache=cache))
+    assert [d.id for d, _ in came] == ["a", "b", "c"] and cache.hits == 2
+    # the two cached documents waited for the new one: their texts were not kept
+    assert [d.text for d, _ in came] == ["", "", new.text] and came[0][0].meta == {"year": 1}
+    assert [x for _, x in came[:2]] == [fresh["a"], fresh["b"]] and came[2][1].facts
+    cache.close()
