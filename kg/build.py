@@ -56,11 +56,11 @@ ENGINES = ("local", "dask")
 class BuildResult:
     """Everything a build produced: records, graphs, counts and files written.
 
-    A build keeps each document's mentions as its ``mentions.csv`` lines
-    (:attr:`mention_csv`) and their counts per entity (:attr:`entity_counts`), not
-    as records: a corpus has a hundred times more mentions than facts, and the
-    lines take a fifth of the memory. :attr:`mentions` reads them as
-    :class:`~kg.records.Mention` records when first asked.
+    A build keeps the facts, which the graph needs, but not the mentions, of
+    which a corpus has a hundred times more: each document's ``mentions.csv``
+    lines go to a temporary file as the document comes (:attr:`mention_csv`), and
+    the graph's nodes take their counts per entity (:attr:`entity_counts`).
+    :attr:`mentions` reads them as :class:`~kg.records.Mention` records when first asked.
     """
 
     documents: int = 0
