@@ -57,10 +57,11 @@ class BuildResult:
     """Everything a build produced: records, graphs, counts and files written.
 
     A build keeps the facts, which the graph needs, but not the mentions, of
-    which a corpus has a hundred times more: each document's ``mentions.csv``
-    lines go to a temporary file as the document comes (:attr:`mention_csv`), and
-    the graph's nodes take their counts per entity (:attr:`entity_counts`).
-    :attr:`mentions` reads them as :class:`~kg.records.Mention` records when first asked.
+    which a corpus has many more (26 times more in the UN speeches): each
+    document's ``mentions.csv`` lines go to a temporary file as the document
+    comes (:attr:`mention_csv`), and the graph's nodes take their counts per
+    entity (:attr:`entity_counts`). :attr:`mentions` reads them as
+    :class:`~kg.records.Mention` records when first asked.
     """
 
     documents: int = 0
