@@ -75,7 +75,7 @@ def _memory_kb(pid: int) -> int:
         return int(re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{pid}/status").read_text()).group(1))
 
 
-def _tree_rss_kb(pid: int) -> int:
+def _tree_memory_kb(pid: int) -> int:
     """Memory of a process and all its descendants, in KiB (PSS, see :func:`_memory_kb`)."""
     total, stack = 0, [pid]
     while stack:
@@ -98,7 +98,7 @@ def run_build(corpus: Path, out: Path, workers: int, cache: bool = False) -> dic
 
     def sample() -> None:
         while process.poll() is None:
-            peak[0] = max(peak[0], _tree_rss_kb(process.pid))
+            peak[0] = max(peak[0], _tree_memory_kb(process.pid))
             time.sleep(0.5)  # reading PSS walks the page tables (about 4 ms a GB): rarely, not to slow the build
 
     sampler = threading.Thread(target=sample, daemon=True)

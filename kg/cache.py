@@ -22,12 +22,12 @@ import json
 import marshal
 import sqlite3
 import sys
-from dataclasses import fields
+from operator import attrgetter
 from pathlib import Path
 
 from kg.engine import Extraction
 from kg.ontology import Ontology
-from kg.records import Fact
+from kg.records import FACT_COLUMNS, Fact
 
 CACHE_FOLDER = ".kg-cache"
 CACHE_FILE = "extractions.sqlite"
@@ -112,7 +112,7 @@ class ExtractionCache:
         # than JSON and, unlike pickle, never running code; its format is Python's own
         # (the fingerprint holds the Python version)
         records = marshal.dumps(
-            (extraction.mention_csv, extraction.entity_mentions, [_values(f) for f in extraction.facts])
+            (extraction.mention_csv, extraction.entity_mentions, [_fact_values(f) for f in extraction.facts])
         )
         self.db.execute(
             "INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?)",
@@ -129,12 +129,8 @@ class ExtractionCache:
         self.db.close()
 
 
-def _values(fact: Fact) -> tuple:
-    """A fact's field values after ``doc_id`` (which the cache does not store)."""
-    return tuple(getattr(fact, name) for name in _FACT_FIELDS)
-
-
-_FACT_FIELDS = [f.name for f in fields(Fact)][1:]
+#: A fact's field values after ``doc_id`` (which the cache does not store).
+_fact_values = attrgetter(*FACT_COLUMNS[1:])
 
 
 def clear(folder: str | Path) -> bool:

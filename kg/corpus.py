@@ -172,13 +172,17 @@ def corpus_files(inputs: Iterable[str | Path]) -> list[tuple[Path, bool]]:
     return files
 
 
+def _unreadable(path: Path, err: OSError) -> CorpusError:
+    return CorpusError(f"{path}: cannot read ({(err.strerror or str(err)).lower()})")
+
+
 def _read_bytes(path: Path, limit: int = -1) -> bytes:
     """The bytes of ``path`` (the first ``limit`` of them if given); CorpusError if unreadable."""
     try:
         with path.open("rb") as fh:
             return fh.read(limit)
     except OSError as err:
-        raise CorpusError(f"{path}: cannot read ({(err.strerror or str(err)).lower()})") from err
+        raise _unreadable(path, err) from err
 
 
 def _read_text_file(path: Path, on_warning: Warn) -> Iterator[Document]:
@@ -245,13 +249,13 @@ def _read_jsonl(path: Path, on_warning: Warn) -> Iterator[Document]:
             line = line.rstrip("\r")
             if not line.strip():
                 continue
-            blank = False
+        blank = False
+        if record is _NOT_PARSED:
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as err:
                 on_warning(f"{path}:{number}: invalid JSON ({err.msg}: column {err.colno}), skipped")
                 continue
-        blank = False
         document = _jsonl_document(record, path, number, on_warning)
         if document is not None:
             records += 1
@@ -283,7 +287,7 @@ def _line_blocks(path: Path, size: int | None = None) -> Iterator[bytes]:
             if rest:
                 yield rest
     except OSError as err:
-        raise CorpusError(f"{path}: cannot read ({(err.strerror or str(err)).lower()})") from err
+        raise _unreadable(path, err) from err
 
 
 def _is_plain_utf8(path: Path, size: int | None = None) -> bool:

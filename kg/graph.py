@@ -96,9 +96,12 @@ class EntityCounts:
     @classmethod
     def of(cls, mentions: Iterable[Mention]) -> "EntityCounts":
         """The counts of ``mentions`` (of any documents)."""
-        mentions = list(mentions)
-        counts = cls(Counter(m.entity for m in mentions))
-        counts.documents = Counter(entity for entity, _ in {(m.entity, m.doc_id) for m in mentions})
+        by_document: dict[str, Counter] = defaultdict(Counter)
+        for m in mentions:
+            by_document[m.doc_id][m.entity] += 1
+        counts = cls()
+        for document_mentions in by_document.values():
+            counts.add(document_mentions)
         return counts
 
 

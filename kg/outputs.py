@@ -26,8 +26,8 @@ import os
 import re
 import secrets
 import tempfile
-from pathlib import Path
 from collections.abc import Mapping
+from pathlib import Path
 from typing import IO, Iterator
 
 from kg.errors import KgError
