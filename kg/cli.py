@@ -19,7 +19,8 @@ from rich.table import Table
 
 from kg.build import DEFAULT_FORMATS, FORMATS, build
 from kg.cache import clear as clear_cache, default_cache_dir
-from kg.errors import KgError
+from kg.corpus import Columns
+from kg.errors import KgError, printable
 from kg.ontology import OntologyError
 
 app = typer.Typer(
@@ -32,8 +33,8 @@ err = Console(stderr=True, highlight=False)
 
 
 def fail(message: str) -> None:
-    """Print ``Error: message`` on stderr and exit with status 1."""
-    sys.stderr.write(f"Error: {message}\n")
+    """Print ``Error: message`` on stderr (one line, control characters escaped) and exit with status 1."""
+    sys.stderr.write(f"Error: {printable(message)}\n")
     raise typer.Exit(1)
 
 
@@ -45,7 +46,9 @@ def _main() -> None:
 @app.command("build")
 def build_command(
     inputs: Optional[List[Path]] = typer.Argument(
-        None, help="Folders (read recursively), .txt/.md files (id = file stem) and .jsonl files. Default: corpus/."
+        None,
+        help="Folders (read recursively), .txt/.md files (id = file stem), .jsonl files, .csv/.tsv and .parquet "
+        "tables (one document a row); .jsonl/.csv/.tsv may be .gz, .bz2 or .xz. Default: corpus/.",
     ),
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder."),
     formats: str = typer.Option(
@@ -67,6 +70,13 @@ def build_command(
     ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Extract every document again; do not read or write the cache."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Cache folder (default: .kg-cache/OUT beside OUT)."),
+    text_column: str = typer.Option(Columns.text, "--text-column", help="The column of a CSV, TSV or Parquet file holding the text."),
+    id_column: str = typer.Option(
+        Columns.id, "--id-column",
+        help="The column holding document ids; a file without it gives ids FILE-LINE (the file name without suffixes, "
+        "the line the row starts on; FILE-ROW for Parquet).",
+    ),
+    date_column: str = typer.Option(Columns.date, "--date-column", help="The column holding each document's date (its 'date' metadata)."),
 ) -> None:
     """Build the knowledge graph of INPUTS into --out: tables, GraphML, GEXF and an HTML page."""
     chosen = [f.strip() for f in formats.split(",") if f.strip()]
@@ -77,13 +87,14 @@ def build_command(
     progress = _ProgressBar(enabled=not quiet and sys.stderr.isatty())
 
     def warn(message: str) -> None:
-        sys.stderr.write(f"Warning: {message}\n")
+        sys.stderr.write(f"Warning: {printable(message)}\n")
 
     with reported_errors(debug), progress:
         result = build(
             inputs, out=out, formats=chosen, ontology=ontology, spacy_model=spacy_model,
             on_warning=warn, on_document=progress.advance, strict=strict,
             engine=engine, workers=workers, scheduler=scheduler, cache=not no_cache, cache_dir=cache_dir,
+            columns=Columns(text_column, id_column, date_column),
         )
     if not quiet:
         _summary(result)
