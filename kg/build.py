@@ -25,6 +25,7 @@ import networkx as nx
 from kg import export
 from kg.cache import ExtractionCache, default_cache_dir, fingerprint, text_hash
 from kg.corpus import Columns, read_corpus, shown
+from kg.dates import dated_facts
 from kg.engine import BATCH_SIZE, Engine, Extraction, LocalEngine, PipelineSpec, ProcessEngine, read_mention_csv
 from kg.errors import StrictError
 from kg.gazetteer import load_gazetteer
@@ -522,7 +523,9 @@ def _build(
             result.documents += 1
             result.sentences += extraction.sentences
             result.words += extraction.words
-            result.facts += extraction.facts
+            # Dated here, not before the cache: a cached extraction is keyed by the text
+            # alone, and a fact's year may come from the document's metadata.
+            result.facts += dated_facts(extraction.facts, document.meta)
             if extraction.mention_csv:
                 result.mention_csv[document.id] = extraction.mention_csv
                 result.entity_counts.add(extraction.entity_mentions)
