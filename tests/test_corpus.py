@@ -386,3 +386,22 @@ def test_every_format_builds_the_same_graph_as_jsonl(tmp_path):
     assert _graph([packed]) == reference
     assert _graph([_table(tmp_path / "news.csv", names=names)], columns=columns) == reference
     assert _graph([_parquet(tmp_path / "news.parquet", names=names)], columns=columns) == reference
+
+
+def test_the_command_line_names_a_tables_columns(tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    path = _table(tmp_path / "news.csv", names=("story", "body", "published"))
+    run = CliRunner().invoke(app, ["build", str(path), "--out", str(tmp_path / "out"), "--quiet",
+                                   "--text-column", "body", "--id-column", "story", "--date-column", "published"])
+    assert run.exit_code == 0, run.output
+    with (tmp_path / "out" / "facts.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    # metadata named like a fact column is prefixed: the table's `source` is doc_source
+    assert {(row["doc_id"], row["doc_date"], row["doc_source"]) for row in rows} >= {("wire-1", "2019-03-04", "wire")}
+    unnamed = CliRunner().invoke(app, ["build", str(path), "--out", str(tmp_path / "out2"), "--quiet"])
+    assert unnamed.exit_code == 1
+    assert unnamed.stderr.splitlines()[0] == (
+        f"Warning: {path}: no 'text' column (columns: 'body', 'source', 'story', 'published'; --text-column names another), skipped")

@@ -89,3 +89,12 @@ def test_facts_carry_their_year_and_where_it_came_from(tmp_path):
     assert {(f["doc_id"], f["doc_year"], f["doc_date"]) for f in facts} == {
         ("a", "2021", "2021-09-22"), ("b", "", ""), ("c", "2021", "")}
     assert {f.year for f in result.facts if f.doc_id == "a"} == {2003, 2021}
+
+
+def test_a_rebuild_from_the_cache_dates_facts_by_the_documents_new_year(tmp_path):
+    corpus = tmp_path / "news.jsonl"
+    text = "Oman and India signed a defence pact."
+    for year in (2019, 2020):
+        corpus.write_text(json.dumps({"id": "a", "year": year, "text": text}) + "\n", encoding="utf-8")
+        result = kg.build([corpus], out=tmp_path / "out")
+        assert {(f.year, f.date_source) for f in result.facts} == {(year, DOCUMENT)}
