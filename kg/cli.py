@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from kg.build import DEFAULT_FORMATS, FORMATS, build
 from kg.cache import clear as clear_cache, default_cache_dir
@@ -135,9 +136,9 @@ def cache_clear_command(
     """Delete the extraction cache, so the next build reads every document again."""
     folder = cache_dir or default_cache_dir(out)
     if clear_cache(folder):
-        sys.stderr.write(f"Cleared the cache in {folder}\n")
+        sys.stderr.write(f"Cleared the cache in {printable(str(folder))}\n")
     else:
-        sys.stderr.write(f"No cache in {folder}\n")
+        sys.stderr.write(f"No cache in {printable(str(folder))}\n")
 
 
 class _ProgressBar:
@@ -182,10 +183,10 @@ def _summary(result) -> None:
         ("seconds", f"{result.seconds:.2f}"),
         ("words/second", f"{result.words_per_second:,.0f}"),
         ("warnings", f"{len(result.warnings):,}"),
-        ("files", "\n".join(str(p) for p in result.files)),
+        ("files", "\n".join(printable(str(p)) for p in result.files)),
     ]
     for key, value in rows:
-        table.add_row(key, value)
+        table.add_row(key, Text(value))  # plain text: a "[" in a file name is not rich markup
     Console(stderr=True).print(table)
 
 

@@ -505,3 +505,15 @@ def test_file_names_are_printed_on_one_line_without_control_characters(tmp_path,
     assert run.stderr == f"Warning: {tmp_path}/{escaped}: empty, skipped\n"
     failed = kg_process("build", tmp_path / name / "missing", "--out", tmp_path / "out2")
     assert failed.stderr == f"Error: {tmp_path}/{escaped}/missing: no such file or folder\n"
+
+
+def test_the_summary_and_cache_messages_print_the_output_folder_escaped(tmp_path):
+    (tmp_path / "a.txt").write_text("Qatar and Turkey held joint drills.", encoding="utf-8")
+    run = kg_process("build", tmp_path / "a.txt", "--out", tmp_path / "[/bold]")  # not rich markup either
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    out = tmp_path / "o\x1b[2Jut"
+    run = kg_process("build", tmp_path / "a.txt", "--out", out)
+    assert run.returncode == 0, run.stderr
+    assert "\x1b" not in run.stderr, repr(run.stderr)
+    cleared = kg_process("cache", "clear", "--out", out)
+    assert cleared.stderr == f"Cleared the cache in {tmp_path}/.kg-cache/o\\x1b[2Jut\n"

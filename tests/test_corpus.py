@@ -312,6 +312,9 @@ def test_csv_and_tsv_with_their_own_column_names(tmp_path):
     names = ("story", "body", "published")
     assert _docs(_table(tmp_path / "news.csv", names=names), columns) == (EXPECTED, [])
     assert _docs(_table(tmp_path / "news.tsv", "\t", names=names), columns) == (EXPECTED, [])
+    excel = tmp_path / "excel.csv"  # Excel's "CSV UTF-8" starts with a byte-order mark
+    excel.write_bytes(b"\xef\xbb\xbf" + _table(tmp_path / "plain.csv").read_bytes())
+    assert _docs(excel) == (EXPECTED, [])
     packed = tmp_path / "more.csv.xz"
     packed.write_bytes(lzma.compress(_table(tmp_path / "more.csv").read_bytes()))
     assert _docs(packed) == (EXPECTED, [])
