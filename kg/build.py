@@ -129,7 +129,8 @@ class BuildResult:
         import pandas as pd
 
         rows = self.fact_rows()
-        return pd.DataFrame(rows, columns=export.table_columns(rows, FACT_COLUMNS))
+        # Int64: years stay integers where some facts have none (float64 would show 2003.0)
+        return pd.DataFrame(rows, columns=export.table_columns(rows, FACT_COLUMNS)).astype({"year": "Int64"})
 
     @property
     def mentions_df(self) -> pd.DataFrame:

@@ -89,6 +89,7 @@ def test_facts_carry_their_year_and_where_it_came_from(tmp_path):
     assert {(f["doc_id"], f["doc_year"], f["doc_date"]) for f in facts} == {
         ("a", "2021", "2021-09-22"), ("b", "", ""), ("c", "2021", "")}
     assert {f.year for f in result.facts if f.doc_id == "a"} == {2003, 2021}
+    assert result.facts_df["year"].dtype == "Int64" and result.facts_df["year"].isna().sum() == 1
 
 
 def test_a_rebuild_from_the_cache_dates_facts_by_the_documents_new_year(tmp_path):
