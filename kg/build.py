@@ -24,7 +24,8 @@ import networkx as nx
 
 from kg import export
 from kg.cache import ExtractionCache, default_cache_dir, fingerprint, text_hash
-from kg.corpus import read_corpus
+from kg.corpus import Columns, read_corpus, shown
+from kg.dates import dated_facts
 from kg.engine import BATCH_SIZE, Engine, Extraction, LocalEngine, PipelineSpec, ProcessEngine, read_mention_csv
 from kg.errors import StrictError
 from kg.gazetteer import load_gazetteer
@@ -128,7 +129,8 @@ class BuildResult:
         import pandas as pd
 
         rows = self.fact_rows()
-        return pd.DataFrame(rows, columns=export.table_columns(rows, FACT_COLUMNS))
+        # Int64: years stay integers where some facts have none (float64 would show 2003.0)
+        return pd.DataFrame(rows, columns=export.table_columns(rows, FACT_COLUMNS)).astype({"year": "Int64"})
 
     @property
     def mentions_df(self) -> pd.DataFrame:
@@ -419,10 +421,13 @@ def build(
     scheduler: str | None = None,
     cache: bool = True,
     cache_dir: str | Path | None = None,
+    columns: Columns | None = None,
 ) -> BuildResult:
     """Build the knowledge graph of ``inputs``; write ``formats`` into ``out`` if given.
 
-    ``inputs``: folders, ``.txt``/``.md`` and ``.jsonl`` files. ``ontology``: a
+    ``inputs``: folders, ``.txt``/``.md``, ``.jsonl``, ``.csv``/``.tsv`` and
+    ``.parquet`` files (see :func:`~kg.corpus.read_corpus`); ``columns``: the
+    text, id and date columns of the tables. ``ontology``: a
     YAML file or :class:`~kg.ontology.Ontology` (default: the packaged one).
     ``spacy_model``: an installed spaCy pipeline to add the rules to.
     ``strict``: any warning (a skipped file or line) raises
@@ -444,7 +449,7 @@ def build(
         return _build(
             inputs, folder, formats, ontology, spacy_model, on_warning, on_document, batch_size, strict,
             make_engine_options(engine, workers, scheduler), cache_dir if cache else None, cache and out is not None,
-            heap,
+            heap, columns,
         )
 
 
@@ -489,7 +494,7 @@ def make_engine_options(engine: str, workers: int, scheduler: str | None) -> dic
 
 def _build(
     inputs, folder: OutputFolder | None, formats, ontology, spacy_model, on_warning, on_document, batch_size, strict,
-    engine_options: dict, cache_dir: str | Path | None, cache_beside_out: bool, heap: _FrozenHeap,
+    engine_options: dict, cache_dir: str | Path | None, cache_beside_out: bool, heap: _FrozenHeap, columns: Columns | None = None,
 ) -> BuildResult:
     started = time.perf_counter()
     heap.freeze()  # what the caller made lives on; forked workers then copy fewer pages
@@ -506,7 +511,7 @@ def _build(
             on_warning(message)
 
     onto = ontology if isinstance(ontology, Ontology) else load_ontology(ontology)
-    documents = read_corpus(inputs, on_warning=warn)  # checks every input path first
+    documents = read_corpus(inputs, on_warning=warn, columns=columns)  # checks every input path first
     runner = make_engine(**(engine_options or {}), spacy_model=spacy_model, ontology=onto, batch_size=batch_size)
     if cache_dir is not None or (cache_beside_out and folder is not None):
         store = ExtractionCache(cache_dir or default_cache_dir(folder.path), fingerprint(spacy_model, onto))
@@ -519,7 +524,9 @@ def _build(
             result.documents += 1
             result.sentences += extraction.sentences
             result.words += extraction.words
-            result.facts += extraction.facts
+            # Dated here, not before the cache: a cached extraction is keyed by the text
+            # alone, and a fact's year may come from the document's metadata.
+            result.facts += dated_facts(extraction.facts, document.meta)
             if extraction.mention_csv:
                 result.mention_csv[document.id] = extraction.mention_csv
                 result.entity_counts.add(extraction.entity_mentions)
@@ -545,7 +552,7 @@ def _build(
     set_positions(result.graph, positions)
     set_positions(result.actors, {node: positions[node] for node in result.actors})
     if folder is not None:
-        title = ", ".join(sorted(Path(str(i)).name for i in inputs))
+        title = ", ".join(sorted(shown(Path(str(i)).name) for i in inputs))
         rendered = dict(zip([name for name, _ in tables], table_bytes))
         result.files = write_outputs(
             result, folder, formats, title=f"kg: {title}", processes=processes, rendered=rendered, edges=edges

@@ -16,10 +16,12 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from kg.build import DEFAULT_FORMATS, FORMATS, build
 from kg.cache import clear as clear_cache, default_cache_dir
-from kg.errors import KgError
+from kg.corpus import Columns
+from kg.errors import KgError, printable
 from kg.ontology import OntologyError
 
 app = typer.Typer(
@@ -32,8 +34,8 @@ err = Console(stderr=True, highlight=False)
 
 
 def fail(message: str) -> None:
-    """Print ``Error: message`` on stderr and exit with status 1."""
-    sys.stderr.write(f"Error: {message}\n")
+    """Print ``Error: message`` on stderr (one line, control characters escaped) and exit with status 1."""
+    sys.stderr.write(f"Error: {printable(message)}\n")
     raise typer.Exit(1)
 
 
@@ -45,7 +47,9 @@ def _main() -> None:
 @app.command("build")
 def build_command(
     inputs: Optional[List[Path]] = typer.Argument(
-        None, help="Folders (read recursively), .txt/.md files (id = file stem) and .jsonl files. Default: corpus/."
+        None,
+        help="Folders (read recursively), .txt/.md files (id = file stem), .jsonl files, .csv/.tsv and .parquet "
+        "tables (one document a row); .jsonl/.csv/.tsv may be .gz, .bz2 or .xz. Default: corpus/.",
     ),
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder."),
     formats: str = typer.Option(
@@ -67,6 +71,13 @@ def build_command(
     ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Extract every document again; do not read or write the cache."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Cache folder (default: .kg-cache/OUT beside OUT)."),
+    text_column: str = typer.Option(Columns.text, "--text-column", help="The column of a CSV, TSV or Parquet file holding the text."),
+    id_column: str = typer.Option(
+        Columns.id, "--id-column",
+        help="The column holding document ids; a file without it gives ids FILE-LINE (the file name without suffixes, "
+        "the line the row starts on; FILE-ROW for Parquet).",
+    ),
+    date_column: str = typer.Option(Columns.date, "--date-column", help="The column holding each document's date (its 'date' metadata)."),
 ) -> None:
     """Build the knowledge graph of INPUTS into --out: tables, GraphML, GEXF and an HTML page."""
     chosen = [f.strip() for f in formats.split(",") if f.strip()]
@@ -77,13 +88,14 @@ def build_command(
     progress = _ProgressBar(enabled=not quiet and sys.stderr.isatty())
 
     def warn(message: str) -> None:
-        sys.stderr.write(f"Warning: {message}\n")
+        sys.stderr.write(f"Warning: {printable(message)}\n")
 
     with reported_errors(debug), progress:
         result = build(
             inputs, out=out, formats=chosen, ontology=ontology, spacy_model=spacy_model,
             on_warning=warn, on_document=progress.advance, strict=strict,
             engine=engine, workers=workers, scheduler=scheduler, cache=not no_cache, cache_dir=cache_dir,
+            columns=Columns(text_column, id_column, date_column),
         )
     if not quiet:
         _summary(result)
@@ -124,9 +136,9 @@ def cache_clear_command(
     """Delete the extraction cache, so the next build reads every document again."""
     folder = cache_dir or default_cache_dir(out)
     if clear_cache(folder):
-        sys.stderr.write(f"Cleared the cache in {folder}\n")
+        sys.stderr.write(f"Cleared the cache in {printable(str(folder))}\n")
     else:
-        sys.stderr.write(f"No cache in {folder}\n")
+        sys.stderr.write(f"No cache in {printable(str(folder))}\n")
 
 
 class _ProgressBar:
@@ -171,10 +183,10 @@ def _summary(result) -> None:
         ("seconds", f"{result.seconds:.2f}"),
         ("words/second", f"{result.words_per_second:,.0f}"),
         ("warnings", f"{len(result.warnings):,}"),
-        ("files", "\n".join(str(p) for p in result.files)),
+        ("files", "\n".join(printable(str(p)) for p in result.files)),
     ]
     for key, value in rows:
-        table.add_row(key, value)
+        table.add_row(key, Text(value))  # plain text: a "[" in a file name is not rich markup
     Console(stderr=True).print(table)
 
 

@@ -27,6 +27,9 @@ FACT_COLUMNS = (
     "evidence",
     "confidence",
     "method",
+    "year",
+    "date",
+    "date_source",
 )
 
 # A record's values in field order: what it is pickled as (see Mention.__reduce__).
@@ -89,7 +92,11 @@ class Fact:
     (a generic statement that partnerships of type ``source`` involve
     ``activity``). ``sentence`` is the index of the evidence sentence in the
     document and ``start``/``end`` its character offsets; ``method`` names the
-    rule that produced the fact.
+    rule that produced the fact. ``year`` is the year of the event: the one
+    the sentence states (``date_source`` ``text``, ``date`` as much of the date
+    as it states when it names a month), else the document's (``document``,
+    ``date`` the document's), else None (``date_source`` empty); see
+    :mod:`kg.dates`.
     """
 
     doc_id: str
@@ -104,6 +111,9 @@ class Fact:
     evidence: str = ""
     confidence: float = 0.0
     method: str = ""
+    year: int | None = None
+    date: str = ""
+    date_source: str = ""
 
     def as_row(self) -> dict[str, Any]:
         """The fact as a ``facts.csv`` row."""

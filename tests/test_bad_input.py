@@ -447,3 +447,73 @@ def test_any_unicode_corpus_builds_and_every_output_parses(tmp_path_factory, rec
     assert all(texts[f.doc_id][f.start:f.end] == f.evidence for f in result.facts)
     assert len(csv_rows(out / "facts.csv")) == len(result.facts)
     assert [r["text"] for r in csv_rows(out / "mentions.csv")] == [m.text for m in sorted(result.mentions, key=lambda m: m.doc_id)]
+
+
+# --- names and values that must not stop a build (file names not UTF-8, hostile names, JSONL extremes)
+
+def _bytes_path(folder: Path, name: bytes) -> Path:
+    """A path in ``folder`` whose last part is the raw bytes ``name``, as os.listdir returns it."""
+    return folder / os.fsdecode(name)
+
+
+def test_a_file_and_a_folder_whose_names_are_not_utf8_are_built(tmp_path):
+    corpus = _bytes_path(tmp_path, b"d\xe9fense")  # a Latin-1 folder name: it goes into the page title too
+    corpus.mkdir()
+    _bytes_path(corpus, b"caf\xe9.txt").write_text("Qatar and Turkey held joint drills.", encoding="utf-8")
+    (corpus / "plain.txt").write_text("Oman and India signed a defence pact.", encoding="utf-8")
+    run = kg_process("build", corpus, "--out", tmp_path / "out", "--quiet")
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == f"Warning: {tmp_path}/d\\xe9fense/caf\\xe9.txt: file name is not UTF-8, document id 'caf\ufffd'\n"
+    assert {row["doc_id"] for row in csv_rows(tmp_path / "out" / "facts.csv")} == {"caf\ufffd", "plain"}
+    assert "<title>kg: d\\xe9fense</title>" in (tmp_path / "out" / "graph.html").read_text(encoding="utf-8")
+    assert_outputs_parse(tmp_path / "out")
+
+
+def test_metadata_with_lone_surrogates_is_cleaned_where_it_is_read(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_text('{"id": "a", "text": "Qatar and Turkey held joint drills.", "src": "\\ud800x", "k\\udfff": 1}\n',
+                    encoding="utf-8")
+    run = cli("build", path, "--out", tmp_path / "out", "--quiet")
+    assert run.exit_code == 0, run.output
+    assert run.stderr == f"Warning: {path}:1: lone surrogate escapes in metadata, replaced with U+FFFD\n"
+    row = csv_rows(tmp_path / "out" / "facts.csv")[0]
+    assert (row["src"], row["k\ufffd"]) == ("\ufffdx", "1")
+
+
+def test_a_huge_integer_and_a_deep_array_are_skipped_lines(tmp_path):
+    path = tmp_path / "c.jsonl"
+    lines = ['{"id": "big", "text": "Oman and India.", "n": ' + "9" * 5000 + "}",
+             '{"id": "deep", "text": "Oman and India.", "x": ' + "[" * 100_000 + "]" * 100_000 + "}",
+             '{"id": "fine", "text": "Qatar and Turkey held joint drills."}']
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = cli("build", path, "--out", tmp_path / "out", "--quiet")
+    assert run.exit_code == 0, run.output
+    assert run.stderr.splitlines() == [
+        f"Warning: {path}:1: a number of over {sys.get_int_max_str_digits():,} digits, skipped",
+        f"Warning: {path}:2: JSON nested too deeply to read, skipped",
+    ]
+    assert {row["doc_id"] for row in csv_rows(tmp_path / "out" / "facts.csv")} == {"fine"}
+
+
+@pytest.mark.parametrize("name", ["\x1b]0;PWNED\x07\x1b[2J.txt", "x\nError: fake message\n.txt", "rtl\u202etxt.md"])
+def test_file_names_are_printed_on_one_line_without_control_characters(tmp_path, name):
+    (tmp_path / name).write_text("   ", encoding="utf-8")  # empty: a warning names it
+    (tmp_path / "ok.txt").write_text("Qatar and Turkey held joint drills.", encoding="utf-8")
+    run = kg_process("build", tmp_path, "--out", tmp_path / "out", "--quiet")
+    assert run.returncode == 0, run.stderr
+    escaped = name.replace("\x1b", "\\x1b").replace("\x07", "\\x07").replace("\n", "\\n").replace("\u202e", "\\u202e")
+    assert run.stderr == f"Warning: {tmp_path}/{escaped}: empty, skipped\n"
+    failed = kg_process("build", tmp_path / name / "missing", "--out", tmp_path / "out2")
+    assert failed.stderr == f"Error: {tmp_path}/{escaped}/missing: no such file or folder\n"
+
+
+def test_the_summary_and_cache_messages_print_the_output_folder_escaped(tmp_path):
+    (tmp_path / "a.txt").write_text("Qatar and Turkey held joint drills.", encoding="utf-8")
+    run = kg_process("build", tmp_path / "a.txt", "--out", tmp_path / "[/bold]")  # not rich markup either
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    out = tmp_path / "o\x1b[2Jut"
+    run = kg_process("build", tmp_path / "a.txt", "--out", out)
+    assert run.returncode == 0, run.stderr
+    assert "\x1b" not in run.stderr, repr(run.stderr)
+    cleared = kg_process("cache", "clear", "--out", out)
+    assert cleared.stderr == f"Cleared the cache in {tmp_path}/.kg-cache/o\\x1b[2Jut\n"

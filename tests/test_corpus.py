@@ -1,3 +1,4 @@
+import datetime
 import io
 import json
 import zipfile
@@ -65,7 +66,7 @@ def test_binary_files_in_a_folder_are_skipped_and_named(tmp_path):
     (tmp_path / "report.pdf").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
     (tmp_path / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
     (tmp_path / "disguised.txt").write_bytes(b"\x00\x01\x02\x03 looks like text to its name")
-    (tmp_path / "notes.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    (tmp_path / "notes.rtf").write_text("{\\rtf1 Qatar and Turkey.}", encoding="utf-8")
     (tmp_path / "good.txt").write_text("Qatar and Turkey held drills.", encoding="utf-8")
     docs, warnings = read([tmp_path])
     assert [d.id for d in docs] == ["good"]
@@ -74,7 +75,7 @@ def test_binary_files_in_a_folder_are_skipped_and_named(tmp_path):
         f"{tmp_path / 'report.pdf'}: binary file (PDF), skipped",
         f"{tmp_path / 'scan.png'}: binary file (PNG), skipped",
         f"{tmp_path / 'disguised.txt'}: binary file (NUL bytes), skipped",
-        f"{tmp_path / 'notes.csv'}: not a .txt, .md or .jsonl file, skipped",
+        f"{tmp_path / 'notes.rtf'}: not a .txt, .md, .jsonl, .csv, .tsv or .parquet file, skipped",
     ])
 
 
@@ -230,3 +231,180 @@ def test_jsonl_with_a_legacy_byte_far_into_the_file_is_decoded_whole(tmp_path, m
     docs, warnings = read([path])
     assert warnings == [f"{path}: not UTF-8, decoded as cp1252"]
     assert docs[-1].text == "Bogot\u00e1 talks." and len(docs) == 21
+
+
+# --- the corpora analysts hold: compressed JSONL, CSV/TSV with their own column names, Parquet
+
+import bz2
+import csv
+import gzip
+import lzma
+
+import networkx as nx
+
+import kg
+from kg.corpus import Columns
+
+ARTICLES = [
+    {"id": "wire-1", "text": "Norway and Finland held joint naval drills in the Barents Sea.", "date": "2019-03-04", "source": "wire"},
+    {"id": "wire-2", "text": "Chile signed a defence cooperation agreement with Peru, the ministers said.", "date": "2020-11-30", "source": "wire"},
+    {"id": "blog-3", "text": "Kenya and Uganda agreed to share intelligence on border security.\nThe talks ended in Kampala.", "date": "2021-06-01", "source": "blog"},
+]
+
+
+def _jsonl(path, rows=ARTICLES):
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def _table(path, delimiter=",", names=("id", "text", "date"), rows=ARTICLES):
+    """A table of ARTICLES with the id, text and date columns called ``names``."""
+    renamed = [{names[0]: r["id"], names[1]: r["text"], names[2]: r["date"], "source": r["source"]} for r in rows]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=[names[1], "source", names[0], names[2]], delimiter=delimiter)
+        writer.writeheader()
+        writer.writerows(renamed)
+    return path
+
+
+def _parquet(path, names=("id", "text", "date"), rows=ARTICLES):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({
+        names[0]: [r["id"] for r in rows], names[1]: [r["text"] for r in rows],
+        names[2]: [datetime.date.fromisoformat(r["date"]) for r in rows], "source": [r["source"] for r in rows],
+    }), path)
+    return path
+
+
+def _docs(path, columns=None):
+    warnings = []
+    docs = [(d.id, d.text, d.meta) for d in read_corpus([path], on_warning=warnings.append, columns=columns)]
+    return docs, warnings
+
+
+EXPECTED = [(r["id"], r["text"], {"date": r["date"], "source": r["source"]}) for r in ARTICLES]
+
+
+@pytest.mark.parametrize("suffix, opener", [(".gz", gzip.open), (".bz2", bz2.open), (".xz", lzma.open)])
+def test_compressed_jsonl_is_read_like_plain_jsonl(tmp_path, suffix, opener):
+    plain = _jsonl(tmp_path / "news.jsonl")
+    packed = tmp_path / f"news.jsonl{suffix}"
+    with opener(packed, "wb") as fh:
+        fh.write(plain.read_bytes())
+    assert _docs(packed) == _docs(plain) == (EXPECTED, [])
+
+
+def test_compressed_jsonl_that_breaks_midway_keeps_the_documents_before_the_break(tmp_path):
+    rows = [{"id": f"d{i}", "text": f"Report number {i} on the talks in Oslo."} for i in range(3000)]
+    data = gzip.compress(_jsonl(tmp_path / "news.jsonl", rows).read_bytes())
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(data[: len(data) // 2])
+    docs, warnings = _docs(cut)
+    assert 0 < len(docs) < 3000 and [d[0] for d in docs] == [f"d{i}" for i in range(len(docs))]
+    assert warnings == [f"{cut}: gz data corrupt or cut short (Compressed file ended before the end-of-stream marker "
+                        "was reached); the documents after the break are skipped"]
+
+
+def test_csv_and_tsv_with_their_own_column_names(tmp_path):
+    columns = Columns(text="body", id="story", date="published")
+    names = ("story", "body", "published")
+    assert _docs(_table(tmp_path / "news.csv", names=names), columns) == (EXPECTED, [])
+    assert _docs(_table(tmp_path / "news.tsv", "\t", names=names), columns) == (EXPECTED, [])
+    excel = tmp_path / "excel.csv"  # Excel's "CSV UTF-8" starts with a byte-order mark
+    excel.write_bytes(b"\xef\xbb\xbf" + _table(tmp_path / "plain.csv").read_bytes())
+    assert _docs(excel) == (EXPECTED, [])
+    packed = tmp_path / "more.csv.xz"
+    packed.write_bytes(lzma.compress(_table(tmp_path / "more.csv").read_bytes()))
+    assert _docs(packed) == (EXPECTED, [])
+
+
+def test_a_table_without_an_id_column_numbers_its_rows_by_line(tmp_path):
+    path = tmp_path / "news.csv"
+    path.write_text('text,date\n"Two lines,\nof text.",2020\nOne line.,\n', encoding="utf-8")
+    assert _docs(path) == ([("news-2", "Two lines,\nof text.", {"date": "2020"}), ("news-4", "One line.", {})], [])
+
+
+def test_a_table_names_each_bad_row_and_reads_the_rest(tmp_path):
+    path = tmp_path / "news.csv"
+    path.write_text("id,text\na,First.\nb,Second.,extra\nc,\nd,Fourth.\n", encoding="utf-8")
+    docs, warnings = _docs(path)
+    assert [d[0] for d in docs] == ["a", "d"]
+    assert warnings == [f"{path}:3: 3 fields where the header has 2, skipped", f"{path}:4: empty 'text', skipped"]
+    with pytest.raises(kg.errors.StrictError, match=f"^{path}:3: 3 fields"):
+        kg.build([path], strict=True)
+
+
+def test_a_table_without_the_text_column_is_skipped_naming_its_columns(tmp_path):
+    path = tmp_path / "news.csv"
+    path.write_text("headline,body\nA,B\n", encoding="utf-8")
+    (tmp_path / "ok.txt").write_text("Fine.", encoding="utf-8")
+    docs, warnings = _docs(tmp_path)
+    assert warnings == [f"{path}: no 'text' column (columns: 'headline', 'body'; --text-column names another), skipped"]
+    docs, warnings = _docs(path, Columns(text="body", date="when"))
+    assert docs == [("news-2", "B", {"headline": "A"})]
+    assert warnings == [f"{path}: no 'when' column for --date-column, no document dates"]
+
+
+def test_a_csv_cell_longer_than_the_csv_modules_limit_is_one_document(tmp_path):
+    text = "Qatar and Turkey held joint drills. " * 5000
+    path = tmp_path / "long.csv"
+    path.write_text(f"id,text\nlong,{text}\n", encoding="utf-8")
+    assert _docs(path)[0][0][1] == text
+    assert csv.field_size_limit() == 131072  # the module's limit is restored for everyone else
+
+
+def test_parquet_rows_are_documents_with_typed_metadata(tmp_path):
+    assert _docs(_parquet(tmp_path / "news.parquet")) == (EXPECTED, [])
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(b"PAR1 not really")
+    (tmp_path / "ok.txt").write_text("Fine.", encoding="utf-8")
+    docs, warnings = _docs(tmp_path)
+    assert len(warnings) == 1 and warnings[0].startswith(f"{broken}: not a Parquet file (")
+
+
+def test_parquet_without_pyarrow_is_an_error_naming_the_file(tmp_path, monkeypatch):
+    import importlib.util
+
+    path = _parquet(tmp_path / "news.parquet")
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "pyarrow" else real(name, *a))
+    with pytest.raises(CorpusError, match=rf"^{path}: reading Parquet needs pyarrow: pip install 'kg\[parquet\]'$"):
+        read_corpus([path])
+
+
+def _graph(inputs, **options):
+    result = kg.build(inputs, **options)
+    return nx.node_link_data(result.graph, edges="links"), [f.as_row() for f in result.facts]
+
+
+def test_every_format_builds_the_same_graph_as_jsonl(tmp_path):
+    reference = _graph([_jsonl(tmp_path / "news.jsonl")])
+    assert reference[1], "the articles must give facts for the comparison to mean anything"
+    packed = tmp_path / "news.jsonl.gz"
+    packed.write_bytes(gzip.compress((tmp_path / "news.jsonl").read_bytes()))
+    names = ("story", "body", "published")
+    columns = Columns(text="body", id="story", date="published")
+    assert _graph([packed]) == reference
+    assert _graph([_table(tmp_path / "news.csv", names=names)], columns=columns) == reference
+    assert _graph([_parquet(tmp_path / "news.parquet", names=names)], columns=columns) == reference
+
+
+def test_the_command_line_names_a_tables_columns(tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    path = _table(tmp_path / "news.csv", names=("story", "body", "published"))
+    run = CliRunner().invoke(app, ["build", str(path), "--out", str(tmp_path / "out"), "--quiet",
+                                   "--text-column", "body", "--id-column", "story", "--date-column", "published"])
+    assert run.exit_code == 0, run.output
+    with (tmp_path / "out" / "facts.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    # metadata named like a fact column is prefixed: the table's `source` is doc_source
+    assert {(row["doc_id"], row["doc_date"], row["doc_source"]) for row in rows} >= {("wire-1", "2019-03-04", "wire")}
+    unnamed = CliRunner().invoke(app, ["build", str(path), "--out", str(tmp_path / "out2"), "--quiet"])
+    assert unnamed.exit_code == 1
+    assert unnamed.stderr.splitlines()[0] == (
+        f"Warning: {path}: no 'text' column (columns: 'body', 'source', 'story', 'published'; --text-column names another), skipped")
