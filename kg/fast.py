@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import numpy
-from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, IS_TITLE, LEMMA, LOWER, NORM, ORTH, SENT_START
+from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_TITLE, LEMMA, LOWER, NORM, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.pipeline import Sentencizer, SpanRuler
@@ -37,7 +37,8 @@ from spacy.util import filter_chain_spans
 from spacy.vocab import Vocab
 
 from kg.gazetteer import DATA_DIR
-from kg.nlp import FuzzyCountryLinker, NormLemmatizer
+from kg.lines import load_line_rules
+from kg.nlp import FuzzyCountryLinker, LineBreaks, NormLemmatizer
 
 
 class _WordTable:
@@ -263,21 +264,26 @@ def make_fast_sentencizer(nlp: Language, name: str, punct_chars, overwrite: bool
     return ArraySentencizer(name, punct_chars=punct_chars, overwrite=overwrite, scorer=scorer)
 
 
-@Language.component("kg_fast_line_breaks")
-def line_breaks(doc: Doc) -> Doc:
-    """:func:`kg.nlp.line_breaks` (a sentence starts after every line break), breaks found among the distinct words."""
-    # Only the Doc's few distinct white-space words are looked at in Python.
-    columns = word_columns(doc)
-    spaces = numpy.flatnonzero(columns.of_words(IS_SPACE))
-    breaks = numpy.zeros(len(columns.words), dtype=bool)
-    breaks[[i for i in spaces.tolist() if "\n" in doc.vocab.strings[int(columns.words[i])]]] = True
-    after_breaks = numpy.flatnonzero(breaks[columns.inverse[:-1]]) + 1
-    if not len(after_breaks):
-        return doc
-    starts = doc.to_array(SENT_START)
-    starts[after_breaks] = 1
-    doc.from_array([SENT_START], starts.reshape(-1, 1))
-    return doc
+#: The text each Doc was made from, kept by :class:`WarmCacheTokenizer` while the Doc
+#: lives: ``Doc.text`` joins the text of every token again.
+_doc_texts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+class TextLineBreaks(LineBreaks):
+    """:class:`kg.nlp.LineBreaks` that reads the text the tokenizer was given rather than joining the tokens."""
+
+    def text_of(self, doc: Doc) -> str:
+        """The text ``doc`` was made from."""
+        text = _doc_texts.get(doc)
+        if text is None or not len(doc) or len(text) != doc[-1].idx + len(doc[-1].text_with_ws):
+            return doc.text
+        return text
+
+
+@Language.factory("kg_fast_line_breaks", default_config={"data_dir": str(DATA_DIR)})
+def make_fast_line_breaks(nlp: Language, name: str, data_dir: str) -> TextLineBreaks:
+    """Factory of :class:`TextLineBreaks` (the config of ``kg_line_breaks``)."""
+    return TextLineBreaks(load_line_rules(Path(data_dir)))
 
 
 class ArrayFuzzyLinker(FuzzyCountryLinker):
@@ -632,7 +638,9 @@ class WarmCacheTokenizer:
             for chunk in new:
                 tokenize(chunk)
             seen.update(new)
-        return tokenize(text)
+        doc = tokenize(text)
+        _doc_texts[doc] = text
+        return doc
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
         """Tokenise a stream of texts."""

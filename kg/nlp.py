@@ -6,7 +6,9 @@ the same rule components to it:
 
 1. ``sentencizer``: spaCy's rule-based sentence boundaries (unless the model
    has a parser or a sentence recogniser);
-2. ``kg_line_breaks``: a sentence starts after a line break;
+2. ``kg_line_breaks``: a sentence starts after a blank line, a heading, a list
+   item or a page number, and after every line break of a text that is not
+   hard-wrapped (:mod:`kg.lines`);
 3. ``kg_lemmatizer``: spaCy's lookup lemmatizer, keyed on the token's norm;
 4. ``kg_entity_ruler``: a ``span_ruler`` with the gazetteer's patterns;
 5. ``kg_fuzzy_linker``: misspelt country names ("Pakisatn");
@@ -34,14 +36,17 @@ import functools
 from pathlib import Path
 from typing import Iterable
 
+import numpy
 import spacy
 from rapidfuzz.distance import OSA
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.pipeline import Lemmatizer
 from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex
 
 from kg.gazetteer import COUNTRY, DATA_DIR, load_gazetteer
+from kg.lines import LineRules, load_line_rules, text_line_starts
 from kg.ontology import Ontology, load_cues, load_ontology
 
 ENTITIES_KEY = "kg_entities"
@@ -86,7 +91,7 @@ def load_pipeline(
     _add_abbreviation_hyphen(nlp)
     if not nlp.has_pipe("parser") and not nlp.has_pipe("senter") and not nlp.has_pipe("sentencizer"):
         nlp.add_pipe(factories["sentencizer"], name="sentencizer")
-    nlp.add_pipe(factories["kg_line_breaks"], name="kg_line_breaks")
+    nlp.add_pipe(factories["kg_line_breaks"], name="kg_line_breaks", config={"data_dir": str(data_dir)})
     if spacy_model is None:
         nlp.add_pipe(factories["kg_lemmatizer"], name="kg_lemmatizer")
         nlp.initialize()
@@ -130,13 +135,41 @@ def _add_abbreviation_hyphen(nlp: Language) -> None:
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
-@Language.component("kg_line_breaks")
-def line_breaks(doc: Doc) -> Doc:
-    """Start a sentence after every line break (headings, list items)."""
-    for token in doc[:-1]:
-        if token.is_space and "\n" in token.text:
-            doc[token.i + 1].is_sent_start = True
-    return doc
+class LineBreaks:
+    """Start a sentence where the text's layout ends one (:func:`kg.lines.text_line_starts`).
+
+    In a hard-wrapped text a line break inside a paragraph is not a boundary;
+    after a blank line, a heading, a list item or a page number a sentence
+    starts. Where the sentencizer started a sentence at a line break (after a
+    full stop), the words of the next line start one too, so the white space
+    stays a sentence of its own as at any other line break.
+    """
+
+    def __init__(self, rules: LineRules) -> None:
+        self.rules = rules
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Set the sentence starts of ``doc``'s line breaks."""
+        if len(doc) < 2:
+            return doc
+        offsets = numpy.array(text_line_starts(self.text_of(doc), self.rules), dtype="uint64")
+        starts = doc.to_array(SENT_START)
+        line_starts = numpy.searchsorted(doc.to_array(IDX), offsets)
+        starts[line_starts[line_starts < len(doc)]] = 1
+        after_break = numpy.flatnonzero(starts[:-1] == 1) + 1
+        starts[[i for i in after_break.tolist() if doc[i - 1].is_space and "\n" in doc[i - 1].text]] = 1
+        doc.from_array([SENT_START], starts.reshape(-1, 1))
+        return doc
+
+    def text_of(self, doc: Doc) -> str:
+        """The text ``doc`` was made from."""
+        return doc.text
+
+
+@Language.factory("kg_line_breaks", default_config={"data_dir": str(DATA_DIR)})
+def make_line_breaks(nlp: Language, name: str, data_dir: str) -> LineBreaks:
+    """Factory of :class:`LineBreaks` with the rules in ``data_dir/line_breaks.yaml``."""
+    return LineBreaks(load_line_rules(Path(data_dir)))
 
 
 class NormLemmatizer(Lemmatizer):

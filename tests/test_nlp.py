@@ -49,6 +49,56 @@ def test_line_breaks_start_sentences(nlp):
     assert [s.text.strip() for s in doc.sents] == ["# A heading without a full stop", "The first sentence follows."]
 
 
+#: A briefing hard-wrapped at 55 characters, with a heading, a list and a page number.
+BRIEFING = """\
+Maritime Security Talks
+
+Ministers from Indonesia and Malaysia met in Jakarta on
+Tuesday and agreed that their navies would hold joint
+patrols in the Strait of Malacca from next year. The
+talks were described by both sides as frank and useful.
+Both delegations also agreed to:
+- share radar data on piracy with the coast guards,
+- train junior officers together at sea.
+The ministers will meet again in Kuala Lumpur, where
+Singapore and the Philippines are expected to join the
+7
+
+patrol arrangements as observers.
+"""
+
+
+def test_sentences_of_hard_wrapped_text_are_read_whole(nlp):
+    doc = nlp(BRIEFING)
+    sentences = [" ".join(s.text.split()) for s in doc.sents if s.text.strip()]
+    assert sentences == [
+        "Maritime Security Talks",
+        "Ministers from Indonesia and Malaysia met in Jakarta on Tuesday and agreed that their navies would hold "
+        "joint patrols in the Strait of Malacca from next year.",
+        "The talks were described by both sides as frank and useful.",
+        "Both delegations also agreed to:",
+        "- share radar data on piracy with the coast guards,",
+        "- train junior officers together at sea.",
+        "The ministers will meet again in Kuala Lumpur, where Singapore and the Philippines are expected to join the",
+        "7",
+        "patrol arrangements as observers.",
+    ]
+    assert doc.text == BRIEFING
+    for sentence in doc.sents:
+        assert BRIEFING[sentence.start_char : sentence.end_char] == sentence.text
+
+
+def test_a_fact_stated_across_a_line_break_is_found(nlp):
+    from kg.engine import extract_stream
+    from kg.records import Document
+
+    [extraction] = extract_stream(nlp, [Document("briefing", BRIEFING)])
+    [fact] = [f for f in extraction.facts if f.relation == "partnership" and f.activity == "joint_operations"]
+    assert {fact.source, fact.target} == {"IDN", "MYS"}
+    assert BRIEFING[fact.start : fact.end] == fact.evidence
+    assert fact.evidence.startswith("Ministers from Indonesia") and fact.evidence.endswith("from next year.")
+
+
 def test_misspelt_names_are_linked_wherever_they_stand(nlp):
     assert entities(nlp, "Pakisatn, Turkye and again Pakisatn.") == [("Pakisatn", "PAK"), ("Turkye", "TUR"), ("Pakisatn", "PAK")]
 
