@@ -82,62 +82,6 @@ def test_cli_engine_options_fail_in_one_line(tmp_path, repo):
         assert option in help_text
 
 
-def test_anchored_matcher_finds_what_the_whole_doc_matcher_finds(nlp):
-    text = ("Turkey will hold its largest ever combined naval and air exercise with Qatar. "
-            "They agreed to share sensitive real-time intelligence, and Bank of Ghana officials joined. "
-            "Pakistan ordered four advanced Chinese-built frigates and close allies exchanged data. "
-            "The Gulf Times reported that joint patrols and jointly developed drones were planned. held exercise")
-    doc = nlp.make_doc(text)
-    for name, proc in nlp.pipeline:
-        if name in ("kg_entity_ruler", "kg_cue_ruler"):
-            break
-        doc = proc(doc)
-    for name in ("kg_entity_ruler", "kg_cue_ruler"):
-        anchored = nlp.get_pipe(name).matcher
-        assert anchored.anchors is not None
-        expected = sorted(anchored.matcher(doc))
-        assert expected and sorted(anchored(doc)) == expected
-
-
-def test_patterns_without_an_anchor_match_the_whole_doc():
-    from kg.nlp import _anchor
-
-    assert _anchor([{"LEMMA": {"IN": ["hold"]}}, {"OP": "{0,6}"}, {"LEMMA": "drill"}]) == (0, "LEMMA", ["hold"], 8)
-    assert _anchor([{"IS_TITLE": True}, {"LOWER": "times"}]) == (1, "LOWER", ["times"], 2)
-    assert _anchor([{"LOWER": "a"}, {"OP": "*"}]) is None
-    assert _anchor([{"IS_TITLE": True, "OP": "?"}, {"LOWER": "b"}]) is None
-
-
-@pytest.mark.parametrize("copies", [1, 5])  # short Docs are lemmatised token by token, longer ones as arrays
-def test_lemmas_written_as_an_array_are_the_lookup_lemmas(nlp, copies):
-    doc = nlp(" ".join(["The Defence Ministers signed programmes for corvettes, drones and joint manoeuvres."] * copies))
-    lemmatizer = nlp.get_pipe("kg_lemmatizer")
-    assert [t.lemma_ for t in doc] == [lemmatizer.lookup_lemmatize(t)[0] for t in doc]
-    assert {"defense", "program", "corvette", "drone"} <= {t.lemma_ for t in doc}
-    # tokens with a norm of their own (tokenizer exceptions), next to the same words without
-    doc = nlp(" ".join(["We can't and won't; ca. 1990 they can, wo n't they? Can't!"] * copies))
-    assert [t.lemma_ for t in doc] == [lemmatizer.lookup_lemmatize(t)[0] for t in doc]
-    assert any(t.norm_ != t.lex.norm_ for t in doc)
-
-
-def test_anchored_matcher_needs_every_required_word_in_the_window(nlp):
-    from spacy.strings import get_string_id
-
-    from kg.nlp import _required_words
-
-    pattern = [{"LEMMA": {"IN": ["hold"]}}, {"OP": "{0,6}"}, {"LEMMA": "drill", "IS_PUNCT": False}, {"LOWER": "x", "OP": "?"}]
-    assert _required_words(pattern, 0) == [("LEMMA", frozenset({get_string_id("drill")}))]
-    cue_matcher = nlp.get_pipe("kg_cue_ruler").matcher
-    # "exercise" one token beyond the reach of "hold ... exercise"; then within it
-    for text, found in (("They hold talks in May and June on the exercise.", False),
-                        ("They hold talks in May on the exercise.", True)):
-        doc = nlp.make_doc(text)
-        for name, proc in nlp.pipeline[:3]:
-            doc = proc(doc)
-        assert sorted(cue_matcher(doc)) == sorted(cue_matcher.matcher(doc))
-        assert bool(cue_matcher(doc)) is found
-
-
 def test_a_build_unfreezes_the_heap_it_froze_and_leaves_a_callers_frozen(tmp_path):
     import gc
 

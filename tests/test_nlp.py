@@ -1,6 +1,6 @@
 import pytest
 
-from kg.nlp import CUES_KEY, ENTITIES_KEY
+from kg.nlp import CUES_KEY, ENTITIES_KEY, load_pipeline
 
 
 def entities(nlp, text):
@@ -49,193 +49,69 @@ def test_line_breaks_start_sentences(nlp):
     assert [s.text.strip() for s in doc.sents] == ["# A heading without a full stop", "The first sentence follows."]
 
 
-@pytest.mark.parametrize("text", [
-    "",
-    "?!",
-    "...and then it stopped. Nobody asked why!",
-    "\"We agree.\" The envoy left (quietly). Then: talks?! Yes . . . later",
-    "Talks resumed。Both sides met ; no deal. 'Fine,' she said!! ok",
-])
-def test_array_sentencizer_splits_as_spacy_sentencizer(text):
-    import spacy
+#: A briefing hard-wrapped at 55 characters, with a heading, a list and a page number.
+BRIEFING = """\
+Maritime Security Talks
 
-    import kg.nlp  # noqa: F401  (registers kg_sentencizer)
+Ministers from Indonesia and Malaysia met in Jakarta on
+Tuesday and agreed that their navies would hold joint
+patrols in the Strait of Malacca from next year. The
+talks were described by both sides as frank and useful.
+Both delegations also agreed to:
+- share radar data on piracy with the coast guards,
+- train junior officers together at sea.
+The ministers will meet again in Kuala Lumpur, where
+Singapore and the Philippines are expected to join the
+7
 
-    def starts(factory):
-        nlp = spacy.blank("en")
-        nlp.add_pipe(factory)
-        return [t.is_sent_start for t in nlp(text)]
-
-    assert starts("kg_sentencizer") == starts("sentencizer")
-
-
-def test_span_rulers_match_as_spacy_span_ruler(nlp):
-    from spacy.pipeline import SpanRuler
-
-    doc = nlp.make_doc("Their joint naval drills with Oman and the UAE did not end; both support the Gulf Cooperation Council.")
-    for name, proc in nlp.pipeline[:3]:
-        doc = proc(doc)
-    for name in ("kg_entity_ruler", "kg_cue_ruler"):
-        ruler = nlp.get_pipe(name)
-        spans = [(s.start, s.end, s.label_, s.id_) for s in ruler.match(doc)]
-        assert spans and spans == [(s.start, s.end, s.label_, s.id_) for s in SpanRuler.match(ruler, doc)]
+patrol arrangements as observers.
+"""
 
 
-def test_span_rulers_annotate_as_spacy_span_ruler(nlp):
-    from spacy.pipeline import SpanRuler
-
-    text = "Joint naval drills: Oman, the UAE and the Gulf Cooperation Council. Pakisatn and the Bank of England."
-    for name in ("kg_entity_ruler", "kg_cue_ruler"):
-        ruler = nlp.get_pipe(name)
-        ours, spacys = (nlp.make_doc(text) for _ in range(2))
-        for doc in (ours, spacys):
-            for _, proc in nlp.pipeline[:3]:
-                doc = proc(doc)
-        ruler(ours)
-        SpanRuler.__call__(ruler, spacys)
-        spans = [[(s.start, s.end, s.label_, s.id_) for s in doc.spans[ruler.key]] for doc in (ours, spacys)]
-        assert spans[0] and spans[0] == spans[1]
-
-
-def test_first_longest_keeps_the_spans_spacy_filter_spans_keeps(nlp):
-    import random
-
-    from spacy.tokens import Span
-    from spacy.util import filter_spans
-
-    from kg.nlp import _first_longest
-
-    doc = nlp.make_doc(" ".join(["word"] * 30))
-    labels = [nlp.vocab.strings.add(label) for label in ("a", "b")]
-    rng = random.Random(0)
-    for _ in range(300):
-        matches = sorted({(s, s + rng.randint(1, 4), rng.choice(labels), 0) for s in (rng.randrange(26) for _ in range(10))})
-        spans = filter_spans(sorted(Span(doc, s, e, label=label) for s, e, label, _ in matches))
-        assert [m[:3] for m in _first_longest(matches)] == [(s.start, s.end, s.label) for s in spans]
+def test_sentences_of_hard_wrapped_text_are_read_whole(nlp):
+    doc = nlp(BRIEFING)
+    sentences = [" ".join(s.text.split()) for s in doc.sents if s.text.strip()]
+    assert sentences == [
+        "Maritime Security Talks",
+        "Ministers from Indonesia and Malaysia met in Jakarta on Tuesday and agreed that their navies would hold "
+        "joint patrols in the Strait of Malacca from next year.",
+        "The talks were described by both sides as frank and useful.",
+        "Both delegations also agreed to:",
+        "- share radar data on piracy with the coast guards,",
+        "- train junior officers together at sea.",
+        "The ministers will meet again in Kuala Lumpur, where Singapore and the Philippines are expected to join the",
+        "7",
+        "patrol arrangements as observers.",
+    ]
+    assert doc.text == BRIEFING
+    for sentence in doc.sents:
+        assert BRIEFING[sentence.start_char : sentence.end_char] == sentence.text
 
 
-def test_word_columns_read_as_doc_to_array(nlp):
-    from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, IS_TITLE, LOWER, ORTH
+def test_a_fact_stated_across_a_line_break_is_found(nlp):
+    from kg.engine import extract_stream
+    from kg.records import Document
 
-    from kg.nlp import word_columns
-
-    doc = nlp.make_doc("Qatar,  QATAR and qatar held\n\nJoint drills: 12 ships! Pakisatn?")
-    columns = word_columns(doc)
-    for attr in (ORTH, LOWER, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_TITLE):
-        assert columns.column(attr).tolist() == doc.to_array(attr).tolist()
-    assert word_columns(doc) is columns
-    assert word_columns(nlp.make_doc("")).column(LOWER).tolist() == []
+    [extraction] = extract_stream(nlp, [Document("briefing", BRIEFING)])
+    [fact] = [f for f in extraction.facts if f.relation == "partnership" and f.activity == "joint_operations"]
+    assert {fact.source, fact.target} == {"IDN", "MYS"}
+    assert BRIEFING[fact.start : fact.end] == fact.evidence
+    assert fact.evidence.startswith("Ministers from Indonesia") and fact.evidence.endswith("from next year.")
 
 
 def test_misspelt_names_are_linked_wherever_they_stand(nlp):
     assert entities(nlp, "Pakisatn, Turkye and again Pakisatn.") == [("Pakisatn", "PAK"), ("Turkye", "TUR"), ("Pakisatn", "PAK")]
 
 
-def test_id_set_finds_what_numpy_isin_finds():
-    import numpy
-
-    from kg.nlp import IdSet
-
-    rng = numpy.random.default_rng(0)
-    ids = rng.integers(0, 2**64, size=70, dtype="uint64")
-    twins = ids ^ numpy.uint64(1 << 40)  # same low bits, other ids
-    column = numpy.concatenate([ids[:20], twins, rng.integers(0, 2**64, size=5000, dtype="uint64")])
-    rng.shuffle(column)
-    assert (IdSet(ids.tolist()).contains(column) == numpy.isin(column, ids)).all()
-    assert IdSet(ids.tolist()).contains(numpy.zeros(0, dtype="uint64")).tolist() == []
-
-
-def _tokens(doc):
-    return [(t.text, t.whitespace_, t.norm_) for t in doc]
-
-
-_PROSE = [
-    "Mr. Khan thanked the U.S. delegation; they can't agree (yet) on the 2024-25 budget.",
-    "Dr. Ruiz's team—and Gen. Okafor's—met at 9 a.m. in St. Louis, e.g. for drills!",
-    "  Leading spaces,\ttabs\tand\n\nblank lines:  \"quoted\" words, http://example.org/x?y=1 and ya'll.",
-    "Ms. Berg didn't say U.S.-Saudi talks had ended... Did she? 'No,' he replied.",
-]
-
-
-def test_warm_cache_tokenizer_gives_the_tokens_of_spacys_tokenizer():
-    import spacy
-
-    from kg.nlp import WarmCacheTokenizer
-
-    plain, warm = spacy.blank("en").tokenizer, WarmCacheTokenizer(spacy.blank("en").tokenizer)
-    for _ in range(2):  # the second pass reads the warm cache
-        for text in _PROSE:
-            assert _tokens(warm(text)) == _tokens(plain(text))
-
-
-def test_warm_cache_tokenizer_splits_each_chunk_once_even_after_an_exception():
-    # spaCy caches no chunk after an exception such as "Mr." in the same text; kg's
-    # tokenizer splits each distinct chunk with the affix rules once, whatever precedes it.
-    import spacy
-
-    from kg.nlp import WarmCacheTokenizer
-
-    def suffix_calls(tokenizer):
-        search, calls = tokenizer.suffix_search, []
-        tokenizer.suffix_search = lambda text: calls.append(text) or search(text)
-        calls.clear()  # setting the rule re-reads the exceptions
-        return calls
-
-    text = "Mr. Haddad said the envoys, (all of them), met twice."
-    plain = spacy.blank("en").tokenizer
-    warm = WarmCacheTokenizer(spacy.blank("en").tokenizer)
-    plain_calls, warm_calls = suffix_calls(plain), suffix_calls(warm.tokenizer)
-    plain(text), warm(text)
-    first = len(plain_calls), len(warm_calls)
-    plain(text), warm(text)
-    assert first[0] > 0 and first[1] > 0
-    assert len(plain_calls) == 2 * first[0]  # spaCy splits the chunks after "Mr." again
-    assert len(warm_calls) == first[1]  # kg's reads them from the cache
-
-
-def test_chunks_met_in_a_memory_zone_are_warmed_after_it():
-    import spacy
-
-    from kg.nlp import WarmCacheTokenizer
-
-    nlp = spacy.blank("en")
-    warm = WarmCacheTokenizer(nlp.tokenizer)
-    search, calls = warm.tokenizer.suffix_search, []
-    warm.suffix_search = lambda text: calls.append(text) or search(text)
-    text = "Mr. Haddad said the envoys, (all of them), met twice."
-    with nlp.memory_zone():
-        assert [t.text for t in warm(text)][:2] == ["Mr.", "Haddad"]
-    warm(text)
-    calls.clear()
-    warm(text)
-    assert calls == []  # cached after the zone, though first met inside it
-
-
-def test_pipeline_tokenizer_rules_changed_through_the_wrapper_apply(nlp):
-    import spacy
-    from spacy.symbols import ORTH
-
-    from kg.nlp import WarmCacheTokenizer
-
-    warm = WarmCacheTokenizer(spacy.blank("en").tokenizer)
-    assert [t.text for t in warm("the F-16s arrived")] == ["the", "F-16s", "arrived"]
-    warm.add_special_case("F-16s", [{ORTH: "F-16"}, {ORTH: "s"}])
-    assert [t.text for t in warm("the F-16s arrived")] == ["the", "F-16", "s", "arrived"]
-    assert isinstance(nlp.tokenizer, WarmCacheTokenizer)
-
-
-@pytest.mark.parametrize("seed", range(3))
-def test_warm_cache_tokenizer_matches_spacy_on_random_text(seed):
-    import random
-
-    import spacy
-
-    from kg.nlp import WarmCacheTokenizer
-
-    pieces = ["Mr.", "U.S.", "can't", "(", ")", "--", "e.g.", "a.m.", "Oman's", "1,200", "'", '"', "...", "!",
-              "x", "Talks", "ended.", "U.S.-Gulf", "\n", "  ", "\t", "é", "drills,", "http://a.b/c", "#", ":)"]
-    rng = random.Random(seed)
-    texts = ["".join(rng.choice(pieces) + rng.choice(["", " ", " "]) for _ in range(60)) for _ in range(40)]
-    plain, warm = spacy.blank("en").tokenizer, WarmCacheTokenizer(spacy.blank("en").tokenizer)
-    for text in texts + texts:
-        assert _tokens(warm(text)) == _tokens(plain(text))
+@pytest.mark.parametrize("fast", [True, False])
+def test_patterns_added_after_load_are_matched(fast):
+    nlp = load_pipeline(fast=fast)
+    nlp.get_pipe("kg_cue_ruler").add_patterns([
+        {"label": "activity", "id": "cybersecurity", "pattern": [{"LOWER": "zzfirewall"}, {"LOWER": "qqmanoeuvres"}]},
+        {"label": "activity", "id": "space_cooperation", "pattern": "orbital rendezvous"},
+    ])
+    nlp.get_pipe("kg_entity_ruler").add_patterns([{"label": "country", "id": "PAK", "pattern": "Pakland"}])
+    doc = nlp("Qatar and Turkey held zzfirewall qqmanoeuvres and orbital rendezvous drills with Pakland.")
+    cues = {(s.text, s.id_) for s in doc.spans[CUES_KEY]}
+    assert {("zzfirewall qqmanoeuvres", "cybersecurity"), ("orbital rendezvous", "space_cooperation")} <= cues
+    assert ("Pakland", "PAK") in entities(nlp, doc.text)

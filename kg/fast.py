@@ -1,0 +1,676 @@
+"""Faster variants of kg's pipeline components, with the same results and the same spaCy API.
+
+``load_pipeline(fast=True)`` (the default) builds :mod:`kg.nlp`'s pipeline
+from these; ``fast=False`` from the stock ones. Each variant finds exactly
+what the component it stands for finds (``tests/test_fast.py`` checks every
+one against it) and keeps its spaCy contract: ``add_patterns`` after load,
+``pipe_names``, ``get_pipe``, ``tokenizer.add_special_case``...
+
+What they share: the attributes of a word type (``ORTH``, ``LOWER``,
+``IS_PUNCT``...) are the same for every token of it, so they test a Doc's
+distinct words (:class:`WordColumns`) as arrays and spread the answers to
+the tokens, rather than stepping through the tokens in Python.
+
+>>> from kg.nlp import load_pipeline
+>>> nlp = load_pipeline(fast=True)
+>>> type(nlp.get_pipe("kg_cue_ruler")).__name__, type(nlp.tokenizer).__name__
+('TupleSpanRuler', 'WarmCacheTokenizer')
+"""
+from __future__ import annotations
+
+import ast
+import re
+import threading
+import warnings
+import weakref
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy
+from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_TITLE, LEMMA, LOWER, NORM, ORTH, SENT_START
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.pipeline import Sentencizer, SpanRuler
+from spacy.strings import get_string_id
+from spacy.tokens import Doc, Span
+from spacy.util import filter_chain_spans
+from spacy.vocab import Vocab
+
+from kg.gazetteer import DATA_DIR
+from kg.lines import load_line_rules
+from kg.nlp import FuzzyCountryLinker, LineBreaks, NormLemmatizer
+
+
+class _WordTable:
+    """``LOWER``, ``NORM`` and the ``IS_*`` flags of every word type read from one Vocab, a row each.
+
+    They are attributes of the word's lexeme, not of the token: spaCy sets them
+    when it first sees the word and kg never changes them, so each word type is
+    read once per Vocab. Words are found by their ORTH ids in a sorted array (a
+    binary search for all of a Doc's words at once), not one dict lookup each.
+    """
+
+    def __init__(self, vocab: Vocab) -> None:
+        self.vocab = vocab
+        self.orths = numpy.zeros(0, dtype="uint64")  # ORTH ids of the words read, sorted
+        self.rows = numpy.zeros(0, dtype=numpy.intp)  # the row of each
+        self.values = numpy.zeros((4096, 3), dtype="uint64")  # per row: LOWER, NORM, flags
+        self.size = 0  # rows in use
+        self.derived: dict[object, numpy.ndarray] = {}  # see WordColumns.derived
+
+    def rows_of(self, words: numpy.ndarray) -> numpy.ndarray:
+        """The rows of ``words`` (sorted, distinct ORTH ids), reading the words not read before."""
+        at = numpy.searchsorted(self.orths, words)
+        new = words[self.orths[numpy.minimum(at, len(self.orths) - 1)] != words] if len(self.orths) else words
+        if len(new):
+            self._add(new)
+            at = numpy.searchsorted(self.orths, words)
+        return self.rows[at]
+
+    def _add(self, orths: numpy.ndarray) -> None:
+        rows = numpy.arange(self.size, self.size + len(orths))
+        self.size += len(orths)
+        while self.size > len(self.values):
+            self.values = numpy.concatenate([self.values, numpy.zeros_like(self.values)])
+        self.values[rows] = [(lex.lower, lex.norm, lex.flags) for lex in map(self.vocab.__getitem__, orths.tolist())]
+        at = numpy.searchsorted(self.orths, orths)
+        self.orths = numpy.insert(self.orths, at, orths)
+        self.rows = numpy.insert(self.rows, at, rows)
+
+
+# This thread's word table, of the Vocab it last read (one pipeline per thread in kg's engines).
+_tables = threading.local()
+
+
+def _word_table(vocab: Vocab) -> _WordTable:
+    table = getattr(_tables, "table", None)
+    if table is None or table.vocab is not vocab:
+        table = _tables.table = _WordTable(vocab)
+    return table
+
+
+class WordColumns:
+    """A Doc's tokens as word types: ``orth`` per token, its distinct ``words`` and ``inverse``.
+
+    Attributes of the word type (``ORTH``, ``LOWER``, ``IS_PUNCT``…) are the
+    same for every token of one ``ORTH``, so kg's components test them on a
+    Doc's distinct words (:meth:`of_words`) and spread the answer to the tokens
+    by ``inverse``, instead of each reading its own per-token columns. Made
+    once per Doc by :func:`word_columns`.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.orth = doc.to_array(ORTH)
+        self.words, self.inverse = numpy.unique(self.orth, return_inverse=True)
+        self._table = _word_table(doc.vocab)
+        self._rows = self._table.rows_of(self.words)
+        self._values = self._table.values[self._rows]  # LOWER, NORM, flags of each of words
+
+    def of_words(self, attr: int) -> numpy.ndarray:
+        """``attr`` (``ORTH``, ``LOWER``, ``NORM`` or an ``IS_*`` flag) of each of ``words``'
+        lexemes, as ``Doc.to_array`` gives it (``NORM``: unless a token has its own)."""
+        if attr == ORTH:
+            return self.words
+        if attr in (LOWER, NORM):
+            return self._values[:, 0 if attr == LOWER else 1]
+        if 0 <= attr < 64:
+            return (self._values[:, 2] >> numpy.uint64(attr)) & numpy.uint64(1)
+        raise ValueError(f"not a word-type attribute: {attr}")
+
+    def derived(self, key: object, derive: Callable[[numpy.ndarray], numpy.ndarray]) -> numpy.ndarray:
+        """Per distinct word, a uint64 value that depends on the word type alone, kept in
+        the vocabulary's word table under ``key`` (0 stands for not known yet):
+        ``derive(indices)`` gives it for the ``words`` at ``indices`` that lack it."""
+        known = self._table.derived.get(key)
+        if known is None or len(known) < len(self._table.values):
+            grown = numpy.zeros(len(self._table.values), dtype="uint64")
+            if known is not None:
+                grown[: len(known)] = known
+            known = self._table.derived[key] = grown
+        values = known[self._rows]
+        missing = numpy.flatnonzero(values == 0)
+        if len(missing):
+            values[missing] = derive(missing)
+            known[self._rows[missing]] = values[missing]
+        return values
+
+    def column(self, attr: int) -> numpy.ndarray:
+        """``attr`` of every token: ``doc.to_array(attr)`` for a word-type attribute."""
+        return self.orth if attr == ORTH else self.of_words(attr)[self.inverse]
+
+
+#: Word columns of the Docs being processed, made by the first component that asks.
+_doc_columns: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def word_columns(doc: Doc) -> WordColumns:
+    """``doc``'s :class:`WordColumns`, read on first use and kept while the Doc lives.
+
+    Read again if the Doc's length changed (a retokenizer merged or split tokens).
+    """
+    columns = _doc_columns.get(doc)
+    if columns is None or len(columns.orth) != len(doc):
+        columns = _doc_columns[doc] = WordColumns(doc)
+    return columns
+
+
+#: Docs shorter than this (the rulers' phrase patterns) are lemmatised token by token:
+#: on a few tokens, numpy's cost per call outweighs what arrays save.
+_FEW_TOKENS = 32
+
+
+
+class ArrayLemmatizer(NormLemmatizer):
+    """:class:`kg.nlp.NormLemmatizer` that looks up each distinct norm once and writes the lemmas as an array."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Set every token's lemma, looked up once per distinct norm and written as an array."""
+        if self.mode != "lookup" or not self.overwrite or not len(doc):
+            return super().__call__(doc)
+        table = self.lookups.get_table("lemma_lookup", {})
+        if getattr(self, "_lemma_table", None) is not table:  # lemma id by norm id, per table
+            self._lemma_table, self._lemma_ids, self._word_lemmas = table, _LemmaIds(self), object()
+        lemma_ids = self._lemma_ids
+        lemma_ids.strings = doc.vocab.strings
+        if len(doc) < _FEW_TOKENS:
+            for token in doc:
+                token.lemma = lemma_ids[token.norm]
+            return doc
+        # A token's norm is its lexeme's unless the tokenizer gave it its own ("n't": "not"):
+        # lemmas are kept per word type, and looked up for the tokens with a norm of their own.
+        columns = word_columns(doc)
+        word_norms = columns.of_words(NORM)
+        word_lemmas = columns.derived(self._word_lemmas, lambda words: _lemma_column(lemma_ids, word_norms[words]))
+        lemmas = word_lemmas[columns.inverse]
+        norms = doc.to_array(NORM)
+        own = numpy.flatnonzero(norms != word_norms[columns.inverse])
+        lemmas[own] = _lemma_column(lemma_ids, norms[own])
+        doc.from_array([LEMMA], lemmas.reshape(-1, 1))
+        return doc
+
+
+def _lemma_column(lemma_ids: _LemmaIds, norms: numpy.ndarray) -> numpy.ndarray:
+    return numpy.fromiter(map(lemma_ids.__getitem__, norms.tolist()), dtype="uint64", count=len(norms))
+
+
+class _LemmaIds(dict):
+    """Lemma string ids by norm string id: a norm not seen before is lemmatised and added."""
+
+    def __init__(self, lemmatizer: NormLemmatizer) -> None:
+        super().__init__()
+        self.lemmatizer = lemmatizer
+        self.strings = lemmatizer.vocab.strings  # of the Doc being lemmatised
+
+    def __missing__(self, norm: int) -> int:
+        lemma = self[norm] = self.strings.add(self.lemmatizer.norm_lemma(self.strings[norm]))
+        return lemma
+
+
+@Language.factory("kg_fast_lemmatizer", default_config={"mode": "lookup", "overwrite": True, "model": None})
+def make_fast_lemmatizer(nlp: Language, name: str, model, mode: str, overwrite: bool) -> ArrayLemmatizer:
+    """Factory of :class:`ArrayLemmatizer` (the config of ``kg_lemmatizer``)."""
+    return ArrayLemmatizer(nlp.vocab, model, name, mode=mode, overwrite=overwrite)
+
+
+class ArraySentencizer(Sentencizer):
+    """spaCy's rule-based ``Sentencizer`` with the same sentence starts found as arrays.
+
+    spaCy's steps through every token in Python; this tests ``ORTH`` and
+    ``IS_PUNCT`` on the Doc's distinct words (:class:`WordColumns`). A word (a
+    token neither punctuation nor a sentence-final character) starts a
+    sentence when a sentence-final character stands between it and the
+    previous word, exactly as in spaCy's loop.
+    """
+
+    def predict(self, docs):
+        """Per Doc, a boolean array: which tokens start a sentence."""
+        return [self._starts(doc) for doc in docs]
+
+    def _starts(self, doc: Doc) -> numpy.ndarray:
+        starts = numpy.zeros(len(doc), dtype=bool)
+        if not len(doc):
+            return starts
+        if getattr(self, "_final_chars", None) != self.punct_chars:  # their ORTH ids, once per set
+            self._final_chars = set(self.punct_chars)
+            self._final_ids = numpy.array([get_string_id(c) for c in self._final_chars], dtype="uint64")
+        columns = word_columns(doc)
+        final_word = numpy.isin(columns.words, self._final_ids)
+        final = final_word[columns.inverse]
+        words = numpy.flatnonzero(~(final_word | (columns.of_words(IS_PUNCT) == 1))[columns.inverse])
+        finals_seen = numpy.cumsum(final)[words]  # sentence-final characters up to each word
+        previous = numpy.concatenate(([0], finals_seen[:-1]))
+        starts[words[finals_seen > previous]] = True
+        starts[0] = True
+        return starts
+
+    def set_annotations(self, docs, batch_tag_ids) -> None:
+        """Write the starts (1) and non-starts (-1) as one array per Doc, keeping set ones unless ``overwrite``."""
+        for doc, starts in zip([docs] if isinstance(docs, Doc) else docs, batch_tag_ids):
+            if not len(doc):
+                continue
+            values = numpy.where(numpy.asarray(starts, dtype=bool), 1, -1).astype("int64")
+            if not self.overwrite:
+                current = doc.to_array(SENT_START).astype("int64")
+                values = numpy.where(current != 0, current, values)
+            doc.from_array([SENT_START], values.astype("uint64").reshape(-1, 1))
+
+
+@Language.factory(
+    "kg_fast_sentencizer",
+    default_config={"punct_chars": None, "overwrite": False, "scorer": {"@scorers": "spacy.senter_scorer.v1"}},
+)
+def make_fast_sentencizer(nlp: Language, name: str, punct_chars, overwrite: bool, scorer) -> ArraySentencizer:
+    """Factory of :class:`ArraySentencizer` (the config of spaCy's ``sentencizer``)."""
+    return ArraySentencizer(name, punct_chars=punct_chars, overwrite=overwrite, scorer=scorer)
+
+
+#: The text each Doc was made from, kept by :class:`WarmCacheTokenizer` while the Doc
+#: lives: ``Doc.text`` joins the text of every token again.
+_doc_texts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+class TextLineBreaks(LineBreaks):
+    """:class:`kg.nlp.LineBreaks` that reads the text the tokenizer was given rather than joining the tokens."""
+
+    def text_of(self, doc: Doc) -> str:
+        """The text ``doc`` was made from."""
+        text = _doc_texts.get(doc)
+        if text is None or not len(doc) or len(text) != doc[-1].idx + len(doc[-1].text_with_ws):
+            return doc.text
+        return text
+
+
+@Language.factory("kg_fast_line_breaks", default_config={"data_dir": str(DATA_DIR)})
+def make_fast_line_breaks(nlp: Language, name: str, data_dir: str) -> TextLineBreaks:
+    """Factory of :class:`TextLineBreaks` (the config of ``kg_line_breaks``)."""
+    return TextLineBreaks(load_line_rules(Path(data_dir)))
+
+
+class ArrayFuzzyLinker(FuzzyCountryLinker):
+    """:class:`kg.nlp.FuzzyCountryLinker` that finds its candidates among the Doc's distinct words."""
+
+    def misspelt_names(self, doc: Doc) -> list[tuple[int, str]]:
+        """``(token index, canonical id)`` of each token of ``doc`` that is a misspelt country name."""
+        columns = word_columns(doc)
+        candidates = columns.words[(columns.of_words(IS_TITLE) & columns.of_words(IS_ALPHA)) == 1]
+        linked = self.link_words(candidates.tolist(), doc.vocab.strings)
+        if not linked:
+            return []
+        tokens = numpy.flatnonzero(numpy.isin(columns.orth, list(linked))).tolist()
+        return [(i, linked[int(columns.orth[i])]) for i in tokens]
+
+
+@Language.factory("kg_fast_fuzzy_linker", default_config={"data_dir": str(DATA_DIR)})
+def make_fast_fuzzy_linker(nlp: Language, name: str, data_dir: str) -> ArrayFuzzyLinker:
+    """Factory of :class:`ArrayFuzzyLinker` (the config of ``kg_fuzzy_linker``)."""
+    return ArrayFuzzyLinker.from_data_dir(Path(data_dir))
+
+
+#: Token attributes a pattern's anchor token may test, and the Doc columns they read.
+_ANCHOR_ATTRS = {"LEMMA": LEMMA, "LOWER": LOWER, "ORTH": ORTH, "TEXT": ORTH, "NORM": NORM}
+#: Those of them that are attributes of the word type (read from :class:`WordColumns`).
+_WORD_TYPE_ATTRS = frozenset({"LOWER", "ORTH", "TEXT"})
+
+
+def _anchor(pattern: list[dict]) -> tuple[int, str, list[str], int] | None:
+    """``(offset, attribute, values, longest)`` of a token pattern, or None.
+
+    The anchor is the first token that must equal one of a few strings (``LOWER``,
+    ``LEMMA``...), with only single tokens before it (``offset`` of them), so a
+    match can only start ``offset`` tokens before a token with one of those
+    values; ``longest`` is the most tokens a match can span. None when a
+    pattern has no such token or an unbounded operator (``*``, ``+``).
+    """
+    longest, anchor = 0, None
+    for position, token in enumerate(pattern):
+        op = token.get("OP", "")
+        if op in ("*", "+", "!"):
+            return None
+        bounds = re.fullmatch(r"\{(\d*),(\d+)\}|\{(\d+)\}", op) if op.startswith("{") else None
+        if op.startswith("{") and not bounds:
+            return None
+        longest += int(bounds.group(2) or bounds.group(3)) if bounds else 1
+        if anchor is None and not op:
+            for key, value in token.items():
+                values = value.get("IN") if isinstance(value, dict) and set(value) == {"IN"} else [value]
+                if key.upper() in _ANCHOR_ATTRS and all(isinstance(v, str) for v in values):
+                    anchor = (position, key.upper(), list(values))
+                    break
+        if anchor is None and op:
+            return None  # a variable-width token before any anchor
+    return (*anchor, longest) if anchor else None
+
+
+def _required_words(pattern: list[dict], anchor: int) -> list[tuple[str, frozenset[int]]]:
+    """``(attribute, word ids)`` of every token of ``pattern`` other than the ``anchor``-th that
+    must be there (no operator) and must equal one of a few strings: a match holds each of them."""
+    required = []
+    for position, token in enumerate(pattern):
+        if position == anchor or token.get("OP"):
+            continue
+        for key, value in token.items():
+            values = value.get("IN") if isinstance(value, dict) and set(value) == {"IN"} else [value]
+            if key.upper() in _ANCHOR_ATTRS and all(isinstance(v, str) for v in values):
+                required.append((key.upper(), frozenset(get_string_id(v) for v in values)))
+                break
+    return required
+
+
+class AnchoredMatcher:
+    """A ``Matcher`` run only around the tokens where a match can start.
+
+    spaCy's ``Matcher`` steps every pattern through every token; kg's few token
+    patterns each begin with (or soon reach) a token of a short word list, so
+    the matches are the ones the wrapped matcher finds in windows around those
+    tokens, found as arrays. A window is kept only if it also holds the
+    pattern's other required words ("hold ... exercise": an "exercise"), so
+    common anchors ("hold", "provide") rarely run the matcher. Patterns
+    without such an anchor make it match the whole Doc.
+
+    Patterns are added and removed through it as through the ``Matcher``
+    (``add``, ``remove``); the anchors are indexed again on the next call.
+
+    >>> import spacy
+    >>> nlp = spacy.blank("en")
+    >>> matcher = AnchoredMatcher(Matcher(nlp.vocab))
+    >>> matcher.add("drills", [[{"LOWER": "joint"}, {"LOWER": "drills"}]])
+    >>> [(nlp.vocab.strings[m], start, end) for m, start, end in matcher(nlp("They held joint drills."))]
+    [('drills', 2, 4)]
+    """
+
+    def __init__(self, matcher: Matcher) -> None:
+        self.matcher = matcher
+        self.patterns: dict[int, list[list[dict]]] = {}  # the token patterns added, by match id
+        self._index: _AnchorIndex | None = None
+
+    def add(self, key: str | int, patterns: list[list[dict]], **options) -> None:
+        """Add ``patterns`` under ``key`` (see spaCy's ``Matcher.add``)."""
+        self.matcher.add(key, patterns, **options)
+        self.patterns.setdefault(get_string_id(key), []).extend(patterns)
+        self._index = None
+
+    def remove(self, key: str | int) -> None:
+        """Remove the patterns under ``key`` (see spaCy's ``Matcher.remove``)."""
+        self.matcher.remove(key)
+        self.patterns.pop(get_string_id(key), None)
+        self._index = None
+
+    @property
+    def index(self) -> _AnchorIndex:
+        """The anchors of the patterns added so far."""
+        if self._index is None:
+            self._index = _AnchorIndex([p for patterns in self.patterns.values() for p in patterns])
+        return self._index
+
+    def __getattr__(self, name: str):
+        if name in ("matcher", "patterns", "_index"):  # not set yet (an object being unpickled)
+            raise AttributeError(name)
+        return getattr(self.matcher, name)
+
+    def __len__(self) -> int:
+        return len(self.matcher)
+
+    def __contains__(self, key: str | int) -> bool:
+        return key in self.matcher
+
+    def __call__(self, doc: Doc, **kwargs):
+        """The wrapped matcher's ``(match_id, start, end)`` matches in ``doc``."""
+        index = self.index
+        if index.anchors is None or kwargs or not len(doc) or not len(self.matcher):
+            return self.matcher(doc, **kwargs)
+        windows = index.windows(doc)
+        matches = []
+        for start, end in _merge(sorted(windows)):
+            matches += [(m, start + a, start + b) for m, a, b in self.matcher(doc[start:end])]
+        return matches
+
+
+class _AnchorIndex:
+    """The anchors of a set of token patterns, and the windows of a Doc where they can match."""
+
+    def __init__(self, patterns: list[list[dict]]) -> None:
+        anchors = [_anchor(p) for p in patterns]
+        self.anchors = None if None in anchors else anchors
+        # attribute -> anchor word id -> (offset, longest, required words) of the patterns it anchors
+        self._by_anchor: dict[str, dict[int, list]] = {}
+        for pattern, (offset, attr, values, longest) in zip(patterns, self.anchors or ()):
+            window = (offset, longest, _required_words(pattern, offset))
+            for value in values:
+                self._by_anchor.setdefault(attr, {}).setdefault(get_string_id(value), []).append(window)
+        self._anchor_ids = {attr: IdSet(ids) for attr, ids in self._by_anchor.items()}
+        read = set(self._by_anchor) | {a for windows in self._by_anchor.values() for w in windows.values()
+                                       for _, _, required in w for a, _ in required}
+        self._columns = sorted(read)
+
+    def windows(self, doc: Doc) -> list[tuple[int, int]]:
+        """``(start, end)`` of each stretch of ``doc`` around an anchor that holds its pattern's required words."""
+        types = word_columns(doc)
+        columns = {a: types.column(_ANCHOR_ATTRS[a]) if a in _WORD_TYPE_ATTRS else doc.to_array(_ANCHOR_ATTRS[a])
+                   for a in self._columns}
+        windows = []
+        for attr, by_id in self._by_anchor.items():
+            column = columns[attr]
+            if attr in _WORD_TYPE_ATTRS:  # tested on the Doc's distinct words
+                is_anchor = self._anchor_ids[attr].contains(types.of_words(_ANCHOR_ATTRS[attr]))[types.inverse]
+            else:
+                is_anchor = self._anchor_ids[attr].contains(column)
+            anchors = numpy.flatnonzero(is_anchor)
+            for i, anchor in zip(anchors.tolist(), column[anchors].tolist()):
+                for offset, longest, required in by_id[anchor]:
+                    start, end = i - offset, min(len(doc), i - offset + longest)
+                    if start < 0:
+                        continue
+                    for need, ids in required:
+                        if ids.isdisjoint(columns[need][start:end].tolist()):
+                            break
+                    else:
+                        windows.append((start, end))
+        return windows
+
+
+class IdSet:
+    """A fixed set of string ids (64-bit hashes) that tests whole columns for membership.
+
+    ``numpy.isin`` sorts the column for a set of more than a few dozen ids; a
+    table of the ids' low 16 bits rules out nearly every value at once, and
+    only the few that pass it are compared with the ids themselves.
+    """
+
+    def __init__(self, ids) -> None:
+        self.ids = numpy.array(sorted(ids), dtype="uint64")
+        self._low = numpy.zeros(1 << 16, dtype=bool)
+        self._low[self.ids & numpy.uint64(0xFFFF)] = True
+
+    def contains(self, column: numpy.ndarray) -> numpy.ndarray:
+        """Per value of the uint64 ``column``: whether it is one of the ids."""
+        found = self._low[column & numpy.uint64(0xFFFF)]
+        maybe = numpy.flatnonzero(found)
+        if len(maybe):
+            found[maybe] = numpy.isin(column[maybe], self.ids)
+        return found
+
+
+def _merge(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted ``(start, end)`` windows with the overlapping ones joined."""
+    merged: list[tuple[int, int]] = []
+    for start, end in windows:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+class TupleSpanRuler(SpanRuler):
+    """spaCy's ``SpanRuler`` that deduplicates and sorts its matches as tuples, then makes Spans.
+
+    ``SpanRuler.match`` makes a Span of every match, puts them in a set and sorts
+    them, comparing Spans in Python; cue words match thousands of times a
+    document. Tuples ``(start, end, label, id)`` sort in the same order (a
+    Span sorts by its character offsets, which grow with its token offsets,
+    then label and id) and give the same set, so the Spans are the same.
+    With the first-longest filter (the entity ruler's), the matches are
+    filtered as tuples too, and Spans made only of the ones kept. Its token
+    patterns are matched by an :class:`AnchoredMatcher`.
+    """
+
+    def clear(self) -> None:
+        """Reset all patterns (see ``SpanRuler.clear``)."""
+        super().clear()
+        self.matcher = AnchoredMatcher(self.matcher)
+        self._label_ids = _LabelIds()
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Set ``doc.spans[key]`` to the (filtered) matches, as ``SpanRuler`` does."""
+        replaces = self.key and (self.overwrite or self.key not in doc.spans) and not self.annotate_ents
+        if not (replaces and self.spans_filter is filter_chain_spans and len(self)):
+            return super().__call__(doc)
+        try:
+            doc.spans[self.key] = self._spans(doc, _first_longest(self._matches(doc)))
+            return doc
+        except Exception as e:
+            return self.get_error_handler()(self.name, self, [doc], e)
+
+    def match(self, doc: Doc) -> list[Span]:
+        """The sorted, deduplicated Spans of every pattern match in ``doc``."""
+        if not len(self):
+            return super().match(doc)  # which warns that there are no patterns
+        return self._spans(doc, self._matches(doc))
+
+    @staticmethod
+    def _spans(doc: Doc, matches: list[tuple[int, int, int, int]]) -> list[Span]:
+        return [Span(doc, start, end, label=label, span_id=span_id) for start, end, label, span_id in matches]
+
+    def _matches(self, doc: Doc) -> list[tuple[int, int, int, int]]:
+        """``(start, end, label, id)`` of every pattern match in ``doc``, deduplicated and sorted."""
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="\\[W036")
+            matches = list(self.matcher(doc)) + list(self.phrase_matcher(doc))
+        label_ids = self._label_ids
+        label_ids.strings = doc.vocab.strings
+        unique = {(start, end, *label_ids[match_id]) for match_id, start, end in matches if start != end}
+        return sorted(unique)
+
+
+class _LabelIds(dict):
+    """``(label, id)`` string ids by match id, filled on a match id's first match.
+
+    ``SpanRuler`` names the matches of a pattern by the string
+    ``repr((label, id))`` and keeps no public map from match id to label and
+    id, so both are read back from that string.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.strings = None  # of the Doc being matched
+
+    def __missing__(self, match_id: int) -> tuple[int, int]:
+        label, span_id = ast.literal_eval(self.strings[match_id])
+        ids = self[match_id] = (self.strings.add(label), self.strings.add(span_id))
+        return ids
+
+
+def _first_longest(matches: list[tuple]) -> list[tuple]:
+    """spaCy's ``filter_spans`` on sorted ``(start, end, …)`` tuples: of overlapping
+    matches the longest (then the first) is kept; the kept ones in start order."""
+    kept, seen = [], set()
+    for match in sorted(matches, key=lambda m: (m[1] - m[0], -m[0]), reverse=True):
+        start, end = match[0], match[1]
+        if start not in seen and end - 1 not in seen:
+            kept.append(match)
+            seen.update(range(start, end))
+    return sorted(kept, key=lambda m: m[0])
+
+
+@Language.factory("kg_fast_span_ruler", assigns=["doc.spans"], default_config={
+    "spans_key": "ruler", "spans_filter": None, "annotate_ents": False,
+    "ents_filter": {"@misc": "spacy.first_longest_spans_filter.v1"}, "phrase_matcher_attr": None,
+    "matcher_fuzzy_compare": {"@misc": "spacy.levenshtein_compare.v1"}, "validate": False, "overwrite": True,
+    "scorer": {"@scorers": "spacy.overlapping_labeled_spans_scorer.v1", "spans_key": "ruler"},
+})
+def make_fast_span_ruler(
+    nlp: Language, name: str, spans_key, spans_filter, annotate_ents: bool, ents_filter, phrase_matcher_attr,
+    matcher_fuzzy_compare, validate: bool, overwrite: bool, scorer,
+) -> TupleSpanRuler:
+    """Factory of :class:`TupleSpanRuler` (the config of spaCy's ``span_ruler``)."""
+    return TupleSpanRuler(
+        nlp, name, spans_key=spans_key, spans_filter=spans_filter, annotate_ents=annotate_ents, ents_filter=ents_filter,
+        phrase_matcher_attr=phrase_matcher_attr, matcher_fuzzy_compare=matcher_fuzzy_compare, validate=validate,
+        overwrite=overwrite, scorer=scorer,
+    )
+
+
+class WarmCacheTokenizer:
+    """spaCy's tokenizer with its chunk cache filled: the same tokens in less time on long texts.
+
+    spaCy's ``Tokenizer`` caches how it split each whitespace-delimited chunk,
+    but it stops caching for the rest of a text once the text holds a
+    tokenizer exception ("Mr.", "U.S.", "can't": spaCy issue #13950) and keeps
+    10,000 chunks at most, so on real prose nearly every chunk is split again
+    with the affix regexes. This wrapper tokenises each chunk it has not seen
+    alone first (one exception then spoils no other chunk's entry), with room
+    for ``max_cache_size`` chunks, and then calls the wrapped tokenizer on the
+    whole text, which finds the chunks in its cache. The cache holds only what
+    spaCy itself would cache, so the tokens are the same.
+
+    Everything else (``explain``, ``rules``, ``to_disk``...) is the wrapped
+    tokenizer's; changing its rules through the wrapper starts the warm-up over.
+
+    >>> import spacy
+    >>> nlp = spacy.blank("en")
+    >>> text = "Mr. Smith met U.S. envoys (twice) in Paris."
+    >>> [t.text for t in WarmCacheTokenizer(nlp.tokenizer)(text)] == [t.text for t in nlp.tokenizer(text)]
+    True
+    """
+
+    def __init__(self, tokenizer, max_cache_size: int = 1_000_000) -> None:
+        tokenizer.max_cache_size = max(tokenizer.max_cache_size, max_cache_size)
+        object.__setattr__(self, "tokenizer", tokenizer)
+        object.__setattr__(self, "seen", set())
+
+    def __call__(self, text: str) -> Doc:
+        """The wrapped tokenizer's Doc of ``text``, its new chunks cached first."""
+        seen, tokenize = self.seen, self.tokenizer
+        # in a memory zone spaCy caches nothing, so nothing is warmed (nor marked seen)
+        if len(seen) < tokenize.max_cache_size and not tokenize.vocab.in_memory_zone:
+            # in order of appearance, not set order: the vocabulary grows the same way every run
+            new = [chunk for chunk in dict.fromkeys(text.split()) if chunk not in seen]
+            for chunk in new:
+                tokenize(chunk)
+            seen.update(new)
+        doc = tokenize(text)
+        _doc_texts[doc] = text
+        return doc
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
+        """Tokenise a stream of texts."""
+        for text in texts:
+            yield self(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self.tokenizer, name)
+
+    def __setattr__(self, name: str, value) -> None:
+        # new rules flush spaCy's cache: chunks seen before are no longer in it
+        setattr(self.tokenizer, name, value)
+        self.seen.clear()
+
+    def add_special_case(self, string: str, substrings) -> None:
+        """Add a tokenizer exception to the wrapped tokenizer (see spaCy's ``Tokenizer.add_special_case``)."""
+        self.tokenizer.add_special_case(string, substrings)
+        self.seen.clear()
+
+    def __reduce__(self):
+        return (type(self), (self.tokenizer, self.tokenizer.max_cache_size))
+
+
+
+
+#: Factory of each pipe of :func:`kg.nlp.load_pipeline`, by pipe name (the rulers by the factory they share).
+FACTORIES = {
+    "sentencizer": "kg_fast_sentencizer",
+    "kg_line_breaks": "kg_fast_line_breaks",
+    "kg_lemmatizer": "kg_fast_lemmatizer",
+    "span_ruler": "kg_fast_span_ruler",
+    "kg_fuzzy_linker": "kg_fast_fuzzy_linker",
+}
