@@ -67,6 +67,9 @@ def build_command(
     ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Extract every document again; do not read or write the cache."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Cache folder (default: .kg-cache/OUT beside OUT)."),
+    data_dir: Optional[Path] = typer.Option(
+        None, "--data-dir", help="A copy of kg's data folder (gazetteer, cues, ontology), edited: every stage reads it."
+    ),
 ) -> None:
     """Build the knowledge graph of INPUTS into --out: tables, GraphML, GEXF and an HTML page."""
     chosen = [f.strip() for f in formats.split(",") if f.strip()]
@@ -84,6 +87,7 @@ def build_command(
             inputs, out=out, formats=chosen, ontology=ontology, spacy_model=spacy_model,
             on_warning=warn, on_document=progress.advance, strict=strict,
             engine=engine, workers=workers, scheduler=scheduler, cache=not no_cache, cache_dir=cache_dir,
+            data_dir=data_dir,
         )
     if not quiet:
         _summary(result)
@@ -91,7 +95,11 @@ def build_command(
 
 @contextlib.contextmanager
 def reported_errors(debug: bool = False):
-    """Turn exceptions into one ``Error: ...`` line and exit 1 (130 on Ctrl-C); ``debug`` re-raises them."""
+    """Turn exceptions into one ``Error: ...`` line and exit 1 (130 on Ctrl-C); ``debug`` re-raises them.
+
+    A :class:`~kg.errors.KgError` or an ``OSError`` is the user's to fix and
+    shown as its message; anything else is a bug in kg and says so.
+    """
     try:
         yield
     except (typer.Exit, SystemExit):
@@ -102,7 +110,7 @@ def reported_errors(debug: bool = False):
         if isinstance(error, KeyboardInterrupt):
             sys.stderr.write("Error: interrupted\n")
             raise typer.Exit(130) from None
-        if isinstance(error, (KgError, OntologyError, ValueError)):
+        if isinstance(error, (KgError, OntologyError)):
             fail(str(error))
         if isinstance(error, OSError):
             where = f"{error.filename}: " if error.filename else ""

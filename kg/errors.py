@@ -13,3 +13,7 @@ class KgError(Exception):
 
 class StrictError(KgError):
     """A warning raised as an error because the build runs with ``strict=True`` (``--strict``)."""
+
+
+class OptionError(KgError, ValueError):
+    """An option has a value kg cannot use: an unknown format or engine, fewer than one worker."""

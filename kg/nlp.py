@@ -38,6 +38,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, filter_chain_spans
 from spacy.vocab import Vocab
 
+from kg.errors import OptionError
 from kg.gazetteer import COUNTRY, DATA_DIR, load_gazetteer
 from kg.ontology import Ontology, load_cues, load_ontology
 
@@ -690,7 +691,7 @@ def _base_pipeline(spacy_model: str | None) -> Language:
     try:
         return spacy.load(spacy_model)
     except OSError as err:
-        raise ValueError(f"cannot load spaCy pipeline {spacy_model!r}: not installed and not a pipeline folder") from err
+        raise OptionError(f"cannot load spaCy pipeline {spacy_model!r}: not installed and not a pipeline folder") from err
 
 
 def load_pipeline(

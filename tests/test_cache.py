@@ -103,7 +103,7 @@ def test_records_come_back_from_the_cache_as_they_went_in(tmp_path):
 
 
 def test_cached_documents_wait_for_a_new_one_without_their_texts(tmp_path):
-    from kg.build import extract_documents
+    from kg.cache import extract_documents
     from kg.records import Document
 
     cache = ExtractionCache(tmp_path, fingerprint(None, load_ontology()))

@@ -56,15 +56,16 @@ def test_two_workers_write_the_same_files_as_one(name, corpus_inputs, reference_
     assert build_files(corpus_inputs(name), tmp_path, workers=2) == reference_build(name)
 
 
-def test_engine_options_are_checked():
-    from kg.build import make_engine
+def test_engine_options_are_checked_when_made():
+    from kg.engine import EngineOptions
+    from kg.errors import OptionError
 
-    with pytest.raises(ValueError, match="unknown engine"):
-        make_engine("spark")
-    with pytest.raises(ValueError, match="at least 1"):
-        make_engine(workers=0)
-    with pytest.raises(ValueError, match="--scheduler needs --engine dask"):
-        make_engine(scheduler="tcp://127.0.0.1:8786")
+    with pytest.raises(OptionError, match="unknown engine 'spark' \\(choose from local, dask\\)"):
+        EngineOptions("spark")
+    with pytest.raises(OptionError, match="at least 1, not 0"):
+        EngineOptions(workers=0)
+    with pytest.raises(OptionError, match="--scheduler needs --engine dask"):
+        EngineOptions(scheduler="tcp://127.0.0.1:8786")
 
 
 def test_cli_engine_options_fail_in_one_line(tmp_path, repo):
@@ -136,19 +137,3 @@ def test_anchored_matcher_needs_every_required_word_in_the_window(nlp):
             doc = proc(doc)
         assert sorted(cue_matcher(doc)) == sorted(cue_matcher.matcher(doc))
         assert bool(cue_matcher(doc)) is found
-
-
-def test_a_build_unfreezes_the_heap_it_froze_and_leaves_a_callers_frozen(tmp_path):
-    import gc
-
-    from kg.build import build
-
-    (tmp_path / "d.txt").write_text(PARAGRAPHS[0], encoding="utf-8")
-    build([tmp_path / "d.txt"], cache=False)
-    assert gc.get_freeze_count() == 0
-    gc.freeze()
-    try:
-        build([tmp_path / "d.txt"], cache=False)
-        assert gc.get_freeze_count() > 0
-    finally:
-        gc.unfreeze()
