@@ -9,7 +9,7 @@ the same rows however the inputs were listed or scheduled.
 
 >>> columns, rows = table([("d", [("d", "TUR")])], {"d": {"year": 1990, "entity": "x"}}, ("doc_id", "entity"))
 >>> columns, list(rows)
-(['doc_id', 'entity', 'doc_entity', 'year'], [('d', 'TUR', 'x', 1990)])
+(['doc_id', 'entity', 'year', 'doc_entity'], [('d', 'TUR', 1990, 'x')])
 """
 from __future__ import annotations
 
