@@ -137,3 +137,24 @@ def test_anchored_matcher_needs_every_required_word_in_the_window(nlp):
             doc = proc(doc)
         assert sorted(cue_matcher(doc)) == sorted(cue_matcher.matcher(doc))
         assert bool(cue_matcher(doc)) is found
+
+
+def test_a_pipeline_spec_gives_every_stage_its_data_folder(tmp_path):
+    import pickle
+    import shutil
+
+    from kg.engine import PipelineSpec
+    from kg.gazetteer import DATA_DIR
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    cues = (data / "cues.yaml").read_text(encoding="utf-8")
+    (data / "cues.yaml").write_text(cues.replace("distributive_markers: [", "distributive_markers: [singly, ", 1), encoding="utf-8")
+    countries = (data / "countries.csv").read_text(encoding="utf-8")
+    (data / "countries.csv").write_text(countries.replace("\nPER,Peru,", "\nPER,Peru (edited),", 1), encoding="utf-8")
+    spec = pickle.loads(pickle.dumps(PipelineSpec(data_dir=data)))  # as a worker receives it
+    assert "singly" in spec.reader().words["distributive_markers"]
+    assert "singly" not in PipelineSpec().reader().words["distributive_markers"]
+    assert spec.gazetteer().label("PER") == "Peru (edited)" != PipelineSpec().gazetteer().label("PER")
+    [extraction] = LocalEngine(spec=spec).map([Document("d", "The Peru (edited) navy sailed.")])
+    assert [(m.entity, m.text) for m in extraction.mentions] == [("PER", "Peru (edited)")]
