@@ -34,7 +34,7 @@ FORMATS: dict[str, tuple[str, ...]] = {
 DEFAULT_FORMATS = tuple(FORMATS)
 #: Every output file, in the order written.
 FILES = tuple(name for names in FORMATS.values() for name in names)
-#: Outputs a forked process renders while this one renders the rest (about half the time each).
+#: The slowest outputs to render, which a forked process renders while this one renders the rest.
 SECOND_PROCESS_FILES = frozenset({"graph.html", "actors.gexf"})
 #: Records (mentions and facts) from which a build renders its outputs in two processes:
 #: below, forking costs more than it saves.
