@@ -24,7 +24,7 @@ from kg import export
 from kg.cache import ExtractionCache, default_cache_dir, extract_documents, fingerprint
 from kg.corpus import read_corpus
 from kg.engine import BATCH_SIZE, EngineOptions, Extraction, MentionRow, PipelineSpec, make_engine
-from kg.errors import KgError, OptionError, StrictError
+from kg.errors import OptionError, StrictError
 from kg.gazetteer import DATA_DIR, load_gazetteer
 from kg.graph import EntityCounts, actor_graph, build_graph
 from kg.memory import FrozenHeap, RecordSpool
@@ -224,6 +224,7 @@ def build(
     cache: bool = True,
     cache_dir: str | Path | None = None,
     data_dir: str | Path | None = None,
+    fast: bool = True,
 ) -> BuildResult:
     """Build the knowledge graph of ``inputs``; write ``formats`` into ``out`` if given.
 
@@ -231,7 +232,8 @@ def build(
     YAML file or :class:`~kg.ontology.Ontology` (default: the data folder's).
     ``spacy_model``: an installed spaCy pipeline to add the rules to.
     ``data_dir``: a copy of ``kg/data``, edited, that every stage reads
-    (default: the packaged data).
+    (default: the packaged data). ``fast``: the pipeline's fast components
+    (the same output as spaCy's stock ones, sooner).
     ``strict``: any warning (a skipped file or line) raises
     :class:`~kg.errors.StrictError` and nothing is written.
     The output folder and the inputs are checked before any document is
@@ -246,7 +248,7 @@ def build(
     """
     options = BuildOptions(
         tuple(formats), ontology, spacy_model, Path(data_dir) if data_dir is not None else DATA_DIR, batch_size, strict,
-        EngineOptions(engine, workers, scheduler), cache, Path(cache_dir) if cache_dir is not None else None,
+        EngineOptions(engine, workers, scheduler), cache, Path(cache_dir) if cache_dir is not None else None, fast,
     )
     with OutputFolder(out) if out is not None else contextlib.nullcontext() as folder, FrozenHeap() as heap:
         return build_with(inputs, options, folder, on_warning, on_document, heap)

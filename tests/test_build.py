@@ -91,3 +91,33 @@ def test_mentions_set_on_a_result_replace_the_spooled_rows(tmp_path):
     result.mentions = [Mention("plain", "QAT", "country", "Qatar", 0, 5)]
     assert result.mention_count == 1
     assert _written(result).decode().splitlines() == ["doc_id,entity,type,text,start,end,year", "plain,QAT,country,Qatar,0,5,2020"]
+
+
+def test_options_are_checked_before_the_output_folder_is_made(tmp_path):
+    corpus = _corpus(tmp_path)
+    with pytest.raises(OptionError, match=r"^unknown format 'pdf' \(choose from csv, graphml, gexf, html\)$"):
+        build([corpus], out=tmp_path / "out", formats=["csv", "pdf"])
+    with pytest.raises(OptionError, match="^--workers must be at least 1, not 0$"):
+        build([corpus], out=tmp_path / "out", workers=0)
+    with pytest.raises(OptionError, match="no such data folder$"):
+        BuildOptions(data_dir=tmp_path / "nowhere")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_data_folders_ontology_is_the_builds_unless_one_is_named(tmp_path):
+    import shutil
+
+    from kg.gazetteer import DATA_DIR
+    from kg.ontology import ONTOLOGY_PATH
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    ontology = (data / "ontology.yaml").read_text(encoding="utf-8")
+    (data / "ontology.yaml").write_text(ontology.replace("label: Joint exercises", "label: Joint drills (edited)"), encoding="utf-8")
+    corpus = tmp_path / "drills.txt"
+    corpus.write_text("Qatar and Turkey held joint drills.", encoding="utf-8")
+    labels = {
+        name: build([corpus], data_dir=data, **options).graph.nodes["activity:joint_exercises"]["label"]
+        for name, options in (("edited", {}), ("named", {"ontology": ONTOLOGY_PATH}))
+    }
+    assert labels == {"edited": "Joint drills (edited)", "named": "Joint exercises"}
