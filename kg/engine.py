@@ -119,6 +119,8 @@ class PipelineSpec:
 
     def load(self) -> Language:
         """Build the pipeline this spec describes."""
+        # ``fast`` chooses between kg's fast components and spaCy's stock ones where
+        # kg.nlp has both; a pipeline without the choice is built as it is.
         if "fast" in inspect.signature(load_pipeline).parameters:
             return load_pipeline(self.spacy_model, self.ontology, self.data_dir, fast=self.fast)
         return load_pipeline(self.spacy_model, self.ontology, self.data_dir)
