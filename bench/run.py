@@ -99,7 +99,7 @@ def run_build(corpus: Path, out: Path, workers: int, cache: bool = False) -> dic
     def sample() -> None:
         while process.poll() is None:
             peak[0] = max(peak[0], _tree_memory_kb(process.pid))
-            time.sleep(0.5)  # reading PSS walks the page tables (about 4 ms a GB): rarely, not to slow the build
+            time.sleep(0.5)  # reading PSS walks every page table: rarely, not to slow the build
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()

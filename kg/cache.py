@@ -13,7 +13,7 @@ in OUT's parent, so the output folder holds only the outputs.
 >>> cache = ExtractionCache(pathlib.Path(tempfile.mkdtemp()), "f1")
 >>> cache.put("some text", Extraction.of("d1", [], [], 1, 2))
 >>> cache.get("some text", "d2")
-Extraction(doc_id='d2', mention_csv='', entity_mentions={}, facts=[], sentences=1, words=2)
+Extraction(doc_id='d2', mention_rows=[], facts=[], sentences=1, words=2)
 """
 from __future__ import annotations
 
@@ -22,18 +22,24 @@ import json
 import marshal
 import sqlite3
 import sys
+from collections import deque
+from dataclasses import replace
 from operator import attrgetter
 from pathlib import Path
+from typing import Callable, Iterable, Iterator
 
-from kg.engine import Extraction
+from kg.engine import Engine, Extraction, LocalEngine
+from kg.gazetteer import DATA_DIR
 from kg.ontology import Ontology
-from kg.records import FACT_COLUMNS, Fact
+from kg.records import FACT_COLUMNS, Document, Fact
 
 CACHE_FOLDER = ".kg-cache"
 CACHE_FILE = "extractions.sqlite"
 #: Entries written per transaction.
 COMMIT_EVERY = 500
 _PACKAGE = Path(__file__).parent
+#: The files of a data folder that shape an extraction.
+_DATA_SUFFIXES = frozenset({".yaml", ".csv", ".txt"})
 
 
 def default_cache_dir(out: str | Path) -> Path:
@@ -42,20 +48,26 @@ def default_cache_dir(out: str | Path) -> Path:
     return out.parent / CACHE_FOLDER / (out.name or "root")
 
 
-def fingerprint(spacy_model: str | None, ontology: Ontology, options: dict | None = None) -> str:
+def fingerprint(
+    spacy_model: str | None, ontology: Ontology, options: dict | None = None, data_dir: str | Path = DATA_DIR
+) -> str:
     """A hash of what decides a document's extraction besides its text.
 
-    kg's Python code and data files (any change in them may change what is
-    extracted), spaCy's version, the model, the ontology and ``options``.
+    kg's Python code and the data files of ``data_dir`` the build reads (any
+    change in them may change what is extracted), spaCy's version, the model,
+    the ontology and ``options``.
     """
     import spacy  # here, not at the top: `kg --help` and `kg cache clear` need no spaCy
 
     from kg import __version__  # kg/__init__ imports this module's importer
 
     digest = hashlib.sha256()
-    for path in sorted(p for p in _PACKAGE.rglob("*") if p.is_file() and p.suffix in {".py", ".yaml", ".csv", ".txt"}):
-        digest.update(path.relative_to(_PACKAGE).as_posix().encode())
-        digest.update(path.read_bytes())
+    code = [p for p in _PACKAGE.rglob("*.py") if DATA_DIR not in p.parents]
+    data = [p for p in Path(data_dir).rglob("*") if p.suffix in _DATA_SUFFIXES and p.is_file()]
+    for root, paths in ((_PACKAGE, code), (Path(data_dir), data)):
+        for path in sorted(paths):
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
     settings = {
         "kg": __version__,
         "spacy": spacy.__version__,
@@ -102,8 +114,8 @@ class ExtractionCache:
             return None
         self.hits += 1
         sentences, words, records = row
-        mention_csv, entity_mentions, facts = marshal.loads(records)
-        return Extraction(doc_id, mention_csv, entity_mentions, [Fact(doc_id, *f) for f in facts], sentences, words)
+        mention_rows, facts = marshal.loads(records)
+        return Extraction(doc_id, mention_rows, [Fact(doc_id, *f) for f in facts], sentences, words)
 
     def put(self, text: str, extraction: Extraction, key: str | None = None) -> None:
         """Store the extraction of ``text`` (its records without the document id;
@@ -111,9 +123,7 @@ class ExtractionCache:
         # marshal: plain tuples of strings and numbers, read back several times faster
         # than JSON and, unlike pickle, never running code; its format is Python's own
         # (the fingerprint holds the Python version)
-        records = marshal.dumps(
-            (extraction.mention_csv, extraction.entity_mentions, [_fact_values(f) for f in extraction.facts])
-        )
+        records = marshal.dumps((extraction.mention_rows, [_fact_values(f) for f in extraction.facts]))
         self.db.execute(
             "INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?)",
             (self.fingerprint, key or text_hash(text), extraction.sentences, extraction.words, records),
@@ -128,9 +138,62 @@ class ExtractionCache:
         self.db.commit()
         self.db.close()
 
+    def __enter__(self) -> "ExtractionCache":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
 
 #: A fact's field values after ``doc_id`` (which the cache does not store).
 _fact_values = attrgetter(*FACT_COLUMNS[1:])
+
+
+def extract_documents(
+    documents: Iterable[Document],
+    engine: Engine | None = None,
+    cache: ExtractionCache | None = None,
+    on_document: Callable[[Document], None] | None = None,
+) -> Iterator[tuple[Document, Extraction]]:
+    """Each document with its :class:`~kg.engine.Extraction`, in the order of ``documents``.
+
+    ``engine`` runs the pipeline (default: one ``nlp.pipe`` stream of the
+    packaged pipeline in this process); documents found in ``cache`` skip it,
+    the others are added to it. A document found in the cache comes back
+    without its text (``text`` is empty): it may wait for a new document far
+    behind it, and in a rebuild every document may wait for the last, so the
+    texts would fill memory.
+    """
+    engine = engine or LocalEngine()
+    # input order: (document, its cached extraction or None when sent to the engine, its text's key)
+    pending: deque[tuple[Document, Extraction | None, str | None]] = deque()
+
+    def misses() -> Iterator[Document]:
+        for document in documents:
+            key = text_hash(document.text) if cache else None
+            hit = cache.get(document.text, document.id, key) if cache else None
+            if hit is None:
+                pending.append((document, None, key))
+                yield document
+            else:
+                pending.append((replace(document, text=""), hit, key))
+
+    def done(document: Document, extraction: Extraction):
+        if on_document:
+            on_document(document)
+        return document, extraction
+
+    def cached_before_next_miss():
+        while pending and pending[0][1] is not None:
+            yield done(*pending.popleft()[:2])
+
+    for extraction in engine.map(misses()):
+        yield from cached_before_next_miss()
+        document, _, key = pending.popleft()
+        if cache:
+            cache.put(document.text, extraction, key)
+        yield done(document, extraction)
+    yield from cached_before_next_miss()
 
 
 def clear(folder: str | Path) -> bool:

@@ -78,6 +78,9 @@ def build_command(
         "the line the row starts on; FILE-ROW for Parquet).",
     ),
     date_column: str = typer.Option(Columns.date, "--date-column", help="The column holding each document's date (its 'date' metadata)."),
+    data_dir: Optional[Path] = typer.Option(
+        None, "--data-dir", help="A copy of kg's data folder (gazetteer, cues, ontology), edited: every stage reads it."
+    ),
 ) -> None:
     """Build the knowledge graph of INPUTS into --out: tables, GraphML, GEXF and an HTML page."""
     chosen = [f.strip() for f in formats.split(",") if f.strip()]
@@ -96,6 +99,7 @@ def build_command(
             on_warning=warn, on_document=progress.advance, strict=strict,
             engine=engine, workers=workers, scheduler=scheduler, cache=not no_cache, cache_dir=cache_dir,
             columns=Columns(text_column, id_column, date_column),
+            data_dir=data_dir,
         )
     if not quiet:
         _summary(result)
@@ -103,7 +107,11 @@ def build_command(
 
 @contextlib.contextmanager
 def reported_errors(debug: bool = False):
-    """Turn exceptions into one ``Error: ...`` line and exit 1 (130 on Ctrl-C); ``debug`` re-raises them."""
+    """Turn exceptions into one ``Error: ...`` line and exit 1 (130 on Ctrl-C); ``debug`` re-raises them.
+
+    A :class:`~kg.errors.KgError` or an ``OSError`` is the user's to fix and
+    shown as its message; anything else is a bug in kg and says so.
+    """
     try:
         yield
     except (typer.Exit, SystemExit):
@@ -114,7 +122,7 @@ def reported_errors(debug: bool = False):
         if isinstance(error, KeyboardInterrupt):
             sys.stderr.write("Error: interrupted\n")
             raise typer.Exit(130) from None
-        if isinstance(error, (KgError, OntologyError, ValueError)):
+        if isinstance(error, (KgError, OntologyError)):
             fail(str(error))
         if isinstance(error, OSError):
             where = f"{error.filename}: " if error.filename else ""

@@ -20,9 +20,7 @@ document's, so a long document reads as if spaCy had taken it whole.
 """
 from __future__ import annotations
 
-import csv
 import gc
-import io
 import itertools
 import multiprocessing
 import threading
@@ -30,17 +28,19 @@ from collections import Counter, deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from operator import attrgetter
+from pathlib import Path
 from typing import Callable, Iterable, Iterator, Protocol
 
 from spacy.attrs import IS_PUNCT, IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.export import csv_lines
+from kg.errors import OptionError
 from kg.extract import SentenceReader, mentions as doc_mentions
-from kg.gazetteer import load_gazetteer
-from kg.nlp import load_pipeline, word_columns
-from kg.ontology import Ontology
+from kg.gazetteer import DATA_DIR, Gazetteer, load_gazetteer
+from kg.fast import word_columns
+from kg.nlp import load_pipeline
+from kg.ontology import Ontology, load_cues
 from kg.records import MENTION_COLUMNS, Document, Fact, Mention
 from kg.resolve import resolve
 
@@ -51,25 +51,28 @@ BATCH_SIZE = 64
 TASK_CHARS = 400_000
 #: Paragraph, line and word separators, tried in this order to split a long document.
 _SEPARATORS = ("\n\n", "\n", " ")
+#: Where the pipeline runs: this machine (one stream or a process pool) or a Dask cluster.
+ENGINES = ("local", "dask")
+
+
+#: A mention's values after its document id, in the order of ``MENTION_COLUMNS``:
+#: entity, type, text, start, end.
+MentionRow = tuple[str, str, str, int, int]
 
 
 @dataclass(slots=True)
 class Extraction:
-    """What the pipeline found in one document.
+    """What the pipeline found in one document: its mentions, facts and counts.
 
-    The mentions are kept as their ``mentions.csv`` lines (without the document
-    id) and a count per entity, not as :class:`~kg.records.Mention` records: a
-    UN speech has about 70 mentions and 3 facts, and the lines take a
-    sixth of the records' memory and a hundredth of their time to pickle and
-    unpickle between processes (measured on 100 UN speeches: 0.54 against 3.2 MB,
-    1 against 132 ms). The :attr:`mentions` property reads the records back.
+    The mentions travel as rows of plain values (:data:`MentionRow`) rather
+    than :class:`~kg.records.Mention` records: a document has many more
+    mentions than facts, workers send all of them back, and tuples of strings
+    and numbers pickle (and marshal into the cache) without a Python call per
+    record. :attr:`mentions` gives them as records.
     """
 
     doc_id: str
-    #: The mentions as ``mentions.csv`` lines without the document id and metadata (:func:`mention_csv`).
-    mention_csv: str
-    #: Mentions per entity id.
-    entity_mentions: dict[str, int]
+    mention_rows: list[MentionRow]
     facts: list[Fact]
     sentences: int
     words: int
@@ -78,27 +81,53 @@ class Extraction:
     def of(cls, doc_id: str, mentions: list[Mention], facts: list[Fact], sentences: int, words: int) -> "Extraction":
         """The extraction of a document with these records.
 
-        >>> Extraction.of("d", [Mention("d", "TUR", "country", "Turkey", 0, 6)], [], 1, 1).entity_mentions
-        {'TUR': 1}
+        >>> Extraction.of("d", [Mention("d", "TUR", "country", "Turkey", 0, 6)], [], 1, 1).mention_rows
+        [('TUR', 'country', 'Turkey', 0, 6)]
         """
-        return cls(doc_id, mention_csv(mentions), dict(Counter(m.entity for m in mentions)), facts, sentences, words)
+        return cls(doc_id, list(map(_MENTION_VALUES, mentions)), facts, sentences, words)
 
     @property
     def mentions(self) -> list[Mention]:
-        """The mentions as records, read from :attr:`mention_csv`."""
-        return read_mention_csv(self.doc_id, self.mention_csv)
+        """The mentions as records."""
+        return [Mention(self.doc_id, *row) for row in self.mention_rows]
+
+    @property
+    def entity_mentions(self) -> dict[str, int]:
+        """Mentions per entity id.
+
+        >>> Extraction("d", [("TUR", "country", "Turkey", 0, 6), ("TUR", "country", "Ankara", 9, 15)], [], 1, 2).entity_mentions
+        {'TUR': 2}
+        """
+        return dict(Counter(row[0] for row in self.mention_rows))
+
+
+_MENTION_VALUES = attrgetter(*MENTION_COLUMNS[1:])
 
 
 @dataclass(frozen=True, slots=True)
 class PipelineSpec:
-    """How to build a pipeline in another process: picklable, unlike a ``Language``."""
+    """How to build a pipeline in another process: picklable, unlike a ``Language``.
+
+    ``data_dir``: the folder of domain data (gazetteer, cues) every stage reads;
+    ``fast``: the pipeline's fast components rather than spaCy's stock ones.
+    """
 
     spacy_model: str | None = None
     ontology: Ontology | None = None
+    data_dir: Path = DATA_DIR
+    fast: bool = True
 
     def load(self) -> Language:
         """Build the pipeline this spec describes."""
-        return load_pipeline(self.spacy_model, self.ontology)
+        return load_pipeline(self.spacy_model, self.ontology, self.data_dir, fast=self.fast)
+
+    def reader(self) -> SentenceReader:
+        """A sentence reader with the cues of :attr:`data_dir`."""
+        return SentenceReader(load_cues(Path(self.data_dir)))
+
+    def gazetteer(self) -> Gazetteer:
+        """The gazetteer of :attr:`data_dir`, which resolution reads."""
+        return load_gazetteer(Path(self.data_dir))
 
 
 class Engine(Protocol):
@@ -146,31 +175,6 @@ def word_count(doc: Doc) -> int:
     return int(counted[columns.inverse].sum())
 
 
-_MENTION_FIELDS = attrgetter(*MENTION_COLUMNS[1:])
-
-
-def mention_csv(mentions: list[Mention]) -> str:
-    """The CSV lines of ``mentions`` without their document id: the columns of
-    ``mentions.csv`` after ``doc_id``, before any metadata.
-
-    >>> mention_csv([Mention("d", "TUR", "country", "Turkey", 0, 6)])
-    'TUR,country,Turkey,0,6\\r\\n'
-    """
-    return csv_lines(map(_MENTION_FIELDS, mentions))
-
-
-def read_mention_csv(doc_id: str, lines: str) -> list[Mention]:
-    """The mentions of document ``doc_id`` that :func:`mention_csv` rendered as ``lines``.
-
-    >>> read_mention_csv("d", 'TUR,country,"Turkey, again",0,6\\r\\n')
-    [Mention(doc_id='d', entity='TUR', type='country', text='Turkey, again', start=0, end=6)]
-    """
-    return [
-        Mention(doc_id, entity, kind, text, int(start), int(end))
-        for entity, kind, text, start, end in csv.reader(io.StringIO(lines, newline=""))
-    ]
-
-
 def _shift(records: list, offset: int, sentences: int) -> list:
     if not (offset or sentences):
         return records
@@ -180,16 +184,21 @@ def _shift(records: list, offset: int, sentences: int) -> list:
 
 
 def extract_stream(
-    nlp: Language, documents: Iterable[Document], batch_size: int = BATCH_SIZE, reader: SentenceReader | None = None
+    nlp: Language,
+    documents: Iterable[Document],
+    batch_size: int = BATCH_SIZE,
+    reader: SentenceReader | None = None,
+    gazetteer: Gazetteer | None = None,
 ) -> Iterator[Extraction]:
     """One ``nlp.pipe`` stream over ``documents``: their extractions in order.
 
     Documents longer than ``nlp.max_length`` go through as paragraph-aligned
     pieces whose records are shifted into the document's offsets. ``reader``:
-    a :class:`~kg.extract.SentenceReader` to reuse (default: a new one).
+    a :class:`~kg.extract.SentenceReader` to reuse, and ``gazetteer`` the one
+    resolution reads (default: the packaged data's).
     """
     reader = reader or SentenceReader()
-    gazetteer = load_gazetteer()
+    gazetteer = gazetteer or load_gazetteer()
     limit = nlp.max_length
 
     def pieces():
@@ -240,7 +249,8 @@ class LocalEngine:
         """Extractions of ``documents`` in the same order."""
         documents = iter(documents)
         for first in documents:  # only a document to extract builds the pipeline
-            yield from extract_stream(self.nlp, itertools.chain([first], documents), self.batch_size)
+            stream = itertools.chain([first], documents)
+            yield from extract_stream(self.nlp, stream, self.batch_size, self.spec.reader(), self.spec.gazetteer())
 
     def close(self) -> None:
         """Nothing to release."""
@@ -282,7 +292,7 @@ _worker = threading.local()
 def load_worker_pipeline(spec: PipelineSpec) -> Language:
     """This worker's pipeline for ``spec``, built on first use."""
     if getattr(_worker, "spec", None) != spec:
-        _worker.spec, _worker.nlp, _worker.reader = spec, spec.load(), SentenceReader()
+        _worker.spec, _worker.nlp, _worker.reader = spec, spec.load(), spec.reader()
     return _worker.nlp
 
 
@@ -295,7 +305,7 @@ def _warm_up(spec: PipelineSpec) -> None:
 
 def extract_batch(spec: PipelineSpec, documents: list[Document]) -> list[Extraction]:
     """Run a batch through this worker's pipeline, building the pipeline (and its reader) once per worker."""
-    return list(extract_stream(load_worker_pipeline(spec), documents, reader=_worker.reader))
+    return list(extract_stream(load_worker_pipeline(spec), documents, reader=_worker.reader, gazetteer=spec.gazetteer()))
 
 
 class ProcessEngine:
@@ -320,3 +330,43 @@ class ProcessEngine:
     def close(self) -> None:
         """Stop the worker processes."""
         self.pool.shutdown(cancel_futures=True)
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """Where the pipeline runs, checked when made: before any document is read.
+
+    >>> EngineOptions("spark")
+    Traceback (most recent call last):
+    kg.errors.OptionError: unknown engine 'spark' (choose from local, dask)
+    """
+
+    engine: str = "local"
+    workers: int = 1
+    scheduler: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise OptionError(f"unknown engine {self.engine!r} (choose from {', '.join(ENGINES)})")
+        if self.workers < 1:
+            raise OptionError(f"--workers must be at least 1, not {self.workers}")
+        if self.scheduler and self.engine != "dask":
+            raise OptionError("--scheduler needs --engine dask")
+
+
+def make_engine(
+    options: EngineOptions = EngineOptions(), spec: PipelineSpec = PipelineSpec(), batch_size: int = BATCH_SIZE
+) -> Engine:
+    """The engine ``options`` name, running the pipeline ``spec`` describes.
+
+    ``local`` with one worker is one ``nlp.pipe`` stream in this process, with
+    more a pool of processes; ``dask`` connects to ``options.scheduler`` or
+    starts a ``LocalCluster`` of ``options.workers`` processes.
+    """
+    if options.engine == "dask":
+        from kg.distributed import DaskEngine  # Dask is an optional dependency
+
+        return DaskEngine(spec, scheduler=options.scheduler, workers=options.workers)
+    if options.workers > 1:
+        return ProcessEngine(spec, options.workers)
+    return LocalEngine(batch_size=batch_size, spec=spec)

@@ -15,6 +15,10 @@ class StrictError(KgError):
     """A warning raised as an error because the build runs with ``strict=True`` (``--strict``)."""
 
 
+class OptionError(KgError, ValueError):
+    """An option has a value kg cannot use: an unknown format or engine, fewer than one worker."""
+
+
 #: Characters that change a terminal or split a line besides the C0/C1 controls: line and
 #: paragraph separators and the bidirectional overrides that make a name read backwards.
 _INVISIBLE = frozenset("\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")

@@ -213,7 +213,7 @@ def layout_positions(graph: nx.Graph, seed: int = 42, scale: float = 1000.0) -> 
     else:
         # Strong gravity keeps disconnected pairs near the centre; with plain
         # gravity they drift far out and rescaling crushes every component
-        # into a knot of overlapping nodes (20 units apart instead of 150+).
+        # into a knot of overlapping nodes.
         positions = nx.forceatlas2_layout(graph, seed=seed, weight="weight", max_iter=200, strong_gravity=True)
         positions = nx.rescale_layout_dict(positions, scale=scale)
     return {node: (round(float(x), 2), round(float(y), 2)) for node, (x, y) in positions.items()}

@@ -45,6 +45,7 @@ from spacy.pipeline import Lemmatizer
 from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex
 
+from kg.errors import OptionError
 from kg.gazetteer import COUNTRY, DATA_DIR, load_gazetteer
 from kg.lines import LineRules, load_line_rules, text_line_starts
 from kg.ontology import Ontology, load_cues, load_ontology
@@ -127,7 +128,7 @@ def _base_pipeline(spacy_model: str | None) -> Language:
     try:
         return spacy.load(spacy_model)
     except OSError as err:
-        raise ValueError(f"cannot load spaCy pipeline {spacy_model!r}: not installed and not a pipeline folder") from err
+        raise OptionError(f"cannot load spaCy pipeline {spacy_model!r}: not installed and not a pipeline folder") from err
 
 
 def _add_abbreviation_hyphen(nlp: Language) -> None:

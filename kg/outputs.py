@@ -26,7 +26,6 @@ import os
 import re
 import secrets
 import tempfile
-from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Iterator
 
@@ -233,63 +232,3 @@ class OutputFolder:
         with contextlib.suppress(OSError):  # make the renames durable; not every platform can fsync a folder
             os.fsync(self._lock)
         return written
-
-
-class TextSpool(Mapping[str, str]):
-    """Texts by key, written to an unnamed temporary file as they are added: memory
-    holds where each text is, not the text.
-
-    A build spools each document's ``mentions.csv`` lines as the document comes,
-    then joins them in document id order at the end. ``folder``: where the file
-    goes (default: the system's temporary folder); the kernel frees it when the
-    spool is closed or collected, or the process dies. Reads are positional
-    (``os.pread``), so a forked process reads the spool without moving this
-    process' file offset. A pickled spool is a plain dict.
-
-    >>> spool = TextSpool()
-    >>> spool["b"] = "second,\\r\\n"
-    >>> spool["a"] = "caf\\u00e9\\r\\n"
-    >>> list(spool), spool["a"], len(spool)
-    (['b', 'a'], 'café\\r\\n', 2)
-    """
-
-    def __init__(self, folder: str | os.PathLike | None = None, buffer_bytes: int = 1 << 20) -> None:
-        self._file = tempfile.TemporaryFile(dir=folder, buffering=buffer_bytes)
-        self._index: dict[str, tuple[int, int]] = {}
-        self._end = 0
-
-    def __setitem__(self, key: str, text: str) -> None:
-        data = text.encode("utf-8", "surrogatepass")
-        self._file.write(data)
-        self._index[key] = (self._end, len(data))
-        self._end += len(data)
-
-    def __getitem__(self, key: str) -> str:
-        offset, length = self._index[key]
-        self.flush()
-        if hasattr(os, "pread"):
-            data = os.pread(self._file.fileno(), length, offset)
-        else:  # Windows: no pread, and no fork to share the file offset with
-            self._file.seek(offset)
-            data = self._file.read(length)
-            self._file.seek(0, os.SEEK_END)
-        if len(data) != length:
-            raise OSError(f"spool file {self._file.name}: {len(data)} bytes at {offset}, expected {length}")
-        return data.decode("utf-8", "surrogatepass")
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._index)
-
-    def __len__(self) -> int:
-        return len(self._index)
-
-    def flush(self) -> None:
-        """Write what is buffered to the file (before a process forks, so it is written once)."""
-        self._file.flush()
-
-    def close(self) -> None:
-        """Delete the file."""
-        self._file.close()
-
-    def __reduce__(self):
-        return dict, (dict(self.items()),)

@@ -1,8 +1,11 @@
-"""kg.build: mentions.csv joined from the rows each document's extraction rendered."""
+"""kg.build: the build's records, its mentions.csv, its options, and custom data reaching every stage."""
 import io
 import json
 
-from kg.build import build, joined_mentions_csv
+import pytest
+
+from kg.build import BuildOptions, build
+from kg.errors import OptionError
 from kg.export import write_table
 
 
@@ -26,35 +29,42 @@ def _corpus(tmp_path):
     return path
 
 
-def test_joined_mentions_csv_is_what_the_csv_writer_writes(tmp_path):
-    result = build([_corpus(tmp_path)])
-    joined = joined_mentions_csv(result)
-    assert joined is not None and b'"Virgin Islands, British"' in joined and b'"with, comma"' in joined
-    # metadata columns in the order first met, documents in id order; clashing names prefixed
-    assert joined.startswith(b"doc_id,entity,type,text,start,end,doc_start,doc_entity,source,year,ratio,draft\r\n")
-    assert joined == _written(result)
+def _written_rows(result) -> bytes:
+    """mentions.csv written from the mention records, one dict row each."""
+    from kg.export import csv_text, table_columns
+    from kg.records import MENTION_COLUMNS
+
+    rows = result.mention_rows()
+    return csv_text(rows, table_columns(rows, MENTION_COLUMNS)).encode("utf-8")
 
 
-def test_a_build_writes_the_joined_mentions(tmp_path):
+def test_a_build_writes_mentions_csv_from_the_spooled_rows(tmp_path):
     result = build([_corpus(tmp_path)], out=tmp_path / "out", formats=["csv"], cache=False)
-    assert (tmp_path / "out" / "mentions.csv").read_bytes() == _written(result)
+    written = (tmp_path / "out" / "mentions.csv").read_bytes()
+    assert b'"Virgin Islands, British"' in written and b'"with, comma"' in written
+    # metadata columns in the order first met, documents in id order; clashing names prefixed
+    assert written.startswith(b"doc_id,entity,type,text,start,end,doc_start,doc_entity,source,year,ratio,draft\r\n")
+    assert written == _written(result) == _written_rows(result)
 
 
 def test_mentions_changed_after_the_build_are_written_from_the_records(tmp_path):
-    from kg.build import write_outputs
+    from kg.render import write_outputs
 
     result = build([_corpus(tmp_path)])
-    del result.mentions[0]
-    assert joined_mentions_csv(result) is None
+    found = len(result.mentions)
+    assert result.mentions.pop(0).text == "Qatar"
     write_outputs(result, tmp_path / "out", formats=["csv"])
-    assert (tmp_path / "out" / "mentions.csv").read_bytes() == _written(result)
+    written = (tmp_path / "out" / "mentions.csv").read_bytes()
+    assert written == _written(result) and written.count(b"\r\n") == found  # the header and one row fewer
+    assert b"plain,QAT,country,Qatar" not in written
 
 
-def test_cached_extractions_keep_their_rendered_rows(tmp_path):
+def test_cached_extractions_keep_their_mention_rows(tmp_path):
     corpus = _corpus(tmp_path)
     first = build([corpus], out=tmp_path / "out")
     second = build([corpus], out=tmp_path / "out")
-    assert second.mention_csv == first.mention_csv and joined_mentions_csv(second) == _written(second)
+    assert dict(second.document_mentions) == dict(first.document_mentions) and second.mentions == first.mentions
+    assert (tmp_path / "out" / "mentions.csv").read_bytes() == _written(first)
 
 
 def test_the_graph_counts_the_mentions_the_records_hold(tmp_path):
@@ -74,10 +84,40 @@ def test_the_graph_counts_the_mentions_the_records_hold(tmp_path):
     assert result.graph.nodes["TUR"]["documents"] == len(documents) == 2
 
 
-def test_mentions_set_on_a_result_replace_the_rendered_lines(tmp_path):
+def test_mentions_set_on_a_result_replace_the_spooled_rows(tmp_path):
     from kg.records import Mention
 
     result = build([_corpus(tmp_path)])
     result.mentions = [Mention("plain", "QAT", "country", "Qatar", 0, 5)]
-    assert result.mention_count == 1 and joined_mentions_csv(result) is None
-    assert _written(result).decode().splitlines()[1].startswith("plain,QAT,country,Qatar,0,5,")
+    assert result.mention_count == 1
+    assert _written(result).decode().splitlines() == ["doc_id,entity,type,text,start,end,year", "plain,QAT,country,Qatar,0,5,2020"]
+
+
+def test_options_are_checked_before_the_output_folder_is_made(tmp_path):
+    corpus = _corpus(tmp_path)
+    with pytest.raises(OptionError, match=r"^unknown format 'pdf' \(choose from csv, graphml, gexf, html\)$"):
+        build([corpus], out=tmp_path / "out", formats=["csv", "pdf"])
+    with pytest.raises(OptionError, match="^--workers must be at least 1, not 0$"):
+        build([corpus], out=tmp_path / "out", workers=0)
+    with pytest.raises(OptionError, match="no such data folder$"):
+        BuildOptions(data_dir=tmp_path / "nowhere")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_data_folders_ontology_is_the_builds_unless_one_is_named(tmp_path):
+    import shutil
+
+    from kg.gazetteer import DATA_DIR
+    from kg.ontology import ONTOLOGY_PATH
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    ontology = (data / "ontology.yaml").read_text(encoding="utf-8")
+    (data / "ontology.yaml").write_text(ontology.replace("label: Joint exercises", "label: Joint drills (edited)"), encoding="utf-8")
+    corpus = tmp_path / "drills.txt"
+    corpus.write_text("Qatar and Turkey held joint drills.", encoding="utf-8")
+    labels = {
+        name: build([corpus], data_dir=data, **options).graph.nodes["activity:joint_exercises"]["label"]
+        for name, options in (("edited", {}), ("named", {"ontology": ONTOLOGY_PATH}))
+    }
+    assert labels == {"edited": "Joint drills (edited)", "named": "Joint exercises"}

@@ -103,7 +103,7 @@ def test_records_come_back_from_the_cache_as_they_went_in(tmp_path):
 
 
 def test_cached_documents_wait_for_a_new_one_without_their_texts(tmp_path):
-    from kg.build import extract_documents
+    from kg.cache import extract_documents
     from kg.records import Document
 
     cache = ExtractionCache(tmp_path, fingerprint(None, load_ontology()))
@@ -116,3 +116,21 @@ def test_cached_documents_wait_for_a_new_one_without_their_texts(tmp_path):
     assert [d.text for d, _ in came] == ["", "", new.text] and came[0][0].meta == {"year": 1}
     assert [x for _, x in came[:2]] == [fresh["a"], fresh["b"]] and came[2][1].facts
     cache.close()
+
+
+def test_an_edited_data_folder_is_another_fingerprint(corpus, tmp_path):
+    import shutil
+
+    from kg.gazetteer import DATA_DIR
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    ontology = load_ontology()
+    assert fingerprint(None, ontology, data_dir=data) == fingerprint(None, ontology)  # the same bytes
+    with (data / "groups.csv").open("a", encoding="utf-8") as fh:
+        fh.write("group:andean_states,Andean states,Andean nations\n")
+    edited = fingerprint(None, ontology, data_dir=data)
+    assert edited != fingerprint(None, ontology)
+    out = tmp_path / "out"
+    build([corpus], out=out, formats=["csv"], data_dir=data)
+    assert cache_counts(out) == {edited: 2}

@@ -86,3 +86,77 @@ def test_an_ontology_that_is_not_yaml_is_one_error_line_with_its_line_number(tmp
     assert result.returncode == 1
     assert result.stderr.strip() == f"Error: {ontology}:3: not valid YAML (did not find expected ',' or ']')"
     assert not (tmp_path / "out" / "graph.graphml").exists()
+
+
+PAKLAND = "Pakland and Turkey will zorble along the border next year."
+
+
+@pytest.fixture
+def edited_data(tmp_path):
+    """A copy of kg/data with an alias ("Pakland" -> PAK), PAK's label and a cooperation cue ("zorble") added."""
+    import shutil
+
+    from kg.gazetteer import DATA_DIR
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    countries = (data / "countries.csv").read_text(encoding="utf-8")
+    row = "PAK,Pakistan,Islamic Republic of Pakistan,"
+    assert row in countries
+    (data / "countries.csv").write_text(countries.replace(row, "PAK,Pakistan (edited),Islamic Republic of Pakistan|Pakland,"), encoding="utf-8")
+    cues = (data / "cues.yaml").read_text(encoding="utf-8")
+    (data / "cues.yaml").write_text(cues.replace("  cooperation:\n", "  cooperation:\n    - zorble\n", 1), encoding="utf-8")
+    return data
+
+
+def test_a_data_dir_reaches_every_stage_and_the_cache(tmp_path, edited_data):
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "p.txt").write_text(PAKLAND, encoding="utf-8")
+    out = tmp_path / "out"
+
+    def built(*options):
+        result = kg("build", str(corpus), "--out", str(out), "--quiet", *options)
+        assert result.returncode == 0, result.stderr
+        return rows(out / "mentions.csv"), rows(out / "facts.csv"), {n["id"]: n["label"] for n in rows(out / "nodes.csv")}
+
+    packaged = built()
+    mentions, facts, labels = packaged
+    assert [m["entity"] for m in mentions] == ["TUR"] and facts == []
+    # the edited data, into the same --out: its cache entries are not the packaged data's
+    mentions, facts, labels = built("--data-dir", str(edited_data))
+    assert [(m["entity"], m["text"]) for m in mentions] == [("PAK", "Pakland"), ("TUR", "Turkey")]
+    assert [(f["relation"], f["source"], f["target"]) for f in facts] == [("partnership", "PAK", "TUR")]
+    assert labels["PAK"] == "Pakistan (edited)"
+    assert built() == packaged
+
+
+def test_a_data_dir_that_is_not_a_folder_is_one_error_line(tmp_path, repo):
+    result = kg("build", str(repo / "corpus"), "--out", str(tmp_path / "out"), "--data-dir", str(tmp_path / "nowhere"))
+    assert (result.returncode, result.stderr) == (1, f"Error: {tmp_path / 'nowhere'}: no such data folder\n")
+
+
+@pytest.mark.xfail(strict=False, reason="load_cues validates its keys in the extract engineer's branch")
+def test_a_misspelt_key_in_a_copied_cues_file_is_one_error_line_with_its_line(tmp_path, repo, edited_data):
+    cues = edited_data / "cues.yaml"
+    lines = cues.read_text(encoding="utf-8").splitlines(keepends=True)
+    number = lines.index("  hostile:\n") + 1
+    lines[number - 1] = "  hostle:\n"
+    cues.write_text("".join(lines), encoding="utf-8")
+    result = kg("build", str(repo / "corpus"), "--out", str(tmp_path / "out"), "--data-dir", str(edited_data))
+    assert (result.returncode, result.stderr) == (1, f"Error: {cues}:{number}: unknown key 'hostle'\n")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_bug_is_reported_as_one_and_not_as_the_users_error(capsys):
+    import typer
+
+    from kg.cli import reported_errors
+
+    with pytest.raises(typer.Exit) as exit_:
+        with reported_errors():
+            raise ValueError("invalid literal for int() with base 10: 'x'")
+    assert exit_.value.exit_code == 1
+    assert capsys.readouterr().err == (
+        "Error: ValueError: invalid literal for int() with base 10: 'x' (a bug in kg; rerun with --debug for the traceback)\n"
+    )

@@ -56,15 +56,16 @@ def test_two_workers_write_the_same_files_as_one(name, corpus_inputs, reference_
     assert build_files(corpus_inputs(name), tmp_path, workers=2) == reference_build(name)
 
 
-def test_engine_options_are_checked():
-    from kg.build import make_engine
+def test_engine_options_are_checked_when_made():
+    from kg.engine import EngineOptions
+    from kg.errors import OptionError
 
-    with pytest.raises(ValueError, match="unknown engine"):
-        make_engine("spark")
-    with pytest.raises(ValueError, match="at least 1"):
-        make_engine(workers=0)
-    with pytest.raises(ValueError, match="--scheduler needs --engine dask"):
-        make_engine(scheduler="tcp://127.0.0.1:8786")
+    with pytest.raises(OptionError, match="unknown engine 'spark' \\(choose from local, dask\\)"):
+        EngineOptions("spark")
+    with pytest.raises(OptionError, match="at least 1, not 0"):
+        EngineOptions(workers=0)
+    with pytest.raises(OptionError, match="--scheduler needs --engine dask"):
+        EngineOptions(scheduler="tcp://127.0.0.1:8786")
 
 
 def test_cli_engine_options_fail_in_one_line(tmp_path, repo):
@@ -82,17 +83,22 @@ def test_cli_engine_options_fail_in_one_line(tmp_path, repo):
         assert option in help_text
 
 
-def test_a_build_unfreezes_the_heap_it_froze_and_leaves_a_callers_frozen(tmp_path):
-    import gc
+def test_a_pipeline_spec_gives_every_stage_its_data_folder(tmp_path):
+    import pickle
+    import shutil
 
-    from kg.build import build
+    from kg.engine import PipelineSpec
+    from kg.gazetteer import DATA_DIR
 
-    (tmp_path / "d.txt").write_text(PARAGRAPHS[0], encoding="utf-8")
-    build([tmp_path / "d.txt"], cache=False)
-    assert gc.get_freeze_count() == 0
-    gc.freeze()
-    try:
-        build([tmp_path / "d.txt"], cache=False)
-        assert gc.get_freeze_count() > 0
-    finally:
-        gc.unfreeze()
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    cues = (data / "cues.yaml").read_text(encoding="utf-8")
+    (data / "cues.yaml").write_text(cues.replace("distributive_markers: [", "distributive_markers: [singly, ", 1), encoding="utf-8")
+    countries = (data / "countries.csv").read_text(encoding="utf-8")
+    (data / "countries.csv").write_text(countries.replace("\nPER,Peru,", "\nPER,Peru (edited),", 1), encoding="utf-8")
+    spec = pickle.loads(pickle.dumps(PipelineSpec(data_dir=data)))  # as a worker receives it
+    assert "singly" in spec.reader().words["distributive_markers"]
+    assert "singly" not in PipelineSpec().reader().words["distributive_markers"]
+    assert spec.gazetteer().label("PER") == "Peru (edited)" != PipelineSpec().gazetteer().label("PER")
+    [extraction] = LocalEngine(spec=spec).map([Document("d", "The Peru (edited) navy sailed.")])
+    assert [(m.entity, m.text) for m in extraction.mentions] == [("PER", "Peru (edited)")]

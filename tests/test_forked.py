@@ -54,7 +54,7 @@ def test_an_unpicklable_result_is_an_error_not_a_hang():
 @needs_fork
 def test_outputs_rendered_in_two_processes_are_the_bytes_of_one(repo, tmp_path):
     from kg import build
-    from kg.build import FILES, write_outputs
+    from kg.render import FILES, write_outputs
 
     # the build makes the flattened edges before the layout; write_outputs alone makes them as it writes
     result = build([repo / "corpus"], out=tmp_path / "built", cache=False)
@@ -70,10 +70,10 @@ def test_a_build_over_the_parallel_threshold_writes_what_one_process_writes(repo
     import sys
 
     from kg import build
-    from kg.build import FILES
+    from kg.render import FILES
 
     build([repo / "corpus"], out=tmp_path / "serial", cache=False)
-    monkeypatch.setattr(sys.modules["kg.build"], "PARALLEL_RECORDS", 1)
+    monkeypatch.setattr(sys.modules["kg.render"], "PARALLEL_RECORDS", 1)
     result = build([repo / "corpus"], out=tmp_path / "parallel", cache=False)
     assert result.graph.nodes["PAK"]["x"] != 0 or result.graph.nodes["PAK"]["y"] != 0
     for name in FILES:

@@ -50,3 +50,17 @@ def test_layout_positions_are_the_coordinates_add_layout_sets():
     assert len(set(positions.values())) == len(positions)  # no two nodes on one spot
     graph = set_positions(build_graph(facts, []), positions)
     assert dict(graph.nodes(data=True)) == dict(laid_out.nodes(data=True))
+
+
+def test_nodes_take_their_labels_from_the_gazetteer_given(tmp_path):
+    import shutil
+
+    from kg.gazetteer import DATA_DIR, load_gazetteer
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    countries = (data / "countries.csv").read_text(encoding="utf-8")
+    (data / "countries.csv").write_text(countries.replace("\nTUR,Turkey,", "\nTUR,Türkiye,", 1), encoding="utf-8")
+    facts = [fact("PAK", "TUR", activity="joint_exercises")]
+    assert build_graph(facts, []).nodes["TUR"]["label"] == "Turkey"
+    assert build_graph(facts, [], load_gazetteer(data)).nodes["TUR"]["label"] == "Türkiye"

@@ -3,7 +3,7 @@ import os
 
 import pytest
 
-from kg.outputs import OutputError, OutputFolder, StagedFile, TextSpool, atomic_open, check_output_folder
+from kg.outputs import OutputError, OutputFolder, StagedFile, atomic_open, check_output_folder
 
 
 def test_staged_files_appear_only_on_commit(tmp_path):
@@ -88,38 +88,3 @@ def test_atomic_open_replaces_the_file_and_leaves_no_temporary_file(tmp_path):
     with atomic_open(path, encoding="utf-8") as fh:
         fh.write("new")
     assert path.read_text() == "new" and os.listdir(tmp_path) == ["facts.csv"]
-
-
-def test_a_text_spool_keeps_its_texts_on_disk_and_reads_them_back(tmp_path):
-    import pickle
-
-    texts = {f"doc {i}": f"TUR,country,T\u00fcrkiye {i},{i},{i + 7}\r\n" * (i % 5) for i in range(3000)}
-    texts["odd"] = "lone \ud800 surrogate, \u2028 and \U0001F600\r\n"
-    spool = TextSpool(tmp_path, buffer_bytes=4096)
-    for key, text in texts.items():
-        spool[key] = text
-    spool.flush()
-    size = sum(len(text.encode("utf-8", "surrogatepass")) for text in texts.values())
-    assert os.fstat(spool._file.fileno()).st_size == size > 100_000
-    assert list(tmp_path.iterdir()) == []  # an unnamed file: nothing to clean up after a crash
-    assert list(spool) == list(texts) and dict(spool) == texts
-    assert pickle.loads(pickle.dumps(spool)) == texts
-    spool.close()
-
-
-def test_a_forked_process_reads_the_spool_while_this_one_adds_to_it(tmp_path):
-    from kg.forked import run_groups
-
-    spool = TextSpool(tmp_path)
-    for i in range(100):
-        spool[str(i)] = f"{i}\r\n" * i
-    spool.flush()
-
-    def add_more():
-        for i in range(100, 200):
-            spool[str(i)] = f"{i}\r\n"
-        return spool["150"]
-
-    # the child reads at its offsets while the parent appends: neither moves the other's reads
-    (read_here,), (read_there,) = run_groups([[add_more], [lambda: [spool[str(i)] for i in range(100)]]], 2)
-    assert read_there == [f"{i}\r\n" * i for i in range(100)] and read_here == "150\r\n"
