@@ -325,9 +325,10 @@ def joined_mentions_csv(result: BuildResult) -> bytes | None:
     for doc_id, extra in zip(doc_ids, extras):
         suffix = tuple(extra.get(column, "") for column in columns[len(MENTION_COLUMNS):])
         lines = blocks[doc_id]
-        if '"' in lines:
-            # a quoted field (a comma, quote or line break in a value): only unquoted
-            # lines can be told apart by "\r\n", so these rows are written again
+        if not export.plain_csv_lines(lines):
+            # Written again: rows with a quoted field (a comma, quote or line break in a
+            # value), as only unquoted lines can be told apart by "\r\n", and rows with
+            # a cell that starts like a formula, which the worker left as it is.
             parts.append(export.csv_lines(values(m) + suffix for m in read_mention_csv(doc_id, lines)))
             continue
         # The id and metadata rendered inside a row, as CSV quotes a lone empty field otherwise.

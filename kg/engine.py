@@ -156,7 +156,7 @@ def mention_csv(mentions: list[Mention]) -> str:
     >>> mention_csv([Mention("d", "TUR", "country", "Turkey", 0, 6)])
     'TUR,country,Turkey,0,6\\r\\n'
     """
-    return csv_lines(map(_MENTION_FIELDS, mentions))
+    return csv_lines(map(_MENTION_FIELDS, mentions), spreadsheet=False)  # read back as records
 
 
 def read_mention_csv(doc_id: str, lines: str) -> list[Mention]:

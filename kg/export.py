@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import itertools
 import re
 from typing import IO, Callable, Iterable, Iterator, Sequence
 
@@ -62,28 +63,83 @@ def _binary_target(path_or_file) -> Iterator[IO[bytes]]:
             yield fh
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP's list
+#: for CSV injection: ``=1+1``, ``@SUM(…)``, a DDE call ``-2+3|cmd…``).
+FORMULA_STARTS = frozenset("=+-@\t\r")
+#: A cell that is a number (``-3``, ``+2.5``, ``1e-4``): a spreadsheet reads it as that number.
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+#: A cell of unquoted CSV lines, but the first, that starts like a formula (a
+#: field with a carriage return is always quoted).
+_FORMULA_CELL = re.compile("[,\n][=+\\-@\t]")
+
+
+def spreadsheet_safe(cell):
+    """``cell`` as a spreadsheet must show it: text, never a formula.
+
+    A string that starts with one of :data:`FORMULA_STARTS` and is not a
+    number gets a leading ``'``, which spreadsheets show as text and do not
+    evaluate. Numbers, and strings that are numbers, stay as they are.
+
+    >>> print(spreadsheet_safe('=HYPERLINK("http://x","click")'))
+    '=HYPERLINK("http://x","click")
+    >>> spreadsheet_safe("- the two sides agreed."), spreadsheet_safe("-2.5"), spreadsheet_safe(-2)
+    ("'- the two sides agreed.", '-2.5', -2)
+    """
+    if isinstance(cell, str) and cell[:1] in FORMULA_STARTS and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def _safe_rows(rows: Iterable[Sequence]) -> Iterator[list]:
+    for row in rows:
+        yield [spreadsheet_safe(cell) for cell in row]
+
+
 def write_table(columns: Sequence[str], rows: Iterable[Sequence], path_or_file) -> None:
-    """Write CSV: a header of ``columns``, then ``rows`` of values in the columns' order."""
+    """Write CSV: a header of ``columns``, then ``rows`` of values in the columns' order.
+
+    Every cell, header included, goes through :func:`spreadsheet_safe`: a file
+    opened in a spreadsheet shows the corpus' text and evaluates none of it.
+    """
     if hasattr(path_or_file, "write"):
         # CRLF rows (RFC 4180): with a "\n" terminator the csv module leaves a
         # lone "\r" in a field unquoted, and every reader splits the row there.
         writer = csv.writer(path_or_file, lineterminator="\r\n")
-        writer.writerow(columns)
-        writer.writerows(rows)
+        writer.writerows(_safe_rows(itertools.chain([columns], rows)))
         return
     with atomic_open(path_or_file, "w", encoding="utf-8", newline="") as fh:
         write_table(columns, rows, fh)
 
 
-def csv_lines(rows: Iterable[Sequence]) -> str:
+def csv_lines(rows: Iterable[Sequence], spreadsheet: bool = True) -> str:
     """``rows`` as the CSV lines :func:`write_table` writes for them, each ended by ``\\r\\n``.
+
+    ``spreadsheet=False``: cells as they are (:func:`spreadsheet_safe` not
+    applied), for lines that are read back rather than opened.
 
     >>> csv_lines([("PAK", "country", "Pakistan, again", 3, 11)])
     'PAK,country,"Pakistan, again",3,11\\r\\n'
+    >>> csv_lines([("@SUM(1+1)", -1)]), csv_lines([("@SUM(1+1)", -1)], spreadsheet=False)
+    ("'@SUM(1+1),-1\\r\\n", '@SUM(1+1),-1\\r\\n')
     """
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    csv.writer(buffer, lineterminator="\r\n").writerows(_safe_rows(rows) if spreadsheet else rows)
     return buffer.getvalue()
+
+
+def plain_csv_lines(lines: str) -> bool:
+    """Whether the CSV ``lines`` have no quoted field and no cell that starts like
+    a formula: each of their rows ends at a line end, and they read in a
+    spreadsheet as text (``csv_lines(rows, spreadsheet=False)`` wrote them as
+    ``csv_lines(rows)`` would).
+
+    >>> [plain_csv_lines(line) for line in ("TUR,Turkey,0\\r\\n", "TUR,-Turkey,0\\r\\n", 'TUR,"Turkey, again",0\\r\\n')]
+    [True, False, False]
+    """
+    if '"' in lines or lines[:1] in FORMULA_STARTS:
+        return False
+    # most lines hold none of these characters, and a scan for one is much faster than the search
+    return not any(char in lines for char in "=+-@\t") or _FORMULA_CELL.search(lines) is None
 
 
 def write_csv(rows: Iterable[dict], columns: Sequence[str], path_or_file) -> None:

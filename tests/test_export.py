@@ -1,5 +1,6 @@
 """GraphML, GEXF and CSV writers: scalar typed attributes, Gephi's reserved names, schema validity."""
 import io
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -266,3 +267,66 @@ def test_records_pickle_as_their_values():
     records = [Mention("d", "QAT", "country", "Qatar", 0, 5),
                Fact("d", 1, 2, 3, "partnership", "QAT", "TUR", "alliance", "joint_exercises", "Qatar and Turkey.", 0.9, "m")]
     assert pickle.loads(pickle.dumps(records)) == records
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.reader(fh))
+
+
+def test_no_csv_cell_reads_as_a_spreadsheet_formula(tmp_path):
+    """OWASP's CSV injection: text cells starting with = + - @ tab or CR get a leading
+    quote in every CSV kg writes, headers included; numbers stay numbers."""
+    import json
+
+    import kg
+
+    document = {
+        "id": '=HYPERLINK("http://example.org","click")',
+        "text": "- Pakistan and Turkey held joint military exercises.\n\nQatar and Oman signed a defence agreement.",
+        "year": 2020, "source": "@SUM(1+1)*cmd|' /C calc'!A0", "+note": "\tindented", "delta": -5, "score": 0.8,
+    }
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(json.dumps(document) + "\n", encoding="utf-8")
+    kg.build([corpus], out=tmp_path / "out", cache=False, formats=["csv"])
+    facts = read_csv(tmp_path / "out" / "facts.csv")
+    header, rows = facts[0], [dict(zip(facts[0], row)) for row in facts[1:]]
+    assert "'+note" in header and "+note" not in header
+    assert {row["doc_id"] for row in rows} == {"'" + document["id"]}
+    assert {row["doc_source"] for row in rows} == {"'" + document["source"]}
+    assert {row["'+note"] for row in rows} == {"'\tindented"}
+    assert "'- Pakistan and Turkey held joint military exercises." in {row["evidence"] for row in rows}
+    assert {(row["year"], row["delta"], row["score"]) for row in rows} == {("2020", "-5", "0.8")}
+    mentions = read_csv(tmp_path / "out" / "mentions.csv")
+    assert {row[0] for row in mentions[1:]} == {"'" + document["id"]}
+    assert "'+note" in mentions[0]
+    edges = read_csv(tmp_path / "out" / "edges.csv")
+    doc_ids = {row[edges[0].index("doc_ids")] for row in edges[1:]} - {""}
+    assert doc_ids == {"'" + document["id"]}
+    for name in ("facts.csv", "mentions.csv", "nodes.csv", "edges.csv"):
+        for row in read_csv(tmp_path / "out" / name):
+            for cell in row:
+                assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")) or re.fullmatch(r"-\d+(\.\d+)?", cell)
+
+
+def test_mention_lines_are_joined_with_formula_cells_quoted():
+    """A worker's mention lines are kept as they are (they are read back as records);
+    mentions.csv quotes their formula-like cells."""
+    from kg.build import BuildResult, joined_mentions_csv
+
+    result = BuildResult(facts=[], metadata={"d": {"tag": "@x"}})
+    result.mention_csv = {"d": "TUR,country,-Turkey,0,7\r\nPAK,country,Pakistan,9,17\r\n"}
+    assert joined_mentions_csv(result).decode() == (
+        "doc_id,entity,type,text,start,end,tag\r\nd,TUR,country,'-Turkey,0,7,'@x\r\nd,PAK,country,Pakistan,9,17,'@x\r\n")
+    assert result.mentions[0].text == "-Turkey"
+
+
+def test_spreadsheet_safe_leaves_numbers_and_plain_text():
+    from kg.export import spreadsheet_safe
+
+    assert [spreadsheet_safe(v) for v in (2020, -5, 0.8, -0.5, "-5", "+1.5e3", "Turkey", "", None)] == [
+        2020, -5, 0.8, -0.5, "-5", "+1.5e3", "Turkey", "", None]
+    assert [spreadsheet_safe(v) for v in ("=1+1", "+1+1", "-1+1", "@A1", "\tx", "\rx", "-")] == [
+        "'=1+1", "'+1+1", "'-1+1", "'@A1", "'\tx", "'\rx", "'-"]
