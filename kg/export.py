@@ -4,7 +4,9 @@ Export is where types are flattened: lists become ``"; "``-joined strings,
 missing values become ``""`` (or ``0``), and Gephi's reserved attributes are
 added (node ``label``, ``x``, ``y``, ``size``, ``r``, ``g``, ``b``; edge
 ``label``, ``weight``), so a file opens in Gephi labelled, coloured by type,
-sized by degree and laid out. Every writer takes a path or an open binary file,
+sized by degree and laid out. GraphML and GEXF are written by networkx's
+writers; a CSV cell that a spreadsheet would run as a formula is written as
+text (:func:`spreadsheet_safe`). Every writer takes a path or an open file,
 like ``networkx.write_graphml``; paths are written atomically.
 
 >>> import io, networkx as nx
@@ -138,7 +140,7 @@ def plain_csv_lines(lines: str) -> bool:
     """
     if '"' in lines or lines[:1] in FORMULA_STARTS:
         return False
-    # most lines hold none of these characters, and a scan for one is much faster than the search
+    # most lines hold none of these characters: a scan for one costs less than the pattern search
     return not any(char in lines for char in "=+-@\t") or _FORMULA_CELL.search(lines) is None
 
 
