@@ -248,13 +248,13 @@ GEXF_CREATOR = "kg"
 def write_graphml(graph: nx.Graph, path_or_file, edges: list | None = None) -> None:
     """Write ``graph`` as GraphML that Gephi, igraph and graphology read.
 
-    The file is what ``networkx.write_graphml`` writes for :func:`flatten`'s
-    copy of ``graph``, with keys numbered ``d0``, ``d1``… and named by
-    ``attr.name`` (where Gephi and igraph read names). Colours are given to
-    networkx as ``numpy.int32``, its type for GraphML ``int``: Gephi reads
-    ``r``/``g``/``b`` as colours only when they are ``int``, and networkx
-    declares a Python int ``long``. ``edges``: the graph's :func:`flat_edges`,
-    if made before.
+    The file is what ``networkx.write_graphml`` writes with lxml (a dependency
+    of kg: without it networkx writes other bytes) for :func:`flatten`'s copy
+    of ``graph``, keys numbered ``d0``, ``d1``… and named by ``attr.name``
+    (where Gephi and igraph read names). Colours are given to networkx as
+    ``numpy.int32``, its type for GraphML ``int``: Gephi reads ``r``/``g``/``b``
+    as colours only when they are ``int``, and networkx declares a Python int
+    ``long``. ``edges``: the graph's :func:`flat_edges`, if made before.
 
     >>> import io, networkx as nx
     >>> g = nx.Graph(); g.add_node("PAK", type="country", label="Pakistan")
