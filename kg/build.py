@@ -269,7 +269,7 @@ def make_engine(
 
 
 #: Outputs a forked process renders while this one renders the rest (about half the time each).
-_SECOND_PROCESS_FILES = frozenset({"graph.html", "actors.gexf"})
+_SECOND_PROCESS_FILES = frozenset({"graph.html", "graph.gexf"})
 #: Records (mentions and facts) from which a build renders its outputs in two processes:
 #: below, forking costs more than it saves.
 PARALLEL_RECORDS = 20_000
@@ -383,7 +383,7 @@ def write_outputs(
     locked by the caller. Every file is staged as a temporary file and renamed
     into place only when all are written, so a failed or killed build leaves
     the previous outputs intact. ``processes``: 2 renders the HTML page and
-    the actors' GEXF in a forked process while this one renders the rest (the same
+    the graph's GEXF in a forked process while this one renders the rest (the same
     bytes). ``rendered``: files already rendered, by name; ``edges``: the
     graphs' :func:`flat_edge_lists`, if made before.
     """
