@@ -9,7 +9,6 @@ from lxml import etree
 
 from kg.export import atomic_open, flatten, write_gexf, write_graphml
 from kg.graph import add_layout, build_graph
-from kg.html import render_html, split_evidence
 from kg.records import Fact
 
 SCHEMA = Path(__file__).parent / "schemas" / "graphml-structure.xsd"
@@ -129,18 +128,6 @@ def test_flatten_joins_lists_and_fills_missing_values():
     assert flat.nodes["PAK"]["note"] == "" and flat.nodes["TUR"]["note"] == "a; b"
     assert flat.nodes["NATO"]["note"] == ""
     assert all(not isinstance(v, (list, set, tuple)) and v is not None for _, d in flat.nodes(data=True) for v in d.values())
-
-
-def test_html_is_offline_and_escapes_markup():
-    facts = [Fact("d</script>", 0, 0, 40, "partnership", "PAK", "TUR", evidence="<script>alert(1)</script>")]
-    page = render_html(add_layout(build_graph(facts, [])))
-    assert "http://" not in page and "https://" not in page
-    assert "<script>alert(1)</script>" not in page and "d</script>" not in page
-    assert "bootstrap" not in page.lower()
-
-
-def test_split_evidence_uses_the_edge_doc_ids():
-    assert split_evidence(["[a] x", "[a] b] y"], ["a", "a] b"]) == [["a", "x"], ["a] b", "y"]]
 
 
 def test_atomic_open_keeps_the_old_file_on_failure(tmp_path):
