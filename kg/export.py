@@ -57,7 +57,9 @@ def xml_safe(text: str) -> str:
 
 
 @contextlib.contextmanager
-def _binary_target(path_or_file) -> Iterator[IO[bytes]]:
+def binary_target(path_or_file) -> Iterator[IO[bytes]]:
+    """An open binary file to write to: ``path_or_file`` itself if it has ``write``,
+    else the path opened with :func:`~kg.outputs.atomic_open` (all or nothing)."""
     if hasattr(path_or_file, "write"):
         yield path_or_file
     else:
@@ -266,7 +268,7 @@ def write_graphml(graph: nx.Graph, path_or_file, edges: list | None = None) -> N
     for _, attrs in flat.nodes(data=True):
         for key in COLOUR_KEYS:
             attrs[key] = np.int32(attrs[key])
-    with _binary_target(path_or_file) as fh:
+    with binary_target(path_or_file) as fh:
         nx.write_graphml(flat, fh, encoding="utf-8", prettyprint=True, named_key_ids=False)
 
 
@@ -300,7 +302,7 @@ def write_gexf(graph: nx.Graph, path_or_file, edges: list | None = None) -> None
     del meta.attrib["lastmodifieddate"]
     meta.find("creator").text = GEXF_CREATOR
     writer.add_graph(flat)
-    with _binary_target(path_or_file) as fh:
+    with binary_target(path_or_file) as fh:
         writer.write(fh)
 
 
