@@ -133,9 +133,9 @@ def csv_lines(rows: Iterable[Sequence], spreadsheet: bool = True) -> str:
 
 def plain_csv_lines(lines: str) -> bool:
     """Whether the CSV ``lines`` have no quoted field and no cell that starts like
-    a formula: each of their rows ends at a line end, and they read in a
-    spreadsheet as text (``csv_lines(rows, spreadsheet=False)`` wrote them as
-    ``csv_lines(rows)`` would).
+    a formula: each of their rows ends at a line end, and they can be written as
+    they are where ``csv_lines(rows)`` is due (a cell such as ``-5``, which
+    :func:`spreadsheet_safe` leaves alone, also counts as formula-like here).
 
     >>> [plain_csv_lines(line) for line in ("TUR,Turkey,0\\r\\n", "TUR,-Turkey,0\\r\\n", 'TUR,"Turkey, again",0\\r\\n')]
     [True, False, False]
