@@ -43,7 +43,7 @@ test: install $(CHROMIUM) node_modules/.package-lock.json ## install what the te
 	$(BIN)/python -m pytest -q
 
 screenshot: $(OUT)/.built $(CHROMIUM) ## docs/graph.png: out/graph.html in headless Chromium, an edge's evidence open
-	$(BIN)/python -m kg.browser $(OUT)/graph.html docs/graph.png
+	$(BIN)/python -m tests.browser $(OUT)/graph.html docs/graph.png
 
 notebook: install ## open the analysis notebook (notebooks/analysis.ipynb) in JupyterLab
 	$(BIN)/jupyter lab notebooks/analysis.ipynb

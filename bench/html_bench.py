@@ -16,9 +16,11 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.browser import headless_chromium, wait_until_drawn
 from kg.graph import add_layout
 from kg.html import write_html
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository, for tests.browser
+from tests.browser import headless_chromium, wait_until_drawn  # noqa: E402
 
 NODE_TYPES = ("country", "organization", "partnership_type", "activity")
 

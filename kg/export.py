@@ -4,7 +4,9 @@ Export is where types are flattened: lists become ``"; "``-joined strings,
 missing values become ``""`` (or ``0``), and Gephi's reserved attributes are
 added (node ``label``, ``x``, ``y``, ``size``, ``r``, ``g``, ``b``; edge
 ``label``, ``weight``), so a file opens in Gephi labelled, coloured by type,
-sized by degree and laid out. Every writer takes a path or an open binary file,
+sized by degree and laid out. GraphML and GEXF are written by networkx's
+writers; a CSV cell that a spreadsheet would run as a formula is written as
+text (:func:`spreadsheet_safe`). Every writer takes a path or an open file,
 like ``networkx.write_graphml``; paths are written atomically.
 
 >>> import io, networkx as nx
@@ -23,8 +25,7 @@ from typing import IO, Callable, Iterable, Iterator, Sequence
 
 import networkx as nx
 import numpy as np
-from networkx.readwrite.gexf import GEXF, GEXFWriter
-from networkx.readwrite.graphml import GraphML
+from networkx.readwrite.gexf import GEXFWriter
 
 from kg.outputs import atomic_open
 
@@ -40,21 +41,25 @@ TYPE_COLOURS: dict[str, tuple[int, int, int]] = {
 }
 DEFAULT_COLOUR = (127, 127, 127)
 
-# Characters XML 1.0 forbids; GraphML/GEXF would not parse with them.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML 1.0 forbids; GraphML/GEXF would not parse with them. A lone
+# surrogate cannot even be encoded: lxml refuses it and ElementTree writes a
+# character reference that no XML parser accepts.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_safe(text: str) -> str:
     """``text`` without characters that XML 1.0 forbids.
 
-    >>> xml_safe("a\\x00b")
-    'ab'
+    >>> xml_safe("a\\x00b\\ud800c")
+    'abc'
     """
     return _XML_ILLEGAL.sub("", text)
 
 
 @contextlib.contextmanager
-def _binary_target(path_or_file) -> Iterator[IO[bytes]]:
+def binary_target(path_or_file) -> Iterator[IO[bytes]]:
+    """An open binary file to write to: ``path_or_file`` itself if it has ``write``,
+    else the path opened with :func:`~kg.outputs.atomic_open` (all or nothing)."""
     if hasattr(path_or_file, "write"):
         yield path_or_file
     else:
@@ -62,28 +67,51 @@ def _binary_target(path_or_file) -> Iterator[IO[bytes]]:
             yield fh
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP's list
+#: for CSV injection: ``=1+1``, ``@SUM(…)``, a DDE call ``-2+3|cmd…``).
+FORMULA_STARTS = frozenset("=+-@\t\r")
+#: A cell that is a number (``-3``, ``+2.5``, ``1e-4``): a spreadsheet reads it as that number.
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+#: A cell of unquoted CSV lines, but the first, that starts like a formula (a
+#: field with a carriage return is always quoted).
+
+
+def spreadsheet_safe(cell):
+    """``cell`` as a spreadsheet must show it: text, never a formula.
+
+    A string that starts with one of :data:`FORMULA_STARTS` and is not a
+    number gets a leading ``'``, which spreadsheets show as text and do not
+    evaluate. Numbers, and strings that are numbers, stay as they are.
+
+    >>> print(spreadsheet_safe('=HYPERLINK("http://x","click")'))
+    '=HYPERLINK("http://x","click")
+    >>> spreadsheet_safe("- the two sides agreed."), spreadsheet_safe("-2.5"), spreadsheet_safe(-2)
+    ("'- the two sides agreed.", '-2.5', -2)
+    """
+    if isinstance(cell, str) and cell[:1] in FORMULA_STARTS and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def _safe_rows(rows: Iterable[Sequence]) -> Iterator[list]:
+    for row in rows:
+        yield [spreadsheet_safe(cell) for cell in row]
+
+
 def write_table(columns: Sequence[str], rows: Iterable[Sequence], path_or_file) -> None:
-    """Write CSV: a header of ``columns``, then ``rows`` of values in the columns' order."""
+    """Write CSV: a header of ``columns``, then ``rows`` of values in the columns' order.
+
+    Every cell, header included, goes through :func:`spreadsheet_safe`: a file
+    opened in a spreadsheet shows the corpus' text and evaluates none of it.
+    """
     if hasattr(path_or_file, "write"):
         # CRLF rows (RFC 4180): with a "\n" terminator the csv module leaves a
         # lone "\r" in a field unquoted, and every reader splits the row there.
         writer = csv.writer(path_or_file, lineterminator="\r\n")
-        writer.writerow(columns)
-        writer.writerows(rows)
+        writer.writerows(_safe_rows(itertools.chain([columns], rows)))
         return
     with atomic_open(path_or_file, "w", encoding="utf-8", newline="") as fh:
         write_table(columns, rows, fh)
-
-
-def csv_lines(rows: Iterable[Sequence]) -> str:
-    """``rows`` as the CSV lines :func:`write_table` writes for them, each ended by ``\\r\\n``.
-
-    >>> csv_lines([("PAK", "country", "Pakistan, again", 3, 11)])
-    'PAK,country,"Pakistan, again",3,11\\r\\n'
-    """
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    return buffer.getvalue()
 
 
 def write_csv(rows: Iterable[dict], columns: Sequence[str], path_or_file) -> None:
@@ -183,90 +211,51 @@ def _unchanged(text: str) -> str:
 COLOUR_KEYS = ("r", "g", "b")
 #: Attributes GEXF carries in ``viz:`` elements rather than as columns.
 VIZ_KEYS = ("x", "y", "size", *COLOUR_KEYS)
+#: The GEXF ``<creator>``: the program that made the file.
+GEXF_CREATOR = "kg"
 
 
 def write_graphml(graph: nx.Graph, path_or_file, edges: list | None = None) -> None:
     """Write ``graph`` as GraphML that Gephi, igraph and graphology read.
 
-    Keys are ``d0``, ``d1``… with ``attr.name`` (Gephi and igraph read names
-    there); colours are declared ``int`` (networkx writes Python ints as
-    ``long``; ``numpy.int32`` is its spelling for ``int``). The text is what
-    ``networkx.write_graphml`` writes (:func:`_graphml_text`). ``edges``: the
-    graph's :func:`flat_edges`, if made before.
+    The file is what ``networkx.write_graphml`` writes with lxml (a dependency
+    of kg: without it networkx writes other bytes) for :func:`flatten`'s copy
+    of ``graph``, keys numbered ``d0``, ``d1``… and named by ``attr.name``
+    (where Gephi and igraph read names). Colours are given to networkx as
+    ``numpy.int32``, its type for GraphML ``int``: Gephi reads ``r``/``g``/``b``
+    as colours only when they are ``int``, and networkx declares a Python int
+    ``long``. ``edges``: the graph's :func:`flat_edges`, if made before.
+
+    >>> import io, networkx as nx
+    >>> g = nx.Graph(); g.add_node("PAK", type="country", label="Pakistan")
+    >>> buf = io.BytesIO(); write_graphml(g, buf)
+    >>> b'attr.name="r" attr.type="int"' in buf.getvalue()
+    True
     """
     flat = flatten(graph, edges=edges)
     for _, attrs in flat.nodes(data=True):
         for key in COLOUR_KEYS:
             attrs[key] = np.int32(attrs[key])
-    with _binary_target(path_or_file) as fh:
-        fh.write(_graphml_text(flat).encode("utf-8"))
-
-
-# networkx's tables of value types by XML type name, and its GEXF 1.2 names.
-_GRAPHML = GraphML()
-_GRAPHML.construct_types()
-_GEXF = GEXF()
-_GEXF.construct_types()
-_GEXF.set_version("1.2draft")
-
-#: Escapes of text and of attribute values as libxml2 (lxml: networkx's GraphML writer) writes them.
-_LXML_TEXT = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))
-_LXML_ATTRIBUTE = (*_LXML_TEXT, ('"', "&quot;"), ("\t", "&#9;"), ("\n", "&#10;"))
-#: The same as ElementTree (networkx's GEXF writer) writes them.
-_ET_ATTRIBUTE = (*_LXML_TEXT, ('"', "&quot;"), ("\t", "&#09;"), ("\n", "&#10;"))
-
-
-def _escape(text: str, escapes: tuple[tuple[str, str], ...]) -> str:
-    """``text`` with each character of ``escapes`` (``&`` first) replaced by its entity."""
-    for char, entity in escapes:
-        if char in text:  # most values need none: a scan is cheaper than a replace
-            text = text.replace(char, entity)
-    return text
-
-
-def _graphml_text(flat: nx.Graph) -> str:
-    """The GraphML that ``networkx.write_graphml`` (with lxml) writes for ``flat``, made as one string.
-
-    ``flat`` is an undirected graph of scalar attributes without graph
-    attributes, as :func:`flatten` makes. networkx makes an lxml element of
-    every value (tens of thousands in a corpus' graph); this writes the same
-    text directly: keys numbered in the order first used and listed last
-    first, values as ``str`` with libxml2's escapes.
-    """
-    keys: dict[tuple[str, str, str], str] = {}  # (name, GraphML type, for) -> key id
-
-    def element(tag: str, identity: str, scope: str, data: dict) -> str:
-        values = []
-        for name, value in data.items():
-            key = (str(name), _GRAPHML.get_xml_type(type(value)), scope)
-            if key not in keys:
-                keys[key] = f"d{len(keys)}"
-            values.append(f'  <data key="{keys[key]}">{_escape(str(value), _LXML_TEXT)}</data>\n')
-        return f"<{tag} {identity}>\n{''.join(values)}</{tag}>\n" if values else f"<{tag} {identity}/>\n"
-
-    def attribute(value) -> str:
-        return _escape(str(value), _LXML_ATTRIBUTE)
-
-    body = [element("node", f'id="{attribute(n)}"', "node", d) for n, d in flat.nodes(data=True)]
-    body += [element("edge", f'source="{attribute(u)}" target="{attribute(v)}"', "edge", d) for u, v, d in flat.edges(data=True)]
-    declarations = [
-        f'<key id="{key_id}" for="{scope}" attr.name="{attribute(name)}" attr.type="{kind}"/>\n'
-        for (name, kind, scope), key_id in reversed(keys.items())
-    ]
-    return (
-        "<?xml version='1.0' encoding='utf-8'?>\n"
-        f'<graphml xmlns="{_GRAPHML.NS_GRAPHML}" xmlns:xsi="{_GRAPHML.NS_XSI}" xsi:schemaLocation="{_GRAPHML.SCHEMALOCATION}">'
-        f'{"".join(declarations)}<graph edgedefault="undirected">{"".join(body)}</graph></graphml>'
-    )
+    with binary_target(path_or_file) as fh:
+        nx.write_graphml(flat, fh, encoding="utf-8", prettyprint=True, named_key_ids=False)
 
 
 def write_gexf(graph: nx.Graph, path_or_file, edges: list | None = None) -> None:
     """Write ``graph`` as GEXF 1.2 with ``viz`` colour, size and position.
 
-    Position, size and colour travel only in ``viz:`` elements (where Gephi
-    and graphology read them), not again as attribute columns. The file is the
-    same for the same graph on any day: networkx's ``lastmodifieddate`` (today)
-    is left out. ``edges``: the graph's :func:`flat_edges`, if made before.
+    The file is what networkx's ``GEXFWriter`` writes for :func:`flatten`'s
+    copy of ``graph``, with position, size and colour handed to it as the
+    node's ``viz`` (where Gephi and graphology read them) rather than as
+    attribute columns. Two things differ from ``networkx.write_gexf``, so that
+    the same graph gives the same bytes on any day: the ``meta`` element has no
+    ``lastmodifieddate`` (networkx writes today's date) and its creator is
+    :data:`GEXF_CREATOR`. ``edges``: the graph's :func:`flat_edges`, if made before.
+
+    >>> import io, networkx as nx
+    >>> g = nx.Graph(); g.add_node("PAK", type="country", label="Pakistan")
+    >>> buf = io.BytesIO(); write_gexf(g, buf)
+    >>> b'<viz:color r="31" g="119" b="180"' in buf.getvalue(), b"lastmodifieddate" in buf.getvalue()
+    (True, False)
     """
     flat = flatten(graph, edges=edges)
     for _, attrs in flat.nodes(data=True):
@@ -276,106 +265,13 @@ def write_gexf(graph: nx.Graph, path_or_file, edges: list | None = None) -> None
             "size": viz["size"],
             "position": {"x": viz["x"], "y": viz["y"], "z": 0.0},
         }
-    text = _gexf_text(flat)
-    with _binary_target(path_or_file) as fh:
-        if text is not None:
-            fh.write(text.encode("utf-8", "xmlcharrefreplace"))  # ElementTree's encoding errors
-            return
-        writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
-        meta = writer.xml.find("meta")
-        del meta.attrib["lastmodifieddate"]
-        meta.find("creator").text = GEXF_CREATOR
-        writer.add_graph(flat)
+    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
+    meta = writer.xml.find("meta")
+    del meta.attrib["lastmodifieddate"]
+    meta.find("creator").text = GEXF_CREATOR
+    writer.add_graph(flat)
+    with binary_target(path_or_file) as fh:
         writer.write(fh)
-
-
-GEXF_CREATOR = "kg"
-#: Node and edge data that networkx's GEXF writer turns into more than an attribute
-#: column (ids, parents, time spells, edge types...): :func:`_gexf_text` leaves such
-#: graphs to it. Node ``label`` and ``viz``, edge ``label`` and ``weight`` it writes.
-_GEXF_NODE_FIELDS = frozenset({"id", "pid", "start", "end", "parents", "spells", "key"})
-_GEXF_EDGE_FIELDS = frozenset({"id", "type", "start", "end", "spells", "viz", "key"})
-
-
-def _gexf_text(flat: nx.Graph) -> str | None:
-    """The GEXF 1.2 that networkx's ``GEXFWriter`` writes for ``flat`` (with kg's
-    ``meta``), made as one string; None for a graph with data networkx writes in
-    its own ways (:data:`_GEXF_NODE_FIELDS`, lists, other ``viz``).
-
-    ``flat`` is an undirected graph of scalar attributes without graph
-    attributes, as :func:`flatten` makes, with ``viz`` dicts of ``color``,
-    ``size`` and ``position``. networkx builds an ElementTree element of every
-    value and serialises the tree in Python; this writes the same text, indented
-    the same way, directly.
-    """
-    declared: dict[str, dict[str, tuple[str, str]]] = {"node": {}, "edge": {}}  # class -> title -> (id, type)
-    attribute_ids = itertools.count()
-    nodes, edges, viz_used = [], [], False
-    for node, data in flat.nodes(data=True):
-        data = dict(data)
-        label, viz = data.pop("label", node), data.pop("viz", None) or {}
-        if _GEXF_NODE_FIELDS & data.keys() or not isinstance(viz, dict) or not viz.keys() <= {"color", "size", "position"}:
-            return None
-        parts = []
-        if viz.get("color") is not None:
-            c = viz["color"]
-            parts += _et_element("        ", "viz:color", {"r": c.get("r"), "g": c.get("g"), "b": c.get("b"), "a": c.get("a", 1.0)})
-        if viz.get("size") is not None:
-            parts += _et_element("        ", "viz:size", {"value": viz["size"]})
-        if viz.get("position") is not None:
-            p = viz["position"]
-            parts += _et_element("        ", "viz:position", {"x": p.get("x"), "y": p.get("y"), "z": p.get("z")})
-        viz_used = viz_used or bool(parts)
-        values = _gexf_attvalues(declared["node"], attribute_ids, data)
-        if values is None:
-            return None
-        nodes += _et_element("      ", "node", {"id": node, "label": label}, parts + values)
-    for number, (u, v, data) in enumerate(flat.edges(data=True)):
-        data = dict(data)
-        if _GEXF_EDGE_FIELDS & data.keys():
-            return None
-        attributes = {"source": u, "target": v, "id": number, **{k: data.pop(k) for k in ("label", "weight") if k in data}}
-        values = _gexf_attvalues(declared["edge"], attribute_ids, data)
-        if values is None:
-            return None
-        edges += _et_element("      ", "edge", attributes, values)
-    graph = []
-    for kind in ("edge", "node"):  # networkx puts a class' block first when it declares its first attribute
-        if declared[kind]:
-            graph += _et_element("    ", "attributes", {"mode": "static", "class": kind}, [
-                line for title, (i, xml_type) in declared[kind].items()
-                for line in _et_element("      ", "attribute", {"id": i, "title": title, "type": xml_type})
-            ])
-    graph += _et_element("    ", "nodes", {}, nodes) + _et_element("    ", "edges", {}, edges)
-    namespaces = {"xmlns:viz": _GEXF.NS_VIZ} if viz_used else {}
-    root = {**namespaces, "xmlns": _GEXF.NS_GEXF, "xmlns:xsi": _GEXF.NS_XSI, "xsi:schemaLocation": _GEXF.SCHEMALOCATION, "version": _GEXF.VERSION}
-    meta = _et_element("  ", "meta", {}, [f"    <creator>{GEXF_CREATOR}</creator>\n"])
-    graph = _et_element("  ", "graph", {"defaultedgetype": "undirected", "mode": "static", "name": ""}, graph)
-    return "".join(["<?xml version='1.0' encoding='utf-8'?>\n", *_et_element("", "gexf", root, meta + graph)])
-
-
-def _gexf_attvalues(declared: dict[str, tuple[str, str]], ids: Iterator[int], data: dict) -> list[str] | None:
-    """The ``attvalues`` lines of a node's or edge's ``data``, declaring new titles
-    in ``declared`` with the next of ``ids``; None if a value is not a scalar."""
-    values = []
-    for title, value in data.items():
-        xml_type = _GEXF.xml_type.get(type(value))
-        if xml_type is None or isinstance(value, (list, dict)):
-            return None
-        if title not in declared:
-            declared[title] = (str(next(ids)), xml_type)
-        text = str(value).lower() if isinstance(value, bool) else str(value)
-        if type(value) is float:
-            text = {"inf": "INF", "nan": "NaN", "-inf": "-INF"}.get(text, text)
-        values += _et_element("          ", "attvalue", {"for": declared[title][0], "value": text})
-    return _et_element("        ", "attvalues", {}, values) if values else []
-
-
-def _et_element(indent: str, tag: str, attributes: dict, children: Sequence[str] = ()) -> list[str]:
-    """The lines of an element as ElementTree writes it indented: ``<tag a="…" />``, or
-    its start tag, its children's lines and its end tag (attribute values escaped)."""
-    start = indent + "<" + tag + "".join(f' {k}="{_escape(str(v), _ET_ATTRIBUTE)}"' for k, v in attributes.items())
-    return [start + ">\n", *children, f"{indent}</{tag}>\n"] if children else [start + " />\n"]
 
 
 def graph_tables(graph: nx.Graph, edges: list | None = None) -> tuple[list[dict], list[dict]]:

@@ -29,7 +29,7 @@ from markupsafe import Markup
 from pyvis.edge import Edge
 from pyvis.network import Network
 
-from kg.export import TYPE_COLOURS, _binary_target, flat_nodes
+from kg.export import TYPE_COLOURS, binary_target, flat_nodes
 
 _TEMPLATE = resources.files("kg") / "templates" / "graph.html"
 
@@ -147,5 +147,5 @@ def render_html(graph: nx.Graph, title: str = "kg knowledge graph") -> str:
 
 def write_html(graph: nx.Graph, path_or_file, title: str = "kg knowledge graph") -> None:
     """Write the interactive page for ``graph`` to a path or binary file."""
-    with _binary_target(path_or_file) as fh:
+    with binary_target(path_or_file) as fh:
         fh.write(render_html(graph, title).encode("utf-8"))

@@ -5,7 +5,7 @@ CSV, GraphML, GEXF and HTML files) each take a second or more. They read
 what the build holds and write nothing to it, so :func:`write_build` runs
 them in two processes (:func:`kg.forked.run_groups`): the tables and the
 flattened edges, which need no layout, are made here while a forked process
-lays out the graph; then the HTML page and the actors' GEXF are rendered in a
+lays out the graph; then the HTML page and the graph's GEXF are rendered in a
 forked process while this one renders the rest. The bytes are the same in
 one process or two.
 """
@@ -35,7 +35,7 @@ DEFAULT_FORMATS = tuple(FORMATS)
 #: Every output file, in the order written.
 FILES = tuple(name for names in FORMATS.values() for name in names)
 #: The slowest outputs to render, which a forked process renders while this one renders the rest.
-SECOND_PROCESS_FILES = frozenset({"graph.html", "actors.gexf"})
+SECOND_PROCESS_FILES = frozenset({"graph.html", "graph.gexf"})
 #: Records (mentions and facts) from which a build renders its outputs in two processes:
 #: below, forking costs more than it saves.
 PARALLEL_RECORDS = 20_000
@@ -121,7 +121,7 @@ def write_outputs(
     locked by the caller. Every file is staged as a temporary file and renamed
     into place only when all are written, so a failed or killed build leaves
     the previous outputs intact. ``processes``: 2 renders the HTML page and
-    the actors' GEXF in a forked process while this one renders the rest (the same
+    the graph's GEXF in a forked process while this one renders the rest (the same
     bytes). ``rendered``: files already rendered, by name; ``edges``: the
     graphs' :func:`flat_edge_lists`, if made before.
     """

@@ -1,5 +1,6 @@
 """GraphML, GEXF and CSV writers: scalar typed attributes, Gephi's reserved names, schema validity."""
 import io
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -8,7 +9,6 @@ from lxml import etree
 
 from kg.export import atomic_open, flatten, write_gexf, write_graphml
 from kg.graph import add_layout, build_graph
-from kg.html import render_html, split_evidence
 from kg.records import Fact
 
 SCHEMA = Path(__file__).parent / "schemas" / "graphml-structure.xsd"
@@ -130,18 +130,6 @@ def test_flatten_joins_lists_and_fills_missing_values():
     assert all(not isinstance(v, (list, set, tuple)) and v is not None for _, d in flat.nodes(data=True) for v in d.values())
 
 
-def test_html_is_offline_and_escapes_markup():
-    facts = [Fact("d</script>", 0, 0, 40, "partnership", "PAK", "TUR", evidence="<script>alert(1)</script>")]
-    page = render_html(add_layout(build_graph(facts, [])))
-    assert "http://" not in page and "https://" not in page
-    assert "<script>alert(1)</script>" not in page and "d</script>" not in page
-    assert "bootstrap" not in page.lower()
-
-
-def test_split_evidence_uses_the_edge_doc_ids():
-    assert split_evidence(["[a] x", "[a] b] y"], ["a", "a] b"]) == [["a", "x"], ["a] b", "y"]]
-
-
 def test_atomic_open_keeps_the_old_file_on_failure(tmp_path):
     path = tmp_path / "facts.csv"
     path.write_text("old")
@@ -184,74 +172,82 @@ def test_csv_tables_are_the_dict_rows_with_their_columns():
         assert buf.getvalue() == reference.getvalue() == csv_text(dicts, columns)
 
 
-def networkx_graphml(graph) -> bytes:
-    """What write_graphml wrote through networkx (lxml)."""
-    import numpy as np
-
-    from kg.export import COLOUR_KEYS
-
-    flat = flatten(graph)
-    for _, attrs in flat.nodes(data=True):
-        for key in COLOUR_KEYS:
-            attrs[key] = np.int32(attrs[key])
-    buf = io.BytesIO()
-    nx.write_graphml(flat, buf, encoding="utf-8", prettyprint=True, named_key_ids=False)
-    return buf.getvalue()
-
-
-def networkx_gexf(graph) -> bytes:
-    """What write_gexf wrote through networkx's GEXFWriter (ElementTree)."""
-    from networkx.readwrite.gexf import GEXFWriter
-
-    from kg.export import VIZ_KEYS
-
-    flat = flatten(graph)
-    for _, attrs in flat.nodes(data=True):
-        viz = {key: attrs.pop(key) for key in VIZ_KEYS}
-        attrs["viz"] = {"color": {"r": viz["r"], "g": viz["g"], "b": viz["b"], "a": 1.0}, "size": viz["size"],
-                        "position": {"x": viz["x"], "y": viz["y"], "z": 0.0}}
-    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
-    meta = writer.xml.find("meta")
-    del meta.attrib["lastmodifieddate"]
-    meta.find("creator").text = "kg"
-    writer.add_graph(flat)
-    buf = io.BytesIO()
-    writer.write(buf)
-    return buf.getvalue()
-
-
 def awkward_graphs():
     odd = 'a&b<c>d"e\'f\tg\nh\r\ni é 🙂 ]]> \x7f\x85'
     graph = sample_graph()
-    graph.add_node(odd, type="country", label=odd, flag=True, big=float("inf"), nan=float("nan"), x=-0.0, y=1e-7)
+    graph.add_node(odd, type="country", label=odd, flag=True, big=float("inf"), x=-0.0, y=1e-7)
     graph.add_node("lone")
     graph.add_edge(odd, "PAK", relation=odd, weight=3, evidence=["", odd], confidence=0.333)
     graph.add_edge("lone", "lone", relation="")
     yield graph
     yield nx.Graph()
     yield nx.Graph([("a", "b")])
-    yield nx.Graph([("a", "b", {"note": "lone \ud800 surrogate"})])
-    started = sample_graph()  # GEXF writes node "start" as a time spell: networkx writes such graphs
-    nx.set_node_attributes(started, 1990, "start")
-    yield started
-    with_ids = sample_graph()
-    nx.set_edge_attributes(with_ids, "e", "id")
-    yield with_ids
 
 
-@pytest.mark.parametrize("index", range(6))
-def test_graphml_and_gexf_are_the_bytes_networkx_writes(index):
+@pytest.mark.parametrize("index", range(3))
+def test_graphml_and_gexf_read_back_as_the_flattened_graph(index, tmp_path):
+    """Every value, escapes and all, comes back from networkx's readers (GEXF: x, y, size
+    and colour as ``viz``)."""
+    from kg.export import VIZ_KEYS
+
     graph = list(awkward_graphs())[index]
-    for ours, theirs in ((write_graphml, networkx_graphml), (write_gexf, networkx_gexf)):
-        try:
-            expected = theirs(graph)
-        except UnicodeEncodeError:  # lxml refuses lone surrogates: so do we
-            with pytest.raises(UnicodeEncodeError):
-                ours(graph, io.BytesIO())
-            continue
-        buf = io.BytesIO()
-        ours(graph, buf)
-        assert buf.getvalue() == expected
+    flat = flatten(graph)
+    write_graphml(graph, tmp_path / "g.graphml")
+    write_gexf(graph, tmp_path / "g.gexf")
+    graphml, gexf = nx.read_graphml(tmp_path / "g.graphml"), nx.read_gexf(tmp_path / "g.gexf")
+    assert dict(graphml.nodes(data=True)) == dict(flat.nodes(data=True))
+    assert {frozenset((u, v)): d for u, v, d in graphml.edges(data=True)} == {
+        frozenset((u, v)): d for u, v, d in flat.edges(data=True)}
+    for node, data in flat.nodes(data=True):
+        viz = gexf.nodes[node].pop("viz")
+        assert (viz["position"]["x"], viz["size"], viz["color"]["r"]) == (data["x"], data["size"], data["r"])
+        assert gexf.nodes[node] == {k: v for k, v in data.items() if k not in VIZ_KEYS}
+    for u, v, data in flat.edges(data=True):
+        assert {k: val for k, val in gexf.edges[u, v].items() if k != "id"} == data
+
+
+def test_graphml_colours_are_int_where_networkx_alone_says_long():
+    """Gephi colours nodes by r/g/b only when they are GraphML ``int``."""
+    plain = io.BytesIO()
+    nx.write_graphml(flatten(sample_graph()), plain)
+    assert b'attr.name="r" attr.type="long"' in plain.getvalue()
+    assert b'attr.name="r" attr.type="int"' in graphml_bytes(sample_graph())
+
+
+def test_gexf_is_the_same_on_another_day(monkeypatch):
+    """networkx stamps a GEXF file with today's date; kg's file depends on the graph alone."""
+    import time
+
+    first = io.BytesIO()
+    write_gexf(sample_graph(), first)
+    monkeypatch.setattr(time, "strftime", lambda *args: "2099-12-31")
+    second = io.BytesIO()
+    write_gexf(sample_graph(), second)
+    assert first.getvalue() == second.getvalue()
+    assert b"<creator>kg</creator>" in first.getvalue() and b"2099" not in second.getvalue()
+
+
+def test_values_networkx_cannot_write_are_flattened():
+    """None, lists and one attribute of two types (int on one node, str on another)."""
+    graph = sample_graph()
+    graph.nodes["PAK"]["note"], graph.nodes["TUR"]["note"] = None, ["x", "y"]
+    graph.nodes["PAK"]["rank"], graph.nodes["TUR"]["rank"] = 1, "first"
+    with pytest.raises(TypeError):
+        nx.write_graphml(graph, io.BytesIO())
+    root = etree.fromstring(graphml_bytes(graph))
+    names = [k.get("attr.name") for k in root.iter(f"{GRAPHML}key") if k.get("for") == "node"]
+    assert names.count("rank") == 1 and names.count("note") == 1
+    reread = nx.read_graphml(io.BytesIO(graphml_bytes(graph)))
+    assert (reread.nodes["PAK"]["rank"], reread.nodes["TUR"]["rank"]) == ("1", "first")
+    assert (reread.nodes["PAK"]["note"], reread.nodes["TUR"]["note"]) == ("", "x; y")
+
+
+def test_characters_xml_cannot_hold_are_left_out(tmp_path):
+    graph = nx.Graph([("a\x00", "b", {"note": "lone \ud800 surrogate, \x1b escape"})])
+    write_graphml(graph, tmp_path / "g.graphml")
+    write_gexf(graph, tmp_path / "g.gexf")
+    for reread in (nx.read_graphml(tmp_path / "g.graphml"), nx.read_gexf(tmp_path / "g.gexf")):
+        assert reread.edges["a", "b"]["note"] == "lone  surrogate,  escape"
 
 
 def test_records_pickle_as_their_values():
@@ -264,3 +260,71 @@ def test_records_pickle_as_their_values():
     records = [Mention("d", "QAT", "country", "Qatar", 0, 5),
                Fact("d", 1, 2, 3, "partnership", "QAT", "TUR", "alliance", "joint_exercises", "Qatar and Turkey.", 0.9, "m")]
     assert pickle.loads(pickle.dumps(records)) == records
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.reader(fh))
+
+
+def test_no_csv_cell_reads_as_a_spreadsheet_formula(tmp_path):
+    """OWASP's CSV injection: text cells starting with = + - @ tab or CR get a leading
+    quote in every CSV kg writes, headers included; numbers stay numbers."""
+    import json
+
+    import kg
+
+    document = {
+        "id": '=HYPERLINK("http://example.org","click")',
+        "text": "- Pakistan and Turkey held joint military exercises.\n\nQatar and Oman signed a defence agreement.",
+        "year": 2020, "source": "@SUM(1+1)*cmd|' /C calc'!A0", "+note": "\tindented", "delta": -5, "score": 0.8,
+    }
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(json.dumps(document) + "\n", encoding="utf-8")
+    kg.build([corpus], out=tmp_path / "out", cache=False, formats=["csv"])
+    facts = read_csv(tmp_path / "out" / "facts.csv")
+    header, rows = facts[0], [dict(zip(facts[0], row)) for row in facts[1:]]
+    assert "'+note" in header and "+note" not in header
+    assert {row["doc_id"] for row in rows} == {"'" + document["id"]}
+    assert {row["doc_source"] for row in rows} == {"'" + document["source"]}
+    assert {row["'+note"] for row in rows} == {"'\tindented"}
+    assert "'- Pakistan and Turkey held joint military exercises." in {row["evidence"] for row in rows}
+    assert {(row["year"], row["delta"], row["score"]) for row in rows} == {("2020", "-5", "0.8")}
+    mentions = read_csv(tmp_path / "out" / "mentions.csv")
+    assert {row[0] for row in mentions[1:]} == {"'" + document["id"]}
+    assert "'+note" in mentions[0]
+    edges = read_csv(tmp_path / "out" / "edges.csv")
+    doc_ids = {row[edges[0].index("doc_ids")] for row in edges[1:]} - {""}
+    assert doc_ids == {"'" + document["id"]}
+    for name in ("facts.csv", "mentions.csv", "nodes.csv", "edges.csv"):
+        for row in read_csv(tmp_path / "out" / name):
+            for cell in row:
+                assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")) or re.fullmatch(r"-\d+(\.\d+)?", cell)
+
+
+def test_mention_rows_are_written_with_formula_cells_quoted():
+    """A worker's mention rows keep their values (they are records again on demand);
+    mentions.csv quotes their formula-like cells."""
+    import io
+
+    from kg.build import BuildResult
+    from kg.export import write_table
+
+    result = BuildResult(document_mentions={"d": [("TUR", "country", "-Turkey", 0, 7), ("PAK", "country", "Pakistan", 9, 17)]},
+                         metadata={"d": {"tag": "@x"}})
+    buffer = io.StringIO(newline="")
+    write_table(*result.mention_table(), buffer)
+    assert buffer.getvalue() == (
+        "doc_id,entity,type,text,start,end,tag\r\nd,TUR,country,'-Turkey,0,7,'@x\r\nd,PAK,country,Pakistan,9,17,'@x\r\n")
+    assert result.mentions[0].text == "-Turkey"
+
+
+def test_spreadsheet_safe_leaves_numbers_and_plain_text():
+    from kg.export import spreadsheet_safe
+
+    assert [spreadsheet_safe(v) for v in (2020, -5, 0.8, -0.5, "-5", "+1.5e3", "Turkey", "", None)] == [
+        2020, -5, 0.8, -0.5, "-5", "+1.5e3", "Turkey", "", None]
+    assert [spreadsheet_safe(v) for v in ("=1+1", "+1+1", "-1+1", "@A1", "\tx", "\rx", "-")] == [
+        "'=1+1", "'+1+1", "'-1+1", "'@A1", "'\tx", "'\rx", "'-"]

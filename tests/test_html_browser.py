@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 import kg
-from kg.browser import click_edge, headless_chromium, open_page, wait_until_drawn
+from tests.browser import click_edge, headless_chromium, open_page, wait_until_drawn
 
 CORPUS = Path(__file__).parent / "data" / "explorer_corpus.jsonl"
 XSS_DOC = "<img src=x onerror=window.__xss=1>"

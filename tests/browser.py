@@ -1,4 +1,5 @@
-"""Drive ``graph.html`` in headless Chromium: for the tests, the benchmark and the README picture.
+"""Drive ``graph.html`` in headless Chromium: for the tests, the benchmark and the README picture
+(``make screenshot``: ``python -m tests.browser GRAPH_HTML OUT_PNG`` from the repository).
 
 Uses Python Playwright (the ``dev`` extra) with the system's Chromium
 (``/usr/bin/chromium`` from Debian, or ``$KG_CHROMIUM``): Playwright's own
@@ -93,5 +94,5 @@ if __name__ == "__main__":
     import sys
 
     if len(sys.argv) != 3:
-        sys.exit("usage: python -m kg.browser GRAPH_HTML OUT_PNG")
+        sys.exit("usage: python -m tests.browser GRAPH_HTML OUT_PNG")
     print(screenshot(sys.argv[1], sys.argv[2]))

@@ -1,0 +1,29 @@
+"""The interactive page as text: offline, markup in the corpus never executed, evidence split by document."""
+from kg.graph import add_layout, build_graph
+from kg.html import render_html, split_evidence
+from kg.records import Fact
+
+
+def test_html_is_offline_and_escapes_markup():
+    facts = [Fact("d</script>", 0, 0, 40, "partnership", "PAK", "TUR", evidence="<script>alert(1)</script>")]
+    page = render_html(add_layout(build_graph(facts, [])))
+    assert "http://" not in page and "https://" not in page
+    assert "<script>alert(1)</script>" not in page and "d</script>" not in page
+    assert "bootstrap" not in page.lower()
+
+
+def test_split_evidence_uses_the_edge_doc_ids():
+    assert split_evidence(["[a] x", "[a] b] y"], ["a", "a] b"]) == [["a", "x"], ["a] b", "y"]]
+
+
+def test_page_data_gives_an_edge_its_types_activities_and_evidence_by_document():
+    from kg.html import page_data
+
+    facts = [Fact("d1", 0, 0, 33, "partnership", "PAK", "TUR", partnership_type="alliance",
+                  activity="joint_exercises", evidence="Pakistan and Turkey held drills.")]
+    data = page_data(add_layout(build_graph(facts, [])), title="demo")
+    edge = next(e for e in data["edges"] if e["relation"] == "partnership")
+    assert {edge["from"], edge["to"]} == {"PAK", "TUR"}
+    assert (edge["partnership_types"], edge["activities"]) == (["alliance"], ["joint_exercises"])
+    assert edge["evidence"] == [["d1", "Pakistan and Turkey held drills."]]
+    assert data["counts"]["documents"] == 1 and ["country", "#1f77b4"] in data["types"]
