@@ -1,30 +1,41 @@
-"""The ontology (partnership types, activities) and the relation cues, from data files.
+"""The ontology (partnership types, activities) and the extraction rules, from data files.
+
+``ontology.yaml`` holds the partnership types and activities; ``cues.yaml`` the
+relation cues (phrases by kind) and the word lists the extraction rules read;
+``rules.yaml`` the confidence of each pair shape and how far each rule looks.
+Every file is validated as it loads: an unknown or missing key, a several-word
+entry in a single-word list, an activity id the ontology lacks is an
+:class:`OntologyError` naming the file and line.
 
 >>> onto = load_ontology()
 >>> "intelligence_sharing" in onto.activities
 True
 >>> onto.activities["intelligence_sharing"].cameo
 '064'
+>>> cues = load_cues()
+>>> cues.reaches.negation, cues.confidence["between"], "with" in cues.words.link_prepositions
+(4, 0.95, True)
 """
 from __future__ import annotations
 
 import functools
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from kg.gazetteer import DATA_DIR, safe_load_yaml
+from kg.errors import KgError
+from kg.gazetteer import _SAFE_LOADER, DATA_DIR, safe_load_yaml
 
 ONTOLOGY_PATH = DATA_DIR / "ontology.yaml"
 PARTNERSHIP_TYPE = "partnership_type"
 ACTIVITY = "activity"
 
 
-class OntologyError(ValueError):
-    """The ontology file is missing, not YAML, or not of the expected shape."""
+class OntologyError(KgError):
+    """A data file is missing, not YAML, or not of the expected shape; the message names the file and line."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +70,100 @@ class Ontology:
         return patterns
 
 
-@dataclass(slots=True)
+#: The kinds of phrase cue, each read by its own rule, in the order of ``cues.yaml``.
+PHRASE_KINDS = (
+    "cooperation", "hostile", "conflict", "attribution", "place_noun", "non_state_context", "adversary",
+    "negation", "pair_reference", "weak_pair_reference", "actor_reference", "membership", "clause_separator",
+    "exemplification",
+)
+#: The shapes by which a sentence links a pair, and "membership": the keys of ``rules.yaml``'s ``confidence``.
+SHAPES = ("between", "compound", "coordination", "dependency", "link", "object", "host", "membership")
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """The word lists of ``cues.yaml``'s ``words``, compared with lower-cased tokens (or lemmas where
+    the file says so). Lists in :attr:`PHRASE_LISTS` hold phrases of several words; every other list
+    holds single tokens."""
+
+    distributive_markers: frozenset[str]
+    place_prepositions: frozenset[str]
+    adjunct_prepositions: frozenset[str]
+    channel_prepositions: frozenset[str]
+    list_connectors: frozenset[str]
+    list_conjunctions: frozenset[str]
+    list_conjunction_phrases: frozenset[str]
+    link_prepositions: frozenset[str]
+    organization_modifier_nouns: frozenset[str]
+    sentence_start_references: frozenset[str]
+    actor_premodifiers: frozenset[str]
+    determiners: frozenset[str]
+    number_words: frozenset[str]
+    hosted_activities: frozenset[str]
+    joint_activities: frozenset[str]
+    mediator_suffixes: frozenset[str]
+    leader_suffixes: frozenset[str]
+    object_verbs: frozenset[str]
+    dependency_verbs: frozenset[str]
+    member_list_introducers: frozenset[str]
+    joining_verbs: frozenset[str]
+    intransitive_join_followers: frozenset[str]
+    later_member_markers: frozenset[str]
+    organization_references: frozenset[str]
+    member_predicates: frozenset[str]
+    member_nouns: frozenset[str]
+    member_cue_words: frozenset[str]
+    member_apposition_words: frozenset[str]
+    hostile_target_prepositions: frozenset[str]
+    anticipatory_it_followers: frozenset[str]
+    named_instrument_followers: frozenset[str]
+    status_nouns: frozenset[str]
+    partner_nouns: frozenset[str]
+    directed_hostility: frozenset[str]
+    possessive_pronouns: frozenset[str]
+    compound_non_partner_heads: frozenset[str]
+    copulas: frozenset[str]
+    indefinite_articles: frozenset[str]
+    member_links: frozenset[str]
+    collective_nouns: frozenset[str]
+    non_member_prefixes: frozenset[str]
+    attribution_openers: frozenset[str]
+    non_partner_markers: frozenset[str]
+
+    #: Lists of phrases: their entries may be several words, matched against consecutive tokens.
+    PHRASE_LISTS = frozenset({"list_conjunction_phrases", "sentence_start_references", "later_member_markers"})
+    #: Lists of activity ids of the ontology.
+    ACTIVITY_LISTS = frozenset({"hosted_activities", "joint_activities"})
+    #: Lists of phrase cue kinds (:data:`PHRASE_KINDS`).
+    KIND_LISTS = frozenset({"non_partner_markers"})
+
+
+@dataclass(frozen=True, slots=True)
+class Reaches:
+    """How many tokens each rule looks across (``rules.yaml``'s ``reaches``)."""
+
+    negation: int
+    hostile_target_window: int
+    hostile_target_gap: int
+    membership: int
+    subject_membership: int
+    definition: int
+    collective_head: int
+    possessor: int
+    partner_noun: int
+    list_head: int
+    long_list: int
+    attribution: int
+
+
+@dataclass(frozen=True, slots=True)
 class Cues:
-    """Relation cues: phrase cues by kind, and word lists by name."""
+    """The extraction rules: phrase cues by kind, word lists, reaches and the confidence of each shape."""
 
     phrases: dict[str, list] = field(default_factory=dict)
-    words: dict[str, frozenset] = field(default_factory=dict)
+    words: Words | None = None
+    reaches: Reaches | None = None
+    confidence: dict[str, float] = field(default_factory=dict)
 
     def ruler_patterns(self) -> list[dict]:
         """SpanRuler patterns: label = cue kind, id = the cue text."""
@@ -148,12 +247,122 @@ def load_ontology(path: Path | str | None = None) -> Ontology:
 
 @functools.lru_cache(maxsize=8)
 def load_cues(data_dir: Path = DATA_DIR) -> Cues:
-    """Load the relation cues from ``cues.yaml`` in ``data_dir``."""
-    data = _read_yaml(Path(data_dir) / "cues.yaml")
-    phrases = {kind: list(cues or []) for kind, cues in (data.get("phrases") or {}).items()}
-    words = {}
-    for name, ws in (data.get("words") or {}).items():
-        if any(isinstance(w, bool) for w in ws or []):
-            raise OntologyError(f"cues.yaml: words.{name}: quote words YAML reads as booleans (\"on\", \"no\")")
-        words[name] = frozenset(str(w).lower() for w in ws or [])
-    return Cues(phrases, words)
+    """Load and validate the extraction rules: ``cues.yaml`` and ``rules.yaml`` in ``data_dir``,
+    checked against the ontology there (or the packaged one)."""
+    data_dir = Path(data_dir)
+    ontology_path = data_dir / "ontology.yaml"
+    activities = load_ontology(ontology_path if ontology_path.exists() else None).activities
+    cues = _Document(data_dir / "cues.yaml")
+    top = cues.mapping(cues.root, ("phrases", "words"))
+    phrase_nodes = cues.mapping(top["phrases"], PHRASE_KINDS)
+    phrases = {kind: cues.phrases(phrase_nodes[kind]) for kind in cues.keys(top["phrases"])}
+    word_nodes = cues.mapping(top["words"], tuple(f.name for f in fields(Words)))
+    lists = {}
+    for name, node in word_nodes.items():
+        values = cues.words(node, several=name in Words.PHRASE_LISTS, of=name)
+        if name in Words.ACTIVITY_LISTS:
+            cues.check_ids(node, values, activities, "activity")
+        if name in Words.KIND_LISTS:
+            cues.check_ids(node, values, PHRASE_KINDS, "cue kind")
+        lists[name] = frozenset(values)
+    rules = _Document(data_dir / "rules.yaml")
+    top = rules.mapping(rules.root, ("confidence", "reaches"))
+    confidence = {shape: rules.number(node, float) for shape, node in rules.mapping(top["confidence"], SHAPES).items()}
+    reaches = Reaches(**{
+        name: rules.number(node, int)
+        for name, node in rules.mapping(top["reaches"], tuple(f.name for f in fields(Reaches))).items()
+    })
+    return Cues(phrases, Words(**lists), reaches, confidence)
+
+
+class _Document:
+    """A YAML data file read as nodes, so that every complaint names the line at fault."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError as err:
+            raise OntologyError(f"{path}: no such file") from err
+        loader = _SAFE_LOADER(text)
+        try:
+            self.root = loader.get_single_node()
+        except yaml.YAMLError as err:
+            mark = getattr(err, "problem_mark", None)
+            where = f"{path}:{mark.line + 1}" if mark else str(path)
+            raise OntologyError(f"{where}: not valid YAML ({getattr(err, 'problem', err)})") from err
+        finally:
+            loader.dispose()
+        self._constructor = _SAFE_LOADER("")
+        if self.root is None:
+            raise OntologyError(f"{path}: empty file")
+
+    def error(self, node: yaml.Node, message: str) -> OntologyError:
+        """``<path>:<line>: message``, the line where ``node`` starts."""
+        return OntologyError(f"{self.path}:{node.start_mark.line + 1}: {message}")
+
+    def keys(self, node: yaml.MappingNode) -> list[str]:
+        """The keys of a mapping node, in file order."""
+        return [key.value for key, _ in node.value]
+
+    def mapping(self, node: yaml.Node, keys: tuple[str, ...]) -> dict[str, yaml.Node]:
+        """The values of a mapping node that must hold exactly ``keys``, by key."""
+        if not isinstance(node, yaml.MappingNode):
+            raise self.error(node, f"expected a mapping of {', '.join(keys)}")
+        out: dict[str, yaml.Node] = {}
+        for key, value in node.value:
+            if key.value not in keys:
+                raise self.error(key, f"unknown key '{key.value}'")
+            if key.value in out:
+                raise self.error(key, f"duplicate key '{key.value}'")
+            out[key.value] = value
+        missing = [k for k in keys if k not in out]
+        if missing:
+            raise self.error(node, f"missing key '{missing[0]}'")
+        return out
+
+    def value(self, node: yaml.Node) -> Any:
+        """The Python value of ``node``."""
+        return self._constructor.construct_object(node, deep=True)
+
+    def phrases(self, node: yaml.Node) -> list:
+        """A list of phrase cues: strings, or token patterns (lists of token mappings)."""
+        if isinstance(node, yaml.ScalarNode) and node.value in ("", "~", "null"):
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.error(node, "expected a list of phrases")
+        out = []
+        for item in node.value:
+            value = self.value(item)
+            if isinstance(value, bool) or value is None:
+                raise self.error(item, f"{item.value!r} reads as {value}: quote it")
+            out.append(value if isinstance(value, list) else str(value))
+        return out
+
+    def words(self, node: yaml.Node, several: bool, of: str) -> list[str]:
+        """A list of lower-cased words (phrases of several words when ``several``)."""
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.error(node, f"'{of}' must be a list")
+        out = []
+        for item in node.value:
+            value = self.value(item)
+            if isinstance(value, bool) or value is None or not isinstance(item, yaml.ScalarNode):
+                raise self.error(item, f"{item.value!r} in '{of}' is not a word: quote it")
+            word = str(value).lower()
+            if not several and len(word.split()) > 1:
+                raise self.error(item, f"'{word}' in '{of}' is several words; the list holds single tokens")
+            out.append(" ".join(word.split()) if several else word)
+        return out
+
+    def check_ids(self, node: yaml.SequenceNode, values: list[str], known, what: str) -> None:
+        """Every entry of a list is one of ``known``."""
+        for item, value in zip(node.value, values):
+            if value not in known:
+                raise self.error(item, f"unknown {what} '{value}'")
+
+    def number(self, node: yaml.Node, kind: type) -> int | float:
+        """A number of ``kind`` (an int is also a float)."""
+        value = self.value(node)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (kind is int and not isinstance(value, int)):
+            raise self.error(node, f"{node.value!r} is not {'an integer' if kind is int else 'a number'}")
+        return kind(value)
