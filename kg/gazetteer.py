@@ -35,12 +35,12 @@ _INVERTED = ", "
 
 
 #: libyaml's safe loader where PyYAML was built with it (5x faster than the pure-Python one).
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def safe_load_yaml(text: str) -> object:
     """``yaml.safe_load`` of ``text``, with libyaml when available."""
-    return yaml.load(text, Loader=_SAFE_LOADER)
+    return yaml.load(text, Loader=YAML_LOADER)
 
 
 @dataclass(slots=True)

@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 
 from kg.errors import KgError
-from kg.gazetteer import _SAFE_LOADER, DATA_DIR, safe_load_yaml
+from kg.gazetteer import DATA_DIR, YAML_LOADER
 
 ONTOLOGY_PATH = DATA_DIR / "ontology.yaml"
 PARTNERSHIP_TYPE = "partnership_type"
@@ -202,45 +202,39 @@ def _patterns(label: str, concept_id: str, cues) -> list[dict]:
     return patterns
 
 
-def _read_yaml(path: Path) -> Any:
-    try:
-        return safe_load_yaml(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError as err:
-        raise OntologyError(f"{path}: no such file") from err
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise OntologyError(f"{where}: not valid YAML ({getattr(err, 'problem', err)})") from err
-
-
-def _concepts(path: Path, data: dict, section: str) -> dict[str, Concept]:
-    entries = data.get(section)
-    if not isinstance(entries, dict) or not entries:
-        raise OntologyError(f"{path}: needs a '{section}' mapping of id -> {{label, cues}}")
+def _concepts(doc: _Document, section: str) -> dict[str, Concept]:
+    """The concepts under ``section`` of an ontology file: id -> {label, cues, cameo}, each optional."""
+    name, entries = next((k, v) for k, v in doc.root.value if k.value == section)
+    if not isinstance(entries, yaml.MappingNode) or not entries.value:
+        raise doc.error(name, f"'{section}' needs a mapping of id -> {{label, cues}}")
     concepts = {}
-    for concept_id, spec in entries.items():
-        spec = spec or {}
-        if not isinstance(spec, dict) or not isinstance(spec.get("cues", []), list):
-            raise OntologyError(f"{path}: {section}.{concept_id} must have a list of 'cues'")
-        concepts[str(concept_id)] = Concept(
-            str(concept_id),
-            str(spec.get("label") or concept_id.replace("_", " ").capitalize()),
-            tuple(spec.get("cues") or ()),
-            str(spec.get("cameo") or ""),
+    for key, spec in entries.value:
+        concept_id = str(key.value)
+        spec_nodes = {} if _is_null(spec) else doc.mapping(spec, (), key, optional=("label", "cues", "cameo"))
+        cues = doc.value(spec_nodes["cues"]) if "cues" in spec_nodes else []
+        if not isinstance(cues or [], list):
+            raise doc.error(spec_nodes["cues"], f"{section}.{concept_id} must have a list of 'cues'")
+        label = doc.value(spec_nodes["label"]) if "label" in spec_nodes else None
+        cameo = doc.value(spec_nodes["cameo"]) if "cameo" in spec_nodes else None
+        concepts[concept_id] = Concept(
+            concept_id, str(label or concept_id.replace("_", " ").capitalize()), tuple(cues or ()), str(cameo or "")
         )
     return concepts
 
 
+def _is_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")
+
+
 @functools.lru_cache(maxsize=8)
 def load_ontology(path: Path | str | None = None) -> Ontology:
-    """Load an ontology YAML file (default: the packaged ``kg/data/ontology.yaml``)."""
+    """Load and validate an ontology YAML file (default: the packaged ``kg/data/ontology.yaml``)."""
     path = Path(path) if path else ONTOLOGY_PATH
-    data = _read_yaml(path)
-    if not isinstance(data, dict):
-        raise OntologyError(f"{path}: expected a mapping with 'partnership_types' and 'activities'")
+    doc = _Document(path)
+    doc.mapping(doc.root, ("partnership_types", "activities"))
     return Ontology(
-        _concepts(path, data, "partnership_types"),
-        _concepts(path, data, "activities"),
+        _concepts(doc, "partnership_types"),
+        _concepts(doc, "activities"),
         hashlib.sha256(path.read_bytes()).hexdigest()[:16],
     )
 
@@ -253,12 +247,10 @@ def load_cues(data_dir: Path = DATA_DIR) -> Cues:
     ontology_path = data_dir / "ontology.yaml"
     activities = load_ontology(ontology_path if ontology_path.exists() else None).activities
     cues = _Document(data_dir / "cues.yaml")
-    top = cues.mapping(cues.root, ("phrases", "words"))
-    phrase_nodes = cues.mapping(top["phrases"], PHRASE_KINDS)
-    phrases = {kind: cues.phrases(phrase_nodes[kind]) for kind in cues.keys(top["phrases"])}
-    word_nodes = cues.mapping(top["words"], tuple(f.name for f in fields(Words)))
+    cues.mapping(cues.root, ("phrases", "words"))
+    phrases = {kind: cues.phrases(node) for kind, node in cues.section(cues.root, "phrases", PHRASE_KINDS).items()}
     lists = {}
-    for name, node in word_nodes.items():
+    for name, node in cues.section(cues.root, "words", tuple(f.name for f in fields(Words))).items():
         values = cues.words(node, several=name in Words.PHRASE_LISTS, of=name)
         if name in Words.ACTIVITY_LISTS:
             cues.check_ids(node, values, activities, "activity")
@@ -266,12 +258,10 @@ def load_cues(data_dir: Path = DATA_DIR) -> Cues:
             cues.check_ids(node, values, PHRASE_KINDS, "cue kind")
         lists[name] = frozenset(values)
     rules = _Document(data_dir / "rules.yaml")
-    top = rules.mapping(rules.root, ("confidence", "reaches"))
-    confidence = {shape: rules.number(node, float) for shape, node in rules.mapping(top["confidence"], SHAPES).items()}
-    reaches = Reaches(**{
-        name: rules.number(node, int)
-        for name, node in rules.mapping(top["reaches"], tuple(f.name for f in fields(Reaches))).items()
-    })
+    rules.mapping(rules.root, ("confidence", "reaches"))
+    confidence = {shape: rules.number(node, float) for shape, node in rules.section(rules.root, "confidence", SHAPES).items()}
+    reach_names = tuple(f.name for f in fields(Reaches))
+    reaches = Reaches(**{name: rules.number(node, int) for name, node in rules.section(rules.root, "reaches", reach_names).items()})
     return Cues(phrases, Words(**lists), reaches, confidence)
 
 
@@ -284,7 +274,7 @@ class _Document:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError as err:
             raise OntologyError(f"{path}: no such file") from err
-        loader = _SAFE_LOADER(text)
+        loader = YAML_LOADER(text)
         try:
             self.root = loader.get_single_node()
         except yaml.YAMLError as err:
@@ -293,7 +283,7 @@ class _Document:
             raise OntologyError(f"{where}: not valid YAML ({getattr(err, 'problem', err)})") from err
         finally:
             loader.dispose()
-        self._constructor = _SAFE_LOADER("")
+        self._constructor = YAML_LOADER("")
         if self.root is None:
             raise OntologyError(f"{path}: empty file")
 
@@ -301,25 +291,32 @@ class _Document:
         """``<path>:<line>: message``, the line where ``node`` starts."""
         return OntologyError(f"{self.path}:{node.start_mark.line + 1}: {message}")
 
-    def keys(self, node: yaml.MappingNode) -> list[str]:
-        """The keys of a mapping node, in file order."""
-        return [key.value for key, _ in node.value]
-
-    def mapping(self, node: yaml.Node, keys: tuple[str, ...]) -> dict[str, yaml.Node]:
-        """The values of a mapping node that must hold exactly ``keys``, by key."""
+    def mapping(
+        self, node: yaml.Node, keys: tuple[str, ...], name: yaml.Node | None = None, optional: tuple[str, ...] = ()
+    ) -> dict[str, yaml.Node]:
+        """The values of a mapping node that must hold exactly ``keys`` (and may hold ``optional``
+        ones), by key; ``name``: the key node the mapping is the value of (where a missing key is
+        reported), None at the top."""
+        where = name or node
         if not isinstance(node, yaml.MappingNode):
-            raise self.error(node, f"expected a mapping of {', '.join(keys)}")
+            raise self.error(where, f"expected a mapping of {', '.join(keys + optional)}")
         out: dict[str, yaml.Node] = {}
         for key, value in node.value:
-            if key.value not in keys:
+            if key.value not in keys and key.value not in optional:
                 raise self.error(key, f"unknown key '{key.value}'")
             if key.value in out:
                 raise self.error(key, f"duplicate key '{key.value}'")
             out[key.value] = value
         missing = [k for k in keys if k not in out]
         if missing:
-            raise self.error(node, f"missing key '{missing[0]}'")
+            under = f" under '{name.value}'" if name is not None else ""
+            raise self.error(where, f"missing key '{missing[0]}'{under}")
         return out
+
+    def section(self, node: yaml.MappingNode, key: str, keys: tuple[str, ...]) -> dict[str, yaml.Node]:
+        """The mapping under ``key`` of the mapping ``node``, which must hold exactly ``keys``."""
+        name, value = next((k, v) for k, v in node.value if k.value == key)
+        return self.mapping(value, keys, name)
 
     def value(self, node: yaml.Node) -> Any:
         """The Python value of ``node``."""
