@@ -31,10 +31,12 @@ def references(sentence: Sentence) -> References:
 
 
 def starts_with_reference(tokens: Tokens, span: range, rules: Rules) -> bool:
-    """The sentence opens with a word that refers back ("These ..."), not an anticipatory "It is"."""
+    """The sentence opens with a word or phrase that refers back ("These ...", "The two ..."), not
+    an anticipatory "It is"."""
     lower = tokens.lower
     first = span.start + (1 if lower[span.start].isspace() else 0)
-    anticipatory = lower[first] == "it" and first + 1 < span.stop and (
-        lower[first + 1] in rules.words.anticipatory_it_followers
-    )
-    return lower[first] in rules.start_reference_words and not anticipatory
+    if lower[first] in rules.start_reference_words:
+        return not (lower[first] == "it" and first + 1 < span.stop
+                    and lower[first + 1] in rules.words.anticipatory_it_followers)
+    return any(tuple(lower[first : first + len(p)]) == p for p in rules.start_reference_phrases
+               if first + len(p) <= span.stop)
