@@ -7,10 +7,10 @@ from kg.ontology import load_cues
 
 
 def test_a_sentence_view_holds_its_actors_groups_and_cues_by_kind(nlp):
-    first, second = sentences(nlp("Chile, Peru and Bolivia signed no accord. Ecuador watched."))
+    first, second = sentences(nlp("Chile, Peru and Bolivia do not cooperate. Ecuador watched."))
     assert [[a.id for a in g] for g in first.groups] == [["CHL", "PER", "BOL"]]
     assert "negation" in first.kinds and "cooperation" in first.kinds
-    assert "cooperation" not in first.live  # "no accord"
+    assert "cooperation" not in first.live  # "do not cooperate"
     assert [a.id for a in second.actors] == ["ECU"] and second.span.start == first.span.stop
 
 
