@@ -17,9 +17,13 @@ class Hostility(NamedTuple):
     """The hostile cues that make their clause hostile, and the actors hostility aims at."""
 
     #: Live hostile cues aimed at no actor of the sentence: their clause is hostile.
-    cues: list[Cue]
+    cues: tuple[Cue, ...]
     #: Token starts of actors that are targets ("invaded Ukraine"): neither party nor partner.
-    targets: set[int]
+    targets: frozenset[int] | set[int]
+
+
+#: Most sentences hold no hostile cue: they share this answer.
+_NO_HOSTILITY = Hostility((), frozenset())
 
 
 def named_cues(tokens: Tokens, entities: list[Actor], cues: list[Cue], rules: Rules) -> list[Cue]:
@@ -90,7 +94,7 @@ def hostility(sentence: Sentence) -> Hostility:
     against X"), which is then no partner, or at the whole clause."""
     hostile = sentence.live.get("hostile", ())
     if not hostile:
-        return Hostility([], set())
+        return _NO_HOSTILITY
     words, reaches, lower = sentence.rules.words, sentence.rules.reaches, sentence.tokens.lower
     adversary_starts = {c.start for c in sentence.kinds.get("adversary", ())}
     # Hostility aimed at a third party ("sanctions against X") leaves the others' cooperation standing.
@@ -110,7 +114,7 @@ def hostility(sentence: Sentence) -> Hostility:
             targets |= {a.start for a in until_comma(sentence.tokens, target)}
         elif sentence.tokens.lemma(h.start) in words.directed_hostility:
             hostile.remove(h)  # "condemning the coup": hostile to something that is no actor here
-    return Hostility(hostile, targets)
+    return Hostility(tuple(hostile), targets)
 
 
 def until_comma(tokens: Tokens, actors: list[Actor]) -> list[Actor]:

@@ -38,5 +38,7 @@ def starts_with_reference(tokens: Tokens, span: range, rules: Rules) -> bool:
     if lower[first] in rules.start_reference_words:
         return not (lower[first] == "it" and first + 1 < span.stop
                     and lower[first + 1] in rules.words.anticipatory_it_followers)
-    return any(tuple(lower[first : first + len(p)]) == p for p in rules.start_reference_phrases
-               if first + len(p) <= span.stop)
+    phrases = rules.start_reference_phrases.get(lower[first])
+    return phrases is not None and any(
+        tuple(lower[first : first + len(p)]) == p for p in phrases if first + len(p) <= span.stop
+    )

@@ -59,9 +59,9 @@ class Rules:
     skip: frozenset[str]
     #: Skipped before an organisation when looking for "non" ("non-NATO", "non–NATO").
     hyphenated_determiners: frozenset[str]
-    #: Single words that open a sentence referring back, and the phrases of several words.
+    #: Single words that open a sentence referring back, and the phrases of several words by their first word.
     start_reference_words: frozenset[str]
-    start_reference_phrases: tuple[tuple[str, ...], ...]
+    start_reference_phrases: dict[str, tuple[tuple[str, ...], ...]]
     list_conjunction_phrases: tuple[tuple[str, ...], ...]
     later_member_markers: tuple[tuple[str, ...], ...]
     #: The cue kinds whose following actor is no partner, in a fixed order.
@@ -79,11 +79,18 @@ class Rules:
             skip=words.determiners | words.actor_premodifiers,
             hyphenated_determiners=words.determiners | {"-", "–"},
             start_reference_words=frozenset(w for w in words.sentence_start_references if " " not in w),
-            start_reference_phrases=phrases(frozenset(w for w in words.sentence_start_references if " " in w)),
+            start_reference_phrases=_by_first_word(phrases(frozenset(w for w in words.sentence_start_references if " " in w))),
             list_conjunction_phrases=phrases(words.list_conjunction_phrases),
             later_member_markers=phrases(words.later_member_markers),
             non_partner_markers=tuple(sorted(words.non_partner_markers)),
         )
+
+
+def _by_first_word(phrases: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    out: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for phrase in phrases:
+        out[phrase[0]] = (*out.get(phrase[0], ()), phrase)
+    return out
 
 
 class Strings(dict):

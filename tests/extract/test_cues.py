@@ -45,7 +45,7 @@ def test_an_activity_cue_covers_the_type_cue_inside_its_phrase(nlp):
 def test_hostility_aimed_at_an_actor_excludes_only_that_actor(nlp):
     view = _view(nlp, "Chile and Peru, which invaded Bolivia, signed a pact.")
     aimed = hostility(view)
-    assert aimed.cues == [] and [a.id for a in view.actors if a.start in aimed.targets] == ["BOL"]
+    assert aimed.cues == () and [a.id for a in view.actors if a.start in aimed.targets] == ["BOL"]
 
 
 def test_hostility_between_the_actors_makes_the_clause_hostile(nlp):
@@ -54,7 +54,7 @@ def test_hostility_between_the_actors_makes_the_clause_hostile(nlp):
 
 
 def test_hostility_at_something_that_is_no_actor_says_nothing_against_the_actors(nlp):
-    assert hostility(_view(nlp, "Chile and Peru condemned the coup.")).cues == []
+    assert hostility(_view(nlp, "Chile and Peru condemned the coup.")).cues == ()
 
 
 @pytest.mark.parametrize(

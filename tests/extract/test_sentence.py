@@ -32,7 +32,7 @@ def test_rules_combine_the_word_lists_once():
     cues = load_cues()
     rules = Rules.of(cues)
     assert cues.words.determiners <= rules.skip and cues.words.actor_premodifiers <= rules.skip
-    assert ("the", "two") in rules.start_reference_phrases and "the two" not in rules.start_reference_words
+    assert rules.start_reference_phrases["the"] == (("the", "two"),) and "the two" not in rules.start_reference_words
 
 
 def test_a_reader_reads_two_docs_interleaved(nlp):
