@@ -44,70 +44,32 @@ def test_an_ontology_error_is_a_kg_error_not_a_value_error():
     assert issubclass(OntologyError, KgError) and not issubclass(OntologyError, ValueError)
 
 
-def test_a_misspelt_phrase_kind_names_the_file_and_line(data_dir):
-    cues = data_dir / "cues.yaml"
-    _edit(cues, "  hostile:\n", "  hostle:\n")
+@pytest.mark.parametrize(
+    "file, old, new, line_of, message",
+    [
+        # a misspelt key switches no rule off silently
+        ("cues.yaml", "  hostile:\n", "  hostle:\n", "hostle:", "unknown key 'hostle'"),
+        ("cues.yaml", "  copulas:", "  copulae:", "copulae:", "unknown key 'copulae'"),
+        ("cues.yaml", "\nwords:\n", "\nwordz:\n", "wordz:", "unknown key 'wordz'"),
+        ("rules.yaml", "  negation: 4\n", "", "reaches:", "missing key 'negation' under 'reaches'"),
+        ("cues.yaml", "copulas: [is, was,", "copulas: [is, used to be, was,", "copulas:",
+         "'used to be' in 'copulas' is several words; the list holds single tokens"),
+        ("cues.yaml", "joint_activities: [joint_exercises,", "joint_activities: [joint_exercise,", "joint_activities:",
+         "unknown activity 'joint_exercise'"),
+        ("cues.yaml", "non_partner_markers: [exemplification,", "non_partner_markers: [example,",
+         "non_partner_markers:", "unknown cue kind 'example'"),
+        ("cues.yaml", 'intransitive_join_followers: ["in", "on",', 'intransitive_join_followers: ["in", on,',
+         "intransitive_join_followers:", "'on' in 'intransitive_join_followers' is not a word: quote it"),
+        ("rules.yaml", "  host: 0.7", "  host: high", "host:", "'high' is not a number"),
+        ("rules.yaml", "  long_list: 4", "  long_list: 4.5", "long_list:", "'4.5' is not an integer"),
+    ],
+)
+def test_a_mistake_in_the_rules_names_the_file_and_line(data_dir, file, old, new, line_of, message):
+    path = data_dir / file
+    _edit(path, old, new)
     with pytest.raises(OntologyError) as error:
         load_cues(data_dir)
-    assert str(error.value) == f"{cues}:{_line(cues, 'hostle:')}: unknown key 'hostle'"
-
-
-def test_a_misspelt_word_list_names_the_file_and_line(data_dir):
-    cues = data_dir / "cues.yaml"
-    _edit(cues, "  copulas:", "  copulae:")
-    with pytest.raises(OntologyError) as error:
-        load_cues(data_dir)
-    assert str(error.value) == f"{cues}:{_line(cues, 'copulae:')}: unknown key 'copulae'"
-
-
-def test_a_missing_key_names_the_mapping_that_lacks_it(data_dir):
-    rules = data_dir / "rules.yaml"
-    _edit(rules, "  negation: 4\n", "")
-    with pytest.raises(OntologyError) as error:
-        load_cues(data_dir)
-    assert str(error.value) == f"{rules}:{_line(rules, 'reaches:')}: missing key 'negation' under 'reaches'"
-
-
-def test_a_several_word_entry_in_a_single_token_list_is_an_error(data_dir):
-    cues = data_dir / "cues.yaml"
-    _edit(cues, "copulas: [is, was,", "copulas: [is, used to be, was,")
-    with pytest.raises(OntologyError) as error:
-        load_cues(data_dir)
-    line = _line(cues, "copulas:")
-    assert str(error.value) == f"{cues}:{line}: 'used to be' in 'copulas' is several words; the list holds single tokens"
-
-
-def test_an_activity_the_ontology_lacks_is_an_error(data_dir):
-    cues = data_dir / "cues.yaml"
-    _edit(cues, "joint_activities: [joint_exercises,", "joint_activities: [joint_exercise,")
-    with pytest.raises(OntologyError) as error:
-        load_cues(data_dir)
-    assert str(error.value) == f"{cues}:{_line(cues, 'joint_activities:')}: unknown activity 'joint_exercise'"
-
-
-def test_an_unknown_cue_kind_among_the_markers_is_an_error(data_dir):
-    cues = data_dir / "cues.yaml"
-    _edit(cues, "non_partner_markers: [exemplification,", "non_partner_markers: [example,")
-    with pytest.raises(OntologyError) as error:
-        load_cues(data_dir)
-    assert str(error.value) == f"{cues}:{_line(cues, 'non_partner_markers:')}: unknown cue kind 'example'"
-
-
-def test_a_word_yaml_reads_as_a_boolean_must_be_quoted(data_dir):
-    cues = data_dir / "cues.yaml"
-    _edit(cues, 'intransitive_join_followers: ["in", "on",', 'intransitive_join_followers: ["in", on,')
-    with pytest.raises(OntologyError) as error:
-        load_cues(data_dir)
-    line = _line(cues, "intransitive_join_followers:")
-    assert str(error.value) == f"{cues}:{line}: 'on' in 'intransitive_join_followers' is not a word: quote it"
-
-
-def test_a_confidence_must_be_a_number(data_dir):
-    rules = data_dir / "rules.yaml"
-    _edit(rules, "  host: 0.7", "  host: high")
-    with pytest.raises(OntologyError) as error:
-        load_cues(data_dir)
-    assert str(error.value) == f"{rules}:{_line(rules, 'host:')}: 'high' is not a number"
+    assert str(error.value) == f"{path}:{_line(path, line_of)}: {message}"
 
 
 def test_the_rules_are_checked_against_the_ontology_of_the_same_folder(data_dir):
