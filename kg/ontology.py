@@ -26,15 +26,14 @@ from typing import Any
 
 import yaml
 
-from kg.errors import KgError
-from kg.gazetteer import DATA_DIR, YAML_LOADER
+from kg.gazetteer import DATA_DIR, DataError, YamlFile
 
 ONTOLOGY_PATH = DATA_DIR / "ontology.yaml"
 PARTNERSHIP_TYPE = "partnership_type"
 ACTIVITY = "activity"
 
 
-class OntologyError(KgError):
+class OntologyError(DataError):
     """A data file is missing, not YAML, or not of the expected shape; the message names the file and line."""
 
 
@@ -202,7 +201,7 @@ def _patterns(label: str, concept_id: str, cues) -> list[dict]:
     return patterns
 
 
-def _concepts(doc: _Document, section: str) -> dict[str, Concept]:
+def _concepts(doc: YamlFile, section: str) -> dict[str, Concept]:
     """The concepts under ``section`` of an ontology file: id -> {label, cues, cameo}, each optional."""
     name, entries = next((k, v) for k, v in doc.root.value if k.value == section)
     if not isinstance(entries, yaml.MappingNode) or not entries.value:
@@ -230,7 +229,7 @@ def _is_null(node: yaml.Node) -> bool:
 def load_ontology(path: Path | str | None = None) -> Ontology:
     """Load and validate an ontology YAML file (default: the packaged ``kg/data/ontology.yaml``)."""
     path = Path(path) if path else ONTOLOGY_PATH
-    doc = _Document(path)
+    doc = YamlFile(path, OntologyError)
     doc.mapping(doc.root, ("partnership_types", "activities"))
     return Ontology(
         _concepts(doc, "partnership_types"),
@@ -246,7 +245,7 @@ def load_cues(data_dir: Path = DATA_DIR) -> Cues:
     data_dir = Path(data_dir)
     ontology_path = data_dir / "ontology.yaml"
     activities = load_ontology(ontology_path if ontology_path.exists() else None).activities
-    cues = _Document(data_dir / "cues.yaml")
+    cues = YamlFile(data_dir / "cues.yaml", OntologyError)
     cues.mapping(cues.root, ("phrases", "words"))
     phrases = {kind: cues.phrases(node) for kind, node in cues.section(cues.root, "phrases", PHRASE_KINDS).items()}
     lists = {}
@@ -257,109 +256,9 @@ def load_cues(data_dir: Path = DATA_DIR) -> Cues:
         if name in Words.KIND_LISTS:
             cues.check_ids(node, values, PHRASE_KINDS, "cue kind")
         lists[name] = frozenset(values)
-    rules = _Document(data_dir / "rules.yaml")
+    rules = YamlFile(data_dir / "rules.yaml", OntologyError)
     rules.mapping(rules.root, ("confidence", "reaches"))
     confidence = {shape: rules.number(node, float) for shape, node in rules.section(rules.root, "confidence", SHAPES).items()}
     reach_names = tuple(f.name for f in fields(Reaches))
     reaches = Reaches(**{name: rules.number(node, int) for name, node in rules.section(rules.root, "reaches", reach_names).items()})
     return Cues(phrases, Words(**lists), reaches, confidence)
-
-
-class _Document:
-    """A YAML data file read as nodes, so that every complaint names the line at fault."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError as err:
-            raise OntologyError(f"{path}: no such file") from err
-        loader = YAML_LOADER(text)
-        try:
-            self.root = loader.get_single_node()
-        except yaml.YAMLError as err:
-            mark = getattr(err, "problem_mark", None)
-            where = f"{path}:{mark.line + 1}" if mark else str(path)
-            raise OntologyError(f"{where}: not valid YAML ({getattr(err, 'problem', err)})") from err
-        finally:
-            loader.dispose()
-        self._constructor = YAML_LOADER("")
-        if self.root is None:
-            raise OntologyError(f"{path}: empty file")
-
-    def error(self, node: yaml.Node, message: str) -> OntologyError:
-        """``<path>:<line>: message``, the line where ``node`` starts."""
-        return OntologyError(f"{self.path}:{node.start_mark.line + 1}: {message}")
-
-    def mapping(
-        self, node: yaml.Node, keys: tuple[str, ...], name: yaml.Node | None = None, optional: tuple[str, ...] = ()
-    ) -> dict[str, yaml.Node]:
-        """The values of a mapping node that must hold exactly ``keys`` (and may hold ``optional``
-        ones), by key; ``name``: the key node the mapping is the value of (where a missing key is
-        reported), None at the top."""
-        where = name or node
-        if not isinstance(node, yaml.MappingNode):
-            raise self.error(where, f"expected a mapping of {', '.join(keys + optional)}")
-        out: dict[str, yaml.Node] = {}
-        for key, value in node.value:
-            if key.value not in keys and key.value not in optional:
-                raise self.error(key, f"unknown key '{key.value}'")
-            if key.value in out:
-                raise self.error(key, f"duplicate key '{key.value}'")
-            out[key.value] = value
-        missing = [k for k in keys if k not in out]
-        if missing:
-            under = f" under '{name.value}'" if name is not None else ""
-            raise self.error(where, f"missing key '{missing[0]}'{under}")
-        return out
-
-    def section(self, node: yaml.MappingNode, key: str, keys: tuple[str, ...]) -> dict[str, yaml.Node]:
-        """The mapping under ``key`` of the mapping ``node``, which must hold exactly ``keys``."""
-        name, value = next((k, v) for k, v in node.value if k.value == key)
-        return self.mapping(value, keys, name)
-
-    def value(self, node: yaml.Node) -> Any:
-        """The Python value of ``node``."""
-        return self._constructor.construct_object(node, deep=True)
-
-    def phrases(self, node: yaml.Node) -> list:
-        """A list of phrase cues: strings, or token patterns (lists of token mappings)."""
-        if isinstance(node, yaml.ScalarNode) and node.value in ("", "~", "null"):
-            return []
-        if not isinstance(node, yaml.SequenceNode):
-            raise self.error(node, "expected a list of phrases")
-        out = []
-        for item in node.value:
-            value = self.value(item)
-            if isinstance(value, bool) or value is None:
-                raise self.error(item, f"{item.value!r} reads as {value}: quote it")
-            out.append(value if isinstance(value, list) else str(value))
-        return out
-
-    def words(self, node: yaml.Node, several: bool, of: str) -> list[str]:
-        """A list of lower-cased words (phrases of several words when ``several``)."""
-        if not isinstance(node, yaml.SequenceNode):
-            raise self.error(node, f"'{of}' must be a list")
-        out = []
-        for item in node.value:
-            value = self.value(item)
-            if isinstance(value, bool) or value is None or not isinstance(item, yaml.ScalarNode):
-                raise self.error(item, f"{item.value!r} in '{of}' is not a word: quote it")
-            word = str(value).lower()
-            if not several and len(word.split()) > 1:
-                raise self.error(item, f"'{word}' in '{of}' is several words; the list holds single tokens")
-            out.append(" ".join(word.split()) if several else word)
-        return out
-
-    def check_ids(self, node: yaml.SequenceNode, values: list[str], known, what: str) -> None:
-        """Every entry of a list is one of ``known``."""
-        for item, value in zip(node.value, values):
-            if value not in known:
-                raise self.error(item, f"unknown {what} '{value}'")
-
-    def number(self, node: yaml.Node, kind: type) -> int | float:
-        """A number of ``kind`` (an int is also a float)."""
-        value = self.value(node)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (kind is int and not isinstance(value, int)):
-            raise self.error(node, f"{node.value!r} is not {'an integer' if kind is int else 'a number'}")
-        return kind(value)
