@@ -22,7 +22,6 @@ import functools
 import hashlib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
 
 import yaml
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kg.extract.cues import Hostility, attribution
+from kg.extract.cues import Hostility, attribution, hostile_clauses
 from kg.extract.sentence import HYPHENS, Actor, Sentence
 from kg.gazetteer import ORGANIZATION
 
@@ -97,7 +97,7 @@ def roles(sentence: Sentence, hosted: bool, aimed: Hostility) -> Roles:
     :func:`~kg.extract.cues.hostility`."""
     words, kinds, lower = sentence.rules.words, sentence.kinds, sentence.tokens.lower
     out = Roles()
-    out.hostile_clauses = {sentence.clause_of(h.start) for h in aimed.cues}
+    out.hostile_clauses = hostile_clauses(sentence, aimed)
     conflict_ends = {c.end for c in sentence.live.get("conflict", ())}
     # "countries such as X" are examples, but "a coalition of Arab states, including X" lists its members.
     member_lists = {

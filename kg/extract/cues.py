@@ -117,6 +117,11 @@ def hostility(sentence: Sentence) -> Hostility:
     return Hostility(tuple(hostile), targets)
 
 
+def hostile_clauses(sentence: Sentence, aimed: Hostility) -> set[int]:
+    """The clauses (their start tokens) that the hostile cues of ``aimed`` make hostile."""
+    return {sentence.clause_of(h.start) for h in aimed.cues}
+
+
 def until_comma(tokens: Tokens, actors: list[Actor]) -> list[Actor]:
     """The leading actors of a list (in the order given) up to the first comma between two of them."""
     out = actors[:1]

@@ -94,7 +94,7 @@ def stated_pairs(sentence: Sentence, participants: list[Actor], roles: Roles, me
     return StatedPairs([(a, b, m) for (a, b), m in found.shapes.items()], found.refused)
 
 
-def _joint(sentence: Sentence) -> bool:
+def acts_jointly(sentence: Sentence) -> bool:
     """Whether the sentence states an activity every listed actor takes part in ("joint drills")."""
     return not sentence.rules.words.joint_activities.isdisjoint(c.id for c in sentence.activities)
 
@@ -109,7 +109,7 @@ def _pairs_within(
     if members.issuperset(group_ids):
         return found.refuse(group, None, LISTED_MEMBERS)
     words, lower = sentence.rules.words, sentence.tokens.lower
-    joint = _joint(sentence)
+    joint = acts_jointly(sentence)
     before = sentence.word_before(group[0].start)
     if any(w in words.distributive_markers for w in lower[group[0].end : group[-1].start]):
         return found.refuse(group, None, DISTRIBUTIVE)  # "X and, separately, Y": each acts on its own

@@ -8,10 +8,10 @@ from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc
 
 from kg.extract.actors import Roles, coordinated_groups, roles
-from kg.extract.cues import asserted, clause_starts, hostility, named_cues, stated
+from kg.extract.cues import asserted, clause_starts, hostile_clauses, hostility, named_cues, stated
 from kg.extract.memberships import members_of_focus, memberships
 from kg.extract.pairs import (
-    HOSTILE, NEGATED, NO_COOPERATION_CUE, Candidate, candidates, dependency_matcher, dependency_pairs, pair_scopes,
+    HOSTILE, NEGATED, NO_COOPERATION_CUE, Candidate, acts_jointly, candidates, dependency_matcher, dependency_pairs, pair_scopes,
     stated_pairs, with_dependency_pairs,
 )
 from kg.extract.references import references, starts_with_reference
@@ -154,9 +154,9 @@ class SentenceReader:
         r.activities = ids(sentence.activities)
         r.cooperative = bool(sentence.types or sentence.activities or live.get("cooperation"))
         aimed = hostility(sentence)
-        hostile_clauses = {sentence.clause_of(h.start) for h in aimed.cues}
+        hostile = hostile_clauses(sentence, aimed)
         # A hostile clause makes the sentence hostile unless another clause stands apart from it.
-        r.hostile = bool(hostile_clauses) and len(hostile_clauses) == len(sentence.clauses)
+        r.hostile = bool(hostile) and len(hostile) == len(sentence.clauses)
         r.refers_back, r.strong_reference, r.actor_references = references(sentence)
         truce = "conflict" in live
         if not sentence.actors:
@@ -190,9 +190,8 @@ class SentenceReader:
 
     def _pairs(self, sentence: Sentence, r: SentenceReading, participants: list[Actor], sentence_roles: Roles) -> dict:
         """Fill the pairs of ``r`` (and their clause scopes); the reasons for the pairs refused."""
-        joint = not sentence.rules.words.joint_activities.isdisjoint(r.activities)
         # Members listed as members ("a pact comprising A, B and C") are members, not pairwise partners.
-        members = frozenset(m for m, _ in r.memberships) if not joint else frozenset()
+        members = frozenset(m for m, _ in r.memberships) if not acts_jointly(sentence) else frozenset()
         stated = stated_pairs(sentence, participants, sentence_roles, members)
         r.pairs = stated.pairs
         if len(sentence.clauses) > 1 and r.pairs:
