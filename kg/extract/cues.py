@@ -13,6 +13,11 @@ from kg.extract.sentence import Actor, Cue, Rules, Sentence, Tokens
 from kg.ontology import ACTIVITY, PARTNERSHIP_TYPE
 
 
+#: The cue kinds that keep a cue shortly after them from being asserted: a negation ("no joint
+#: drills") or a hope or request ("urged Peru to hold joint drills").
+NEGATING_KINDS = ("negation", "hoped_for")
+
+
 class Hostility(NamedTuple):
     """The hostile cues that make their clause hostile, and the actors hostility aims at."""
 
@@ -42,17 +47,17 @@ def named_cues(tokens: Tokens, entities: list[Actor], cues: list[Cue], rules: Ru
 
 
 def asserted(kinds: dict[str, list[Cue]], reach: int) -> list[Cue]:
-    """The cues of ``kinds`` (cues by kind) that no negation cue stands on or shortly
-    before ("no joint exercises", "not ... to cooperate"), within ``reach`` tokens; a negation cue
-    is negated by another one only."""
-    negations = kinds.get("negation", [])
+    """The cues of ``kinds`` (cues by kind) that no negating cue (:data:`NEGATING_KINDS`) stands
+    on or shortly before ("no joint exercises", "not ... to cooperate", "urged ... to support"),
+    within ``reach`` tokens; a negating cue is negated by another one only."""
+    negations = [n for kind in NEGATING_KINDS for n in kinds.get(kind, ())]
     cues = [c for group in kinds.values() for c in group]
     negated = {i for n in negations for i in range(n.end, n.end + reach + 1)}
     negated.update(n.start for n in negations)
     return [
         c for c in cues
         if not (any(0 <= c.start - n.end <= reach or n.start == c.start for n in negations if n is not c)
-                if c.kind == "negation" else c.start in negated)
+                if c.kind in NEGATING_KINDS else c.start in negated)
     ]
 
 

@@ -31,6 +31,7 @@ NO_LINK = "no_link"
 #: Why a sentence pairs no one.
 HOSTILE = "hostile"
 NEGATED = "negated"
+HOPED_FOR = "hoped_for"
 NO_COOPERATION_CUE = "no_cooperation_cue"
 
 

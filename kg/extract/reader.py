@@ -11,7 +11,7 @@ from kg.extract.actors import Roles, coordinated_groups, roles
 from kg.extract.cues import asserted, clause_starts, hostile_clauses, hostility, named_cues, stated
 from kg.extract.memberships import members_of_focus, memberships
 from kg.extract.pairs import (
-    HOSTILE, NEGATED, NO_COOPERATION_CUE, Candidate, acts_jointly, candidates, dependency_matcher, dependency_pairs, pair_scopes,
+    HOPED_FOR, HOSTILE, NEGATED, NO_COOPERATION_CUE, Candidate, acts_jointly, candidates, dependency_matcher, dependency_pairs, pair_scopes,
     stated_pairs, with_dependency_pairs,
 )
 from kg.extract.references import references, starts_with_reference
@@ -67,7 +67,8 @@ def sentence_view(tokens: Tokens, span: range, entities: list[Actor], cues: list
     """The :class:`~kg.extract.sentence.Sentence` of token range ``span`` of a Doc, from the
     entity and cue spans inside it."""
     kinds = by_kind(named_cues(tokens, entities, cues, rules))
-    live = by_kind(asserted(kinds, rules.reaches.negation)) if "negation" in kinds else kinds
+    negated = "negation" in kinds or "hoped_for" in kinds
+    live = by_kind(asserted(kinds, rules.reaches.negation)) if negated else kinds
     activities, types = stated(live)
     actors = [a for a in entities if a.type != NON_ACTOR and a.id] if entities else []
     view = Sentence(tokens, span, rules, actors, kinds, live, [], clause_starts(span, kinds), activities, types)
@@ -212,13 +213,15 @@ class SentenceReader:
 
 
 def _sentence_reasons(sentence: Sentence, r: SentenceReading) -> tuple[str, ...]:
-    """Why the sentence pairs no one at all: hostile, its cooperation negated, or no cooperation cue."""
+    """Why the sentence pairs no one at all: hostile, its cooperation negated or only hoped for,
+    or no cooperation cue."""
     if r.hostile:
         return (HOSTILE,)
     if r.cooperative:
         return ()
-    stated_before_negation = any(k in sentence.kinds for k in ("cooperation", ACTIVITY, PARTNERSHIP_TYPE))
-    return (NEGATED,) if stated_before_negation else (NO_COOPERATION_CUE,)
+    if not any(k in sentence.kinds for k in ("cooperation", ACTIVITY, PARTNERSHIP_TYPE)):
+        return (NO_COOPERATION_CUE,)
+    return tuple(reason for kind, reason in (("negation", NEGATED), ("hoped_for", HOPED_FOR)) if kind in sentence.kinds)
 
 
 def read_sentences(doc: Doc, cues: Cues | None = None) -> list[SentenceReading]:

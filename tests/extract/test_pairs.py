@@ -52,6 +52,7 @@ def test_a_pair_takes_the_activities_of_its_own_clause(nlp):
         ("Chile and, separately, Peru signed deals with Bolivia.", ("CHL", "PER"), ("distributive",)),
         ("Chile and Peru clashed over fishing rights.", ("CHL", "PER"), ("hostile", "hostile_clause")),
         ("Chile and Peru did not sign the accord.", ("CHL", "PER"), ("negated",)),
+        ("Bolivia urged Chile and Peru to cooperate.", ("CHL", "PER"), ("hoped_for",)),
         ("Chile and Peru are neighbours.", ("CHL", "PER"), ("no_cooperation_cue",)),
         ("The Chile-Peru border was quiet after the accord.", ("CHL", "PER"), ("non_partner_compound",)),
         ("Chile welcomed the accord between Peru and Bolivia.", ("CHL", "PER"), ("pair_of_others",)),
