@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import yaml
@@ -158,10 +158,10 @@ class Reaches:
 class Cues:
     """The extraction rules: phrase cues by kind, word lists, reaches and the confidence of each shape."""
 
-    phrases: dict[str, list] = field(default_factory=dict)
-    words: Words | None = None
-    reaches: Reaches | None = None
-    confidence: dict[str, float] = field(default_factory=dict)
+    phrases: dict[str, list]
+    words: Words
+    reaches: Reaches
+    confidence: dict[str, float]
 
     def ruler_patterns(self) -> list[dict]:
         """SpanRuler patterns: label = cue kind, id = the cue text."""
@@ -209,13 +209,11 @@ def _concepts(doc: YamlFile, section: str) -> dict[str, Concept]:
     for key, spec in entries.value:
         concept_id = str(key.value)
         spec_nodes = {} if _is_null(spec) else doc.mapping(spec, (), key, optional=("label", "cues", "cameo"))
-        cues = doc.value(spec_nodes["cues"]) if "cues" in spec_nodes else []
-        if not isinstance(cues or [], list):
-            raise doc.error(spec_nodes["cues"], f"{section}.{concept_id} must have a list of 'cues'")
+        cues = doc.phrases(spec_nodes["cues"]) if "cues" in spec_nodes else []
         label = doc.value(spec_nodes["label"]) if "label" in spec_nodes else None
         cameo = doc.value(spec_nodes["cameo"]) if "cameo" in spec_nodes else None
         concepts[concept_id] = Concept(
-            concept_id, str(label or concept_id.replace("_", " ").capitalize()), tuple(cues or ()), str(cameo or "")
+            concept_id, str(label or concept_id.replace("_", " ").capitalize()), tuple(cues), str(cameo or "")
         )
     return concepts
 

@@ -106,3 +106,12 @@ def test_a_misspelt_concept_key_in_the_ontology_names_the_file_and_line(data_dir
     with pytest.raises(OntologyError) as error:
         load_ontology(ontology)
     assert str(error.value) == f"{ontology}:{_line(ontology, 'lable:')}: unknown key 'lable'"
+
+
+def test_an_ontology_cue_yaml_reads_as_a_boolean_must_be_quoted(data_dir):
+    ontology = data_dir / "ontology.yaml"
+    _edit(ontology, "      - joint exercise\n", "      - joint exercise\n      - off\n")
+    with pytest.raises(OntologyError) as error:
+        load_ontology(ontology)
+    line = _line(ontology, "- joint exercise") + 1
+    assert str(error.value) == f"{ontology}:{line}: 'off' reads as False: quote it"
