@@ -18,10 +18,12 @@ import csv
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import pycountry
 import yaml
+
+from kg.errors import KgError
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -34,13 +36,115 @@ NON_ACTOR = "non_actor"
 _INVERTED = ", "
 
 
-#: libyaml's safe loader where PyYAML was built with it (5x faster than the pure-Python one).
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: libyaml's safe loader where PyYAML was built with it (faster than the pure-Python one), else that one.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def safe_load_yaml(text: str) -> object:
-    """``yaml.safe_load`` of ``text``, with libyaml when available."""
-    return yaml.load(text, Loader=_SAFE_LOADER)
+class DataError(KgError):
+    """A data file (under ``kg/data`` or a copy of it) is missing, not valid, or not of the expected
+    shape; the message names the file and the line."""
+
+
+class YamlFile:
+    """A YAML data file read as nodes, so that every complaint names the line at fault; complaints
+    are ``error`` (a :class:`DataError`)."""
+
+    def __init__(self, path: Path, error: type[DataError] = DataError) -> None:
+        self.path = path
+        self._error = error
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError as err:
+            raise error(f"{path}: no such file") from err
+        loader = YAML_LOADER(text)
+        try:
+            self.root = loader.get_single_node()
+        except yaml.YAMLError as err:
+            mark = getattr(err, "problem_mark", None)
+            where = f"{path}:{mark.line + 1}" if mark else str(path)
+            raise error(f"{where}: not valid YAML ({getattr(err, 'problem', err)})") from err
+        finally:
+            loader.dispose()
+        self._constructor = YAML_LOADER("")
+        if self.root is None:
+            raise error(f"{path}: empty file")
+
+    def error(self, node: yaml.Node, message: str) -> DataError:
+        """``<path>:<line>: message``, the line where ``node`` starts."""
+        return self._error(f"{self.path}:{node.start_mark.line + 1}: {message}")
+
+    def mapping(
+        self, node: yaml.Node, keys: tuple[str, ...], name: yaml.Node | None = None, optional: tuple[str, ...] = ()
+    ) -> dict[str, yaml.Node]:
+        """The values of a mapping node that must hold exactly ``keys`` (and may hold ``optional``
+        ones), by key; ``name``: the key node the mapping is the value of (where a missing key is
+        reported), None at the top."""
+        where = name or node
+        if not isinstance(node, yaml.MappingNode):
+            raise self.error(where, f"expected a mapping of {', '.join(keys + optional)}")
+        out: dict[str, yaml.Node] = {}
+        for key, value in node.value:
+            if key.value not in keys and key.value not in optional:
+                raise self.error(key, f"unknown key '{key.value}'")
+            if key.value in out:
+                raise self.error(key, f"duplicate key '{key.value}'")
+            out[key.value] = value
+        missing = [k for k in keys if k not in out]
+        if missing:
+            under = f" under '{name.value}'" if name is not None else ""
+            raise self.error(where, f"missing key '{missing[0]}'{under}")
+        return out
+
+    def section(self, node: yaml.MappingNode, key: str, keys: tuple[str, ...]) -> dict[str, yaml.Node]:
+        """The mapping under ``key`` of the mapping ``node``, which must hold exactly ``keys``."""
+        name, value = next((k, v) for k, v in node.value if k.value == key)
+        return self.mapping(value, keys, name)
+
+    def value(self, node: yaml.Node) -> Any:
+        """The Python value of ``node``."""
+        return self._constructor.construct_object(node, deep=True)
+
+    def phrases(self, node: yaml.Node) -> list:
+        """A list of phrase cues: strings, or token patterns (lists of token mappings)."""
+        if isinstance(node, yaml.ScalarNode) and node.value in ("", "~", "null"):
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.error(node, "expected a list of phrases")
+        out = []
+        for item in node.value:
+            value = self.value(item)
+            if isinstance(value, bool) or value is None:
+                raise self.error(item, f"{item.value!r} reads as {value}: quote it")
+            out.append(value if isinstance(value, list) else str(value))
+        return out
+
+    def words(self, node: yaml.Node, several: bool, of: str) -> list[str]:
+        """A list of lower-cased words (phrases of several words when ``several``)."""
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.error(node, f"'{of}' must be a list")
+        out = []
+        for item in node.value:
+            value = self.value(item)
+            if isinstance(value, bool) or value is None or not isinstance(item, yaml.ScalarNode):
+                raise self.error(item, f"{item.value!r} in '{of}' is not a word: quote it")
+            word = str(value).lower()
+            if not several and len(word.split()) > 1:
+                raise self.error(item, f"'{word}' in '{of}' is several words; the list holds single tokens")
+            out.append(" ".join(word.split()) if several else word)
+        return out
+
+    def check_ids(self, node: yaml.SequenceNode, values: list[str], known, what: str) -> None:
+        """Every entry of a list is one of ``known``."""
+        for item, value in zip(node.value, values):
+            if value not in known:
+                raise self.error(item, f"unknown {what} '{value}'")
+
+    def number(self, node: yaml.Node, kind: type) -> int | float:
+        """A number of ``kind`` (an int is also a float)."""
+        value = self.value(node)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (kind is int and not isinstance(value, int)):
+            raise self.error(node, f"{node.value!r} is not {'an integer' if kind is int else 'a number'}")
+        return kind(value)
 
 
 @dataclass(slots=True)
@@ -112,11 +216,48 @@ def _strip_the(name: str) -> str:
     return name[4:] if name.lower().startswith("the ") else name
 
 
+#: The columns of each CSV file: the required ones, then the optional ones.
+_COLUMNS = {
+    "countries.csv": (("id", "label"), ("aliases", "demonyms", "capitals")),
+    "organizations.csv": (("id", "label"), ("kind", "aliases", "parts")),
+    "groups.csv": (("id", "label"), ("aliases",)),
+}
+
+
 def _read_csv(path: Path) -> Iterator[dict[str, str]]:
+    """The rows of a gazetteer CSV file (none when the file is absent), every row with every
+    column; an unknown or missing column, or a row without an id, is a :class:`DataError`."""
     if not path.exists():
         return iter(())
+    required, optional = _COLUMNS[path.name]
     with path.open(encoding="utf-8", newline="") as fh:
-        return iter(list(csv.DictReader(fh)))
+        reader = csv.DictReader(fh)
+        header = reader.fieldnames or []
+        unknown = [c for c in header if c not in required and c not in optional]
+        if unknown:
+            raise DataError(f"{path}:1: unknown column '{unknown[0]}'")
+        missing = [c for c in required if c not in header]
+        if missing:
+            raise DataError(f"{path}:1: missing column '{missing[0]}'")
+        rows = []
+        for row in reader:
+            if None in row:
+                raise DataError(f"{path}:{reader.line_num}: more fields than columns")
+            if not (row.get("id") or "").strip():
+                raise DataError(f"{path}:{reader.line_num}: a row without an id")
+            rows.append({c: row.get(c) or "" for c in required + optional})
+    return iter(rows)
+
+
+def _non_actor_patterns(path: Path) -> list:
+    """The patterns of ``non_actors.yaml`` (none when the file is absent)."""
+    if not path.exists():
+        return []
+    file = YamlFile(path)
+    patterns = file.mapping(file.root, ("patterns",))["patterns"]
+    if not isinstance(patterns, yaml.SequenceNode):
+        raise file.error(patterns, "'patterns' must be a list of names or token patterns")
+    return [file.value(node) for node in patterns.value]
 
 
 def _pycountry_entities() -> dict[str, Entity]:
@@ -163,8 +304,4 @@ def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
     for row in _read_csv(data_dir / "groups.csv"):
         names = {row["label"], *_split(row.get("aliases"))}
         entities[row["id"]] = Entity(row["id"], row["label"], GROUP, {_strip_the(n) for n in names if n})
-    non_actor_patterns: list = []
-    path = data_dir / "non_actors.yaml"
-    if path.exists():
-        non_actor_patterns = list(safe_load_yaml(path.read_text(encoding="utf-8")).get("patterns", []))
-    return Gazetteer(entities, non_actor_patterns)
+    return Gazetteer(entities, _non_actor_patterns(data_dir / "non_actors.yaml"))

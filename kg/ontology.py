@@ -1,30 +1,39 @@
-"""The ontology (partnership types, activities) and the relation cues, from data files.
+"""The ontology (partnership types, activities) and the extraction rules, from data files.
+
+``ontology.yaml`` holds the partnership types and activities; ``cues.yaml`` the
+relation cues (phrases by kind) and the word lists the extraction rules read;
+``rules.yaml`` the confidence of each pair shape and how far each rule looks.
+Every file is validated as it loads: an unknown or missing key, a several-word
+entry in a single-word list, an activity id the ontology lacks is an
+:class:`OntologyError` naming the file and line.
 
 >>> onto = load_ontology()
 >>> "intelligence_sharing" in onto.activities
 True
 >>> onto.activities["intelligence_sharing"].cameo
 '064'
+>>> cues = load_cues()
+>>> cues.reaches.negation, cues.confidence["between"], "with" in cues.words.link_prepositions
+(4, 0.95, True)
 """
 from __future__ import annotations
 
 import functools
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
 
 import yaml
 
-from kg.gazetteer import DATA_DIR, safe_load_yaml
+from kg.gazetteer import DATA_DIR, DataError, YamlFile
 
 ONTOLOGY_PATH = DATA_DIR / "ontology.yaml"
 PARTNERSHIP_TYPE = "partnership_type"
 ACTIVITY = "activity"
 
 
-class OntologyError(ValueError):
-    """The ontology file is missing, not YAML, or not of the expected shape."""
+class OntologyError(DataError):
+    """A data file is missing, not YAML, or not of the expected shape; the message names the file and line."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +68,100 @@ class Ontology:
         return patterns
 
 
-@dataclass(slots=True)
-class Cues:
-    """Relation cues: phrase cues by kind, and word lists by name."""
+#: The kinds of phrase cue, each read by its own rule, in the order of ``cues.yaml``.
+PHRASE_KINDS = (
+    "cooperation", "hostile", "conflict", "attribution", "place_noun", "non_state_context", "adversary",
+    "negation", "hoped_for", "pair_reference", "weak_pair_reference", "actor_reference", "membership", "clause_separator",
+    "exemplification",
+)
+#: The shapes by which a sentence links a pair, and "membership": the keys of ``rules.yaml``'s ``confidence``.
+SHAPES = ("between", "compound", "coordination", "dependency", "link", "object", "host", "membership")
 
-    phrases: dict[str, list] = field(default_factory=dict)
-    words: dict[str, frozenset] = field(default_factory=dict)
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """The word lists of ``cues.yaml``'s ``words``, compared with lower-cased tokens (or lemmas where
+    the file says so). Lists in :attr:`PHRASE_LISTS` hold phrases of several words; every other list
+    holds single tokens."""
+
+    distributive_markers: frozenset[str]
+    place_prepositions: frozenset[str]
+    adjunct_prepositions: frozenset[str]
+    channel_prepositions: frozenset[str]
+    list_connectors: frozenset[str]
+    list_conjunctions: frozenset[str]
+    list_conjunction_phrases: frozenset[str]
+    link_prepositions: frozenset[str]
+    organization_modifier_nouns: frozenset[str]
+    sentence_start_references: frozenset[str]
+    actor_premodifiers: frozenset[str]
+    determiners: frozenset[str]
+    number_words: frozenset[str]
+    hosted_activities: frozenset[str]
+    joint_activities: frozenset[str]
+    mediator_suffixes: frozenset[str]
+    leader_suffixes: frozenset[str]
+    object_verbs: frozenset[str]
+    dependency_verbs: frozenset[str]
+    member_list_introducers: frozenset[str]
+    joining_verbs: frozenset[str]
+    intransitive_join_followers: frozenset[str]
+    later_member_markers: frozenset[str]
+    organization_references: frozenset[str]
+    member_predicates: frozenset[str]
+    member_nouns: frozenset[str]
+    member_cue_words: frozenset[str]
+    member_apposition_words: frozenset[str]
+    hostile_target_prepositions: frozenset[str]
+    anticipatory_it_followers: frozenset[str]
+    named_instrument_followers: frozenset[str]
+    status_nouns: frozenset[str]
+    partner_nouns: frozenset[str]
+    directed_hostility: frozenset[str]
+    possessive_pronouns: frozenset[str]
+    compound_non_partner_heads: frozenset[str]
+    copulas: frozenset[str]
+    indefinite_articles: frozenset[str]
+    member_links: frozenset[str]
+    collective_nouns: frozenset[str]
+    non_member_prefixes: frozenset[str]
+    attribution_openers: frozenset[str]
+    non_partner_markers: frozenset[str]
+
+    #: Lists of phrases: their entries may be several words, matched against consecutive tokens.
+    PHRASE_LISTS = frozenset({"list_conjunction_phrases", "sentence_start_references", "later_member_markers"})
+    #: Lists of activity ids of the ontology.
+    ACTIVITY_LISTS = frozenset({"hosted_activities", "joint_activities"})
+    #: Lists of phrase cue kinds (:data:`PHRASE_KINDS`).
+    KIND_LISTS = frozenset({"non_partner_markers"})
+
+
+@dataclass(frozen=True, slots=True)
+class Reaches:
+    """How many tokens each rule looks across (``rules.yaml``'s ``reaches``)."""
+
+    negation: int
+    hostile_target_window: int
+    hostile_target_gap: int
+    membership: int
+    subject_membership: int
+    definition: int
+    collective_head: int
+    possessor: int
+    partner_noun: int
+    list_head: int
+    long_list: int
+    attribution: int
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    """The extraction rules: phrase cues by kind, word lists, reaches and the confidence of each shape."""
+
+    phrases: dict[str, list]
+    words: Words
+    reaches: Reaches
+    confidence: dict[str, float]
 
     def ruler_patterns(self) -> list[dict]:
         """SpanRuler patterns: label = cue kind, id = the cue text."""
@@ -103,57 +200,62 @@ def _patterns(label: str, concept_id: str, cues) -> list[dict]:
     return patterns
 
 
-def _read_yaml(path: Path) -> Any:
-    try:
-        return safe_load_yaml(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError as err:
-        raise OntologyError(f"{path}: no such file") from err
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise OntologyError(f"{where}: not valid YAML ({getattr(err, 'problem', err)})") from err
-
-
-def _concepts(path: Path, data: dict, section: str) -> dict[str, Concept]:
-    entries = data.get(section)
-    if not isinstance(entries, dict) or not entries:
-        raise OntologyError(f"{path}: needs a '{section}' mapping of id -> {{label, cues}}")
+def _concepts(doc: YamlFile, section: str) -> dict[str, Concept]:
+    """The concepts under ``section`` of an ontology file: id -> {label, cues, cameo}, each optional."""
+    name, entries = next((k, v) for k, v in doc.root.value if k.value == section)
+    if not isinstance(entries, yaml.MappingNode) or not entries.value:
+        raise doc.error(name, f"'{section}' needs a mapping of id -> {{label, cues}}")
     concepts = {}
-    for concept_id, spec in entries.items():
-        spec = spec or {}
-        if not isinstance(spec, dict) or not isinstance(spec.get("cues", []), list):
-            raise OntologyError(f"{path}: {section}.{concept_id} must have a list of 'cues'")
-        concepts[str(concept_id)] = Concept(
-            str(concept_id),
-            str(spec.get("label") or concept_id.replace("_", " ").capitalize()),
-            tuple(spec.get("cues") or ()),
-            str(spec.get("cameo") or ""),
+    for key, spec in entries.value:
+        concept_id = str(key.value)
+        spec_nodes = {} if _is_null(spec) else doc.mapping(spec, (), key, optional=("label", "cues", "cameo"))
+        cues = doc.phrases(spec_nodes["cues"]) if "cues" in spec_nodes else []
+        label = doc.value(spec_nodes["label"]) if "label" in spec_nodes else None
+        cameo = doc.value(spec_nodes["cameo"]) if "cameo" in spec_nodes else None
+        concepts[concept_id] = Concept(
+            concept_id, str(label or concept_id.replace("_", " ").capitalize()), tuple(cues), str(cameo or "")
         )
     return concepts
 
 
+def _is_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")
+
+
 @functools.lru_cache(maxsize=8)
 def load_ontology(path: Path | str | None = None) -> Ontology:
-    """Load an ontology YAML file (default: the packaged ``kg/data/ontology.yaml``)."""
+    """Load and validate an ontology YAML file (default: the packaged ``kg/data/ontology.yaml``)."""
     path = Path(path) if path else ONTOLOGY_PATH
-    data = _read_yaml(path)
-    if not isinstance(data, dict):
-        raise OntologyError(f"{path}: expected a mapping with 'partnership_types' and 'activities'")
+    doc = YamlFile(path, OntologyError)
+    doc.mapping(doc.root, ("partnership_types", "activities"))
     return Ontology(
-        _concepts(path, data, "partnership_types"),
-        _concepts(path, data, "activities"),
+        _concepts(doc, "partnership_types"),
+        _concepts(doc, "activities"),
         hashlib.sha256(path.read_bytes()).hexdigest()[:16],
     )
 
 
 @functools.lru_cache(maxsize=8)
 def load_cues(data_dir: Path = DATA_DIR) -> Cues:
-    """Load the relation cues from ``cues.yaml`` in ``data_dir``."""
-    data = _read_yaml(Path(data_dir) / "cues.yaml")
-    phrases = {kind: list(cues or []) for kind, cues in (data.get("phrases") or {}).items()}
-    words = {}
-    for name, ws in (data.get("words") or {}).items():
-        if any(isinstance(w, bool) for w in ws or []):
-            raise OntologyError(f"cues.yaml: words.{name}: quote words YAML reads as booleans (\"on\", \"no\")")
-        words[name] = frozenset(str(w).lower() for w in ws or [])
-    return Cues(phrases, words)
+    """Load and validate the extraction rules: ``cues.yaml`` and ``rules.yaml`` in ``data_dir``,
+    checked against the ontology there (or the packaged one)."""
+    data_dir = Path(data_dir)
+    ontology_path = data_dir / "ontology.yaml"
+    activities = load_ontology(ontology_path if ontology_path.exists() else None).activities
+    cues = YamlFile(data_dir / "cues.yaml", OntologyError)
+    cues.mapping(cues.root, ("phrases", "words"))
+    phrases = {kind: cues.phrases(node) for kind, node in cues.section(cues.root, "phrases", PHRASE_KINDS).items()}
+    lists = {}
+    for name, node in cues.section(cues.root, "words", tuple(f.name for f in fields(Words))).items():
+        values = cues.words(node, several=name in Words.PHRASE_LISTS, of=name)
+        if name in Words.ACTIVITY_LISTS:
+            cues.check_ids(node, values, activities, "activity")
+        if name in Words.KIND_LISTS:
+            cues.check_ids(node, values, PHRASE_KINDS, "cue kind")
+        lists[name] = frozenset(values)
+    rules = YamlFile(data_dir / "rules.yaml", OntologyError)
+    rules.mapping(rules.root, ("confidence", "reaches"))
+    confidence = {shape: rules.number(node, float) for shape, node in rules.section(rules.root, "confidence", SHAPES).items()}
+    reach_names = tuple(f.name for f in fields(Reaches))
+    reaches = Reaches(**{name: rules.number(node, int) for name, node in rules.section(rules.root, "reaches", reach_names).items()})
+    return Cues(phrases, Words(**lists), reaches, confidence)

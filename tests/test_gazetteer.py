@@ -1,4 +1,9 @@
-from kg.gazetteer import load_gazetteer
+import shutil
+
+import pytest
+
+from kg.errors import KgError
+from kg.gazetteer import DATA_DIR, DataError, load_gazetteer
 
 
 def test_every_iso_country_has_an_alpha3_id_and_label():
@@ -42,3 +47,27 @@ def test_organisation_and_group_ids_never_shadow_a_country():
         with (DATA_DIR / name).open(encoding="utf-8") as fh:
             clashes = {row["id"] for row in csv.DictReader(fh)} & countries
         assert not clashes, (name, clashes)
+
+
+@pytest.mark.parametrize(
+    "file, old, new, line, message",
+    [
+        ("countries.csv", "id,label,aliases,", "id,label,alias,", 1, "unknown column 'alias'"),
+        ("groups.csv", "id,label,aliases", "id,aliases", 1, "missing column 'label'"),
+        ("organizations.csv", "\nNATO,", "\n,", None, "a row without an id"),
+        ("non_actors.yaml", "patterns:", "pattern:", 4, "unknown key 'pattern'"),
+    ],
+)
+def test_a_mistake_in_the_gazetteer_files_names_the_file_and_line(tmp_path, file, old, new, line, message):
+    data_dir = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data_dir)
+    path = data_dir / file
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    if line is None:  # the line of the edited row
+        line = text[: text.index(old)].count("\n") + 2
+    with pytest.raises(DataError) as error:
+        load_gazetteer(data_dir)
+    assert str(error.value) == f"{path}:{line}: {message}"
+    assert isinstance(error.value, KgError)

@@ -58,28 +58,6 @@ def test_reference_reach(nlp, text, expected):
     assert later == expected
 
 
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("Chile, Peru and Bolivia", [["CHL", "PER", "BOL"]]),
-        ("Chile, Peru, Bolivia", [["CHL", "PER", "BOL"]]),
-        ("Chile, Peru and two other states", [["CHL", "PER"]]),
-        ("Chile as well as Peru", [["CHL", "PER"]]),
-        # commas alone join clauses, not list items
-        ("In Chile, Peru", [["CHL"], ["PER"]]),
-    ],
-)
-def test_coordinated_lists(nlp, text, expected):
-    from kg.extract import Actor, _groups, _Tokens
-    from kg.ontology import load_cues
-
-    doc = nlp(text)
-    actors = [Actor(s.id_, s.label_, s.start, s.end) for s in doc.spans[ENTITIES_KEY] if s.id_]
-    words = load_cues().words
-    groups = _groups(actors, _Tokens(doc), words["list_connectors"], words["list_conjunctions"])
-    assert [[a.id for a in g] for g in groups] == expected
-
-
 def test_the_kingdom_names_the_kingdom_in_focus(nlp):
     text = "Jordan and Egypt renewed their defence agreement. Egypt will train officers of the Kingdom."
     assert ("EGY", "JOR") in dyads(nlp, text)

@@ -1,7 +1,7 @@
 """Sentence readings, in our own sentences."""
 import pytest
 
-from kg.extract import mentions, read_sentences
+from kg.extract import SentenceReader, SentenceReading, mentions, read_sentences
 
 
 def pairs(nlp, text):
@@ -76,16 +76,17 @@ def test_paragraphs_are_numbered(nlp):
 
 
 def test_sentences_without_actors_or_cues_read_as_by_every_rule(nlp):
-    from kg.extract import SentenceReader
-
     text = (
         "The harbour was quiet that morning.\n\nThese boats went on for hours. Such weather is rare.\n"
         "Fishing boats returned late. Qatar and Turkey held joint drills. They did not sign anything."
     )
     doc = nlp(text)
-    quick = SentenceReader()
-    every_rule = SentenceReader()
-    every_rule._read = every_rule._read_spans  # no short cut for sentences without spans
-    readings = quick(doc)
-    assert readings == every_rule(doc)
+    reader = SentenceReader()
+    readings = reader(doc)
+    views = reader.sentences(doc)
+    for reading in readings:
+        view = views[reading.index]
+        every_rule = SentenceReading(reading.index, reading.start, reading.end, reading.text, reading.paragraph)
+        reader.read(view, every_rule)  # no short cut for sentences without spans
+        assert every_rule == reading
     assert [r.refers_back for r in readings[:4]] == [False, True, True, False]

@@ -1,0 +1,196 @@
+"""Which actors of a sentence take part, and why the others do not.
+
+An actor is excluded for a reason kept in its :class:`Roles`: a place ("in
+Mali"), an example ("such as X"), an adversary ("to counter X"), a population
+or issue ("the people of X"), an attribution ("according to X"), a party to a
+conflict ("a ceasefire between X and Y"), a clause made hostile, a set-off
+comparison ("Unlike X, ..."), the target of hostility ("invaded X"), a
+mediator ("a UN-brokered deal"), an organisation that modifies a noun ("NATO
+allies"), is named to exclude ("non-NATO") or is a channel ("through the UN").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kg.extract.cues import Hostility, attribution, hostile_clauses
+from kg.extract.sentence import HYPHENS, Actor, Sentence
+from kg.gazetteer import ORGANIZATION
+
+#: Why an actor is no participant, by rule (the reasons the candidates of a sentence carry).
+PLACE = "place"
+ATTRIBUTION = "attribution"
+CONFLICT_PARTY = "conflict_party"
+HOSTILE_CLAUSE = "hostile_clause"
+ADJUNCT = "adjunct"
+HOSTILE_TARGET = "hostile_target"
+MEDIATOR = "mediator"
+MODIFIER = "modifier"
+NON_MEMBER = "non_member"
+CHANNEL = "channel"
+#: The organisation of a membership the sentence states ("X joined NATO").
+MEMBERSHIP_BODY = "membership_body"
+
+
+@dataclass(slots=True)
+class Roles:
+    """What each actor of a sentence is, by token start: excluded (with its reasons), a host of
+    the activity ("peacekeepers in Mali") or an attribute of it ("U.S. military aid")."""
+
+    excluded: dict[int, list[str]] = field(default_factory=dict)
+    hosts: set[int] = field(default_factory=set)
+    attributives: set[int] = field(default_factory=set)
+    #: "a ceasefire between X and Y" named its parties.
+    conflict_parties: bool = False
+    #: The clauses (their start tokens) that a hostile cue makes hostile.
+    hostile_clauses: set[int] = field(default_factory=set)
+
+    def exclude(self, actor: Actor, reason: str) -> None:
+        """Record that ``actor`` is no participant, and why."""
+        reasons = self.excluded.setdefault(actor.start, [])
+        if reason not in reasons:
+            reasons.append(reason)
+
+
+def coordinated_groups(sentence: Sentence) -> list[list[Actor]]:
+    """Coordinated lists: actors separated only by list connectors ("A, B and C").
+
+    A list needs a conjunction somewhere ("and", "or", a hyphen): commas alone join clauses
+    ("In Pakistan, the UN ..."), not list items.
+    """
+    lower, words = sentence.tokens.lower, sentence.rules.words
+    connectors = words.list_connectors
+    groups: list[list[Actor]] = []
+    joined: list[bool] = []  # whether each group has a conjunction between its actors
+    for actor in sentence.actors:
+        if groups:
+            prev = groups[-1][-1]
+            gap = lower[prev.end : actor.start]
+            if actor.start >= prev.end and all(w in connectors or w.isspace() for w in gap):
+                groups[-1].append(actor)
+                joined[-1] = joined[-1] or _has_conjunction(sentence, gap) or not gap
+                continue
+        groups.append([actor])
+        joined.append(False)
+    out: list[list[Actor]] = []
+    for group, has_conjunction in zip(groups, joined):
+        if len(group) == 1:
+            out.append(group)
+            continue
+        # "China, Russia, India and four Central Asian states": the conjunction comes after the last actor
+        after = lower[group[-1].end : group[-1].end + 1]
+        is_list = has_conjunction or len(group) >= 3 or _has_conjunction(sentence, after)
+        out += [group] if is_list else [[a] for a in group]
+    return out
+
+
+def _has_conjunction(sentence: Sentence, gap: list[str]) -> bool:
+    """"and", "or", a hyphen ... among the lower-cased words of ``gap``, or a conjunction phrase
+    ("as well as") ending it."""
+    if any(w in sentence.rules.words.list_conjunctions for w in gap):
+        return True
+    return any(tuple(gap[-len(p):]) == p for p in sentence.rules.list_conjunction_phrases if len(gap) >= len(p))
+
+
+def roles(sentence: Sentence, hosted: bool, aimed: Hostility) -> Roles:
+    """Which actors of ``sentence`` are excluded and why, which host the activity (when the
+    sentence states a ``hosted`` activity) and which qualify one; ``aimed``: the sentence's
+    :func:`~kg.extract.cues.hostility`."""
+    words, kinds, lower = sentence.rules.words, sentence.kinds, sentence.tokens.lower
+    out = Roles()
+    out.hostile_clauses = hostile_clauses(sentence, aimed)
+    conflict_ends = {c.end for c in sentence.live.get("conflict", ())}
+    # "countries such as X" are examples, but "a coalition of Arab states, including X" lists its members.
+    member_lists = {
+        c.end for c in kinds.get("exemplification", ())
+        if any(c.start - sentence.rules.reaches.list_head <= t.end <= c.start for t in sentence.types)
+    }
+    markers = {c.end: kind for kind in sentence.rules.non_partner_markers for c in kinds.get(kind, ())
+               if c.end not in member_lists}
+    attributed = attribution(sentence) if "attribution" in kinds else set()
+    cue_starts = {c.start for c in sentence.types + sentence.activities}
+    for group in sentence.groups:
+        head = group[0]
+        i_before = sentence.index_before(head.start)
+        before = lower[i_before] if i_before >= 0 else ""
+        near = (head.start, head.start - 1, head.start - 2)
+        # "in U.S. military aid": an actor qualifying an activity takes part in it, wherever it stands.
+        attributive = group[-1].end in cue_starts or any(
+            c.start < head.start and group[-1].end <= c.end for c in sentence.activities
+        )  # "hosted large American bases"
+        attributive = attributive or bool(member_lists and not member_lists.isdisjoint(near))
+        if attributive:
+            out.attributives.add(head.start)
+        place = before in words.place_prepositions and not attributive
+        if place and hosted:
+            out.hosts.add(head.start)
+        reasons = [PLACE] if place and not hosted else []
+        if markers:
+            reasons += [markers[i] for i in near if i in markers][:1]
+        if head.start in attributed:
+            reasons.append(ATTRIBUTION)
+        # "a ceasefire between X and Y": the parties of a conflict, not partners.
+        if before == "between" and conflict_ends and not conflict_ends.isdisjoint((i_before, i_before - 1)):
+            out.conflict_parties = True
+            reasons.append(CONFLICT_PARTY)
+        if out.hostile_clauses and sentence.clause_of(head.start) in out.hostile_clauses:
+            reasons.append(HOSTILE_CLAUSE)
+        if before in words.adjunct_prepositions and sentence.word_at(group[-1].end) == ",":
+            reasons.append(ADJUNCT)  # "Unlike Peru, Chile …", "Besides Peru, …": a set-off comparison
+        for actor in group:
+            if reasons:
+                out.excluded[actor.start] = list(reasons)
+            if actor.type == ORGANIZATION or actor.start in attributed or actor.start in aimed.targets or (
+                actor.end < sentence.span.stop and lower[actor.end] in HYPHENS
+            ):
+                for reason in _actor_reasons(sentence, actor, before, attributed, aimed.targets):
+                    out.exclude(actor, reason)
+    return out
+
+
+def _actor_reasons(sentence: Sentence, actor: Actor, before: str, attributed: set[int], targets: set[int]) -> list[str]:
+    """Why ``actor`` itself, whatever its group, is no participant."""
+    reasons = []
+    if actor.start in attributed:
+        reasons.append(ATTRIBUTION)
+    if actor.start in targets:
+        reasons.append(HOSTILE_TARGET)
+    if is_mediator(sentence, actor):
+        reasons.append(MEDIATOR)
+    if actor.type == ORGANIZATION:
+        words = sentence.rules.words
+        if sentence.word_at(actor.end) in words.organization_modifier_nouns:
+            reasons.append(MODIFIER)
+        if is_non_member(sentence, actor):
+            reasons.append(NON_MEMBER)
+        if before in words.channel_prepositions:
+            reasons.append(CHANNEL)
+    return reasons
+
+
+def is_mediator(sentence: Sentence, actor: Actor) -> bool:
+    """"a UN-brokered deal": the actor brokers the deal between others."""
+    return (
+        actor.end + 1 < sentence.span.stop
+        and sentence.tokens.lower[actor.end] in HYPHENS
+        and sentence.tokens.lower[actor.end + 1] in sentence.rules.words.mediator_suffixes
+    )
+
+
+def is_led_by(sentence: Sentence, group: list[Actor]) -> bool:
+    """"a Russian-led alliance", "the Saudi-backed coalition": the actor leads, it is not listed."""
+    end, lower = group[-1].end, sentence.tokens.lower
+    return end + 1 < sentence.span.stop and lower[end] in "-–" and lower[end + 1] in sentence.rules.words.leader_suffixes
+
+
+def is_non_member(sentence: Sentence, org: Actor) -> bool:
+    """"a major non-NATO ally", "non NATO states": the organisation is named to exclude."""
+    prefixes = sentence.rules.words.non_member_prefixes
+    return sentence.word_before(org.start, sentence.rules.hyphenated_determiners) in prefixes or (
+        org.start > sentence.span.start and sentence.tokens.lower[org.start - 1] in prefixes
+    )
+
+
+def actors_in(token, actors: list[Actor]) -> list[Actor]:
+    """Actors inside the phrase ``token`` heads ("Norway and Denmark", "Pakistani officers")."""
+    left, right = token.left_edge.i, token.right_edge.i
+    return [a for a in actors if left <= a.start and a.end - 1 <= right]

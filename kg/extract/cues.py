@@ -1,0 +1,161 @@
+"""Which cues a sentence asserts: not inside a name, not negated; what it states; where hostility aims.
+
+>>> from kg.extract import Cue
+>>> negation, drills = Cue("negation", "", 3, 4, "no"), Cue("activity", "joint_exercises", 4, 6, "joint drills")
+>>> [c.text for c in asserted({"negation": [negation], "activity": [drills]}, reach=4)]
+['no']
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from kg.extract.sentence import Actor, Cue, Rules, Sentence, Tokens
+from kg.ontology import ACTIVITY, PARTNERSHIP_TYPE
+
+
+#: The cue kinds that keep a cue shortly after them from being asserted: a negation ("no joint
+#: drills") or a hope or request ("urged Peru to hold joint drills").
+NEGATING_KINDS = ("negation", "hoped_for")
+
+
+class Hostility(NamedTuple):
+    """The hostile cues that make their clause hostile, and the actors hostility aims at."""
+
+    #: Live hostile cues aimed at no actor of the sentence: their clause is hostile.
+    cues: tuple[Cue, ...]
+    #: Token starts of actors that are targets ("invaded Ukraine"): neither party nor partner.
+    targets: frozenset[int] | set[int]
+
+
+#: Most sentences hold no hostile cue: they share this answer.
+_NO_HOSTILITY = Hostility((), frozenset())
+
+
+def named_cues(tokens: Tokens, entities: list[Actor], cues: list[Cue], rules: Rules) -> list[Cue]:
+    """``cues`` less those inside a name ("Gulf *Cooperation* Council") and the cooperation, type
+    and reference cues that name what a joining verb joins ("Finland joined *the alliance*")."""
+    if entities and cues:
+        named = {i for s in entities for i in range(s.start, s.end)}
+        cues = [c for c in cues if c.start not in named]
+    joining = rules.words.joining_verbs
+    joined = [c.end for c in cues if c.kind == "membership" and tokens.lemma(c.start) in joining]
+    if joined:
+        cues = [c for c in cues if not (
+            c.kind in (PARTNERSHIP_TYPE, "cooperation", "pair_reference") and any(0 <= c.start - j <= 1 for j in joined)
+        )]
+    return cues
+
+
+def asserted(kinds: dict[str, list[Cue]], reach: int) -> list[Cue]:
+    """The cues of ``kinds`` (cues by kind) that no negating cue (:data:`NEGATING_KINDS`) stands
+    on or shortly before ("no joint exercises", "not ... to cooperate", "urged ... to support"),
+    within ``reach`` tokens; a negating cue is negated by another one only."""
+    negations = [n for kind in NEGATING_KINDS for n in kinds.get(kind, ())]
+    cues = [c for group in kinds.values() for c in group]
+    negated = {i for n in negations for i in range(n.end, n.end + reach + 1)}
+    negated.update(n.start for n in negations)
+    return [
+        c for c in cues
+        if not (any(0 <= c.start - n.end <= reach or n.start == c.start for n in negations if n is not c)
+                if c.kind in NEGATING_KINDS else c.start in negated)
+    ]
+
+
+def stated(live: dict[str, list[Cue]]) -> tuple[list[Cue], list[Cue]]:
+    """The activity and partnership-type cues of a sentence, from its ``live`` cues by kind."""
+    activities = longest(live[ACTIVITY]) if ACTIVITY in live else []
+    if PARTNERSHIP_TYPE not in live:
+        return activities, []
+    # "maritime security cooperation" is maritime security, not a security partnership:
+    # a type cue that an earlier activity cue overlaps is part of the activity's phrase.
+    types = [
+        t for t in longest(live[PARTNERSHIP_TYPE]) if not any(a.start < t.start < a.end < t.end for a in activities)
+    ]
+    return activities, types
+
+
+def longest(cues: list[Cue]) -> list[Cue]:
+    """``cues`` less those inside a longer cue of the same kind ("defence cooperation agreement")."""
+    if len(cues) < 2:
+        return list(cues)
+    return [
+        c
+        for c in cues
+        if not any(
+            o is not c and o.start <= c.start and c.end <= o.end and (o.end - o.start) > (c.end - c.start) for o in cues
+        )
+    ]
+
+
+def clause_starts(span: range, kinds: dict[str, list[Cue]]) -> list[int]:
+    """Token indices where the sentence's clauses start: its start, and each clause separator after it."""
+    if "clause_separator" not in kinds:
+        return [span.start]
+    return [span.start, *sorted(c.start for c in kinds["clause_separator"] if c.start > span.start)]
+
+
+def hostility(sentence: Sentence) -> Hostility:
+    """Where the sentence's asserted hostile cues aim: at an actor ("war with China", "sanctions
+    against X"), which is then no partner, or at the whole clause."""
+    hostile = sentence.live.get("hostile", ())
+    if not hostile:
+        return _NO_HOSTILITY
+    words, reaches, lower = sentence.rules.words, sentence.rules.reaches, sentence.tokens.lower
+    adversary_starts = {c.start for c in sentence.kinds.get("adversary", ())}
+    # Hostility aimed at a third party ("sanctions against X") leaves the others' cooperation standing.
+    hostile = [
+        h for h in hostile if not any(0 <= a - h.end <= reaches.hostile_target_window for a in adversary_starts)
+    ]
+    targets: set[int] = set()
+    for h in list(hostile):
+        target = next((g for g in sentence.groups if 0 < g[0].start - h.end + 1 <= reaches.hostile_target_gap
+                       and all(w in sentence.rules.skip or w in words.hostile_target_prepositions
+                               for w in lower[h.end : g[0].start])), None)
+        if target:
+            # The target is no partner of anyone here; its accuser may still cooperate with others
+            # ("The EU and the US condemned Russia"). Only up to a comma: "After the war with China,
+            # India ..." leaves India out of it.
+            hostile.remove(h)
+            targets |= {a.start for a in until_comma(sentence.tokens, target)}
+        elif sentence.tokens.lemma(h.start) in words.directed_hostility:
+            hostile.remove(h)  # "condemning the coup": hostile to something that is no actor here
+    return Hostility(tuple(hostile), targets)
+
+
+def hostile_clauses(sentence: Sentence, aimed: Hostility) -> set[int]:
+    """The clauses (their start tokens) that the hostile cues of ``aimed`` make hostile."""
+    return {sentence.clause_of(h.start) for h in aimed.cues}
+
+
+def until_comma(tokens: Tokens, actors: list[Actor]) -> list[Actor]:
+    """The leading actors of a list (in the order given) up to the first comma between two of them."""
+    out = actors[:1]
+    for prev, actor in zip(actors, actors[1:]):
+        lo, hi = min(prev.end, actor.end), max(prev.start, actor.start)
+        if "," in tokens.lower[lo:hi]:
+            break
+        out.append(actor)
+    return out
+
+
+def attribution(sentence: Sentence) -> set[int]:
+    """Token indices of the sentence's attribution clauses: ", a UN official said" closing the
+    sentence, "according to X" up to the next comma."""
+    tokens, span, lower = sentence.tokens, sentence.span, sentence.tokens.lower
+    openers = sentence.rules.words.attribution_openers
+    out: set[int] = set()
+    for cue in sentence.kinds.get("attribution", ()):
+        if lower[cue.start] in openers:
+            end = cue.end
+            while end < span.stop and lower[end] not in ",;":
+                end += 1
+            out.update(range(cue.start, end))
+            continue
+        # A reporting verb closing the sentence: the clause from the comma before it.
+        tail = [i for i in range(cue.end, span.stop) if not (tokens.is_punct(i) or lower[i].isspace())]
+        if len(tail) > 4 or "," in lower[cue.end : span.stop]:
+            continue
+        comma = next((i for i in range(cue.start - 1, span.start - 1, -1) if lower[i] == ","), None)
+        if comma is not None and cue.start - comma <= sentence.rules.reaches.attribution:
+            out.update(range(comma, span.stop))
+    return out

@@ -1,0 +1,201 @@
+"""Which memberships a sentence states: "X joined NATO", "NATO members X and Y", "AUKUS is a
+pact between A, B and C", and members of the organisation in focus ("Its members include A")."""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from kg.extract.actors import is_led_by, is_non_member
+from kg.extract.sentence import Actor, Cue, Sentence
+from kg.gazetteer import GROUP, ORGANIZATION
+
+
+class Memberships(NamedTuple):
+    """The memberships a sentence states."""
+
+    #: (member, organisation) pairs.
+    pairs: list[tuple[str, str]]
+    #: Organisations whose members the sentence only refers to ("Both countries are members of NATO").
+    of_focus: list[str]
+
+
+def memberships(sentence: Sentence) -> Memberships:
+    """(member, organisation) pairs stated in the sentence, and organisations whose members are
+    only referred to ("Both countries are members of NATO")."""
+    out: list[tuple[str, str]] = []
+    of_focus: list[str] = []
+    cues = sentence.live.get("membership", [])
+    groups = sentence.groups
+
+    def add(members: list[Actor], org: Actor) -> None:
+        for m in members:
+            if m.id != org.id and m.type != GROUP and (m.id, org.id) not in out:
+                out.append((m.id, org.id))
+    defined = defined_members(sentence)
+    if defined:
+        add(*defined)
+    for gi, group in enumerate(groups):
+        for org in group:
+            if org.type != ORGANIZATION or is_non_member(sentence, org):
+                continue
+            named = _named_members(sentence, gi, org)
+            if named is not None:
+                if named:
+                    add(named, org)
+                continue
+            for cue in cues:
+                if 0 <= group[0].start - cue.end <= 3:
+                    # "members of NATO", "joined NATO", "accession to the EU", "members of the UN and NATO"
+                    members = _members_before(sentence, gi, cue)
+                    if members:
+                        add(members, org)
+                    elif gi + 1 < len(groups):
+                        add(groups[gi + 1], org)
+                    elif org.id not in of_focus:
+                        of_focus.append(org.id)  # "Both countries are members of NATO"
+                elif _lists_members_after(sentence, org, cue):
+                    # "NATO's member states are X and Y", "an alliance comprising X, Y"
+                    after_groups = [g for g in groups[gi + 1 :] if g[0].start >= cue.end]
+                    if after_groups:
+                        add(after_groups[0], org)
+                    # "… by the Soviet Union and seven other states, including Poland and Hungary"
+                    for g in after_groups[1:]:
+                        introducer = sentence.word_before(g[0].start, sentence.rules.words.determiners)
+                        if introducer in sentence.rules.words.member_list_introducers:
+                            add(g, org)
+    return Memberships(out, of_focus)
+
+
+def _named_members(sentence: Sentence, gi: int, org: Actor) -> list[Actor] | None:
+    """"X, a NATO member" / "NATO members X and Y": the members a member noun after ``org`` names
+    ([] if none), or None when no member noun follows (but "a NATO ally of Y" links Y as a partner)."""
+    after = sentence.word_at(org.end)
+    of_follows = sentence.word_at(org.end + 1) == "of"
+    if after not in sentence.rules.words.member_nouns or (after.startswith("all") and of_follows):
+        return None
+    groups, lower = sentence.groups, sentence.tokens.lower
+    before_group = groups[gi - 1] if gi > 0 and len(groups[gi]) == 1 else None
+    apposition = sentence.rules.words.member_apposition_words
+    if before_group and all(w in apposition for w in lower[before_group[-1].end : org.start]):
+        return before_group
+    if gi + 1 < len(groups) and groups[gi + 1][0].start - org.end <= 3:
+        return groups[gi + 1]
+    return []
+
+
+def _members_before(sentence: Sentence, gi: int, cue: Cue) -> list[Actor]:
+    """The members before a membership cue ("X joined NATO"), preferring a group with a country
+    ("Germany is a member of the EU and joined NATO": a country, not the EU, joined)."""
+    # "Morocco left the OAU over the admission *of* the Sahrawi Republic and rejoined the AU": a
+    # noun's complement joins nothing
+    determiners = sentence.rules.words.determiners
+    before_groups = [g for g in sentence.groups[:gi]
+                     if g[-1].end <= cue.start and sentence.word_before(g[0].start, determiners) != "of"]
+    with_country = [g for g in before_groups if any(a.type != ORGANIZATION for a in g)]
+    return (with_country or before_groups or [[]])[-1]
+
+
+def _lists_members_after(sentence: Sentence, org: Actor, cue: Cue) -> bool:
+    """Whether a noun-like membership cue after ``org`` lists its members ("NATO's member states
+    are", "a pact comprising"): close enough, not a joining verb, not "member of", no organisation
+    between."""
+    gap_start = _after_apposition(sentence, org.end, cue.start)
+    return (
+        0 <= cue.start - gap_start <= _membership_reach(sentence, org, cue)
+        and sentence.tokens.lemma(cue.start) not in sentence.rules.words.joining_verbs
+        and not is_member_of(sentence, cue)
+        and not any(org.end <= g[0].start < cue.start and g[0].type == ORGANIZATION for g in sentence.groups)
+    )
+
+
+def members_of_focus(sentence: Sentence) -> tuple[str, ...]:
+    """Members named with no organisation in the sentence: "Its members include A and B",
+    "founding members, including A", "Finland joined in 2023, followed by Sweden"."""
+    words, lower, span, groups = sentence.rules.words, sentence.tokens.lower, sentence.span, sentence.groups
+    introducers = words.member_list_introducers
+    # "joined in 2004", "joined later"
+    intransitive_followers = introducers | words.intransitive_join_followers
+    out: list[str] = []
+    for cue in sentence.live.get("membership", ()):
+        after = lower[cue.end : min(cue.end + 3, span.stop)]
+        member_noun = lower[cue.start] in words.member_cue_words
+        if member_noun and after and after[0] in introducers:
+            following = [g for g in groups if cue.end < g[0].start <= cue.end + 4]
+            out += [a.id for g in following[:1] for a in g if a.type != GROUP]
+        elif member_noun and not is_member_of(sentence, cue):
+            # "India and Pakistan became full members in 2017"
+            before = [g for g in groups if g[-1].end <= cue.start
+                      and all(w in words.member_predicates for w in lower[g[-1].end : cue.start])]
+            out += [a.id for g in before[-1:] for a in g if a.type != GROUP]
+        elif (
+            cue.end >= span.stop or sentence.tokens.is_punct(cue.end) or lower[cue.end] in intransitive_followers
+            or (sentence.tokens.lemma(cue.start) in words.joining_verbs and cue.end + 1 < span.stop
+                and lower[cue.end] == "the" and lower[cue.end + 1] in words.organization_references)
+        ):
+            # an intransitive "joined", or "joined the alliance": the group right before it, and
+            # "followed by" groups after
+            before = [g for g in groups if 0 <= cue.start - g[-1].end <= 1]
+            later = [g for g in groups if g[0].start > cue.end and _after_later_marker(sentence, g)]
+            out += [a.id for g in before[-1:] + later for a in g if a.type != GROUP]
+    return tuple(dict.fromkeys(out))
+
+
+def defined_members(sentence: Sentence) -> tuple[list[Actor], Actor] | None:
+    """(members, organisation) of a sentence that defines an organisation by its members:
+    "ANZUS is a security agreement between A, B and C", "The Quad is a forum of A, B, C and D",
+    "The CSTO is an alliance of six states: A, B ...". The members are no partners of the body."""
+    groups = sentence.groups
+    if len(groups) < 2 or not any(a.type == ORGANIZATION for g in groups for a in g):
+        return None  # no organisation, or no members beside it: no token scan
+    words, reaches, tokens, span = sentence.rules.words, sentence.rules.reaches, sentence.tokens, sentence.span
+    lower = tokens.lower
+    sentence_words = lower[span.start : span.stop]
+    if words.copulas.isdisjoint(sentence_words):
+        return None
+    copula = span.start + next(k for k, w in enumerate(sentence_words) if w in words.copulas)
+    if copula + 1 >= span.stop or lower[copula + 1] not in words.indefinite_articles:
+        return None
+    subject = [a for g in groups for a in g if a.end <= copula]
+    if not subject or {a.id for a in subject} != {subject[-1].id} or subject[-1].type != ORGANIZATION:
+        return None  # the subject is one organisation, named once or twice ("the Quad")
+    org = subject[-1]
+    # The first actors after the copula, past leaders of the body ("a Russian-led alliance")
+    after = [g for g in groups if g[0].start > copula and not is_led_by(sentence, g)]
+    if not after or after[0][0].start - copula > reaches.definition:
+        return None
+    members = after[0]
+    link = tokens.index_before(members[0].start, copula, words.determiners | words.number_words)
+    if link < 0 or lower[link] not in words.member_links:
+        return None
+    # "a security agreement between", "an alliance of six post-Soviet states:"
+    head = range(max(copula + 1, link - reaches.collective_head), link)
+    if not any(tokens.lemma(i) in words.collective_nouns or lower[i] in words.collective_nouns for i in head):
+        return None
+    if all(a.type == GROUP for a in members):
+        # "of six post-Soviet states: Russia, Belarus ...": the named members follow the colon
+        rest = [g for g in after[1:] if lower[members[-1].end] in ":," and g[0].start == members[-1].end + 1]
+        members = rest[0] if rest else members
+    return members, org
+
+
+def _after_later_marker(sentence: Sentence, group: list[Actor]) -> bool:
+    """"…, followed by Sweden": the group comes after a later-member marker."""
+    i = sentence.index_before(group[0].start, sentence.rules.words.determiners)
+    return i > sentence.span.start and sentence.tokens.ends_with(i, sentence.span.start, sentence.rules.later_member_markers)
+
+
+def is_member_of(sentence: Sentence, cue: Cue) -> bool:
+    """"X is a member of Y": the organisation follows the cue; the one before it is the member."""
+    return sentence.tokens.lower[cue.start] in sentence.rules.words.member_cue_words and sentence.word_at(cue.end) == "of"
+
+
+def _membership_reach(sentence: Sentence, org: Actor, cue: Cue) -> int:
+    """Tokens from an organisation to a membership cue: longer when nothing stands between them
+    ("The SCO is a Eurasian political and security organisation founded in 2001 by …")."""
+    between = any(org.end <= g[0].start < cue.start for g in sentence.groups)
+    return sentence.rules.reaches.membership if between else sentence.rules.reaches.subject_membership
+
+
+def _after_apposition(sentence: Sentence, start: int, end: int) -> int:
+    """Where the text after ``start`` resumes past an apposition: "The CSTO, a Russian-led alliance, includes"."""
+    commas = [i for i in range(start, end) if sentence.tokens.lower[i] == ","]
+    return commas[1] + 1 if len(commas) >= 2 and commas[0] == start else start

@@ -1,0 +1,315 @@
+"""Which pairs a sentence states, and by which shape; why it states no pair between other actors.
+
+The shapes, from the surest: ``between`` ("an accord between X and Y"),
+``compound`` ("the X-Y alliance"), ``coordination`` ("X and Y held drills"),
+``dependency`` (subject and object of a cooperation verb, with a parser),
+``link`` ("X signed a deal with Y", "X, an ally of Y"), ``object`` ("X supplied
+Y with drones"), ``host`` ("X deployed peacekeepers in Y"). Two actors merely
+in one sentence are no pair: every other pair of actors is a :class:`Candidate`
+with the reasons it was refused.
+"""
+from __future__ import annotations
+
+from itertools import combinations
+from typing import NamedTuple
+
+from spacy.matcher import DependencyMatcher
+from spacy.vocab import Vocab
+
+from kg.extract.actors import MEMBERSHIP_BODY, Roles, actors_in
+from kg.extract.sentence import POSSESSIVE_ENDINGS, Actor, Sentence, ids
+
+#: Why a coordinated list or a later actor is not paired, by rule.
+DISTRIBUTIVE = "distributive"
+CO_RECIPIENTS = "co_recipients"
+LISTED_MEMBERS = "listed_members"
+LONG_UNTYPED_LIST = "long_untyped_list"
+GUESTS_OF_HOST = "guests_of_host"
+NON_PARTNER_COMPOUND = "non_partner_compound"
+PAIR_OF_OTHERS = "pair_of_others"
+NO_LINK = "no_link"
+#: Why a sentence pairs no one.
+HOSTILE = "hostile"
+NEGATED = "negated"
+HOPED_FOR = "hoped_for"
+NO_COOPERATION_CUE = "no_cooperation_cue"
+
+
+class Candidate(NamedTuple):
+    """Two distinct actors of one sentence: the shape that pairs them, or why they are no pair."""
+
+    a: str
+    b: str
+    #: "" when the sentence does not pair them.
+    shape: str
+    reasons: tuple[str, ...] = ()
+
+
+class StatedPairs(NamedTuple):
+    """The pairs a sentence's shape links, and why it refuses the others."""
+
+    #: (a, b, shape), in the order found.
+    pairs: list[tuple[str, str, str]]
+    #: frozenset({a, b}) -> the reasons no shape paired them.
+    refused: dict[frozenset, list[str]]
+
+
+class _Found:
+    """Pairs found so far: the surest shape of each, and the reasons refused ones were dropped."""
+
+    def __init__(self, confidence: dict[str, float]) -> None:
+        self.confidence = confidence
+        self.shapes: dict[tuple[str, str], str] = {}
+        self.refused: dict[frozenset, list[str]] = {}
+
+    def add(self, a: str, b: str, shape: str) -> None:
+        if a == b:
+            return
+        key = (a, b) if (b, a) not in self.shapes else (b, a)
+        if key not in self.shapes or self.confidence[shape] > self.confidence[self.shapes[key]]:
+            self.shapes[key] = shape
+
+    def refuse(self, actors_a: list[Actor], actors_b: list[Actor] | None, reason: str) -> None:
+        """Record ``reason`` for every pair within ``actors_a`` or (when given) across a and b."""
+        pairs = combinations(actors_a, 2) if actors_b is None else ((x, y) for x in actors_a for y in actors_b)
+        for x, y in pairs:
+            if x.id != y.id:
+                self.refused.setdefault(frozenset((x.id, y.id)), []).append(reason)
+
+
+def stated_pairs(sentence: Sentence, participants: list[Actor], roles: Roles, members: frozenset) -> StatedPairs:
+    """Pairs linked by the sentence's shape; two actors merely in one sentence are no pair.
+    ``members``: actors the sentence gives a membership, which are no partners of each other."""
+    live = {a.start for a in participants}
+    groups = [g for g in ([a for a in group if a.start in live] for group in sentence.groups) if g]
+    found = _Found(sentence.rules.confidence)
+    subjects: dict[int, list[Actor]] = {}  # the first group of each clause is its subject
+    for group in groups:
+        subjects.setdefault(sentence.clause_of(group[0].start), group)
+    for group in groups:
+        _pairs_within(sentence, group, group is subjects[sentence.clause_of(group[0].start)], roles, members, found)
+    for group in groups:
+        subject = subjects[sentence.clause_of(group[0].start)]
+        if subject is not group:
+            _pairs_with_subject(sentence, subject, group, roles, live, found)
+    return StatedPairs([(a, b, m) for (a, b), m in found.shapes.items()], found.refused)
+
+
+def acts_jointly(sentence: Sentence) -> bool:
+    """Whether the sentence states an activity every listed actor takes part in ("joint drills")."""
+    return not sentence.rules.words.joint_activities.isdisjoint(c.id for c in sentence.activities)
+
+
+def _pairs_within(
+    sentence: Sentence, group: list[Actor], is_subject: bool, roles: Roles, members: frozenset, found: _Found
+) -> None:
+    """Pairs inside one coordinated list ("X and Y", "between X and Y", "the X-Y alliance")."""
+    group_ids = list(dict.fromkeys(a.id for a in group))
+    if len(group_ids) < 2:
+        return
+    if members.issuperset(group_ids):
+        return found.refuse(group, None, LISTED_MEMBERS)
+    words, lower = sentence.rules.words, sentence.tokens.lower
+    joint = acts_jointly(sentence)
+    before = sentence.word_before(group[0].start)
+    if any(w in words.distributive_markers for w in lower[group[0].end : group[-1].start]):
+        return found.refuse(group, None, DISTRIBUTIVE)  # "X and, separately, Y": each acts on its own
+    # "a partner of Japan and Australia", "the admission of A and B"
+    of_noun = sentence.lemma_before(sentence.index_before(group[0].start)) if before == "of" else ""
+    received = (
+        before in words.link_prepositions or before in words.object_verbs
+        or sentence.lemma_before(group[0].start) in words.object_verbs
+        or of_noun in words.partner_nouns or of_noun in words.status_nouns
+        or _received_through_noun(sentence, group, before)
+    )
+    if (not is_subject and group[0].start in roles.hosts) or (before != "between" and not joint and received):
+        # "aid to Romania and Poland": co-recipients, not partners of each other, also when the
+        # subject is no actor ("We established relations with A, B and C").
+        return found.refuse(group, None, CO_RECIPIENTS)
+    typed = bool(sentence.types or sentence.activities)
+    if len(group_ids) >= sentence.rules.reaches.long_list and not typed and before != "between":
+        return found.refuse(group, None, LONG_UNTYPED_LIST)  # "we support the struggle of A, B, C and D"
+    if roles.hosts and not joint and before != "between" and group[0].start not in roles.hosts:
+        return found.refuse(group, None, GUESTS_OF_HOST)  # "Japan and Italy keep bases in Djibouti"
+    compound = any(w in "-–—/" for w in lower[group[0].end : group[1].start])
+    if compound and sentence.word_at(group[-1].end) in words.compound_non_partner_heads:
+        return found.refuse(group, None, NON_PARTNER_COMPOUND)  # "the India-Pakistan border"
+    shape = "between" if before == "between" else "compound" if compound else "coordination"
+    if before == "between" and len(group) > len(group_ids):
+        # "between X and Y and X and Z": two pairs, not a bloc of three
+        for a, b in zip(group[::2], group[1::2]):
+            found.add(a.id, b.id, shape)
+        return
+    for a, b in combinations(group_ids, 2):
+        found.add(a, b, shape)
+
+
+def _pairs_with_subject(
+    sentence: Sentence, subject: list[Actor], group: list[Actor], roles: Roles, live: set[int], found: _Found
+) -> None:
+    """Pairs of a later list with its clause's subject, by a link word, an object verb, a host or
+    a qualified activity ("X signed a deal with Y", "X supplied Y", "troops in Mali")."""
+    words, tokens = sentence.rules.words, sentence.tokens
+    i_before = sentence.index_before(group[0].start)
+    if i_before < 0:
+        return found.refuse(subject, group, NO_LINK)
+    word = tokens.lower[i_before]
+    partners = subject
+    if word == "between" and len({a.id for a in group}) >= 2:
+        return found.refuse(subject, group, PAIR_OF_OTHERS)  # "X welcomed the treaty between Y and Z"
+    if group[0].start in roles.hosts:
+        shape = "host"  # "troops deployed to a UN mission in Mali"
+    elif word in words.link_prepositions or (
+        word == "of" and i_before > sentence.span.start and tokens.lemma(i_before - 1) in words.partner_nouns
+    ):
+        shape = "link"  # "X signed a deal with Y", "X, a close ally of Y"
+        # "X's 1960 agreement with Y": the possessor, not the subject, is Y's partner.
+        owned, owner = _possessor(sentence, i_before, group)
+        if owned:
+            # "over its cooperation with Syria": "its" is the nearest actor, which may be no partner
+            partners = [owner] if owner is not None and owner.start in live else []
+    elif _possessed_partner(sentence, group):
+        shape = "link"  # "China is North Korea's only treaty ally"
+    elif group[0].start in roles.attributives:
+        shape = "object"  # "Egypt receives U.S. military aid"
+    elif tokens.lemma(i_before) in words.object_verbs or word in words.object_verbs:
+        shape = "object"  # "Turkey supplied Azerbaijan with drones"
+    else:
+        return found.refuse(subject, group, NO_LINK)
+    for s in partners:
+        for o in group:
+            found.add(s.id, o.id, shape)
+
+
+def _received_through_noun(sentence: Sentence, group: list[Actor], before: str) -> bool:
+    """"support to the regimes of A and B", "welcome to the States of A, B": a noun's complement
+    after a link preposition or an object verb receives, like "support to A and B"."""
+    if before != "of":
+        return False
+    words, tokens = sentence.rules.words, sentence.tokens
+    i_of = sentence.index_before(group[0].start)
+    i_noun = sentence.index_before(i_of)
+    if i_noun < 0 or tokens.is_punct(i_noun):
+        return False
+    i_link = sentence.index_before(i_noun)
+    receiving = words.link_prepositions | words.object_verbs
+    return i_link >= 0 and (tokens.lower[i_link] in receiving or tokens.lemma(i_link) in receiving)
+
+
+def _possessor(sentence: Sentence, preposition: int, group: list[Actor]) -> tuple[bool, Actor | None]:
+    """Whether a possessive stands shortly before ``preposition`` ("Japan's", "its"), and its actor."""
+    lower, start = sentence.tokens.lower, sentence.span.start
+    for i in range(preposition - 1, max(start, preposition - sentence.rules.reaches.possessor) - 1, -1):
+        if lower[i] in ",;":
+            break
+        if lower[i] in POSSESSIVE_ENDINGS or lower[i] == "'":
+            owner = next((a for g in sentence.groups for a in g if a.end == i), None)
+            return (True, owner) if owner and owner not in group else (False, None)
+        if lower[i] in sentence.rules.words.possessive_pronouns:
+            earlier = [a for g in sentence.groups for a in g if a.end <= i]
+            return (True, earlier[-1]) if earlier else (False, None)
+    return False, None
+
+
+def _possessed_partner(sentence: Sentence, group: list[Actor]) -> bool:
+    """"Y's ally", "Y's largest partner": the group owns a partner noun shortly after it."""
+    end, stop = group[-1].end, sentence.span.stop
+    if end >= stop or sentence.tokens.lower[end] not in POSSESSIVE_ENDINGS:
+        return False
+    nouns = sentence.rules.words.partner_nouns
+    reach = min(end + 1 + sentence.rules.reaches.partner_noun, stop)
+    return any(sentence.tokens.lemma(i) in nouns for i in range(end + 1, reach))
+
+
+def pair_scopes(sentence: Sentence, pairs: list, participants: list[Actor]) -> dict:
+    """Each pair's partnership types and activities from the clause its actors stand in
+    ("X sells jets to Y, while Z trains W's pilots")."""
+    clause_of_id: dict[str, set[int]] = {}
+    for a in participants:
+        clause_of_id.setdefault(a.id, set()).add(sentence.clause_of(a.start))
+    scopes = {}
+    for a, b, _ in pairs:
+        shared = clause_of_id.get(a, set()) & clause_of_id.get(b, set())
+        if len(shared) != 1:
+            continue  # a pair across clauses keeps the sentence's cues
+        clause = shared.pop()
+        scopes[(a, b)] = (
+            ids([c for c in sentence.types if sentence.clause_of(c.start) == clause]),
+            ids([c for c in sentence.activities if sentence.clause_of(c.start) == clause]),
+        )
+    return scopes
+
+
+def dependency_matcher(vocab: Vocab, verbs: frozenset[str], prepositions: frozenset[str]) -> DependencyMatcher:
+    """Subject and object (direct, or of a link preposition) of the cooperation ``verbs``."""
+    matcher = DependencyMatcher(vocab)
+    verb = {"RIGHT_ID": "verb", "RIGHT_ATTRS": {"LEMMA": {"IN": sorted(verbs)}}}
+    subject = {"DEP": {"IN": ["nsubj", "nsubjpass"]}}
+    has_subject = {"LEFT_ID": "verb", "REL_OP": ">", "RIGHT_ID": "subject", "RIGHT_ATTRS": subject}
+    matcher.add("direct_object", [[verb, has_subject, {
+        "LEFT_ID": "verb", "REL_OP": ">", "RIGHT_ID": "object",
+        "RIGHT_ATTRS": {"DEP": {"IN": ["dobj", "dative", "iobj"]}},
+    }]])
+    matcher.add("prepositional_object", [[verb, has_subject, {
+        "LEFT_ID": "verb", "REL_OP": ">", "RIGHT_ID": "preposition",
+        "RIGHT_ATTRS": {"DEP": "prep", "LOWER": {"IN": sorted(prepositions)}},
+    }, {
+        "LEFT_ID": "preposition", "REL_OP": ">", "RIGHT_ID": "object", "RIGHT_ATTRS": {"DEP": "pobj"},
+    }]])
+    return matcher
+
+
+def dependency_pairs(sentence: Sentence, participants: list[Actor], matcher: DependencyMatcher) -> list[tuple[str, str]]:
+    """(subject actor, object actor) pairs of cooperation verbs found by the parser."""
+    doc = sentence.tokens.doc
+    out: list[tuple[str, str]] = []
+    for _, matched in sentence.tokens.dependency_matches(matcher):
+        if matched[0] not in sentence.span:
+            continue
+        subject, obj = doc[matched[1]], doc[matched[-1]]
+        for s in actors_in(subject, participants):
+            for o in actors_in(obj, participants):
+                if s.id != o.id and (s.id, o.id) not in out:
+                    out.append((s.id, o.id))
+    return out
+
+
+def with_dependency_pairs(pairs: list, dependency: list[tuple[str, str]], confidence: dict[str, float]) -> None:
+    """Add the parser's pairs to ``pairs``, or let them replace a less sure shape of the same pair."""
+    known = {frozenset(p[:2]): i for i, p in enumerate(pairs)}
+    for a, b in dependency:
+        i = known.get(frozenset((a, b)))
+        if i is None:
+            pairs.append((a, b, "dependency"))
+        elif confidence["dependency"] > confidence[pairs[i][2]]:
+            pairs[i] = (a, b, "dependency")
+
+
+def candidates(
+    actors: list[Actor], pairs: list, roles: Roles | None, refused: dict, sentence_reasons: tuple[str, ...],
+    member_orgs: set[str] = frozenset(),
+) -> list[Candidate]:
+    """Every pair of distinct actors in the sentence, in text order: its shape when the sentence
+    pairs them, else the reasons it does not (the sentence's, each actor's, the pair's)."""
+    order = list(dict.fromkeys(a.id for a in actors))
+    if len(order) < 2:
+        return []
+    shapes = {frozenset(p[:2]): p for p in pairs}
+    excluded = roles.excluded if roles else {}
+    taking_part = {a.id for a in actors if a.start not in excluded and a.id not in member_orgs}
+    actor_reasons: dict[str, list[str]] = {}
+    for a in actors:
+        if a.id in taking_part:
+            continue
+        reasons = actor_reasons.setdefault(a.id, [])
+        reasons += excluded.get(a.start, [MEMBERSHIP_BODY] if a.id in member_orgs else [])
+    out = []
+    for a, b in combinations(order, 2):
+        pair = shapes.get(frozenset((a, b)))
+        if pair:
+            out.append(Candidate(pair[0], pair[1], pair[2]))
+            continue
+        reasons = [*sentence_reasons, *actor_reasons.get(a, ()), *actor_reasons.get(b, ()),
+                   *refused.get(frozenset((a, b)), ())]
+        out.append(Candidate(a, b, "", tuple(dict.fromkeys(reasons or [NO_LINK]))))
+    return out

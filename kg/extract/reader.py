@@ -1,0 +1,240 @@
+"""Read every sentence of an annotated Doc into a :class:`SentenceReading`, with the rules loaded once."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.attrs import IDX, LOWER, SENT_START, SPACY
+from spacy.matcher import DependencyMatcher
+from spacy.tokens import Doc
+
+from kg.extract.actors import Roles, coordinated_groups, roles
+from kg.extract.cues import asserted, clause_starts, hostile_clauses, hostility, named_cues, stated
+from kg.extract.memberships import members_of_focus, memberships
+from kg.extract.pairs import (
+    HOPED_FOR, HOSTILE, NEGATED, NO_COOPERATION_CUE, Candidate, acts_jointly, candidates, dependency_matcher, dependency_pairs, pair_scopes,
+    stated_pairs, with_dependency_pairs,
+)
+from kg.extract.references import references, starts_with_reference
+from kg.extract.sentence import (
+    Actor, Cue, Rules, Sentence, Strings, Tokens, bucket, by_kind, ids, lower_forms, sentence_bounds,
+)
+from kg.gazetteer import NON_ACTOR, ORGANIZATION
+from kg.nlp import CUES_KEY, ENTITIES_KEY
+from kg.ontology import ACTIVITY, PARTNERSHIP_TYPE, Cues, load_cues
+
+
+@dataclass(slots=True)
+class SentenceReading:
+    """What one sentence says, before references to other sentences are resolved."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    paragraph: int
+    #: Ids of the actors that can take part in a partnership, in text order.
+    participants: tuple[str, ...] = ()
+    #: (a, b, shape) pairs the sentence links explicitly.
+    pairs: list[tuple[str, str, str]] = field(default_factory=list)
+    #: (a, b) -> (partnership types, activities) of the pair's own clause, when the sentence has
+    #: several clauses with pairs ("X sells jets to Y, while Z trains W's pilots").
+    pair_scopes: dict = field(default_factory=dict)
+    partnership_types: tuple[str, ...] = ()
+    activities: tuple[str, ...] = ()
+    #: (member, organisation) pairs.
+    memberships: list[tuple[str, str]] = field(default_factory=list)
+    #: A cooperation, activity or partnership-type cue that is not negated.
+    cooperative: bool = False
+    hostile: bool = False
+    #: "the two nations", "their", "both sides" ... : points back to the pair in focus.
+    refers_back: bool = False
+    #: A reference that names what it points to ("the two nations", "the alliance"), not a pronoun.
+    strong_reference: bool = False
+    #: "the Kingdom" -> ["Kingdom"]: names the actor in focus by a word of its official name.
+    actor_references: tuple[str, ...] = ()
+    #: Organisations named in the sentence, for "It"/"Its members" in later sentences.
+    organizations: tuple[str, ...] = ()
+    #: Organisations the pair in focus belongs to ("Both countries are members of NATO").
+    focus_memberships: tuple[str, ...] = ()
+    #: Members stated without their organisation ("Its members include A and B", "Finland joined
+    #: in 2023, followed by Sweden"): members of the organisation in focus.
+    members_of_focus: tuple[str, ...] = ()
+    #: Every pair of distinct actors of the sentence, with its shape or the reasons it is no pair.
+    candidates: list[Candidate] = field(default_factory=list)
+
+
+def sentence_view(tokens: Tokens, span: range, entities: list[Actor], cues: list[Cue], rules: Rules) -> Sentence:
+    """The :class:`~kg.extract.sentence.Sentence` of token range ``span`` of a Doc, from the
+    entity and cue spans inside it."""
+    kinds = by_kind(named_cues(tokens, entities, cues, rules))
+    negated = "negation" in kinds or "hoped_for" in kinds
+    live = by_kind(asserted(kinds, rules.reaches.negation)) if negated else kinds
+    activities, types = stated(live)
+    actors = [a for a in entities if a.type != NON_ACTOR and a.id] if entities else []
+    view = Sentence(tokens, span, rules, actors, kinds, live, [], clause_starts(span, kinds), activities, types)
+    if actors:
+        view.groups = coordinated_groups(view)
+    return view
+
+
+class SentenceReader:
+    """Reads sentences of annotated Docs, with the rules loaded once.
+
+    >>> from kg.nlp import load_pipeline
+    >>> reading = SentenceReader()(load_pipeline()("Qatar and Turkey held joint exercises near Doha."))[0]
+    >>> reading.pairs, reading.activities
+    ([('QAT', 'TUR', 'coordination')], ('joint_exercises',))
+    """
+
+    def __init__(self, cues: Cues | None = None) -> None:
+        self.rules = Rules.of(cues or load_cues())
+        self._dependency_matchers: dict[int, DependencyMatcher] = {}
+        # A string's hash is the same in every vocab, so one cache serves all Docs.
+        self._strings = Strings()
+
+    def __call__(self, doc: Doc, text: str | None = None) -> list[SentenceReading]:
+        """Readings of the non-blank sentences of ``doc``; ``text``: ``doc.text`` if the caller has it."""
+        # The caller's copy of doc.text: slicing it is cheaper than Span.text.
+        doc_text = doc.text if text is None else text
+        tokens, sentences, entity_buckets, cue_buckets = self._parts(doc, doc_text)
+        readings: list[SentenceReading] = []
+        paragraph = 0
+        gap = ""  # the white space since the previous sentence's text (Doc.text would join every token)
+        prev_heading = False
+        for index, (span, start_char, end_char) in enumerate(sentences):
+            raw = doc_text[start_char:end_char]
+            text = raw.strip()
+            if not text:
+                gap += raw
+                continue
+            leading = len(raw) - len(raw.lstrip())
+            start = start_char + leading
+            heading = text.lstrip().startswith("#")
+            if readings and (heading or prev_heading or "\n\n" in gap + raw[:leading]):
+                paragraph += 1
+            gap, prev_heading = raw[leading + len(text):], heading
+            reading = SentenceReading(index, start, start + len(text), text, paragraph)
+            if entity_buckets[index] or cue_buckets[index]:
+                self.read(sentence_view(tokens, span, entity_buckets[index], cue_buckets[index], self.rules), reading)
+            else:
+                # Half of all sentences name no actor and hold no cue: of all the rules only the
+                # sentence-start reference ("These ...") can apply to them.
+                reading.refers_back = starts_with_reference(tokens, span, self.rules)
+            readings.append(reading)
+        return readings
+
+    def sentences(self, doc: Doc) -> list[Sentence]:
+        """The :class:`~kg.extract.sentence.Sentence` view of every sentence of ``doc``."""
+        tokens, sentences, entity_buckets, cue_buckets = self._parts(doc, doc.text)
+        return [
+            sentence_view(tokens, span, entity_buckets[i], cue_buckets[i], self.rules)
+            for i, (span, _, _) in enumerate(sentences)
+        ]
+
+    def _parts(self, doc: Doc, doc_text: str) -> tuple[Tokens, list[tuple[range, int, int]], list, list]:
+        """The tokens of ``doc``, its sentences (token range, start and end character), and its
+        entity and cue spans per sentence."""
+        columns = doc.to_array([SENT_START, IDX, SPACY, LOWER])
+        strings = self._strings
+        strings.store = doc.vocab.strings
+        tokens = Tokens(doc, lower_forms(columns[:, 3], strings))
+        spans, start_chars, end_chars = sentence_bounds(doc, doc_text, columns[:, 0], columns[:, 1], columns[:, 2])
+        # Each span read once, into a record. Labels and ids are read by hash (Span.label_ decodes a
+        # new string on every access).
+        entities = [Actor(strings[s.id], strings[s.label], s.start, s.end) for s in doc.spans.get(ENTITIES_KEY, [])]
+        cues = [
+            Cue(strings[s.label], strings[s.id], s.start, s.end, doc_text[s.start_char : s.end_char])
+            for s in doc.spans.get(CUES_KEY, [])
+        ]
+        return tokens, list(zip(spans, start_chars, end_chars)), bucket(entities, spans), bucket(cues, spans)
+
+    def read(self, sentence: Sentence, r: SentenceReading) -> None:
+        """Fill ``r`` with what ``sentence`` says."""
+        live = sentence.live
+        r.partnership_types = ids(sentence.types)
+        r.activities = ids(sentence.activities)
+        r.cooperative = bool(sentence.types or sentence.activities or live.get("cooperation"))
+        aimed = hostility(sentence)
+        hostile = hostile_clauses(sentence, aimed)
+        # A hostile clause makes the sentence hostile unless another clause stands apart from it.
+        r.hostile = bool(hostile) and len(hostile) == len(sentence.clauses)
+        r.refers_back, r.strong_reference, r.actor_references = references(sentence)
+        truce = "conflict" in live
+        if not sentence.actors:
+            # Nearly half the sentences with spans name no actor: of the rules below only a truce
+            # ("a ceasefire was agreed") applies to them.
+            r.hostile = r.hostile or truce
+            return
+        # Activities that happen in a host country make "in X" a participant ("peacekeepers in Mali").
+        hosted = bool(r.activities) and not sentence.rules.words.hosted_activities.isdisjoint(r.activities)
+        sentence_roles = roles(sentence, hosted, aimed)
+        if truce and not sentence_roles.conflict_parties:
+            r.hostile = True  # "X and Y agreed to a truce": no partnership
+        r.organizations = ids([a for a in sentence.actors if a.type == ORGANIZATION])
+        if "membership" in live or r.organizations:
+            r.memberships, organizations_of_focus = memberships(sentence)
+            if r.refers_back:
+                r.focus_memberships = tuple(organizations_of_focus)
+        if "membership" in live and not r.organizations:
+            r.members_of_focus = members_of_focus(sentence)
+        member_orgs = {org for _, org in r.memberships}
+        excluded = sentence_roles.excluded
+        participants = [a for a in sentence.actors if a.start not in excluded and a.id not in member_orgs]
+        r.participants = ids(participants)
+        refused: dict = {}
+        if not (r.hostile or not r.cooperative or len(r.participants) < 2):
+            refused = self._pairs(sentence, r, participants, sentence_roles)
+        if len(sentence.actors) > 1:
+            r.candidates = candidates(
+                sentence.actors, r.pairs, sentence_roles, refused, _sentence_reasons(sentence, r), member_orgs
+            )
+
+    def _pairs(self, sentence: Sentence, r: SentenceReading, participants: list[Actor], sentence_roles: Roles) -> dict:
+        """Fill the pairs of ``r`` (and their clause scopes); the reasons for the pairs refused."""
+        # Members listed as members ("a pact comprising A, B and C") are members, not pairwise partners.
+        members = frozenset(m for m, _ in r.memberships) if not acts_jointly(sentence) else frozenset()
+        stated = stated_pairs(sentence, participants, sentence_roles, members)
+        r.pairs = stated.pairs
+        if len(sentence.clauses) > 1 and r.pairs:
+            r.pair_scopes = pair_scopes(sentence, r.pairs, participants)
+        if sentence.tokens.has_parse():
+            matcher = self._dependency_matcher(sentence.tokens.doc)
+            with_dependency_pairs(r.pairs, dependency_pairs(sentence, participants, matcher), sentence.rules.confidence)
+        return stated.refused
+
+    def _dependency_matcher(self, doc: Doc) -> DependencyMatcher:
+        """The dependency matcher of ``doc``'s vocab (one per vocab)."""
+        matcher = self._dependency_matchers.get(id(doc.vocab))
+        if matcher is None:
+            words = self.rules.words
+            matcher = dependency_matcher(doc.vocab, words.dependency_verbs, words.link_prepositions)
+            self._dependency_matchers[id(doc.vocab)] = matcher
+        return matcher
+
+
+def _sentence_reasons(sentence: Sentence, r: SentenceReading) -> tuple[str, ...]:
+    """Why the sentence pairs no one at all: hostile, its cooperation negated or only hoped for,
+    or no cooperation cue."""
+    if r.hostile:
+        return (HOSTILE,)
+    if r.cooperative:
+        return ()
+    if not any(k in sentence.kinds for k in ("cooperation", ACTIVITY, PARTNERSHIP_TYPE)):
+        return (NO_COOPERATION_CUE,)
+    return tuple(reason for kind, reason in (("negation", NEGATED), ("hoped_for", HOPED_FOR)) if kind in sentence.kinds)
+
+
+def read_sentences(doc: Doc, cues: Cues | None = None) -> list[SentenceReading]:
+    """The :class:`SentenceReading` of every non-blank sentence of ``doc``."""
+    return SentenceReader(cues)(doc)
+
+
+def sentences(doc: Doc, cues: Cues | None = None) -> list[Sentence]:
+    """The :class:`~kg.extract.sentence.Sentence` view of every sentence of ``doc``.
+
+    >>> from kg.nlp import load_pipeline
+    >>> view = sentences(load_pipeline()("Chile, Peru and Bolivia signed a pact."))[0]
+    >>> [[a.id for a in group] for group in view.groups], sorted(view.live)
+    ([['CHL', 'PER', 'BOL']], ['cooperation'])
+    """
+    return SentenceReader(cues).sentences(doc)

@@ -1,0 +1,64 @@
+"""kg.extract.actors: coordinated lists, and which actors take part and why the others do not."""
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import sentences
+from kg.extract.actors import roles
+from kg.extract.cues import hostility
+
+
+def _view(nlp, text):
+    return sentences(nlp(text))[0]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Chile, Peru and Bolivia", [["CHL", "PER", "BOL"]]),
+        ("Chile, Peru, Bolivia", [["CHL", "PER", "BOL"]]),
+        ("Chile, Peru and two other states", [["CHL", "PER"]]),
+        ("Chile as well as Peru", [["CHL", "PER"]]),
+        # commas alone join clauses, not list items
+        ("In Chile, Peru", [["CHL"], ["PER"]]),
+    ],
+)
+def test_coordinated_lists(nlp, text, expected):
+    assert [[a.id for a in g] for g in _view(nlp, text).groups] == expected
+
+
+@pytest.mark.parametrize(
+    "text, actor, reasons",
+    [
+        ("Chile and Peru held talks in Bolivia.", "BOL", ["place"]),
+        ("Chile backs partners such as Peru.", "PER", ["exemplification"]),
+        ("Chile and Peru signed a pact to counter Bolivia.", "BOL", ["adversary"]),
+        ("Chile helped the people of Peru.", "PER", ["non_state_context"]),
+        ("Chile will supply Peru with radars, according to Bolivia.", "BOL", ["attribution"]),
+        ("Chile and Peru signed a ceasefire between Ecuador and Colombia.", "ECU", ["conflict_party"]),
+        ("Unlike Peru, Chile signed the pact with Bolivia.", "PER", ["adjunct"]),
+        ("Chile and Peru, which invaded Bolivia, signed a pact.", "BOL", ["hostile_target"]),
+        ("Chile and Peru signed a UN-brokered deal.", "UN", ["mediator"]),
+        ("Chile and Peru met for the NATO summit.", "NATO", ["modifier"]),
+        ("Chile is a major non-NATO ally of Peru.", "NATO", ["modifier", "non_member"]),
+        ("Chile sent aid to Peru through the UN.", "UN", ["channel"]),
+    ],
+)
+def test_excluded_actors_keep_their_reasons(nlp, text, actor, reasons):
+    view = _view(nlp, text)
+    hosted = False
+    found = roles(view, hosted, hostility(view))
+    starts = [a.start for a in view.actors if a.id == actor]
+    assert [found.excluded.get(s) for s in starts] == [reasons]
+
+
+def test_participants_are_not_excluded(nlp):
+    view = _view(nlp, "Chile and Peru held joint drills.")
+    assert roles(view, False, hostility(view)).excluded == {}
+
+
+def test_a_hosted_activity_makes_the_place_a_host(nlp):
+    view = _view(nlp, "Chile deployed peacekeepers in Haiti.")
+    found = roles(view, True, hostility(view))
+    haiti = next(a for a in view.actors if a.id == "HTI")
+    assert found.hosts == {haiti.start} and found.excluded == {}

@@ -1,0 +1,76 @@
+"""kg.extract.cues: which cues a sentence asserts, what it states, where its hostility aims."""
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import sentences
+from kg.extract.cues import attribution, hostility
+
+
+def _view(nlp, text):
+    return sentences(nlp(text))[0]
+
+
+@pytest.mark.parametrize(
+    "text, asserted",
+    [
+        ("Chile and Peru held joint drills.", {"joint_exercises"}),
+        ("There were no joint drills between Chile and Peru.", set()),
+        ("Chile refused to hold joint drills with Peru.", set()),
+        # hoped-for, not done
+        ("Chile urged Peru to hold joint drills.", set()),
+        # "not" negates the cue right after it, not one far off
+        ("Chile did not sign the accord in May, but held joint drills with Peru in the autumn.", {"joint_exercises"}),
+    ],
+)
+def test_negated_cues_are_not_asserted(nlp, text, asserted):
+    assert {c.id for c in _view(nlp, text).activities} == asserted
+
+
+def test_a_cue_inside_a_name_is_no_cue(nlp):
+    view = _view(nlp, "The Gulf Cooperation Council met in Riyadh.")
+    assert "cooperation" not in view.kinds
+
+
+def test_joining_an_alliance_states_no_alliance(nlp):
+    view = _view(nlp, "Finland joined the alliance in 2023.")
+    assert not view.types and "membership" in view.live
+
+
+def test_an_activity_cue_covers_the_type_cue_inside_its_phrase(nlp):
+    view = _view(nlp, "Chile and Peru expanded maritime security cooperation.")
+    assert [c.id for c in view.activities] and not view.types
+
+
+def test_hostility_aimed_at_an_actor_excludes_only_that_actor(nlp):
+    view = _view(nlp, "Chile and Peru, which invaded Bolivia, signed a pact.")
+    aimed = hostility(view)
+    assert aimed.cues == () and [a.id for a in view.actors if a.start in aimed.targets] == ["BOL"]
+
+
+def test_hostility_between_the_actors_makes_the_clause_hostile(nlp):
+    view = _view(nlp, "Chile and Peru clashed over fishing rights.")
+    assert [c.kind for c in hostility(view).cues] == ["hostile"]
+
+
+def test_hostility_at_something_that_is_no_actor_says_nothing_against_the_actors(nlp):
+    assert hostility(_view(nlp, "Chile and Peru condemned the coup.")).cues == ()
+
+
+@pytest.mark.parametrize(
+    "text, attributed",
+    [
+        ("Chile will train Peruvian pilots, a Bolivian official said.", ["BOL"]),
+        ("According to Bolivia, Chile will train Peruvian pilots.", ["BOL"]),
+        ("Chile will train Peruvian pilots.", []),
+    ],
+)
+def test_attribution_clauses(nlp, text, attributed):
+    view = _view(nlp, text)
+    tokens = attribution(view) if "attribution" in view.kinds else set()
+    assert [a.id for a in view.actors if a.start in tokens] == attributed
+
+
+def test_clauses_start_at_clause_separators(nlp):
+    view = _view(nlp, "Chile supplies Peru with radars, while Bolivia buys jets from Ecuador.")
+    assert len(view.clauses) == 2 and view.clause_of(view.actors[-1].start) == view.clauses[1]

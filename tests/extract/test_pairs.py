@@ -1,0 +1,80 @@
+"""kg.extract.pairs: which pairs a sentence states and by which shape; why it refuses the others."""
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import Candidate, read_sentences
+
+
+def _reading(nlp, text):
+    return read_sentences(nlp(text))[0]
+
+
+def _pairs(nlp, text):
+    return {(*sorted(p[:2]), p[2]) for p in _reading(nlp, text).pairs}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("A naval accord between Chile and Peru took effect.", {("CHL", "PER", "between")}),
+        ("The Chile-Peru alliance has held for decades.", {("CHL", "PER", "compound")}),
+        ("Chile and Peru held joint naval drills.", {("CHL", "PER", "coordination")}),
+        ("Chile signed a defence deal with Peru.", {("CHL", "PER", "link")}),
+        ("Chile is a close ally of Peru.", {("CHL", "PER", "link")}),
+        ("Chile supplied Peru with radars.", {("CHL", "PER", "object")}),
+        ("Chile deployed peacekeepers in Haiti.", {("CHL", "HTI", "host")}),
+        # "Y's ally": the possessor is the partner
+        ("Chile is Peru's closest ally.", {("CHL", "PER", "link")}),
+        # "X's agreement with Y": the possessor, not the subject, is Y's partner
+        ("Bolivia praised Chile's agreement with Peru.", {("CHL", "PER", "link")}),
+    ],
+)
+def test_pairs_by_shape(nlp, text, expected):
+    assert _pairs(nlp, text) == expected
+
+
+def test_each_clause_pairs_with_its_own_subject(nlp):
+    pairs = _pairs(nlp, "Chile supplies Peru with radars, while Bolivia buys jets from Ecuador.")
+    assert {p[:2] for p in pairs} == {("CHL", "PER"), ("BOL", "ECU")}
+
+
+def test_a_pair_takes_the_activities_of_its_own_clause(nlp):
+    reading = _reading(nlp, "Chile sells jets to Peru, while Bolivia trains Ecuadorian pilots.")
+    scoped = {pair: activities for pair, (_, activities) in reading.pair_scopes.items()}
+    assert scoped[("CHL", "PER")] != scoped[("BOL", "ECU")]
+
+
+@pytest.mark.parametrize(
+    "text, pair, reasons",
+    [
+        ("Chile sent aid to Peru and Bolivia.", ("PER", "BOL"), ("co_recipients",)),
+        ("Chile and, separately, Peru signed deals with Bolivia.", ("CHL", "PER"), ("distributive",)),
+        ("Chile and Peru clashed over fishing rights.", ("CHL", "PER"), ("hostile", "hostile_clause")),
+        ("Chile and Peru did not sign the accord.", ("CHL", "PER"), ("negated",)),
+        ("Bolivia urged Chile and Peru to cooperate.", ("CHL", "PER"), ("hoped_for",)),
+        ("Chile and Peru are neighbours.", ("CHL", "PER"), ("no_cooperation_cue",)),
+        ("The Chile-Peru border was quiet after the accord.", ("CHL", "PER"), ("non_partner_compound",)),
+        ("Chile welcomed the accord between Peru and Bolivia.", ("CHL", "PER"), ("pair_of_others",)),
+        ("Chile signed a trade accord while Peru watched.", ("CHL", "PER"), ("no_link",)),
+        ("Chile and Peru signed a pact to counter Bolivia.", ("CHL", "BOL"), ("adversary",)),
+        ("Chile joined NATO in 2010.", ("CHL", "NATO"), ("no_cooperation_cue", "membership_body")),
+    ],
+)
+def test_candidates_keep_why_a_pair_is_refused(nlp, text, pair, reasons):
+    candidates = {frozenset((c.a, c.b)): c for c in _reading(nlp, text).candidates}
+    assert candidates[frozenset(pair)].shape == ""
+    assert candidates[frozenset(pair)].reasons == reasons
+
+
+def test_every_pair_of_distinct_actors_is_a_candidate(nlp):
+    reading = _reading(nlp, "Chile signed a defence deal with Peru in Bolivia.")
+    assert reading.candidates == [
+        Candidate("CHL", "PER", "link"),
+        Candidate("CHL", "BOL", "", ("place",)),
+        Candidate("PER", "BOL", "", ("place",)),
+    ]
+
+
+def test_a_sentence_with_one_actor_has_no_candidates(nlp):
+    assert _reading(nlp, "Chile and Chile's navy signed a deal.").candidates == []

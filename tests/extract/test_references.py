@@ -1,0 +1,37 @@
+"""kg.extract.references: whether a sentence points back to the pair or actor in focus."""
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import read_sentences, sentences
+from kg.extract.references import references
+
+
+@pytest.mark.parametrize(
+    "text, refers_back, strong",
+    [
+        ("The two navies trained off Crete.", True, True),
+        ("The alliance held for decades.", True, True),
+        ("Their ships trained off Crete.", True, False),
+        ("These drills lasted a week.", True, False),
+        # a phrase of several words opening the sentence
+        ("The two held talks in Athens.", True, False),
+        # "the Treaty on ..." names an instrument of its own
+        ("The treaty on fisheries expired.", False, False),
+        # an anticipatory "It is" points forward
+        ("It is our hope that peace will come.", False, False),
+        ("Rain fell on the harbour.", False, False),
+    ],
+)
+def test_references_back_to_the_pair_in_focus(nlp, text, refers_back, strong):
+    found = references(sentences(nlp(text))[0])
+    assert (found.refers_back, found.strong) == (refers_back, strong)
+
+
+def test_the_kingdom_names_an_actor_by_a_word_of_its_official_name(nlp):
+    assert references(sentences(nlp("Egypt will train officers of the Kingdom."))[0]).actors == ("Kingdom",)
+
+
+def test_a_sentence_without_spans_still_refers_back(nlp):
+    readings = read_sentences(nlp("Chile and Peru signed a pact. The two met again in May."))
+    assert [r.refers_back for r in readings] == [False, True]
