@@ -22,7 +22,6 @@ from kg.build import DEFAULT_FORMATS, FORMATS, build
 from kg.cache import clear as clear_cache, default_cache_dir
 from kg.corpus import Columns
 from kg.errors import KgError, printable
-from kg.ontology import OntologyError
 
 app = typer.Typer(
     help="Build knowledge graphs of international security cooperation from text.",
@@ -122,7 +121,7 @@ def reported_errors(debug: bool = False):
         if isinstance(error, KeyboardInterrupt):
             sys.stderr.write("Error: interrupted\n")
             raise typer.Exit(130) from None
-        if isinstance(error, (KgError, OntologyError)):
+        if isinstance(error, KgError):
             fail(str(error))
         if isinstance(error, OSError):
             where = f"{error.filename}: " if error.filename else ""

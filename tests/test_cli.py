@@ -136,7 +136,6 @@ def test_a_data_dir_that_is_not_a_folder_is_one_error_line(tmp_path, repo):
     assert (result.returncode, result.stderr) == (1, f"Error: {tmp_path / 'nowhere'}: no such data folder\n")
 
 
-@pytest.mark.xfail(strict=False, reason="load_cues validates its keys in the extract engineer's branch")
 def test_a_misspelt_key_in_a_copied_cues_file_is_one_error_line_with_its_line(tmp_path, repo, edited_data):
     cues = edited_data / "cues.yaml"
     lines = cues.read_text(encoding="utf-8").splitlines(keepends=True)

@@ -97,8 +97,8 @@ def test_a_pipeline_spec_gives_every_stage_its_data_folder(tmp_path):
     countries = (data / "countries.csv").read_text(encoding="utf-8")
     (data / "countries.csv").write_text(countries.replace("\nPER,Peru,", "\nPER,Peru (edited),", 1), encoding="utf-8")
     spec = pickle.loads(pickle.dumps(PipelineSpec(data_dir=data)))  # as a worker receives it
-    assert "singly" in spec.reader().words["distributive_markers"]
-    assert "singly" not in PipelineSpec().reader().words["distributive_markers"]
+    assert "singly" in spec.reader().rules.words.distributive_markers
+    assert "singly" not in PipelineSpec().reader().rules.words.distributive_markers
     assert spec.gazetteer().label("PER") == "Peru (edited)" != PipelineSpec().gazetteer().label("PER")
     [extraction] = LocalEngine(spec=spec).map([Document("d", "The Peru (edited) navy sailed.")])
     assert [(m.entity, m.text) for m in extraction.mentions] == [("PER", "Peru (edited)")]
