@@ -74,7 +74,7 @@ class Mention:
 
     def as_row(self) -> dict[str, Any]:
         """The mention as a ``mentions.csv`` row."""
-        # not dataclasses.asdict, which deep-copies every value: ten times slower
+        # not dataclasses.asdict, which deep-copies every value
         return {name: getattr(self, name) for name in MENTION_COLUMNS}
 
     def __reduce__(self):

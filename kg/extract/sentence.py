@@ -27,7 +27,7 @@ _QUOTES = "'\"“”‘’"
 
 
 # Actor and Cue are named tuples rather than frozen dataclasses: a reader makes one per span,
-# hundreds of thousands per corpus, and a frozen dataclass is several times slower to make.
+# hundreds of thousands per corpus, and a frozen dataclass is slower to make.
 class Actor(NamedTuple):
     """An entity mention inside one sentence, with token offsets."""
 
