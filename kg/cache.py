@@ -220,7 +220,8 @@ class ExtractionCache:
             if self.db is not None:
                 self.db.close()
                 self.db = None
-        if empty and self._created_file:
+        # Only in a folder this build made: another build may be using a cache it found.
+        if empty and self._created_file and self._created_folders:
             for name in _SQLITE_FILES:
                 with contextlib.suppress(FileNotFoundError):
                     (self.folder / name).unlink()

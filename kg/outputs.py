@@ -61,6 +61,20 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_close_inherited_locks)
 
 
+def _running(build_id: str) -> bool:
+    """Whether the process of ``build_id`` may still be running (and writing its files)."""
+    pid = int(build_id.split("-")[0])
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
+
+
 class OutputError(KgError):
     """The output folder cannot be used: not a folder, not writable, or locked by another build."""
 
@@ -239,6 +253,7 @@ class OutputFolder:
         self._staged: list[StagedFile] = []
         self._created = False
         self._lock: int | None = None
+        self._locked = True
 
     def __enter__(self) -> "OutputFolder":
         self._created = not self.path.exists()
@@ -257,7 +272,8 @@ class OutputFolder:
                 f"{self.path}: another kg build is writing to this folder; wait for it to finish or choose another --out"
             ) from None
         except OSError:
-            pass  # a file system without flock (some network mounts): write unlocked rather than not at all
+            # a file system without flock (some network mounts): write unlocked rather than not at all
+            self._locked = False
         _LOCKS.add(self._lock)
         self._recover()
         return self
@@ -282,12 +298,13 @@ class OutputFolder:
         names = os.listdir(self.path)
         for name in names:
             journal = _JOURNAL_NAME.match(name)
-            if journal:
+            if journal and (self._locked or not _running(journal.group(1))):
                 self._settle(journal.group(1), names)
         for name in os.listdir(self.path):
             # Without a journal a killed build had not started replacing outputs:
             # its temporary files and the links to the old outputs can go.
-            if _OWN_NAME.match(name):
+            own = _OWN_NAME.match(name)
+            if own and (self._locked or not _running(own.group(2))):
                 with contextlib.suppress(OSError):
                     if (self.path / name).is_file():
                         os.unlink(self.path / name)
@@ -324,16 +341,16 @@ class OutputFolder:
         for file in staged:  # the slow part first, so the renames follow each other closely
             file.sync()
             file.name_in_folder()
-        kept: list[Path] = []
+        for file in staged:
+            if file.target.is_dir() and not file.target.is_symlink():
+                raise OutputError(f"{file.target}: cannot replace it (is a folder)")
+        self._write_journal(staged)
+        kept: list[Path | None] = []
         try:
             for file in staged:
                 kept.append(self._keep_old(file.target))
-            self._write_journal(staged, kept)
         except BaseException:
-            for old in kept:
-                if old is not None:
-                    with contextlib.suppress(OSError):
-                        os.unlink(old)
+            self._roll_back(staged, [], kept)
             raise
         done: list[StagedFile] = []
         try:
@@ -359,17 +376,21 @@ class OutputFolder:
         """A hard link to ``target``'s current file (None if there is none), kept until the commit is done."""
         if not os.path.lexists(target):
             return None
-        if target.is_dir() and not target.is_symlink():
-            raise OutputError(f"{target}: cannot replace it (is a folder)")
         old = target.with_name(own_name("old", self.build_id, target.name))
         try:
             os.link(target, old, follow_symlinks=False)
-        except OSError as err:
-            raise OutputError(f"{target}: cannot replace it ({_reason(err)})") from err
+        except OSError:
+            # A file system without hard links (FAT, some network mounts): the two-step
+            # fallback moves the old file aside, so the name is missing until the new
+            # file's rename; the journal restores it if the build dies in between.
+            try:
+                os.rename(target, old)
+            except OSError as err:
+                raise OutputError(f"{target}: cannot replace it ({_reason(err)})") from err
         return old
 
-    def _write_journal(self, staged: list[StagedFile], kept: list[Path | None]) -> None:
-        lines = "".join(f"{f.target.name}\t{'new' if old is None else 'old'}\n" for f, old in zip(staged, kept))
+    def _write_journal(self, staged: list[StagedFile]) -> None:
+        lines = "".join(f"{f.target.name}\t{'old' if os.path.lexists(f.target) else 'new'}\n" for f in staged)
         try:
             with open(self._journal(), "x", encoding="utf-8") as fh:
                 fh.write(lines)
@@ -382,15 +403,14 @@ class OutputFolder:
     def _roll_back(self, staged: list[StagedFile], done: list[StagedFile], kept: list[Path | None]) -> None:
         """Give the files already replaced their previous version back (or remove them if new)."""
         for file, old in zip(staged, kept):
-            if file in done:
-                with contextlib.suppress(OSError):
-                    if old is not None:
-                        os.replace(old, file.target)
-                    else:
-                        os.unlink(file.target)
-            elif old is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(old)
+            with contextlib.suppress(OSError):
+                if old is None:
+                    if file in done:
+                        os.unlink(file.target)  # new in this build
+                elif file in done or not os.path.lexists(file.target):
+                    os.replace(old, file.target)  # replaced, or moved aside: the old file back
+                else:
+                    os.unlink(old)  # a link to the file still in place
         self._fsync_folder()
         os.unlink(self._journal())
 

@@ -111,7 +111,7 @@ def test_a_rename_failing_half_way_puts_the_replaced_files_back(tmp_path, monkey
     real_replace = os.replace
 
     def replace(src, dst):
-        if str(dst).endswith("graph.gexf"):
+        if str(dst).endswith("graph.gexf") and ".kg-tmp-" in str(src):
             raise PermissionError(1, "Operation not permitted")
         real_replace(src, dst)
 
@@ -123,6 +123,32 @@ def test_a_rename_failing_half_way_puts_the_replaced_files_back(tmp_path, monkey
         with pytest.raises(OutputError, match=f"^{tmp_path / 'graph.gexf'}: cannot replace it \\(operation not permitted\\)$"):
             folder.commit()
         monkeypatch.setattr(os, "replace", real_replace)
+    assert {p.name: p.read_text() for p in tmp_path.iterdir()} == old
+
+
+def test_without_hard_links_the_old_files_are_moved_aside_and_put_back_on_failure(tmp_path, monkeypatch):
+    old = _old_outputs(tmp_path)
+    real_replace, real_link = os.replace, os.link
+
+    def no_link(src, dst, **kwargs):
+        if kwargs.get("src_dir_fd") is not None:  # naming an unnamed staged file: not the old outputs
+            return real_link(src, dst, **kwargs)
+        raise PermissionError(1, "Operation not permitted")  # as FAT answers link(2)
+
+    def replace(src, dst):
+        if str(dst).endswith("nodes.csv") and ".kg-tmp-" in str(src):
+            raise PermissionError(1, "Operation not permitted")
+        real_replace(src, dst)
+
+    with OutputFolder(tmp_path) as folder:
+        for name in sorted(old):
+            with folder.open(name) as fh:
+                fh.write(b"new")
+        monkeypatch.setattr(os, "link", no_link)
+        monkeypatch.setattr(os, "replace", replace)
+        with pytest.raises(OutputError, match="nodes.csv: cannot replace it"):
+            folder.commit()
+        monkeypatch.undo()
     assert {p.name: p.read_text() for p in tmp_path.iterdir()} == old
 
 
