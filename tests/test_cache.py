@@ -228,3 +228,30 @@ def test_a_failed_build_leaves_no_cache_folder_it_created(tmp_path):
     with pytest.raises(Exception, match="no documents"):
         build([corpus], out=out, formats=["csv"])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+
+
+def test_a_full_disk_while_writing_the_cache_names_the_cache_file(tmp_path):
+    from kg.engine import Extraction
+
+    class FullDisk:
+        """A connection whose writes meet a full disk, as SQLite reports it."""
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def executemany(self, *args):
+            raise sqlite3.OperationalError("database or disk is full")
+
+        def close(self):
+            pass
+
+    cache = ExtractionCache(tmp_path, "f")
+    real, cache.db = cache.db, FullDisk()
+    cache.put("some text", Extraction.of("d", [], [], 1, 1))
+    with pytest.raises(OSError) as raised:
+        cache.close()
+    real.close()
+    assert (raised.value.filename, raised.value.strerror) == (str(tmp_path / CACHE_FILE), "No space left on device")
