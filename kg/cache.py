@@ -102,8 +102,9 @@ class ExtractionCache:
     readable SQLite database (corrupt, cut short) is set aside under a kg name,
     ``extractions.sqlite.kg-broken-<pid>-<random>``, never deleted, and
     ``on_warning`` is told; the build goes on with a new file (or, if it breaks
-    mid-build, without the cache). A cache this build created and left empty
-    (a failed build) is removed on :meth:`close`, with the folders made for it.
+    mid-build, without the cache). A cache this build created in a folder it
+    created, and left empty (a failed build), is removed on :meth:`close` with
+    those folders: another build never loses a cache it found.
     """
 
     def __init__(self, folder: str | Path, fingerprint: str, on_warning: Callable[[str], None] | None = None) -> None:
