@@ -397,7 +397,7 @@ class OutputFolder:
                 fh.flush()
                 os.fsync(fh.fileno())
         except OSError as err:
-            raise _naming(err, self._journal()) from None
+            raise _naming(err, self.path) from None  # the folder: the journal is kg's own name
         self._fsync_folder()
 
     def _roll_back(self, staged: list[StagedFile], done: list[StagedFile], kept: list[Path | None]) -> None:

@@ -205,3 +205,21 @@ def test_workers_forked_during_a_build_do_not_hold_its_lock(tmp_path):
         os.waitpid(child, 0)
         os.close(ready)
         os.close(started)
+
+
+def test_staged_file_has_no_name_while_written_and_normal_permissions(tmp_path):
+    staged = StagedFile(tmp_path / "graph.html")
+    staged.file.write(b"<html></html>")
+    if staged.temp is None:  # O_TMPFILE: invisible until published
+        assert list(tmp_path.iterdir()) == []
+    staged.publish()
+    mode = (tmp_path / "graph.html").stat().st_mode & 0o777
+    assert mode & 0o044 == 0o044, oct(mode)  # readable by others, like any file the user writes
+
+
+def test_atomic_open_replaces_the_file_and_leaves_no_temporary_file(tmp_path):
+    path = tmp_path / "facts.csv"
+    path.write_text("old")
+    with atomic_open(path, encoding="utf-8") as fh:
+        fh.write("new")
+    assert path.read_text() == "new" and os.listdir(tmp_path) == ["facts.csv"]
