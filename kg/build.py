@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequenc
 import networkx as nx
 
 from kg import export
-from kg.cache import ExtractionCache, default_cache_dir, extract_documents, fingerprint
+from kg.cache import ExtractionCache, default_cache_dir, extract_documents, fingerprint, open_cache
 from kg.corpus import Columns, read_corpus, shown
 from kg.dates import dated_facts
 from kg.engine import BATCH_SIZE, EngineOptions, Extraction, MentionRow, PipelineSpec, make_engine
@@ -204,12 +204,15 @@ class BuildOptions:
             return load_ontology(Path(self.data_dir) / "ontology.yaml")
         return load_ontology(self.ontology)
 
-    def open_cache(self, folder: OutputFolder | None, spec: PipelineSpec) -> ExtractionCache | None:
-        """The extraction cache of a build into ``folder`` running ``spec``, or None without one."""
+    def open_cache(
+        self, folder: OutputFolder | None, spec: PipelineSpec, on_warning: Callable[[str], None] | None = None
+    ) -> ExtractionCache | None:
+        """The extraction cache of a build into ``folder`` running ``spec``, or None without one
+        (``on_warning``: told of a cache set aside or that cannot be made)."""
         if not self.cache or (self.cache_dir is None and folder is None):
             return None
         key = fingerprint(spec.spacy_model, spec.ontology, data_dir=spec.data_dir)
-        return ExtractionCache(self.cache_dir or default_cache_dir(folder.path), key)
+        return open_cache(self.cache_dir or default_cache_dir(folder.path), key, on_warning)
 
 
 def build(
@@ -292,7 +295,7 @@ def build_with(
     spec = PipelineSpec(options.spacy_model, ontology, options.data_dir, options.fast)
     documents = read_corpus(inputs, on_warning=warn, columns=options.columns)  # checks every input path first
     with contextlib.closing(make_engine(options.engine, spec, options.batch_size)) as engine, \
-            options.open_cache(folder, spec) or contextlib.nullcontext() as cache:
+            options.open_cache(folder, spec, warn) or contextlib.nullcontext() as cache:
         for document, extraction in extract_documents(documents, engine, cache, on_document):
             result.add(document, extraction)
             heap.freeze()  # the records (and the pipeline) are kept to the end

@@ -17,9 +17,12 @@ Extraction(doc_id='d2', mention_rows=[], facts=[], sentences=1, words=2)
 """
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import json
 import marshal
+import os
 import sqlite3
 import sys
 from collections import deque
@@ -31,12 +34,17 @@ from typing import Callable, Iterable, Iterator
 from kg.engine import Engine, Extraction, LocalEngine
 from kg.gazetteer import DATA_DIR
 from kg.ontology import Ontology
+from kg.outputs import new_build_id
 from kg.records import FACT_COLUMNS, Document, Fact
 
 CACHE_FOLDER = ".kg-cache"
 CACHE_FILE = "extractions.sqlite"
 #: Entries written per transaction.
 COMMIT_EVERY = 500
+#: Seconds a build waits for another build's write to a shared cache.
+BUSY_SECONDS = 60.0
+#: The cache's files: the database and the files SQLite keeps beside it.
+_SQLITE_FILES = (CACHE_FILE, CACHE_FILE + "-wal", CACHE_FILE + "-shm", CACHE_FILE + "-journal")
 _PACKAGE = Path(__file__).parent
 #: The files of a data folder that shape an extraction.
 _DATA_SUFFIXES = frozenset({".yaml", ".csv", ".txt"})
@@ -86,63 +94,173 @@ def text_hash(text: str) -> str:
 
 
 class ExtractionCache:
-    """Per-document extractions in a SQLite file, for one pipeline fingerprint."""
+    """Per-document extractions in a SQLite file, for one pipeline fingerprint.
 
-    def __init__(self, folder: str | Path, fingerprint: str) -> None:
+    Several builds may share one cache (``--cache-dir``): the file is in WAL
+    mode, new entries are written in short transactions, and a writer waits
+    for another's transaction rather than failing. A file that is not a
+    readable SQLite database (corrupt, cut short) is set aside under a kg name,
+    ``extractions.sqlite.kg-broken-<pid>-<random>``, never deleted, and
+    ``on_warning`` is told; the build goes on with a new file (or, if it breaks
+    mid-build, without the cache). A cache this build created in a folder it
+    created, and left empty (a failed build), is removed on :meth:`close` with
+    those folders: another build never loses a cache it found.
+    """
+
+    def __init__(self, folder: str | Path, fingerprint: str, on_warning: Callable[[str], None] | None = None) -> None:
         self.folder = Path(folder)
+        self.path = self.folder / CACHE_FILE
+        self._created_folders = _missing_folders(self.folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.fingerprint = fingerprint
+        self.on_warning = on_warning
         self.hits = self.misses = 0
-        self._pending = 0
-        self.db = sqlite3.connect(self.folder / CACHE_FILE)
+        self._pending: dict[str, tuple] = {}
+        self.db: sqlite3.Connection | None = None
+        self._created_file = not self.path.exists()
+        try:
+            self._open()
+        except sqlite3.DatabaseError as err:
+            if isinstance(err, sqlite3.OperationalError):
+                raise
+            self._set_aside(err)
+            self._created_file = True
+            self._open()
+
+    def _open(self) -> None:
+        # A busy timeout: another build sharing the cache holds the write lock only
+        # while it writes one batch of entries.
+        self.db = sqlite3.connect(self.path, timeout=BUSY_SECONDS)
+        self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS extractions (fingerprint TEXT, text_hash TEXT, sentences INTEGER,"
             " words INTEGER, records BLOB, PRIMARY KEY (fingerprint, text_hash))"
         )
         with self.db:
-            self.db.execute("DELETE FROM extractions WHERE fingerprint != ?", (fingerprint,))
+            self.db.execute("DELETE FROM extractions WHERE fingerprint != ?", (self.fingerprint,))
+
+    def _set_aside(self, err: sqlite3.DatabaseError) -> None:
+        """Move the broken file out of the way under a kg name, and say so."""
+        if self.db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.close()
+            self.db = None
+        suffix = f".kg-broken-{new_build_id()}"
+        for name in _SQLITE_FILES:
+            with contextlib.suppress(FileNotFoundError):
+                os.rename(self.folder / name, self.folder / (name + suffix))
+        if self.on_warning:
+            self.on_warning(
+                f"{self.path}: not a readable cache ({err}); set aside as {CACHE_FILE + suffix}, "
+                "its documents are extracted again"
+            )
+
+    def _broken(self, err: sqlite3.DatabaseError) -> None:
+        """A query found the file broken mid-build: set it aside and go on without the cache."""
+        if isinstance(err, sqlite3.OperationalError):
+            if "full" in str(err):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self.path)) from err
+            raise err
+        self._pending.clear()
+        self._set_aside(err)
 
     def get(self, text: str, doc_id: str, key: str | None = None) -> Extraction | None:
         """The cached extraction of ``text`` with ``doc_id`` filled in, or None
         (``key``: ``text_hash(text)``, if the caller has it)."""
-        row = self.db.execute(
-            "SELECT sentences, words, records FROM extractions WHERE fingerprint = ? AND text_hash = ?",
-            (self.fingerprint, key or text_hash(text)),
-        ).fetchone()
+        key = key or text_hash(text)
+        row = self._pending.get(key)
+        if row is None and self.db is not None:
+            try:
+                row = self.db.execute(
+                    "SELECT sentences, words, records FROM extractions WHERE fingerprint = ? AND text_hash = ?",
+                    (self.fingerprint, key),
+                ).fetchone()
+            except sqlite3.DatabaseError as err:
+                self._broken(err)
         if row is None:
             self.misses += 1
             return None
         self.hits += 1
-        sentences, words, records = row
+        sentences, words, records = row[-3:]
         mention_rows, facts = marshal.loads(records)
         return Extraction(doc_id, mention_rows, [Fact(doc_id, *f) for f in facts], sentences, words)
 
     def put(self, text: str, extraction: Extraction, key: str | None = None) -> None:
         """Store the extraction of ``text`` (its records without the document id;
         ``key``: ``text_hash(text)``, if the caller has it)."""
+        if self.db is None:
+            return
         # marshal: plain tuples of strings and numbers, read back several times faster
         # than JSON and, unlike pickle, never running code; its format is Python's own
         # (the fingerprint holds the Python version)
         records = marshal.dumps((extraction.mention_rows, [_fact_values(f) for f in extraction.facts]))
-        self.db.execute(
-            "INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?)",
-            (self.fingerprint, key or text_hash(text), extraction.sentences, extraction.words, records),
-        )
-        self._pending += 1
-        if self._pending >= COMMIT_EVERY:
-            self.db.commit()
-            self._pending = 0
+        key = key or text_hash(text)
+        self._pending[key] = (self.fingerprint, key, extraction.sentences, extraction.words, records)
+        if len(self._pending) >= COMMIT_EVERY:
+            self._write_pending()
+
+    def _write_pending(self) -> None:
+        # One short transaction per batch: a build sharing the cache waits only that long.
+        if not self._pending or self.db is None:
+            return
+        try:
+            with self.db:
+                self.db.executemany("INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?)", self._pending.values())
+        except sqlite3.DatabaseError as err:
+            self._broken(err)
+        self._pending.clear()
 
     def close(self) -> None:
-        """Commit what was stored and close the file."""
-        self.db.commit()
-        self.db.close()
+        """Write what was stored and close the file (removing it if this build created it and stored nothing)."""
+        if self.db is None:
+            return
+        try:
+            self._write_pending()
+            empty = self.db is not None and self.db.execute("SELECT 1 FROM extractions LIMIT 1").fetchone() is None
+        finally:
+            if self.db is not None:
+                self.db.close()
+                self.db = None
+        # Only in a folder this build made: another build may be using a cache it found.
+        if empty and self._created_file and self._created_folders:
+            for name in _SQLITE_FILES:
+                with contextlib.suppress(FileNotFoundError):
+                    (self.folder / name).unlink()
+            for folder in self._created_folders:  # deepest first; rmdir only removes an empty one
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
 
     def __enter__(self) -> "ExtractionCache":
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def open_cache(
+    folder: str | Path, fingerprint: str, on_warning: Callable[[str], None] | None = None
+) -> ExtractionCache | None:
+    """The :class:`ExtractionCache` in ``folder``, or None, with a warning, where the folder cannot be made
+    (a read-only parent folder): the build then extracts every document."""
+    try:
+        return ExtractionCache(folder, fingerprint, on_warning)
+    except (OSError, sqlite3.OperationalError) as err:
+        if isinstance(err, sqlite3.OperationalError) and "locked" in str(err):
+            raise
+        reason = (err.strerror or str(err)).lower() if isinstance(err, OSError) else str(err)
+        if on_warning:
+            on_warning(f"{folder}: cannot create the cache ({reason}); building without it")
+        return None
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """The folders ``mkdir(parents=True)`` of ``folder`` would create, deepest first."""
+    missing = []
+    folder = folder.absolute()
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
 
 
 #: A fact's field values after ``doc_id`` (which the cache does not store).
@@ -197,12 +315,15 @@ def extract_documents(
 
 
 def clear(folder: str | Path) -> bool:
-    """Delete the cache file in ``folder`` (and the folders that leaves empty); True if there was one."""
+    """Delete the cache in ``folder``: only kg's own files, by their exact names, then the
+    folder (and ``.kg-cache`` above it) if that leaves it empty; True if there was a cache."""
     folder = Path(folder)
     found = False
-    for path in folder.glob(CACHE_FILE + "*"):  # the database and SQLite's journal files
-        path.unlink()
-        found = True
+    for name in _SQLITE_FILES:
+        path = folder / name
+        if path.is_file():
+            path.unlink()
+            found = True
     for empty in (folder, folder.parent if folder.parent.name == CACHE_FOLDER else None):
         if found and empty is not None and empty.is_dir() and not any(empty.iterdir()):
             empty.rmdir()

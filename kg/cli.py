@@ -7,6 +7,7 @@ traceback (``--debug`` shows it); warnings are ``Warning: ...`` lines.
 from __future__ import annotations
 
 import contextlib
+import signal
 import sys
 import time
 from pathlib import Path
@@ -104,9 +105,18 @@ def build_command(
         _summary(result)
 
 
+class Terminated(BaseException):
+    """``SIGTERM`` arrived: the build stops as on Ctrl-C, cleaning up what it made."""
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated()
+
+
 @contextlib.contextmanager
 def reported_errors(debug: bool = False):
-    """Turn exceptions into one ``Error: ...`` line and exit 1 (130 on Ctrl-C); ``debug`` re-raises them.
+    """Turn exceptions into one ``Error: ...`` line and exit 1 (130 on Ctrl-C, 143 on ``SIGTERM``);
+    ``debug`` re-raises them.
 
     A :class:`~kg.errors.KgError` or an ``OSError`` is the user's to fix and
     shown as its message; anything else is a bug in kg and says so.
@@ -121,6 +131,9 @@ def reported_errors(debug: bool = False):
         if isinstance(error, KeyboardInterrupt):
             sys.stderr.write("Error: interrupted\n")
             raise typer.Exit(130) from None
+        if isinstance(error, Terminated):
+            sys.stderr.write("Error: terminated\n")
+            raise typer.Exit(128 + signal.SIGTERM) from None
         if isinstance(error, KgError):
             fail(str(error))
         if isinstance(error, OSError):
@@ -199,6 +212,9 @@ def _summary(result) -> None:
 
 def main() -> None:
     """Entry point of the ``kg`` console script."""
+    # SIGTERM (kill, a scheduler's timeout) unwinds like Ctrl-C: the build removes
+    # what it created and exits 143 with one line.
+    signal.signal(signal.SIGTERM, _terminate)
     app()
 
 

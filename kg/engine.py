@@ -20,12 +20,15 @@ document's, so a long document reads as if spaCy had taken it whole.
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import itertools
 import multiprocessing
+import os
 import threading
 from collections import Counter, deque
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from operator import attrgetter
 from pathlib import Path
@@ -35,10 +38,11 @@ from spacy.attrs import IS_PUNCT, IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.errors import OptionError
+from kg.errors import KgError, OptionError
 from kg.extract import SentenceReader, mentions as doc_mentions
 from kg.gazetteer import DATA_DIR, Gazetteer, load_gazetteer
 from kg.fast import word_columns
+from kg.forked import die_with_parent
 from kg.nlp import load_pipeline
 from kg.ontology import Ontology, load_cues
 from kg.records import MENTION_COLUMNS, Document, Fact, Mention
@@ -308,8 +312,20 @@ def extract_batch(spec: PipelineSpec, documents: list[Document]) -> list[Extract
     return list(extract_stream(load_worker_pipeline(spec), documents, reader=_worker.reader, gazetteer=spec.gazetteer()))
 
 
+class WorkerDiedError(KgError):
+    """A worker process ended in the middle of a batch: killed, most often by the out-of-memory killer."""
+
+    def __init__(self) -> None:
+        super().__init__("a worker process died (out of memory?): try fewer --workers, each holds a pipeline of its own")
+
+
 class ProcessEngine:
-    """``workers`` processes on this machine, each with its own pipeline."""
+    """``workers`` processes on this machine, each with its own pipeline.
+
+    The workers end with this process, however it ends (see
+    :func:`kg.forked.die_with_parent`), and are killed at once when the
+    build stops before its last document.
+    """
 
     def __init__(self, spec: PipelineSpec, workers: int) -> None:
         # fork starts workers at once, with kg and spaCy already imported
@@ -317,7 +333,10 @@ class ProcessEngine:
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self.spec = spec
         self.workers = workers
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        self.pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+        )
+        self.finished = False
         # Start the workers and their pipelines now, before the corpus is read, so
         # forked workers do not hold (and count as resident) pages of the corpus.
         for _ in range(workers):
@@ -325,10 +344,18 @@ class ProcessEngine:
 
     def map(self, documents: Iterable[Document]) -> Iterator[Extraction]:
         """Extractions of ``documents`` in the same order."""
-        return ordered_results(lambda batch: self.pool.submit(extract_batch, self.spec, batch), documents, 2 * self.workers)
+        try:
+            yield from ordered_results(lambda batch: self.pool.submit(extract_batch, self.spec, batch), documents, 2 * self.workers)
+        except BrokenProcessPool:
+            raise WorkerDiedError() from None
+        self.finished = True
 
     def close(self) -> None:
-        """Stop the worker processes."""
+        """Stop the worker processes: at once, without finishing their batches, if the build stopped early."""
+        if not self.finished:
+            for process in list((self.pool._processes or {}).values()):
+                with contextlib.suppress(OSError):
+                    process.kill()
         self.pool.shutdown(cancel_futures=True)
 
 

@@ -13,9 +13,14 @@ after the other here: the results are the same either way.
 """
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
 import sys
+import threading
+import time
 from typing import Any, Callable, Sequence
 
 Task = Callable[[], Any]
@@ -41,7 +46,7 @@ def run_groups(groups: Sequence[Sequence[Task]], processes: int = 2) -> list[lis
     children = []
     for group in groups[1:]:
         receive, send = context.Pipe(duplex=False)
-        child = context.Process(target=_child, args=(group, send), daemon=True)
+        child = context.Process(target=_child, args=(group, send, os.getpid()), daemon=True)
         child.start()
         send.close()
         children.append((child, receive))
@@ -56,7 +61,8 @@ def run_groups(groups: Sequence[Sequence[Task]], processes: int = 2) -> list[lis
     return results
 
 
-def _child(group: Sequence[Task], send) -> None:
+def _child(group: Sequence[Task], send, parent: int) -> None:
+    die_with_parent(parent)
     try:
         answer = (True, [task() for task in group])
     except BaseException as err:  # sent to the parent, which raises it
@@ -84,3 +90,37 @@ def _answer(child, receive) -> tuple[bool, Any]:
 def default_processes() -> int:
     """How many processes :func:`run_groups` may use here: 2 where two cores and ``fork`` are."""
     return 2 if can_fork() and (os.cpu_count() or 1) > 1 else 1
+
+
+#: prctl(2) option: the signal a process gets when its parent ends (Linux).
+_PR_SET_PDEATHSIG = 1
+#: Seconds between two looks at the parent, where the kernel cannot signal its death.
+_WATCH_SECONDS = 0.5
+
+
+def die_with_parent(parent: int) -> None:
+    """End this process (a child of ``parent``) as soon as its parent ends, however it ends.
+
+    A worker outliving a killed build would hold its memory, the build's
+    stderr, and the output folder. On Linux the kernel kills the child when
+    the parent dies (``PR_SET_PDEATHSIG``); elsewhere a thread watches for the
+    child being handed to another parent. ``SIGTERM`` gets its default action
+    back (the CLI's handler would turn it into an exception that a pool's
+    worker survives).
+    """
+    with contextlib.suppress(ValueError):  # not the main thread: the handler is the parent's business
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+                if os.getppid() != parent:  # the parent died before the prctl
+                    os._exit(1)
+                return
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(_WATCH_SECONDS)
+    os._exit(1)

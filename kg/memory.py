@@ -14,6 +14,7 @@ otherwise scan it again on every full collection.
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import marshal
 import os
@@ -35,13 +36,15 @@ class RecordSpool(Mapping[str, Any]):
     """
 
     def __init__(self, folder: str | os.PathLike | None = None, buffer_bytes: int = 1 << 20) -> None:
+        self.folder = str(folder if folder is not None else tempfile.gettempdir())
         self._file = tempfile.TemporaryFile(dir=folder, buffering=buffer_bytes)
         self._index: dict[str, tuple[int, int]] = {}
         self._end = 0
 
     def __setitem__(self, key: str, rows: Any) -> None:
         data = marshal.dumps(rows)
-        self._file.write(data)
+        with self._naming_the_folder():
+            self._file.write(data)
         self._index[key] = (self._end, len(data))
         self._end += len(data)
 
@@ -66,7 +69,18 @@ class RecordSpool(Mapping[str, Any]):
 
     def flush(self) -> None:
         """Write what is buffered to the file (before a process forks, so it is written once)."""
-        self._file.flush()
+        with self._naming_the_folder():
+            self._file.flush()
+
+    @contextlib.contextmanager
+    def _naming_the_folder(self) -> Iterator[None]:
+        # The file has no name: an error writing it (a full disk) names its folder.
+        try:
+            yield
+        except OSError as err:
+            if err.filename:
+                raise
+            raise OSError(err.errno, err.strerror or str(err), self.folder) from err
 
     def close(self) -> None:
         """Delete the file."""

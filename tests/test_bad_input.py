@@ -517,3 +517,145 @@ def test_the_summary_and_cache_messages_print_the_output_folder_escaped(tmp_path
     assert "\x1b" not in run.stderr, repr(run.stderr)
     cleared = kg_process("cache", "clear", "--out", out)
     assert cleared.stderr == f"Cleared the cache in {tmp_path}/.kg-cache/o\\x1b[2Jut\n"
+
+
+# --- processes, signals and the file system (issue 16: 1, 2, 3, 10, 11, 17) ------------------
+
+def _children(pid: int) -> set[int]:
+    """The live processes whose parent is ``pid``."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            state, ppid = stat.rsplit(")", 1)[1].split()[:2]
+            if int(ppid) == pid and state != "Z":
+                found.add(int(entry))
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":  # a zombie has ended; only its parent (now init) has not reaped it
+            alive.add(pid)
+    return alive
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="finds the workers through /proc")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_a_killed_multi_worker_build_leaves_no_process_and_the_next_build_succeeds(tmp_path, sig):
+    big = write_docs(tmp_path / "big", 400, seed=5)
+    out = tmp_path / "out"
+    build = subprocess.Popen([sys.executable, "-m", "kg", "build", str(big), "--out", str(out), "--workers", "2",
+                              "--quiet", "--no-cache"], stderr=subprocess.PIPE, text=True)
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers) < 2 and time.monotonic() < deadline and build.poll() is None:
+            workers = _children(build.pid)
+            time.sleep(0.05)
+        time.sleep(0.5)  # the workers are extracting
+        assert build.poll() is None, "the build ended before it could be killed"
+        build.send_signal(sig)
+        stderr = build.communicate(timeout=20)[1]  # returns only once no worker holds stderr open
+        deadline = time.monotonic() + 10
+        while _alive(workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(workers) >= 2 and not _alive(workers)
+    finally:
+        for pid in _alive(workers):
+            os.kill(pid, signal.SIGKILL)
+        if build.poll() is None:
+            build.kill()
+            build.wait()
+    if sig == signal.SIGTERM:
+        assert (build.returncode, stderr) == (143, "Error: terminated\n")
+        assert not out.exists()  # the build created it and wrote nothing
+    else:
+        assert build.returncode == -signal.SIGKILL
+    again = kg_process("build", write_docs(tmp_path / "small", 2), "--out", out, "--quiet", "--formats", "csv")
+    assert again.returncode == 0, again.stderr
+
+
+def _killed_by_the_oom_killer(spec, documents):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_worker_killed_mid_batch_is_one_line_saying_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setattr("kg.engine.extract_batch", _killed_by_the_oom_killer)
+    out = tmp_path / "out"
+    run = cli("build", write_docs(tmp_path / "docs", 4), "--out", out, "--workers", "2", "--quiet")
+    assert (run.exit_code, run.stderr) == (
+        1, "Error: a worker process died (out of memory?): try fewer --workers, each holds a pipeline of its own\n"
+    )
+    assert not out.exists()
+
+
+def test_a_full_disk_names_the_file_it_could_not_write(tmp_path, monkeypatch):
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        if os.readlink(f"/proc/self/fd/{fd}").startswith(str(tmp_path / "out")):
+            raise OSError(28, "No space left on device")  # as the kernel reports it: no file name
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    run = cli("build", write_docs(tmp_path / "docs", 2), "--out", tmp_path / "out", "--quiet", "--formats", "csv")
+    assert (run.exit_code, run.stderr) == (1, f"Error: {tmp_path / 'out' / 'facts.csv'}: no space left on device\n")
+
+
+def test_a_writable_out_in_a_read_only_folder_builds_without_the_cache(tmp_path):
+    parent = tmp_path / "ro"
+    out = parent / "out"
+    out.mkdir(parents=True)
+    parent.chmod(0o555)
+    try:
+        run = subprocess.run([*without_root_powers(), sys.executable, "-m", "kg", "build", str(write_docs(tmp_path / "d", 2)),
+                              "--out", str(out), "--quiet", "--formats", "csv"], capture_output=True, text=True)
+    finally:
+        parent.chmod(0o755)
+    assert (run.returncode, run.stderr) == (
+        0, f"Warning: {parent}/.kg-cache/out: cannot create the cache (permission denied); building without it\n"
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["edges.csv", "facts.csv", "mentions.csv", "nodes.csv"]
+
+
+def test_cache_clear_removes_only_kgs_files(tmp_path):
+    cache = tmp_path / "cc"
+    run = kg_process("build", write_docs(tmp_path / "d", 2), "--out", tmp_path / "out", "--cache-dir", cache, "--quiet")
+    assert run.returncode == 0, run.stderr
+    users = ["extractions.sqlite-backup-2024", "extractions.sqlite.old"]
+    for name in users:
+        (cache / name).write_text("the user's")
+    cleared = kg_process("cache", "clear", "--cache-dir", cache)
+    assert cleared.stderr == f"Cleared the cache in {cache}\n"
+    assert sorted(p.name for p in cache.iterdir()) == users
+
+
+def test_a_build_into_a_folder_of_user_files_removes_none_of_them(tmp_path):
+    out = tmp_path / "work"
+    out.mkdir()
+    users = [".thesis.docx.ab12cd34.tmp", ".backup.20240101.tmp"]
+    for name in users:
+        (out / name).write_text("the user's")
+    assert cli("build", write_docs(tmp_path / "d", 2), "--out", out, "--quiet").exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(users + OUTPUTS)
+
+
+def test_an_old_output_that_cannot_be_replaced_fails_the_build_and_keeps_the_old_outputs(tmp_path):
+    out = tmp_path / "out"
+    assert cli("build", write_docs(tmp_path / "old", 2, seed=1), "--out", out, "--quiet").exit_code == 0
+    (out / "graph.gexf").unlink()
+    (out / "graph.gexf").mkdir()  # a folder where an output was
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    run = cli("build", write_docs(tmp_path / "new", 3, seed=2), "--out", out, "--quiet")
+    assert (run.exit_code, run.stderr) == (1, f"Error: {out / 'graph.gexf'}: cannot replace it (is a folder)\n")
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert sorted(p.name for p in out.iterdir()) == OUTPUTS

@@ -134,3 +134,124 @@ def test_an_edited_data_folder_is_another_fingerprint(corpus, tmp_path):
     out = tmp_path / "out"
     build([corpus], out=out, formats=["csv"], data_dir=data)
     assert cache_counts(out) == {edited: 2}
+
+
+def test_cache_clear_removes_only_the_cache_files(tmp_path):
+    from kg.cache import clear
+
+    folder = tmp_path / "cc"
+    folder.mkdir()
+    for name in (CACHE_FILE, CACHE_FILE + "-wal", CACHE_FILE + "-shm"):
+        (folder / name).write_bytes(b"kg's")
+    users = ["extractions.sqlite-backup-2024", "extractions.sqlite.old", "notes.txt"]
+    for name in users:
+        (folder / name).write_text("the user's")
+    assert clear(folder)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(users)
+
+
+def _warnings(result) -> list[str]:
+    return [w for w in result.warnings if "cache" in w]
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_a_broken_cache_file_is_set_aside_with_a_warning_and_the_build_goes_on(corpus, tmp_path, damage):
+    out = tmp_path / "out"
+    first = build([corpus], out=out, formats=["csv"])
+    path = default_cache_dir(out) / CACHE_FILE
+    data = path.read_bytes()
+    path.write_bytes(b"this is not a database " * 100 if damage == "garbage" else data[: len(data) // 2])
+    damaged = path.read_bytes()
+    again = build([corpus], out=out, formats=["csv"])
+    assert again.facts == first.facts
+    [warning] = _warnings(again)
+    assert warning.startswith(f"{path}: not a readable cache (") and "set aside as extractions.sqlite.kg-broken-" in warning
+    [aside] = [p for p in path.parent.iterdir() if p.name.startswith(CACHE_FILE + ".kg-broken-")]
+    assert aside.read_bytes() == damaged  # kept for the user, never deleted
+    assert cache_counts(out) == {fingerprint(None, load_ontology()): 2}  # a new cache was written
+
+
+def test_two_builds_sharing_one_cache_folder_at_once_both_succeed(tmp_path):
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    for i in range(40):
+        (corpus / f"d{i}.txt").write_text(f"Oman and Qatar held joint drills in {1900 + i}.", encoding="utf-8")
+    shared = tmp_path / "cc"
+    builds = [
+        subprocess.Popen([sys.executable, "-m", "kg", "build", str(corpus), "--out", str(tmp_path / f"out{n}"),
+                          "--cache-dir", str(shared), "--formats", "csv", "--quiet"], stderr=subprocess.PIPE, text=True)
+        for n in (1, 2)
+    ]
+    finished = [(b.wait(timeout=120), b.stderr.read()) for b in builds]
+    assert finished == [(0, ""), (0, "")]
+    with sqlite3.connect(shared / CACHE_FILE) as db:
+        assert db.execute("SELECT COUNT(*) FROM extractions").fetchone() == (40,)
+
+
+def test_a_build_writes_to_a_shared_cache_while_another_has_entries_to_write(tmp_path):
+    from kg.engine import Extraction
+
+    first, second = ExtractionCache(tmp_path, "f"), ExtractionCache(tmp_path, "f")
+    first.put("one", Extraction.of("a", [], [], 1, 1))
+    second.put("two", Extraction.of("b", [], [], 2, 2))
+    second.close()  # does not wait for the first build's unwritten entries
+    first.close()
+    again = ExtractionCache(tmp_path, "f")
+    assert (again.get("one", "x").sentences, again.get("two", "y").sentences) == (1, 2)
+
+
+def test_a_read_only_parent_folder_builds_without_the_cache(corpus, tmp_path, monkeypatch):
+    parent = tmp_path / "ro"
+    out = parent / "out"
+    out.mkdir(parents=True)
+    cache = default_cache_dir(out)
+    real_mkdir = type(out).mkdir
+
+    def mkdir(self, *args, **kwargs):
+        # What a read-only parent does to a mkdir (root ignores chmod, so it is simulated).
+        if self.absolute() == cache or cache in self.absolute().parents or self.absolute() == cache.parent:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(out), "mkdir", mkdir)
+    result = build([corpus], out=out, formats=["csv"])
+    assert (out / "facts.csv").exists() and result.facts
+    assert _warnings(result) == [f"{cache}: cannot create the cache (permission denied); building without it"]
+    assert not cache.parent.exists()
+
+
+def test_a_failed_build_leaves_no_cache_folder_it_created(tmp_path):
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "empty.txt").write_text("", encoding="utf-8")
+    out = tmp_path / "out"
+    with pytest.raises(Exception, match="no documents"):
+        build([corpus], out=out, formats=["csv"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+
+
+def test_a_full_disk_while_writing_the_cache_names_the_cache_file(tmp_path):
+    from kg.engine import Extraction
+
+    class FullDisk:
+        """A connection whose writes meet a full disk, as SQLite reports it."""
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def executemany(self, *args):
+            raise sqlite3.OperationalError("database or disk is full")
+
+        def close(self):
+            pass
+
+    cache = ExtractionCache(tmp_path, "f")
+    real, cache.db = cache.db, FullDisk()
+    cache.put("some text", Extraction.of("d", [], [], 1, 1))
+    with pytest.raises(OSError) as raised:
+        cache.close()
+    real.close()
+    assert (raised.value.filename, raised.value.strerror) == (str(tmp_path / CACHE_FILE), "No space left on device")

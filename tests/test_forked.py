@@ -78,3 +78,52 @@ def test_a_build_over_the_parallel_threshold_writes_what_one_process_writes(repo
     assert result.graph.nodes["PAK"]["x"] != 0 or result.graph.nodes["PAK"]["y"] != 0
     for name in FILES:
         assert (tmp_path / "serial" / name).read_bytes() == (tmp_path / "parallel" / name).read_bytes(), name
+
+
+def _orphan_survives(platform: str) -> bool:
+    """Whether a grandchild that called die_with_parent (as on ``platform``) is alive 3 s after its parent died."""
+    import signal
+    import sys
+    import time
+
+    from kg import forked
+
+    ready, told = os.pipe()
+    middle = os.fork()
+    if middle == 0:  # the build; a forked copy of pytest must never return from here
+        try:
+            grandchild = os.fork()
+            if grandchild == 0:  # its worker
+                try:
+                    sys.platform = platform
+                    forked.die_with_parent(os.getppid())
+                    time.sleep(30)
+                finally:
+                    os._exit(0)
+            os.write(told, grandchild.to_bytes(4, "little"))
+            time.sleep(0.5)  # the worker has set itself up
+        finally:
+            os._exit(0)  # the build ends without stopping its worker
+    os.waitpid(middle, 0)
+    worker = int.from_bytes(os.read(ready, 4), "little")
+    os.close(ready)
+    os.close(told)
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline:
+        try:
+            state = open(f"/proc/{worker}/stat").read().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return False
+        if state == "Z":
+            return False
+        time.sleep(0.05)
+    os.kill(worker, signal.SIGKILL)
+    return True
+
+
+@needs_fork
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="looks for the process in /proc")
+@pytest.mark.parametrize("platform", ["linux", "darwin"])
+def test_a_worker_ends_when_its_parent_dies(platform):
+    # linux: the kernel's parent-death signal; darwin stands for any other system: the watching thread
+    assert not _orphan_survives(platform)

@@ -3,6 +3,8 @@ import gc
 import os
 import pickle
 
+import pytest
+
 from kg.forked import run_groups
 from kg.memory import FrozenHeap, RecordSpool
 
@@ -64,3 +66,16 @@ def test_a_build_unfreezes_the_heap_it_froze_and_leaves_a_callers_frozen(tmp_pat
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_a_full_disk_while_spooling_names_the_folder(tmp_path):
+    spool = RecordSpool(tmp_path, buffer_bytes=0)
+
+    class FullDisk:
+        def write(self, data):
+            raise OSError(28, "No space left on device")  # a write to a descriptor names no file
+
+    spool._file = FullDisk()
+    with pytest.raises(OSError) as raised:
+        spool["d"] = [("TUR", "country", "Turkey", 0, 6)]
+    assert (raised.value.filename, raised.value.strerror) == (str(tmp_path), "No space left on device")
