@@ -11,7 +11,8 @@ flatten them.
 Partnership and membership edges carry time: ``years`` (the distinct years of
 their dated evidence), ``first_year`` and ``last_year`` (left out when no
 evidence is dated), ``evidence_years`` (the year of each ``evidence`` sentence,
-``""`` when undated) and ``evidence_per_year`` (``"2003: 2"``: sentences per year).
+``""`` when undated) and ``evidence_per_year`` (``"2003: 2"``: sentences per year). Edges to partnership types and activities
+carry ``years``, ``first_year`` and ``last_year`` too.
 
 >>> from kg.records import Fact
 >>> fact = Fact("d", 0, 0, 30, "partnership", "QAT", "TUR", activity="joint_exercises", evidence="Qatar and Turkey held drills.")
@@ -138,6 +139,15 @@ def _entity_nodes(graph: nx.Graph, ids: Iterable[str], counts: EntityCounts, gaz
         )
 
 
+def _sentence_years(facts: Iterable[Fact]) -> dict[tuple[str, int], int]:
+    """The event year of each evidence sentence ``(doc_id, sentence)`` that has one."""
+    years: dict[tuple[str, int], int] = {}
+    for fact in facts:
+        if fact.year is not None:
+            years.setdefault((fact.doc_id, fact.sentence), fact.year)
+    return years
+
+
 def build_graph(
     facts: Iterable[Fact],
     mentions: Iterable[Mention] | EntityCounts,
@@ -192,13 +202,16 @@ def build_graph(
                 graph.add_node(node(concept.id), type=kind, label=concept.label, cameo=concept.cameo)
     for (a, b), edge in sorted(pair_edges.items()):
         graph.add_edge(a, b, **edge.attributes())
+    sentence_years = _sentence_years(facts)
     for (a, b), sentences in sorted(concept_edges.items()):
         if not (graph.has_node(a) and graph.has_node(b)):
             continue
         relation = "involves" if a.startswith(PARTNERSHIP_TYPE_NODE + ":") else (
             ACTIVITY_NODE if b.startswith(ACTIVITY_NODE + ":") else PARTNERSHIP_TYPE_NODE
         )
-        graph.add_edge(a, b, relation=relation, relations=[relation], weight=len(sentences))
+        years = sorted({sentence_years[key] for key in sentences if sentence_years.get(key) is not None})
+        timing = {"first_year": years[0], "last_year": years[-1]} if years else {}
+        graph.add_edge(a, b, relation=relation, relations=[relation], weight=len(sentences), **timing, years=years)
     return graph
 
 
