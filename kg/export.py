@@ -5,7 +5,8 @@ missing values become ``""`` (or ``0``), and Gephi's reserved attributes are
 added (node ``label``, ``x``, ``y``, ``size``, ``r``, ``g``, ``b``; edge
 ``label``, ``weight``), so a file opens in Gephi labelled, coloured by type,
 sized by degree and laid out. GraphML and GEXF are written by networkx's
-writers; a CSV cell that a spreadsheet would run as a formula is written as
+writers, GEXF as dynamic GEXF 1.3 whose spells are the edges' years
+(:func:`write_gexf`); a CSV cell that a spreadsheet would run as a formula is written as
 text (:func:`spreadsheet_safe`). Every writer takes a path or an open file,
 like ``networkx.write_graphml``; paths are written atomically.
 
@@ -240,6 +241,8 @@ def write_graphml(graph: nx.Graph, path_or_file, edges: list | None = None) -> N
         nx.write_graphml(flat, fh, encoding="utf-8", prettyprint=True, named_key_ids=False)
 
 
+#: The GEXF column an edge attribute named ``type`` is written as.
+EDGE_TYPE_COLUMN = "edge_type"
 #: The XML Schema instance namespace. networkx's GEXF 1.3 writer declares
 #: ``http://w3.org/…`` (no ``www``), which makes ``xsi:schemaLocation`` an
 #: attribute the GEXF schema does not allow.
@@ -285,7 +288,8 @@ def write_gexf(graph: nx.Graph, path_or_file, edges: list | None = None) -> None
     nodes and edges have no spell and are always there. Every attribute stays
     static as well (``first_year``, ``last_year``, ``years``…), because Gephi
     Lite's importer drops time, and ``weight`` never varies in time
-    (``read_gexf`` cannot read a dynamic weight). Three things differ from
+    (``read_gexf`` cannot read a dynamic weight). An edge attribute ``type`` is
+    written as :data:`EDGE_TYPE_COLUMN`. Three things differ from
     ``networkx.write_gexf``: the ``meta`` element has no ``lastmodifieddate``
     (networkx writes today's date) and its creator is :data:`GEXF_CREATOR`, so
     the same graph gives the same bytes on any day, and ``xmlns:xsi`` is
@@ -314,8 +318,13 @@ def write_gexf(graph: nx.Graph, path_or_file, edges: list | None = None) -> None
         if years:
             flat.nodes[ids[node]]["spells"] = year_spells(years)
     for u, v, data in graph.edges(data=True):
+        attrs = flat.edges[ids[u], ids[v]]
+        # networkx writes an edge's `type` as the GEXF edge type (directed, undirected
+        # or mutual only): any other value makes the file invalid.
+        if "type" in attrs:
+            attrs[EDGE_TYPE_COLUMN] = attrs.pop("type")
         if data.get("years"):
-            flat.edges[ids[u], ids[v]]["spells"] = year_spells(data["years"])
+            attrs["spells"] = year_spells(data["years"])
     writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.3")
     writer.xml.set("xmlns:xsi", XSI_NAMESPACE)
     meta = writer.xml.find("meta")

@@ -388,6 +388,14 @@ def test_schema_rejects_integer_years_and_an_edge_type_attribute(tmp_path):
     assert not schema.validate(document)
 
 
+def test_an_edge_attribute_named_type_stays_a_column_and_the_file_valid(tmp_path):
+    graph = nx.Graph()
+    graph.add_edge("PAK", "TUR", relation="partnership", type="alliance", years=[2003])
+    path, document = gexf_root(graph, tmp_path)
+    assert etree.XMLSchema(etree.parse(str(GEXF_SCHEMA))).validate(document)
+    assert nx.read_gexf(path).edges["PAK", "TUR"]["edge_type"] == "alliance"
+
+
 def test_gexf_is_dynamic_with_a_spell_per_run_of_years(tmp_path):
     _, document = gexf_root(dated_graph(), tmp_path)
     graph = document.getroot().find(f"{GEXF}graph")
