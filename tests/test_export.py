@@ -430,3 +430,32 @@ def test_dynamic_gexf_reads_back_with_gephi_lites_importer(tmp_path):
     edge = next(e for e in seen["edges"] if {e["source"], e["target"]} == {"PAK", "TUR"})
     assert edge["attributes"]["years"] == "2001; 2002; 2005"
     assert edge["attributes"]["first_year"] == 2001
+
+
+def test_a_dated_corpus_builds_edges_with_years_and_dynamic_gexf(tmp_path):
+    import csv
+
+    import kg
+
+    corpus = tmp_path / "dated.jsonl"
+    corpus.write_text(
+        '{"id": "a", "date": "2021-06-01", "text": "In 2003, Qatar and Turkey held joint military exercises."}\n'
+        '{"id": "b", "date": "2019-02-01", "text": "Qatar and Turkey signed a defence cooperation agreement."}\n'
+        '{"id": "c", "text": "Malaysia and Indonesia launched joint maritime patrols."}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    kg.build([corpus], out=out, formats=["csv", "gexf"])
+    with (out / "edges.csv").open(encoding="utf-8", newline="") as fh:
+        edges = {frozenset((row["source"], row["target"])): row for row in csv.DictReader(fh)}
+    qatar_turkey, malaysia_indonesia = edges[frozenset(("QAT", "TUR"))], edges[frozenset(("IDN", "MYS"))]
+    assert (qatar_turkey["first_year"], qatar_turkey["last_year"], qatar_turkey["years"]) == ("2003", "2019", "2003; 2019")
+    assert (malaysia_indonesia["first_year"], malaysia_indonesia["years"]) == ("0", "")
+    schema = etree.XMLSchema(etree.parse(str(GEXF_SCHEMA)))
+    for name in ("graph.gexf", "actors.gexf"):
+        document = etree.parse(str(out / name))
+        assert schema.validate(document), schema.error_log
+        assert document.getroot().find(f"{GEXF}graph").get("mode") == "dynamic"
+    reread = nx.read_gexf(out / "actors.gexf")
+    assert reread.edges["QAT", "TUR"]["spells"] == [("2003-01-01", "2003-12-31"), ("2019-01-01", "2019-12-31")]
+    assert "spells" not in reread.edges["IDN", "MYS"]
