@@ -203,6 +203,7 @@ def test_edge_panel_groups_evidence_by_year(page):
     click_edge(page, edge_id(page, "PAK", "TUR"))
     headings = page.locator("#details h4.year").all_inner_texts()
     assert headings == ["2024 \u00b7 2 sentences", "undated \u00b7 2 sentences"]
+    assert "4 evidence sentences, 2024" in panel(page)
     assert "Evidence by year" in panel(page)
 
 
