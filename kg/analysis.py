@@ -326,7 +326,11 @@ def save_ego_network(graph: nx.Graph, center: str, path: str | Path, radius: int
 
 
 def fact_years(facts: pd.DataFrame) -> pd.Series:
-    """The year of each fact's document, from its ``year`` or else ``date`` metadata (``<NA>`` when missing).
+    """The year of each fact, from its ``year`` or else ``date`` column (``<NA>`` when missing).
+
+    A build's facts carry the event's year (the one the sentence states, else
+    the document's: see :mod:`kg.dates`); a table without it falls back to
+    document metadata (``doc_year``, ``doc_date``).
 
     A date gives the first four-digit number in it (``2019-05-01``, ``May 2019``).
     Raises ``ValueError`` when the table has neither column.
@@ -363,8 +367,33 @@ def partnerships_per_year(facts: pd.DataFrame) -> pd.DataFrame:
     return table.astype(int)
 
 
+def yearly_counts(facts: pd.DataFrame, by: str = "partnership_type") -> pd.DataFrame:
+    """Partnering pairs per year (rows, every year from the first to the last) and per
+    ``by`` value (columns): ``partnership_type`` or ``activity``.
+
+    >>> facts = pd.DataFrame([
+    ...     {"doc_id": "a", "sentence": 0, "relation": "partnership", "source": "TUR", "target": "PAK",
+    ...      "partnership_type": "alliance", "activity": "", "year": 2001},
+    ...     {"doc_id": "b", "sentence": 0, "relation": "partnership", "source": "QAT", "target": "TUR",
+    ...      "partnership_type": "alliance", "activity": "", "year": 2003},
+    ... ])
+    >>> yearly_counts(facts)["alliance"].to_dict()
+    {2001: 1, 2002: 0, 2003: 1}
+    """
+    if by not in ("partnership_type", "activity"):
+        raise ValueError(f"by must be 'partnership_type' or 'activity', not {by!r}")
+    rows = _dated_pairs(facts)
+    rows = rows[rows[by] != ""]
+    table = rows.groupby(["year", by])["pair"].nunique().unstack(fill_value=0)
+    if len(table):
+        table = table.reindex(range(table.index.min(), table.index.max() + 1), fill_value=0)
+    table.index.name, table.columns.name = "year", by
+    return table.astype(int)
+
+
 def pair_years(facts: pd.DataFrame, labels: Labels = None) -> pd.DataFrame:
-    """Per partnering pair: first and last year it is attested, in how many years, with how much evidence."""
+    """Per partnering pair: first and last year it is attested, in how many years
+    (``years``) and which (``years_active``), with how much evidence."""
     rows = _dated_pairs(facts)
     table = pd.DataFrame(
         [
@@ -374,13 +403,86 @@ def pair_years(facts: pd.DataFrame, labels: Labels = None) -> pd.DataFrame:
                 "first_year": int(group["year"].min()),
                 "last_year": int(group["year"].max()),
                 "years": group["year"].nunique(),
+                "years_active": sorted(int(y) for y in group["year"].unique()),
                 "evidence": group["key"].nunique(),
             }
             for (source, target), group in rows.groupby(["source", "target"], sort=True)
         ],
-        columns=["source", "target", "first_year", "last_year", "years", "evidence"],
+        columns=["source", "target", "first_year", "last_year", "years", "years_active", "evidence"],
     )
     table = table.sort_values(["years", "evidence"], ascending=False, kind="stable", ignore_index=True)
+    return _name_columns(table, labels, ["source", "target"])
+
+
+def pair_turnover(facts: pd.DataFrame, period: int = 1) -> pd.DataFrame:
+    """Per period of ``period`` years (every one from the first to the last): the pairs
+    attested in it (``active``), those attested for the first time (``new``), those
+    attested in the period before and not in this one (``lapsed``), and those in both
+    (``continuing``). A period is named by its first year (``period=10``: decades).
+
+    >>> facts = pd.DataFrame([
+    ...     {"doc_id": "a", "sentence": 0, "relation": "partnership", "source": "PAK", "target": "TUR", "year": 2001},
+    ...     {"doc_id": "b", "sentence": 0, "relation": "partnership", "source": "QAT", "target": "TUR", "year": 2002},
+    ...     {"doc_id": "c", "sentence": 0, "relation": "partnership", "source": "QAT", "target": "TUR", "year": 2003},
+    ... ])
+    >>> pair_turnover(facts).to_dict("index")[2002]
+    {'active': 1, 'new': 1, 'lapsed': 1, 'continuing': 0}
+    """
+    if period < 1:
+        raise ValueError(f"period must be at least 1 year, not {period}")
+    rows = _dated_pairs(facts)
+    columns = ["active", "new", "lapsed", "continuing"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns, index=pd.Index([], name="period"), dtype=int)
+    rows = rows.assign(period=rows["year"] // period * period)
+    pairs_in = rows.groupby("period")["pair"].agg(set)
+    seen: set = set()
+    previous: set = set()
+    records = {}
+    for start in range(int(pairs_in.index.min()), int(pairs_in.index.max()) + 1, period):
+        active = pairs_in.get(start, set())
+        records[start] = {"active": len(active), "new": len(active - seen), "lapsed": len(previous - active),
+                          "continuing": len(active & previous)}
+        seen |= active
+        previous = active
+    table = pd.DataFrame.from_dict(records, orient="index", columns=columns)
+    table.index.name = "period"
+    return table.astype(int)
+
+
+def dyad_years(facts: pd.DataFrame, labels: Labels = None) -> pd.DataFrame:
+    """One row per partnering pair and year it is attested, in the shape of the
+    peacesciencer/ATOP dyad-year panels: ``source``, ``target`` (``source`` <
+    ``target``: undirected), ``year``, the evidence sentences and documents of that
+    year, its partnership types and activities, and a 0/1 column per partnership
+    type (``type_<id>``) for panel regressions.
+
+    >>> facts = pd.DataFrame([
+    ...     {"doc_id": "a", "sentence": 0, "relation": "partnership", "source": "TUR", "target": "PAK",
+    ...      "partnership_type": "alliance", "activity": "", "year": 2001},
+    ...     {"doc_id": "b", "sentence": 0, "relation": "partnership", "source": "PAK", "target": "TUR",
+    ...      "partnership_type": "", "activity": "joint_exercises", "year": 2002},
+    ... ])
+    >>> dyad_years(facts)[["source", "target", "year", "activities", "type_alliance"]].values.tolist()
+    [['PAK', 'TUR', 2001, [], 1], ['PAK', 'TUR', 2002, ['joint_exercises'], 0]]
+    """
+    rows = _dated_pairs(facts)
+    types = _values(rows["partnership_type"]) if len(rows) else []
+    records = []
+    for (source, target, year), group in rows.groupby(["source", "target", "year"], sort=True):
+        found = set(group["partnership_type"])
+        records.append({
+            "source": source,
+            "target": target,
+            "year": int(year),
+            "evidence": group["key"].nunique(),
+            "documents": group["doc_id"].nunique(),
+            "partnership_types": _values(group["partnership_type"]),
+            "activities": _values(group["activity"]),
+            **{f"type_{t}": int(t in found) for t in types},
+        })
+    columns = ["source", "target", "year", "evidence", "documents", "partnership_types", "activities"]
+    table = pd.DataFrame(records, columns=columns + [f"type_{t}" for t in types])
     return _name_columns(table, labels, ["source", "target"])
 
 

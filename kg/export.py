@@ -5,7 +5,8 @@ missing values become ``""`` (or ``0``), and Gephi's reserved attributes are
 added (node ``label``, ``x``, ``y``, ``size``, ``r``, ``g``, ``b``; edge
 ``label``, ``weight``), so a file opens in Gephi labelled, coloured by type,
 sized by degree and laid out. GraphML and GEXF are written by networkx's
-writers; a CSV cell that a spreadsheet would run as a formula is written as
+writers, GEXF as dynamic GEXF 1.3 whose spells are the edges' years
+(:func:`write_gexf`); a CSV cell that a spreadsheet would run as a formula is written as
 text (:func:`spreadsheet_safe`). Every writer takes a path or an open file,
 like ``networkx.write_graphml``; paths are written atomically.
 
@@ -240,32 +241,92 @@ def write_graphml(graph: nx.Graph, path_or_file, edges: list | None = None) -> N
         nx.write_graphml(flat, fh, encoding="utf-8", prettyprint=True, named_key_ids=False)
 
 
+#: The GEXF column an edge attribute named ``type`` is written as.
+EDGE_TYPE_COLUMN = "edge_type"
+#: The XML Schema instance namespace. networkx's GEXF 1.3 writer declares
+#: ``http://w3.org/…`` (no ``www``), which makes ``xsi:schemaLocation`` an
+#: attribute the GEXF schema does not allow.
+XSI_NAMESPACE = "http://www.w3.org/2001/XMLSchema-instance"
+
+
+def year_spells(years) -> list[tuple[str, str]]:
+    """GEXF spells of a set of years: one ``(start, end)`` date pair per run of consecutive years.
+
+    Dates rather than integer years: networkx writes ``timeformat="long"`` for
+    integers, which GEXF 1.3 does not allow, and Gephi's Timeline reads dates.
+
+    >>> year_spells([2003, 2004, 2007])
+    [('2003-01-01', '2004-12-31'), ('2007-01-01', '2007-12-31')]
+    """
+    spells: list[list[int]] = []
+    for year in sorted(set(years)):
+        if spells and spells[-1][1] == year - 1:
+            spells[-1][1] = year
+        else:
+            spells.append([year, year])
+    return [(f"{first:04d}-01-01", f"{last:04d}-12-31") for first, last in spells]
+
+
+def _node_years(graph: nx.Graph) -> dict:
+    """The years of each node's dated edges."""
+    years: dict = {}
+    for u, v, data in graph.edges(data=True):
+        for node in (u, v):
+            years.setdefault(node, set()).update(data.get("years") or ())
+    return years
+
+
 def write_gexf(graph: nx.Graph, path_or_file, edges: list | None = None) -> None:
-    """Write ``graph`` as GEXF 1.2 with ``viz`` colour, size and position.
+    """Write ``graph`` as dynamic GEXF 1.3 with ``viz`` colour, size and position.
 
     The file is what networkx's ``GEXFWriter`` writes for :func:`flatten`'s
     copy of ``graph``, with position, size and colour handed to it as the
     node's ``viz`` (where Gephi and graphology read them) rather than as
-    attribute columns. Two things differ from ``networkx.write_gexf``, so that
-    the same graph gives the same bytes on any day: the ``meta`` element has no
-    ``lastmodifieddate`` (networkx writes today's date) and its creator is
-    :data:`GEXF_CREATOR`. ``edges``: the graph's :func:`flat_edges`, if made before.
+    attribute columns. An edge with ``years`` gets one spell per run of
+    consecutive years (:func:`year_spells`) and a node the spells of the years
+    of its edges, so Gephi's Timeline plays the network year by year; undated
+    nodes and edges have no spell and are always there. Every attribute stays
+    static as well (``first_year``, ``last_year``, ``years``…), because Gephi
+    Lite's importer drops time, and ``weight`` never varies in time
+    (``read_gexf`` cannot read a dynamic weight). An edge attribute ``type`` is
+    written as :data:`EDGE_TYPE_COLUMN`. Three things differ from
+    ``networkx.write_gexf``: the ``meta`` element has no ``lastmodifieddate``
+    (networkx writes today's date) and its creator is :data:`GEXF_CREATOR`, so
+    the same graph gives the same bytes on any day, and ``xmlns:xsi`` is
+    :data:`XSI_NAMESPACE`. ``edges``: the graph's :func:`flat_edges`, if made before.
 
     >>> import io, networkx as nx
     >>> g = nx.Graph(); g.add_node("PAK", type="country", label="Pakistan")
-    >>> buf = io.BytesIO(); write_gexf(g, buf)
-    >>> b'<viz:color r="31" g="119" b="180"' in buf.getvalue(), b"lastmodifieddate" in buf.getvalue()
+    >>> g.add_edge("PAK", "TUR", relation="partnership", years=[2003, 2004])
+    >>> buf = io.BytesIO(); write_gexf(g, buf); xml = buf.getvalue()
+    >>> b'<viz:color r="31" g="119" b="180"' in xml, b"lastmodifieddate" in xml
     (True, False)
+    >>> b'timeformat="date"' in xml, b'<spell start="2003-01-01" end="2004-12-31" />' in xml
+    (True, True)
     """
     flat = flatten(graph, edges=edges)
-    for _, attrs in flat.nodes(data=True):
+    node_years = _node_years(graph)
+    ids = {node: xml_safe(str(node)) for node in graph}
+    for node, attrs in flat.nodes(data=True):
         viz = {key: attrs.pop(key) for key in VIZ_KEYS}
         attrs["viz"] = {
             "color": {"r": viz["r"], "g": viz["g"], "b": viz["b"], "a": 1.0},
             "size": viz["size"],
             "position": {"x": viz["x"], "y": viz["y"], "z": 0.0},
         }
-    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
+    for node, years in node_years.items():
+        if years:
+            flat.nodes[ids[node]]["spells"] = year_spells(years)
+    for u, v, data in graph.edges(data=True):
+        attrs = flat.edges[ids[u], ids[v]]
+        # networkx writes an edge's `type` as the GEXF edge type (directed, undirected
+        # or mutual only): any other value makes the file invalid.
+        if "type" in attrs:
+            attrs[EDGE_TYPE_COLUMN] = attrs.pop("type")
+        if data.get("years"):
+            attrs["spells"] = year_spells(data["years"])
+    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.3")
+    writer.xml.set("xmlns:xsi", XSI_NAMESPACE)
     meta = writer.xml.find("meta")
     del meta.attrib["lastmodifieddate"]
     meta.find("creator").text = GEXF_CREATOR

@@ -8,11 +8,21 @@ type–activity. The *actor graph* keeps only countries and organisations and on
 weighted edge per partnering pair. Attributes hold Python lists here; exports
 flatten them.
 
+Partnership and membership edges carry time: ``years`` (the distinct years of
+their dated evidence), ``first_year`` and ``last_year`` (left out when no
+evidence is dated), ``evidence_years`` (the year of each ``evidence`` sentence,
+``""`` when undated) and ``evidence_per_year`` (``"2003: 2"``: sentences per year). Edges to partnership types and activities
+carry ``years``, ``first_year`` and ``last_year`` too.
+
 >>> from kg.records import Fact
 >>> fact = Fact("d", 0, 0, 30, "partnership", "QAT", "TUR", activity="joint_exercises", evidence="Qatar and Turkey held drills.")
 >>> g = build_graph([fact], [])
 >>> g.edges["QAT", "TUR"]["weight"], g.edges["QAT", "TUR"]["activities"]
 (1, ['joint_exercises'])
+>>> later = Fact("d", 1, 31, 60, "partnership", "TUR", "QAT", evidence="They drilled again.", year=2005)
+>>> g = build_graph([fact, later], [])
+>>> g.edges["QAT", "TUR"]["years"], g.edges["QAT", "TUR"]["evidence_years"], g.edges["QAT", "TUR"]["first_year"]
+([2005], ['', 2005], 2005)
 """
 from __future__ import annotations
 
@@ -48,11 +58,16 @@ class _Edge:
         self.sentences: dict[tuple[str, int], str] = {}
         self.types: Counter = Counter()
         self.activities: Counter = Counter()
+        self.years: dict[tuple[str, int], int | None] = {}
         self.confidence = 0.0
 
     def add(self, fact: Fact) -> None:
         self.relations.add(fact.relation)
-        self.sentences.setdefault((fact.doc_id, fact.sentence), fact.evidence)
+        key = (fact.doc_id, fact.sentence)
+        self.sentences.setdefault(key, fact.evidence)
+        # A sentence has one event year; a fact of it that states none leaves it to another that does.
+        if self.years.get(key) is None:
+            self.years[key] = fact.year
         if fact.partnership_type:
             self.types[fact.partnership_type] += 1
         if fact.activity:
@@ -62,6 +77,10 @@ class _Edge:
     def attributes(self) -> dict:
         keys = sorted(self.sentences)
         relation = PARTNERSHIP if PARTNERSHIP in self.relations else sorted(self.relations)[0]
+        evidence_years = [self.years.get(key) for key in keys]
+        per_year = Counter(year for year in evidence_years if year is not None)
+        years = sorted(per_year)
+        timing = {"first_year": years[0], "last_year": years[-1]} if years else {}
         return {
             "relation": relation,
             "relations": sorted(self.relations),
@@ -71,6 +90,10 @@ class _Edge:
             "doc_ids": sorted({d for d, _ in keys}),
             "evidence": [f"[{d}] {self.sentences[(d, s)]}" for d, s in keys],
             "confidence": round(self.confidence, 2),
+            **timing,
+            "years": years,
+            "evidence_years": ["" if year is None else year for year in evidence_years],
+            "evidence_per_year": [f"{year}: {per_year[year]}" for year in years],
         }
 
 
@@ -114,6 +137,15 @@ def _entity_nodes(graph: nx.Graph, ids: Iterable[str], counts: EntityCounts, gaz
             mentions=counts.mentions.get(entity_id, 0),
             documents=counts.documents.get(entity_id, 0),
         )
+
+
+def _sentence_years(facts: Iterable[Fact]) -> dict[tuple[str, int], int]:
+    """The event year of each evidence sentence ``(doc_id, sentence)`` that has one."""
+    years: dict[tuple[str, int], int] = {}
+    for fact in facts:
+        if fact.year is not None:
+            years.setdefault((fact.doc_id, fact.sentence), fact.year)
+    return years
 
 
 def build_graph(
@@ -170,13 +202,16 @@ def build_graph(
                 graph.add_node(node(concept.id), type=kind, label=concept.label, cameo=concept.cameo)
     for (a, b), edge in sorted(pair_edges.items()):
         graph.add_edge(a, b, **edge.attributes())
+    sentence_years = _sentence_years(facts)
     for (a, b), sentences in sorted(concept_edges.items()):
         if not (graph.has_node(a) and graph.has_node(b)):
             continue
         relation = "involves" if a.startswith(PARTNERSHIP_TYPE_NODE + ":") else (
             ACTIVITY_NODE if b.startswith(ACTIVITY_NODE + ":") else PARTNERSHIP_TYPE_NODE
         )
-        graph.add_edge(a, b, relation=relation, relations=[relation], weight=len(sentences))
+        years = sorted({sentence_years[key] for key in sentences if sentence_years.get(key) is not None})
+        timing = {"first_year": years[0], "last_year": years[-1]} if years else {}
+        graph.add_edge(a, b, relation=relation, relations=[relation], weight=len(sentences), **timing, years=years)
     return graph
 
 

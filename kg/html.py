@@ -9,8 +9,10 @@ pyvis package and no other library (no Bootstrap, no CDN), so it loads no
 
 The page (``kg/templates/graph.html``) adds the reading aids: a legend of node
 types that doubles as a filter, filters by partnership type and activity, a
-minimum-evidence slider, a search box, and a side panel with an edge's
-evidence sentences or a node's partners and memberships.
+minimum-evidence slider, a year range (when any evidence is dated) that keeps
+the edges with evidence in those years, a search box, and a side panel with an
+edge's evidence sentences, by year when they are dated, or a node's partners
+and memberships.
 
 >>> import networkx as nx
 >>> g = nx.Graph(); g.add_edge("PAK", "TUR", relation="partnership", weight=1, evidence=["[d1] Both drilled."], doc_ids=["d1"])
@@ -76,6 +78,29 @@ def _list(value) -> list:
     return [str(v) for v in value] if isinstance(value, (list, tuple, set, frozenset)) else []
 
 
+def _years(value, keep_empty: bool = False) -> list:
+    """The years of a list attribute as ints; an undated entry is ``None`` with ``keep_empty``, else left out.
+
+    >>> _years([2003, "", 2005], keep_empty=True), _years(None)
+    ([2003, None, 2005], [])
+    """
+    if not isinstance(value, (list, tuple)):
+        return []
+    years = [int(v) if isinstance(v, int) else None for v in value]
+    return years if keep_empty else [y for y in years if y is not None]
+
+
+def year_range(graph: nx.Graph) -> list[int]:
+    """``[first, last]`` year of the graph's dated edges, or ``[]`` when none is dated.
+
+    >>> g = nx.Graph(); g.add_edge("PAK", "TUR", years=[2003, 2005]); g.add_edge("QAT", "TUR", years=[2001])
+    >>> year_range(g)
+    [2001, 2005]
+    """
+    years = [y for _, _, d in graph.edges(data=True) for y in _years(d.get("years"))]
+    return [min(years), max(years)] if years else []
+
+
 def pyvis_network(graph: nx.Graph) -> Network:
     """A pyvis Network of ``graph``: Gephi's layout and colours, physics off.
 
@@ -102,6 +127,7 @@ def pyvis_network(graph: nx.Graph) -> Network:
             title=f"{relation}, {weight} sentence{'s' if weight != 1 else ''}",
             partnership_types=_list(d.get("partnership_types")), activities=_list(d.get("activities")),
             evidence=split_evidence(_list(d.get("evidence")), _list(d.get("doc_ids"))),
+            years=_years(d.get("years")), evidence_years=_years(d.get("evidence_years"), keep_empty=True),
         ).options)
     return net
 
@@ -131,6 +157,7 @@ def page_data(graph: nx.Graph, title: str = "kg knowledge graph") -> dict:
         + [[t, "#7f7f7f"] for t in sorted(present - set(TYPE_COLOURS))],
         "partnership_types": _concept_labels(graph, "partnership_type"),
         "activities": _concept_labels(graph, "activity"),
+        "years": year_range(graph),
     }
 
 

@@ -223,9 +223,70 @@ def test_partnerships_per_year_fills_the_years_between(dated):
 def test_pair_years(dated):
     table = ka.pair_years(dated, labels=LABELS)
     assert table.to_dict("records") == [
-        {"source": "Pakistan", "target": "Turkey", "first_year": 2001, "last_year": 2004, "years": 2, "evidence": 3},
-        {"source": "Malaysia", "target": "Turkey", "first_year": 2003, "last_year": 2003, "years": 1, "evidence": 2},
+        {"source": "Pakistan", "target": "Turkey", "first_year": 2001, "last_year": 2004, "years": 2,
+         "years_active": [2001, 2004], "evidence": 3},
+        {"source": "Malaysia", "target": "Turkey", "first_year": 2003, "last_year": 2003, "years": 1,
+         "years_active": [2003], "evidence": 2},
     ]
+
+
+@pytest.fixture
+def decades():
+    """Turkey's partners over three decades, as a speech corpus would give them."""
+    return pd.DataFrame([
+        fact("a", 0, "TUR", "PAK", "alliance", year=1985),
+        fact("a", 1, "PAK", "TUR", "", "joint_exercises", year=1988),
+        fact("b", 0, "USA", "TUR", "alliance", "joint_exercises", year=1991),
+        fact("c", 0, "TUR", "QAT", "defence_cooperation", "joint_exercises", year=2015),
+        fact("c", 1, "QAT", "TUR", "defence_cooperation", "", year=2015),
+        fact("d", 0, "TUR", "QAT", "", "intelligence_sharing"),  # undated: in no year
+    ])
+
+
+def test_yearly_counts_by_partnership_type_and_activity(decades):
+    by_type = ka.yearly_counts(decades)
+    assert by_type.index.tolist() == list(range(1985, 2016))
+    assert by_type.loc[[1985, 1991, 2015]].to_dict("index") == {
+        1985: {"alliance": 1, "defence_cooperation": 0},
+        1991: {"alliance": 1, "defence_cooperation": 0},
+        2015: {"alliance": 0, "defence_cooperation": 1},
+    }
+    assert by_type.loc[2000].sum() == 0
+    by_activity = ka.yearly_counts(decades, by="activity")
+    assert list(by_activity.columns) == ["joint_exercises"]  # the undated intelligence sharing is in no year
+    assert by_activity["joint_exercises"].sum() == 3
+    with pytest.raises(ValueError, match="by must be"):
+        ka.yearly_counts(decades, by="source")
+
+
+def test_pair_turnover_per_decade(decades):
+    table = ka.pair_turnover(decades, period=10)
+    assert table.to_dict("index") == {
+        1980: {"active": 1, "new": 1, "lapsed": 0, "continuing": 0},
+        1990: {"active": 1, "new": 1, "lapsed": 1, "continuing": 0},
+        2000: {"active": 0, "new": 0, "lapsed": 1, "continuing": 0},
+        2010: {"active": 1, "new": 1, "lapsed": 0, "continuing": 0},
+    }
+    assert ka.pair_turnover(decades, period=1).loc[1988, "continuing"] == 0  # 1985 and 1988 are not adjacent years
+    assert ka.pair_turnover(decades.iloc[:2], period=5).to_dict("index") == {
+        1985: {"active": 1, "new": 1, "lapsed": 0, "continuing": 0}}
+
+
+def test_dyad_years_one_row_per_pair_and_year(decades):
+    table = ka.dyad_years(decades, labels=LABELS)
+    assert table[["source", "target", "year", "evidence"]].values.tolist() == [
+        ["Pakistan", "Turkey", 1985, 1], ["Pakistan", "Turkey", 1988, 1],
+        ["Qatar", "Turkey", 2015, 2], ["Turkey", "USA", 1991, 1],
+    ]
+    assert table["type_alliance"].tolist() == [1, 0, 0, 1]
+    assert table["type_defence_cooperation"].tolist() == [0, 0, 1, 0]
+    assert table.loc[2, "activities"] == ["joint_exercises"]
+    assert ka.dyad_years(as_read_from_csv(decades)).shape == table.shape
+
+
+def test_time_tables_of_undated_facts_are_empty(facts):
+    undated = facts.assign(year=None)
+    assert ka.dyad_years(undated).empty and ka.pair_turnover(undated).empty and ka.yearly_counts(undated).empty
 
 
 def test_corpus_overview(facts):

@@ -1,6 +1,7 @@
 """GraphML, GEXF and CSV writers: scalar typed attributes, Gephi's reserved names, schema validity."""
 import io
 import re
+import sys
 from pathlib import Path
 
 import networkx as nx
@@ -12,6 +13,8 @@ from kg.graph import add_layout, build_graph
 from kg.records import Fact
 
 SCHEMA = Path(__file__).parent / "schemas" / "graphml-structure.xsd"
+GEXF_SCHEMA = Path(__file__).parent / "schemas" / "gexf-1.3" / "gexf.xsd"
+GEXF = "{http://gexf.net/1.3}"
 GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
 # What each GraphML attr.type must parse as (the GraphML 1.0 primer's Java types).
 PARSERS = {"boolean": lambda v: v in ("true", "false") or int("x"), "int": int, "long": int,
@@ -97,13 +100,13 @@ def test_gexf_carries_viz_colour_size_and_position_and_no_date(tmp_path):
     graph = sample_graph()
     write_gexf(graph, path)
     root = etree.parse(str(path)).getroot()
-    viz = "{http://www.gexf.net/1.2draft/viz}"
-    pak = next(n for n in root.iter("{http://www.gexf.net/1.2draft}node") if n.get("id") == "PAK")
+    viz = "{http://gexf.net/1.3/viz}"
+    pak = next(n for n in root.iter("{http://gexf.net/1.3}node") if n.get("id") == "PAK")
     assert pak.get("label") == "Pakistan"
     assert {k: pak.find(f"{viz}color").get(k) for k in "rgb"} == {"r": "31", "g": "119", "b": "180"}
     assert float(pak.find(f"{viz}position").get("x")) == graph.nodes["PAK"]["x"]
     assert float(pak.find(f"{viz}size").get("value")) > 0
-    titles = {a.get("title") for a in root.iter("{http://www.gexf.net/1.2draft}attribute")}
+    titles = {a.get("title") for a in root.iter("{http://gexf.net/1.3}attribute")}
     assert not titles & {"x", "y", "size", "r", "g", "b"}, "viz values are not repeated as columns"
     assert "lastmodifieddate" not in path.read_text(encoding="utf-8")
     reread = nx.read_gexf(path)
@@ -328,3 +331,131 @@ def test_spreadsheet_safe_leaves_numbers_and_plain_text():
         2020, -5, 0.8, -0.5, "-5", "+1.5e3", "Turkey", "", None]
     assert [spreadsheet_safe(v) for v in ("=1+1", "+1+1", "-1+1", "@A1", "\tx", "\rx", "-")] == [
         "'=1+1", "'+1+1", "'-1+1", "'@A1", "'\tx", "'\rx", "'-"]
+
+
+def dated_graph():
+    """Pakistan and Turkey in 2001, 2002 and 2005 (and once undated), Malaysia and Turkey in 2003."""
+    facts = [
+        Fact("a", 0, 0, 30, "partnership", "PAK", "TUR", partnership_type="alliance", evidence="Allies since 2001.", year=2001),
+        Fact("a", 1, 31, 60, "partnership", "TUR", "PAK", activity="joint_exercises", evidence="Drills in 2002.", year=2002),
+        Fact("b", 0, 0, 30, "partnership", "PAK", "TUR", activity="joint_exercises", evidence="Drills again.", year=2005),
+        Fact("c", 0, 0, 30, "partnership", "PAK", "TUR", evidence="They cooperate."),
+        Fact("c", 1, 31, 60, "partnership", "MYS", "TUR", partnership_type="alliance", evidence="Allies in 2003.", year=2003),
+        Fact("c", 2, 61, 90, "membership", "TUR", "NATO", evidence="Turkey is in NATO."),
+    ]
+    return add_layout(build_graph(facts, []))
+
+
+def gexf_root(graph, tmp_path):
+    path = tmp_path / "g.gexf"
+    write_gexf(graph, path)
+    return path, etree.parse(str(path))
+
+
+def test_partnership_edges_carry_their_years():
+    edge = dated_graph().edges["PAK", "TUR"]
+    assert (edge["first_year"], edge["last_year"], edge["years"]) == (2001, 2005, [2001, 2002, 2005])
+    assert edge["evidence_per_year"] == ["2001: 1", "2002: 1", "2005: 1"]
+    assert list(zip(edge["evidence_years"], edge["evidence"])) == [
+        (2001, "[a] Allies since 2001."), (2002, "[a] Drills in 2002."), (2005, "[b] Drills again."), ("", "[c] They cooperate.")]
+    assert "first_year" not in dated_graph().edges["NATO", "TUR"]
+
+
+def test_flat_year_attributes_are_static_columns_in_graphml(tmp_path):
+    write_graphml(dated_graph(), tmp_path / "g.graphml")
+    reread = nx.read_graphml(tmp_path / "g.graphml")
+    assert reread.edges["PAK", "TUR"]["years"] == "2001; 2002; 2005"
+    assert (reread.edges["PAK", "TUR"]["first_year"], reread.edges["MYS", "TUR"]["last_year"]) == (2001, 2003)
+    assert reread.edges["NATO", "TUR"]["first_year"] == 0  # no dated evidence
+
+
+def test_gexf_is_valid_gexf_1_3(tmp_path):
+    schema = etree.XMLSchema(etree.parse(str(GEXF_SCHEMA)))
+    for graph in (dated_graph(), sample_graph(), nx.Graph()):
+        _, document = gexf_root(graph, tmp_path)
+        assert schema.validate(document), schema.error_log
+        assert document.getroot().get("version") == "1.3"
+
+
+def test_schema_rejects_integer_years_and_an_edge_type_attribute(tmp_path):
+    """The two traps of networkx's writer the GEXF writer steps around."""
+    schema = etree.XMLSchema(etree.parse(str(GEXF_SCHEMA)))
+    _, document = gexf_root(dated_graph(), tmp_path)
+    document.getroot().find(f"{GEXF}graph").set("timeformat", "long")
+    assert not schema.validate(document)
+    _, document = gexf_root(dated_graph(), tmp_path)
+    document.getroot().find(f".//{GEXF}edge").set("type", "partnership")
+    assert not schema.validate(document)
+
+
+def test_an_edge_attribute_named_type_stays_a_column_and_the_file_valid(tmp_path):
+    graph = nx.Graph()
+    graph.add_edge("PAK", "TUR", relation="partnership", type="alliance", years=[2003])
+    path, document = gexf_root(graph, tmp_path)
+    assert etree.XMLSchema(etree.parse(str(GEXF_SCHEMA))).validate(document)
+    assert nx.read_gexf(path).edges["PAK", "TUR"]["edge_type"] == "alliance"
+
+
+def test_gexf_is_dynamic_with_a_spell_per_run_of_years(tmp_path):
+    _, document = gexf_root(dated_graph(), tmp_path)
+    graph = document.getroot().find(f"{GEXF}graph")
+    assert (graph.get("mode"), graph.get("timeformat")) == ("dynamic", "date")
+    spells = {
+        (e.get("source"), e.get("target")): [(s.get("start"), s.get("end")) for s in e.iter(f"{GEXF}spell")]
+        for e in graph.iter(f"{GEXF}edge")
+    }
+    assert spells[("PAK", "TUR")] == [("2001-01-01", "2002-12-31"), ("2005-01-01", "2005-12-31")]
+    assert spells[("MYS", "TUR")] == [("2003-01-01", "2003-12-31")]
+    assert spells[("NATO", "TUR")] == []  # undated: always there
+    turkey = next(n for n in graph.iter(f"{GEXF}node") if n.get("id") == "TUR")
+    assert [s.get("start") for s in turkey.iter(f"{GEXF}spell")] == ["2001-01-01", "2005-01-01"]
+
+
+def test_dynamic_gexf_reads_back_with_networkx_static_attributes_and_spells(tmp_path):
+    path, _ = gexf_root(dated_graph(), tmp_path)
+    reread = nx.read_gexf(path)
+    edge = reread.edges["PAK", "TUR"]
+    assert (edge["first_year"], edge["last_year"], edge["years"], edge["weight"]) == (2001, 2005, "2001; 2002; 2005", 4.0)
+    assert edge["spells"] == [("2001-01-01", "2002-12-31"), ("2005-01-01", "2005-12-31")]
+
+
+def test_dynamic_gexf_reads_back_with_gephi_lites_importer(tmp_path):
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_readers import graphology
+
+    graph = dated_graph()
+    path, _ = gexf_root(graph, tmp_path)
+    seen = graphology("gexf", path)
+    assert (seen["order"], seen["size"]) == (graph.number_of_nodes(), graph.number_of_edges())
+    edge = next(e for e in seen["edges"] if {e["source"], e["target"]} == {"PAK", "TUR"})
+    assert edge["attributes"]["years"] == "2001; 2002; 2005"
+    assert edge["attributes"]["first_year"] == 2001
+
+
+def test_a_dated_corpus_builds_edges_with_years_and_dynamic_gexf(tmp_path):
+    import csv
+
+    import kg
+
+    corpus = tmp_path / "dated.jsonl"
+    corpus.write_text(
+        '{"id": "a", "date": "2021-06-01", "text": "In 2003, Qatar and Turkey held joint military exercises."}\n'
+        '{"id": "b", "date": "2019-02-01", "text": "Qatar and Turkey signed a defence cooperation agreement."}\n'
+        '{"id": "c", "text": "Malaysia and Indonesia launched joint maritime patrols."}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    kg.build([corpus], out=out, formats=["csv", "gexf"])
+    with (out / "edges.csv").open(encoding="utf-8", newline="") as fh:
+        edges = {frozenset((row["source"], row["target"])): row for row in csv.DictReader(fh)}
+    qatar_turkey, malaysia_indonesia = edges[frozenset(("QAT", "TUR"))], edges[frozenset(("IDN", "MYS"))]
+    assert (qatar_turkey["first_year"], qatar_turkey["last_year"], qatar_turkey["years"]) == ("2003", "2019", "2003; 2019")
+    assert (malaysia_indonesia["first_year"], malaysia_indonesia["years"]) == ("0", "")
+    schema = etree.XMLSchema(etree.parse(str(GEXF_SCHEMA)))
+    for name in ("graph.gexf", "actors.gexf"):
+        document = etree.parse(str(out / name))
+        assert schema.validate(document), schema.error_log
+        assert document.getroot().find(f"{GEXF}graph").get("mode") == "dynamic"
+    reread = nx.read_gexf(out / "actors.gexf")
+    assert reread.edges["QAT", "TUR"]["spells"] == [("2003-01-01", "2003-12-31"), ("2019-01-01", "2019-12-31")]
+    assert "spells" not in reread.edges["IDN", "MYS"]

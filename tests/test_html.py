@@ -27,3 +27,19 @@ def test_page_data_gives_an_edge_its_types_activities_and_evidence_by_document()
     assert (edge["partnership_types"], edge["activities"]) == (["alliance"], ["joint_exercises"])
     assert edge["evidence"] == [["d1", "Pakistan and Turkey held drills."]]
     assert data["counts"]["documents"] == 1 and ["country", "#1f77b4"] in data["types"]
+
+
+def test_page_data_gives_edges_their_years_and_the_page_its_range():
+    from kg.html import page_data
+
+    facts = [
+        Fact("d1", 0, 0, 33, "partnership", "PAK", "TUR", evidence="Drills in 2003.", year=2003),
+        Fact("d1", 1, 34, 60, "partnership", "PAK", "TUR", evidence="More drills."),
+        Fact("d2", 0, 0, 30, "partnership", "MYS", "IDN", evidence="Patrols in 2010.", year=2010),
+    ]
+    data = page_data(add_layout(build_graph(facts, [])))
+    edge = next(e for e in data["edges"] if {e["from"], e["to"]} == {"PAK", "TUR"})
+    assert (edge["years"], edge["evidence_years"]) == ([2003], [2003, None])
+    assert data["years"] == [2003, 2010]
+    undated = page_data(add_layout(build_graph([Fact("d", 0, 0, 9, "partnership", "PAK", "TUR")], [])))
+    assert undated["years"] == []

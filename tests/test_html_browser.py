@@ -170,3 +170,49 @@ def test_corpus_markup_is_shown_as_text_never_run(page):
     assert '<img src=x onerror="window.__xss=1">' in text
     assert XSS_DOC in page.locator("#details ol.evidence .doc").all_inner_texts()
     assert page.locator("#details img, #details script").count() == 0
+
+
+def press(page, selector: str, *keys: str) -> None:
+    page.focus(selector)
+    for key in keys:
+        page.keyboard.press(key)
+
+
+def test_year_range_hides_the_edges_outside_it(page):
+    assert page.locator("#years").is_visible()
+    assert page.evaluate("[document.getElementById('year-from').min, document.getElementById('year-to').max]") == ["2019", "2024"]
+    everything = page.evaluate(VISIBLE)
+    press(page, "#year-from", "End", "ArrowLeft")  # from 2023
+    press(page, "#year-to", "ArrowLeft")  # to 2023
+    assert page.locator("#years h3").inner_text().replace("\u2013", "-") == "YEARS: 2023-2023"
+    shown = page.evaluate(VISIBLE)
+    pairs = {frozenset((e["from"], e["to"])) for e in shown["edges"] if e["relation"] == "partnership"}
+    assert pairs == {frozenset(("ARE", "SAU"))}
+    assert all(2023 in e["years"] for e in shown["edges"])
+    assert "PAK" not in shown["nodes"] and "EGY" not in shown["nodes"]  # dated 2024, and undated
+    assert page.locator("#shown").inner_text() == f"showing {len(shown['nodes'])} nodes, {len(shown['edges'])} edges"
+
+    press(page, "#year-from", "Home")  # 2019-2023: Oman and India (2019, stated in the text) come back
+    shown = page.evaluate(VISIBLE)
+    assert {"IND", "OMN", "SAU"} <= set(shown["nodes"]) and "PAK" not in shown["nodes"]
+    page.click("#reset")
+    assert page.evaluate(VISIBLE) == everything and page.locator("#shown").inner_text() == ""
+
+
+def test_edge_panel_groups_evidence_by_year(page):
+    click_edge(page, edge_id(page, "PAK", "TUR"))
+    headings = page.locator("#details h4.year").all_inner_texts()
+    assert headings == ["2024 \u00b7 2 sentences", "undated \u00b7 2 sentences"]
+    assert "4 evidence sentences, 2024" in panel(page)
+    assert "Evidence by year" in panel(page)
+
+
+def test_year_range_is_not_shown_without_dated_facts(browser, tmp_path):
+    corpus = tmp_path / "undated.jsonl"
+    corpus.write_text('{"id": "u", "text": "Malaysia and Indonesia launched joint maritime patrols."}\n', encoding="utf-8")
+    kg.build([corpus], out=tmp_path / "out", formats=["html"])
+    page = open_page(browser, tmp_path / "out" / "graph.html")
+    assert not page.locator("#years").is_visible()
+    click_edge(page, edge_id(page, "IDN", "MYS"))
+    assert page.locator("#details h4.year").count() == 0 and "Evidence" in panel(page)
+    page.close()

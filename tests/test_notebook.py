@@ -9,6 +9,8 @@ REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK = REPO / "notebooks" / "analysis.ipynb"
 UN_CORPUS = REPO.parent / "shared" / "corpora" / "un_general_debates" / "un_general_debates.jsonl.gz"
 SKIPPED = "Time section skipped"
+YARDSTICK_SKIPPED = "Yardstick section skipped"
+REFERENCE = REPO.parent / "shared" / "corpora" / "reference"
 
 
 def execute(notebook, out: Path, shared: Path, monkeypatch) -> nbformat.NotebookNode:
@@ -42,7 +44,12 @@ def test_notebook_runs_to_the_end(tmp_path, monkeypatch):
     if UN_CORPUS.exists():
         assert SKIPPED not in text
         assert "Built 300 speeches" in text
-        assert len(outputs(notebook, "image/png")) >= 6  # with the per-year and first/last-year plots
+        assert len(outputs(notebook, "image/png")) >= 8  # with the time plots and the ATOP/COW plot by decade
+        assert "new" in text and "lapsed" in text  # pairs per decade
+    if UN_CORPUS.exists() and REFERENCE.exists():
+        assert YARDSTICK_SKIPPED not in text
+        assert "have an ATOP alliance in force that year" in text
+        assert "pairs of speakers had an ATOP alliance in force" in text
 
 
 def test_time_section_says_it_was_skipped_without_the_un_corpus(tmp_path, monkeypatch):
@@ -50,7 +57,7 @@ def test_time_section_says_it_was_skipped_without_the_un_corpus(tmp_path, monkey
     notebook.cells = [c for c in notebook.cells if {"setup", "time"} & set(c.metadata.get("tags", []))]
     assert len(notebook.cells) >= 2
     text = text_of(execute(notebook, tmp_path, tmp_path / "no-shared", monkeypatch))
-    assert SKIPPED in text
+    assert SKIPPED in text and YARDSTICK_SKIPPED in text
     assert str(tmp_path / "no-shared") in text
 
 
@@ -62,4 +69,6 @@ def test_committed_notebook_shows_its_tables_and_plots():
     assert not [o for c in code for o in c.outputs if o.output_type == "error"]
     assert len(outputs(notebook, "text/html")) >= 5  # the tables
     assert len(outputs(notebook, "image/png")) >= 3
+    if UN_CORPUS.exists() and REFERENCE.exists():
+        assert "have an ATOP alliance in force that year" in text_of(notebook)
     assert all(len(html) < 100_000 for html in outputs(notebook, "text/html"))  # graph.html is an IFrame, not inline
