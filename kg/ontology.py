@@ -151,6 +151,7 @@ class Reaches:
     partner_noun: int
     list_head: int
     long_list: int
+    pairwise_list: int
     attribution: int
 
 

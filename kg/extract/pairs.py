@@ -24,6 +24,7 @@ DISTRIBUTIVE = "distributive"
 CO_RECIPIENTS = "co_recipients"
 LISTED_MEMBERS = "listed_members"
 LONG_UNTYPED_LIST = "long_untyped_list"
+ROLL_CALL = "roll_call"
 GUESTS_OF_HOST = "guests_of_host"
 NON_PARTNER_COMPOUND = "non_partner_compound"
 PAIR_OF_OTHERS = "pair_of_others"
@@ -107,6 +108,8 @@ def _pairs_within(
     group_ids = list(dict.fromkeys(a.id for a in group))
     if len(group_ids) < 2:
         return
+    if len(group_ids) > sentence.rules.reaches.pairwise_list:
+        return  # a roll-call: its pairs would grow with the square of the list, and candidates() skips them
     if members.issuperset(group_ids):
         return found.refuse(group, None, LISTED_MEMBERS)
     words, lower = sentence.rules.words, sentence.tokens.lower
@@ -287,13 +290,19 @@ def with_dependency_pairs(pairs: list, dependency: list[tuple[str, str]], confid
 
 def candidates(
     actors: list[Actor], pairs: list, roles: Roles | None, refused: dict, sentence_reasons: tuple[str, ...],
-    member_orgs: set[str] = frozenset(),
+    member_orgs: set[str] = frozenset(), most: int | None = None,
 ) -> list[Candidate]:
     """Every pair of distinct actors in the sentence, in text order: its shape when the sentence
-    pairs them, else the reasons it does not (the sentence's, each actor's, the pair's)."""
+    pairs them, else the reasons it does not (the sentence's, each actor's, the pair's).
+
+    A sentence naming more than ``most`` actors (a roll-call) lists only the pairs it links,
+    so what one sentence yields grows with its length, not with its square.
+    """
     order = list(dict.fromkeys(a.id for a in actors))
     if len(order) < 2:
         return []
+    if most is not None and len(order) > most:
+        return [Candidate(*pair) for pair in pairs]
     shapes = {frozenset(p[:2]): p for p in pairs}
     excluded = roles.excluded if roles else {}
     taking_part = {a.id for a in actors if a.start not in excluded and a.id not in member_orgs}

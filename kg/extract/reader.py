@@ -186,7 +186,8 @@ class SentenceReader:
             refused = self._pairs(sentence, r, participants, sentence_roles)
         if len(sentence.actors) > 1:
             r.candidates = candidates(
-                sentence.actors, r.pairs, sentence_roles, refused, _sentence_reasons(sentence, r), member_orgs
+                sentence.actors, r.pairs, sentence_roles, refused, _sentence_reasons(sentence, r), member_orgs,
+                most=self.rules.reaches.pairwise_list,
             )
 
     def _pairs(self, sentence: Sentence, r: SentenceReading, participants: list[Actor], sentence_roles: Roles) -> dict:

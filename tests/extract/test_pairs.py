@@ -78,3 +78,31 @@ def test_every_pair_of_distinct_actors_is_a_candidate(nlp):
 
 def test_a_sentence_with_one_actor_has_no_candidates(nlp):
     assert _reading(nlp, "Chile and Chile's navy signed a deal.").candidates == []
+
+
+def _roll_call(count: int) -> str:
+    """A sentence listing ``count`` countries that held drills and signed a pact."""
+    import pycountry
+
+    names = [c.name for c in pycountry.countries if c.name.isalpha()][:count]
+    return ", ".join(names[:-1]) + " and " + names[-1] + " held joint drills and signed a defence pact."
+
+
+def test_a_roll_call_pairs_no_one_and_lists_no_candidates(nlp):
+    reading = _reading(nlp, _roll_call(150))
+    assert len(reading.participants) > 100
+    assert reading.pairs == [] and reading.candidates == []
+
+
+def test_a_list_within_the_pairwise_reach_still_pairs_everyone(nlp):
+    reading = _reading(nlp, _roll_call(5))
+    assert len(reading.pairs) == 10 and all(p[2] == "coordination" for p in reading.pairs)
+
+
+def test_what_a_sentence_yields_grows_with_its_length_not_its_square(nlp):
+    from kg.engine import extract_stream
+    from kg.records import Document
+
+    text = " ".join([_roll_call(150)] * 20)
+    [extraction] = extract_stream(nlp, [Document("roll", text)])
+    assert len(extraction.facts) <= 20 * 150  # at most a membership or two per actor, never 20 x 11,175 pairs
