@@ -517,3 +517,12 @@ def test_the_summary_and_cache_messages_print_the_output_folder_escaped(tmp_path
     assert "\x1b" not in run.stderr, repr(run.stderr)
     cleared = kg_process("cache", "clear", "--out", out)
     assert cleared.stderr == f"Cleared the cache in {tmp_path}/.kg-cache/o\\x1b[2Jut\n"
+
+
+@pytest.mark.parametrize("run", ["=", "!", "(", "\U0001F600"])
+def test_a_long_run_without_spaces_builds_in_seconds_and_the_fact_before_it_is_found(tmp_path, run):
+    (tmp_path / "drills.txt").write_text("Pakistan and Turkey held joint drills. " + run * 40000, encoding="utf-8")
+    started = time.monotonic()
+    result = kg.build([tmp_path / "drills.txt"], cache=False)
+    assert time.monotonic() - started < 20
+    assert {(f.source, f.target) for f in result.facts if f.relation == "partnership"} == {("PAK", "TUR")}
