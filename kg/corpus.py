@@ -36,6 +36,7 @@ import io
 import json
 import lzma
 import os
+import stat
 import sys
 import zlib
 from dataclasses import dataclass
@@ -206,29 +207,95 @@ def decode(data: bytes, origin: str, on_warning: Warn = _ignore) -> str | None:
         return data.decode(encoding, errors="replace")
 
 
-def _folder_files(folder: Path) -> list[Path]:
-    """Files below ``folder``, sorted, without hidden files and folders (``.git``, ``.DS_Store``)."""
-    return sorted(
-        p for p in folder.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-    )
+#: What :func:`special_kind` calls each kind of file that is not a regular file or a folder.
+SPECIAL_FILES = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                 (stat.S_ISSOCK, "a socket"))
 
 
-def corpus_files(inputs: Iterable[str | Path]) -> list[tuple[Path, bool]]:
+def special_kind(mode: int) -> str | None:
+    """What a file of ``os.stat`` mode ``mode`` is if it is neither a regular file nor a folder, else None.
+
+    >>> special_kind(os.stat("/dev/null").st_mode), special_kind(os.stat(".").st_mode)
+    ('a character device', None)
+    """
+    return next((name for test, name in SPECIAL_FILES if test(mode)), None)
+
+
+def _skipped_entry(entry: os.DirEntry) -> str | None:
+    """Why a folder's entry is not read (``"a hidden file"``...), or None for a folder or regular file to read."""
+    try:
+        is_dir = entry.is_dir()
+        if entry.name.startswith("."):  # .git, .DS_Store, editors' backups
+            return f"a hidden {'folder' if is_dir else 'file'}"
+        if is_dir:
+            # a linked folder may lie outside the corpus, or hold it (a loop)
+            return "a symbolic link to a folder" if entry.is_symlink() else None
+        mode = entry.stat().st_mode  # of the link's target for a symbolic link
+    except FileNotFoundError:
+        return "a broken symbolic link"
+    except OSError as err:
+        return f"cannot read ({(err.strerror or str(err)).lower()})"
+    return special_kind(mode)
+
+
+def _folder_files(folder: Path, on_warning: Warn, exclude: frozenset[Path]) -> list[Path]:
+    """The regular files below ``folder`` (symbolic links to files too), sorted.
+
+    Every other entry is skipped with a warning naming it: hidden files and
+    folders (``.git``, ``.DS_Store``), symbolic links to folders, FIFOs,
+    devices, sockets, broken links and subfolders kg may not list. Folders in
+    ``exclude`` (resolved paths: kg's own outputs) are skipped silently.
+    """
+    files: list[Path] = []
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as listing:
+                entries = list(listing)
+        except OSError as err:
+            on_warning(f"{shown(current)}: cannot read folder ({(err.strerror or str(err)).lower()}), skipped")
+            continue
+        for entry in entries:
+            why = _skipped_entry(entry)
+            if why is None and entry.is_dir():
+                if Path(entry.path).resolve() not in exclude:
+                    pending.append(Path(entry.path))
+            elif why is None:
+                files.append(Path(entry.path))
+            elif not (entry.is_dir() and Path(entry.path).resolve() in exclude):
+                on_warning(f"{shown(entry.path)}: {why}, skipped")
+    return sorted(files)
+
+
+def corpus_files(
+    inputs: Iterable[str | Path], on_warning: Warn = _ignore, exclude: Iterable[str | Path] = ()
+) -> list[tuple[Path, bool]]:
     """Every file to read as ``(path, found_in_a_folder)``, each once, in input order.
 
-    Raises :class:`CorpusError` for a path that does not exist, a folder with no
-    files and a file that cannot be read, before any document is read.
+    Raises :class:`CorpusError` for a path that does not exist, that is not a
+    regular file or a folder (``/dev/zero``, a FIFO), a folder with no files
+    and a file that cannot be read, before any document is read. Entries of a
+    folder that are not read are reported through ``on_warning``
+    (:func:`_folder_files`); the folders in ``exclude`` (a build's output and
+    cache folders) are not read, nor reported.
     """
+    excluded = frozenset(Path(p).resolve() for p in exclude)
     files: list[tuple[Path, bool]] = []
     seen: set[Path] = set()
     for path in (Path(p) for p in inputs):
-        if not path.exists():
-            raise CorpusError(f"{shown(path)}: no such file or folder")
-        if path.is_dir():
-            found = [(f, True) for f in _folder_files(path)]
+        try:
+            mode = path.stat().st_mode
+        except FileNotFoundError:
+            raise CorpusError(f"{shown(path)}: no such file or folder") from None
+        except OSError as err:
+            raise _unreadable(path, err) from err
+        if stat.S_ISDIR(mode):
+            found = [(f, True) for f in _folder_files(path, on_warning, excluded)]
             if not found:
                 raise CorpusError(f"{shown(path)}: empty folder, no files to read")
+        elif special_kind(mode):
+            raise CorpusError(f"{shown(path)}: not a regular file ({special_kind(mode)})")
         else:
             found = [(path, False)]
         for file, in_folder in found:
@@ -240,6 +307,18 @@ def corpus_files(inputs: Iterable[str | Path]) -> list[tuple[Path, bool]]:
                 seen.add(file.resolve())
                 files.append((file, in_folder))
     return files
+
+
+def text_size(files: Iterable[tuple[Path, bool]]) -> int | None:
+    """At most how many characters of text ``files`` hold (their bytes), or None if a
+    file's size says nothing of it (compressed or Parquet)."""
+    total = 0
+    for file, _ in files:
+        fmt, compression = file_format(file)
+        if compression or fmt in PARQUET_SUFFIXES:
+            return None
+        total += file.stat().st_size
+    return total
 
 
 def _unreadable(path: Path, err: OSError) -> CorpusError:
@@ -643,12 +722,14 @@ def _documents(files: list[tuple[Path, bool]], columns: Columns, on_warning: War
 
 
 def read_corpus(
-    inputs: Iterable[str | Path], on_warning: Warn = _ignore, columns: Columns | None = None
+    inputs: Iterable[str | Path], on_warning: Warn = _ignore, columns: Columns | None = None,
+    exclude: Iterable[str | Path] = (),
 ) -> Iterator[Document]:
     """The documents of every input, read lazily in a stable order (inputs in order, folders sorted).
 
-    Paths are checked at once (:func:`corpus_files`); documents are decoded as
-    the iterator is consumed. Folders are read recursively (``.txt``, ``.md``,
+    Paths are checked at once (:func:`corpus_files`, which skips the folders
+    in ``exclude``); documents are decoded as the iterator is consumed.
+    Folders are read recursively (``.txt``, ``.md``,
     ``.jsonl``, ``.csv``, ``.tsv``, ``.parquet``, the JSONL and tables also
     ``.gz``, ``.bz2`` or ``.xz``; other files are skipped with a warning).
     ``columns`` names the text, id and date columns of CSV, TSV and Parquet
@@ -656,4 +737,9 @@ def read_corpus(
     later document is skipped. Raises :class:`CorpusError` when no input
     yields a document.
     """
-    return _documents(corpus_files(inputs), columns or Columns(), on_warning)
+    return read_files(corpus_files(inputs, on_warning, exclude), on_warning, columns)
+
+
+def read_files(files: list[tuple[Path, bool]], on_warning: Warn = _ignore, columns: Columns | None = None) -> Iterator[Document]:
+    """The documents of :func:`corpus_files`' ``files``, read lazily (see :func:`read_corpus`)."""
+    return _documents(files, columns or Columns(), on_warning)

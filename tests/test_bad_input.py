@@ -526,3 +526,101 @@ def test_a_long_run_without_spaces_builds_in_seconds_and_the_fact_before_it_is_f
     result = kg.build([tmp_path / "drills.txt"], cache=False)
     assert time.monotonic() - started < 20
     assert {(f.source, f.target) for f in result.facts if f.relation == "partnership"} == {("PAK", "TUR")}
+
+
+def _memory_capped():
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "/dev/urandom", "fifo"])
+def test_a_special_file_given_as_input_is_refused_in_one_line(tmp_path, special):
+    if special == "fifo":
+        special = tmp_path / "fifo"
+        os.mkfifo(special)
+    done = kg_process("build", special, "--out", tmp_path / "out", timeout=120, preexec_fn=_memory_capped)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [f"Error: {special}: not a regular file "
+                                        f"({'a FIFO' if special == tmp_path / 'fifo' else 'a character device'})"]
+    assert not (tmp_path / "out").exists()
+
+
+def _folder_with_entries_kg_skips(tmp_path: Path) -> Path:
+    corpus = write_docs(tmp_path / "corpus", 2)
+    os.mkfifo(corpus / "pipe.txt")
+    write_docs(tmp_path / "elsewhere", 1, seed=3)
+    (corpus / "linked").symlink_to(tmp_path / "elsewhere")
+    (corpus / ".notes.txt").write_text("Chile and Peru held joint drills.", encoding="utf-8")
+    write_docs(corpus / ".git", 1, seed=4)
+    write_docs(corpus / "locked", 1, seed=5)
+    (corpus / "gone.txt").symlink_to(tmp_path / "missing.txt")
+    return corpus
+
+
+def _scandir_denied(monkeypatch, denied: Path):
+    """``os.scandir`` refusing to list ``denied``, as it does for another user's folder (tests run as root)."""
+    scandir = os.scandir
+
+    def refusing(path="."):
+        if Path(path) == denied:
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refusing)
+
+
+def test_entries_of_a_folder_that_are_not_read_are_each_named_in_a_warning(tmp_path, monkeypatch):
+    corpus = _folder_with_entries_kg_skips(tmp_path)
+    _scandir_denied(monkeypatch, corpus / "locked")
+    result = kg.build([corpus], cache=False)
+    assert result.documents == 2
+    assert sorted(result.warnings) == sorted([
+        f"{corpus / '.git'}: a hidden folder, skipped",
+        f"{corpus / '.notes.txt'}: a hidden file, skipped",
+        f"{corpus / 'gone.txt'}: a broken symbolic link, skipped",
+        f"{corpus / 'linked'}: a symbolic link to a folder, skipped",
+        f"{corpus / 'locked'}: cannot read folder (permission denied), skipped",
+        f"{corpus / 'pipe.txt'}: a FIFO, skipped",
+    ])
+
+
+def test_an_unreadable_subfolder_is_an_error_with_strict(tmp_path, monkeypatch):
+    corpus = write_docs(tmp_path / "corpus", 2)
+    write_docs(corpus / "locked", 1, seed=5)
+    _scandir_denied(monkeypatch, corpus / "locked")
+    done = cli("build", corpus, "--out", tmp_path / "out", "--strict", "--quiet")
+    assert done.exit_code == 1
+    assert done.stderr == f"Error: {corpus / 'locked'}: cannot read folder (permission denied), skipped " \
+                          "(--strict: stopped, nothing written)\n"
+    assert not (tmp_path / "out").exists()
+
+
+def test_workers_are_capped_at_the_cores_and_at_the_batches(tmp_path, monkeypatch):
+    started = []
+    build_module = sys.modules["kg.build"]  # the module, which kg.build (the function) hides
+    make_engine = build_module.make_engine
+    monkeypatch.setattr(build_module, "make_engine",
+                        lambda options, *args: started.append(options.workers) or make_engine(options, *args))
+    result = kg.build([write_docs(tmp_path / "corpus", 5)], workers=1000, cache=False)
+    cores = len(os.sched_getaffinity(0))
+    assert result.warnings == [f"--workers 1000 is more than the {cores} cores of this machine: using {cores}"]
+    assert started == [1]  # five short documents are one batch
+    assert result.documents == 5
+
+
+@pytest.mark.parametrize("formats", ["", ",", " , "])
+def test_no_format_is_a_usage_error(tmp_path, formats):
+    done = cli("build", write_docs(tmp_path / "corpus", 1), "--out", tmp_path / "out", "--formats", formats)
+    assert done.exit_code == 2
+    assert done.stderr == "Error: --formats: no format given (choose from csv, graphml, gexf, html)\n"
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_output_folder_inside_the_input_folder_is_never_read_as_input(tmp_path):
+    corpus = write_docs(tmp_path / "corpus", 3)
+    first = kg.build([corpus], out=corpus / "out", strict=True)
+    second = kg.build([corpus], out=corpus / "out", strict=True)
+    assert (first.documents, second.documents) == (3, 3)
+    assert second.warnings == []
+    assert (corpus / ".kg-cache").is_dir()
