@@ -624,3 +624,35 @@ def test_an_output_folder_inside_the_input_folder_is_never_read_as_input(tmp_pat
     assert (first.documents, second.documents) == (3, 3)
     assert second.warnings == []
     assert (corpus / ".kg-cache").is_dir()
+
+
+# Ctrl-C raises KeyboardInterrupt wherever Python is: here, in spaCy's import, the longest of the CLI's.
+_INTERRUPTED_WHILE_IMPORTING = """
+import runpy, sys
+
+class CtrlC:
+    def find_spec(self, name, path=None, target=None):
+        if name == "spacy":
+            raise KeyboardInterrupt
+
+sys.meta_path.insert(0, CtrlC())
+sys.argv = ["kg", "build", "corpus"]
+runpy.run_module("kg", run_name="__main__")
+"""
+
+
+def test_ctrl_c_while_the_command_starts_exits_130_with_one_line(tmp_path):
+    done = subprocess.run([sys.executable, "-c", _INTERRUPTED_WHILE_IMPORTING], capture_output=True, text=True,
+                          cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (130, "Error: interrupted\n")
+
+
+def test_the_console_script_handles_ctrl_c_before_the_heavy_imports(repo):
+    import tomllib
+
+    module, function = tomllib.loads((repo / "pyproject.toml").read_text())["project"]["scripts"]["kg"].split(":")
+    done = subprocess.run([sys.executable, "-c", f"import sys, {module}; print(sorted(m for m in sys.modules "
+                           f"if m.split('.')[0] in ('spacy', 'networkx', 'typer')))"],
+                          capture_output=True, text=True)
+    assert done.stdout == "[]\n"
+    assert callable(getattr(sys.modules.get(module) or __import__(module, fromlist=[function]), function))
