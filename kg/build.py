@@ -302,7 +302,7 @@ def build_with(
     ontology = options.load_ontology()
     spec = PipelineSpec(options.spacy_model, ontology, options.data_dir, options.fast)
     files = corpus_files(inputs, warn, options.own_folders(folder))  # checks every input path first
-    documents = read_files(files, warn, options.columns)
+    documents = read_files(files, warn, options.columns, on_note=note)  # a renamed metadata key: --strict goes on
     engine_options, capped = options.engine.fitted(batches=most_batches(text_size(files)))
     if capped:
         note(capped)  # a fact about the machine, not about the input: --strict goes on

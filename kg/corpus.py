@@ -29,6 +29,7 @@ import bz2
 import codecs
 import contextlib
 import csv
+import dataclasses
 import datetime
 import gzip
 import importlib.util
@@ -47,7 +48,7 @@ import charset_normalizer
 import orjson
 
 from kg.errors import KgError, printable
-from kg.records import Document
+from kg.records import FACT_COLUMNS, MENTION_COLUMNS, Document
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 JSONL_SUFFIXES = frozenset({".jsonl"})
@@ -392,7 +393,8 @@ def _record_document(
 
     ``record[text_key]`` is the text, the first of ``id_keys`` present the id
     (``fallback_id`` without one), ``record[date_key]`` the ``date`` metadata;
-    every other string, number, boolean or date is metadata.
+    every other string, number, boolean or date is metadata (the other
+    ``id_keys`` too).
     """
     body = record.get(text_key)
     if body is None:  # absent, JSON null or an empty Parquet cell
@@ -404,7 +406,8 @@ def _record_document(
     if not body.strip():
         on_warning(f"{origin}: empty {text_key!r}, skipped")
         return None
-    raw_id = next((record[key] for key in id_keys if record.get(key) is not None), None)
+    id_key = next((key for key in id_keys if record.get(key) is not None), None)
+    raw_id = record[id_key] if id_key is not None else None
     if raw_id is not None and (isinstance(raw_id, bool) or not isinstance(raw_id, (str, int))):
         on_warning(f"{origin}: {id_keys[0]!r} is {type(raw_id).__name__}, not a string or integer, skipped")
         return None
@@ -414,7 +417,7 @@ def _record_document(
     doc_id = _without_lone_surrogates(str(raw_id)) if raw_id not in (None, "") else fallback_id
     meta = {}
     for key, value in record.items():
-        if key in id_keys or key == text_key:
+        if key == id_key or key == text_key:  # another id key ("doc_id" beside "id") is metadata
             continue
         value = _metadata_value(value)
         if value is not None:
@@ -703,11 +706,39 @@ def _file_documents(file: Path, in_folder: bool, columns: Columns, on_warning: W
 READABLE = ".txt, .md, .jsonl, .csv, .tsv or .parquet"
 
 
-def _documents(files: list[tuple[Path, bool]], columns: Columns, on_warning: Warn) -> Iterator[Document]:
+#: Separates the document ids of a ``doc_ids`` list in the tables and graphs: a
+#: document id never holds it (:func:`unambiguous_id`).
+ID_SEPARATOR = "; "
+#: Metadata named like these columns of the tables is written as ``doc_<name>``
+#: (:mod:`kg.tables`), with a warning: the others (``date``, ``year``) are the
+#: document's date, whose ``doc_`` columns are expected.
+RENAMED_METADATA = frozenset(FACT_COLUMNS + MENTION_COLUMNS) - {"date", "year"}
+
+
+def unambiguous_id(doc_id: str) -> str:
+    """``doc_id`` with every ``;`` escaped as ``%3B`` if it holds :data:`ID_SEPARATOR`, else as it is.
+
+    >>> unambiguous_id("b; c"), unambiguous_id("a;b")
+    ('b%3B c', 'a;b')
+    """
+    return doc_id.replace(";", "%3B") if ID_SEPARATOR in doc_id else doc_id
+
+
+def _documents(files: list[tuple[Path, bool]], columns: Columns, on_warning: Warn, on_note: Warn) -> Iterator[Document]:
     seen: dict[str, str] = {}
+    renamed: set[str] = set()  # metadata keys noted
     for file, in_folder in files:
         try:
             for doc in _file_documents(file, in_folder, columns, on_warning):
+                if ID_SEPARATOR in doc.id:
+                    escaped = unambiguous_id(doc.id)
+                    on_note(f"{doc.origin}: document id {doc.id!r} holds {ID_SEPARATOR!r}, which separates "
+                            f"the ids of doc_ids lists: read as {escaped!r}")
+                    doc = dataclasses.replace(doc, id=escaped)
+                for key in RENAMED_METADATA.intersection(doc.meta).difference(renamed):
+                    renamed.add(key)
+                    on_note(f"{shown(file)}: metadata {key!r} is named like an output column: "
+                            f"written as {'doc_' + key!r} (prefixed again if that name is taken)")
                 if doc.id in seen:
                     # Reported, not fatal: the rest of the corpus still builds (SPEC "Bad input");
                     # --strict turns it into an error before anything is written.
@@ -723,7 +754,7 @@ def _documents(files: list[tuple[Path, bool]], columns: Columns, on_warning: War
 
 def read_corpus(
     inputs: Iterable[str | Path], on_warning: Warn = _ignore, columns: Columns | None = None,
-    exclude: Iterable[str | Path] = (),
+    exclude: Iterable[str | Path] = (), on_note: Warn | None = None,
 ) -> Iterator[Document]:
     """The documents of every input, read lazily in a stable order (inputs in order, folders sorted).
 
@@ -736,10 +767,16 @@ def read_corpus(
     files. A duplicate document id is reported naming both places and the
     later document is skipped. Raises :class:`CorpusError` when no input
     yields a document.
+
+    ``on_note`` hears of what is read under another name, losing nothing: a
+    metadata key named like an output column (once per key), a document id
+    holding :data:`ID_SEPARATOR`.
     """
-    return read_files(corpus_files(inputs, on_warning, exclude), on_warning, columns)
+    return read_files(corpus_files(inputs, on_warning, exclude), on_warning, columns, on_note)
 
 
-def read_files(files: list[tuple[Path, bool]], on_warning: Warn = _ignore, columns: Columns | None = None) -> Iterator[Document]:
+def read_files(
+    files: list[tuple[Path, bool]], on_warning: Warn = _ignore, columns: Columns | None = None, on_note: Warn | None = None
+) -> Iterator[Document]:
     """The documents of :func:`corpus_files`' ``files``, read lazily (see :func:`read_corpus`)."""
-    return _documents(files, columns or Columns(), on_warning)
+    return _documents(files, columns or Columns(), on_warning, on_note or _ignore)

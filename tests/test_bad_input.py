@@ -656,3 +656,23 @@ def test_the_console_script_handles_ctrl_c_before_the_heavy_imports(repo):
                           capture_output=True, text=True)
     assert done.stdout == "[]\n"
     assert callable(getattr(sys.modules.get(module) or __import__(module, fromlist=[function]), function))
+
+
+def test_metadata_named_like_an_output_column_is_renamed_with_a_note_and_never_lost(tmp_path):
+    records = [
+        {"id": "a", "doc_id": "wire-7", "start": "08:00", "doc_start": "morning", "text": "Pakistan and Turkey held joint drills."},
+        {"id": "b; c", "text": "Pakistan and Turkey held joint drills again."},
+    ]
+    (tmp_path / "news.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    done = cli("build", tmp_path / "news.jsonl", "--out", tmp_path / "out", "--quiet", "--strict")
+    assert done.exit_code == 0
+    assert f"Warning: {tmp_path / 'news.jsonl'}: metadata 'start' is named like an output column: written as " \
+           "'doc_start' (prefixed again if that name is taken)" in done.stderr.splitlines()
+    assert f"Warning: {tmp_path / 'news.jsonl'}:2: document id 'b; c' holds '; ', which separates the ids of " \
+           "doc_ids lists: read as 'b%3B c'" in done.stderr.splitlines()
+    facts = csv_rows(tmp_path / "out" / "facts.csv")
+    first = next(row for row in facts if row["doc_id"] == "a")
+    assert (first["doc_doc_id"], first["doc_doc_start"], first["doc_start"]) == ("wire-7", "08:00", "morning")
+    assert first["start"] != "08:00"
+    edge = next(row for row in csv_rows(tmp_path / "out" / "edges.csv") if row["relation"] == "partnership")
+    assert edge["doc_ids"].split("; ") == ["a", "b%3B c"]
