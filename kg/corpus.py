@@ -8,8 +8,10 @@ CSV and TSV files may be compressed (``.jsonl.gz``, ``.csv.bz2``, ``.tsv.xz``):
 they are decompressed as they are read.
 
 Real corpora are messy, so reading is forgiving about content and strict about
-paths. A missing path, an empty folder or an unreadable file raise
-:class:`CorpusError` (checked before any document is read). A file or line
+paths. A missing path, a special file (``/dev/zero``, a FIFO), an empty
+folder or an unreadable file raise :class:`CorpusError` (checked before any
+document is read); inside a folder, every entry not read (hidden, a link to
+a folder, a FIFO, a subfolder that cannot be listed) is a warning. A file or line
 that cannot be used (binary, empty, invalid JSON, a malformed CSV row, no
 ``text``, an id already used elsewhere) is skipped and reported through
 ``on_warning`` as one line naming the file (and line or row), the name shown
