@@ -138,7 +138,31 @@ def _add_abbreviation_hyphen(nlp: Language) -> None:
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
-class LongChunkTokenizer:
+class TokenizerWrapper:
+    """A tokenizer standing for the spaCy tokenizer it wraps: every attribute it does not
+    define (``explain``, ``rules``, ``to_disk``...) is the wrapped one's, and attributes set
+    on it are set on the wrapped one."""
+
+    def __init__(self, tokenizer) -> None:
+        object.__setattr__(self, "tokenizer", tokenizer)
+
+    def __call__(self, text: str) -> Doc:
+        """The wrapped tokenizer's Doc of ``text``."""
+        return self.tokenizer(text)
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
+        """Tokenise a stream of texts."""
+        for text in texts:
+            yield self(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self.tokenizer, name)
+
+    def __setattr__(self, name: str, value) -> None:
+        setattr(self.tokenizer, name, value)
+
+
+class LongChunkTokenizer(TokenizerWrapper):
     """spaCy's tokenizer with whitespace-free chunks over ``max_chunk`` characters cut into ``piece``-character pieces.
 
     spaCy strips a chunk's prefixes and suffixes one at a time, copying the
@@ -159,7 +183,7 @@ class LongChunkTokenizer:
     """
 
     def __init__(self, tokenizer, max_chunk: int = 1000, piece: int = 100) -> None:
-        object.__setattr__(self, "tokenizer", tokenizer)
+        super().__init__(tokenizer)
         object.__setattr__(self, "max_chunk", max_chunk)
         object.__setattr__(self, "piece", piece)
         # a run of over max_chunk characters, matched from its first one (linear in the text)
@@ -177,17 +201,6 @@ class LongChunkTokenizer:
         bounds = [0, *cuts, len(text)] if cuts[0] else [*cuts, len(text)]
         docs = [self.tokenizer(text[start:end]) for start, end in zip(bounds, bounds[1:])]
         return Doc.from_docs([doc for doc in docs if len(doc)], ensure_whitespace=False)
-
-    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
-        """Tokenise a stream of texts."""
-        for text in texts:
-            yield self(text)
-
-    def __getattr__(self, name: str):
-        return getattr(self.tokenizer, name)
-
-    def __setattr__(self, name: str, value) -> None:
-        setattr(self.tokenizer, name, value)
 
     def __reduce__(self):
         return (type(self), (self.tokenizer, self.max_chunk, self.piece))
