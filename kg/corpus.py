@@ -289,7 +289,7 @@ def corpus_files(
     for path in (Path(p) for p in inputs):
         try:
             mode = path.stat().st_mode
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             raise CorpusError(f"{shown(path)}: no such file or folder") from None
         except OSError as err:
             raise _unreadable(path, err) from err
