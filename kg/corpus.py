@@ -233,6 +233,8 @@ def _skipped_entry(entry: os.DirEntry) -> str | None:
         if is_dir:
             # a linked folder may lie outside the corpus, or hold it (a loop)
             return "a symbolic link to a folder" if entry.is_symlink() else None
+        if entry.is_file():  # the folder listing's file type: no system call for a regular file
+            return None
         mode = entry.stat().st_mode  # of the link's target for a symbolic link
     except FileNotFoundError:
         return "a broken symbolic link"

@@ -31,6 +31,7 @@ from typer.testing import CliRunner
 
 import kg
 from kg.cli import app
+from kg.errors import OptionError
 from kg.html import render_html
 from kg.outputs import OutputFolder
 
@@ -615,6 +616,8 @@ def test_no_format_is_a_usage_error(tmp_path, formats):
     assert done.exit_code == 2
     assert done.stderr == "Error: --formats: no format given (choose from csv, graphml, gexf, html)\n"
     assert not (tmp_path / "out").exists()
+    with pytest.raises(OptionError, match="no output format given"):
+        kg.build([tmp_path / "corpus"], out=tmp_path / "out", formats=[])
 
 
 def test_an_output_folder_inside_the_input_folder_is_never_read_as_input(tmp_path):
