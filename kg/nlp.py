@@ -200,7 +200,10 @@ class LongChunkTokenizer(TokenizerWrapper):
         # is tokenised as in the whole text (the last token's space, or a whitespace token)
         bounds = [0, *cuts, len(text)] if cuts[0] else [*cuts, len(text)]
         docs = [self.tokenizer(text[start:end]) for start, end in zip(bounds, bounds[1:])]
-        return Doc.from_docs([doc for doc in docs if len(doc)], ensure_whitespace=False)
+        doc = Doc.from_docs([doc for doc in docs if len(doc)], ensure_whitespace=False)
+        # from_docs starts a sentence at each part: the sentence components decide, as for any Doc
+        doc.from_array([SENT_START], numpy.zeros((len(doc), 1), dtype="uint64"))
+        return doc
 
     def __reduce__(self):
         return (type(self), (self.tokenizer, self.max_chunk, self.piece))
