@@ -371,13 +371,13 @@ class EngineOptions:
         A remote Dask scheduler's workers are its own, never capped.
 
         >>> EngineOptions(workers=100).fitted(batches=3, cores=8)
-        (EngineOptions(engine='local', workers=3, scheduler=None), '--workers 100 is more than the 8 cores of this machine: using 8')
+        (EngineOptions(engine='local', workers=3, scheduler=None), '--workers 100 is more than the 8 cores of this machine: at most 8 are used')
         """
         if self.scheduler:
             return self, None
         cores = cores or available_cores()
         workers = min(self.workers, cores, batches or self.workers)
-        warning = f"--workers {self.workers} is more than the {cores} cores of this machine: using {cores}" \
+        warning = f"--workers {self.workers} is more than the {cores} cores of this machine: at most {cores} are used" \
             if self.workers > cores else None
         return replace(self, workers=max(1, workers)), warning
 

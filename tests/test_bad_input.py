@@ -605,7 +605,7 @@ def test_workers_are_capped_at_the_cores_and_at_the_batches(tmp_path, monkeypatc
                         lambda options, *args: started.append(options.workers) or make_engine(options, *args))
     result = kg.build([write_docs(tmp_path / "corpus", 5)], workers=1000, cache=False)
     cores = len(os.sched_getaffinity(0))
-    assert result.warnings == [f"--workers 1000 is more than the {cores} cores of this machine: using {cores}"]
+    assert result.warnings == [f"--workers 1000 is more than the {cores} cores of this machine: at most {cores} are used"]
     assert started == [1]  # five short documents are one batch
     assert result.documents == 5
 
