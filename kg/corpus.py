@@ -296,6 +296,8 @@ def corpus_files(
         except OSError as err:
             raise _unreadable(path, err) from err
         if stat.S_ISDIR(mode):
+            if not os.access(path, os.R_OK | os.X_OK):
+                raise CorpusError(f"{shown(path)}: cannot read folder (permission denied)")
             found = [(f, True) for f in _folder_files(path, on_warning, excluded)]
             if not found:
                 raise CorpusError(f"{shown(path)}: empty folder, no files to read")
