@@ -22,9 +22,9 @@ import networkx as nx
 
 from kg import export
 from kg.cache import ExtractionCache, default_cache_dir, extract_documents, fingerprint, open_cache
-from kg.corpus import Columns, read_corpus, shown
+from kg.corpus import Columns, corpus_files, read_files, shown, text_size
 from kg.dates import dated_facts
-from kg.engine import BATCH_SIZE, EngineOptions, Extraction, MentionRow, PipelineSpec, make_engine
+from kg.engine import BATCH_SIZE, EngineOptions, Extraction, MentionRow, PipelineSpec, make_engine, most_batches
 from kg.errors import OptionError, StrictError
 from kg.gazetteer import DATA_DIR, load_gazetteer
 from kg.graph import EntityCounts, actor_graph, build_graph
@@ -193,6 +193,8 @@ class BuildOptions:
         unknown = [f for f in self.formats if f not in FORMATS]
         if unknown:
             raise OptionError(f"unknown format {unknown[0]!r} (choose from {', '.join(FORMATS)})")
+        if not self.formats:
+            raise OptionError(f"no output format given (choose from {', '.join(FORMATS)})")
         if not Path(self.data_dir).is_dir():
             raise OptionError(f"{self.data_dir}: no such data folder")
 
@@ -203,6 +205,12 @@ class BuildOptions:
         if self.ontology is None and (Path(self.data_dir) / "ontology.yaml").is_file():
             return load_ontology(Path(self.data_dir) / "ontology.yaml")
         return load_ontology(self.ontology)
+
+    def own_folders(self, folder: OutputFolder | None) -> list[Path]:
+        """The folders a build into ``folder`` writes (its outputs and caches): never read as input."""
+        if folder is None:
+            return [self.cache_dir] if self.cache_dir else []
+        return [folder.path, default_cache_dir(folder.path).parent, *([self.cache_dir] if self.cache_dir else [])]
 
     def open_cache(
         self, folder: OutputFolder | None, spec: PipelineSpec, on_warning: Callable[[str], None] | None = None
@@ -284,17 +292,24 @@ def build_with(
     spool = RecordSpool(folder.path if folder is not None else None)
     result = BuildResult(document_mentions=spool)
 
-    def warn(message: str) -> None:
-        if options.strict:
-            raise StrictError(f"{message} (--strict: stopped, nothing written)")
+    def note(message: str) -> None:
         result.warnings.append(message)
         if on_warning:
             on_warning(message)
 
+    def warn(message: str) -> None:
+        if options.strict:
+            raise StrictError(f"{message} (--strict: stopped, nothing written)")
+        note(message)
+
     ontology = options.load_ontology()
     spec = PipelineSpec(options.spacy_model, ontology, options.data_dir, options.fast)
-    documents = read_corpus(inputs, on_warning=warn, columns=options.columns)  # checks every input path first
-    with contextlib.closing(make_engine(options.engine, spec, options.batch_size)) as engine, \
+    files = corpus_files(inputs, warn, options.own_folders(folder))  # checks every input path first
+    documents = read_files(files, warn, options.columns, on_note=note)  # a renamed metadata key: --strict goes on
+    engine_options, capped = options.engine.fitted(batches=most_batches(text_size(files)))
+    if capped:
+        note(capped)  # a fact about the machine, not about the input: --strict goes on
+    with contextlib.closing(make_engine(engine_options, spec, options.batch_size)) as engine, \
             options.open_cache(folder, spec, warn) or contextlib.nullcontext() as cache:
         for document, extraction in extract_documents(documents, engine, cache, on_document):
             result.add(document, extraction)

@@ -39,6 +39,12 @@ def fail(message: str) -> None:
     raise typer.Exit(1)
 
 
+def usage_error(message: str) -> None:
+    """Print ``Error: message`` on stderr (one line) and exit with status 2, a usage error."""
+    sys.stderr.write(f"Error: {printable(message)}\n")
+    raise typer.Exit(2)
+
+
 @app.callback()
 def _main() -> None:
     """kg turns articles into a knowledge graph of who cooperates with whom on security."""
@@ -86,7 +92,9 @@ def build_command(
     chosen = [f.strip() for f in formats.split(",") if f.strip()]
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown:
-        raise typer.BadParameter(f"unknown format '{unknown[0]}' (choose from {', '.join(FORMATS)})", param_hint="--formats")
+        usage_error(f"--formats: unknown format '{unknown[0]}' (choose from {', '.join(FORMATS)})")
+    if not chosen:
+        usage_error(f"--formats: no format given (choose from {', '.join(FORMATS)})")
     inputs = inputs or [Path("corpus")]
     progress = _ProgressBar(enabled=not quiet and sys.stderr.isatty())
 

@@ -8,8 +8,10 @@ CSV and TSV files may be compressed (``.jsonl.gz``, ``.csv.bz2``, ``.tsv.xz``):
 they are decompressed as they are read.
 
 Real corpora are messy, so reading is forgiving about content and strict about
-paths. A missing path, an empty folder or an unreadable file raise
-:class:`CorpusError` (checked before any document is read). A file or line
+paths. A missing path, a special file (``/dev/zero``, a FIFO), an empty
+folder or an unreadable file raise :class:`CorpusError` (checked before any
+document is read); inside a folder, every entry not read (hidden, a link to
+a folder, a FIFO, a subfolder that cannot be listed) is a warning. A file or line
 that cannot be used (binary, empty, invalid JSON, a malformed CSV row, no
 ``text``, an id already used elsewhere) is skipped and reported through
 ``on_warning`` as one line naming the file (and line or row), the name shown
@@ -29,6 +31,7 @@ import bz2
 import codecs
 import contextlib
 import csv
+import dataclasses
 import datetime
 import gzip
 import importlib.util
@@ -36,6 +39,7 @@ import io
 import json
 import lzma
 import os
+import stat
 import sys
 import zlib
 from dataclasses import dataclass
@@ -46,7 +50,7 @@ import charset_normalizer
 import orjson
 
 from kg.errors import KgError, printable
-from kg.records import Document
+from kg.records import FACT_COLUMNS, MENTION_COLUMNS, Document
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 JSONL_SUFFIXES = frozenset({".jsonl"})
@@ -206,29 +210,99 @@ def decode(data: bytes, origin: str, on_warning: Warn = _ignore) -> str | None:
         return data.decode(encoding, errors="replace")
 
 
-def _folder_files(folder: Path) -> list[Path]:
-    """Files below ``folder``, sorted, without hidden files and folders (``.git``, ``.DS_Store``)."""
-    return sorted(
-        p for p in folder.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-    )
+#: What :func:`special_kind` calls each kind of file that is not a regular file or a folder.
+SPECIAL_FILES = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                 (stat.S_ISSOCK, "a socket"))
 
 
-def corpus_files(inputs: Iterable[str | Path]) -> list[tuple[Path, bool]]:
+def special_kind(mode: int) -> str | None:
+    """What a file of ``os.stat`` mode ``mode`` is if it is neither a regular file nor a folder, else None.
+
+    >>> special_kind(os.stat("/dev/null").st_mode), special_kind(os.stat(".").st_mode)
+    ('a character device', None)
+    """
+    return next((name for test, name in SPECIAL_FILES if test(mode)), None)
+
+
+def _skipped_entry(entry: os.DirEntry) -> str | None:
+    """Why a folder's entry is not read (``"a hidden file"``...), or None for a folder or regular file to read."""
+    try:
+        is_dir = entry.is_dir()
+        if entry.name.startswith("."):  # .git, .DS_Store, editors' backups
+            return f"a hidden {'folder' if is_dir else 'file'}"
+        if is_dir:
+            # a linked folder may lie outside the corpus, or hold it (a loop)
+            return "a symbolic link to a folder" if entry.is_symlink() else None
+        if entry.is_file():  # the folder listing's file type: no system call for a regular file
+            return None
+        mode = entry.stat().st_mode  # of the link's target for a symbolic link
+    except FileNotFoundError:
+        return "a broken symbolic link"
+    except OSError as err:
+        return f"cannot read ({(err.strerror or str(err)).lower()})"
+    return special_kind(mode)
+
+
+def _folder_files(folder: Path, on_warning: Warn, exclude: frozenset[Path]) -> list[Path]:
+    """The regular files below ``folder`` (symbolic links to files too), sorted.
+
+    Every other entry is skipped with a warning naming it: hidden files and
+    folders (``.git``, ``.DS_Store``), symbolic links to folders, FIFOs,
+    devices, sockets, broken links and subfolders kg may not list. Folders in
+    ``exclude`` (resolved paths: kg's own outputs) are skipped silently.
+    """
+    files: list[Path] = []
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as listing:
+                entries = list(listing)
+        except OSError as err:
+            on_warning(f"{shown(current)}: cannot read folder ({(err.strerror or str(err)).lower()}), skipped")
+            continue
+        for entry in entries:
+            why = _skipped_entry(entry)
+            if why is None and entry.is_dir():
+                if Path(entry.path).resolve() not in exclude:
+                    pending.append(Path(entry.path))
+            elif why is None:
+                files.append(Path(entry.path))
+            elif not (entry.is_dir() and Path(entry.path).resolve() in exclude):
+                on_warning(f"{shown(entry.path)}: {why}, skipped")
+    return sorted(files)
+
+
+def corpus_files(
+    inputs: Iterable[str | Path], on_warning: Warn = _ignore, exclude: Iterable[str | Path] = ()
+) -> list[tuple[Path, bool]]:
     """Every file to read as ``(path, found_in_a_folder)``, each once, in input order.
 
-    Raises :class:`CorpusError` for a path that does not exist, a folder with no
-    files and a file that cannot be read, before any document is read.
+    Raises :class:`CorpusError` for a path that does not exist, that is not a
+    regular file or a folder (``/dev/zero``, a FIFO), a folder with no files
+    and a file that cannot be read, before any document is read. Entries of a
+    folder that are not read are reported through ``on_warning``
+    (:func:`_folder_files`); the folders in ``exclude`` (a build's output and
+    cache folders) are not read, nor reported.
     """
+    excluded = frozenset(Path(p).resolve() for p in exclude)
     files: list[tuple[Path, bool]] = []
     seen: set[Path] = set()
     for path in (Path(p) for p in inputs):
-        if not path.exists():
-            raise CorpusError(f"{shown(path)}: no such file or folder")
-        if path.is_dir():
-            found = [(f, True) for f in _folder_files(path)]
+        try:
+            mode = path.stat().st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            raise CorpusError(f"{shown(path)}: no such file or folder") from None
+        except OSError as err:
+            raise _unreadable(path, err) from err
+        if stat.S_ISDIR(mode):
+            if not os.access(path, os.R_OK | os.X_OK):
+                raise CorpusError(f"{shown(path)}: cannot read folder (permission denied)")
+            found = [(f, True) for f in _folder_files(path, on_warning, excluded)]
             if not found:
                 raise CorpusError(f"{shown(path)}: empty folder, no files to read")
+        elif special_kind(mode):
+            raise CorpusError(f"{shown(path)}: not a regular file ({special_kind(mode)})")
         else:
             found = [(path, False)]
         for file, in_folder in found:
@@ -240,6 +314,18 @@ def corpus_files(inputs: Iterable[str | Path]) -> list[tuple[Path, bool]]:
                 seen.add(file.resolve())
                 files.append((file, in_folder))
     return files
+
+
+def text_size(files: Iterable[tuple[Path, bool]]) -> int | None:
+    """At most how many characters of text ``files`` hold (their bytes), or None if a
+    file's size says nothing of it (compressed or Parquet)."""
+    total = 0
+    for file, _ in files:
+        fmt, compression = file_format(file)
+        if compression or fmt in PARQUET_SUFFIXES:
+            return None
+        total += file.stat().st_size
+    return total
 
 
 def _unreadable(path: Path, err: OSError) -> CorpusError:
@@ -313,7 +399,8 @@ def _record_document(
 
     ``record[text_key]`` is the text, the first of ``id_keys`` present the id
     (``fallback_id`` without one), ``record[date_key]`` the ``date`` metadata;
-    every other string, number, boolean or date is metadata.
+    every other string, number, boolean or date is metadata (the other
+    ``id_keys`` too).
     """
     body = record.get(text_key)
     if body is None:  # absent, JSON null or an empty Parquet cell
@@ -325,7 +412,8 @@ def _record_document(
     if not body.strip():
         on_warning(f"{origin}: empty {text_key!r}, skipped")
         return None
-    raw_id = next((record[key] for key in id_keys if record.get(key) is not None), None)
+    id_key = next((key for key in id_keys if record.get(key) is not None), None)
+    raw_id = record[id_key] if id_key is not None else None
     if raw_id is not None and (isinstance(raw_id, bool) or not isinstance(raw_id, (str, int))):
         on_warning(f"{origin}: {id_keys[0]!r} is {type(raw_id).__name__}, not a string or integer, skipped")
         return None
@@ -335,7 +423,7 @@ def _record_document(
     doc_id = _without_lone_surrogates(str(raw_id)) if raw_id not in (None, "") else fallback_id
     meta = {}
     for key, value in record.items():
-        if key in id_keys or key == text_key:
+        if key == id_key or key == text_key:  # another id key ("doc_id" beside "id") is metadata
             continue
         value = _metadata_value(value)
         if value is not None:
@@ -624,11 +712,39 @@ def _file_documents(file: Path, in_folder: bool, columns: Columns, on_warning: W
 READABLE = ".txt, .md, .jsonl, .csv, .tsv or .parquet"
 
 
-def _documents(files: list[tuple[Path, bool]], columns: Columns, on_warning: Warn) -> Iterator[Document]:
+#: Separates the document ids of a ``doc_ids`` list in the tables and graphs: a
+#: document id never holds it (:func:`unambiguous_id`).
+ID_SEPARATOR = "; "
+#: Metadata named like these columns of the tables is written as ``doc_<name>``
+#: (:mod:`kg.tables`), with a warning: the others (``date``, ``year``) are the
+#: document's date, whose ``doc_`` columns are expected.
+RENAMED_METADATA = frozenset(FACT_COLUMNS + MENTION_COLUMNS) - {"date", "year"}
+
+
+def unambiguous_id(doc_id: str) -> str:
+    """``doc_id`` with every ``;`` escaped as ``%3B`` if it holds :data:`ID_SEPARATOR`, else as it is.
+
+    >>> unambiguous_id("b; c"), unambiguous_id("a;b")
+    ('b%3B c', 'a;b')
+    """
+    return doc_id.replace(";", "%3B") if ID_SEPARATOR in doc_id else doc_id
+
+
+def _documents(files: list[tuple[Path, bool]], columns: Columns, on_warning: Warn, on_note: Warn) -> Iterator[Document]:
     seen: dict[str, str] = {}
+    renamed: set[str] = set()  # metadata keys noted
     for file, in_folder in files:
         try:
             for doc in _file_documents(file, in_folder, columns, on_warning):
+                if ID_SEPARATOR in doc.id:
+                    escaped = unambiguous_id(doc.id)
+                    on_note(f"{doc.origin}: document id {doc.id!r} holds {ID_SEPARATOR!r}, which separates "
+                            f"the ids of doc_ids lists: read as {escaped!r}")
+                    doc = dataclasses.replace(doc, id=escaped)
+                for key in RENAMED_METADATA.intersection(doc.meta).difference(renamed):
+                    renamed.add(key)
+                    on_note(f"{shown(file)}: metadata {key!r} is named like an output column: "
+                            f"written as {'doc_' + key!r} (prefixed again if that name is taken)")
                 if doc.id in seen:
                     # Reported, not fatal: the rest of the corpus still builds (SPEC "Bad input");
                     # --strict turns it into an error before anything is written.
@@ -643,17 +759,30 @@ def _documents(files: list[tuple[Path, bool]], columns: Columns, on_warning: War
 
 
 def read_corpus(
-    inputs: Iterable[str | Path], on_warning: Warn = _ignore, columns: Columns | None = None
+    inputs: Iterable[str | Path], on_warning: Warn = _ignore, columns: Columns | None = None,
+    exclude: Iterable[str | Path] = (), on_note: Warn | None = None,
 ) -> Iterator[Document]:
     """The documents of every input, read lazily in a stable order (inputs in order, folders sorted).
 
-    Paths are checked at once (:func:`corpus_files`); documents are decoded as
-    the iterator is consumed. Folders are read recursively (``.txt``, ``.md``,
+    Paths are checked at once (:func:`corpus_files`, which skips the folders
+    in ``exclude``); documents are decoded as the iterator is consumed.
+    Folders are read recursively (``.txt``, ``.md``,
     ``.jsonl``, ``.csv``, ``.tsv``, ``.parquet``, the JSONL and tables also
     ``.gz``, ``.bz2`` or ``.xz``; other files are skipped with a warning).
     ``columns`` names the text, id and date columns of CSV, TSV and Parquet
     files. A duplicate document id is reported naming both places and the
     later document is skipped. Raises :class:`CorpusError` when no input
     yields a document.
+
+    ``on_note`` hears of what is read under another name, losing nothing: a
+    metadata key named like an output column (once per key), a document id
+    holding :data:`ID_SEPARATOR`.
     """
-    return _documents(corpus_files(inputs), columns or Columns(), on_warning)
+    return read_files(corpus_files(inputs, on_warning, exclude), on_warning, columns, on_note)
+
+
+def read_files(
+    files: list[tuple[Path, bool]], on_warning: Warn = _ignore, columns: Columns | None = None, on_note: Warn | None = None
+) -> Iterator[Document]:
+    """The documents of :func:`corpus_files`' ``files``, read lazily (see :func:`read_corpus`)."""
+    return _documents(files, columns or Columns(), on_warning, on_note or _ignore)

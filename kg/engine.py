@@ -274,6 +274,15 @@ def batches(documents: Iterable[Document], chars: int = TASK_CHARS) -> Iterator[
         yield batch
 
 
+def most_batches(chars: int | None) -> int | None:
+    """At most how many batches :func:`batches` makes of documents of ``chars`` characters in all (None: not known).
+
+    >>> most_batches(10), most_batches(None)
+    (1, None)
+    """
+    return None if chars is None else chars // TASK_CHARS + 1
+
+
 def ordered_results(submit: Callable[[list[Document]], Future], documents: Iterable[Document], window: int) -> Iterator[Extraction]:
     """Submit batches of ``documents`` with at most ``window`` in flight; yield results in input order.
 
@@ -379,6 +388,31 @@ class EngineOptions:
             raise OptionError(f"--workers must be at least 1, not {self.workers}")
         if self.scheduler and self.engine != "dask":
             raise OptionError("--scheduler needs --engine dask")
+
+    def fitted(self, batches: int | None = None, cores: int | None = None) -> tuple[EngineOptions, str | None]:
+        """These options with no more workers on this machine than its ``cores`` (default:
+        the cores this process may use) or the ``batches`` to run (None: not known), and
+        the warning to give when the cores capped them.
+
+        A remote Dask scheduler's workers are its own, never capped.
+
+        >>> EngineOptions(workers=100).fitted(batches=3, cores=8)
+        (EngineOptions(engine='local', workers=3, scheduler=None), '--workers 100 is more than the 8 cores of this machine: at most 8 are used')
+        """
+        if self.scheduler:
+            return self, None
+        cores = cores or available_cores()
+        workers = min(self.workers, cores, batches or self.workers)
+        warning = f"--workers {self.workers} is more than the {cores} cores of this machine: at most {cores} are used" \
+            if self.workers > cores else None
+        return replace(self, workers=max(1, workers)), warning
+
+
+def available_cores() -> int:
+    """The CPU cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def make_engine(

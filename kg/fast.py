@@ -38,7 +38,7 @@ from spacy.vocab import Vocab
 
 from kg.gazetteer import DATA_DIR
 from kg.lines import load_line_rules
-from kg.nlp import FuzzyCountryLinker, LineBreaks, NormLemmatizer
+from kg.nlp import FuzzyCountryLinker, LineBreaks, NormLemmatizer, TokenizerWrapper
 
 
 class _WordTable:
@@ -600,7 +600,7 @@ def make_fast_span_ruler(
     )
 
 
-class WarmCacheTokenizer:
+class WarmCacheTokenizer(TokenizerWrapper):
     """spaCy's tokenizer with its chunk cache filled: the same tokens in less time on long texts.
 
     spaCy's ``Tokenizer`` caches how it split each whitespace-delimited chunk,
@@ -625,7 +625,7 @@ class WarmCacheTokenizer:
 
     def __init__(self, tokenizer, max_cache_size: int = 1_000_000) -> None:
         tokenizer.max_cache_size = max(tokenizer.max_cache_size, max_cache_size)
-        object.__setattr__(self, "tokenizer", tokenizer)
+        super().__init__(tokenizer)
         object.__setattr__(self, "seen", set())
 
     def __call__(self, text: str) -> Doc:
@@ -642,17 +642,9 @@ class WarmCacheTokenizer:
         _doc_texts[doc] = text
         return doc
 
-    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
-        """Tokenise a stream of texts."""
-        for text in texts:
-            yield self(text)
-
-    def __getattr__(self, name: str):
-        return getattr(self.tokenizer, name)
-
     def __setattr__(self, name: str, value) -> None:
         # new rules flush spaCy's cache: chunks seen before are no longer in it
-        setattr(self.tokenizer, name, value)
+        super().__setattr__(name, value)
         self.seen.clear()
 
     def add_special_case(self, string: str, substrings) -> None:

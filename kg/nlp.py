@@ -33,6 +33,7 @@ Annotations the later stages read (spaCy annotates; ``kg.extract`` reads):
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Iterable
 
@@ -113,6 +114,7 @@ def load_pipeline(
     with nlp.select_pipes(disable=[n for n in _SENTENCES_AND_SPANS if n in nlp.pipe_names]):
         entity_ruler.add_patterns(load_gazetteer(Path(data_dir)).ruler_patterns())
         cue_ruler.add_patterns(ontology.ruler_patterns() + load_cues(Path(data_dir)).ruler_patterns())
+    nlp.tokenizer = LongChunkTokenizer(nlp.tokenizer)
     if fast:
         nlp.tokenizer = fast_components.WarmCacheTokenizer(nlp.tokenizer)
     return nlp
@@ -134,6 +136,77 @@ def _base_pipeline(spacy_model: str | None) -> Language:
 def _add_abbreviation_hyphen(nlp: Language) -> None:
     infixes = list(nlp.Defaults.infixes) + [_ABBREVIATION_HYPHEN]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+
+
+class TokenizerWrapper:
+    """A tokenizer standing for the spaCy tokenizer it wraps: every attribute it does not
+    define (``explain``, ``rules``, ``to_disk``...) is the wrapped one's, and attributes set
+    on it are set on the wrapped one."""
+
+    def __init__(self, tokenizer) -> None:
+        object.__setattr__(self, "tokenizer", tokenizer)
+
+    def __call__(self, text: str) -> Doc:
+        """The wrapped tokenizer's Doc of ``text``."""
+        return self.tokenizer(text)
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
+        """Tokenise a stream of texts."""
+        for text in texts:
+            yield self(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self.tokenizer, name)
+
+    def __setattr__(self, name: str, value) -> None:
+        setattr(self.tokenizer, name, value)
+
+
+class LongChunkTokenizer(TokenizerWrapper):
+    """spaCy's tokenizer with whitespace-free chunks over ``max_chunk`` characters cut into ``piece``-character pieces.
+
+    spaCy strips a chunk's prefixes and suffixes one at a time, copying the
+    rest each time, so its time grows with the square of the chunk's length:
+    a run of 40,000 ``=`` (or ``!``, ``(``, emoji) takes minutes. No word is
+    that long, so such a chunk is tokenised as pieces, each alone, and the
+    pieces' Docs are joined: the Doc's text is the text given, every offset
+    kept. Texts without such a chunk are the wrapped tokenizer's Doc as is.
+    Everything else (``explain``, ``rules``, ``add_special_case``...) is the
+    wrapped tokenizer's.
+
+    >>> import spacy
+    >>> tokenizer = LongChunkTokenizer(spacy.blank("en").tokenizer, max_chunk=8, piece=4)
+    >>> [t.text for t in tokenizer("Hi there! ==========")]
+    ['Hi', 'there', '!', '=', '=', '=', '=', '=', '=', '=', '=', '=', '=']
+    >>> tokenizer("Hi there! ==========").text
+    'Hi there! =========='
+    """
+
+    def __init__(self, tokenizer, max_chunk: int = 1000, piece: int = 100) -> None:
+        super().__init__(tokenizer)
+        object.__setattr__(self, "max_chunk", max_chunk)
+        object.__setattr__(self, "piece", piece)
+        # a run of over max_chunk characters, matched from its first one (linear in the text)
+        object.__setattr__(self, "_long_run", re.compile(r"(?<!\S)\S{%d,}" % (max_chunk + 1)))
+
+    def __call__(self, text: str) -> Doc:
+        """The wrapped tokenizer's Doc of ``text``, its over-long chunks tokenised a piece at a time."""
+        if len(text) <= self.max_chunk:
+            return self.tokenizer(text)
+        cuts = [cut for run in self._long_run.finditer(text) for cut in range(run.start(), run.end(), self.piece)]
+        if not cuts:
+            return self.tokenizer(text)
+        # each part starts at a chunk's first character or inside it: a part's trailing whitespace
+        # is tokenised as in the whole text (the last token's space, or a whitespace token)
+        bounds = [0, *cuts, len(text)] if cuts[0] else [*cuts, len(text)]
+        docs = [self.tokenizer(text[start:end]) for start, end in zip(bounds, bounds[1:])]
+        doc = Doc.from_docs([doc for doc in docs if len(doc)], ensure_whitespace=False)
+        # from_docs starts a sentence at each part: the sentence components decide, as for any Doc
+        doc.from_array([SENT_START], numpy.zeros((len(doc), 1), dtype="uint64"))
+        return doc
+
+    def __reduce__(self):
+        return (type(self), (self.tokenizer, self.max_chunk, self.piece))
 
 
 class LineBreaks:

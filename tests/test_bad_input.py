@@ -31,6 +31,7 @@ from typer.testing import CliRunner
 
 import kg
 from kg.cli import app
+from kg.errors import OptionError
 from kg.html import render_html
 from kg.outputs import OutputFolder
 
@@ -659,3 +660,164 @@ def test_an_old_output_that_cannot_be_replaced_fails_the_build_and_keeps_the_old
     assert (run.exit_code, run.stderr) == (1, f"Error: {out / 'graph.gexf'}: cannot replace it (is a folder)\n")
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
     assert sorted(p.name for p in out.iterdir()) == OUTPUTS
+
+
+@pytest.mark.parametrize("run", ["=", "!", "(", "\U0001F600"])
+def test_a_long_run_without_spaces_builds_in_seconds_and_the_fact_before_it_is_found(tmp_path, run):
+    (tmp_path / "drills.txt").write_text("Pakistan and Turkey held joint drills. " + run * 40000, encoding="utf-8")
+    started = time.monotonic()
+    result = kg.build([tmp_path / "drills.txt"], cache=False)
+    assert time.monotonic() - started < 20
+    assert {(f.source, f.target) for f in result.facts if f.relation == "partnership"} == {("PAK", "TUR")}
+
+
+def _memory_capped():
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "/dev/urandom", "fifo"])
+def test_a_special_file_given_as_input_is_refused_in_one_line(tmp_path, special):
+    if special == "fifo":
+        special = tmp_path / "fifo"
+        os.mkfifo(special)
+    done = kg_process("build", special, "--out", tmp_path / "out", timeout=120, preexec_fn=_memory_capped)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [f"Error: {special}: not a regular file "
+                                        f"({'a FIFO' if special == tmp_path / 'fifo' else 'a character device'})"]
+    assert not (tmp_path / "out").exists()
+
+
+def _folder_with_entries_kg_skips(tmp_path: Path) -> Path:
+    corpus = write_docs(tmp_path / "corpus", 2)
+    os.mkfifo(corpus / "pipe.txt")
+    write_docs(tmp_path / "elsewhere", 1, seed=3)
+    (corpus / "linked").symlink_to(tmp_path / "elsewhere")
+    (corpus / ".notes.txt").write_text("Chile and Peru held joint drills.", encoding="utf-8")
+    write_docs(corpus / ".git", 1, seed=4)
+    write_docs(corpus / "locked", 1, seed=5)
+    (corpus / "gone.txt").symlink_to(tmp_path / "missing.txt")
+    return corpus
+
+
+def _scandir_denied(monkeypatch, denied: Path):
+    """``os.scandir`` refusing to list ``denied``, as it does for another user's folder (tests run as root)."""
+    scandir = os.scandir
+
+    def refusing(path="."):
+        if Path(path) == denied:
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refusing)
+
+
+def test_entries_of_a_folder_that_are_not_read_are_each_named_in_a_warning(tmp_path, monkeypatch):
+    corpus = _folder_with_entries_kg_skips(tmp_path)
+    _scandir_denied(monkeypatch, corpus / "locked")
+    result = kg.build([corpus], cache=False)
+    assert result.documents == 2
+    assert sorted(result.warnings) == sorted([
+        f"{corpus / '.git'}: a hidden folder, skipped",
+        f"{corpus / '.notes.txt'}: a hidden file, skipped",
+        f"{corpus / 'gone.txt'}: a broken symbolic link, skipped",
+        f"{corpus / 'linked'}: a symbolic link to a folder, skipped",
+        f"{corpus / 'locked'}: cannot read folder (permission denied), skipped",
+        f"{corpus / 'pipe.txt'}: a FIFO, skipped",
+    ])
+
+
+def test_an_unreadable_subfolder_is_an_error_with_strict(tmp_path, monkeypatch):
+    corpus = write_docs(tmp_path / "corpus", 2)
+    write_docs(corpus / "locked", 1, seed=5)
+    _scandir_denied(monkeypatch, corpus / "locked")
+    done = cli("build", corpus, "--out", tmp_path / "out", "--strict", "--quiet")
+    assert done.exit_code == 1
+    assert done.stderr == f"Error: {corpus / 'locked'}: cannot read folder (permission denied), skipped " \
+                          "(--strict: stopped, nothing written)\n"
+    assert not (tmp_path / "out").exists()
+
+
+def test_workers_are_capped_at_the_cores_and_at_the_batches(tmp_path, monkeypatch):
+    started = []
+    build_module = sys.modules["kg.build"]  # the module, which kg.build (the function) hides
+    make_engine = build_module.make_engine
+    monkeypatch.setattr(build_module, "make_engine",
+                        lambda options, *args: started.append(options.workers) or make_engine(options, *args))
+    result = kg.build([write_docs(tmp_path / "corpus", 5)], workers=1000, cache=False)
+    cores = len(os.sched_getaffinity(0))
+    assert result.warnings == [f"--workers 1000 is more than the {cores} cores of this machine: at most {cores} are used"]
+    assert started == [1]  # five short documents are one batch
+    assert result.documents == 5
+
+
+@pytest.mark.parametrize("formats", ["", ",", " , "])
+def test_no_format_is_a_usage_error(tmp_path, formats):
+    done = cli("build", write_docs(tmp_path / "corpus", 1), "--out", tmp_path / "out", "--formats", formats)
+    assert done.exit_code == 2
+    assert done.stderr == "Error: --formats: no format given (choose from csv, graphml, gexf, html)\n"
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(OptionError, match="no output format given"):
+        kg.build([tmp_path / "corpus"], out=tmp_path / "out", formats=[])
+
+
+def test_an_output_folder_inside_the_input_folder_is_never_read_as_input(tmp_path):
+    corpus = write_docs(tmp_path / "corpus", 3)
+    first = kg.build([corpus], out=corpus / "out", strict=True)
+    second = kg.build([corpus], out=corpus / "out", strict=True)
+    assert (first.documents, second.documents) == (3, 3)
+    assert second.warnings == []
+    assert (corpus / ".kg-cache").is_dir()
+
+
+# Ctrl-C raises KeyboardInterrupt wherever Python is: here, in spaCy's import, the longest of the CLI's.
+_INTERRUPTED_WHILE_IMPORTING = """
+import runpy, sys
+
+class CtrlC:
+    def find_spec(self, name, path=None, target=None):
+        if name == "spacy":
+            raise KeyboardInterrupt
+
+sys.meta_path.insert(0, CtrlC())
+sys.argv = ["kg", "build", "corpus"]
+runpy.run_module("kg", run_name="__main__")
+"""
+
+
+def test_ctrl_c_while_the_command_starts_exits_130_with_one_line(tmp_path):
+    done = subprocess.run([sys.executable, "-c", _INTERRUPTED_WHILE_IMPORTING], capture_output=True, text=True,
+                          cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (130, "Error: interrupted\n")
+
+
+def test_the_console_script_handles_ctrl_c_before_the_heavy_imports(repo):
+    import tomllib
+
+    module, function = tomllib.loads((repo / "pyproject.toml").read_text())["project"]["scripts"]["kg"].split(":")
+    done = subprocess.run([sys.executable, "-c", f"import sys, {module}; print(sorted(m for m in sys.modules "
+                           f"if m.split('.')[0] in ('spacy', 'networkx', 'typer')))"],
+                          capture_output=True, text=True)
+    assert done.stdout == "[]\n"
+    assert callable(getattr(sys.modules.get(module) or __import__(module, fromlist=[function]), function))
+
+
+def test_metadata_named_like_an_output_column_is_renamed_with_a_note_and_never_lost(tmp_path):
+    records = [
+        {"id": "a", "doc_id": "wire-7", "start": "08:00", "doc_start": "morning", "text": "Pakistan and Turkey held joint drills."},
+        {"id": "b; c", "text": "Pakistan and Turkey held joint drills again."},
+    ]
+    (tmp_path / "news.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    done = cli("build", tmp_path / "news.jsonl", "--out", tmp_path / "out", "--quiet", "--strict")
+    assert done.exit_code == 0
+    assert f"Warning: {tmp_path / 'news.jsonl'}: metadata 'start' is named like an output column: written as " \
+           "'doc_start' (prefixed again if that name is taken)" in done.stderr.splitlines()
+    assert f"Warning: {tmp_path / 'news.jsonl'}:2: document id 'b; c' holds '; ', which separates the ids of " \
+           "doc_ids lists: read as 'b%3B c'" in done.stderr.splitlines()
+    facts = csv_rows(tmp_path / "out" / "facts.csv")
+    first = next(row for row in facts if row["doc_id"] == "a")
+    assert (first["doc_doc_id"], first["doc_doc_start"], first["doc_start"]) == ("wire-7", "08:00", "morning")
+    assert first["start"] != "08:00"
+    edge = next(row for row in csv_rows(tmp_path / "out" / "edges.csv") if row["relation"] == "partnership")
+    assert edge["doc_ids"].split("; ") == ["a", "b%3B c"]

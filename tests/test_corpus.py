@@ -21,7 +21,7 @@ def test_text_files_use_the_stem_as_id_and_folders_are_recursive(tmp_path):
     (tmp_path / ".hidden.txt").write_text("Not read.", encoding="utf-8")
     docs, warnings = read([tmp_path])
     assert [(d.id, d.text) for d in docs] == [("a", "Alpha."), ("b", "Beta.")]
-    assert warnings == []
+    assert warnings == [f"{tmp_path / '.hidden.txt'}: a hidden file, skipped"]
 
 
 def test_jsonl_records_carry_metadata_and_each_bad_line_is_named(tmp_path):

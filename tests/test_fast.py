@@ -234,3 +234,21 @@ def test_warm_cache_tokenizer_matches_spacy_on_random_text(seed):
     plain, warm = spacy.blank("en").tokenizer, WarmCacheTokenizer(spacy.blank("en").tokenizer)
     for text in texts + texts:
         assert _tokens(warm(text)) == _tokens(plain(text))
+
+
+@pytest.mark.parametrize("text", [
+    "Oman and Qatar met. " + "=" * 2500 + " Then Chile and Peru signed a pact.\n" + "(!" * 1200,
+    "=" * 3000,
+    "  " + "\U0001F1FA\U0001F1F8" * 800 + "\n\nIndia drilled.",
+])
+def test_long_chunks_are_cut_alike_by_both_pipelines_with_offsets_kept(text, nlp, stock):
+    fast, plain = nlp(text), stock(text)
+    assert fast.text == plain.text == text
+    assert [(t.idx, t.text, t.whitespace_) for t in fast] == [(t.idx, t.text, t.whitespace_) for t in plain]
+    assert [t.is_sent_start for t in fast] == [t.is_sent_start for t in plain]
+
+
+def test_a_long_chunk_inside_a_sentence_leaves_the_sentence_whole(nlp, stock):
+    text = "Pakistan and " + "/" * 1500 + " Turkey held joint drills. Then talks resumed."
+    for pipeline in (nlp, stock):
+        assert [len(s) for s in pipeline(text).sents] == [22, 4]  # the run is 15 tokens of 100 characters
