@@ -552,7 +552,7 @@ def _alive(pids: set[int]) -> set[int]:
 @pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="finds the workers through /proc")
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
 def test_a_killed_multi_worker_build_leaves_no_process_and_the_next_build_succeeds(tmp_path, sig):
-    big = write_docs(tmp_path / "big", 400, seed=5)
+    big = write_docs(tmp_path / "big", 3000, seed=5)  # over two batches of work, so two workers start
     out = tmp_path / "out"
     build = subprocess.Popen([sys.executable, "-m", "kg", "build", str(big), "--out", str(out), "--workers", "2",
                               "--quiet", "--no-cache"], stderr=subprocess.PIPE, text=True)
@@ -591,6 +591,7 @@ def _killed_by_the_oom_killer(spec, documents):
 
 def test_a_worker_killed_mid_batch_is_one_line_saying_what_to_do(tmp_path, monkeypatch):
     monkeypatch.setattr("kg.engine.extract_batch", _killed_by_the_oom_killer)
+    monkeypatch.setattr("kg.engine.TASK_CHARS", 100)  # batches enough for two workers
     out = tmp_path / "out"
     run = cli("build", write_docs(tmp_path / "docs", 4), "--out", out, "--workers", "2", "--quiet")
     assert (run.exit_code, run.stderr) == (
