@@ -1,0 +1,279 @@
+"""Decide what a sentence says about each pair of actors in it, with a trained model.
+
+A sentence's *candidate pairs* are the pairs of distinct actors it names. Each
+candidate becomes a bag of string features read off the annotated ``Doc`` and the
+rules' :class:`~kg.extract.SentenceReading` (the words between and around the two
+mentions with the actors masked, the cue annotations and where they stand, the
+rule that links the pair or the reason it excluded an actor, distances, mention
+types, the speaker). A :class:`PairModel` (a linear model stored as JSON, with an
+isotonic calibration of its partnership and membership scores) turns the features
+into calibrated probabilities. ``kg.train`` fits the model; ``kg.resolve`` writes
+the facts.
+
+>>> from kg.nlp import load_pipeline
+>>> from kg.extract import read_sentences
+>>> doc = load_pipeline()("Qatar and Turkey held joint exercises.")
+>>> [(c.a, c.b) for c in sentence_candidates(doc, read_sentences(doc)[0])]
+[('QAT', 'TUR')]
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from bisect import bisect_left
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+from typing import Iterable, NamedTuple
+
+from spacy.tokens import Doc
+
+from kg.errors import KgError
+from kg.extract import SentenceReading
+from kg.gazetteer import GROUP, NON_ACTOR, ORGANIZATION
+from kg.nlp import CUES_KEY, ENTITIES_KEY
+
+#: The relations a pair can have (LABELS.md); the model scores each.
+RELATIONS = ("partnership", "proposed", "hostile", "membership", "none")
+#: The model shipped with kg, trained by ``make train`` on the shared labels.
+DEFAULT_MODEL = Path(__file__).parent / "models" / "pairs.json"
+#: A sentence naming more actors than this is a list: only the pairs a rule links are candidates.
+MAX_LIST_ACTORS = 12
+#: Words either side of the pair read as context.
+CONTEXT_WINDOW = 5
+_NEGATION_REACH = 4
+_MASKS = {"country": "X", ORGANIZATION: "O", GROUP: "G"}
+
+
+class Mention(NamedTuple):
+    """An actor's mention inside a sentence, by token offsets."""
+
+    id: str
+    type: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """Two actors of one sentence, their nearest mentions and the pair's features."""
+
+    a: str
+    b: str
+    features: tuple[str, ...]
+    #: The rule that links the pair ("between", "coordination", ...), or "".
+    rule: str = ""
+
+
+class SentenceView(NamedTuple):
+    """What the features read of one sentence of a Doc."""
+
+    tokens: list[str]  # lower-case forms with numbers as "0", of the whole Doc
+    first: int  # the sentence's first token
+    stop: int  # one past its last token
+    mentions: list[Mention]
+    cues: list[tuple[str, str, int, int]]  # (kind, id, start, end)
+
+
+def _view(doc: Doc, start_char: int, end_char: int, forms: tuple[list[str], list[int]]) -> SentenceView:
+    """The tokens, mentions and cues of ``doc`` between two character offsets."""
+    tokens, idx = forms
+    lo, hi = bisect_left(idx, start_char), bisect_left(idx, end_char)
+    mentions = [
+        Mention(s.id_, s.label_, s.start, s.end) for s in doc.spans.get(ENTITIES_KEY, [])
+        if lo <= s.start < hi and s.id_ and s.label_ != NON_ACTOR
+    ]
+    cues = [(s.label_, s.id_, s.start, s.end) for s in doc.spans.get(CUES_KEY, []) if lo <= s.start < hi]
+    return SentenceView(tokens, lo, hi, mentions, cues)
+
+
+def _ngrams(words: list[str], prefix: str, n: int = 3) -> list[str]:
+    out = []
+    for k in range(1, n + 1):
+        out += [prefix + " ".join(words[i : i + k]) for i in range(len(words) - k + 1)]
+    return out
+
+
+def _bucket(n: int) -> str:
+    return str(n) if n < 4 else "4-6" if n < 7 else "7-12" if n < 13 else "13+"
+
+
+def pair_features(
+    view: SentenceView, reading: SentenceReading | None, x: Mention, y: Mention, speaker: str = "",
+    rule: str = "", membership: bool = False,
+) -> list[str]:
+    """The features of the pair of mentions ``x`` (first in the text) and ``y`` in one sentence.
+
+    >>> m = [Mention("QAT", "country", 0, 1), Mention("TUR", "country", 2, 3)]
+    >>> view = SentenceView(["qatar", "and", "turkey", "drilled", "."], 0, 5, m, [])
+    >>> [f for f in pair_features(view, None, *m) if f.startswith("btw:")]
+    ['btw:and']
+    """
+    tokens, lo, hi = view.tokens, view.first, view.stop
+    masked = list(tokens[lo:hi])
+    for m in view.mentions:
+        mask = "A" if m.start == x.start else "B" if m.start == y.start else _MASKS.get(m.type, "X")
+        masked[m.start - lo] = mask
+        for i in range(m.start + 1, m.end):
+            masked[i - lo] = ""
+    words = [w for w in masked if w and not w.isspace()]
+    x0, y0 = x.start - lo, y.start - lo
+    between = [w for w in masked[x.end - lo : y0] if w and not w.isspace()]
+    left = [w for w in masked[max(0, x0 - CONTEXT_WINDOW * 2) : x0] if w and not w.isspace()][-CONTEXT_WINDOW:]
+    right = [w for w in masked[y.end - lo : y.end - lo + CONTEXT_WINDOW * 2] if w and not w.isspace()][:CONTEXT_WINDOW]
+    f = _ngrams(words, "s:", 2) + _ngrams(between[:12], "btw:") + _ngrams(left, "lft:", 2) + _ngrams(right, "rgt:", 2)
+    f += ["btw_start:" + " ".join(between[:2]), "btw_end:" + " ".join(between[-2:])]
+    f.append("x_prev:" + (left[-1] if left else "^"))
+    f.append("y_prev:" + (between[-1] if between else "^"))
+    f.append("x_next:" + (between[0] if between else "$"))
+    f.append("y_next:" + (right[0] if right else "$"))
+    if between and all(w in (",", "and", "or", "X", "O", "G", "the", "as", "well") for w in between):
+        f.append("shape:list")
+    others = {m.id for m in view.mentions} - {x.id, y.id}
+    inside = {m.id for m in view.mentions if x.end <= m.start < y.start} - {x.id, y.id}
+    f += ["dist:" + _bucket(len(between)), "actors:" + _bucket(len(others) + 2), "actors_between:" + _bucket(len(inside))]
+    f.append("types:" + "-".join(sorted((x.type[:3], y.type[:3]))))
+    if speaker and speaker in (x.id, y.id):
+        f.append("speaker_in_pair")
+    elif speaker and speaker in others:
+        f.append("speaker_other")
+    if x.start == lo or (x0 <= 2):
+        f.append("x_opens_sentence")
+    negations = [c[2] for c in view.cues if c[0] == "negation"]
+    for kind, cue_id, start, end in view.cues:
+        if kind == "negation":
+            where = "btw" if x.end <= start < y.start else "out"
+            f.append(f"cue_{where}:negation")
+            continue
+        negated = any(0 < start - n <= _NEGATION_REACH for n in negations)
+        where = "btw" if x.end <= start < y.start else "lft" if start < x.start else "rgt"
+        tag = f"{kind}:{cue_id}" if cue_id else kind
+        f += [f"cue:{kind}", f"cue_{where}:{kind}", f"cue:{tag}"]
+        if negated:
+            f.append(f"cue_negated:{kind}")
+    f.append("rule:" + (rule or "none"))
+    if membership:
+        f.append("rule:membership")
+    if reading is not None:
+        f.append("a_part" if x.id in reading.participants else "a_excluded")
+        f.append("b_part" if y.id in reading.participants else "b_excluded")
+        for flag in ("cooperative", "hostile", "refers_back"):
+            if getattr(reading, flag):
+                f.append("reading:" + flag)
+        types, activities = reading.pair_scopes.get((x.id, y.id), reading.pair_scopes.get((y.id, x.id), (None, None)))
+        if types is not None:
+            f.append("scoped:" + ("typed" if types or activities else "untyped"))
+    return f
+
+
+def sentence_candidates(
+    doc: Doc, reading: SentenceReading, speaker: str = "", offset: int = 0,
+    forms: tuple[list[str], list[int]] | None = None,
+) -> list[Candidate]:
+    """The candidate pairs of one sentence, each with its features.
+
+    ``offset``: characters of ``doc`` before ``reading.start`` that are not in it (when the Doc
+    was made from a piece of a longer text); ``forms``: :func:`token_forms` of the Doc, when the
+    caller reads several sentences of one Doc.
+    """
+    view = _view(doc, reading.start - offset, reading.end - offset, forms or token_forms(doc))
+    nearest: dict[tuple[str, str], tuple[Mention, Mention]] = {}
+    rules = {frozenset(p[:2]): p[2] for p in reading.pairs}
+    memberships = {frozenset(p) for p in reading.memberships}
+    ids = {m.id for m in view.mentions if m.type != GROUP}
+    linked_only = len(ids) > MAX_LIST_ACTORS
+    actors = [m for m in view.mentions if m.type != GROUP]
+    for i, x in enumerate(actors):
+        for y in actors[i + 1 :]:
+            if x.id == y.id:
+                continue
+            key = (x.id, y.id) if x.id < y.id else (y.id, x.id)
+            if linked_only and frozenset(key) not in rules and frozenset(key) not in memberships:
+                continue
+            if key not in nearest or y.start - x.end < nearest[key][1].start - nearest[key][0].end:
+                nearest[key] = (x, y)
+    out = []
+    for (a, b), (x, y) in nearest.items():
+        rule = rules.get(frozenset((a, b)), "")
+        features = pair_features(view, reading, x, y, speaker, rule, frozenset((a, b)) in memberships)
+        out.append(Candidate(a, b, tuple(features), rule))
+    return out
+
+
+def token_forms(doc: Doc) -> tuple[list[str], list[int]]:
+    """The lower-case form of every token of ``doc`` (numbers as "0") and its character offset."""
+    return [("0" if t.like_num else t.lower_) for t in doc], [t.idx for t in doc]
+
+
+class PairModel:
+    """A trained pair classifier: feature weights per relation and calibrated scores.
+
+    The file is JSON (nothing in it is executed when loaded): ``relations``, ``bias`` (one
+    per relation), ``weights`` (feature -> one weight per relation), ``calibration``
+    (relation -> isotonic steps ``x`` and ``y``), ``thresholds`` (relation -> the
+    calibrated probability from which a fact is written).
+    """
+
+    def __init__(self, data: dict, digest: str = "") -> None:
+        self.relations: tuple[str, ...] = tuple(data["relations"])
+        self.bias: list[float] = data["bias"]
+        self.weights: dict[str, list[float]] = data["weights"]
+        self.calibration: dict[str, dict] = data.get("calibration", {})
+        self.thresholds: dict[str, float] = data.get("thresholds", {})
+        self.card: dict = data.get("card", {})
+        #: sha256 of the model file: part of the build cache's fingerprint.
+        self.digest = digest
+
+    @classmethod
+    def load(cls, path: Path | str | None = None) -> "PairModel":
+        """The model in ``path`` (default: the one shipped with kg)."""
+        path = Path(path or DEFAULT_MODEL)
+        try:
+            raw = path.read_bytes()
+            data = json.loads(raw)
+        except (OSError, ValueError) as e:
+            raise KgError(f"cannot read the pair model {path}: {e}") from None
+        missing = {"relations", "bias", "weights"} - set(data)
+        if missing:
+            raise KgError(f"{path} is not a pair model: no {', '.join(sorted(missing))}")
+        return cls(data, hashlib.sha256(raw).hexdigest())
+
+    def scores(self, features: Iterable[str]) -> list[float]:
+        """The raw probability of each relation (softmax of the linear scores)."""
+        z = list(self.bias)
+        weights = self.weights
+        for name in set(features):
+            w = weights.get(name)
+            if w is not None:
+                for k, v in enumerate(w):
+                    z[k] += v
+        top = max(z)
+        e = [math.exp(v - top) for v in z]
+        total = sum(e)
+        return [v / total for v in e]
+
+    def probability(self, relation: str, raw: float) -> float:
+        """The calibrated probability of ``relation`` from its raw score."""
+        steps = self.calibration.get(relation)
+        if not steps:
+            return raw
+        xs, ys = steps["x"], steps["y"]
+        i = bisect_left(xs, raw)
+        if i <= 0:
+            return ys[0]
+        if i >= len(xs):
+            return ys[-1]
+        x0, x1, y0, y1 = xs[i - 1], xs[i], ys[i - 1], ys[i]
+        return y0 + (y1 - y0) * (raw - x0) / (x1 - x0) if x1 > x0 else y1
+
+    def predict(self, features: Iterable[str]) -> dict[str, float]:
+        """Calibrated probability of each relation the model has a calibration for, raw otherwise."""
+        raw = self.scores(features)
+        return {r: round(self.probability(r, p), 4) for r, p in zip(self.relations, raw)}
+
+    def contributions(self, features: Iterable[str], relation: str = "partnership", top: int = 8) -> list[tuple[str, float]]:
+        """The features that weigh most for or against ``relation``, largest first."""
+        k = self.relations.index(relation)
+        out = [(f, self.weights[f][k]) for f in set(features) if f in self.weights]
+        return sorted(out, key=lambda fw: -abs(fw[1]))[:top]
