@@ -250,6 +250,7 @@ def make_engine(
     spacy_model: str | None = None,
     ontology: Ontology | None = None,
     batch_size: int = BATCH_SIZE,
+    model: str | None = None,
 ) -> Engine:
     """The engine named ``engine`` (``local`` or ``dask``) with ``workers`` workers.
 
@@ -258,7 +259,7 @@ def make_engine(
     ``LocalCluster`` of ``workers`` processes.
     """
     make_engine_options(engine, workers, scheduler)
-    spec = PipelineSpec(spacy_model, ontology)
+    spec = PipelineSpec(spacy_model, ontology, None if model is None else str(model))
     if engine == "dask":
         from kg.distributed import DaskEngine  # Dask is an optional dependency
 
@@ -419,12 +420,15 @@ def build(
     scheduler: str | None = None,
     cache: bool = True,
     cache_dir: str | Path | None = None,
+    model: str | Path | None = None,
 ) -> BuildResult:
     """Build the knowledge graph of ``inputs``; write ``formats`` into ``out`` if given.
 
     ``inputs``: folders, ``.txt``/``.md`` and ``.jsonl`` files. ``ontology``: a
     YAML file or :class:`~kg.ontology.Ontology` (default: the packaged one).
     ``spacy_model``: an installed spaCy pipeline to add the rules to.
+    ``model``: the pair classifier's file (default: the one shipped with kg; ``""``:
+    no classifier, the rules decide the partnerships).
     ``strict``: any warning (a skipped file or line) raises
     :class:`~kg.errors.StrictError` and nothing is written.
     The output folder and the inputs are checked before any document is
@@ -444,7 +448,7 @@ def build(
         return _build(
             inputs, folder, formats, ontology, spacy_model, on_warning, on_document, batch_size, strict,
             make_engine_options(engine, workers, scheduler), cache_dir if cache else None, cache and out is not None,
-            heap,
+            heap, model,
         )
 
 
@@ -490,6 +494,7 @@ def make_engine_options(engine: str, workers: int, scheduler: str | None) -> dic
 def _build(
     inputs, folder: OutputFolder | None, formats, ontology, spacy_model, on_warning, on_document, batch_size, strict,
     engine_options: dict, cache_dir: str | Path | None, cache_beside_out: bool, heap: _FrozenHeap,
+    model: str | Path | None = None,
 ) -> BuildResult:
     started = time.perf_counter()
     heap.freeze()  # what the caller made lives on; forked workers then copy fewer pages
@@ -507,9 +512,14 @@ def _build(
 
     onto = ontology if isinstance(ontology, Ontology) else load_ontology(ontology)
     documents = read_corpus(inputs, on_warning=warn)  # checks every input path first
-    runner = make_engine(**(engine_options or {}), spacy_model=spacy_model, ontology=onto, batch_size=batch_size)
+    pair_model = PipelineSpec(model=None if model is None else str(model)).pair_model()  # a bad file fails here, first
+    runner = make_engine(
+        **(engine_options or {}), spacy_model=spacy_model, ontology=onto, batch_size=batch_size, model=model
+    )
     if cache_dir is not None or (cache_beside_out and folder is not None):
-        store = ExtractionCache(cache_dir or default_cache_dir(folder.path), fingerprint(spacy_model, onto))
+        store = ExtractionCache(cache_dir or default_cache_dir(folder.path), fingerprint(
+            spacy_model, onto, {"pair_model": pair_model.digest if pair_model else "rules"}
+        ))
     else:
         store = None
     try:

@@ -27,6 +27,8 @@ from itertools import combinations
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
+import numpy
+from spacy.attrs import IDX, LIKE_NUM, LOWER
 from spacy.tokens import Doc
 
 from kg.errors import KgError
@@ -76,16 +78,36 @@ class SentenceView(NamedTuple):
     cues: list[tuple[str, str, int, int]]  # (kind, id, start, end)
 
 
-def _view(doc: Doc, start_char: int, end_char: int, forms: tuple[list[str], list[int]]) -> SentenceView:
-    """The tokens, mentions and cues of ``doc`` between two character offsets."""
-    tokens, idx = forms
-    lo, hi = bisect_left(idx, start_char), bisect_left(idx, end_char)
-    mentions = [
-        Mention(s.id_, s.label_, s.start, s.end) for s in doc.spans.get(ENTITIES_KEY, [])
-        if lo <= s.start < hi and s.id_ and s.label_ != NON_ACTOR
-    ]
-    cues = [(s.label_, s.id_, s.start, s.end) for s in doc.spans.get(CUES_KEY, []) if lo <= s.start < hi]
-    return SentenceView(tokens, lo, hi, mentions, cues)
+class DocIndex:
+    """A Doc's tokens, actor mentions and cues, read once, for the views of its sentences."""
+
+    __slots__ = ("tokens", "idx", "mentions", "mention_starts", "cues", "cue_starts")
+
+    def __init__(self, doc: Doc) -> None:
+        columns = doc.to_array([LOWER, LIKE_NUM, IDX])
+        strings = doc.vocab.strings
+        hashes, inverse = numpy.unique(columns[:, 0], return_inverse=True)
+        forms = numpy.array([strings[int(h)] for h in hashes.tolist()], dtype=object)[inverse]
+        forms[columns[:, 1] == 1] = "0"
+        #: Lower-case form of each token, numbers as "0".
+        self.tokens: list[str] = forms.tolist()
+        #: Character offset of each token.
+        self.idx: list[int] = columns[:, 2].tolist()
+        self.mentions = sorted(
+            (Mention(s.id_, s.label_, s.start, s.end) for s in doc.spans.get(ENTITIES_KEY, [])
+             if s.id_ and s.label_ != NON_ACTOR),
+            key=lambda m: m.start,
+        )
+        self.mention_starts = [m.start for m in self.mentions]
+        self.cues = sorted(((s.label_, s.id_, s.start, s.end) for s in doc.spans.get(CUES_KEY, [])), key=lambda c: c[2])
+        self.cue_starts = [c[2] for c in self.cues]
+
+    def view(self, start_char: int, end_char: int) -> SentenceView:
+        """The sentence between two character offsets of the Doc."""
+        lo, hi = bisect_left(self.idx, start_char), bisect_left(self.idx, end_char)
+        m0, m1 = bisect_left(self.mention_starts, lo), bisect_left(self.mention_starts, hi)
+        c0, c1 = bisect_left(self.cue_starts, lo), bisect_left(self.cue_starts, hi)
+        return SentenceView(self.tokens, lo, hi, self.mentions[m0:m1], self.cues[c0:c1])
 
 
 def _ngrams(words: list[str], prefix: str, n: int = 3) -> list[str]:
@@ -168,18 +190,20 @@ def pair_features(
 
 
 def sentence_candidates(
-    doc: Doc, reading: SentenceReading, speaker: str = "", offset: int = 0,
-    forms: tuple[list[str], list[int]] | None = None,
+    doc: Doc | DocIndex, reading: SentenceReading, speaker: str = "", offset: int = 0,
 ) -> list[Candidate]:
     """The candidate pairs of one sentence, each with its features.
 
     ``offset``: characters of ``doc`` before ``reading.start`` that are not in it (when the Doc
-    was made from a piece of a longer text); ``forms``: :func:`token_forms` of the Doc, when the
+    was made from a piece of a longer text). ``doc``: the Doc, or its :class:`DocIndex` when the
     caller reads several sentences of one Doc.
     """
-    view = _view(doc, reading.start - offset, reading.end - offset, forms or token_forms(doc))
+    index = doc if isinstance(doc, DocIndex) else DocIndex(doc)
+    view = index.view(reading.start - offset, reading.end - offset)
+    if len(view.mentions) < 2:
+        return []
     nearest: dict[tuple[str, str], tuple[Mention, Mention]] = {}
-    rules = {frozenset(p[:2]): p[2] for p in reading.pairs}
+    rules = {frozenset(p[:2]): p for p in reading.pairs}
     memberships = {frozenset(p) for p in reading.memberships}
     ids = {m.id for m in view.mentions if m.type != GROUP}
     linked_only = len(ids) > MAX_LIST_ACTORS
@@ -194,16 +218,11 @@ def sentence_candidates(
             if key not in nearest or y.start - x.end < nearest[key][1].start - nearest[key][0].end:
                 nearest[key] = (x, y)
     out = []
-    for (a, b), (x, y) in nearest.items():
-        rule = rules.get(frozenset((a, b)), "")
+    for (x, y) in nearest.values():
+        a, b, rule = rules.get(frozenset((x.id, y.id)), (x.id, y.id, ""))
         features = pair_features(view, reading, x, y, speaker, rule, frozenset((a, b)) in memberships)
         out.append(Candidate(a, b, tuple(features), rule))
     return out
-
-
-def token_forms(doc: Doc) -> tuple[list[str], list[int]]:
-    """The lower-case form of every token of ``doc`` (numbers as "0") and its character offset."""
-    return [("0" if t.like_num else t.lower_) for t in doc], [t.idx for t in doc]
 
 
 class PairModel:
@@ -277,3 +296,46 @@ class PairModel:
         k = self.relations.index(relation)
         out = [(f, self.weights[f][k]) for f in set(features) if f in self.weights]
         return sorted(out, key=lambda fw: -abs(fw[1]))[:top]
+
+
+class Decision(NamedTuple):
+    """The model's reading of one candidate pair."""
+
+    a: str
+    b: str
+    #: The calibrated probability that the sentence states a partnership of the pair.
+    partnership: float
+    #: The rule that links the pair, or "".
+    rule: str
+
+
+_MODELS: dict[str, PairModel] = {}
+
+
+def load_model(path: Path | str | None = None) -> PairModel:
+    """The model in ``path`` (default: the shipped one), read once per process."""
+    key = str(Path(path or DEFAULT_MODEL).resolve())
+    if key not in _MODELS:
+        _MODELS[key] = PairModel.load(key)
+    return _MODELS[key]
+
+
+def decide(
+    model: PairModel, doc: Doc, readings: list[SentenceReading], speaker: str = "", offset: int = 0,
+) -> list[list[Decision]]:
+    """For each reading, its candidate pairs with the probability of a partnership.
+
+    ``offset``: characters before ``doc`` in the document (a piece of a longer text), as
+    the readings' offsets are the document's.
+    """
+    if not doc.spans.get(ENTITIES_KEY):
+        return [[] for _ in readings]
+    index = DocIndex(doc)
+    out: list[list[Decision]] = []
+    for r in readings:
+        decisions = []
+        for c in sentence_candidates(index, r, speaker, offset):
+            p = model.predict(c.features).get("partnership", 0.0)
+            decisions.append(Decision(c.a, c.b, p, c.rule))
+        out.append(decisions)
+    return out

@@ -67,6 +67,10 @@ def build_command(
     ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Extract every document again; do not read or write the cache."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Cache folder (default: .kg-cache/OUT beside OUT)."),
+    model: Optional[str] = typer.Option(
+        None, "--model", help="The pair classifier to use (a file `kg train` wrote; default: the shipped one; "
+        "'rules': none, the rules decide).",
+    ),
 ) -> None:
     """Build the knowledge graph of INPUTS into --out: tables, GraphML, GEXF and an HTML page."""
     chosen = [f.strip() for f in formats.split(",") if f.strip()]
@@ -84,6 +88,7 @@ def build_command(
             inputs, out=out, formats=chosen, ontology=ontology, spacy_model=spacy_model,
             on_warning=warn, on_document=progress.advance, strict=strict,
             engine=engine, workers=workers, scheduler=scheduler, cache=not no_cache, cache_dir=cache_dir,
+            model="" if model == "rules" else model,
         )
     if not quiet:
         _summary(result)
@@ -110,6 +115,25 @@ def reported_errors(debug: bool = False):
         if isinstance(error, MemoryError):
             fail("out of memory")
         fail(f"{type(error).__name__}: {error} (a bug in kg; rerun with --debug for the traceback)")
+
+
+@app.command("train")
+def train_command(
+    labels: List[Path] = typer.Argument(..., help="Labelled pairs, JSON lines (the format of shared/train, LABELS.md)."),
+    out: Path = typer.Option(..., "--out", "-o", help="The model file to write (JSON); its card goes beside it (.md)."),
+    corpus: Optional[Path] = typer.Option(None, "--corpus", help="The labelled documents, for labels without context or speaker."),
+    debug: bool = typer.Option(False, "--debug", help="Show the traceback of an error."),
+) -> None:
+    """Train the pair classifier on LABELS, cross-validate it by document and write it to --out."""
+    from kg.train import train
+
+    with reported_errors(debug):
+        card = train(labels, out, corpus=corpus)
+    s = card["partnership"]
+    for genre, block in s.items():
+        at = block["at_threshold"]
+        sys.stderr.write(f"{genre}: partnership P {at['p']:.3f} R {at['r']:.3f} F1 {at['f1']:.3f} (held-out folds)\n")
+    sys.stderr.write(f"Wrote {out} (threshold {card['threshold']}) and {out.with_suffix('.md')}\n")
 
 
 cache_app = typer.Typer(help="The cache of per-document extractions that makes rebuilds incremental.", no_args_is_help=True)

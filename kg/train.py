@@ -20,7 +20,7 @@ from typing import Callable, Iterable
 
 import numpy
 
-from kg.classify import RELATIONS, Candidate, sentence_candidates, token_forms
+from kg.classify import RELATIONS, Candidate, sentence_candidates
 from kg.errors import KgError
 from kg.extract import SentenceReader, SentenceReading
 
@@ -30,6 +30,8 @@ FOLDS = 5
 MIN_COUNT = 2
 #: Precision the default partnership threshold aims for on held-out folds.
 TARGET_PRECISION = 0.85
+#: The recall that precision target must keep; below it the threshold trades precision for recall (F0.5).
+MIN_RECALL = 0.5
 #: Relations whose scores are calibrated and written as facts.
 CALIBRATED = ("partnership", "membership")
 _REQUIRED = ("doc_id", "sentence", "a", "b", "relation")
@@ -106,7 +108,7 @@ def featurize(labels: list[dict], nlp=None, genre: Callable[[dict], str] | None 
         reading = _merged(reader(doc), start, len(doc.text), group[0]["sentence"])
         candidates = {
             frozenset((c.a, c.b)): c
-            for c in sentence_candidates(doc, reading, group[0].get("speaker") or "", forms=token_forms(doc))
+            for c in sentence_candidates(doc, reading, group[0].get("speaker") or "")
         }
         for label in group:
             found: Candidate | None = candidates.get(frozenset((label["a"], label["b"])))
@@ -185,9 +187,9 @@ def _predict_proba(learner, x) -> numpy.ndarray:
 def prf(gold: Iterable[bool], predicted: Iterable[bool]) -> dict:
     """Precision, recall, F1 and counts of one relation."""
     gold, predicted = list(gold), list(predicted)
-    tp = sum(g and p for g, p in zip(gold, predicted))
-    fp = sum(p and not g for g, p in zip(gold, predicted))
-    fn = sum(g and not p for g, p in zip(gold, predicted))
+    tp = int(sum(bool(g and p) for g, p in zip(gold, predicted)))
+    fp = int(sum(bool(p and not g) for g, p in zip(gold, predicted)))
+    fn = int(sum(bool(g and not p) for g, p in zip(gold, predicted)))
     p = tp / (tp + fp) if tp + fp else 1.0
     r = tp / (tp + fn) if tp + fn else 1.0
     return {"p": round(p, 3), "r": round(r, 3), "f1": round(2 * p * r / (p + r) if p + r else 0.0, 3),
@@ -237,18 +239,23 @@ def precision_recall_curve(probability: numpy.ndarray, gold: numpy.ndarray, poin
     out = []
     for t in points:
         s = prf(gold.astype(bool), probability >= t)
-        out.append({"threshold": round(float(t), 3), "p": s["p"], "r": s["r"], "f1": s["f1"]})
+        out.append({"threshold": round(float(t), 3), "p": float(s["p"]), "r": float(s["r"]), "f1": float(s["f1"])})
     return out
 
 
-def choose_threshold(probability: numpy.ndarray, gold: numpy.ndarray, target: float = TARGET_PRECISION) -> float:
-    """The lowest threshold whose precision reaches ``target``, or the one of best F1 when none does."""
+def choose_threshold(probability: numpy.ndarray, gold: numpy.ndarray, target: float = TARGET_PRECISION,
+                     min_recall: float = MIN_RECALL) -> float:
+    """The threshold of most recall at precision ``target`` when that recall reaches ``min_recall``;
+    otherwise the threshold of best F0.5 (precision weighs twice recall)."""
     candidates = sorted(set(numpy.round(probability, 4).tolist()))
     curve = precision_recall_curve(probability, gold, candidates)
-    good = [c for c in curve if c["p"] >= target and c["r"] > 0]
+    good = [c for c in curve if c["p"] >= target and c["r"] >= min_recall]
     if good:
-        return min(c["threshold"] for c in good if c["r"] == max(g["r"] for g in good))
-    return max(curve, key=lambda c: c["f1"])["threshold"]
+        return float(min(c["threshold"] for c in good if c["r"] == max(g["r"] for g in good)))
+
+    def f_half(c: dict) -> float:
+        return 1.25 * c["p"] * c["r"] / (0.25 * c["p"] + c["r"]) if c["p"] + c["r"] else 0.0
+    return float(max(curve, key=f_half)["threshold"])
 
 
 def fit_model(examples: list[Example], oof: numpy.ndarray, genre_for_threshold: str | None = "un") -> dict:
@@ -277,3 +284,125 @@ def fit_model(examples: list[Example], oof: numpy.ndarray, genre_for_threshold: 
 def sha256(path: Path) -> str:
     """The sha256 of a file's bytes."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _with_corpus(labels: list[dict], corpus: Path | str | None) -> list[dict]:
+    """Labels with their context and speaker read from the corpus where they lack them."""
+    if corpus is None:
+        return labels
+    from kg.corpus import read_corpus
+
+    wanted = {str(label["doc_id"]) for label in labels}
+    docs = {d.id: d for d in read_corpus([Path(corpus)]) if d.id in wanted}
+    out = []
+    for label in labels:
+        doc = docs.get(str(label["doc_id"]))
+        if doc is not None:
+            label = dict(label)
+            if "context_before" not in label and label.get("start") is not None:
+                label["context_before"] = doc.text[max(0, int(label["start"]) - 500) : int(label["start"])]
+            label.setdefault("speaker", doc.meta.get("country", ""))
+        out.append(label)
+    return out
+
+
+def learning_curve(examples: list[Example], fractions: Iterable[float] = (0.25, 0.5, 0.75, 1.0)) -> list[dict]:
+    """Held-out partnership scores when each training fold keeps only a fraction of its documents."""
+    rng = numpy.random.default_rng(SEED)
+    out = []
+    splits = folds(examples)
+    for fraction in fractions:
+        kept = []
+        for train_idx, test_idx in splits:
+            docs = sorted({examples[i].doc_id for i in train_idx})
+            chosen = set(rng.permutation(docs)[: max(1, round(len(docs) * fraction))].tolist())
+            kept.append((numpy.array([i for i in train_idx if examples[i].doc_id in chosen]), test_idx))
+        oof = out_of_fold(examples, splits=kept)
+        predicted = [RELATIONS[k] for k in oof.argmax(axis=1)]
+        s = scores(examples, predicted)
+        out.append({"fraction": fraction, **{g: s[g]["partnership"] for g in s}})
+    return out
+
+
+def train(label_paths: Iterable[Path | str], out: Path | str, corpus: Path | str | None = None,
+          nlp=None) -> dict:
+    """Train the pair classifier on labelled pairs, write it to ``out`` (JSON) with its card
+    (``out`` with the suffix ``.md``); return the card.
+
+    The card holds the data files and their sha256, the learner, the grouped cross-validated
+    scores per relation and genre, the partnership reliability table, precision-recall
+    curve and the chosen threshold.
+    """
+    label_paths = [Path(p) for p in label_paths]
+    labels = _with_corpus([label for p in label_paths for label in read_labels(p)], corpus)
+    if not labels:
+        raise KgError("no labelled pairs to train on")
+    return train_examples(featurize(labels, nlp), label_paths, out)
+
+
+def train_examples(examples: list[Example], label_paths: list[Path], out: Path | str) -> dict:
+    """:func:`train` on labels already featurized."""
+    if len({e.doc_id for e in examples}) < FOLDS:
+        raise KgError(f"the labels come from fewer than {FOLDS} documents: too few to cross-validate")
+    oof = out_of_fold(examples)
+    model = fit_model(examples, oof, "un" if any(e.genre == "un" for e in examples) else None)
+    predicted = [RELATIONS[k] for k in oof.argmax(axis=1)]
+    k = RELATIONS.index("partnership")
+    gold = numpy.array([e.relation == "partnership" for e in examples], dtype=float)
+    calibrated = calibrate(model["calibration"]["partnership"], oof[:, k])
+    threshold = model["thresholds"]["partnership"]
+    by_genre = {}
+    for genre in sorted({e.genre for e in examples}):
+        chosen = numpy.array([e.genre == genre for e in examples])
+        by_genre[genre] = {
+            "at_threshold": prf(gold[chosen].astype(bool), calibrated[chosen] >= threshold),
+            "reliability": reliability(calibrated[chosen], gold[chosen]),
+            "pr_curve": precision_recall_curve(calibrated[chosen], gold[chosen], numpy.arange(0.1, 1.0, 0.1)),
+        }
+    card = {
+        "data": [{"file": p.name, "sha256": sha256(p), "pairs": sum(1 for _ in read_labels(p))} for p in label_paths],
+        "examples": len(examples),
+        "without_candidate": sum(1 for e in examples if not e.features),
+        "features": len(model["weights"]),
+        "learner": "multinomial logistic regression (scikit-learn, L2, C=0.5) on binary features; "
+                   "isotonic calibration on out-of-fold scores",
+        "cross_validation": f"{FOLDS}-fold, grouped by document, stratified by relation, seed {SEED}",
+        "cv_argmax": scores(examples, predicted),
+        "threshold": threshold,
+        "partnership": by_genre,
+    }
+    model["card"] = card
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(model, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
+    out.with_suffix(".md").write_text(card_markdown(card), encoding="utf-8")
+    return card
+
+
+def _table(rows: list[dict], columns: list[str]) -> list[str]:
+    lines = ["| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
+    lines += ["| " + " | ".join("" if r.get(c) is None else str(r.get(c)) for c in columns) + " |" for r in rows]
+    return lines
+
+
+def card_markdown(card: dict) -> str:
+    """The model card as markdown."""
+    lines = ["# Pair classifier: model card", "", f"Learner: {card['learner']}.", "",
+             f"Cross-validation: {card['cross_validation']}.", "", "## Data", ""]
+    lines += _table(card["data"], ["file", "pairs", "sha256"])
+    lines += ["", f"{card['examples']} labelled pairs; {card['without_candidate']} of them are pairs kg's pipeline "
+              f"does not find in the sentence (counted as predicted `none`). {card['features']} features.", "",
+              "## Held-out scores per relation (most probable relation)", ""]
+    for genre, by_relation in card["cv_argmax"].items():
+        lines += [f"### {genre}", ""]
+        lines += _table([{"relation": r, **s} for r, s in by_relation.items()], ["relation", "p", "r", "f1", "tp", "fp", "fn"])
+        lines.append("")
+    lines += [f"## Partnership at the default threshold {card['threshold']}", ""]
+    for genre, block in card["partnership"].items():
+        s = block["at_threshold"]
+        lines += [f"### {genre}: precision {s['p']}, recall {s['r']}, F1 {s['f1']}", "", "Reliability (calibrated probability against observed precision):", ""]
+        lines += _table(block["reliability"], ["bin", "n", "mean_p", "observed"])
+        lines += ["", "Precision-recall curve:", ""]
+        lines += _table(block["pr_curve"], ["threshold", "p", "r", "f1"])
+        lines.append("")
+    return "\n".join(lines)
