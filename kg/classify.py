@@ -32,7 +32,7 @@ from spacy.attrs import IDX, LIKE_NUM, LOWER
 from spacy.tokens import Doc
 
 from kg.errors import KgError
-from kg.extract import SentenceReading
+from kg.extract import SentenceReading, read_sentences
 from kg.gazetteer import GROUP, NON_ACTOR, ORGANIZATION
 from kg.nlp import CUES_KEY, ENTITIES_KEY
 
@@ -338,4 +338,47 @@ def decide(
             p = model.predict(c.features).get("partnership", 0.0)
             decisions.append(Decision(c.a, c.b, p, c.rule))
         out.append(decisions)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why the model did or did not write a partnership for one candidate pair."""
+
+    sentence: int
+    text: str
+    a: str
+    b: str
+    rule: str
+    probabilities: dict
+    partnership: bool
+    #: (feature, weight for a partnership), the largest first.
+    reasons: list
+    #: (partnership type or activity id, the words that state it).
+    stated: list
+
+
+def explain(doc: Doc, model: PairModel, speaker: str = "", top: int = 6) -> list[Explanation]:
+    """Every candidate pair of ``doc`` with its probabilities, decision, main features and the
+    partnership types and activities stated in its sentence with the words that carry them.
+
+    >>> from kg.nlp import load_pipeline
+    >>> [(e.a, e.b) for e in explain(load_pipeline()("Chile and Peru held joint exercises."), load_model())]
+    [('CHL', 'PER')]
+    """
+    readings = read_sentences(doc)
+    index = DocIndex(doc) if doc.spans.get(ENTITIES_KEY) else None
+    threshold = model.thresholds.get("partnership", 0.5)
+    out = []
+    for r in readings:
+        if index is None:
+            break
+        view = index.view(r.start, r.end)
+        for c in sentence_candidates(index, r, speaker):
+            types, activities = r.pair_scopes.get((c.a, c.b), (r.partnership_types, r.activities))
+            stated = [(cue_id, doc[start:end].text) for kind, cue_id, start, end in view.cues
+                      if cue_id and cue_id in (*types, *activities)]
+            p = model.predict(c.features)
+            out.append(Explanation(r.index, r.text, c.a, c.b, c.rule, p, p.get("partnership", 0.0) >= threshold,
+                                   model.contributions(c.features, top=top), list(dict.fromkeys(stated))))
     return out

@@ -136,6 +136,46 @@ def train_command(
     sys.stderr.write(f"Wrote {out} (threshold {card['threshold']}) and {out.with_suffix('.md')}\n")
 
 
+@app.command("explain")
+def explain_command(
+    text: Optional[str] = typer.Argument(None, help="The text to explain (or --doc ID with a corpus)."),
+    doc: Optional[str] = typer.Option(None, "--doc", help="The id of a document of --corpus to explain instead."),
+    corpus: Optional[Path] = typer.Option(None, "--corpus", help="The corpus (folder or file) that holds --doc."),
+    model: Optional[Path] = typer.Option(None, "--model", help="The pair classifier (default: the shipped one)."),
+    debug: bool = typer.Option(False, "--debug", help="Show the traceback of an error."),
+) -> None:
+    """Print each candidate pair of TEXT with its probability, decision and the features behind them."""
+    from kg.classify import explain, load_model
+    from kg.corpus import read_corpus
+    from kg.nlp import load_pipeline
+
+    with reported_errors(debug):
+        speaker = ""
+        if doc is not None:
+            if corpus is None:
+                raise typer.BadParameter("--doc needs --corpus", param_hint="--doc")
+            found = next((d for d in read_corpus([corpus]) if d.id == doc), None)
+            if found is None:
+                fail(f"no document {doc!r} in {corpus}")
+            text, speaker = found.text, str(found.meta.get("country") or "")
+        if not text:
+            raise typer.BadParameter("give a TEXT or --doc ID --corpus PATH", param_hint="TEXT")
+        explanations = explain(load_pipeline()(text), load_model(model), speaker)
+    if not explanations:
+        print("No candidate pair: no sentence names two actors.")
+    sentence = None
+    for e in explanations:
+        if e.sentence != sentence:
+            sentence = e.sentence
+            print(f"[{e.sentence}] {' '.join(e.text.split())}")
+        others = ", ".join(f"{r} {p:.2f}" for r, p in e.probabilities.items() if r != "partnership")
+        verdict = "partnership" if e.partnership else "no partnership"
+        print(f"  {e.a}-{e.b}: {verdict} (p={e.probabilities['partnership']:.2f}; {others}); rule: {e.rule or 'none'}")
+        print("    features: " + ", ".join(f"{f} {w:+.2f}" for f, w in e.reasons))
+        if e.partnership and e.stated:
+            print("    stated: " + ", ".join(f"{i} ({words!r})" for i, words in e.stated))
+
+
 cache_app = typer.Typer(help="The cache of per-document extractions that makes rebuilds incremental.", no_args_is_help=True)
 app.add_typer(cache_app, name="cache")
 

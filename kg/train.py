@@ -264,20 +264,25 @@ def fit_model(examples: list[Example], oof: numpy.ndarray, genre_for_threshold: 
     vocab = vocabulary(train_set)
     learner = logistic_regression()
     learner.fit(matrix(train_set, vocab), [e.relation for e in train_set])
-    order = [list(learner.classes_).index(r) for r in RELATIONS]
-    coef = learner.coef_[order]
+    classes = list(learner.classes_)
+    coef, intercept = learner.coef_, learner.intercept_
+    if len(classes) == 2:  # one weight vector, for the second class: the first's are zero
+        coef, intercept = numpy.vstack([numpy.zeros_like(coef), coef]), numpy.array([0.0, intercept[0]])
+    relations = [r for r in RELATIONS if r in classes]
+    order = [classes.index(r) for r in relations]
+    coef = coef[order]
     names = sorted(vocab, key=vocab.get)
     weights = {f: [round(float(w), 5) for w in coef[:, vocab[f]]] for f in names
                if numpy.abs(coef[:, vocab[f]]).max() >= 1e-4}
     calibration, thresholds = {}, {}
     chosen = numpy.array([genre_for_threshold is None or e.genre == genre_for_threshold for e in examples])
-    for rel in CALIBRATED:
+    for rel in (r for r in CALIBRATED if r in relations):
         k = RELATIONS.index(rel)
         gold = numpy.array([e.relation == rel for e in examples], dtype=float)
         calibration[rel] = isotonic(oof[:, k], gold)
         calibrated = calibrate(calibration[rel], oof[:, k])
         thresholds[rel] = choose_threshold(calibrated[chosen], gold[chosen]) if rel == "partnership" else 0.5
-    return {"relations": list(RELATIONS), "bias": [round(float(b), 5) for b in learner.intercept_[order]],
+    return {"relations": relations, "bias": [round(float(b), 5) for b in intercept[order]],
             "weights": weights, "calibration": calibration, "thresholds": thresholds}
 
 
@@ -344,6 +349,8 @@ def train_examples(examples: list[Example], label_paths: list[Path], out: Path |
     """:func:`train` on labels already featurized."""
     if len({e.doc_id for e in examples}) < FOLDS:
         raise KgError(f"the labels come from fewer than {FOLDS} documents: too few to cross-validate")
+    if not any(e.relation == "partnership" for e in examples):
+        raise KgError("the labels have no partnership to learn from")
     oof = out_of_fold(examples)
     model = fit_model(examples, oof, "un" if any(e.genre == "un" for e in examples) else None)
     predicted = [RELATIONS[k] for k in oof.argmax(axis=1)]
