@@ -63,9 +63,17 @@ class Candidate:
 
     a: str
     b: str
+    #: The features of this pair.
     features: tuple[str, ...]
     #: The rule that links the pair ("between", "coordination", ...), or "".
     rule: str = ""
+    #: The features of the sentence, the same for each of its pairs (the same tuple).
+    shared: tuple[str, ...] = ()
+
+    @property
+    def all_features(self) -> tuple[str, ...]:
+        """The pair's and the sentence's features."""
+        return self.shared + self.features
 
 
 class SentenceView(NamedTuple):
@@ -121,6 +129,21 @@ def _bucket(n: int) -> str:
     return str(n) if n < 4 else "4-6" if n < 7 else "7-12" if n < 13 else "13+"
 
 
+def sentence_features(view: SentenceView) -> tuple[str, ...]:
+    """The features every pair of the sentence shares: its word 1-2-grams with each actor masked by its type.
+
+    >>> view = SentenceView(["qatar", "and", "turkey", "drilled"], 0, 4, [Mention("QAT", "country", 0, 1)], [])
+    >>> sentence_features(view)[:4]
+    ('s:X', 's:and', 's:turkey', 's:drilled')
+    """
+    masked = list(view.tokens[view.first : view.stop])
+    for m in view.mentions:
+        masked[m.start - view.first] = _MASKS.get(m.type, "X")
+        for i in range(m.start + 1, m.end):
+            masked[i - view.first] = ""
+    return tuple(_ngrams([w for w in masked if w and not w.isspace()], "s:", 2))
+
+
 def pair_features(
     view: SentenceView, reading: SentenceReading | None, x: Mention, y: Mention, speaker: str = "",
     rule: str = "", membership: bool = False,
@@ -139,12 +162,11 @@ def pair_features(
         masked[m.start - lo] = mask
         for i in range(m.start + 1, m.end):
             masked[i - lo] = ""
-    words = [w for w in masked if w and not w.isspace()]
     x0, y0 = x.start - lo, y.start - lo
     between = [w for w in masked[x.end - lo : y0] if w and not w.isspace()]
     left = [w for w in masked[max(0, x0 - CONTEXT_WINDOW * 2) : x0] if w and not w.isspace()][-CONTEXT_WINDOW:]
     right = [w for w in masked[y.end - lo : y.end - lo + CONTEXT_WINDOW * 2] if w and not w.isspace()][:CONTEXT_WINDOW]
-    f = _ngrams(words, "s:", 2) + _ngrams(between[:12], "btw:") + _ngrams(left, "lft:", 2) + _ngrams(right, "rgt:", 2)
+    f = _ngrams(between[:12], "btw:") + _ngrams(left, "lft:", 2) + _ngrams(right, "rgt:", 2)
     f += ["btw_start:" + " ".join(between[:2]), "btw_end:" + " ".join(between[-2:])]
     f.append("x_prev:" + (left[-1] if left else "^"))
     f.append("y_prev:" + (between[-1] if between else "^"))
@@ -218,10 +240,11 @@ def sentence_candidates(
             if key not in nearest or y.start - x.end < nearest[key][1].start - nearest[key][0].end:
                 nearest[key] = (x, y)
     out = []
+    shared = sentence_features(view) if nearest else ()
     for (x, y) in nearest.values():
         a, b, rule = rules.get(frozenset((x.id, y.id)), (x.id, y.id, ""))
         features = pair_features(view, reading, x, y, speaker, rule, frozenset((a, b)) in memberships)
-        out.append(Candidate(a, b, tuple(features), rule))
+        out.append(Candidate(a, b, tuple(features), rule, shared))
     return out
 
 
@@ -241,6 +264,9 @@ class PairModel:
         self.calibration: dict[str, dict] = data.get("calibration", {})
         self.thresholds: dict[str, float] = data.get("thresholds", {})
         self.card: dict = data.get("card", {})
+        self._rows = {f: i for i, f in enumerate(self.weights)}
+        self._matrix = numpy.array(list(self.weights.values()), dtype=float).reshape(len(self.weights), len(self.relations))
+        self._bias = numpy.array(self.bias, dtype=float)
         #: sha256 of the model file: part of the build cache's fingerprint.
         self.digest = digest
 
@@ -258,19 +284,20 @@ class PairModel:
             raise KgError(f"{path} is not a pair model: no {', '.join(sorted(missing))}")
         return cls(data, hashlib.sha256(raw).hexdigest())
 
-    def scores(self, features: Iterable[str]) -> list[float]:
-        """The raw probability of each relation (softmax of the linear scores)."""
-        z = list(self.bias)
-        weights = self.weights
-        for name in set(features):
-            w = weights.get(name)
-            if w is not None:
-                for k, v in enumerate(w):
-                    z[k] += v
-        top = max(z)
-        e = [math.exp(v - top) for v in z]
-        total = sum(e)
-        return [v / total for v in e]
+    def linear(self, features: Iterable[str]) -> numpy.ndarray:
+        """The sum of the weights of ``features`` (each counted once), one per relation."""
+        rows = self._rows
+        found = [r for r in map(rows.get, set(features)) if r is not None]
+        return self._matrix[found].sum(axis=0) if found else numpy.zeros(len(self.relations))
+
+    def scores(self, features: Iterable[str], base: numpy.ndarray | None = None) -> list[float]:
+        """The raw probability of each relation (softmax of the linear scores); ``base``: the
+        :meth:`linear` sum of features that are not in ``features`` (a sentence's shared ones)."""
+        z = self._bias + self.linear(features)
+        if base is not None:
+            z = z + base
+        e = numpy.exp(z - z.max())
+        return (e / e.sum()).tolist()
 
     def probability(self, relation: str, raw: float) -> float:
         """The calibrated probability of ``relation`` from its raw score."""
@@ -286,9 +313,9 @@ class PairModel:
         x0, x1, y0, y1 = xs[i - 1], xs[i], ys[i - 1], ys[i]
         return y0 + (y1 - y0) * (raw - x0) / (x1 - x0) if x1 > x0 else y1
 
-    def predict(self, features: Iterable[str]) -> dict[str, float]:
+    def predict(self, features: Iterable[str], base: numpy.ndarray | None = None) -> dict[str, float]:
         """Calibrated probability of each relation the model has a calibration for, raw otherwise."""
-        raw = self.scores(features)
+        raw = self.scores(features, base)
         return {r: round(self.probability(r, p), 4) for r, p in zip(self.relations, raw)}
 
     def contributions(self, features: Iterable[str], relation: str = "partnership", top: int = 8) -> list[tuple[str, float]]:
@@ -334,8 +361,11 @@ def decide(
     out: list[list[Decision]] = []
     for r in readings:
         decisions = []
+        base = None
         for c in sentence_candidates(index, r, speaker, offset):
-            p = model.predict(c.features).get("partnership", 0.0)
+            if base is None:
+                base = model.linear(c.shared)
+            p = model.predict(c.features, base).get("partnership", 0.0)
             decisions.append(Decision(c.a, c.b, p, c.rule))
         out.append(decisions)
     return out
@@ -378,7 +408,7 @@ def explain(doc: Doc, model: PairModel, speaker: str = "", top: int = 6) -> list
             types, activities = r.pair_scopes.get((c.a, c.b), (r.partnership_types, r.activities))
             stated = [(cue_id, doc[start:end].text) for kind, cue_id, start, end in view.cues
                       if cue_id and cue_id in (*types, *activities)]
-            p = model.predict(c.features)
+            p = model.predict(c.all_features)
             out.append(Explanation(r.index, r.text, c.a, c.b, c.rule, p, p.get("partnership", 0.0) >= threshold,
-                                   model.contributions(c.features, top=top), list(dict.fromkeys(stated))))
+                                   model.contributions(c.all_features, top=top), list(dict.fromkeys(stated))))
     return out

@@ -113,7 +113,7 @@ def featurize(labels: list[dict], nlp=None, genre: Callable[[dict], str] | None 
         for label in group:
             found: Candidate | None = candidates.get(frozenset((label["a"], label["b"])))
             examples[label["id"]] = Example(
-                label["id"], str(label["doc_id"]), genre(label), label["relation"], found.features if found else (),
+                label["id"], str(label["doc_id"]), genre(label), label["relation"], found.all_features if found else (),
             )
     return [examples[label["id"]] for label in labels]
 

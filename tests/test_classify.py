@@ -28,6 +28,13 @@ def test_words_between_the_pair_are_read_with_the_actors_masked(nlp):
     assert not any("chile" in f or "peru" in f for f in features)
 
 
+def test_the_sentence_words_are_shared_by_its_pairs_with_every_actor_masked(nlp):
+    found = candidates(nlp, "Chile, Peru and Brazil met in Lima.")
+    shared = {c.shared for c in found.values()}
+    assert len(shared) == 1 and {"s:X ,", "s:X and"} <= set(next(iter(shared)))
+    assert not any("chile" in f or "brazil" in f for c in found.values() for f in c.all_features)
+
+
 def test_cues_are_features_by_kind_and_place(nlp):
     features = candidates(nlp, "Chile and Peru held joint exercises.")[("CHL", "PER")].features
     assert "cue_rgt:activity" in features and "cue:activity:joint_exercises" in features
