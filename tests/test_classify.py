@@ -107,3 +107,28 @@ def test_pairs_the_model_accepts_become_facts_with_its_probability(nlp, tmp_path
     assert partnerships == [(0, "CHL", "PER", "link")]
     assert facts[0].confidence == round(decisions[0][0].partnership, 2) > 0.9
     assert decisions[1][0].partnership < 0.7  # the second sentence: a candidate, rejected
+
+
+def test_kg_explain_prints_each_pair_with_its_probability_decision_and_words():
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "kg", "explain", "Chile and Peru signed a defence treaty. Chile thanked everyone."],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "[0] Chile and Peru signed a defence treaty."
+    assert lines[1].startswith("  CHL-PER: partnership (p=") and lines[1].endswith("rule: coordination")
+    assert lines[2].startswith("    features: ") and "rule:coordination +" in lines[2]
+    assert lines[3] == "    stated: defense_agreement ('defence treaty')"
+    assert len(lines) == 4  # the second sentence names one actor: no candidate
+
+
+def test_kg_explain_without_a_pair_says_so():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "kg", "explain", "Chile voted."], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout == "No candidate pair: no sentence names two actors.\n"
