@@ -129,24 +129,30 @@ def _bucket(n: int) -> str:
     return str(n) if n < 4 else "4-6" if n < 7 else "7-12" if n < 13 else "13+"
 
 
-def sentence_features(view: SentenceView) -> tuple[str, ...]:
+def _type_masked(view: SentenceView) -> list[str]:
+    """The sentence's tokens with each actor's first token replaced by its type's mask, the rest by ""."""
+    masked = view.tokens[view.first : view.stop]
+    for m in view.mentions:
+        masked[m.start - view.first] = _MASKS.get(m.type, "X")
+        for i in range(m.start + 1, m.end):
+            masked[i - view.first] = ""
+    return masked
+
+
+def sentence_features(view: SentenceView, masked: list[str] | None = None) -> tuple[str, ...]:
     """The features every pair of the sentence shares: its word 1-2-grams with each actor masked by its type.
 
     >>> view = SentenceView(["qatar", "and", "turkey", "drilled"], 0, 4, [Mention("QAT", "country", 0, 1)], [])
     >>> sentence_features(view)[:4]
     ('s:X', 's:and', 's:turkey', 's:drilled')
     """
-    masked = list(view.tokens[view.first : view.stop])
-    for m in view.mentions:
-        masked[m.start - view.first] = _MASKS.get(m.type, "X")
-        for i in range(m.start + 1, m.end):
-            masked[i - view.first] = ""
+    masked = _type_masked(view) if masked is None else masked
     return tuple(_ngrams([w for w in masked if w and not w.isspace()], "s:", 2))
 
 
 def pair_features(
     view: SentenceView, reading: SentenceReading | None, x: Mention, y: Mention, speaker: str = "",
-    rule: str = "", membership: bool = False,
+    rule: str = "", membership: bool = False, masked: list[str] | None = None,
 ) -> list[str]:
     """The features of the pair of mentions ``x`` (first in the text) and ``y`` in one sentence.
 
@@ -155,13 +161,9 @@ def pair_features(
     >>> [f for f in pair_features(view, None, *m) if f.startswith("btw:")]
     ['btw:and']
     """
-    tokens, lo, hi = view.tokens, view.first, view.stop
-    masked = list(tokens[lo:hi])
-    for m in view.mentions:
-        mask = "A" if m.start == x.start else "B" if m.start == y.start else _MASKS.get(m.type, "X")
-        masked[m.start - lo] = mask
-        for i in range(m.start + 1, m.end):
-            masked[i - lo] = ""
+    lo = view.first
+    masked = list(_type_masked(view) if masked is None else masked)  # ``masked``: the sentence's, shared
+    masked[x.start - lo], masked[y.start - lo] = "A", "B"
     x0, y0 = x.start - lo, y.start - lo
     between = [w for w in masked[x.end - lo : y0] if w and not w.isspace()]
     left = [w for w in masked[max(0, x0 - CONTEXT_WINDOW * 2) : x0] if w and not w.isspace()][-CONTEXT_WINDOW:]
@@ -240,10 +242,11 @@ def sentence_candidates(
             if key not in nearest or y.start - x.end < nearest[key][1].start - nearest[key][0].end:
                 nearest[key] = (x, y)
     out = []
-    shared = sentence_features(view) if nearest else ()
+    masked = _type_masked(view) if nearest else []
+    shared = sentence_features(view, masked) if nearest else ()
     for (x, y) in nearest.values():
         a, b, rule = rules.get(frozenset((x.id, y.id)), (x.id, y.id, ""))
-        features = pair_features(view, reading, x, y, speaker, rule, frozenset((a, b)) in memberships)
+        features = pair_features(view, reading, x, y, speaker, rule, frozenset((a, b)) in memberships, masked)
         out.append(Candidate(a, b, tuple(features), rule, shared))
     return out
 
