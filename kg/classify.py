@@ -409,9 +409,11 @@ def explain(doc: Doc, model: PairModel, speaker: str = "", top: int = 6) -> list
         view = index.view(r.start, r.end)
         for c in sentence_candidates(index, r, speaker):
             types, activities = r.pair_scopes.get((c.a, c.b), (r.partnership_types, r.activities))
-            stated = [(cue_id, doc[start:end].text) for kind, cue_id, start, end in view.cues
-                      if cue_id and cue_id in (*types, *activities)]
+            stated: dict[str, str] = {}  # id -> the longest words that state it
+            for _, cue_id, start, end in view.cues:
+                if cue_id and cue_id in (*types, *activities) and end - start > len(stated.get(cue_id, "").split()):
+                    stated[cue_id] = doc[start:end].text
             p = model.predict(c.all_features)
             out.append(Explanation(r.index, r.text, c.a, c.b, c.rule, p, p.get("partnership", 0.0) >= threshold,
-                                   model.contributions(c.all_features, top=top), list(dict.fromkeys(stated))))
+                                   model.contributions(c.all_features, top=top), list(stated.items())))
     return out

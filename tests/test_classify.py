@@ -114,15 +114,15 @@ def test_kg_explain_prints_each_pair_with_its_probability_decision_and_words():
     import sys
 
     result = subprocess.run(
-        [sys.executable, "-m", "kg", "explain", "Chile and Peru signed a defence treaty. Chile thanked everyone."],
+        [sys.executable, "-m", "kg", "explain", "Chile and Peru held joint military exercises. Chile thanked everyone."],
         capture_output=True, text=True,
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "[0] Chile and Peru signed a defence treaty."
+    assert lines[0] == "[0] Chile and Peru held joint military exercises."
     assert lines[1].startswith("  CHL-PER: partnership (p=") and lines[1].endswith("rule: coordination")
-    assert lines[2].startswith("    features: ") and "rule:coordination +" in lines[2]
-    assert lines[3] == "    stated: defense_agreement ('defence treaty')"
+    assert lines[2].startswith("    features: ") and "cue:activity +" in lines[2]
+    assert lines[3] == "    stated: joint_exercises ('held joint military exercises')"
     assert len(lines) == 4  # the second sentence names one actor: no candidate
 
 
