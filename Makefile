@@ -65,7 +65,9 @@ $(BIN)/.train-installed: $(BIN)/.installed pyproject.toml
 train: $(BIN)/.train-installed ## retrain the shipped pair classifier (kg/models/pairs.json and its card) from $(SHARED)/train
 	$(BIN)/kg train $(PAIR_LABELS) --out kg/models/pairs.json
 
-eval: install ## score extraction on the dev gold and the PLOVER peer suite
+eval: install ## the pair classifier's cross-validated scores; extraction scored on the dev gold and the PLOVER peer suite
+	@echo "== pair classifier, held-out folds grouped by document (kg/models/pairs.md)"
+	@grep -E "^(### |## Held-out|## Partnership at|\| (partnership|membership) )" kg/models/pairs.md
 	@if [ -f $(SHARED)/eval/score.py ]; then \
 		echo "== dev gold ($(SHARED)/eval/dev_gold.jsonl)"; \
 		$(PYTHON) $(SHARED)/eval/score.py $(SHARED)/eval/dev_gold.jsonl --run "$(BIN)/kg build"; \
