@@ -512,13 +512,13 @@ def _build(
 
     onto = ontology if isinstance(ontology, Ontology) else load_ontology(ontology)
     documents = read_corpus(inputs, on_warning=warn)  # checks every input path first
-    pair_model = PipelineSpec(model=None if model is None else str(model)).pair_model()  # a bad file fails here, first
+    PipelineSpec(model=None if model is None else str(model)).pair_model()  # a bad model file fails here, first
     runner = make_engine(
         **(engine_options or {}), spacy_model=spacy_model, ontology=onto, batch_size=batch_size, model=model
     )
     if cache_dir is not None or (cache_beside_out and folder is not None):
         store = ExtractionCache(cache_dir or default_cache_dir(folder.path), fingerprint(
-            spacy_model, onto, {"pair_model": pair_model.digest if pair_model else "rules"}
+            spacy_model, onto, model=None if model is None else str(model)
         ))
     else:
         store = None

@@ -42,12 +42,15 @@ def default_cache_dir(out: str | Path) -> Path:
     return out.parent / CACHE_FOLDER / (out.name or "root")
 
 
-def fingerprint(spacy_model: str | None, ontology: Ontology, options: dict | None = None) -> str:
+def fingerprint(spacy_model: str | None, ontology: Ontology, options: dict | None = None, model: str | None = None) -> str:
     """A hash of what decides a document's extraction besides its text.
 
     kg's Python code and data files (any change in them may change what is
-    extracted), spaCy's version, the model, the ontology and ``options``.
+    extracted), spaCy's version, the model, the ontology, ``options`` and the
+    pair classifier's file ``model`` (None: the shipped one; "": none).
     """
+    from kg.classify import load_model
+
     import spacy  # here, not at the top: `kg --help` and `kg cache clear` need no spaCy
 
     from kg import __version__  # kg/__init__ imports this module's importer
@@ -63,6 +66,7 @@ def fingerprint(spacy_model: str | None, ontology: Ontology, options: dict | Non
         "model": spacy_model,
         "ontology": ontology.fingerprint,
         "options": options or {},
+        "pair_model": load_model(model).digest if model != "" else "rules",
     }
     digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
     return digest.hexdigest()[:32]

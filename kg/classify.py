@@ -42,6 +42,9 @@ RELATIONS = ("partnership", "proposed", "hostile", "membership", "none")
 DEFAULT_MODEL = Path(__file__).parent / "models" / "pairs.json"
 #: A sentence naming more actors than this is a list: only the pairs a rule links are candidates.
 MAX_LIST_ACTORS = 12
+#: The probability from which a pair a rule links, with a partnership type or activity stated for
+#: it, is a partnership: the model alone misses plain statements ("X and Y signed a defence treaty").
+STATED_PAIR_THRESHOLD = 0.3
 #: Words either side of the pair read as context.
 CONTEXT_WINDOW = 5
 _NEGATION_REACH = 4
@@ -337,6 +340,13 @@ class Decision(NamedTuple):
     partnership: float
     #: The rule that links the pair, or "".
     rule: str
+    #: A rule links the pair and a partnership type or activity is stated for it (not negated).
+    stated: bool = False
+
+    def accepted(self, threshold: float) -> bool:
+        """Whether the pair is a partnership: p reaches ``threshold``, or a rule links the pair with a
+        stated type or activity and p reaches :data:`STATED_PAIR_THRESHOLD`."""
+        return self.partnership >= threshold or (self.stated and self.partnership >= STATED_PAIR_THRESHOLD)
 
 
 _MODELS: dict[str, PairModel] = {}
@@ -369,7 +379,8 @@ def decide(
             if base is None:
                 base = model.linear(c.shared)
             p = model.predict(c.features, base).get("partnership", 0.0)
-            decisions.append(Decision(c.a, c.b, p, c.rule))
+            stated = bool(c.rule) and any(r.pair_scopes.get((c.a, c.b), (r.partnership_types, r.activities)))
+            decisions.append(Decision(c.a, c.b, p, c.rule, stated))
         out.append(decisions)
     return out
 
@@ -414,6 +425,7 @@ def explain(doc: Doc, model: PairModel, speaker: str = "", top: int = 6) -> list
                 if cue_id and cue_id in (*types, *activities) and end - start > len(stated.get(cue_id, "").split()):
                     stated[cue_id] = doc[start:end].text
             p = model.predict(c.all_features)
-            out.append(Explanation(r.index, r.text, c.a, c.b, c.rule, p, p.get("partnership", 0.0) >= threshold,
+            decision = Decision(c.a, c.b, p.get("partnership", 0.0), c.rule, bool(c.rule) and bool(types or activities))
+            out.append(Explanation(r.index, r.text, c.a, c.b, c.rule, p, decision.accepted(threshold),
                                    model.contributions(c.all_features, top=top), list(stated.items())))
     return out

@@ -59,7 +59,7 @@ def _referenced_actor(word: str, recent: list[str], gazetteer: Gazetteer) -> str
 
 def _classified_pairs(decisions: list[Decision], threshold: float) -> list[tuple[str, str, str, float]]:
     """The pairs the model calls partners, oriented as the rule that links them if one does."""
-    return [(d.a, d.b, d.rule or CLASSIFIER_METHOD, d.partnership) for d in decisions if d.partnership >= threshold]
+    return [(d.a, d.b, d.rule or CLASSIFIER_METHOD, d.partnership) for d in decisions if d.accepted(threshold)]
 
 
 def resolve(

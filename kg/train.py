@@ -136,6 +136,14 @@ def matrix(examples: list[Example], vocab: dict[str, int]):
     return csr_matrix((numpy.ones(len(rows)), (rows, cols)), shape=(len(examples), len(vocab)))
 
 
+def _one_thread():
+    """Numerical libraries limited to one thread: a sum split across threads may round differently,
+    and the shipped model must be rebuilt bit for bit."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(1)
+
+
 def logistic_regression(c: float = 0.5):
     """The learner kg ships: multinomial logistic regression, L2, seeded."""
     from sklearn.linear_model import LogisticRegression
@@ -166,7 +174,8 @@ def out_of_fold(examples: list[Example], make_learner: Callable = logistic_regre
         train_set = [examples[i] for i in train_idx if examples[i].features]
         vocab = vocabulary(train_set)
         learner = make_learner()
-        learner.fit(matrix(train_set, vocab), [e.relation for e in train_set])
+        with _one_thread():
+            learner.fit(matrix(train_set, vocab), [e.relation for e in train_set])
         tested = [i for i in test_idx if examples[i].features]
         p = _predict_proba(learner, matrix([examples[i] for i in tested], vocab))
         columns = [RELATIONS.index(c) for c in learner.classes_]
@@ -263,7 +272,8 @@ def fit_model(examples: list[Example], oof: numpy.ndarray, genre_for_threshold: 
     train_set = [e for e in examples if e.features]
     vocab = vocabulary(train_set)
     learner = logistic_regression()
-    learner.fit(matrix(train_set, vocab), [e.relation for e in train_set])
+    with _one_thread():
+        learner.fit(matrix(train_set, vocab), [e.relation for e in train_set])
     classes = list(learner.classes_)
     coef, intercept = learner.coef_, learner.intercept_
     if len(classes) == 2:  # one weight vector, for the second class: the first's are zero
