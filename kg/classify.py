@@ -342,10 +342,14 @@ class Decision(NamedTuple):
     rule: str
     #: A rule links the pair and a partnership type or activity is stated for it (not negated).
     stated: bool = False
+    #: The sentence states a membership of the pair, or lists both as members and no rule links them.
+    members: bool = False
 
     def accepted(self, threshold: float) -> bool:
         """Whether the pair is a partnership: p reaches ``threshold``, or a rule links the pair with a
-        stated type or activity and p reaches :data:`STATED_PAIR_THRESHOLD`."""
+        stated type or activity and p reaches :data:`STATED_PAIR_THRESHOLD`; never a pair of members."""
+        if self.members:
+            return False
         return self.partnership >= threshold or (self.stated and self.partnership >= STATED_PAIR_THRESHOLD)
 
 
@@ -358,6 +362,22 @@ def load_model(path: Path | str | None = None) -> PairModel:
     if key not in _MODELS:
         _MODELS[key] = PairModel.load(key)
     return _MODELS[key]
+
+
+def _stated(r: SentenceReading, c: Candidate) -> bool:
+    """A rule links the pair and the sentence states a partnership type or activity for it."""
+    return bool(c.rule) and any(r.pair_scopes.get((c.a, c.b), (r.partnership_types, r.activities)))
+
+
+def _members(r: SentenceReading, c: Candidate) -> bool:
+    """The pair is a member and its organisation, or both are listed as members ("The SCO's members
+    are A, B and C") and no rule links them: a membership, not a partnership."""
+    if not r.memberships:
+        return False
+    pair = {c.a, c.b}
+    if any(pair == {m, org} for m, org in r.memberships):
+        return True
+    return not c.rule and pair <= {m for m, _ in r.memberships}
 
 
 def decide(
@@ -379,8 +399,7 @@ def decide(
             if base is None:
                 base = model.linear(c.shared)
             p = model.predict(c.features, base).get("partnership", 0.0)
-            stated = bool(c.rule) and any(r.pair_scopes.get((c.a, c.b), (r.partnership_types, r.activities)))
-            decisions.append(Decision(c.a, c.b, p, c.rule, stated))
+            decisions.append(Decision(c.a, c.b, p, c.rule, _stated(r, c), _members(r, c)))
         out.append(decisions)
     return out
 
@@ -425,7 +444,7 @@ def explain(doc: Doc, model: PairModel, speaker: str = "", top: int = 6) -> list
                 if cue_id and cue_id in (*types, *activities) and end - start > len(stated.get(cue_id, "").split()):
                     stated[cue_id] = doc[start:end].text
             p = model.predict(c.all_features)
-            decision = Decision(c.a, c.b, p.get("partnership", 0.0), c.rule, bool(c.rule) and bool(types or activities))
+            decision = Decision(c.a, c.b, p.get("partnership", 0.0), c.rule, _stated(r, c), _members(r, c))
             out.append(Explanation(r.index, r.text, c.a, c.b, c.rule, p, decision.accepted(threshold),
                                    model.contributions(c.all_features, top=top), list(stated.items())))
     return out
