@@ -283,8 +283,10 @@ class PairModel:
         try:
             raw = path.read_bytes()
             data = json.loads(raw)
-        except (OSError, ValueError) as e:
-            raise KgError(f"cannot read the pair model {path}: {e}") from None
+        except OSError as e:
+            raise KgError(f"cannot read the pair model {path}: {(e.strerror or str(e)).lower()}") from None
+        except ValueError as e:
+            raise KgError(f"{path} is not a pair model: {e}") from None
         missing = {"relations", "bias", "weights"} - set(data)
         if missing:
             raise KgError(f"{path} is not a pair model: no {', '.join(sorted(missing))}")

@@ -93,8 +93,19 @@ def test_a_model_file_that_is_not_one_is_an_error(tmp_path):
     with pytest.raises(KgError, match=r"bad.json is not a pair model: no bias, weights"):
         PairModel.load(bad)
     bad.write_text("not json")
-    with pytest.raises(KgError, match=r"cannot read the pair model .*bad.json"):
+    with pytest.raises(KgError, match=r"bad.json is not a pair model: Expecting value"):
         PairModel.load(bad)
+
+
+def test_kg_build_with_a_missing_model_is_one_error_line(tmp_path, repo):
+    import subprocess
+    import sys
+
+    missing = tmp_path / "missing.json"
+    result = subprocess.run([sys.executable, "-m", "kg", "build", str(repo / "corpus"), "--out", str(tmp_path / "o"),
+                             "--model", str(missing)], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr == f"Error: cannot read the pair model {missing}: no such file or directory\n"
 
 
 def test_pairs_the_model_accepts_become_facts_with_its_probability(nlp, tmp_path):
