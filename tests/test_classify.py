@@ -143,3 +143,17 @@ def test_kg_explain_without_a_pair_says_so():
 
     result = subprocess.run([sys.executable, "-m", "kg", "explain", "Chile voted."], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout == "No candidate pair: no sentence names two actors.\n"
+
+
+def test_kg_explain_reads_a_document_of_a_corpus(tmp_path):
+    import subprocess
+    import sys
+
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(json.dumps({"id": "s1", "country": "PER", "text": "Chile and Peru held joint naval exercises."}) + "\n")
+    found = subprocess.run([sys.executable, "-m", "kg", "explain", "--doc", "s1", "--corpus", str(corpus)],
+                           capture_output=True, text=True)
+    assert found.returncode == 0 and found.stdout.startswith("[0] Chile and Peru held joint naval exercises.\n  CHL-PER: ")
+    missing = subprocess.run([sys.executable, "-m", "kg", "explain", "--doc", "s2", "--corpus", str(corpus)],
+                             capture_output=True, text=True)
+    assert missing.returncode == 1 and missing.stderr == f"Error: no document 's2' in {corpus}\n"
