@@ -11,7 +11,7 @@ OUT    ?= out
 KG_SOURCES := $(shell find kg -type f \( -name '*.py' -o -name '*.yaml' -o -name '*.csv' -o -name '*.txt' -o -name '*.html' \) 2>/dev/null)
 CORPUS_FILES := $(shell find $(CORPUS) -type f 2>/dev/null)
 
-.PHONY: install run test eval notebook clean screenshot bench
+.PHONY: install run test eval notebook clean screenshot bench train
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,7 +56,18 @@ N ?= 0
 bench: install $(CHROMIUM) ## throughput (words/s vs spaCy's tokenizer, 1 and 2 workers, peak RSS) -> bench/results.json
 	$(BIN)/python bench/run.py --corpus $(BENCH_CORPUS) -n $(N)
 
-eval: install ## score extraction on the dev gold and the PLOVER peer suite
+PAIR_LABELS := $(SHARED)/train/un_pairs.jsonl $(SHARED)/train/prose_pairs.jsonl
+
+$(BIN)/.train-installed: $(BIN)/.installed pyproject.toml
+	$(BIN)/python -m pip install -q -e ".[train]"
+	touch $@
+
+train: $(BIN)/.train-installed ## retrain the shipped pair classifier (kg/models/pairs.json and its card) from $(SHARED)/train
+	$(BIN)/kg train $(PAIR_LABELS) --out kg/models/pairs.json
+
+eval: install ## the pair classifier's cross-validated scores; extraction scored on the dev gold and the PLOVER peer suite
+	@echo "== pair classifier, held-out folds grouped by document (kg/models/pairs.md)"
+	@grep -E "^(### |## Held-out|## Partnership at|\| (partnership|membership) )" kg/models/pairs.md
 	@if [ -f $(SHARED)/eval/score.py ]; then \
 		echo "== dev gold ($(SHARED)/eval/dev_gold.jsonl)"; \
 		$(PYTHON) $(SHARED)/eval/score.py $(SHARED)/eval/dev_gold.jsonl --run "$(BIN)/kg build"; \

@@ -188,6 +188,8 @@ class BuildOptions:
     cache_dir: Path | None = None
     fast: bool = True
     columns: Columns | None = None
+    #: The pair classifier's file (None: the shipped one; "": none, the rules decide).
+    model: str | None = None
 
     def __post_init__(self) -> None:
         unknown = [f for f in self.formats if f not in FORMATS]
@@ -219,7 +221,7 @@ class BuildOptions:
         (``on_warning``: told of a cache set aside or that cannot be made)."""
         if not self.cache or (self.cache_dir is None and folder is None):
             return None
-        key = fingerprint(spec.spacy_model, spec.ontology, data_dir=spec.data_dir)
+        key = fingerprint(spec.spacy_model, spec.ontology, data_dir=spec.data_dir, model=spec.model)
         return open_cache(self.cache_dir or default_cache_dir(folder.path), key, on_warning)
 
 
@@ -242,6 +244,7 @@ def build(
     data_dir: str | Path | None = None,
     fast: bool = True,
     columns: Columns | None = None,
+    model: str | Path | None = None,
 ) -> BuildResult:
     """Build the knowledge graph of ``inputs``; write ``formats`` into ``out`` if given.
 
@@ -253,6 +256,8 @@ def build(
     ``data_dir``: a copy of ``kg/data``, edited, that every stage reads
     (default: the packaged data). ``fast``: the pipeline's fast components
     (the same output as spaCy's stock ones, sooner).
+    ``model``: the pair classifier's file (default: the one shipped with kg; ``""``:
+    no classifier, the rules decide the partnerships).
     ``strict``: any warning (a skipped file or line) raises
     :class:`~kg.errors.StrictError` and nothing is written.
     The output folder and the inputs are checked before any document is
@@ -268,7 +273,7 @@ def build(
     options = BuildOptions(
         tuple(formats), ontology, spacy_model, Path(data_dir) if data_dir is not None else DATA_DIR, batch_size, strict,
         EngineOptions(engine, workers, scheduler), cache, Path(cache_dir) if cache_dir is not None else None, fast,
-        columns,
+        columns, None if model is None else str(model),
     )
     with OutputFolder(out) if out is not None else contextlib.nullcontext() as folder, FrozenHeap() as heap:
         return build_with(inputs, options, folder, on_warning, on_document, heap)
@@ -303,7 +308,8 @@ def build_with(
         note(message)
 
     ontology = options.load_ontology()
-    spec = PipelineSpec(options.spacy_model, ontology, options.data_dir, options.fast)
+    spec = PipelineSpec(options.spacy_model, ontology, options.data_dir, options.fast, options.model)
+    spec.pair_model()  # a pair model that cannot be read fails here, before any document is
     files = corpus_files(inputs, warn, options.own_folders(folder))  # checks every input path first
     documents = read_files(files, warn, options.columns, on_note=note)  # a renamed metadata key: --strict goes on
     engine_options, capped = options.engine.fitted(batches=most_batches(text_size(files)))

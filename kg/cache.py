@@ -57,17 +57,20 @@ def default_cache_dir(out: str | Path) -> Path:
 
 
 def fingerprint(
-    spacy_model: str | None, ontology: Ontology, options: dict | None = None, data_dir: str | Path = DATA_DIR
+    spacy_model: str | None, ontology: Ontology, options: dict | None = None, data_dir: str | Path = DATA_DIR,
+    model: str | None = None,
 ) -> str:
     """A hash of what decides a document's extraction besides its text.
 
     kg's Python code and the data files of ``data_dir`` the build reads (any
     change in them may change what is extracted), spaCy's version, the model,
-    the ontology and ``options``.
+    the ontology, ``options`` and the pair classifier's file ``model`` (None:
+    the shipped one; "": none, the rules decide).
     """
     import spacy  # here, not at the top: `kg --help` and `kg cache clear` need no spaCy
 
     from kg import __version__  # kg/__init__ imports this module's importer
+    from kg.classify import load_model
 
     digest = hashlib.sha256()
     code = [p for p in _PACKAGE.rglob("*.py") if DATA_DIR not in p.parents]
@@ -83,6 +86,7 @@ def fingerprint(
         "model": spacy_model,
         "ontology": ontology.fingerprint,
         "options": options or {},
+        "pair_model": load_model(model).digest if model != "" else "rules",
     }
     digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
     return digest.hexdigest()[:32]

@@ -87,6 +87,10 @@ def build_command(
     data_dir: Optional[Path] = typer.Option(
         None, "--data-dir", help="A copy of kg's data folder (gazetteer, cues, ontology), edited: every stage reads it."
     ),
+    model: Optional[str] = typer.Option(
+        None, "--model", help="The pair classifier to use (a file `kg train` wrote; default: the shipped one; "
+        "'rules': none, the rules decide).",
+    ),
 ) -> None:
     """Build the knowledge graph of INPUTS into --out: tables, GraphML, GEXF and an HTML page."""
     chosen = [f.strip() for f in formats.split(",") if f.strip()]
@@ -108,6 +112,7 @@ def build_command(
             engine=engine, workers=workers, scheduler=scheduler, cache=not no_cache, cache_dir=cache_dir,
             columns=Columns(text_column, id_column, date_column),
             data_dir=data_dir,
+            model="" if model == "rules" else model,
         )
     if not quiet:
         _summary(result)
@@ -150,6 +155,65 @@ def reported_errors(debug: bool = False):
         if isinstance(error, MemoryError):
             fail("out of memory")
         fail(f"{type(error).__name__}: {error} (a bug in kg; rerun with --debug for the traceback)")
+
+
+@app.command("train")
+def train_command(
+    labels: List[Path] = typer.Argument(..., help="Labelled pairs, JSON lines (the format of shared/train, LABELS.md)."),
+    out: Path = typer.Option(..., "--out", "-o", help="The model file to write (JSON); its card goes beside it (.md)."),
+    corpus: Optional[Path] = typer.Option(None, "--corpus", help="The labelled documents, for labels without context or speaker."),
+    debug: bool = typer.Option(False, "--debug", help="Show the traceback of an error."),
+) -> None:
+    """Train the pair classifier on LABELS, cross-validate it by document and write it to --out."""
+    from kg.train import train
+
+    with reported_errors(debug):
+        card = train(labels, out, corpus=corpus)
+    s = card["partnership"]
+    for genre, block in s.items():
+        at = block["at_threshold"]
+        sys.stderr.write(f"{genre}: partnership P {at['p']:.3f} R {at['r']:.3f} F1 {at['f1']:.3f} (held-out folds)\n")
+    sys.stderr.write(f"Wrote {out} (threshold {card['threshold']}) and {out.with_suffix('.md')}\n")
+
+
+@app.command("explain")
+def explain_command(
+    text: Optional[str] = typer.Argument(None, help="The text to explain (or --doc ID with a corpus)."),
+    doc: Optional[str] = typer.Option(None, "--doc", help="The id of a document of --corpus to explain instead."),
+    corpus: Optional[Path] = typer.Option(None, "--corpus", help="The corpus (folder or file) that holds --doc."),
+    model: Optional[Path] = typer.Option(None, "--model", help="The pair classifier (default: the shipped one)."),
+    debug: bool = typer.Option(False, "--debug", help="Show the traceback of an error."),
+) -> None:
+    """Print each candidate pair of TEXT with its probability, decision and the features behind them."""
+    from kg.classify import explain, load_model
+    from kg.corpus import read_corpus
+    from kg.nlp import load_pipeline
+
+    with reported_errors(debug):
+        speaker = ""
+        if doc is not None:
+            if corpus is None:
+                raise typer.BadParameter("--doc needs --corpus", param_hint="--doc")
+            found = next((d for d in read_corpus([corpus]) if d.id == doc), None)
+            if found is None:
+                fail(f"no document {doc!r} in {corpus}")
+            text, speaker = found.text, str(found.meta.get("country") or "")
+        if not text:
+            raise typer.BadParameter("give a TEXT or --doc ID --corpus PATH", param_hint="TEXT")
+        explanations = explain(load_pipeline()(text), load_model(model), speaker)
+    if not explanations:
+        print("No candidate pair: no sentence names two actors.")
+    sentence = None
+    for e in explanations:
+        if e.sentence != sentence:
+            sentence = e.sentence
+            print(f"[{e.sentence}] {' '.join(e.text.split())}")
+        others = ", ".join(f"{r} {p:.2f}" for r, p in e.probabilities.items() if r != "partnership")
+        verdict = "partnership" if e.partnership else "no partnership"
+        print(f"  {e.a}-{e.b}: {verdict} (p={e.probabilities['partnership']:.2f}; {others}); rule: {e.rule or 'none'}")
+        print("    features: " + ", ".join(f"{f} {w:+.2f}" for f, w in e.reasons))
+        if e.partnership and e.stated:
+            print("    stated: " + ", ".join(f"{i} ({words!r})" for i, words in e.stated))
 
 
 cache_app = typer.Typer(help="The cache of per-document extractions that makes rebuilds incremental.", no_args_is_help=True)

@@ -38,6 +38,7 @@ from spacy.attrs import IS_PUNCT, IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.classify import PairModel, decide, load_model
 from kg.errors import KgError, OptionError
 from kg.extract import SentenceReader, mentions as doc_mentions
 from kg.gazetteer import DATA_DIR, Gazetteer, load_gazetteer
@@ -120,6 +121,8 @@ class PipelineSpec:
     ontology: Ontology | None = None
     data_dir: Path = DATA_DIR
     fast: bool = True
+    #: The pair classifier's file ("" for the rules alone, None for the shipped model).
+    model: str | None = None
 
     def load(self) -> Language:
         """Build the pipeline this spec describes."""
@@ -132,6 +135,10 @@ class PipelineSpec:
     def gazetteer(self) -> Gazetteer:
         """The gazetteer of :attr:`data_dir`, which resolution reads."""
         return load_gazetteer(Path(self.data_dir))
+
+    def pair_model(self) -> PairModel | None:
+        """The pair classifier this spec names (read once per process)."""
+        return None if self.model == "" else load_model(self.model)
 
 
 class Engine(Protocol):
@@ -193,13 +200,15 @@ def extract_stream(
     batch_size: int = BATCH_SIZE,
     reader: SentenceReader | None = None,
     gazetteer: Gazetteer | None = None,
+    model: PairModel | None = None,
 ) -> Iterator[Extraction]:
     """One ``nlp.pipe`` stream over ``documents``: their extractions in order.
 
     Documents longer than ``nlp.max_length`` go through as paragraph-aligned
     pieces whose records are shifted into the document's offsets. ``reader``:
     a :class:`~kg.extract.SentenceReader` to reuse, and ``gazetteer`` the one
-    resolution reads (default: the packaged data's).
+    resolution reads (default: the packaged data's). ``model``: the pair
+    classifier that decides partnerships (default: the rules).
     """
     reader = reader or SentenceReader()
     gazetteer = gazetteer or load_gazetteer()
@@ -210,16 +219,22 @@ def extract_stream(
             spans = split_text(document.text, limit)
             for number, (start, end) in enumerate(spans):
                 text = document.text if len(spans) == 1 else document.text[start:end]
-                yield text, (document.id, text, start, number == len(spans) - 1)
+                speaker = str(document.meta.get("country") or "")
+                yield text, (document.id, text, start, number == len(spans) - 1, speaker)
 
     # a document's records so far: more than one piece when it is longer than max_length
     mentions: list[Mention] = []
     facts: list[Fact] = []
     sentences = words = sentences_before = 0
-    for doc, (doc_id, text, offset, last) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size):
+    for doc, (doc_id, text, offset, last, speaker) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size):
         readings = reader(doc, text)
         mentions += _shift(doc_mentions(doc, doc_id), offset, 0)
-        facts += _shift(resolve(doc_id, readings, gazetteer), offset, sentences_before)
+        if model is None:
+            found = resolve(doc_id, readings, gazetteer)
+        else:
+            decisions = decide(model, doc, readings, speaker)
+            found = resolve(doc_id, readings, gazetteer, decisions, model.thresholds.get("partnership", 0.5))
+        facts += _shift(found, offset, sentences_before)
         sentences += len(readings)
         words += word_count(doc)
         if last:
@@ -254,7 +269,9 @@ class LocalEngine:
         documents = iter(documents)
         for first in documents:  # only a document to extract builds the pipeline
             stream = itertools.chain([first], documents)
-            yield from extract_stream(self.nlp, stream, self.batch_size, self.spec.reader(), self.spec.gazetteer())
+            yield from extract_stream(
+                self.nlp, stream, self.batch_size, self.spec.reader(), self.spec.gazetteer(), self.spec.pair_model()
+            )
 
     def close(self) -> None:
         """Nothing to release."""
@@ -318,7 +335,8 @@ def _warm_up(spec: PipelineSpec) -> None:
 
 def extract_batch(spec: PipelineSpec, documents: list[Document]) -> list[Extraction]:
     """Run a batch through this worker's pipeline, building the pipeline (and its reader) once per worker."""
-    return list(extract_stream(load_worker_pipeline(spec), documents, reader=_worker.reader, gazetteer=spec.gazetteer()))
+    return list(extract_stream(load_worker_pipeline(spec), documents, reader=_worker.reader, gazetteer=spec.gazetteer(),
+                               model=spec.pair_model()))
 
 
 class WorkerDiedError(KgError):

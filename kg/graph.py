@@ -59,7 +59,8 @@ class _Edge:
         self.types: Counter = Counter()
         self.activities: Counter = Counter()
         self.years: dict[tuple[str, int], int | None] = {}
-        self.confidence = 0.0
+        #: The confidence of each evidence sentence (its facts' largest).
+        self.sentence_confidence: dict[tuple[str, int], float] = {}
 
     def add(self, fact: Fact) -> None:
         self.relations.add(fact.relation)
@@ -72,7 +73,15 @@ class _Edge:
             self.types[fact.partnership_type] += 1
         if fact.activity:
             self.activities[fact.activity] += 1
-        self.confidence = max(self.confidence, fact.confidence)
+        self.sentence_confidence[key] = max(self.sentence_confidence.get(key, 0.0), fact.confidence)
+
+    @property
+    def confidence(self) -> float:
+        """1 - prod(1 - p): the chance that at least one evidence sentence is right, taken as independent."""
+        doubt = 1.0
+        for p in self.sentence_confidence.values():
+            doubt *= 1.0 - p
+        return 1.0 - doubt
 
     def attributes(self) -> dict:
         keys = sorted(self.sentences)

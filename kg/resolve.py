@@ -15,10 +15,13 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from kg.classify import Decision
 from kg.extract import CONFIDENCE, SentenceReading
 from kg.gazetteer import Gazetteer, load_gazetteer
 from kg.records import MEMBERSHIP, PARTNERSHIP, TYPE_ACTIVITY, Fact
 
+#: ``Fact.method`` of a partnership the classifier finds where no rule links the pair.
+CLASSIFIER_METHOD = "classifier"
 #: Confidence of facts reached through a reference to the pair in focus.
 REFERENCE_CONFIDENCE = 0.75
 #: Confidence of a partnership-type -> activity edge read from a generic statement.
@@ -29,13 +32,15 @@ STRONG_REFERENCE_REACH = 4
 GENERIC_CUE_PENALTY = 0.1
 
 
-def _facts_for_pair(doc_id: str, r: SentenceReading, a: str, b: str, method: str, confidence: float) -> list[Fact]:
+def _facts_for_pair(
+    doc_id: str, r: SentenceReading, a: str, b: str, method: str, confidence: float, penalty: bool = True,
+) -> list[Fact]:
     base = dict(
         doc_id=doc_id, sentence=r.index, start=r.start, end=r.end, relation=PARTNERSHIP,
         source=a, target=b, evidence=r.text, method=method,
     )
     types, activities = r.pair_scopes.get((a, b), (r.partnership_types, r.activities))
-    if not (types or activities):
+    if penalty and not (types or activities):
         confidence -= GENERIC_CUE_PENALTY
     confidence = round(confidence, 2)
     facts = [Fact(**base, partnership_type=t, confidence=confidence) for t in types]
@@ -52,11 +57,27 @@ def _referenced_actor(word: str, recent: list[str], gazetteer: Gazetteer) -> str
     return None
 
 
-def resolve(doc_id: str, readings: Iterable[SentenceReading], gazetteer: Gazetteer | None = None) -> list[Fact]:
-    """Facts of one document from its sentence readings, in sentence order."""
+def _classified_pairs(decisions: list[Decision], threshold: float) -> list[tuple[str, str, str, float]]:
+    """The pairs the model calls partners, oriented as the rule that links them if one does."""
+    return [(d.a, d.b, d.rule or CLASSIFIER_METHOD, d.partnership) for d in decisions if d.accepted(threshold)]
+
+
+def resolve(
+    doc_id: str, readings: Iterable[SentenceReading], gazetteer: Gazetteer | None = None,
+    decisions: list[list[Decision]] | None = None, threshold: float = 0.5,
+) -> list[Fact]:
+    """Facts of one document from its sentence readings, in sentence order.
+
+    ``decisions``: the pair classifier's candidates of each reading (:func:`kg.classify.decide`);
+    then a sentence's partnerships are the pairs whose probability reaches ``threshold``, with
+    that probability as their confidence, and references back carry those pairs. Without it,
+    the rules' pairs.
+    """
     gazetteer = gazetteer or load_gazetteer()
+    decisions = iter(decisions) if decisions is not None else None
     facts: list[Fact] = []
     focus: list[tuple[str, str]] = []
+    focus_confidence: dict[tuple[str, str], float] = {}
     recent: list[str] = []
     organization_in_focus = ""
     focus_age = 0  # sentences since the pair in focus was stated or referred to
@@ -88,7 +109,10 @@ def resolve(doc_id: str, readings: Iterable[SentenceReading], gazetteer: Gazette
                 doc_id, r.index, r.start, r.end, MEMBERSHIP, member, org, evidence=r.text,
                 confidence=CONFIDENCE["membership"], method="membership",
             ))
-        pairs = [(a, b, m, CONFIDENCE[m]) for a, b, m in r.pairs]
+        if decisions is not None:
+            pairs = _classified_pairs(next(decisions), threshold)
+        else:
+            pairs = [(a, b, m, CONFIDENCE[m]) for a, b, m in r.pairs]
         focus_age += 1
         if not pairs and r.cooperative and not r.hostile:
             in_focus = {x for pair in focus for x in pair}
@@ -100,9 +124,10 @@ def resolve(doc_id: str, readings: Iterable[SentenceReading], gazetteer: Gazette
                 r.refers_back or len(set(participants)) >= 2 or (participants and (r.partnership_types or r.activities))
             ):  # with one name and no reference word, only a stated type or activity continues the pair
                 # ("Jordan also buys F-16s"); a generic word ("Italy supports ...") is that actor's own statement
-                pairs = [(a, b, "reference", REFERENCE_CONFIDENCE) for a, b in focus]
+                # with the classifier, a pair referred to is as sure as where it was stated
+                pairs = [(a, b, "reference", focus_confidence.get((a, b), REFERENCE_CONFIDENCE)) for a, b in focus]
         for a, b, method, confidence in pairs:
-            facts += _facts_for_pair(doc_id, r, a, b, method, confidence)
+            facts += _facts_for_pair(doc_id, r, a, b, method, confidence, penalty=decisions is None)
         if not pairs and not participants and not r.refers_back and not r.hostile:
             # A generic statement about a kind of partnership.
             for t in r.partnership_types:
@@ -113,6 +138,8 @@ def resolve(doc_id: str, readings: Iterable[SentenceReading], gazetteer: Gazette
                     ))
         if pairs:
             focus, focus_age = [(a, b) for a, b, _, _ in pairs], 0
+            if decisions is not None:
+                focus_confidence = {(a, b): p for a, b, _, p in pairs}
         elif r.hostile and set(participants) & {x for pair in focus for x in pair}:
             focus = []
         recent += participants

@@ -116,7 +116,8 @@ def test_a_data_dir_reaches_every_stage_and_the_cache(tmp_path, edited_data):
     out = tmp_path / "out"
 
     def built(*options):
-        result = kg("build", str(corpus), "--out", str(out), "--quiet", *options)
+        # the rules decide, so that the added cue alone makes the partnership
+        result = kg("build", str(corpus), "--out", str(out), "--quiet", "--model", "rules", *options)
         assert result.returncode == 0, result.stderr
         return rows(out / "mentions.csv"), rows(out / "facts.csv"), {n["id"]: n["label"] for n in rows(out / "nodes.csv")}
 

@@ -28,3 +28,36 @@ def test_generic_statements_become_type_level_facts(nlp):
 def test_membership_facts(nlp):
     found = facts(nlp, "Estonia, a NATO member, hosts allied troops.")
     assert [(f.relation, f.source, f.target) for f in found if f.relation == "membership"] == [("membership", "EST", "NATO")]
+
+
+def classified_facts(nlp, tmp_path, text, weights, threshold=0.5):
+    import json
+
+    from kg.classify import PairModel, decide
+    from kg.extract import read_sentences
+    from kg.resolve import resolve
+
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps({"relations": ["partnership", "none"], "bias": [0, 0], "weights": weights}))
+    doc = nlp(text)
+    readings = read_sentences(doc)
+    return resolve("d", readings, decisions=decide(PairModel.load(path), doc, readings), threshold=threshold)
+
+
+def test_a_reference_carries_the_pair_the_classifier_accepted_with_its_confidence(nlp, tmp_path):
+    found = classified_facts(nlp, tmp_path, "Ghana and Nigeria renewed their security partnership. "
+                             "The two nations will also run joint naval patrols.", {"s:renewed": [3, 0]})
+    assert {(f.sentence, f.source, f.target, f.method) for f in found} == {
+        (0, "GHA", "NGA", "coordination"), (1, "GHA", "NGA", "reference")}
+    assert {f.confidence for f in found} == {0.95}  # e^3 / (e^3 + 1), as stated, then referred to
+
+
+def test_a_pair_the_classifier_rejects_is_not_carried_by_a_reference(nlp, tmp_path):
+    found = classified_facts(nlp, tmp_path, "Ghana and Nigeria renewed their security partnership. "
+                             "The two nations will also run joint naval patrols.", {"s:renewed": [-3, 0]})
+    assert [f for f in found if f.relation == "partnership"] == []
+
+
+def test_the_classifier_finds_a_pair_no_rule_links(nlp, tmp_path):
+    found = classified_facts(nlp, tmp_path, "Ghana thanked Nigeria for the patrol boats.", {"btw:thanked": [3, 0]})
+    assert [(f.source, f.target, f.method) for f in found] == [("GHA", "NGA", "classifier")]

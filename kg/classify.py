@@ -1,0 +1,452 @@
+"""Decide what a sentence says about each pair of actors in it, with a trained model.
+
+A sentence's *candidate pairs* are the pairs of distinct actors it names. Each
+candidate becomes a bag of string features read off the annotated ``Doc`` and the
+rules' :class:`~kg.extract.SentenceReading` (the words between and around the two
+mentions with the actors masked, the cue annotations and where they stand, the
+rule that links the pair or the reason it excluded an actor, distances, mention
+types, the speaker). A :class:`PairModel` (a linear model stored as JSON, with an
+isotonic calibration of its partnership and membership scores) turns the features
+into calibrated probabilities. ``kg.train`` fits the model; ``kg.resolve`` writes
+the facts.
+
+>>> from kg.nlp import load_pipeline
+>>> from kg.extract import read_sentences
+>>> doc = load_pipeline()("Qatar and Turkey held joint exercises.")
+>>> [(c.a, c.b) for c in sentence_candidates(doc, read_sentences(doc)[0])]
+[('QAT', 'TUR')]
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from bisect import bisect_left
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+from typing import Iterable, NamedTuple
+
+import numpy
+from spacy.attrs import IDX, LIKE_NUM, LOWER
+from spacy.tokens import Doc
+
+from kg.errors import KgError
+from kg.extract import SentenceReading, read_sentences
+from kg.gazetteer import GROUP, NON_ACTOR, ORGANIZATION
+from kg.nlp import CUES_KEY, ENTITIES_KEY
+
+#: The relations a pair can have (LABELS.md); the model scores each.
+RELATIONS = ("partnership", "proposed", "hostile", "membership", "none")
+#: The model shipped with kg, trained by ``make train`` on the shared labels.
+DEFAULT_MODEL = Path(__file__).parent / "models" / "pairs.json"
+#: A sentence naming more actors than this is a list: only the pairs a rule links are candidates.
+MAX_LIST_ACTORS = 12
+#: The probability from which a pair a rule links, with a partnership type or activity stated for
+#: it, is a partnership: the model alone misses plain statements ("X and Y signed a defence treaty").
+STATED_PAIR_THRESHOLD = 0.3
+#: Words either side of the pair read as context.
+CONTEXT_WINDOW = 5
+_NEGATION_REACH = 4
+_MASKS = {"country": "X", ORGANIZATION: "O", GROUP: "G"}
+
+
+class Mention(NamedTuple):
+    """An actor's mention inside a sentence, by token offsets."""
+
+    id: str
+    type: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """Two actors of one sentence, their nearest mentions and the pair's features."""
+
+    a: str
+    b: str
+    #: The features of this pair.
+    features: tuple[str, ...]
+    #: The rule that links the pair ("between", "coordination", ...), or "".
+    rule: str = ""
+    #: The features of the sentence, the same for each of its pairs (the same tuple).
+    shared: tuple[str, ...] = ()
+
+    @property
+    def all_features(self) -> tuple[str, ...]:
+        """The pair's and the sentence's features."""
+        return self.shared + self.features
+
+
+class SentenceView(NamedTuple):
+    """What the features read of one sentence of a Doc."""
+
+    tokens: list[str]  # lower-case forms with numbers as "0", of the whole Doc
+    first: int  # the sentence's first token
+    stop: int  # one past its last token
+    mentions: list[Mention]
+    cues: list[tuple[str, str, int, int]]  # (kind, id, start, end)
+
+
+class DocIndex:
+    """A Doc's tokens, actor mentions and cues, read once, for the views of its sentences."""
+
+    __slots__ = ("tokens", "idx", "mentions", "mention_starts", "cues", "cue_starts")
+
+    def __init__(self, doc: Doc) -> None:
+        columns = doc.to_array([LOWER, LIKE_NUM, IDX])
+        strings = doc.vocab.strings
+        hashes, inverse = numpy.unique(columns[:, 0], return_inverse=True)
+        forms = numpy.array([strings[int(h)] for h in hashes.tolist()], dtype=object)[inverse]
+        forms[columns[:, 1] == 1] = "0"
+        #: Lower-case form of each token, numbers as "0".
+        self.tokens: list[str] = forms.tolist()
+        #: Character offset of each token.
+        self.idx: list[int] = columns[:, 2].tolist()
+        self.mentions = sorted(
+            (Mention(s.id_, s.label_, s.start, s.end) for s in doc.spans.get(ENTITIES_KEY, [])
+             if s.id_ and s.label_ != NON_ACTOR),
+            key=lambda m: m.start,
+        )
+        self.mention_starts = [m.start for m in self.mentions]
+        self.cues = sorted(((s.label_, s.id_, s.start, s.end) for s in doc.spans.get(CUES_KEY, [])), key=lambda c: c[2])
+        self.cue_starts = [c[2] for c in self.cues]
+
+    def view(self, start_char: int, end_char: int) -> SentenceView:
+        """The sentence between two character offsets of the Doc."""
+        lo, hi = bisect_left(self.idx, start_char), bisect_left(self.idx, end_char)
+        m0, m1 = bisect_left(self.mention_starts, lo), bisect_left(self.mention_starts, hi)
+        c0, c1 = bisect_left(self.cue_starts, lo), bisect_left(self.cue_starts, hi)
+        return SentenceView(self.tokens, lo, hi, self.mentions[m0:m1], self.cues[c0:c1])
+
+
+def _ngrams(words: list[str], prefix: str, n: int = 3) -> list[str]:
+    out = []
+    for k in range(1, n + 1):
+        out += [prefix + " ".join(words[i : i + k]) for i in range(len(words) - k + 1)]
+    return out
+
+
+def _bucket(n: int) -> str:
+    return str(n) if n < 4 else "4-6" if n < 7 else "7-12" if n < 13 else "13+"
+
+
+def _type_masked(view: SentenceView) -> list[str]:
+    """The sentence's tokens with each actor's first token replaced by its type's mask, the rest by ""."""
+    masked = view.tokens[view.first : view.stop]
+    for m in view.mentions:
+        masked[m.start - view.first] = _MASKS.get(m.type, "X")
+        for i in range(m.start + 1, m.end):
+            masked[i - view.first] = ""
+    return masked
+
+
+def sentence_features(view: SentenceView, masked: list[str] | None = None) -> tuple[str, ...]:
+    """The features every pair of the sentence shares: its word 1-2-grams with each actor masked by its type.
+
+    >>> view = SentenceView(["qatar", "and", "turkey", "drilled"], 0, 4, [Mention("QAT", "country", 0, 1)], [])
+    >>> sentence_features(view)[:4]
+    ('s:X', 's:and', 's:turkey', 's:drilled')
+    """
+    masked = _type_masked(view) if masked is None else masked
+    return tuple(_ngrams([w for w in masked if w and not w.isspace()], "s:", 2))
+
+
+def pair_features(
+    view: SentenceView, reading: SentenceReading | None, x: Mention, y: Mention, speaker: str = "",
+    rule: str = "", membership: bool = False, masked: list[str] | None = None,
+) -> list[str]:
+    """The features of the pair of mentions ``x`` (first in the text) and ``y`` in one sentence.
+
+    >>> m = [Mention("QAT", "country", 0, 1), Mention("TUR", "country", 2, 3)]
+    >>> view = SentenceView(["qatar", "and", "turkey", "drilled", "."], 0, 5, m, [])
+    >>> [f for f in pair_features(view, None, *m) if f.startswith("btw:")]
+    ['btw:and']
+    """
+    lo = view.first
+    masked = list(_type_masked(view) if masked is None else masked)  # ``masked``: the sentence's, shared
+    masked[x.start - lo], masked[y.start - lo] = "A", "B"
+    x0, y0 = x.start - lo, y.start - lo
+    between = [w for w in masked[x.end - lo : y0] if w and not w.isspace()]
+    left = [w for w in masked[max(0, x0 - CONTEXT_WINDOW * 2) : x0] if w and not w.isspace()][-CONTEXT_WINDOW:]
+    right = [w for w in masked[y.end - lo : y.end - lo + CONTEXT_WINDOW * 2] if w and not w.isspace()][:CONTEXT_WINDOW]
+    f = _ngrams(between[:12], "btw:") + _ngrams(left, "lft:", 2) + _ngrams(right, "rgt:", 2)
+    f += ["btw_start:" + " ".join(between[:2]), "btw_end:" + " ".join(between[-2:])]
+    f.append("x_prev:" + (left[-1] if left else "^"))
+    f.append("y_prev:" + (between[-1] if between else "^"))
+    f.append("x_next:" + (between[0] if between else "$"))
+    f.append("y_next:" + (right[0] if right else "$"))
+    if between and all(w in (",", "and", "or", "X", "O", "G", "the", "as", "well") for w in between):
+        f.append("shape:list")
+    others = {m.id for m in view.mentions} - {x.id, y.id}
+    inside = {m.id for m in view.mentions if x.end <= m.start < y.start} - {x.id, y.id}
+    f += ["dist:" + _bucket(len(between)), "actors:" + _bucket(len(others) + 2), "actors_between:" + _bucket(len(inside))]
+    f.append("types:" + "-".join(sorted((x.type[:3], y.type[:3]))))
+    if speaker and speaker in (x.id, y.id):
+        f.append("speaker_in_pair")
+    elif speaker and speaker in others:
+        f.append("speaker_other")
+    if x.start == lo or (x0 <= 2):
+        f.append("x_opens_sentence")
+    negations = [c[2] for c in view.cues if c[0] == "negation"]
+    for kind, cue_id, start, end in view.cues:
+        if kind == "negation":
+            where = "btw" if x.end <= start < y.start else "out"
+            f.append(f"cue_{where}:negation")
+            continue
+        negated = any(0 < start - n <= _NEGATION_REACH for n in negations)
+        where = "btw" if x.end <= start < y.start else "lft" if start < x.start else "rgt"
+        tag = f"{kind}:{cue_id}" if cue_id else kind
+        f += [f"cue:{kind}", f"cue_{where}:{kind}", f"cue:{tag}"]
+        if negated:
+            f.append(f"cue_negated:{kind}")
+    f.append("rule:" + (rule or "none"))
+    if membership:
+        f.append("rule:membership")
+    if reading is not None:
+        f.append("a_part" if x.id in reading.participants else "a_excluded")
+        f.append("b_part" if y.id in reading.participants else "b_excluded")
+        for flag in ("cooperative", "hostile", "refers_back"):
+            if getattr(reading, flag):
+                f.append("reading:" + flag)
+        types, activities = reading.pair_scopes.get((x.id, y.id), reading.pair_scopes.get((y.id, x.id), (None, None)))
+        if types is not None:
+            f.append("scoped:" + ("typed" if types or activities else "untyped"))
+    return f
+
+
+def sentence_candidates(
+    doc: Doc | DocIndex, reading: SentenceReading, speaker: str = "", offset: int = 0,
+) -> list[Candidate]:
+    """The candidate pairs of one sentence, each with its features.
+
+    ``offset``: characters of ``doc`` before ``reading.start`` that are not in it (when the Doc
+    was made from a piece of a longer text). ``doc``: the Doc, or its :class:`DocIndex` when the
+    caller reads several sentences of one Doc.
+    """
+    index = doc if isinstance(doc, DocIndex) else DocIndex(doc)
+    view = index.view(reading.start - offset, reading.end - offset)
+    if len(view.mentions) < 2:
+        return []
+    nearest: dict[tuple[str, str], tuple[Mention, Mention]] = {}
+    rules = {frozenset(p[:2]): p for p in reading.pairs}
+    memberships = {frozenset(p) for p in reading.memberships}
+    ids = {m.id for m in view.mentions if m.type != GROUP}
+    linked_only = len(ids) > MAX_LIST_ACTORS
+    actors = [m for m in view.mentions if m.type != GROUP]
+    for i, x in enumerate(actors):
+        for y in actors[i + 1 :]:
+            if x.id == y.id:
+                continue
+            key = (x.id, y.id) if x.id < y.id else (y.id, x.id)
+            if linked_only and frozenset(key) not in rules and frozenset(key) not in memberships:
+                continue
+            if key not in nearest or y.start - x.end < nearest[key][1].start - nearest[key][0].end:
+                nearest[key] = (x, y)
+    out = []
+    masked = _type_masked(view) if nearest else []
+    shared = sentence_features(view, masked) if nearest else ()
+    for (x, y) in nearest.values():
+        a, b, rule = rules.get(frozenset((x.id, y.id)), (x.id, y.id, ""))
+        features = pair_features(view, reading, x, y, speaker, rule, frozenset((a, b)) in memberships, masked)
+        out.append(Candidate(a, b, tuple(features), rule, shared))
+    return out
+
+
+class PairModel:
+    """A trained pair classifier: feature weights per relation and calibrated scores.
+
+    The file is JSON (nothing in it is executed when loaded): ``relations``, ``bias`` (one
+    per relation), ``weights`` (feature -> one weight per relation), ``calibration``
+    (relation -> isotonic steps ``x`` and ``y``), ``thresholds`` (relation -> the
+    calibrated probability from which a fact is written).
+    """
+
+    def __init__(self, data: dict, digest: str = "") -> None:
+        self.relations: tuple[str, ...] = tuple(data["relations"])
+        self.bias: list[float] = data["bias"]
+        self.weights: dict[str, list[float]] = data["weights"]
+        self.calibration: dict[str, dict] = data.get("calibration", {})
+        self.thresholds: dict[str, float] = data.get("thresholds", {})
+        self.card: dict = data.get("card", {})
+        self._rows = {f: i for i, f in enumerate(self.weights)}
+        self._matrix = numpy.array(list(self.weights.values()), dtype=float).reshape(len(self.weights), len(self.relations))
+        self._bias = numpy.array(self.bias, dtype=float)
+        #: sha256 of the model file: part of the build cache's fingerprint.
+        self.digest = digest
+
+    @classmethod
+    def load(cls, path: Path | str | None = None) -> "PairModel":
+        """The model in ``path`` (default: the one shipped with kg)."""
+        path = Path(path or DEFAULT_MODEL)
+        try:
+            raw = path.read_bytes()
+            data = json.loads(raw)
+        except OSError as e:
+            raise KgError(f"cannot read the pair model {path}: {(e.strerror or str(e)).lower()}") from None
+        except ValueError as e:
+            raise KgError(f"{path} is not a pair model: {e}") from None
+        missing = {"relations", "bias", "weights"} - set(data)
+        if missing:
+            raise KgError(f"{path} is not a pair model: no {', '.join(sorted(missing))}")
+        return cls(data, hashlib.sha256(raw).hexdigest())
+
+    def linear(self, features: Iterable[str]) -> numpy.ndarray:
+        """The sum of the weights of ``features`` (each counted once), one per relation."""
+        rows = self._rows
+        found = [r for r in map(rows.get, set(features)) if r is not None]
+        return self._matrix[found].sum(axis=0) if found else numpy.zeros(len(self.relations))
+
+    def scores(self, features: Iterable[str], base: numpy.ndarray | None = None) -> list[float]:
+        """The raw probability of each relation (softmax of the linear scores); ``base``: the
+        :meth:`linear` sum of features that are not in ``features`` (a sentence's shared ones)."""
+        z = self._bias + self.linear(features)
+        if base is not None:
+            z = z + base
+        e = numpy.exp(z - z.max())
+        return (e / e.sum()).tolist()
+
+    def probability(self, relation: str, raw: float) -> float:
+        """The calibrated probability of ``relation`` from its raw score."""
+        steps = self.calibration.get(relation)
+        if not steps:
+            return raw
+        xs, ys = steps["x"], steps["y"]
+        i = bisect_left(xs, raw)
+        if i <= 0:
+            return ys[0]
+        if i >= len(xs):
+            return ys[-1]
+        x0, x1, y0, y1 = xs[i - 1], xs[i], ys[i - 1], ys[i]
+        return y0 + (y1 - y0) * (raw - x0) / (x1 - x0) if x1 > x0 else y1
+
+    def predict(self, features: Iterable[str], base: numpy.ndarray | None = None) -> dict[str, float]:
+        """Calibrated probability of each relation the model has a calibration for, raw otherwise."""
+        raw = self.scores(features, base)
+        return {r: round(self.probability(r, p), 4) for r, p in zip(self.relations, raw)}
+
+    def contributions(self, features: Iterable[str], relation: str = "partnership", top: int = 8) -> list[tuple[str, float]]:
+        """The features that weigh most for or against ``relation``, largest first."""
+        k = self.relations.index(relation)
+        out = [(f, self.weights[f][k]) for f in set(features) if f in self.weights]
+        return sorted(out, key=lambda fw: -abs(fw[1]))[:top]
+
+
+class Decision(NamedTuple):
+    """The model's reading of one candidate pair."""
+
+    a: str
+    b: str
+    #: The calibrated probability that the sentence states a partnership of the pair.
+    partnership: float
+    #: The rule that links the pair, or "".
+    rule: str
+    #: A rule links the pair and a partnership type or activity is stated for it (not negated).
+    stated: bool = False
+    #: The sentence states a membership of the pair, or lists both as members and no rule links them.
+    members: bool = False
+
+    def accepted(self, threshold: float) -> bool:
+        """Whether the pair is a partnership: p reaches ``threshold``, or a rule links the pair with a
+        stated type or activity and p reaches :data:`STATED_PAIR_THRESHOLD`; never a pair of members."""
+        if self.members:
+            return False
+        return self.partnership >= threshold or (self.stated and self.partnership >= STATED_PAIR_THRESHOLD)
+
+
+_MODELS: dict[str, PairModel] = {}
+
+
+def load_model(path: Path | str | None = None) -> PairModel:
+    """The model in ``path`` (default: the shipped one), read once per process."""
+    key = str(Path(path or DEFAULT_MODEL).resolve())
+    if key not in _MODELS:
+        _MODELS[key] = PairModel.load(key)
+    return _MODELS[key]
+
+
+def _stated(r: SentenceReading, c: Candidate) -> bool:
+    """A rule links the pair and the sentence states a partnership type or activity for it."""
+    return bool(c.rule) and any(r.pair_scopes.get((c.a, c.b), (r.partnership_types, r.activities)))
+
+
+def _members(r: SentenceReading, c: Candidate) -> bool:
+    """The pair is a member and its organisation, or both are listed as members ("The SCO's members
+    are A, B and C") and no rule links them: a membership, not a partnership."""
+    if not r.memberships:
+        return False
+    pair = {c.a, c.b}
+    if any(pair == {m, org} for m, org in r.memberships):
+        return True
+    return not c.rule and pair <= {m for m, _ in r.memberships}
+
+
+def decide(
+    model: PairModel, doc: Doc, readings: list[SentenceReading], speaker: str = "", offset: int = 0,
+) -> list[list[Decision]]:
+    """For each reading, its candidate pairs with the probability of a partnership.
+
+    ``offset``: characters before ``doc`` in the document (a piece of a longer text), as
+    the readings' offsets are the document's.
+    """
+    if not doc.spans.get(ENTITIES_KEY):
+        return [[] for _ in readings]
+    index = DocIndex(doc)
+    out: list[list[Decision]] = []
+    for r in readings:
+        decisions = []
+        base = None
+        for c in sentence_candidates(index, r, speaker, offset):
+            if base is None:
+                base = model.linear(c.shared)
+            p = model.predict(c.features, base).get("partnership", 0.0)
+            decisions.append(Decision(c.a, c.b, p, c.rule, _stated(r, c), _members(r, c)))
+        out.append(decisions)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why the model did or did not write a partnership for one candidate pair."""
+
+    sentence: int
+    text: str
+    a: str
+    b: str
+    rule: str
+    probabilities: dict
+    partnership: bool
+    #: (feature, weight for a partnership), the largest first.
+    reasons: list
+    #: (partnership type or activity id, the words that state it).
+    stated: list
+
+
+def explain(doc: Doc, model: PairModel, speaker: str = "", top: int = 6) -> list[Explanation]:
+    """Every candidate pair of ``doc`` with its probabilities, decision, main features and the
+    partnership types and activities stated in its sentence with the words that carry them.
+
+    >>> from kg.nlp import load_pipeline
+    >>> [(e.a, e.b) for e in explain(load_pipeline()("Chile and Peru held joint exercises."), load_model())]
+    [('CHL', 'PER')]
+    """
+    readings = read_sentences(doc)
+    index = DocIndex(doc) if doc.spans.get(ENTITIES_KEY) else None
+    threshold = model.thresholds.get("partnership", 0.5)
+    out = []
+    for r in readings:
+        if index is None:
+            break
+        view = index.view(r.start, r.end)
+        for c in sentence_candidates(index, r, speaker):
+            types, activities = r.pair_scopes.get((c.a, c.b), (r.partnership_types, r.activities))
+            stated: dict[str, str] = {}  # id -> the longest words that state it
+            for _, cue_id, start, end in view.cues:
+                if cue_id and cue_id in (*types, *activities) and end - start > len(stated.get(cue_id, "").split()):
+                    stated[cue_id] = doc[start:end].text
+            p = model.predict(c.all_features)
+            decision = Decision(c.a, c.b, p.get("partnership", 0.0), c.rule, _stated(r, c), _members(r, c))
+            out.append(Explanation(r.index, r.text, c.a, c.b, c.rule, p, decision.accepted(threshold),
+                                   model.contributions(c.all_features, top=top), list(stated.items())))
+    return out

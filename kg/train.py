@@ -1,0 +1,425 @@
+"""Train the pair classifier from labelled pairs, measure it by grouped cross-validation.
+
+Labels are JSON lines as in ``shared/train`` (``LABELS.md``): a sentence of a document
+(``doc_id``, ``sentence``, ``context_before``), two actors ``a`` and ``b`` and the
+``relation`` the text asserts. Each label's sentence is read by kg's own pipeline (with its
+context, for references back) and the pair's features are those
+:func:`kg.classify.sentence_candidates` gives in a build. :func:`train` fits a multinomial
+logistic regression, calibrates its partnership and membership scores on held-out folds
+(isotonic) and chooses the partnership threshold for precision; :func:`cross_validate`
+measures any learner on folds grouped by document.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy
+
+from kg.classify import RELATIONS, Candidate, sentence_candidates
+from kg.errors import KgError
+from kg.extract import SentenceReader, SentenceReading
+
+SEED = 13
+FOLDS = 5
+#: Features seen in fewer labelled pairs than this are left out of the model.
+MIN_COUNT = 2
+#: Precision the default partnership threshold aims for on held-out folds.
+TARGET_PRECISION = 0.85
+#: The recall that precision target must keep; below it the threshold trades precision for recall (F0.5).
+MIN_RECALL = 0.5
+#: Relations whose scores are calibrated and written as facts.
+CALIBRATED = ("partnership", "membership")
+_REQUIRED = ("doc_id", "sentence", "a", "b", "relation")
+
+
+@dataclass(slots=True)
+class Example:
+    """One labelled pair with its features (``features`` empty when the pipeline finds no such pair)."""
+
+    id: str
+    doc_id: str
+    genre: str
+    relation: str
+    features: tuple[str, ...]
+
+
+def read_labels(path: Path | str) -> list[dict]:
+    """The labelled pairs of a JSONL file; a record without a required key, or with an unknown
+    relation, is an error naming the file and line."""
+    path = Path(path)
+    out = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as e:
+        raise KgError(f"cannot read {path}: {e.strerror}") from None
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError as e:
+            raise KgError(f"{path}:{number}: not JSON: {e}") from None
+        missing = [k for k in _REQUIRED if k not in record]
+        if missing:
+            raise KgError(f"{path}:{number}: no {', '.join(missing)}")
+        if record["relation"] not in RELATIONS:
+            raise KgError(f"{path}:{number}: unknown relation {record['relation']!r} (one of {', '.join(RELATIONS)})")
+        out.append(record)
+    return out
+
+
+def _merged(readings: list[SentenceReading], start: int, end: int, text: str) -> SentenceReading:
+    """One reading of the labelled sentence from the pipeline's readings that overlap it."""
+    inside = [r for r in readings if r.end > start and r.start < end] or readings[-1:]
+    merged = SentenceReading(0, start, end, text, 0)
+    for r in inside:
+        merged.participants += tuple(p for p in r.participants if p not in merged.participants)
+        merged.pairs += r.pairs
+        merged.memberships += r.memberships
+        merged.pair_scopes.update(r.pair_scopes)
+        merged.cooperative |= r.cooperative
+        merged.hostile |= r.hostile
+        merged.refers_back |= r.refers_back
+    return merged
+
+
+def featurize(labels: list[dict], nlp=None, genre: Callable[[dict], str] | None = None) -> list[Example]:
+    """Each label as an :class:`Example`, reading its sentence (after its context) with ``nlp``."""
+    from kg.nlp import load_pipeline
+
+    nlp = nlp or load_pipeline()
+    reader = SentenceReader()
+    genre = genre or (lambda label: "un" if label.get("speaker") else "prose")
+    by_sentence: dict[tuple, list[dict]] = {}
+    for label in labels:
+        by_sentence.setdefault((label["doc_id"], label.get("start"), label["sentence"]), []).append(label)
+    texts = (
+        ((group[0].get("context_before") or "") + group[0]["sentence"], key) for key, group in by_sentence.items()
+    )
+    examples: dict[str, Example] = {}
+    for doc, key in nlp.pipe(texts, as_tuples=True, batch_size=64):
+        group = by_sentence[key]
+        start = len(group[0].get("context_before") or "")
+        reading = _merged(reader(doc), start, len(doc.text), group[0]["sentence"])
+        candidates = {
+            frozenset((c.a, c.b)): c
+            for c in sentence_candidates(doc, reading, group[0].get("speaker") or "")
+        }
+        for label in group:
+            found: Candidate | None = candidates.get(frozenset((label["a"], label["b"])))
+            examples[label["id"]] = Example(
+                label["id"], str(label["doc_id"]), genre(label), label["relation"], found.all_features if found else (),
+            )
+    return [examples[label["id"]] for label in labels]
+
+
+def vocabulary(examples: Iterable[Example], min_count: int = MIN_COUNT) -> dict[str, int]:
+    """Feature -> column, for the features of at least ``min_count`` examples, in sorted order."""
+    counts = Counter(f for e in examples for f in set(e.features))
+    return {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= min_count))}
+
+
+def matrix(examples: list[Example], vocab: dict[str, int]):
+    """The binary sparse feature matrix of ``examples``."""
+    from scipy.sparse import csr_matrix
+
+    rows, cols = [], []
+    for i, e in enumerate(examples):
+        for c in {vocab[f] for f in e.features if f in vocab}:
+            rows.append(i)
+            cols.append(c)
+    return csr_matrix((numpy.ones(len(rows)), (rows, cols)), shape=(len(examples), len(vocab)))
+
+
+def _one_thread():
+    """Numerical libraries limited to one thread: a sum split across threads may round differently,
+    and the shipped model must be rebuilt bit for bit."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(1)
+
+
+def logistic_regression(c: float = 0.5):
+    """The learner kg ships: multinomial logistic regression, L2, seeded."""
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=c, max_iter=3000, class_weight=None, random_state=SEED)
+
+
+def folds(examples: list[Example], n: int = FOLDS, seed: int = SEED) -> list[tuple[numpy.ndarray, numpy.ndarray]]:
+    """Train/test index arrays of ``n`` folds grouped by document and stratified by relation."""
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    split = StratifiedGroupKFold(n_splits=n, shuffle=True, random_state=seed)
+    y = [e.relation for e in examples]
+    groups = [e.doc_id for e in examples]
+    return list(split.split(numpy.zeros(len(y)), y, groups))
+
+
+def out_of_fold(examples: list[Example], make_learner: Callable = logistic_regression,
+                splits: list | None = None) -> numpy.ndarray:
+    """Probabilities (examples x RELATIONS) of each example from the model of the folds without its document.
+
+    An example whose pair the pipeline does not find gets probability 1 for ``none``: a build
+    writes nothing for it.
+    """
+    probabilities = numpy.zeros((len(examples), len(RELATIONS)))
+    probabilities[:, RELATIONS.index("none")] = 1.0
+    for train_idx, test_idx in splits or folds(examples):
+        train_set = [examples[i] for i in train_idx if examples[i].features]
+        vocab = vocabulary(train_set)
+        learner = make_learner()
+        with _one_thread():
+            learner.fit(matrix(train_set, vocab), [e.relation for e in train_set])
+        tested = [i for i in test_idx if examples[i].features]
+        p = _predict_proba(learner, matrix([examples[i] for i in tested], vocab))
+        columns = [RELATIONS.index(c) for c in learner.classes_]
+        for row, i in enumerate(tested):
+            probabilities[i] = 0.0
+            probabilities[i, columns] = p[row]
+    return probabilities
+
+
+def _predict_proba(learner, x) -> numpy.ndarray:
+    if hasattr(learner, "predict_proba"):
+        return learner.predict_proba(x)
+    z = learner.decision_function(x)  # a margin classifier: softmax of its margins, for ranking
+    e = numpy.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def prf(gold: Iterable[bool], predicted: Iterable[bool]) -> dict:
+    """Precision, recall, F1 and counts of one relation."""
+    gold, predicted = list(gold), list(predicted)
+    tp = int(sum(bool(g and p) for g, p in zip(gold, predicted)))
+    fp = int(sum(bool(p and not g) for g, p in zip(gold, predicted)))
+    fn = int(sum(bool(g and not p) for g, p in zip(gold, predicted)))
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return {"p": round(p, 3), "r": round(r, 3), "f1": round(2 * p * r / (p + r) if p + r else 0.0, 3),
+            "tp": tp, "fp": fp, "fn": fn}
+
+
+def scores(examples: list[Example], predicted: list[str]) -> dict:
+    """P/R/F1 per relation, for all examples and per genre."""
+    out = {}
+    for genre in ["all", *sorted({e.genre for e in examples})]:
+        chosen = [i for i, e in enumerate(examples) if genre == "all" or e.genre == genre]
+        out[genre] = {
+            rel: prf((examples[i].relation == rel for i in chosen), (predicted[i] == rel for i in chosen))
+            for rel in RELATIONS
+        }
+    return out
+
+
+def isotonic(raw: numpy.ndarray, gold: numpy.ndarray) -> dict:
+    """Isotonic calibration steps (``x``: raw scores, ``y``: observed frequency) fitted on held-out scores."""
+    from sklearn.isotonic import IsotonicRegression
+
+    fit = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(raw, gold)
+    return {"x": [round(float(v), 5) for v in fit.X_thresholds_], "y": [round(float(v), 4) for v in fit.y_thresholds_]}
+
+
+def calibrate(steps: dict, raw: numpy.ndarray) -> numpy.ndarray:
+    """Apply isotonic ``steps`` to raw scores."""
+    return numpy.interp(raw, steps["x"], steps["y"])
+
+
+def reliability(calibrated: numpy.ndarray, gold: numpy.ndarray, bins: int = 10) -> list[dict]:
+    """Bins of calibrated probability: count, mean probability and observed precision."""
+    out = []
+    for k in range(bins):
+        lo, hi = k / bins, (k + 1) / bins
+        chosen = (calibrated >= lo) & ((calibrated < hi) if k < bins - 1 else (calibrated <= hi))
+        n = int(chosen.sum())
+        out.append({"bin": f"{lo:.1f}-{hi:.1f}", "n": n,
+                    "mean_p": round(float(calibrated[chosen].mean()), 3) if n else None,
+                    "observed": round(float(gold[chosen].mean()), 3) if n else None})
+    return out
+
+
+def precision_recall_curve(probability: numpy.ndarray, gold: numpy.ndarray, points: Iterable[float]) -> list[dict]:
+    """Precision, recall and F1 of ``probability >= t`` for each threshold ``t``."""
+    out = []
+    for t in points:
+        s = prf(gold.astype(bool), probability >= t)
+        out.append({"threshold": round(float(t), 3), "p": float(s["p"]), "r": float(s["r"]), "f1": float(s["f1"])})
+    return out
+
+
+def choose_threshold(probability: numpy.ndarray, gold: numpy.ndarray, target: float = TARGET_PRECISION,
+                     min_recall: float = MIN_RECALL) -> float:
+    """The threshold of most recall at precision ``target`` when that recall reaches ``min_recall``;
+    otherwise the threshold of best F0.5 (precision weighs twice recall)."""
+    candidates = sorted(set(numpy.round(probability, 4).tolist()))
+    curve = precision_recall_curve(probability, gold, candidates)
+    good = [c for c in curve if c["p"] >= target and c["r"] >= min_recall]
+    if good:
+        return float(min(c["threshold"] for c in good if c["r"] == max(g["r"] for g in good)))
+
+    def f_half(c: dict) -> float:
+        return 1.25 * c["p"] * c["r"] / (0.25 * c["p"] + c["r"]) if c["p"] + c["r"] else 0.0
+    return float(max(curve, key=f_half)["threshold"])
+
+
+def fit_model(examples: list[Example], oof: numpy.ndarray, genre_for_threshold: str | None = "un") -> dict:
+    """The model file's content: the learner fitted on every example, calibrated on ``oof``."""
+    train_set = [e for e in examples if e.features]
+    vocab = vocabulary(train_set)
+    learner = logistic_regression()
+    with _one_thread():
+        learner.fit(matrix(train_set, vocab), [e.relation for e in train_set])
+    classes = list(learner.classes_)
+    coef, intercept = learner.coef_, learner.intercept_
+    if len(classes) == 2:  # one weight vector, for the second class: the first's are zero
+        coef, intercept = numpy.vstack([numpy.zeros_like(coef), coef]), numpy.array([0.0, intercept[0]])
+    relations = [r for r in RELATIONS if r in classes]
+    order = [classes.index(r) for r in relations]
+    coef = coef[order]
+    names = sorted(vocab, key=vocab.get)
+    weights = {f: [round(float(w), 5) for w in coef[:, vocab[f]]] for f in names
+               if numpy.abs(coef[:, vocab[f]]).max() >= 1e-4}
+    calibration, thresholds = {}, {}
+    chosen = numpy.array([genre_for_threshold is None or e.genre == genre_for_threshold for e in examples])
+    for rel in (r for r in CALIBRATED if r in relations):
+        k = RELATIONS.index(rel)
+        gold = numpy.array([e.relation == rel for e in examples], dtype=float)
+        calibration[rel] = isotonic(oof[:, k], gold)
+        calibrated = calibrate(calibration[rel], oof[:, k])
+        thresholds[rel] = choose_threshold(calibrated[chosen], gold[chosen]) if rel == "partnership" else 0.5
+    return {"relations": relations, "bias": [round(float(b), 5) for b in intercept[order]],
+            "weights": weights, "calibration": calibration, "thresholds": thresholds}
+
+
+def sha256(path: Path) -> str:
+    """The sha256 of a file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _with_corpus(labels: list[dict], corpus: Path | str | None) -> list[dict]:
+    """Labels with their context and speaker read from the corpus where they lack them."""
+    if corpus is None:
+        return labels
+    from kg.corpus import read_corpus
+
+    wanted = {str(label["doc_id"]) for label in labels}
+    docs = {d.id: d for d in read_corpus([Path(corpus)]) if d.id in wanted}
+    out = []
+    for label in labels:
+        doc = docs.get(str(label["doc_id"]))
+        if doc is not None:
+            label = dict(label)
+            if "context_before" not in label and label.get("start") is not None:
+                label["context_before"] = doc.text[max(0, int(label["start"]) - 500) : int(label["start"])]
+            label.setdefault("speaker", doc.meta.get("country", ""))
+        out.append(label)
+    return out
+
+
+def learning_curve(examples: list[Example], fractions: Iterable[float] = (0.25, 0.5, 0.75, 1.0)) -> list[dict]:
+    """Held-out partnership scores when each training fold keeps only a fraction of its documents."""
+    rng = numpy.random.default_rng(SEED)
+    out = []
+    splits = folds(examples)
+    for fraction in fractions:
+        kept = []
+        for train_idx, test_idx in splits:
+            docs = sorted({examples[i].doc_id for i in train_idx})
+            chosen = set(rng.permutation(docs)[: max(1, round(len(docs) * fraction))].tolist())
+            kept.append((numpy.array([i for i in train_idx if examples[i].doc_id in chosen]), test_idx))
+        oof = out_of_fold(examples, splits=kept)
+        predicted = [RELATIONS[k] for k in oof.argmax(axis=1)]
+        s = scores(examples, predicted)
+        out.append({"fraction": fraction, **{g: s[g]["partnership"] for g in s}})
+    return out
+
+
+def train(label_paths: Iterable[Path | str], out: Path | str, corpus: Path | str | None = None,
+          nlp=None) -> dict:
+    """Train the pair classifier on labelled pairs, write it to ``out`` (JSON) with its card
+    (``out`` with the suffix ``.md``); return the card.
+
+    The card holds the data files and their sha256, the learner, the grouped cross-validated
+    scores per relation and genre, the partnership reliability table, precision-recall
+    curve and the chosen threshold.
+    """
+    label_paths = [Path(p) for p in label_paths]
+    labels = _with_corpus([label for p in label_paths for label in read_labels(p)], corpus)
+    if not labels:
+        raise KgError("no labelled pairs to train on")
+    return train_examples(featurize(labels, nlp), label_paths, out)
+
+
+def train_examples(examples: list[Example], label_paths: list[Path], out: Path | str) -> dict:
+    """:func:`train` on labels already featurized."""
+    if len({e.doc_id for e in examples}) < FOLDS:
+        raise KgError(f"the labels come from fewer than {FOLDS} documents: too few to cross-validate")
+    if not any(e.relation == "partnership" for e in examples):
+        raise KgError("the labels have no partnership to learn from")
+    oof = out_of_fold(examples)
+    model = fit_model(examples, oof, "un" if any(e.genre == "un" for e in examples) else None)
+    predicted = [RELATIONS[k] for k in oof.argmax(axis=1)]
+    k = RELATIONS.index("partnership")
+    gold = numpy.array([e.relation == "partnership" for e in examples], dtype=float)
+    calibrated = calibrate(model["calibration"]["partnership"], oof[:, k])
+    threshold = model["thresholds"]["partnership"]
+    by_genre = {}
+    for genre in sorted({e.genre for e in examples}):
+        chosen = numpy.array([e.genre == genre for e in examples])
+        by_genre[genre] = {
+            "at_threshold": prf(gold[chosen].astype(bool), calibrated[chosen] >= threshold),
+            "reliability": reliability(calibrated[chosen], gold[chosen]),
+            "pr_curve": precision_recall_curve(calibrated[chosen], gold[chosen], numpy.arange(0.1, 1.0, 0.1)),
+        }
+    card = {
+        "data": [{"file": p.name, "sha256": sha256(p), "pairs": sum(1 for _ in read_labels(p))} for p in label_paths],
+        "examples": len(examples),
+        "without_candidate": sum(1 for e in examples if not e.features),
+        "features": len(model["weights"]),
+        "learner": "multinomial logistic regression (scikit-learn, L2, C=0.5) on binary features; "
+                   "isotonic calibration on out-of-fold scores",
+        "cross_validation": f"{FOLDS}-fold, grouped by document, stratified by relation, seed {SEED}",
+        "cv_argmax": scores(examples, predicted),
+        "threshold": threshold,
+        "partnership": by_genre,
+    }
+    model["card"] = card
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(model, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
+    out.with_suffix(".md").write_text(card_markdown(card), encoding="utf-8")
+    return card
+
+
+def _table(rows: list[dict], columns: list[str]) -> list[str]:
+    lines = ["| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
+    lines += ["| " + " | ".join("" if r.get(c) is None else str(r.get(c)) for c in columns) + " |" for r in rows]
+    return lines
+
+
+def card_markdown(card: dict) -> str:
+    """The model card as markdown."""
+    lines = ["# Pair classifier: model card", "", f"Learner: {card['learner']}.", "",
+             f"Cross-validation: {card['cross_validation']}.", "", "## Data", ""]
+    lines += _table(card["data"], ["file", "pairs", "sha256"])
+    lines += ["", f"{card['examples']} labelled pairs; {card['without_candidate']} of them are pairs kg's pipeline "
+              f"does not find in the sentence (counted as predicted `none`). {card['features']} features.", "",
+              "## Held-out scores per relation (most probable relation)", ""]
+    for genre, by_relation in card["cv_argmax"].items():
+        lines += [f"### {genre}", ""]
+        lines += _table([{"relation": r, **s} for r, s in by_relation.items()], ["relation", "p", "r", "f1", "tp", "fp", "fn"])
+        lines.append("")
+    lines += [f"## Partnership at the default threshold {card['threshold']}", ""]
+    for genre, block in card["partnership"].items():
+        s = block["at_threshold"]
+        lines += [f"### {genre}: precision {s['p']}, recall {s['r']}, F1 {s['f1']}", "", "Reliability (calibrated probability against observed precision):", ""]
+        lines += _table(block["reliability"], ["bin", "n", "mean_p", "observed"])
+        lines += ["", "Precision-recall curve:", ""]
+        lines += _table(block["pr_curve"], ["threshold", "p", "r", "f1"])
+        lines.append("")
+    return "\n".join(lines)

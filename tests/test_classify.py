@@ -1,0 +1,159 @@
+"""The pair classifier: candidate pairs, their features, the model file and its decisions."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kg.classify import MAX_LIST_ACTORS, PairModel, decide, sentence_candidates
+from kg.errors import KgError
+from kg.extract import read_sentences
+from kg.resolve import resolve
+
+
+def candidates(nlp, text, speaker=""):
+    doc = nlp(text)
+    return {(c.a, c.b): c for r in read_sentences(doc) for c in sentence_candidates(doc, r, speaker)}
+
+
+def test_every_pair_of_distinct_actors_is_a_candidate(nlp):
+    found = candidates(nlp, "Chile and Peru met Brazil; Chile spoke first.")
+    assert {frozenset(pair) for pair in found} == {frozenset(p) for p in (("CHL", "PER"), ("CHL", "BRA"), ("PER", "BRA"))}
+
+
+def test_words_between_the_pair_are_read_with_the_actors_masked(nlp):
+    features = candidates(nlp, "Chile signed a defence pact with Peru in 1990.")[("CHL", "PER")].features
+    assert "btw:signed a defence" in features and "btw_end:pact with" in features
+    assert "rgt:in 0" in features  # numbers read as 0
+    assert not any("chile" in f or "peru" in f for f in features)
+
+
+def test_the_sentence_words_are_shared_by_its_pairs_with_every_actor_masked(nlp):
+    found = candidates(nlp, "Chile, Peru and Brazil met in Lima.")
+    shared = {c.shared for c in found.values()}
+    assert len(shared) == 1 and {"s:X ,", "s:X and"} <= set(next(iter(shared)))
+    assert not any("chile" in f or "brazil" in f for c in found.values() for f in c.all_features)
+
+
+def test_cues_are_features_by_kind_and_place(nlp):
+    features = candidates(nlp, "Chile and Peru held joint exercises.")[("CHL", "PER")].features
+    assert "cue_rgt:activity" in features and "cue:activity:joint_exercises" in features
+    between = candidates(nlp, "Chile signed an alliance with Peru.")[("CHL", "PER")].features
+    assert "cue_btw:partnership_type" in between
+
+
+def test_a_negated_cue_is_marked(nlp):
+    features = candidates(nlp, "Chile did not sign a treaty with Peru.")[("CHL", "PER")].features
+    assert "cue_btw:negation" in features and any(f.startswith("cue_negated:") for f in features)
+
+
+def test_the_rule_that_links_the_pair_is_a_feature(nlp):
+    linked = candidates(nlp, "Chile and Peru held joint exercises.")[("CHL", "PER")]
+    assert linked.rule == "coordination" and "rule:coordination" in linked.features
+    unlinked = candidates(nlp, "Chile thanked the people of Peru.")[("CHL", "PER")]
+    assert unlinked.rule == "" and "rule:none" in unlinked.features
+
+
+def test_the_speaker_in_the_pair_is_a_feature(nlp):
+    assert "speaker_in_pair" in candidates(nlp, "Chile and Peru met.", speaker="PER")[("CHL", "PER")].features
+    assert "speaker_other" in candidates(nlp, "Chile and Peru met Brazil.", speaker="BRA")[("CHL", "PER")].features
+
+
+def test_a_long_list_gives_only_the_pairs_a_rule_links(nlp):
+    names = ["Chile", "Peru", "Brazil", "Bolivia", "Ecuador", "Uruguay", "Paraguay", "Colombia", "Venezuela",
+             "Argentina", "Guyana", "Suriname", "Panama", "Mexico"]
+    assert len(names) > MAX_LIST_ACTORS
+    text = f"We salute {', '.join(names[:-1])} and {names[-1]}."
+    assert candidates(nlp, text) == {}
+
+
+def tiny_model(tmp_path, weights, threshold=0.5):
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps({
+        "relations": ["partnership", "proposed", "hostile", "membership", "none"],
+        "bias": [0, 0, 0, 0, 0], "weights": weights, "thresholds": {"partnership": threshold},
+        "calibration": {"partnership": {"x": [0.0, 0.5, 1.0], "y": [0.0, 0.8, 1.0]}},
+    }))
+    return path
+
+
+def test_a_model_file_scores_features_and_calibrates(tmp_path):
+    model = PairModel.load(tiny_model(tmp_path, {"btw:and": [4, 0, 0, 0, 0]}))
+    raw = model.scores(["btw:and"])[0]
+    assert raw == pytest.approx(0.9317, abs=1e-3)  # e^4 / (e^4 + 4)
+    assert model.predict(["btw:and"])["partnership"] == pytest.approx(0.8 + 0.2 * (raw - 0.5) / 0.5, abs=1e-3)
+    assert model.predict(["unseen"])["partnership"] == pytest.approx(0.32)  # 0.2 raw, between 0 and 0.8
+    assert model.contributions(["btw:and", "unseen"]) == [("btw:and", 4)]
+    assert len(model.digest) == 64
+
+
+def test_a_model_file_that_is_not_one_is_an_error(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"relations": []}')
+    with pytest.raises(KgError, match=r"bad.json is not a pair model: no bias, weights"):
+        PairModel.load(bad)
+    bad.write_text("not json")
+    with pytest.raises(KgError, match=r"bad.json is not a pair model: Expecting value"):
+        PairModel.load(bad)
+
+
+def test_kg_build_with_a_missing_model_is_one_error_line(tmp_path, repo):
+    import subprocess
+    import sys
+
+    missing = tmp_path / "missing.json"
+    result = subprocess.run([sys.executable, "-m", "kg", "build", str(repo / "corpus"), "--out", str(tmp_path / "o"),
+                             "--model", str(missing)], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr == f"Error: cannot read the pair model {missing}: no such file or directory\n"
+
+
+def test_pairs_the_model_accepts_become_facts_with_its_probability(nlp, tmp_path):
+    model = PairModel.load(tiny_model(tmp_path, {"btw:signed a": [6, 0, 0, 0, 0]}, threshold=0.7))
+    doc = nlp("Chile signed a pact with Peru. Chile thanked Peru.")
+    readings = read_sentences(doc)
+    decisions = decide(model, doc, readings)
+    facts = resolve("d", readings, decisions=decisions, threshold=0.7)
+    partnerships = [(f.sentence, f.source, f.target, f.method) for f in facts if f.relation == "partnership"]
+    assert partnerships == [(0, "CHL", "PER", "link")]
+    assert facts[0].confidence == round(decisions[0][0].partnership, 2) > 0.9
+    assert decisions[1][0].partnership < 0.7  # the second sentence: a candidate, rejected
+
+
+def test_kg_explain_prints_each_pair_with_its_probability_decision_and_words():
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "kg", "explain", "Chile and Peru held joint military exercises. Chile thanked everyone."],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "[0] Chile and Peru held joint military exercises."
+    assert lines[1].startswith("  CHL-PER: partnership (p=") and lines[1].endswith("rule: coordination")
+    assert lines[2].startswith("    features: ") and "cue:activity +" in lines[2]
+    assert lines[3] == "    stated: joint_exercises ('held joint military exercises')"
+    assert len(lines) == 4  # the second sentence names one actor: no candidate
+
+
+def test_kg_explain_without_a_pair_says_so():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "kg", "explain", "Chile voted."], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout == "No candidate pair: no sentence names two actors.\n"
+
+
+def test_kg_explain_reads_a_document_of_a_corpus(tmp_path):
+    import subprocess
+    import sys
+
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(json.dumps({"id": "s1", "country": "PER", "text": "Chile and Peru held joint naval exercises."}) + "\n")
+    found = subprocess.run([sys.executable, "-m", "kg", "explain", "--doc", "s1", "--corpus", str(corpus)],
+                           capture_output=True, text=True)
+    assert found.returncode == 0 and found.stdout.startswith("[0] Chile and Peru held joint naval exercises.\n  CHL-PER: ")
+    missing = subprocess.run([sys.executable, "-m", "kg", "explain", "--doc", "s2", "--corpus", str(corpus)],
+                             capture_output=True, text=True)
+    assert missing.returncode == 1 and missing.stderr == f"Error: no document 's2' in {corpus}\n"

@@ -1,0 +1,112 @@
+"""Training the pair classifier: labels, cross-validation, the model file and its card."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy
+import pytest
+
+from kg.classify import DEFAULT_MODEL, PairModel, load_model
+from kg.errors import KgError
+from kg.train import choose_threshold, read_labels, reliability, train
+
+SHARED_TRAIN = Path(__file__).resolve().parents[2] / "shared" / "train"
+
+COUNTRIES = [("Chile", "CHL"), ("Peru", "PER"), ("Ghana", "GHA"), ("Nigeria", "NGA"), ("Norway", "NOR"),
+             ("Denmark", "DNK"), ("Kenya", "KEN"), ("Uganda", "UGA"), ("Japan", "JPN"), ("India", "IND")]
+PARTNERS = ["{x} and {y} signed a defence treaty.", "{x} signed a security pact with {y}.",
+            "{x} and {y} held joint naval exercises."]
+NOT_PARTNERS = ["{x} and {y} were both named in the report.", "{x} criticised {y} over the border.",
+                "The delegates of {x} and {y} left early."]
+
+
+def label(i, doc, template, relation, x, y):
+    return {"id": f"t-{i}", "doc_id": doc, "sentence": template.format(x=x[0], y=y[0]), "context_before": "",
+            "a": x[1], "b": y[1], "relation": relation}
+
+
+def own_labels(path: Path) -> Path:
+    """Labels of sentences of our own: ten documents, each with partners and non-partners."""
+    records = []
+    for d in range(10):
+        x, y = COUNTRIES[d], COUNTRIES[(d + 3) % len(COUNTRIES)]
+        for t in PARTNERS:
+            records.append(label(len(records), f"doc{d}", t, "partnership", x, y))
+        for t in NOT_PARTNERS:
+            records.append(label(len(records), f"doc{d}", t, "none", x, y))
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return path
+
+
+def test_a_label_with_an_unknown_relation_names_its_file_and_line(tmp_path):
+    path = tmp_path / "labels.jsonl"
+    path.write_text(json.dumps(label(1, "d", PARTNERS[0], "partnership", *COUNTRIES[:2])) + "\n"
+                    + json.dumps(label(2, "d", PARTNERS[0], "friendship", *COUNTRIES[:2])) + "\n")
+    with pytest.raises(KgError, match=r"labels.jsonl:2: unknown relation 'friendship' \(one of partnership, "):
+        read_labels(path)
+
+
+def test_a_label_without_its_pair_is_an_error(tmp_path):
+    path = tmp_path / "labels.jsonl"
+    path.write_text('{"id": "x", "doc_id": "d", "sentence": "Hi.", "a": "CHL", "relation": "none"}\n')
+    with pytest.raises(KgError, match=r"labels.jsonl:1: no b$"):
+        read_labels(path)
+
+
+def test_the_threshold_is_the_lowest_with_the_target_precision():
+    probability = numpy.array([0.1, 0.2, 0.6, 0.7, 0.8, 0.9, 0.95])
+    gold = numpy.array([0, 0, 0, 1, 1, 1, 1])
+    assert choose_threshold(probability, gold, target=0.85) == 0.7
+
+
+def test_the_reliability_table_counts_each_bin():
+    table = reliability(numpy.array([0.05, 0.15, 0.85, 0.95]), numpy.array([0, 0, 1, 0]), bins=2)
+    assert [(b["bin"], b["n"], b["observed"]) for b in table] == [("0.0-0.5", 2, 0.0), ("0.5-1.0", 2, 0.5)]
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory, nlp):
+    folder = tmp_path_factory.mktemp("model")
+    labels = own_labels(folder / "labels.jsonl")
+    card = train([labels], folder / "model.json", nlp=nlp)
+    return folder / "model.json", card
+
+
+def test_training_writes_a_model_and_its_card(trained):
+    path, card = trained
+    text = path.with_suffix(".md").read_text()
+    assert "# Pair classifier: model card" in text and "labels.jsonl" in text and card["data"][0]["pairs"] == 60
+    assert set(card["cv_argmax"]) == {"all", "prose"}
+    assert 0 < card["threshold"] <= 1
+
+
+def test_a_trained_model_tells_a_treaty_from_a_mention(trained, nlp):
+    from kg.classify import decide
+    from kg.extract import read_sentences
+
+    model = PairModel.load(trained[0])
+    doc = nlp("Kenya and Japan signed a defence treaty. Kenya and Japan were both named in the report.")
+    treaty, named = decide(model, doc, read_sentences(doc))
+    assert treaty[0].partnership > named[0].partnership
+
+
+def test_kg_train_on_the_command_line(tmp_path):
+    labels = own_labels(tmp_path / "labels.jsonl")
+    result = subprocess.run([sys.executable, "-m", "kg", "train", str(labels), "--out", str(tmp_path / "m.json")],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert f"Wrote {tmp_path / 'm.json'}" in result.stderr and (tmp_path / "m.md").exists()
+
+
+@pytest.mark.skipif(not SHARED_TRAIN.exists(), reason="needs ../shared/train beside the checkout")
+def test_retraining_reproduces_the_shipped_model(tmp_path, nlp):
+    from kg.train import featurize
+
+    labels = [SHARED_TRAIN / "un_pairs.jsonl", SHARED_TRAIN / "prose_pairs.jsonl"]
+    train(labels, tmp_path / "pairs.json", nlp=nlp)
+    shipped, retrained = load_model(DEFAULT_MODEL), PairModel.load(tmp_path / "pairs.json")
+    examples = featurize([r for p in labels for r in read_labels(p)], nlp)
+    assert [shipped.predict(e.features) for e in examples] == [retrained.predict(e.features) for e in examples]
