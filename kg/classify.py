@@ -42,9 +42,6 @@ RELATIONS = ("partnership", "proposed", "hostile", "membership", "none")
 DEFAULT_MODEL = Path(__file__).parent / "models" / "pairs.json"
 #: A sentence naming more actors than this is a list: only the pairs a rule links are candidates.
 MAX_LIST_ACTORS = 12
-#: The probability from which a pair a rule links, with a partnership type or activity stated for
-#: it, is a partnership: the model alone misses plain statements ("X and Y signed a defence treaty").
-STATED_PAIR_THRESHOLD = 0.3
 #: Words either side of the pair read as context.
 CONTEXT_WINDOW = 5
 _NEGATION_REACH = 4
@@ -260,7 +257,8 @@ class PairModel:
     The file is JSON (nothing in it is executed when loaded): ``relations``, ``bias`` (one
     per relation), ``weights`` (feature -> one weight per relation), ``calibration``
     (relation -> isotonic steps ``x`` and ``y``), ``thresholds`` (relation -> the
-    calibrated probability from which a fact is written).
+    calibrated probability from which a fact is written; ``linked`` and ``stated``: the
+    lower ones of a pair a rule links, and of one with a type or activity stated too).
     """
 
     def __init__(self, data: dict, digest: str = "") -> None:
@@ -291,6 +289,14 @@ class PairModel:
         if missing:
             raise KgError(f"{path} is not a pair model: no {', '.join(sorted(missing))}")
         return cls(data, hashlib.sha256(raw).hexdigest())
+
+    def floor(self, rule: str, stated: bool) -> float:
+        """The probability from which a pair is a partnership when a rule links it (``rule``) and a
+        partnership type or activity is stated for it (``stated``); 1 when no rule links it."""
+        if not rule or rule == "membership":
+            return 1.0
+        linked = self.thresholds.get("linked", 1.0)
+        return min(linked, self.thresholds.get("stated", linked)) if stated else linked
 
     def linear(self, features: Iterable[str]) -> numpy.ndarray:
         """The sum of the weights of ``features`` (each counted once), one per relation."""
@@ -346,13 +352,16 @@ class Decision(NamedTuple):
     stated: bool = False
     #: The sentence states a membership of the pair, or lists both as members and no rule links them.
     members: bool = False
+    #: The probability from which this pair is a partnership whatever ``threshold`` says: the model's
+    #: ``linked`` threshold when a rule links the pair, its ``stated`` one when a type or activity is
+    #: stated for it too (the model alone misses plain statements: "X and Y signed a defence treaty").
+    floor: float = 1.0
 
     def accepted(self, threshold: float) -> bool:
-        """Whether the pair is a partnership: p reaches ``threshold``, or a rule links the pair with a
-        stated type or activity and p reaches :data:`STATED_PAIR_THRESHOLD`; never a pair of members."""
+        """Whether the pair is a partnership: p reaches ``threshold`` or :attr:`floor`; never a pair of members."""
         if self.members:
             return False
-        return self.partnership >= threshold or (self.stated and self.partnership >= STATED_PAIR_THRESHOLD)
+        return self.partnership >= min(threshold, self.floor)
 
 
 _MODELS: dict[str, PairModel] = {}
@@ -401,7 +410,8 @@ def decide(
             if base is None:
                 base = model.linear(c.shared)
             p = model.predict(c.features, base).get("partnership", 0.0)
-            decisions.append(Decision(c.a, c.b, p, c.rule, _stated(r, c), _members(r, c)))
+            stated = _stated(r, c)
+            decisions.append(Decision(c.a, c.b, p, c.rule, stated, _members(r, c), model.floor(c.rule, stated)))
         out.append(decisions)
     return out
 
@@ -446,7 +456,9 @@ def explain(doc: Doc, model: PairModel, speaker: str = "", top: int = 6) -> list
                 if cue_id and cue_id in (*types, *activities) and end - start > len(stated.get(cue_id, "").split()):
                     stated[cue_id] = doc[start:end].text
             p = model.predict(c.all_features)
-            decision = Decision(c.a, c.b, p.get("partnership", 0.0), c.rule, _stated(r, c), _members(r, c))
+            is_stated = _stated(r, c)
+            decision = Decision(c.a, c.b, p.get("partnership", 0.0), c.rule, is_stated, _members(r, c),
+                                model.floor(c.rule, is_stated))
             out.append(Explanation(r.index, r.text, c.a, c.b, c.rule, p, decision.accepted(threshold),
                                    model.contributions(c.all_features, top=top), list(stated.items())))
     return out
