@@ -40,8 +40,6 @@ from kg.nlp import CUES_KEY, ENTITIES_KEY
 RELATIONS = ("partnership", "proposed", "hostile", "membership", "none")
 #: The model shipped with kg, trained by ``make train`` on the shared labels.
 DEFAULT_MODEL = Path(__file__).parent / "models" / "pairs.json"
-#: A sentence naming more actors than this is a list: only the pairs a rule links are candidates.
-MAX_LIST_ACTORS = 12
 #: Words either side of the pair read as context.
 CONTEXT_WINDOW = 5
 _NEGATION_REACH = 4
@@ -229,8 +227,7 @@ def sentence_candidates(
     nearest: dict[tuple[str, str], tuple[Mention, Mention]] = {}
     rules = {frozenset(p[:2]): p for p in reading.pairs}
     memberships = {frozenset(p) for p in reading.memberships}
-    ids = {m.id for m in view.mentions if m.type != GROUP}
-    linked_only = len(ids) > MAX_LIST_ACTORS
+    linked_only = reading.roll_call  # only the pairs a rule links, as extraction decides from reaches.pairwise_list
     actors = [m for m in view.mentions if m.type != GROUP]
     for i, x in enumerate(actors):
         for y in actors[i + 1 :]:

@@ -90,6 +90,7 @@ def _merged(readings: list[SentenceReading], start: int, end: int, text: str) ->
         merged.cooperative |= r.cooperative
         merged.hostile |= r.hostile
         merged.refers_back |= r.refers_back
+        merged.roll_call |= r.roll_call
     return merged
 
 

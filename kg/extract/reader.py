@@ -61,6 +61,9 @@ class SentenceReading:
     members_of_focus: tuple[str, ...] = ()
     #: Every pair of distinct actors of the sentence, with its shape or the reasons it is no pair.
     candidates: list[Candidate] = field(default_factory=list)
+    #: The sentence names more actors than ``reaches.pairwise_list``: a roll-call, whose only
+    #: candidate pairs are those it links.
+    roll_call: bool = False
 
 
 def sentence_view(tokens: Tokens, span: range, entities: list[Actor], cues: list[Cue], rules: Rules) -> Sentence:
@@ -184,6 +187,7 @@ class SentenceReader:
         refused: dict = {}
         if not (r.hostile or not r.cooperative or len(r.participants) < 2):
             refused = self._pairs(sentence, r, participants, sentence_roles)
+        r.roll_call = len({a.id for a in sentence.actors}) > self.rules.reaches.pairwise_list
         if len(sentence.actors) > 1:
             r.candidates = candidates(
                 sentence.actors, r.pairs, sentence_roles, refused, _sentence_reasons(sentence, r), member_orgs,
