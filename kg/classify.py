@@ -24,15 +24,19 @@ import math
 from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import combinations
+from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
 import numpy
 from spacy.attrs import IDX, LIKE_NUM, LOWER
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from kg.errors import KgError
+from kg.fast import word_columns
 from kg.extract import SentenceReading, read_sentences
+from kg.extract.sentence import Strings
 from kg.gazetteer import GROUP, NON_ACTOR, ORGANIZATION
 from kg.nlp import CUES_KEY, ENTITIES_KEY
 
@@ -85,40 +89,71 @@ class SentenceView(NamedTuple):
 
 
 class DocIndex:
-    """A Doc's tokens, actor mentions and cues, read once, for the views of its sentences."""
+    """A Doc's actor mentions and cues, read once, for the views of its sentences.
 
-    __slots__ = ("tokens", "idx", "mentions", "mention_starts", "cues", "cue_starts")
+    The tokens' forms are read when a view first needs them, for that sentence's tokens
+    only: most sentences name fewer than two actors and have no candidate pair.
+    """
+
+    __slots__ = ("tokens", "idx", "mentions", "mention_starts", "mention_chars", "cues", "cue_starts",
+                 "_strings", "_lower", "_numbers", "_inverse")
 
     def __init__(self, doc: Doc) -> None:
-        columns = doc.to_array([LOWER, LIKE_NUM, IDX])
-        strings = doc.vocab.strings
-        hashes, inverse = numpy.unique(columns[:, 0], return_inverse=True)
-        forms = numpy.array([strings[int(h)] for h in hashes.tolist()], dtype=object)[inverse]
-        forms[columns[:, 1] == 1] = "0"
-        #: Lower-case form of each token, numbers as "0".
-        self.tokens: list[str] = forms.tolist()
+        columns = word_columns(doc)
+        self._strings = Strings()  # each distinct word decoded once
+        self._strings.store = doc.vocab.strings
+        self._lower = columns.of_words(LOWER)  # of each distinct word of the Doc
+        self._numbers = columns.of_words(LIKE_NUM)
+        self._inverse = columns.inverse  # each token's distinct word
+        #: Lower-case form of each token, numbers as "0"; None where no view has read it yet.
+        self.tokens: list[str | None] = [None] * len(doc)
         #: Character offset of each token.
-        self.idx: list[int] = columns[:, 2].tolist()
-        self.mentions = sorted(
-            (Mention(s.id_, s.label_, s.start, s.end) for s in doc.spans.get(ENTITIES_KEY, [])
-             if s.id_ and s.label_ != NON_ACTOR),
-            key=lambda m: m.start,
+        self.idx: list[int] = doc.to_array(IDX).tolist()
+        entities = sorted(
+            ((s.start, s.start_char, s.id, s.label, s.end) for s in doc.spans.get(ENTITIES_KEY, ())), key=itemgetter(0),
         )
-        self.mention_starts = [m.start for m in self.mentions]
-        self.cues = sorted(((s.label_, s.id_, s.start, s.end) for s in doc.spans.get(CUES_KEY, [])), key=lambda c: c[2])
+        non_actor = get_string_id(NON_ACTOR)
+        entities = [e for e in entities if e[2] and e[3] != non_actor]  # ids and labels by hash ("" is 0)
+        strings = self._strings
+        self.mentions = [Mention(strings[id_], strings[label], start, end) for start, _, id_, label, end in entities]
+        self.mention_starts = [e[0] for e in entities]
+        #: Character offset of each mention, to count a sentence's mentions without a view.
+        self.mention_chars = [e[1] for e in entities]
+        cues = ((strings[s.label], strings[s.id], s.start, s.end) for s in doc.spans.get(CUES_KEY, ()))
+        self.cues = sorted(cues, key=itemgetter(2))
         self.cue_starts = [c[2] for c in self.cues]
+
+    def mention_count(self, start_char: int, end_char: int) -> int:
+        """How many actor mentions start between two character offsets of the Doc."""
+        chars = self.mention_chars
+        return bisect_left(chars, end_char) - bisect_left(chars, start_char)
 
     def view(self, start_char: int, end_char: int) -> SentenceView:
         """The sentence between two character offsets of the Doc."""
         lo, hi = bisect_left(self.idx, start_char), bisect_left(self.idx, end_char)
+        if None in self.tokens[lo:hi]:
+            self._read_forms(lo, hi)
         m0, m1 = bisect_left(self.mention_starts, lo), bisect_left(self.mention_starts, hi)
         c0, c1 = bisect_left(self.cue_starts, lo), bisect_left(self.cue_starts, hi)
         return SentenceView(self.tokens, lo, hi, self.mentions[m0:m1], self.cues[c0:c1])
 
+    def _read_forms(self, lo: int, hi: int) -> None:
+        words = self._inverse[lo:hi]
+        forms = list(map(self._strings.__getitem__, self._lower[words].tolist()))
+        for i in numpy.flatnonzero(self._numbers[words]).tolist():
+            forms[i] = "0"
+        self.tokens[lo:hi] = forms
+
 
 def _ngrams(words: list[str], prefix: str, n: int = 3) -> list[str]:
-    out = []
-    for k in range(1, n + 1):
+    """``prefix`` + each 1-, 2-, ... n-gram of ``words`` (space-joined), the 1-grams first."""
+    # 1- to 3-grams made in one step each (no slice and join per n-gram): millions per corpus.
+    out = [prefix + w for w in words]
+    if n >= 2:
+        out += [f"{prefix}{a} {b}" for a, b in zip(words, words[1:])]
+    if n >= 3:
+        out += [f"{prefix}{a} {b} {c}" for a, b, c in zip(words, words[1:], words[2:])]
+    for k in range(4, n + 1):
         out += [prefix + " ".join(words[i : i + k]) for i in range(len(words) - k + 1)]
     return out
 
@@ -221,9 +256,9 @@ def sentence_candidates(
     caller reads several sentences of one Doc.
     """
     index = doc if isinstance(doc, DocIndex) else DocIndex(doc)
-    view = index.view(reading.start - offset, reading.end - offset)
-    if len(view.mentions) < 2:
+    if index.mention_count(reading.start - offset, reading.end - offset) < 2:
         return []
+    view = index.view(reading.start - offset, reading.end - offset)
     nearest: dict[tuple[str, str], tuple[Mention, Mention]] = {}
     rules = {frozenset(p[:2]): p for p in reading.pairs}
     memberships = {frozenset(p) for p in reading.memberships}
@@ -295,11 +330,35 @@ class PairModel:
         linked = self.thresholds.get("linked", 1.0)
         return min(linked, self.thresholds.get("stated", linked)) if stated else linked
 
+    def rows(self, features: Iterable[str]) -> set[int]:
+        """The weight rows of the distinct ``features`` the model knows."""
+        found = set(map(self._rows.get, features))
+        found.discard(None)
+        return found
+
     def linear(self, features: Iterable[str]) -> numpy.ndarray:
         """The sum of the weights of ``features`` (each counted once), one per relation."""
-        rows = self._rows
-        found = [r for r in map(rows.get, set(features)) if r is not None]
+        found = list(self.rows(features))
         return self._matrix[found].sum(axis=0) if found else numpy.zeros(len(self.relations))
+
+    def linear_sums(self, rows: list[int], owners: list[int], count: int) -> numpy.ndarray:
+        """The :meth:`linear` sums of ``count`` bags of features at once, a row each: weight row
+        ``rows[i]`` belongs to bag ``owners[i]``, and each bag's rows come together."""
+        if not rows:
+            return numpy.zeros((count, len(self.relations)))
+        owners_ = numpy.array(owners, dtype=numpy.intp)
+        weights = self._matrix[numpy.array(rows, dtype=numpy.intp)]
+        # ``owners`` comes in runs (a bag's rows together, bags in order): one sum per run.
+        starts = numpy.flatnonzero(numpy.diff(owners_, prepend=-1))
+        sums = numpy.zeros((count, len(self.relations)))
+        sums[owners_[starts]] = numpy.add.reduceat(weights, starts, axis=0)
+        return sums
+
+    def raw_scores(self, linear: numpy.ndarray) -> numpy.ndarray:
+        """The raw probabilities (:meth:`scores`) of rows of :meth:`linear` sums, a row each."""
+        z = self._bias + linear
+        e = numpy.exp(z - z.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
 
     def scores(self, features: Iterable[str], base: numpy.ndarray | None = None) -> list[float]:
         """The raw probability of each relation (softmax of the linear scores); ``base``: the
@@ -399,17 +458,42 @@ def decide(
     if not doc.spans.get(ENTITIES_KEY):
         return [[] for _ in readings]
     index = DocIndex(doc)
-    out: list[list[Decision]] = []
-    for r in readings:
-        decisions = []
-        base = None
-        for c in sentence_candidates(index, r, speaker, offset):
-            if base is None:
-                base = model.linear(c.shared)
-            p = model.predict(c.features, base).get("partnership", 0.0)
-            stated = _stated(r, c)
-            decisions.append(Decision(c.a, c.b, p, c.rule, stated, _members(r, c), model.floor(c.rule, stated)))
-        out.append(decisions)
+    # Every candidate of the Doc is scored at once: its pair features' rows, plus the rows of its
+    # sentence's shared features, summed once per sentence.
+    found: list[tuple[int, SentenceReading, Candidate]] = []  # (reading, its reading, candidate)
+    pair_rows: list[int] = []
+    pair_owners: list[int] = []
+    shared_rows: list[int] = []
+    shared_owners: list[int] = []
+    sentence_of: list[int] = []
+    sentences = 0
+    for i, r in enumerate(readings):
+        candidates = sentence_candidates(index, r, speaker, offset)
+        if not candidates:
+            continue
+        rows = model.rows(candidates[0].shared)
+        shared_rows += rows
+        shared_owners += [sentences] * len(rows)
+        for c in candidates:
+            rows = model.rows(c.features)
+            pair_rows += rows
+            pair_owners += [len(found)] * len(rows)
+            sentence_of.append(sentences)
+            found.append((i, r, c))
+        sentences += 1
+    out: list[list[Decision]] = [[] for _ in readings]
+    if not found:
+        return out
+    linear = model.linear_sums(pair_rows, pair_owners, len(found))
+    linear += model.linear_sums(shared_rows, shared_owners, sentences)[sentence_of]
+    if "partnership" in model.relations:
+        raw = model.raw_scores(linear)[:, model.relations.index("partnership")].tolist()
+        partnership = [round(model.probability("partnership", p), 4) for p in raw]
+    else:
+        partnership = [0.0] * len(found)
+    for (i, r, c), p in zip(found, partnership):
+        stated = _stated(r, c)
+        out[i].append(Decision(c.a, c.b, p, c.rule, stated, _members(r, c), model.floor(c.rule, stated)))
     return out
 
 
