@@ -29,7 +29,7 @@ from collections import deque
 from dataclasses import replace
 from operator import attrgetter
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 from kg.engine import Engine, Extraction, LocalEngine
 from kg.gazetteer import DATA_DIR
@@ -95,6 +95,23 @@ def fingerprint(
 def text_hash(text: str) -> str:
     """The key of a document's text."""
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class CachedEntry(NamedTuple):
+    """A document's extraction as the cache stores it: its records packed by :mod:`marshal`.
+
+    Packed, a document's mentions take a few times less memory than as rows of values: a
+    rebuild holds the cached documents before a new one packed, and unpacks each as it goes.
+    """
+
+    sentences: int
+    words: int
+    records: bytes
+
+    def extraction(self, doc_id: str) -> Extraction:
+        """The extraction, with ``doc_id`` filled in."""
+        mention_rows, facts = marshal.loads(self.records)
+        return Extraction(doc_id, mention_rows, [Fact(doc_id, *f) for f in facts], self.sentences, self.words)
 
 
 class ExtractionCache:
@@ -171,6 +188,12 @@ class ExtractionCache:
     def get(self, text: str, doc_id: str, key: str | None = None) -> Extraction | None:
         """The cached extraction of ``text`` with ``doc_id`` filled in, or None
         (``key``: ``text_hash(text)``, if the caller has it)."""
+        entry = self.entry(text, key)
+        return None if entry is None else entry.extraction(doc_id)
+
+    def entry(self, text: str, key: str | None = None) -> CachedEntry | None:
+        """The cached extraction of ``text`` as stored (its records still packed), or None
+        (``key``: ``text_hash(text)``, if the caller has it)."""
         key = key or text_hash(text)
         row = self._pending.get(key)
         if row is None and self.db is not None:
@@ -185,9 +208,7 @@ class ExtractionCache:
             self.misses += 1
             return None
         self.hits += 1
-        sentences, words, records = row[-3:]
-        mention_rows, facts = marshal.loads(records)
-        return Extraction(doc_id, mention_rows, [Fact(doc_id, *f) for f in facts], sentences, words)
+        return CachedEntry(*row[-3:])
 
     def put(self, text: str, extraction: Extraction, key: str | None = None) -> None:
         """Store the extraction of ``text`` (its records without the document id;
@@ -284,16 +305,17 @@ def extract_documents(
     the others are added to it. A document found in the cache comes back
     without its text (``text`` is empty): it may wait for a new document far
     behind it, and in a rebuild every document may wait for the last, so the
-    texts would fill memory.
+    texts would fill memory; for the same reason it waits with its records
+    packed (a :class:`CachedEntry`), unpacked when it comes back.
     """
     engine = engine or LocalEngine()
-    # input order: (document, its cached extraction or None when sent to the engine, its text's key)
-    pending: deque[tuple[Document, Extraction | None, str | None]] = deque()
+    # input order: (document, its cache entry or None when sent to the engine, its text's key)
+    pending: deque[tuple[Document, CachedEntry | None, str | None]] = deque()
 
     def misses() -> Iterator[Document]:
         for document in documents:
             key = text_hash(document.text) if cache else None
-            hit = cache.get(document.text, document.id, key) if cache else None
+            hit = cache.entry(document.text, key) if cache else None
             if hit is None:
                 pending.append((document, None, key))
                 yield document
@@ -307,7 +329,8 @@ def extract_documents(
 
     def cached_before_next_miss():
         while pending and pending[0][1] is not None:
-            yield done(*pending.popleft()[:2])
+            document, entry, _ = pending.popleft()
+            yield done(document, entry.extraction(document.id))
 
     for extraction in engine.map(misses()):
         yield from cached_before_next_miss()

@@ -296,15 +296,22 @@ class PairModel:
     def __init__(self, data: dict, digest: str = "") -> None:
         self.relations: tuple[str, ...] = tuple(data["relations"])
         self.bias: list[float] = data["bias"]
-        self.weights: dict[str, list[float]] = data["weights"]
         self.calibration: dict[str, dict] = data.get("calibration", {})
         self.thresholds: dict[str, float] = data.get("thresholds", {})
         self.card: dict = data.get("card", {})
-        self._rows = {f: i for i, f in enumerate(self.weights)}
-        self._matrix = numpy.array(list(self.weights.values()), dtype=float).reshape(len(self.weights), len(self.relations))
+        # The weights are kept as one array (a row per feature), not as the file's lists of
+        # floats, which take several times the memory in every worker.
+        weights = data["weights"]
+        self._rows = {f: i for i, f in enumerate(weights)}
+        self._matrix = numpy.array(list(weights.values()), dtype=float).reshape(len(weights), len(self.relations))
         self._bias = numpy.array(self.bias, dtype=float)
         #: sha256 of the model file: part of the build cache's fingerprint.
         self.digest = digest
+
+    @property
+    def weights(self) -> dict[str, list[float]]:
+        """Feature -> its weight for each relation (made on each use)."""
+        return dict(zip(self._rows, self._matrix.tolist()))
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> "PairModel":
@@ -391,7 +398,7 @@ class PairModel:
     def contributions(self, features: Iterable[str], relation: str = "partnership", top: int = 8) -> list[tuple[str, float]]:
         """The features that weigh most for or against ``relation``, largest first."""
         k = self.relations.index(relation)
-        out = [(f, self.weights[f][k]) for f in set(features) if f in self.weights]
+        out = [(f, float(self._matrix[self._rows[f], k])) for f in set(features) if f in self._rows]
         return sorted(out, key=lambda fw: -abs(fw[1]))[:top]
 
 
