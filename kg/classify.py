@@ -34,7 +34,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from kg.errors import KgError
-from kg.fast import word_columns
+from kg.fast import span_rows, word_columns
 from kg.extract import SentenceReading, read_sentences
 from kg.extract.sentence import Strings
 from kg.gazetteer import GROUP, NON_ACTOR, ORGANIZATION
@@ -109,17 +109,14 @@ class DocIndex:
         self.tokens: list[str | None] = [None] * len(doc)
         #: Character offset of each token.
         self.idx: list[int] = doc.to_array(IDX).tolist()
-        entities = sorted(
-            ((s.start, s.start_char, s.id, s.label, s.end) for s in doc.spans.get(ENTITIES_KEY, ())), key=itemgetter(0),
-        )
-        non_actor = get_string_id(NON_ACTOR)
-        entities = [e for e in entities if e[2] and e[3] != non_actor]  # ids and labels by hash ("" is 0)
+        non_actor = get_string_id(NON_ACTOR)  # ids and labels by hash ("" is 0)
+        entities = sorted((e for e in span_rows(doc, ENTITIES_KEY) if e[1] and e[0] != non_actor), key=itemgetter(2))
         strings = self._strings
-        self.mentions = [Mention(strings[id_], strings[label], start, end) for start, _, id_, label, end in entities]
-        self.mention_starts = [e[0] for e in entities]
+        self.mentions = [Mention(strings[id_], strings[label], start, end) for label, id_, start, end, _, _ in entities]
+        self.mention_starts = [e[2] for e in entities]
         #: Character offset of each mention, to count a sentence's mentions without a view.
-        self.mention_chars = [e[1] for e in entities]
-        cues = ((strings[s.label], strings[s.id], s.start, s.end) for s in doc.spans.get(CUES_KEY, ()))
+        self.mention_chars = [e[4] for e in entities]
+        cues = ((strings[label], strings[id_], start, end) for label, id_, start, end, _, _ in span_rows(doc, CUES_KEY))
         self.cues = sorted(cues, key=itemgetter(2))
         self.cue_starts = [c[2] for c in self.cues]
 

@@ -228,7 +228,7 @@ def extract_stream(
     sentences = words = sentences_before = 0
     for doc, (doc_id, text, offset, last, speaker) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size):
         readings = reader(doc, text)
-        mentions += _shift(doc_mentions(doc, doc_id), offset, 0)
+        mentions += _shift(doc_mentions(doc, doc_id, text), offset, 0)
         if model is None:
             found = resolve(doc_id, readings, gazetteer)
         else:

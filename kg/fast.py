@@ -154,6 +154,35 @@ def word_columns(doc: Doc) -> WordColumns:
     return columns
 
 
+#: Span rows of the Docs being read, per span group, made by the first reader that asks.
+_doc_spans: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+#: A span as :func:`span_rows` gives it: label and id (by hash), start and end token,
+#: start and end character.
+SpanRow = tuple[int, int, int, int, int, int]
+
+
+def span_rows(doc: Doc, key: str) -> list[SpanRow]:
+    """The spans of ``doc.spans[key]`` as rows of values, in the group's order, read on first use
+    and kept while the Doc lives.
+
+    Iterating a span group makes a new ``Span`` for each span every time, and the sentence reader,
+    the mentions and the pair classifier all read the same groups. Read again if the group was
+    replaced or changed length.
+    """
+    group = doc.spans.get(key)
+    if not group:
+        return []
+    groups = _doc_spans.get(doc)
+    if groups is None:
+        groups = _doc_spans[doc] = {}
+    cached = groups.get(key)
+    if cached is None or cached[0] is not group or len(cached[1]) != len(group):
+        rows = [(s.label, s.id, s.start, s.end, s.start_char, s.end_char) for s in group]
+        cached = groups[key] = (group, rows)
+    return cached[1]
+
+
 #: Docs shorter than this (the rulers' phrase patterns) are lemmatised token by token:
 #: on a few tokens, numpy's cost per call outweighs what arrays save.
 _FEW_TOKENS = 32

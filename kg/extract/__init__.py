@@ -25,11 +25,13 @@ sentence; ``kg.resolve`` then turns the readings into facts across sentences.
 """
 from __future__ import annotations
 
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from kg.extract.pairs import Candidate
 from kg.extract.reader import SentenceReader, SentenceReading, read_sentences, sentence_view, sentences
 from kg.extract.sentence import Actor, Cue, Sentence, Tokens
+from kg.fast import span_rows
 from kg.gazetteer import NON_ACTOR
 from kg.nlp import ENTITIES_KEY
 from kg.ontology import load_cues
@@ -39,17 +41,25 @@ from kg.records import Mention
 CONFIDENCE = load_cues().confidence
 
 
-def mentions(doc: Doc, doc_id: str) -> list[Mention]:
-    """Every entity mention in ``doc`` linked to its canonical id.
+def mentions(doc: Doc, doc_id: str, text: str | None = None) -> list[Mention]:
+    """Every entity mention in ``doc`` linked to its canonical id (``text``: ``doc.text``, if the
+    caller has it: slicing it is cheaper than ``Span.text``).
 
     >>> from kg.nlp import load_pipeline
     >>> [m.entity for m in mentions(load_pipeline()("Ankara and the UAE."), "d")]
     ['TUR', 'ARE']
     """
+    if text is None:
+        return [
+            Mention(doc_id, span.id_, span.label_, span.text, span.start_char, span.end_char)
+            for span in doc.spans.get(ENTITIES_KEY, [])
+            if span.label_ != NON_ACTOR and span.id_
+        ]
+    strings, non_actor = doc.vocab.strings, get_string_id(NON_ACTOR)  # labels and ids by hash ("" is 0)
     return [
-        Mention(doc_id, span.id_, span.label_, span.text, span.start_char, span.end_char)
-        for span in doc.spans.get(ENTITIES_KEY, [])
-        if span.label_ != NON_ACTOR and span.id_
+        Mention(doc_id, strings[id_], strings[label], text[start_char:end_char], start_char, end_char)
+        for label, id_, _, _, start_char, end_char in span_rows(doc, ENTITIES_KEY)
+        if label != non_actor and id_
     ]
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from spacy.attrs import IDX, LOWER, SENT_START, SPACY
+from spacy.attrs import IDX, SENT_START, SPACY
 from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc
 
@@ -18,6 +18,7 @@ from kg.extract.references import references, starts_with_reference
 from kg.extract.sentence import (
     Actor, Cue, Rules, Sentence, Strings, Tokens, bucket, by_kind, ids, lower_forms, sentence_bounds,
 )
+from kg.fast import span_rows
 from kg.gazetteer import NON_ACTOR, ORGANIZATION
 from kg.nlp import CUES_KEY, ENTITIES_KEY
 from kg.ontology import ACTIVITY, PARTNERSHIP_TYPE, Cues, load_cues
@@ -137,17 +138,17 @@ class SentenceReader:
     def _parts(self, doc: Doc, doc_text: str) -> tuple[Tokens, list[tuple[range, int, int]], list, list]:
         """The tokens of ``doc``, its sentences (token range, start and end character), and its
         entity and cue spans per sentence."""
-        columns = doc.to_array([SENT_START, IDX, SPACY, LOWER])
+        columns = doc.to_array([SENT_START, IDX, SPACY])
         strings = self._strings
         strings.store = doc.vocab.strings
-        tokens = Tokens(doc, lower_forms(columns[:, 3], strings))
+        tokens = Tokens(doc, lower_forms(doc, strings))
         spans, start_chars, end_chars = sentence_bounds(doc, doc_text, columns[:, 0], columns[:, 1], columns[:, 2])
         # Each span read once, into a record. Labels and ids are read by hash (Span.label_ decodes a
-        # new string on every access).
-        entities = [Actor(strings[s.id], strings[s.label], s.start, s.end) for s in doc.spans.get(ENTITIES_KEY, [])]
+        # new string on every access), from rows the classifier and the mentions read too.
+        entities = [Actor(strings[id_], strings[label], start, end) for label, id_, start, end, _, _ in span_rows(doc, ENTITIES_KEY)]
         cues = [
-            Cue(strings[s.label], strings[s.id], s.start, s.end, doc_text[s.start_char : s.end_char])
-            for s in doc.spans.get(CUES_KEY, [])
+            Cue(strings[label], strings[id_], start, end, doc_text[start_char:end_char])
+            for label, id_, start, end, start_char, end_char in span_rows(doc, CUES_KEY)
         ]
         return tokens, list(zip(spans, start_chars, end_chars)), bucket(entities, spans), bucket(cues, spans)
 

@@ -14,9 +14,11 @@ from operator import attrgetter
 from typing import NamedTuple
 
 import numpy
+from spacy.attrs import LOWER
 from spacy.strings import StringStore
 from spacy.tokens import Doc
 
+from kg.fast import word_columns
 from kg.ontology import Cues, Reaches, Words
 
 #: The possessive ending of an actor: "Japan's".
@@ -227,15 +229,16 @@ def ids(records: list) -> tuple[str, ...]:
     return tuple(dict.fromkeys([r.id for r in records]))
 
 
-def lower_forms(lower: numpy.ndarray, strings: Strings) -> list[str]:
-    """``doc[i].lower_`` of every token, from the Doc's LOWER column.
+def lower_forms(doc: Doc, strings: Strings) -> list[str]:
+    """``doc[i].lower_`` of every token.
 
-    Each distinct word is looked up once: a lookup per token misses the CPU cache on most tokens
-    when the Doc comes in cold from the pipeline.
+    Each distinct word is looked up once, from the Doc's distinct words the pipeline's components
+    already read (:func:`kg.fast.word_columns`): a lookup per token misses the CPU cache on most
+    tokens when the Doc comes in cold from the pipeline.
     """
-    ids_, inverse = numpy.unique(lower, return_inverse=True)
-    forms = numpy.array(list(map(strings.__getitem__, ids_.tolist())), dtype=object)
-    return forms[inverse].tolist()
+    columns = word_columns(doc)
+    forms = numpy.array(list(map(strings.__getitem__, columns.of_words(LOWER).tolist())), dtype=object)
+    return forms[columns.inverse].tolist()
 
 
 def bucket(spans: list, sentences: list[range]) -> list:
