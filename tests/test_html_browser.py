@@ -1,5 +1,6 @@
 """graph.html in a real browser: headless Chromium (Debian's /usr/bin/chromium) driven
-by Playwright, on a page built from tests/data/explorer_corpus.jsonl."""
+by Playwright, on a page built from tests/data/explorer_corpus.jsonl, and for the
+confidence slider on a graph of facts of known confidence."""
 import csv
 from pathlib import Path
 
