@@ -258,8 +258,8 @@ def dependency_features(parse: Parse | None, x: Mention, y: Mention) -> list[str
 
     ``dep_path:`` the arcs' labels from ``x`` up to the ancestor (``↑``), its own label, and down to
     ``y`` (``↓``); ``dep_path:long`` beyond :data:`DEP_PATH_MAX` arcs. ``dep_lca:`` the ancestor's lemma
-    (``A`` or ``B`` when it is in a mention). Nothing without a parse, or when the two heads are in
-    different trees.
+    (``A`` or ``B`` when it is in a mention). ``dep_arcs:`` the number of arcs. Nothing without a
+    parse, or when the two heads are in different trees.
 
     >>> parse = Parse([1, 1, 1, 1], ["nsubj", "ROOT", "dobj", "punct"], ["chile", "train", "peru", "."])
     >>> dependency_features(parse, Mention("CHL", "country", 0, 1), Mention("PER", "country", 2, 3))

@@ -136,8 +136,11 @@ def describe_pipeline(nlp: Language) -> dict:
     >>> describe_pipeline(spacy.blank("en"))
     {'name': 'en_pipeline', 'version': '0.0.0', 'parses': False}
     """
-    parses = any(nlp.get_pipe_meta(name).factory in PARSER_FACTORIES for name in nlp.pipe_names)
-    return {"name": f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}", "version": str(nlp.meta.get("version", "")),
+    return _described(nlp.meta, any(nlp.get_pipe_meta(name).factory in PARSER_FACTORIES for name in nlp.pipe_names))
+
+
+def _described(meta: dict, parses: bool | None) -> dict:
+    return {"name": f"{meta.get('lang', '')}_{meta.get('name', '')}", "version": str(meta.get("version", "")),
             "parses": parses}
 
 
@@ -161,8 +164,7 @@ def describe_spacy_model(spacy_model: str | None) -> dict:
                      for name in config["nlp"]["pipeline"] if name not in disabled)
     except (OSError, ValueError, KeyError, ImportError):
         return {"name": spacy_model, "version": "", "parses": None}
-    return {"name": f"{meta.get('lang', '')}_{meta.get('name', '')}", "version": str(meta.get("version", "")),
-            "parses": parses}
+    return _described(meta, parses)
 
 
 def _base_pipeline(spacy_model: str | None) -> Language:
