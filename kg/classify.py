@@ -22,13 +22,13 @@ import hashlib
 import json
 import math
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
 import numpy
-from spacy.attrs import IDX, LIKE_NUM, LOWER
+from spacy.attrs import DEP, HEAD, IDX, LEMMA, LIKE_NUM, LOWER
 from spacy.tokens import Doc
 
 from kg.errors import KgError
@@ -42,6 +42,8 @@ RELATIONS = ("partnership", "proposed", "hostile", "membership", "none")
 DEFAULT_MODEL = Path(__file__).parent / "models" / "pairs.json"
 #: Words either side of the pair read as context.
 CONTEXT_WINDOW = 5
+#: Dependency arcs between the two mentions' heads up to which their path is a feature ("dep_path:long" beyond).
+DEP_PATH_MAX = 4
 _NEGATION_REACH = 4
 _MASKS = {"country": "X", ORGANIZATION: "O", GROUP: "G"}
 
@@ -84,10 +86,29 @@ class SentenceView(NamedTuple):
     cues: list[tuple[str, str, int, int]]  # (kind, id, start, end)
 
 
+class Parse(NamedTuple):
+    """A Doc's dependency parse, by token index: what :func:`dependency_features` reads."""
+
+    heads: list[int]  # the index of each token's head (a root is its own head)
+    deps: list[str]  # the label of the arc to each token's head ("ROOT" at a root)
+    lemmas: list[str]  # lower-case lemma of each token (its lower-case form when it has none)
+
+    @classmethod
+    def of(cls, doc: Doc) -> "Parse | None":
+        """The parse of ``doc``; None when no parser annotated it (kg's default pipeline has none)."""
+        if not doc.has_annotation("DEP"):
+            return None
+        columns = doc.to_array([HEAD, DEP, LEMMA, LOWER])
+        heads = (numpy.arange(len(doc), dtype=numpy.int64) + columns[:, 0].astype(numpy.int64)).tolist()
+        strings = doc.vocab.strings
+        lemmas = [strings[int(lemma or lower)].lower() for lemma, lower in columns[:, 2:].tolist()]
+        return cls(heads, [strings[int(d)] for d in columns[:, 1].tolist()], lemmas)
+
+
 class DocIndex:
     """A Doc's tokens, actor mentions and cues, read once, for the views of its sentences."""
 
-    __slots__ = ("tokens", "idx", "mentions", "mention_starts", "cues", "cue_starts")
+    __slots__ = ("tokens", "idx", "mentions", "mention_starts", "cues", "cue_starts", "parse")
 
     def __init__(self, doc: Doc) -> None:
         columns = doc.to_array([LOWER, LIKE_NUM, IDX])
@@ -107,6 +128,8 @@ class DocIndex:
         self.mention_starts = [m.start for m in self.mentions]
         self.cues = sorted(((s.label_, s.id_, s.start, s.end) for s in doc.spans.get(CUES_KEY, [])), key=lambda c: c[2])
         self.cue_starts = [c[2] for c in self.cues]
+        #: The dependency parse, or None when the pipeline has no parser.
+        self.parse: Parse | None = Parse.of(doc)
 
     def view(self, start_char: int, end_char: int) -> SentenceView:
         """The sentence between two character offsets of the Doc."""
@@ -211,6 +234,55 @@ def pair_features(
     return f
 
 
+def _span_head(parse: Parse, m: Mention) -> int:
+    """The syntactic head of a mention: its first token whose head lies outside it (or that is a root)."""
+    for i in range(m.start, m.end):
+        head = parse.heads[i]
+        if head == i or not m.start <= head < m.end:
+            return i
+    return m.end - 1
+
+
+def _ancestors(parse: Parse, i: int) -> list[int]:
+    """``i`` and its heads up to its root (a malformed cycle stops where it repeats)."""
+    chain, seen = [i], {i}
+    while parse.heads[i] != i and parse.heads[i] not in seen:
+        i = parse.heads[i]
+        chain.append(i)
+        seen.add(i)
+    return chain
+
+
+def dependency_features(parse: Parse | None, x: Mention, y: Mention) -> list[str]:
+    """The dependency path between the heads of mentions ``x`` and ``y`` through their lowest common ancestor.
+
+    ``dep_path:`` the arcs' labels from ``x`` up to the ancestor (``↑``), its own label, and down to
+    ``y`` (``↓``); ``dep_path:long`` beyond :data:`DEP_PATH_MAX` arcs. ``dep_lca:`` the ancestor's lemma
+    (``A`` or ``B`` when it is in a mention). ``dep_arcs:`` the number of arcs. Nothing without a
+    parse, or when the two heads are in different trees.
+
+    >>> parse = Parse([1, 1, 1, 1], ["nsubj", "ROOT", "dobj", "punct"], ["chile", "train", "peru", "."])
+    >>> dependency_features(parse, Mention("CHL", "country", 0, 1), Mention("PER", "country", 2, 3))
+    ['dep_path:nsubj↑ROOT↓dobj', 'dep_lca:train', 'dep_arcs:2']
+    """
+    if parse is None:
+        return []
+    up, down = _ancestors(parse, _span_head(parse, x)), _ancestors(parse, _span_head(parse, y))
+    common = set(up).intersection(down)
+    if not common:
+        return []
+    lca = next(i for i in up if i in common)
+    rising, falling = up[: up.index(lca)], down[: down.index(lca)][::-1]
+    arcs = len(rising) + len(falling)
+    deps = parse.deps
+    if arcs > DEP_PATH_MAX:
+        path = "long"
+    else:
+        path = "".join(deps[i] + "↑" for i in rising) + deps[lca] + "".join("↓" + deps[i] for i in falling)
+    where = "A" if x.start <= lca < x.end else "B" if y.start <= lca < y.end else parse.lemmas[lca]
+    return ["dep_path:" + path, "dep_lca:" + where, "dep_arcs:" + _bucket(arcs)]
+
+
 def sentence_candidates(
     doc: Doc | DocIndex, reading: SentenceReading, speaker: str = "", offset: int = 0,
 ) -> list[Candidate]:
@@ -244,6 +316,7 @@ def sentence_candidates(
     for (x, y) in nearest.values():
         a, b, rule = rules.get(frozenset((x.id, y.id)), (x.id, y.id, ""))
         features = pair_features(view, reading, x, y, speaker, rule, frozenset((a, b)) in memberships, masked)
+        features += dependency_features(index.parse, x, y)
         out.append(Candidate(a, b, tuple(features), rule, shared))
     return out
 
@@ -372,6 +445,26 @@ def load_model(path: Path | str | None = None) -> PairModel:
     return _MODELS[key]
 
 
+def pipeline_mismatch(model: PairModel, pipeline: dict) -> str:
+    """One line saying why ``model``'s features do not match the pipeline ``pipeline`` describes
+    (:func:`kg.nlp.describe_pipeline`): one of the two parses and the other does not; "" when they match.
+
+    A model's card names the pipeline it was trained with (``spacy_pipeline``); a model without
+    one was trained on kg's default pipeline, which does not parse.
+    """
+    trained = model.card.get("spacy_pipeline") or {}
+    if pipeline.get("parses") is None or bool(trained.get("parses")) == pipeline["parses"]:
+        return ""
+    if trained.get("parses"):
+        return (f"the pair model was trained with the dependency parse of the spaCy pipeline {trained.get('name')} "
+                f"{trained.get('version')}, and the pipeline {pipeline.get('name')} {pipeline.get('version')} has no "
+                f"parser: the model's dependency-path features never fire and its probabilities are not those it "
+                f"was measured with (use --spacy-model {trained.get('name')})")
+    return (f"the spaCy pipeline {pipeline.get('name')} {pipeline.get('version')} parses, but the pair model was "
+            f"trained without a parse: its dependency-path features carry no weight (a model trained with "
+            f"kg train --spacy-model uses them)")
+
+
 def _stated(r: SentenceReading, c: Candidate) -> bool:
     """A rule links the pair and the sentence states a partnership type or activity for it."""
     return bool(c.rule) and any(r.pair_scopes.get((c.a, c.b), (r.partnership_types, r.activities)))
@@ -428,6 +521,14 @@ class Explanation:
     reasons: list
     #: (partnership type or activity id, the words that state it).
     stated: list
+    #: (dependency feature, its weight for a partnership; 0 when the model does not know it), with a parse.
+    parse: list = field(default_factory=list)
+
+
+def _dependency_weights(model: PairModel, features: Iterable[str]) -> list[tuple[str, float]]:
+    """The pair's dependency features (:func:`dependency_features`) with their weight for a partnership."""
+    k = model.relations.index("partnership")
+    return [(f, model.weights[f][k] if f in model.weights else 0.0) for f in features if f.startswith("dep_")]
 
 
 def explain(doc: Doc, model: PairModel, speaker: str = "", top: int = 6) -> list[Explanation]:
@@ -457,5 +558,6 @@ def explain(doc: Doc, model: PairModel, speaker: str = "", top: int = 6) -> list
             decision = Decision(c.a, c.b, p.get("partnership", 0.0), c.rule, is_stated, _members(r, c),
                                 model.floor(c.rule, is_stated))
             out.append(Explanation(r.index, r.text, c.a, c.b, c.rule, p, decision.accepted(threshold),
-                                   model.contributions(c.all_features, top=top), list(stated.items())))
+                                   model.contributions(c.all_features, top=top), list(stated.items()),
+                                   _dependency_weights(model, c.features)))
     return out

@@ -347,9 +347,13 @@ def learning_curve(examples: list[Example], fractions: Iterable[float] = (0.25, 
 
 
 def train(label_paths: Iterable[Path | str], out: Path | str, corpus: Path | str | None = None,
-          nlp=None) -> dict:
+          nlp=None, spacy_model: str | None = None) -> dict:
     """Train the pair classifier on labelled pairs, write it to ``out`` (JSON) with its card
     (``out`` with the suffix ``.md``); return the card.
+
+    The labels are read with ``nlp``, or the pipeline ``kg.nlp.load_pipeline(spacy_model)``
+    builds (``spacy_model``: an installed spaCy pipeline or a folder; None: kg's default). With a
+    parser, the pairs' dependency paths are features too. The card names the pipeline.
 
     The card holds the data files and their sha256, the learner, the grouped cross-validated
     scores per relation and genre, the partnership reliability table, precision-recall
@@ -359,11 +363,16 @@ def train(label_paths: Iterable[Path | str], out: Path | str, corpus: Path | str
     labels = _with_corpus([label for p in label_paths for label in read_labels(p)], corpus)
     if not labels:
         raise KgError("no labelled pairs to train on")
-    return train_examples(featurize(labels, nlp), label_paths, out)
+    from kg.nlp import describe_pipeline, load_pipeline
+
+    nlp = nlp or load_pipeline(spacy_model)
+    return train_examples(featurize(labels, nlp), label_paths, out, describe_pipeline(nlp))
 
 
-def train_examples(examples: list[Example], label_paths: list[Path], out: Path | str) -> dict:
-    """:func:`train` on labels already featurized."""
+def train_examples(examples: list[Example], label_paths: list[Path], out: Path | str,
+                   pipeline: dict | None = None) -> dict:
+    """:func:`train` on labels already featurized (``pipeline``: :func:`kg.nlp.describe_pipeline` of
+    the pipeline that read them, recorded in the card)."""
     if len({e.doc_id for e in examples}) < FOLDS:
         raise KgError(f"the labels come from fewer than {FOLDS} documents: too few to cross-validate")
     if not any(e.relation == "partnership" for e in examples):
@@ -398,6 +407,8 @@ def train_examples(examples: list[Example], label_paths: list[Path], out: Path |
         "threshold": threshold,
         "partnership": by_genre,
     }
+    if pipeline is not None:
+        card["spacy_pipeline"] = pipeline
     model["card"] = card
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -415,7 +426,12 @@ def _table(rows: list[dict], columns: list[str]) -> list[str]:
 def card_markdown(card: dict) -> str:
     """The model card as markdown."""
     lines = ["# Pair classifier: model card", "", f"Learner: {card['learner']}.", "",
-             f"Cross-validation: {card['cross_validation']}.", "", "## Data", ""]
+             f"Cross-validation: {card['cross_validation']}.", ""]
+    pipeline = card.get("spacy_pipeline")
+    if pipeline:
+        parse = "with its dependency parse" if pipeline["parses"] else "no dependency parse"
+        lines += [f"spaCy pipeline: {pipeline['name']} {pipeline['version']} ({parse}).", ""]
+    lines += ["## Data", ""]
     lines += _table(card["data"], ["file", "pairs", "sha256"])
     lines += ["", f"{card['examples']} labelled pairs; {card['without_candidate']} of them are pairs kg's pipeline "
               f"does not find in the sentence (counted as predicted `none`). {card['features']} features.", "",
