@@ -218,15 +218,15 @@ def explain_command(
     for e in explanations:
         if e.sentence != sentence:
             sentence = e.sentence
-            print(f"[{e.sentence}] {' '.join(e.text.split())}")
+            print(printable(f"[{e.sentence}] {' '.join(e.text.split())}"))
         others = ", ".join(f"{r} {p:.2f}" for r, p in e.probabilities.items() if r != "partnership")
         verdict = "partnership" if e.partnership else "no partnership"
-        print(f"  {e.a}-{e.b}: {verdict} (p={e.probabilities['partnership']:.2f}; {others}); rule: {e.rule or 'none'}")
-        print("    features: " + ", ".join(f"{f} {w:+.2f}" for f, w in e.reasons))
+        print(printable(f"  {e.a}-{e.b}: {verdict} (p={e.probabilities['partnership']:.2f}; {others}); rule: {e.rule or 'none'}"))
+        print(printable("    features: " + ", ".join(f"{f} {w:+.2f}" for f, w in e.reasons)))
         if e.parse:
             print(printable("    parse: " + ", ".join(f"{f} {w:+.2f}" if w else f"{f} (not in the model)" for f, w in e.parse)))
         if e.partnership and e.stated:
-            print("    stated: " + ", ".join(f"{i} ({words!r})" for i, words in e.stated))
+            print(printable("    stated: " + ", ".join(f"{i} ({words!r})" for i, words in e.stated)))
 
 
 cache_app = typer.Typer(help="The cache of per-document extractions that makes rebuilds incremental.", no_args_is_help=True)

@@ -303,6 +303,12 @@ def fit_model(examples: list[Example], oof: numpy.ndarray, genre_for_threshold: 
             "weights": weights, "calibration": calibration, "thresholds": thresholds}
 
 
+def _sklearn_version() -> str:
+    import sklearn
+
+    return sklearn.__version__
+
+
 def sha256(path: Path) -> str:
     """The sha256 of a file's bytes."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
@@ -400,8 +406,8 @@ def train_examples(examples: list[Example], label_paths: list[Path], out: Path |
         "examples": len(examples),
         "without_candidate": sum(1 for e in examples if not e.features),
         "features": len(model["weights"]),
-        "learner": "multinomial logistic regression (scikit-learn, L2, C=0.5) on binary features; "
-                   "isotonic calibration on out-of-fold scores",
+        "learner": f"multinomial logistic regression (scikit-learn {_sklearn_version()}, L2, C=0.5) on binary "
+                   "features; isotonic calibration on out-of-fold scores",
         "cross_validation": f"{FOLDS}-fold, grouped by document, stratified by relation, seed {SEED}",
         "cv_argmax": scores(examples, predicted),
         "threshold": threshold,

@@ -163,3 +163,15 @@ def test_kg_explain_reads_a_document_of_a_corpus(tmp_path):
     missing = subprocess.run([sys.executable, "-m", "kg", "explain", "--doc", "s2", "--corpus", str(corpus)],
                              capture_output=True, text=True)
     assert missing.returncode == 1 and missing.stderr == f"Error: no document 's2' in {corpus}\n"
+
+
+def test_kg_explain_prints_document_text_escaped():
+    import subprocess
+    import sys
+
+    # a terminal escape (set the window title) inside the sentence and between the pair
+    text = "Chile and \x1b]0;owned\x07 Peru held joint military exercises."
+    result = subprocess.run([sys.executable, "-m", "kg", "explain", text], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert result.stdout.startswith("[0] Chile and \\x1b]0;owned\\x07 Peru held joint military exercises.\n")
