@@ -34,18 +34,32 @@ GENERIC_CUE_PENALTY = 0.1
 
 def _facts_for_pair(
     doc_id: str, r: SentenceReading, a: str, b: str, method: str, confidence: float, penalty: bool = True,
+    known_types: dict | None = None,
 ) -> list[Fact]:
     base = dict(
         doc_id=doc_id, sentence=r.index, start=r.start, end=r.end, relation=PARTNERSHIP,
         source=a, target=b, evidence=r.text, method=method,
     )
-    types, activities = r.pair_scopes.get((a, b), (r.partnership_types, r.activities))
+    types, activities = r.stated_for(a, b)
     if penalty and not (types or activities):
         confidence -= GENERIC_CUE_PENALTY
+    if known_types is not None:
+        types = carried_types(known_types, a, b, types)
     confidence = round(confidence, 2)
     facts = [Fact(**base, partnership_type=t, confidence=confidence) for t in types]
     facts += [Fact(**base, activity=act, confidence=confidence) for act in activities]
     return facts or [Fact(**base, confidence=confidence)]
+
+
+def carried_types(known: dict, a: str, b: str, types: tuple[str, ...]) -> tuple[str, ...]:
+    """The pair's partnership types: ``types`` when the sentence states some for it, else those an
+    earlier sentence of the paragraph stated for the same pair ("The treaty of alliance bound A and B.
+    In 1902 A assisted B." keeps the alliance). ``known`` (pair -> types) remembers them."""
+    pair = frozenset((a, b))
+    if types:
+        known[pair] = types
+        return types
+    return known.get(pair, ())
 
 
 def _referenced_actor(word: str, recent: list[str], gazetteer: Gazetteer) -> str | None:
@@ -82,9 +96,11 @@ def resolve(
     organization_in_focus = ""
     focus_age = 0  # sentences since the pair in focus was stated or referred to
     paragraph = -1
+    known_types: dict[frozenset, tuple[str, ...]] = {}
     for r in readings:
         if r.paragraph != paragraph:
             focus, recent, paragraph, organization_in_focus = [], [], r.paragraph, ""
+            known_types = {}
         participants = list(r.participants)
         for word in r.actor_references:
             referenced = _referenced_actor(word, recent, gazetteer)
@@ -127,7 +143,8 @@ def resolve(
                 # with the classifier, a pair referred to is as sure as where it was stated
                 pairs = [(a, b, "reference", focus_confidence.get((a, b), REFERENCE_CONFIDENCE)) for a, b in focus]
         for a, b, method, confidence in pairs:
-            facts += _facts_for_pair(doc_id, r, a, b, method, confidence, penalty=decisions is None)
+            facts += _facts_for_pair(doc_id, r, a, b, method, confidence, penalty=decisions is None,
+                                     known_types=known_types)
         if not pairs and not participants and not r.refers_back and not r.hostile:
             # A generic statement about a kind of partnership.
             for t in r.partnership_types:

@@ -163,3 +163,12 @@ def test_kg_explain_reads_a_document_of_a_corpus(tmp_path):
     missing = subprocess.run([sys.executable, "-m", "kg", "explain", "--doc", "s2", "--corpus", str(corpus)],
                              capture_output=True, text=True)
     assert missing.returncode == 1 and missing.stderr == f"Error: no document 's2' in {corpus}\n"
+
+
+def test_explain_gives_each_pair_only_the_types_stated_for_it(nlp):
+    from kg.classify import explain, load_model
+
+    found = {(e.a, e.b): dict(e.stated) for e in explain(nlp("Ghana and Kenya welcomed a defence pact between Chile and Peru."), load_model())}
+    by_pair = {frozenset(pair): stated for pair, stated in found.items()}
+    assert by_pair[frozenset(("CHL", "PER"))] == {"alliance": "defence pact"}
+    assert "alliance" not in by_pair.get(frozenset(("GHA", "KEN")), {})

@@ -322,3 +322,36 @@ def candidates(
                    *refused.get(frozenset((a, b)), ())]
         out.append(Candidate(a, b, "", tuple(dict.fromkeys(reasons or [NO_LINK]))))
     return out
+
+
+def owned_cues(sentence: Sentence) -> dict[str, tuple[frozenset[str], ...]]:
+    """The partnership types and activities the sentence states only for a named list of actors:
+    cue id -> the lists (their actor ids) that own each of its cues.
+
+    A cue is owned by the actors of a compound right before it ("the Franco-Russian *alliance*",
+    "the Egyptian-Israeli *peace treaty*") or of a list right after "between" or "of" ("an
+    *alliance* between Britain and Japan"). An id is listed only when every cue that states it
+    is owned, so a pair outside every owner states it nowhere.
+    """
+    owners: dict[str, list[frozenset[str]]] = {}
+    free: set[str] = set()
+    for cue in (*sentence.types, *sentence.activities):
+        owner = _cue_owner(sentence, cue)
+        if owner:
+            owners.setdefault(cue.id, []).append(owner)
+        else:
+            free.add(cue.id)
+    return {cue_id: tuple(sets) for cue_id, sets in owners.items() if cue_id not in free}
+
+
+def _cue_owner(sentence: Sentence, cue) -> frozenset[str]:
+    """The ids of the list of two or more actors that names whose ``cue`` is, or an empty set."""
+    words = sentence.rules.words
+    linked = sentence.word_at(cue.end) in words.cue_owner_links
+    for group in sentence.groups:
+        names = frozenset(a.id for a in group)
+        if len(names) < 2:
+            continue
+        if group[-1].end == cue.start or (linked and sentence.index_before(group[0].start) == cue.end):
+            return names
+    return frozenset()

@@ -46,6 +46,32 @@ def test_a_pair_takes_the_activities_of_its_own_clause(nlp):
 
 
 @pytest.mark.parametrize(
+    "text, owner, other",
+    [
+        # a compound right before the type names whose it is
+        ("Ghana and Kenya praised the Chile-Peru alliance.", ("CHL", "PER"), ("GHA", "KEN")),
+        # so does a list after "between"
+        ("Ghana and Kenya welcomed a defence pact between Chile and Peru.", ("CHL", "PER"), ("GHA", "KEN")),
+    ],
+)
+def test_a_type_named_for_a_list_of_actors_is_theirs_alone(nlp, text, owner, other):
+    reading = _reading(nlp, text)
+    assert reading.stated_for(*owner)[0] == ("alliance",)
+    assert reading.stated_for(*other)[0] == ()
+
+
+def test_a_type_stated_also_outside_a_compound_stays_with_every_pair(nlp):
+    reading = _reading(nlp, "Ghana and Kenya formed an alliance, modelled on the Chile-Peru alliance.")
+    assert reading.stated_for("GHA", "KEN")[0] == ("alliance",)
+
+
+def test_a_pair_in_its_own_clause_keeps_only_that_clause(nlp):
+    reading = _reading(nlp, "Chile and Peru held naval drills, while Bolivia sold rifles to Ecuador.")
+    assert reading.stated_for("PER", "CHL")[1] == ("joint_exercises",)
+    assert reading.stated_for("ECU", "BOL")[1] == ("arms_transfer",)
+
+
+@pytest.mark.parametrize(
     "text, pair, reasons",
     [
         ("Chile sent aid to Peru and Bolivia.", ("PER", "BOL"), ("co_recipients",)),
