@@ -60,6 +60,19 @@ def test_a_type_named_for_a_list_of_actors_is_theirs_alone(nlp, text, owner, oth
     assert reading.stated_for(*other)[0] == ()
 
 
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        ("Ghana, Kenya and their allies signed a pact.", ()),
+        ("Ghana and Kenya signed a pact with other NATO allies.", ()),
+        # a singular names one partner; a plural followed by names names them
+        ("Ghana and Kenya are close allies.", ("alliance",)),
+    ],
+)
+def test_a_type_of_unnamed_partners_is_no_pair_s(nlp, text, kept):
+    assert _reading(nlp, text).stated_for("GHA", "KEN")[0] == kept
+
+
 def test_a_type_stated_also_outside_a_compound_stays_with_every_pair(nlp):
     reading = _reading(nlp, "Ghana and Kenya formed an alliance, modelled on the Chile-Peru alliance.")
     assert reading.stated_for("GHA", "KEN")[0] == ("alliance",)
