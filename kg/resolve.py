@@ -3,7 +3,9 @@
 A paragraph keeps a *focus*: the pairs of the last sentence that stated a
 partnership. A later sentence of the same paragraph that refers back ("the two
 nations", "their", "the alliance", "the Kingdom"), or whose only actors belong
-to the pair in focus, asserts its types and activities for that pair.
+to the pair in focus, asserts its types and activities for that pair. A pair
+whose sentence states no partnership type keeps the types stated for it
+earlier in the document.
 
 >>> from kg.extract import SentenceReading
 >>> first = SentenceReading(0, 0, 10, "...", 0, ("PAK", "TUR"), [("PAK", "TUR", "between")], cooperative=True)
@@ -53,8 +55,11 @@ def _facts_for_pair(
 
 def carried_types(known: dict, a: str, b: str, types: tuple[str, ...]) -> tuple[str, ...]:
     """The pair's partnership types: ``types`` when the sentence states some for it, else those an
-    earlier sentence of the paragraph stated for the same pair ("The treaty of alliance bound A and B.
-    In 1902 A assisted B." keeps the alliance). ``known`` (pair -> types) remembers them."""
+    earlier sentence of the document stated for the same pair ("The treaty of alliance bound A and B.
+    In 1902 A assisted B." keeps the alliance). ``known`` (pair -> types) remembers them.
+
+    Reference prose names the kind of a relationship once, often in its opening paragraph, and
+    then reports its events; the document, not the paragraph, is its reach."""
     pair = frozenset((a, b))
     if types:
         known[pair] = types
@@ -96,11 +101,10 @@ def resolve(
     organization_in_focus = ""
     focus_age = 0  # sentences since the pair in focus was stated or referred to
     paragraph = -1
-    known_types: dict[frozenset, tuple[str, ...]] = {}
+    known_types: dict[frozenset, tuple[str, ...]] = {}  # the types stated for each pair so far
     for r in readings:
         if r.paragraph != paragraph:
             focus, recent, paragraph, organization_in_focus = [], [], r.paragraph, ""
-            known_types = {}
         participants = list(r.participants)
         for word in r.actor_references:
             referenced = _referenced_actor(word, recent, gazetteer)
