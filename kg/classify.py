@@ -467,7 +467,7 @@ def pipeline_mismatch(model: PairModel, pipeline: dict) -> str:
 
 def _stated(r: SentenceReading, c: Candidate) -> bool:
     """A rule links the pair and the sentence states a partnership type or activity for it."""
-    return bool(c.rule) and any(r.pair_scopes.get((c.a, c.b), (r.partnership_types, r.activities)))
+    return bool(c.rule) and any(r.stated_for(c.a, c.b))
 
 
 def _members(r: SentenceReading, c: Candidate) -> bool:
@@ -548,7 +548,7 @@ def explain(doc: Doc, model: PairModel, speaker: str = "", top: int = 6) -> list
             break
         view = index.view(r.start, r.end)
         for c in sentence_candidates(index, r, speaker):
-            types, activities = r.pair_scopes.get((c.a, c.b), (r.partnership_types, r.activities))
+            types, activities = r.stated_for(c.a, c.b)
             stated: dict[str, str] = {}  # id -> the longest words that state it
             for _, cue_id, start, end in view.cues:
                 if cue_id and cue_id in (*types, *activities) and end - start > len(stated.get(cue_id, "").split()):

@@ -127,6 +127,8 @@ class Words:
     non_member_prefixes: frozenset[str]
     attribution_openers: frozenset[str]
     non_partner_markers: frozenset[str]
+    cue_owner_links: frozenset[str]
+    unnamed_partner_determiners: frozenset[str]
 
     #: Lists of phrases: their entries may be several words, matched against consecutive tokens.
     PHRASE_LISTS = frozenset({"list_conjunction_phrases", "sentence_start_references", "later_member_markers"})
@@ -153,6 +155,7 @@ class Reaches:
     long_list: int
     pairwise_list: int
     attribution: int
+    unnamed_partner: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -175,3 +175,12 @@ def test_kg_explain_prints_document_text_escaped():
     assert result.returncode == 0, result.stderr
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
     assert result.stdout.startswith("[0] Chile and \\x1b]0;owned\\x07 Peru held joint military exercises.\n")
+
+
+def test_explain_gives_each_pair_only_the_types_stated_for_it(nlp):
+    from kg.classify import explain, load_model
+
+    found = {(e.a, e.b): dict(e.stated) for e in explain(nlp("Ghana and Kenya welcomed a defence pact between Chile and Peru."), load_model())}
+    by_pair = {frozenset(pair): stated for pair, stated in found.items()}
+    assert by_pair[frozenset(("CHL", "PER"))] == {"alliance": "defence pact"}
+    assert "alliance" not in by_pair.get(frozenset(("GHA", "KEN")), {})

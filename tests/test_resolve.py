@@ -61,3 +61,16 @@ def test_a_pair_the_classifier_rejects_is_not_carried_by_a_reference(nlp, tmp_pa
 def test_the_classifier_finds_a_pair_no_rule_links(nlp, tmp_path):
     found = classified_facts(nlp, tmp_path, "Ghana thanked Nigeria for the patrol boats.", {"btw:thanked": [3, 0]})
     assert [(f.source, f.target, f.method) for f in found] == [("GHA", "NGA", "classifier")]
+
+
+def test_a_pair_keeps_the_type_stated_for_it_earlier_in_the_paragraph(nlp):
+    found = facts(nlp, "Ghana and Togo signed a defence treaty in 1990. In 1994 Ghana and Togo held naval drills.")
+    second = {f.partnership_type for f in found if f.sentence == 1}
+    assert "alliance" in second
+
+
+def test_a_type_is_carried_across_paragraphs_but_not_to_another_pair(nlp):
+    text = "Ghana and Togo signed a defence treaty.\n\nGhana and Togo held naval drills. Ghana and Benin held naval drills."
+    later = {(tuple(sorted((f.source, f.target))), f.partnership_type) for f in facts(nlp, text) if f.sentence > 0}
+    assert (("GHA", "TGO"), "alliance") in later
+    assert not {t for pair, t in later if pair == ("BEN", "GHA")} - {""}
