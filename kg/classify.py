@@ -33,8 +33,9 @@ from spacy.tokens import Doc
 
 from kg.errors import KgError
 from kg.extract import SentenceReading, read_sentences
-from kg.gazetteer import GROUP, NON_ACTOR, ORGANIZATION
+from kg.gazetteer import GROUP, NON_ACTOR, ORGANIZATION, capital_names
 from kg.nlp import CUES_KEY, ENTITIES_KEY
+from kg.ontology import Words, load_cues
 
 #: The relations a pair can have (LABELS.md); the model scores each.
 RELATIONS = ("partnership", "proposed", "hostile", "membership", "none")
@@ -231,6 +232,101 @@ def pair_features(
         types, activities = reading.pair_scopes.get((x.id, y.id), reading.pair_scopes.get((y.id, x.id), (None, None)))
         if types is not None:
             f.append("scoped:" + ("typed" if types or activities else "untyped"))
+    words = load_cues().words
+    f += clause_features(view, x, y, speaker, masked, words)
+    f += list_features(view, x, y, masked, words)
+    f += form_features(view, x, y)
+    return f
+
+
+def form_features(view: SentenceView, x: Mention, y: Mention) -> list[str]:
+    """``form:capital`` for each actor of the pair named by its capital ("Moscow", often a venue, a
+    summit or a treaty: "the Moscow and Washington summits").
+
+    >>> m = [Mention("RUS", "country", 0, 1), Mention("USA", "country", 2, 3)]
+    >>> form_features(SentenceView(["moscow", "and", "washington", "met"], 0, 4, m, []), *m)
+    ['form:capital', 'form:capital']
+    """
+    capitals = capital_names()
+    return ["form:capital" for m in (x, y) if " ".join(view.tokens[m.start : m.end]) in capitals]
+
+
+def _words(masked: list[str], lo: int, start: int, end: int) -> list[str]:
+    return [w for w in masked[max(start, lo) - lo : end - lo] if w and not w.isspace()]
+
+
+def clause_features(view: SentenceView, x: Mention, y: Mention, speaker: str, masked: list[str], words: Words) -> list[str]:
+    """Features of the clause that holds the pair: whether a clause boundary (``words.clause_boundaries``)
+    stands between the two mentions, the modality word nearest the pair on each side in its clause
+    (``words.modality_words``: "will", "hope", "ready" ...), and whether the clause speaks in the
+    first person (``words.first_person_words``), with where the speaker stands.
+
+    ``masked``: the sentence's tokens with actors masked (:func:`_type_masked`).
+
+    >>> m = [Mention("QAT", "country", 2, 3), Mention("TUR", "country", 4, 5)]
+    >>> view = SentenceView(["we", "hope", "qatar", "and", "turkey", "will", "cooperate"], 0, 7, m, [])
+    >>> clause_features(view, *m, "", _type_masked(view), load_cues().words)
+    ['clause:same', 'modal_lft:hope', 'modal_rgt:will', 'first_person', 'first_person&speaker_none']
+    """
+    tokens, lo, boundaries = view.tokens, view.first, words.clause_boundaries
+    start = x.start
+    while start > lo and tokens[start - 1] not in boundaries:
+        start -= 1
+    end = y.end
+    while end < view.stop and tokens[end] not in boundaries:
+        end += 1
+    crosses = any(t in boundaries for t in tokens[x.end : y.start])
+    f = ["clause:cross" if crosses else "clause:same"]
+    left, between, right = _words(masked, lo, start, x.start), _words(masked, lo, x.end, y.start), _words(masked, lo, y.end, end)
+    modal = words.modality_words
+    for where, nearest in (("lft", left[::-1]), ("btw", between), ("rgt", right)):
+        found = next((w for w in nearest if w in modal), None)
+        if found:
+            f.append(f"modal_{where}:{found}")
+    if any(w in words.first_person_words for w in (*left, *between, *right)):
+        where = "in_pair" if speaker in (x.id, y.id) else "other" if speaker else "none"
+        f += ["first_person", "first_person&speaker_" + where]
+    return f
+
+
+def _list_around(view: SentenceView, k: int, connectors: frozenset[str]) -> tuple[int, int]:
+    """The first and last mention (indexes into ``view.mentions``) of the list that holds mention ``k``:
+    mentions with only list connectors between them."""
+    mentions, tokens = view.mentions, view.tokens
+
+    def joined(i: int) -> bool:  # mention i and i + 1 are neighbours in one list
+        return mentions[i].end <= mentions[i + 1].start and all(t in connectors for t in tokens[mentions[i].end : mentions[i + 1].start])
+    first = last = k
+    while first > 0 and joined(first - 1):
+        first -= 1
+    while last + 1 < len(mentions) and joined(last):
+        last += 1
+    return first, last
+
+
+def list_features(view: SentenceView, x: Mention, y: Mention, masked: list[str], words: Words) -> list[str]:
+    """Features of the list the pair stands in: its size, and the words that open and close it
+    ("the initiative of A, B and C", "we thank A, B and C", "A and B signed"); or that either actor
+    stands in a list without the other.
+
+    >>> m = [Mention("QAT", "country", 2, 3), Mention("TUR", "country", 4, 5), Mention("OMN", "country", 6, 7)]
+    >>> view = SentenceView(["we", "thank", "qatar", ",", "turkey", "and", "oman", "."], 0, 8, m, [])
+    >>> list_features(view, m[0], m[1], _type_masked(view), load_cues().words)
+    ['list:same_3', 'lhead:thank', 'lhead2:we thank', 'ltail:.', 'ltail2:.']
+    """
+    lo, mentions = view.first, view.mentions
+    starts = [m.start for m in mentions]
+    xs = _list_around(view, bisect_left(starts, x.start), words.list_connectors)
+    ys = _list_around(view, bisect_left(starts, y.start), words.list_connectors)
+    if xs != ys:
+        return [f"list:{tag}_in_other" for tag, (first, last) in (("x", xs), ("y", ys)) if last > first]
+    size = xs[1] - xs[0] + 1
+    f = ["list:same_" + (str(size) if size < 4 else "4+")]
+    opening, closing = mentions[xs[0]], mentions[xs[1]]
+    head = [w for w in _words(masked, lo, opening.start - 6, opening.start) if w != "the"][-2:]
+    tail = _words(masked, lo, closing.end, min(view.stop, closing.end + 3))[:2]
+    f += ["lhead:" + head[-1], "lhead2:" + " ".join(head)] if head else ["lhead:^"]
+    f += ["ltail:" + tail[0], "ltail2:" + " ".join(tail)] if tail else ["ltail:$"]
     return f
 
 

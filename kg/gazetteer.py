@@ -305,3 +305,14 @@ def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
         names = {row["label"], *_split(row.get("aliases"))}
         entities[row["id"]] = Entity(row["id"], row["label"], GROUP, {_strip_the(n) for n in names if n})
     return Gazetteer(entities, _non_actor_patterns(data_dir / "non_actors.yaml"))
+
+
+@functools.lru_cache(maxsize=8)
+def capital_names(data_dir: Path = DATA_DIR) -> frozenset[str]:
+    """The lower-cased capitals of ``countries.csv``: a country named by its capital is often a venue,
+    a summit or a treaty ("the Moscow and Washington summits") rather than a state acting.
+
+    >>> "reykjavik" in capital_names(), "iceland" in capital_names()
+    (True, False)
+    """
+    return frozenset(c.lower() for row in _read_csv(Path(data_dir) / "countries.csv") for c in _split(row.get("capitals")))

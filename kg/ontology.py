@@ -129,6 +129,9 @@ class Words:
     non_partner_markers: frozenset[str]
     cue_owner_links: frozenset[str]
     unnamed_partner_determiners: frozenset[str]
+    clause_boundaries: frozenset[str]
+    modality_words: frozenset[str]
+    first_person_words: frozenset[str]
 
     #: Lists of phrases: their entries may be several words, matched against consecutive tokens.
     PHRASE_LISTS = frozenset({"list_conjunction_phrases", "sentence_start_references", "later_member_markers"})

@@ -83,14 +83,17 @@ def _classified_pairs(decisions: list[Decision], threshold: float) -> list[tuple
 
 def resolve(
     doc_id: str, readings: Iterable[SentenceReading], gazetteer: Gazetteer | None = None,
-    decisions: list[list[Decision]] | None = None, threshold: float = 0.5,
+    decisions: list[list[Decision]] | None = None, threshold: float = 0.5, speaker: str = "",
 ) -> list[Fact]:
     """Facts of one document from its sentence readings, in sentence order.
 
     ``decisions``: the pair classifier's candidates of each reading (:func:`kg.classify.decide`);
     then a sentence's partnerships are the pairs whose probability reaches ``threshold``, with
     that probability as their confidence, and references back carry those pairs. Without it,
-    the rules' pairs.
+    the rules' pairs. ``speaker``: the speaking country of a speech, where a pronoun ("their",
+    "both") or the speaker's own name is mostly the speaker's own statement: only a reference that
+    names what it points to ("the two countries", "the agreement") or both actors named again
+    continue the pair in focus.
     """
     gazetteer = gazetteer or load_gazetteer()
     decisions = iter(decisions) if decisions is not None else None
@@ -141,7 +144,8 @@ def resolve(
             if len(participants) == 2 and r.actor_references:
                 pairs = [(participants[0], participants[1], "reference", REFERENCE_CONFIDENCE)]
             elif focus and focus_age <= reach and set(participants) <= in_focus and (
-                r.refers_back or len(set(participants)) >= 2 or (participants and (r.partnership_types or r.activities))
+                (r.strong_reference or len(set(participants)) >= 2) if speaker else
+                (r.refers_back or len(set(participants)) >= 2 or (participants and (r.partnership_types or r.activities)))
             ):  # with one name and no reference word, only a stated type or activity continues the pair
                 # ("Jordan also buys F-16s"); a generic word ("Italy supports ...") is that actor's own statement
                 # with the classifier, a pair referred to is as sure as where it was stated
