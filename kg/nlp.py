@@ -112,7 +112,7 @@ def load_pipeline(
     # A ruler runs its phrase patterns through the pipeline before it, for the token attributes
     # it matches on; the sentence and span components set none of those, so they are left out.
     with nlp.select_pipes(disable=[n for n in _SENTENCES_AND_SPANS if n in nlp.pipe_names]):
-        entity_ruler.add_patterns(load_gazetteer(Path(data_dir)).ruler_patterns())
+        entity_ruler.add_patterns(load_gazetteer(Path(data_dir)).ruler_patterns(_token_texts(nlp)))
         cue_ruler.add_patterns(ontology.ruler_patterns() + load_cues(Path(data_dir)).ruler_patterns())
     nlp.tokenizer = LongChunkTokenizer(nlp.tokenizer)
     if fast:
@@ -122,6 +122,11 @@ def load_pipeline(
 
 #: Pipes that set no token attribute a ruler's phrase patterns are matched on.
 _SENTENCES_AND_SPANS = ("sentencizer", "kg_line_breaks", "kg_entity_ruler", "kg_fuzzy_linker")
+
+
+def _token_texts(nlp: Language):
+    """A function from a text to the texts of the tokens ``nlp``'s tokenizer makes of it."""
+    return lambda text: [token.text for token in nlp.tokenizer(text)]
 
 
 def _base_pipeline(spacy_model: str | None) -> Language:
