@@ -225,9 +225,35 @@ class Gazetteer:
         for ent in sorted(self.entities.values(), key=lambda e: e.id):
             for name in sorted(ent.names):
                 patterns.append({"label": ent.type, "pattern": name, "id": ent.id})
+        for ent_id, pattern in self.line_broken_patterns(tokenize):
+            patterns.append({"label": self.entities[ent_id].type, "pattern": pattern, "id": ent_id})
         for pattern in self.non_actor_patterns + self.compound_patterns(tokenize):
             patterns.append({"label": NON_ACTOR, "pattern": pattern, "id": ""})
         return patterns
+
+    def line_broken_patterns(self, tokenize: Callable[[str], list[str]] = str.split) -> list[tuple[str, list[dict]]]:
+        """``(id, token pattern)`` of each name that holds another actor's name, with a line break allowed
+        between any two of its words: hard-wrapped text breaks "Democratic People's Republic of Korea"
+        after "People's", and the rest alone is the Republic of Korea.
+
+        >>> gaz = Gazetteer({"KOR": Entity("KOR", "South Korea", COUNTRY, {"Korea"}),
+        ...                  "PRK": Entity("PRK", "North Korea", COUNTRY, {"North Korea"})})
+        >>> gaz.line_broken_patterns()
+        [('PRK', [{'ORTH': 'North'}, {'IS_SPACE': True, 'OP': '?'}, {'ORTH': 'Korea'}])]
+        """
+        owners: dict[tuple[str, ...], set[str]] = {}
+        for ent in self.entities.values():
+            for name in ent.names:
+                owners.setdefault(tuple(tokenize(name)), set()).add(ent.id)
+        out = []
+        for tokens, ids in sorted(owners.items()):
+            inner = {(i, j) for i in range(len(tokens)) for j in range(i + 1, len(tokens) + 1) if j - i < len(tokens)}
+            if len(tokens) > 1 and len(ids) == 1 and any(owners.get(tokens[i:j], ids) - ids for i, j in inner):
+                pattern = [{"ORTH": tokens[0]}]
+                for token in tokens[1:]:
+                    pattern += [{"IS_SPACE": True, "OP": "?"}, {"ORTH": token}]
+                out.append((next(iter(ids)), pattern))
+        return out
 
     def compound_patterns(self, tokenize: Callable[[str], list[str]] = str.split) -> list[list[dict]]:
         """Token patterns of the compound rules (:class:`Compound`), each matching the whole compound.
@@ -352,7 +378,7 @@ def _non_actors(path: Path) -> tuple[list, list[Compound]]:
     for node in patterns.value:
         is_tokens = isinstance(node, yaml.SequenceNode) and all(isinstance(t, yaml.MappingNode) for t in node.value)
         if not (is_tokens or isinstance(node, yaml.ScalarNode) and isinstance(file.value(node), str)):
-            raise file.error(node, f"{node.value!r} is neither a name nor a token pattern (a list of token mappings)")
+            raise file.error(node, "a pattern is a name or a list of token mappings")
     rules = sections.get("compounds")
     if rules is not None and not isinstance(rules, yaml.SequenceNode):
         raise file.error(rules, "'compounds' must be a list of rules")

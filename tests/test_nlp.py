@@ -37,6 +37,38 @@ def test_country_names_inside_other_names_are_not_actors(nlp):
     assert entities(nlp, "Tankers crossed the Gulf of Oman near the Bank of England office.") == []
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a capital inside the name of a treaty, meeting or process is not its country
+        ("Chile left the Lisbon Pact in 1990.", ["CHL"]),
+        ("Peru praised the Ankara agreement.", ["PER"]),
+        ("Peru praised the Nairobi Final Act and the Canberra\nPeace Conference.", ["PER"]),
+        ("Peru hailed the Treaty of Nairobi.", ["PER"]),
+        ("Peru backed the Rabat and Tunis talks.", ["PER"]),
+        # the place of a meeting, or the capital standing for its government, stays the country
+        ("Chile and Peru signed an agreement in Lisbon.", ["CHL", "PER", "PRT"]),
+        ("Peru welcomed the talks in Ankara.", ["PER", "TUR"]),
+        ("Chile signed the accord with the agreement of Canberra.", ["CHL", "AUS"]),
+        # a trade round named after a country; a people rather than the state
+        ("Chile joined the Uruguay Round.", ["CHL"]),
+        ("Greek Cypriot leaders met the Turkish Cypriot side.", []),
+        ("Greek and Turkish Cypriots met Chile.", ["CHL"]),
+        ("Greek and Turkish troops held joint drills.", ["GRC", "TUR"]),
+        ("German-speaking pupils visited Chile.", ["CHL"]),
+        # a compound that is itself an actor's name stays that actor
+        ("Poland left the Warsaw Pact.", ["POL", "WARSAW_PACT"]),
+        # historic states, the Americas, and names typeset with a curly apostrophe
+        ("Austria-Hungary and Austro-Hungarian troops.", ["AUT", "AUT"]),
+        ("Latin American and Central American states and the inter-American system.", []),
+        ("the Democratic People\u2019s Republic of Korea", ["PRK"]),
+        ("Democratic Yemen and the Western European Union", ["YMD", "WEU"]),
+    ],
+)
+def test_country_names_inside_compound_names_are_not_that_country(nlp, text, expected):
+    assert [i for _, i in entities(nlp, text) if not i.startswith("group:")] == expected
+
+
 def test_cues_match_spelling_and_inflection_variants(nlp):
     doc = nlp("Defence programmes, defense program, co-operation and joint naval exercises.")
     found = {(s.label_, s.id_) for s in doc.spans[CUES_KEY]}
