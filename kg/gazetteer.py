@@ -221,6 +221,7 @@ class Gazetteer:
         """SpanRuler patterns: label = entity type, id = canonical id; the non-actor names and
         compounds with label ``non_actor``. ``tokenize``: the pipeline's tokenizer, as a function
         from a name to its tokens' texts (for the compounds' token patterns)."""
+        tokenize = functools.lru_cache(maxsize=None)(tokenize)  # the rules tokenize the same names
         patterns: list[dict] = []
         for ent in sorted(self.entities.values(), key=lambda e: e.id):
             for name in sorted(ent.names):

@@ -63,7 +63,7 @@ def test_organisation_and_group_ids_never_shadow_a_country():
         ("non_actors.yaml", "\n    between: 2", "\n    between: -1", None, "'between' must be 0 or more, not -1"),
         ("non_actors.yaml", "\n    followers: [round,", "\n    followers: [trade round,", None,
          "'trade round' in 'followers' is several words; the list holds single tokens"),
-        ("non_actors.yaml", "\n    preceders: [Lake, River]", "\n    preceders: [Lake, yes]", None,
+        ("non_actors.yaml", "\n    preceders: [Lake, River, Upper]", "\n    preceders: [Lake, River, yes]", None,
          "'yes' in 'preceders' is not a phrase: quote it"),
     ],
 )
