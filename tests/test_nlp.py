@@ -57,6 +57,7 @@ def test_country_names_inside_other_names_are_not_actors(nlp):
         ("Greek and Turkish troops held joint drills.", ["GRC", "TUR"]),
         ("German-speaking pupils visited Chile.", ["CHL"]),
         ("Chile protected ethnic Albanians near Lake Chad and in Upper Guinea.", ["CHL"]),
+        ("Chile mapped Italian Somaliland; its Spanish name (Spanish: Cuerpo) stuck.", ["CHL"]),
         ("Peru opened a consulate in East Jerusalem; Israel objected.", ["PER", "ISR"]),
         # a compound that is itself an actor's name stays that actor
         ("Poland left the Warsaw Pact.", ["POL", "WARSAW_PACT"]),
