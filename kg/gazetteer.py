@@ -5,7 +5,7 @@ states), enriched by ``kg/data/countries.csv`` (labels, aliases, demonyms,
 capitals); organisations from ``kg/data/organizations.csv``; collectives from
 ``kg/data/groups.csv``; names that contain an actor's name without being one
 ("Gulf of Oman"), and the compound rules that hide a country's name inside
-another name ("the Warsaw Pact", "Greek Cypriots"), from ``kg/data/non_actors.yaml``.
+another name ("the Warsaw Treaty", "Greek Cypriots"), from ``kg/data/non_actors.yaml``.
 
 >>> gaz = load_gazetteer()
 >>> gaz.entities["PAK"].label
@@ -262,7 +262,7 @@ class Gazetteer:
         >>> gaz = Gazetteer({"POL": Entity("POL", "Poland", COUNTRY, {"Poland", "Warsaw"}, capitals={"Warsaw"})},
         ...                 compounds=[Compound("capitals", followers=("pact",))])
         >>> gaz.compound_patterns()[0]
-        [{'ORTH': {'IN': ['Warsaw']}}, {'IS_SPACE': True, 'OP': '?'}, {'IS_SPACE': True, 'OP': '?'}, {'ORTH': '-', 'OP': '?'}, {'LOWER': {'IN': ['pact']}}]
+        [{'ORTH': {'IN': ['Warsaw']}}, {'IS_SPACE': True, 'OP': '?'}, {'ORTH': '-', 'OP': '?'}, {'LOWER': {'IN': ['pact']}}]
         """
         # A compound that is itself an actor's name ("the Warsaw Pact", "the Baghdad Pact") stays that actor.
         actor_names = {tuple(tokenize(n)) for e in self.entities.values() for n in e.names}
@@ -300,7 +300,7 @@ def _follower_patterns(slot: list[dict], followers: tuple[str, ...], between: in
     words_between = [{"IS_TITLE": True, "OP": f"{{0,{between}}}"}] if between else []
     second = [{"LOWER": {"IN": _COORDINATORS}}, {"IS_TITLE": True, "OP": f"{{1,{between + 3}}}"}]
     space = [{"IS_SPACE": True, "OP": "?"}]  # a line break of hard-wrapped text
-    return [slot + space + words_between + space + follower, slot + second + follower]
+    return [slot + space + words_between + (space if between else []) + follower, slot + second + follower]
 
 
 def _name_slots(names: set[str], tokenize: Callable[[str], list[str]]) -> list[list[dict]]:
