@@ -240,7 +240,7 @@ class Gazetteer:
         >>> gaz = Gazetteer({"KOR": Entity("KOR", "South Korea", COUNTRY, {"Korea"}),
         ...                  "PRK": Entity("PRK", "North Korea", COUNTRY, {"North Korea"})})
         >>> gaz.line_broken_patterns()
-        [('PRK', [{'ORTH': 'North'}, {'IS_SPACE': True, 'OP': '?'}, {'ORTH': 'Korea'}])]
+        [('PRK', [{'ORTH': 'North'}, {'IS_SPACE': True, 'OP': '?', 'IS_SENT_START': False}, {'ORTH': 'Korea', 'IS_SENT_START': False}])]
         """
         owners: dict[tuple[str, ...], set[str]] = {}
         for ent in self.entities.values():
@@ -253,7 +253,7 @@ class Gazetteer:
                 pattern = [{"ORTH": tokens[0]}]
                 for token in tokens[1:]:
                     pattern += [{"IS_SPACE": True, "OP": "?"}, {"ORTH": token}]
-                out.append((next(iter(ids)), pattern))
+                out.append((next(iter(ids)), _within_sentence(pattern)))
         return out
 
     def compound_patterns(self, tokenize: Callable[[str], list[str]] = str.split) -> list[list[dict]]:
@@ -261,8 +261,10 @@ class Gazetteer:
 
         >>> gaz = Gazetteer({"POL": Entity("POL", "Poland", COUNTRY, {"Poland", "Warsaw"}, capitals={"Warsaw"})},
         ...                 compounds=[Compound("capitals", followers=("pact",))])
-        >>> gaz.compound_patterns()[0]
-        [{'ORTH': {'IN': ['Warsaw']}}, {'IS_SPACE': True, 'OP': '?'}, {'ORTH': '-', 'OP': '?'}, {'LOWER': {'IN': ['pact']}}]
+        >>> [list(token) for token in gaz.compound_patterns()[0]]
+        [['ORTH'], ['IS_SPACE', 'OP', 'IS_SENT_START'], ['ORTH', 'OP', 'IS_SENT_START'], ['LOWER', 'IS_SENT_START']]
+        >>> gaz.compound_patterns()[0][-1]
+        {'LOWER': {'IN': ['pact']}, 'IS_SENT_START': False}
         """
         # A compound that is itself an actor's name ("the Warsaw Pact", "the Baghdad Pact") stays that actor.
         actor_names = {tuple(tokenize(n)) for e in self.entities.values() for n in e.names}
@@ -281,7 +283,7 @@ class Gazetteer:
                     if followers:
                         patterns += _follower_patterns(slot, followers, rule.between)
                     patterns += [[{"ORTH": word} for word in tokenize(preceder)] + slot for preceder in preceders]
-        return patterns
+        return [_within_sentence(pattern) for pattern in patterns]
 
     def country_names(self) -> dict[str, str]:
         """Every country name (not demonyms) -> id, for fuzzy matching."""
@@ -292,6 +294,12 @@ class Gazetteer:
                     if " " not in name and name[:1].isupper() and len(name) >= 5 and not name.isupper():
                         out[name] = ent.id
         return out
+
+
+def _within_sentence(pattern: list[dict]) -> list[dict]:
+    """``pattern`` with every token after the first required not to start a sentence: a line break
+    a pattern may cross is one inside a paragraph of hard-wrapped text, never a sentence's end."""
+    return pattern[:1] + [{**token, "IS_SENT_START": False} for token in pattern[1:]]
 
 
 def _follower_patterns(slot: list[dict], followers: tuple[str, ...], between: int) -> list[list[dict]]:

@@ -43,7 +43,7 @@ def test_country_names_inside_other_names_are_not_actors(nlp):
         # a capital inside the name of a treaty, meeting or process is not its country
         ("Chile left the Lisbon Pact in 1990.", ["CHL"]),
         ("Peru praised the Ankara agreement.", ["PER"]),
-        ("Peru praised the Nairobi Final Act and the Canberra\nPeace Conference.", ["PER"]),
+        ("Peru praised the Nairobi Final Act and the Canberra Peace Conference.", ["PER"]),
         ("Peru hailed the Treaty of Nairobi.", ["PER"]),
         ("Peru backed the Rabat and Tunis talks.", ["PER"]),
         # the place of a meeting, or the capital standing for its government, stays the country
@@ -70,6 +70,28 @@ def test_country_names_inside_other_names_are_not_actors(nlp):
 )
 def test_country_names_inside_compound_names_are_not_that_country(nlp, text, expected):
     assert [i for _, i in entities(nlp, text) if not i.startswith("group:")] == expected
+
+
+#: A note hard-wrapped at 50 characters that breaks two names across lines.
+WRAPPED_NOTE = """\
+Delegates of Peru and of the Democratic People's
+Republic of Korea spoke at length about the Rabat
+Peace Conference, which both of them had attended
+as observers some years ago, and then about the
+fisheries off the coast of Peru, which they said
+had suffered from warmer water in recent seasons
+and from the trawlers of several distant fleets.
+"""
+
+
+def test_names_broken_across_the_lines_of_hard_wrapped_text_are_read_whole(nlp):
+    assert [i for _, i in entities(nlp, WRAPPED_NOTE)] == ["PER", "PRK", "PER"]
+
+
+def test_a_name_never_runs_across_a_sentence_break(nlp):
+    doc = nlp("Talks were held in Rabat\n\nConference delegates of the Democratic People's\n\nRepublic of Korea left.")
+    assert all(s.sent == doc[s.start : s.end].sent for s in doc.spans[ENTITIES_KEY])
+    assert [i for _, i in entities(nlp, doc.text)] == ["MAR", "KOR"]
 
 
 def test_cues_match_spelling_and_inflection_variants(nlp):
