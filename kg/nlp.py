@@ -112,7 +112,7 @@ def load_pipeline(
     # A ruler runs its phrase patterns through the pipeline before it, for the token attributes
     # it matches on; the sentence and span components set none of those, so they are left out.
     with nlp.select_pipes(disable=[n for n in _SENTENCES_AND_SPANS if n in nlp.pipe_names]):
-        entity_ruler.add_patterns(load_gazetteer(Path(data_dir)).ruler_patterns())
+        entity_ruler.add_patterns(load_gazetteer(Path(data_dir)).ruler_patterns(_token_texts(nlp)))
         cue_ruler.add_patterns(ontology.ruler_patterns() + load_cues(Path(data_dir)).ruler_patterns())
     nlp.tokenizer = LongChunkTokenizer(nlp.tokenizer)
     if fast:
@@ -165,6 +165,11 @@ def describe_spacy_model(spacy_model: str | None) -> dict:
     except (OSError, ValueError, KeyError, ImportError):
         return {"name": spacy_model, "version": "", "parses": None}
     return _described(meta, parses)
+
+
+def _token_texts(nlp: Language):
+    """A function from a text to the texts of the tokens ``nlp``'s tokenizer makes of it."""
+    return lambda text: [token.text for token in nlp.tokenizer(text)]
 
 
 def _base_pipeline(spacy_model: str | None) -> Language:
