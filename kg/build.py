@@ -22,6 +22,7 @@ import networkx as nx
 
 from kg import export
 from kg.cache import ExtractionCache, default_cache_dir, extract_documents, fingerprint, open_cache
+from kg.classify import pipeline_mismatch
 from kg.corpus import Columns, corpus_files, read_files, shown, text_size
 from kg.dates import dated_facts
 from kg.engine import BATCH_SIZE, EngineOptions, Extraction, MentionRow, PipelineSpec, make_engine, most_batches
@@ -29,6 +30,7 @@ from kg.errors import OptionError, StrictError
 from kg.gazetteer import DATA_DIR, load_gazetteer
 from kg.graph import EntityCounts, actor_graph, build_graph
 from kg.memory import FrozenHeap, RecordSpool
+from kg.nlp import describe_spacy_model
 from kg.ontology import Ontology, load_ontology
 from kg.outputs import OutputFolder
 from kg.records import FACT_COLUMNS, MENTION_COLUMNS, Document, Fact, Mention
@@ -309,7 +311,9 @@ def build_with(
 
     ontology = options.load_ontology()
     spec = PipelineSpec(options.spacy_model, ontology, options.data_dir, options.fast, options.model)
-    spec.pair_model()  # a pair model that cannot be read fails here, before any document is
+    pair_model = spec.pair_model()  # a pair model that cannot be read fails here, before any document is
+    if pair_model is not None and (mismatch := pipeline_mismatch(pair_model, describe_spacy_model(options.spacy_model))):
+        note(mismatch)  # a fact about the model and the pipeline, not about the input: --strict goes on
     files = corpus_files(inputs, warn, options.own_folders(folder))  # checks every input path first
     documents = read_files(files, warn, options.columns, on_note=note)  # a renamed metadata key: --strict goes on
     engine_options, capped = options.engine.fitted(batches=most_batches(text_size(files)))

@@ -22,14 +22,14 @@ import hashlib
 import json
 import math
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
 import numpy
-from spacy.attrs import IDX, LIKE_NUM, LOWER
+from spacy.attrs import DEP, HEAD, IDX, LEMMA, LIKE_NUM, LOWER
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
@@ -37,8 +37,9 @@ from kg.errors import KgError
 from kg.fast import span_rows, word_columns
 from kg.extract import SentenceReading, read_sentences
 from kg.extract.sentence import Strings
-from kg.gazetteer import GROUP, NON_ACTOR, ORGANIZATION
+from kg.gazetteer import GROUP, NON_ACTOR, ORGANIZATION, capital_names
 from kg.nlp import CUES_KEY, ENTITIES_KEY
+from kg.ontology import Words, load_cues
 
 #: The relations a pair can have (LABELS.md); the model scores each.
 RELATIONS = ("partnership", "proposed", "hostile", "membership", "none")
@@ -46,6 +47,8 @@ RELATIONS = ("partnership", "proposed", "hostile", "membership", "none")
 DEFAULT_MODEL = Path(__file__).parent / "models" / "pairs.json"
 #: Words either side of the pair read as context.
 CONTEXT_WINDOW = 5
+#: Dependency arcs between the two mentions' heads up to which their path is a feature ("dep_path:long" beyond).
+DEP_PATH_MAX = 4
 _NEGATION_REACH = 4
 _MASKS = {"country": "X", ORGANIZATION: "O", GROUP: "G"}
 
@@ -88,6 +91,25 @@ class SentenceView(NamedTuple):
     cues: list[tuple[str, str, int, int]]  # (kind, id, start, end)
 
 
+class Parse(NamedTuple):
+    """A Doc's dependency parse, by token index: what :func:`dependency_features` reads."""
+
+    heads: list[int]  # the index of each token's head (a root is its own head)
+    deps: list[str]  # the label of the arc to each token's head ("ROOT" at a root)
+    lemmas: list[str]  # lower-case lemma of each token (its lower-case form when it has none)
+
+    @classmethod
+    def of(cls, doc: Doc) -> "Parse | None":
+        """The parse of ``doc``; None when no parser annotated it (kg's default pipeline has none)."""
+        if not doc.has_annotation("DEP"):
+            return None
+        columns = doc.to_array([HEAD, DEP, LEMMA, LOWER])
+        heads = (numpy.arange(len(doc), dtype=numpy.int64) + columns[:, 0].astype(numpy.int64)).tolist()
+        strings = doc.vocab.strings
+        lemmas = [strings[int(lemma or lower)].lower() for lemma, lower in columns[:, 2:].tolist()]
+        return cls(heads, [strings[int(d)] for d in columns[:, 1].tolist()], lemmas)
+
+
 class DocIndex:
     """A Doc's actor mentions and cues, read once, for the views of its sentences.
 
@@ -95,7 +117,7 @@ class DocIndex:
     only: most sentences name fewer than two actors and have no candidate pair.
     """
 
-    __slots__ = ("tokens", "idx", "mentions", "mention_starts", "mention_chars", "cues", "cue_starts",
+    __slots__ = ("tokens", "idx", "mentions", "mention_starts", "mention_chars", "cues", "cue_starts", "parse",
                  "_strings", "_lower", "_numbers", "_inverse")
 
     def __init__(self, doc: Doc) -> None:
@@ -119,6 +141,8 @@ class DocIndex:
         cues = ((strings[label], strings[id_], start, end) for label, id_, start, end, _, _ in span_rows(doc, CUES_KEY))
         self.cues = sorted(cues, key=itemgetter(2))
         self.cue_starts = [c[2] for c in self.cues]
+        #: The dependency parse, or None when the pipeline has no parser.
+        self.parse: Parse | None = Parse.of(doc)
 
     def mention_count(self, start_char: int, end_char: int) -> int:
         """How many actor mentions start between two character offsets of the Doc."""
@@ -128,11 +152,13 @@ class DocIndex:
     def view(self, start_char: int, end_char: int) -> SentenceView:
         """The sentence between two character offsets of the Doc."""
         lo, hi = bisect_left(self.idx, start_char), bisect_left(self.idx, end_char)
-        if None in self.tokens[lo:hi]:
-            self._read_forms(lo, hi)
         m0, m1 = bisect_left(self.mention_starts, lo), bisect_left(self.mention_starts, hi)
         c0, c1 = bisect_left(self.cue_starts, lo), bisect_left(self.cue_starts, hi)
-        return SentenceView(self.tokens, lo, hi, self.mentions[m0:m1], self.cues[c0:c1])
+        mentions = self.mentions[m0:m1]
+        end = max(hi, max((m.end for m in mentions), default=hi))  # and the words of a name running past it
+        if None in self.tokens[lo:end]:
+            self._read_forms(lo, end)
+        return SentenceView(self.tokens, lo, hi, mentions, self.cues[c0:c1])
 
     def _read_forms(self, lo: int, hi: int) -> None:
         words = self._inverse[lo:hi]
@@ -240,7 +266,151 @@ def pair_features(
         types, activities = reading.pair_scopes.get((x.id, y.id), reading.pair_scopes.get((y.id, x.id), (None, None)))
         if types is not None:
             f.append("scoped:" + ("typed" if types or activities else "untyped"))
+    words = load_cues().words
+    f += clause_features(view, x, y, speaker, masked, words)
+    f += list_features(view, x, y, masked, words)
+    f += form_features(view, x, y)
     return f
+
+
+def form_features(view: SentenceView, x: Mention, y: Mention) -> list[str]:
+    """``form:capital`` for each actor of the pair named by its capital ("Moscow", often a venue, a
+    summit or a treaty: "the Moscow and Washington summits").
+
+    >>> m = [Mention("RUS", "country", 0, 1), Mention("USA", "country", 2, 3)]
+    >>> form_features(SentenceView(["moscow", "and", "washington", "met"], 0, 4, m, []), *m)
+    ['form:capital', 'form:capital']
+    """
+    capitals = capital_names()
+    return ["form:capital" for m in (x, y) if " ".join(view.tokens[m.start : m.end]) in capitals]
+
+
+def _words(masked: list[str], lo: int, start: int, end: int) -> list[str]:
+    return [w for w in masked[max(start, lo) - lo : end - lo] if w and not w.isspace()]
+
+
+def clause_features(view: SentenceView, x: Mention, y: Mention, speaker: str, masked: list[str], words: Words) -> list[str]:
+    """Features of the clause that holds the pair: whether a clause boundary (``words.clause_boundaries``)
+    stands between the two mentions, the modality word nearest the pair on each side in its clause
+    (``words.modality_words``: "will", "hope", "ready" ...), and whether the clause speaks in the
+    first person (``words.first_person_words``), with where the speaker stands.
+
+    ``masked``: the sentence's tokens with actors masked (:func:`_type_masked`).
+
+    >>> m = [Mention("QAT", "country", 2, 3), Mention("TUR", "country", 4, 5)]
+    >>> view = SentenceView(["we", "hope", "qatar", "and", "turkey", "will", "cooperate"], 0, 7, m, [])
+    >>> clause_features(view, *m, "", _type_masked(view), load_cues().words)
+    ['clause:same', 'modal_lft:hope', 'modal_rgt:will', 'first_person', 'first_person&speaker_none']
+    """
+    tokens, lo, boundaries = view.tokens, view.first, words.clause_boundaries
+    start = x.start
+    while start > lo and tokens[start - 1] not in boundaries:
+        start -= 1
+    end = y.end
+    while end < view.stop and tokens[end] not in boundaries:
+        end += 1
+    crosses = any(t in boundaries for t in tokens[x.end : y.start])
+    f = ["clause:cross" if crosses else "clause:same"]
+    left, between, right = _words(masked, lo, start, x.start), _words(masked, lo, x.end, y.start), _words(masked, lo, y.end, end)
+    modal = words.modality_words
+    for where, nearest in (("lft", left[::-1]), ("btw", between), ("rgt", right)):
+        found = next((w for w in nearest if w in modal), None)
+        if found:
+            f.append(f"modal_{where}:{found}")
+    if any(w in words.first_person_words for w in (*left, *between, *right)):
+        where = "in_pair" if speaker in (x.id, y.id) else "other" if speaker else "none"
+        f += ["first_person", "first_person&speaker_" + where]
+    return f
+
+
+def _list_around(view: SentenceView, k: int, connectors: frozenset[str]) -> tuple[int, int]:
+    """The first and last mention (indexes into ``view.mentions``) of the list that holds mention ``k``:
+    mentions with only list connectors between them."""
+    mentions, tokens = view.mentions, view.tokens
+
+    def joined(i: int) -> bool:  # mention i and i + 1 are neighbours in one list
+        return mentions[i].end <= mentions[i + 1].start and all(t in connectors for t in tokens[mentions[i].end : mentions[i + 1].start])
+    first = last = k
+    while first > 0 and joined(first - 1):
+        first -= 1
+    while last + 1 < len(mentions) and joined(last):
+        last += 1
+    return first, last
+
+
+def list_features(view: SentenceView, x: Mention, y: Mention, masked: list[str], words: Words) -> list[str]:
+    """Features of the list the pair stands in: its size, and the words that open and close it
+    ("the initiative of A, B and C", "we thank A, B and C", "A and B signed"); or that either actor
+    stands in a list without the other.
+
+    >>> m = [Mention("QAT", "country", 2, 3), Mention("TUR", "country", 4, 5), Mention("OMN", "country", 6, 7)]
+    >>> view = SentenceView(["we", "thank", "qatar", ",", "turkey", "and", "oman", "."], 0, 8, m, [])
+    >>> list_features(view, m[0], m[1], _type_masked(view), load_cues().words)
+    ['list:same_3', 'lhead:thank', 'lhead2:we thank', 'ltail:.', 'ltail2:.']
+    """
+    lo, mentions = view.first, view.mentions
+    starts = [m.start for m in mentions]
+    xs = _list_around(view, bisect_left(starts, x.start), words.list_connectors)
+    ys = _list_around(view, bisect_left(starts, y.start), words.list_connectors)
+    if xs != ys:
+        return [f"list:{tag}_in_other" for tag, (first, last) in (("x", xs), ("y", ys)) if last > first]
+    size = xs[1] - xs[0] + 1
+    f = ["list:same_" + (str(size) if size < 4 else "4+")]
+    opening, closing = mentions[xs[0]], mentions[xs[1]]
+    head = [w for w in _words(masked, lo, opening.start - 6, opening.start) if w != "the"][-2:]
+    tail = _words(masked, lo, closing.end, min(view.stop, closing.end + 3))[:2]
+    f += ["lhead:" + head[-1], "lhead2:" + " ".join(head)] if head else ["lhead:^"]
+    f += ["ltail:" + tail[0], "ltail2:" + " ".join(tail)] if tail else ["ltail:$"]
+    return f
+
+
+def _span_head(parse: Parse, m: Mention) -> int:
+    """The syntactic head of a mention: its first token whose head lies outside it (or that is a root)."""
+    for i in range(m.start, m.end):
+        head = parse.heads[i]
+        if head == i or not m.start <= head < m.end:
+            return i
+    return m.end - 1
+
+
+def _ancestors(parse: Parse, i: int) -> list[int]:
+    """``i`` and its heads up to its root (a malformed cycle stops where it repeats)."""
+    chain, seen = [i], {i}
+    while parse.heads[i] != i and parse.heads[i] not in seen:
+        i = parse.heads[i]
+        chain.append(i)
+        seen.add(i)
+    return chain
+
+
+def dependency_features(parse: Parse | None, x: Mention, y: Mention) -> list[str]:
+    """The dependency path between the heads of mentions ``x`` and ``y`` through their lowest common ancestor.
+
+    ``dep_path:`` the arcs' labels from ``x`` up to the ancestor (``↑``), its own label, and down to
+    ``y`` (``↓``); ``dep_path:long`` beyond :data:`DEP_PATH_MAX` arcs. ``dep_lca:`` the ancestor's lemma
+    (``A`` or ``B`` when it is in a mention). ``dep_arcs:`` the number of arcs. Nothing without a
+    parse, or when the two heads are in different trees.
+
+    >>> parse = Parse([1, 1, 1, 1], ["nsubj", "ROOT", "dobj", "punct"], ["chile", "train", "peru", "."])
+    >>> dependency_features(parse, Mention("CHL", "country", 0, 1), Mention("PER", "country", 2, 3))
+    ['dep_path:nsubj↑ROOT↓dobj', 'dep_lca:train', 'dep_arcs:2']
+    """
+    if parse is None:
+        return []
+    up, down = _ancestors(parse, _span_head(parse, x)), _ancestors(parse, _span_head(parse, y))
+    common = set(up).intersection(down)
+    if not common:
+        return []
+    lca = next(i for i in up if i in common)
+    rising, falling = up[: up.index(lca)], down[: down.index(lca)][::-1]
+    arcs = len(rising) + len(falling)
+    deps = parse.deps
+    if arcs > DEP_PATH_MAX:
+        path = "long"
+    else:
+        path = "".join(deps[i] + "↑" for i in rising) + deps[lca] + "".join("↓" + deps[i] for i in falling)
+    where = "A" if x.start <= lca < x.end else "B" if y.start <= lca < y.end else parse.lemmas[lca]
+    return ["dep_path:" + path, "dep_lca:" + where, "dep_arcs:" + _bucket(arcs)]
 
 
 def sentence_candidates(
@@ -276,6 +446,7 @@ def sentence_candidates(
     for (x, y) in nearest.values():
         a, b, rule = rules.get(frozenset((x.id, y.id)), (x.id, y.id, ""))
         features = pair_features(view, reading, x, y, speaker, rule, frozenset((a, b)) in memberships, masked)
+        features += dependency_features(index.parse, x, y)
         out.append(Candidate(a, b, tuple(features), rule, shared))
     return out
 
@@ -435,9 +606,29 @@ def load_model(path: Path | str | None = None) -> PairModel:
     return _MODELS[key]
 
 
+def pipeline_mismatch(model: PairModel, pipeline: dict) -> str:
+    """One line saying why ``model``'s features do not match the pipeline ``pipeline`` describes
+    (:func:`kg.nlp.describe_pipeline`): one of the two parses and the other does not; "" when they match.
+
+    A model's card names the pipeline it was trained with (``spacy_pipeline``); a model without
+    one was trained on kg's default pipeline, which does not parse.
+    """
+    trained = model.card.get("spacy_pipeline") or {}
+    if pipeline.get("parses") is None or bool(trained.get("parses")) == pipeline["parses"]:
+        return ""
+    if trained.get("parses"):
+        return (f"the pair model was trained with the dependency parse of the spaCy pipeline {trained.get('name')} "
+                f"{trained.get('version')}, and the pipeline {pipeline.get('name')} {pipeline.get('version')} has no "
+                f"parser: the model's dependency-path features never fire and its probabilities are not those it "
+                f"was measured with (use --spacy-model {trained.get('name')})")
+    return (f"the spaCy pipeline {pipeline.get('name')} {pipeline.get('version')} parses, but the pair model was "
+            f"trained without a parse: its dependency-path features carry no weight (a model trained with "
+            f"kg train --spacy-model uses them)")
+
+
 def _stated(r: SentenceReading, c: Candidate) -> bool:
     """A rule links the pair and the sentence states a partnership type or activity for it."""
-    return bool(c.rule) and any(r.pair_scopes.get((c.a, c.b), (r.partnership_types, r.activities)))
+    return bool(c.rule) and any(r.stated_for(c.a, c.b))
 
 
 def _members(r: SentenceReading, c: Candidate) -> bool:
@@ -516,6 +707,14 @@ class Explanation:
     reasons: list
     #: (partnership type or activity id, the words that state it).
     stated: list
+    #: (dependency feature, its weight for a partnership; 0 when the model does not know it), with a parse.
+    parse: list = field(default_factory=list)
+
+
+def _dependency_weights(model: PairModel, features: Iterable[str]) -> list[tuple[str, float]]:
+    """The pair's dependency features (:func:`dependency_features`) with their weight for a partnership."""
+    k = model.relations.index("partnership")
+    return [(f, model.weights[f][k] if f in model.weights else 0.0) for f in features if f.startswith("dep_")]
 
 
 def explain(doc: Doc, model: PairModel, speaker: str = "", top: int = 6) -> list[Explanation]:
@@ -535,7 +734,7 @@ def explain(doc: Doc, model: PairModel, speaker: str = "", top: int = 6) -> list
             break
         view = index.view(r.start, r.end)
         for c in sentence_candidates(index, r, speaker):
-            types, activities = r.pair_scopes.get((c.a, c.b), (r.partnership_types, r.activities))
+            types, activities = r.stated_for(c.a, c.b)
             stated: dict[str, str] = {}  # id -> the longest words that state it
             for _, cue_id, start, end in view.cues:
                 if cue_id and cue_id in (*types, *activities) and end - start > len(stated.get(cue_id, "").split()):
@@ -545,5 +744,6 @@ def explain(doc: Doc, model: PairModel, speaker: str = "", top: int = 6) -> list
             decision = Decision(c.a, c.b, p.get("partnership", 0.0), c.rule, is_stated, _members(r, c),
                                 model.floor(c.rule, is_stated))
             out.append(Explanation(r.index, r.text, c.a, c.b, c.rule, p, decision.accepted(threshold),
-                                   model.contributions(c.all_features, top=top), list(stated.items())))
+                                   model.contributions(c.all_features, top=top), list(stated.items()),
+                                   _dependency_weights(model, c.features)))
     return out

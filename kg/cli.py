@@ -162,13 +162,17 @@ def train_command(
     labels: List[Path] = typer.Argument(..., help="Labelled pairs, JSON lines (the format of shared/train, LABELS.md)."),
     out: Path = typer.Option(..., "--out", "-o", help="The model file to write (JSON); its card goes beside it (.md)."),
     corpus: Optional[Path] = typer.Option(None, "--corpus", help="The labelled documents, for labels without context or speaker."),
+    spacy_model: Optional[str] = typer.Option(
+        None, "--spacy-model", help="An installed spaCy pipeline (name or folder) to read the labels with; "
+        "with a parser, the dependency path between the two actors is a feature (build with the same pipeline).",
+    ),
     debug: bool = typer.Option(False, "--debug", help="Show the traceback of an error."),
 ) -> None:
     """Train the pair classifier on LABELS, cross-validate it by document and write it to --out."""
     from kg.train import train
 
     with reported_errors(debug):
-        card = train(labels, out, corpus=corpus)
+        card = train(labels, out, corpus=corpus, spacy_model=spacy_model)
     s = card["partnership"]
     for genre, block in s.items():
         at = block["at_threshold"]
@@ -182,12 +186,15 @@ def explain_command(
     doc: Optional[str] = typer.Option(None, "--doc", help="The id of a document of --corpus to explain instead."),
     corpus: Optional[Path] = typer.Option(None, "--corpus", help="The corpus (folder or file) that holds --doc."),
     model: Optional[Path] = typer.Option(None, "--model", help="The pair classifier (default: the shipped one)."),
+    spacy_model: Optional[str] = typer.Option(
+        None, "--spacy-model", help="An installed spaCy pipeline (name or folder) to add the rules to, as in kg build."
+    ),
     debug: bool = typer.Option(False, "--debug", help="Show the traceback of an error."),
 ) -> None:
     """Print each candidate pair of TEXT with its probability, decision and the features behind them."""
-    from kg.classify import explain, load_model
+    from kg.classify import explain, load_model, pipeline_mismatch
     from kg.corpus import read_corpus
-    from kg.nlp import load_pipeline
+    from kg.nlp import describe_pipeline, load_pipeline
 
     with reported_errors(debug):
         speaker = ""
@@ -200,20 +207,26 @@ def explain_command(
             text, speaker = found.text, str(found.meta.get("country") or "")
         if not text:
             raise typer.BadParameter("give a TEXT or --doc ID --corpus PATH", param_hint="TEXT")
-        explanations = explain(load_pipeline()(text), load_model(model), speaker)
+        nlp, pair_model = load_pipeline(spacy_model), load_model(model)
+        mismatch = pipeline_mismatch(pair_model, describe_pipeline(nlp))
+        if mismatch:
+            sys.stderr.write(f"Warning: {printable(mismatch)}\n")
+        explanations = explain(nlp(text), pair_model, speaker)
     if not explanations:
         print("No candidate pair: no sentence names two actors.")
     sentence = None
     for e in explanations:
         if e.sentence != sentence:
             sentence = e.sentence
-            print(f"[{e.sentence}] {' '.join(e.text.split())}")
+            print(printable(f"[{e.sentence}] {' '.join(e.text.split())}"))
         others = ", ".join(f"{r} {p:.2f}" for r, p in e.probabilities.items() if r != "partnership")
         verdict = "partnership" if e.partnership else "no partnership"
-        print(f"  {e.a}-{e.b}: {verdict} (p={e.probabilities['partnership']:.2f}; {others}); rule: {e.rule or 'none'}")
-        print("    features: " + ", ".join(f"{f} {w:+.2f}" for f, w in e.reasons))
+        print(printable(f"  {e.a}-{e.b}: {verdict} (p={e.probabilities['partnership']:.2f}; {others}); rule: {e.rule or 'none'}"))
+        print(printable("    features: " + ", ".join(f"{f} {w:+.2f}" for f, w in e.reasons)))
+        if e.parse:
+            print(printable("    parse: " + ", ".join(f"{f} {w:+.2f}" if w else f"{f} (not in the model)" for f, w in e.parse)))
         if e.partnership and e.stated:
-            print("    stated: " + ", ".join(f"{i} ({words!r})" for i, words in e.stated))
+            print(printable("    stated: " + ", ".join(f"{i} ({words!r})" for i, words in e.stated)))
 
 
 cache_app = typer.Typer(help="The cache of per-document extractions that makes rebuilds incremental.", no_args_is_help=True)

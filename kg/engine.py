@@ -233,7 +233,7 @@ def extract_stream(
             found = resolve(doc_id, readings, gazetteer)
         else:
             decisions = decide(model, doc, readings, speaker)
-            found = resolve(doc_id, readings, gazetteer, decisions, model.thresholds.get("partnership", 0.5))
+            found = resolve(doc_id, readings, gazetteer, decisions, model.thresholds.get("partnership", 0.5), speaker)
         facts += _shift(found, offset, sentences_before)
         sentences += len(readings)
         words += word_count(doc)

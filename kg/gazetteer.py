@@ -4,7 +4,8 @@ Countries come from ``pycountry`` (ISO 3166-1 alpha-3 ids, plus historic
 states), enriched by ``kg/data/countries.csv`` (labels, aliases, demonyms,
 capitals); organisations from ``kg/data/organizations.csv``; collectives from
 ``kg/data/groups.csv``; names that contain an actor's name without being one
-("Gulf of Oman") from ``kg/data/non_actors.yaml``.
+("Gulf of Oman"), and the compound rules that hide a country's name inside
+another name ("the Warsaw Treaty", "Greek Cypriots"), from ``kg/data/non_actors.yaml``.
 
 >>> gaz = load_gazetteer()
 >>> gaz.entities["PAK"].label
@@ -18,7 +19,7 @@ import csv
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import pycountry
 import yaml
@@ -158,6 +159,42 @@ class Entity:
     #: Longer official names, used to resolve "the Kingdom" to the actor it names.
     official_names: set[str] = field(default_factory=set)
     kind: str = ""
+    #: Of ``names``, the capitals (and seats of government) and the demonyms, with their plurals.
+    capitals: set[str] = field(default_factory=set)
+    demonyms: set[str] = field(default_factory=set)
+
+    def names_of_kind(self, kind: str) -> set[str]:
+        """The names of one of :data:`NAME_KINDS`: ``capitals``, ``demonyms`` or ``names`` (the rest)."""
+        if kind == "capitals":
+            return set(self.capitals)
+        if kind == "demonyms":
+            return set(self.demonyms)
+        return self.names - self.capitals - self.demonyms
+
+
+#: The kinds of a country's names a compound rule applies to (:meth:`Entity.names_of_kind`).
+NAME_KINDS = ("names", "capitals", "demonyms")
+#: Words joining two names that share one follower ("the Oslo and Madrid talks").
+_COORDINATORS = ["and", "or"]
+
+
+@dataclass(frozen=True, slots=True)
+class Compound:
+    """Names of countries that, joined to certain words, name something other than the country.
+
+    A name of ``kind`` (one of :data:`NAME_KINDS`) directly followed by one of ``followers``
+    (compared lower-case; a hyphen, a line break and up to ``between`` capitalised words may come
+    between: "Greek-Cypriot", "the Madrid Peace Conference"), or directly preceded by one of
+    ``preceders`` (compared as written: "the Treaty of Warsaw", but "with the agreement of
+    Washington" keeps the USA), names a treaty, meeting, process, community or region named
+    after the place or people. Two names coordinated before one follower ("the Oslo and Madrid
+    talks", "Greek and Turkish Cypriots") are both covered.
+    """
+
+    kind: str
+    followers: tuple[str, ...] = ()
+    preceders: tuple[str, ...] = ()
+    between: int = 0
 
 
 @dataclass(slots=True)
@@ -166,6 +203,7 @@ class Gazetteer:
 
     entities: dict[str, Entity]
     non_actor_patterns: list = field(default_factory=list)
+    compounds: list[Compound] = field(default_factory=list)
 
     def label(self, entity_id: str) -> str:
         """Display label of an id (the id itself when unknown)."""
@@ -179,15 +217,73 @@ class Gazetteer:
             return ent.type
         return GROUP if entity_id.startswith("group:") else ORGANIZATION
 
-    def ruler_patterns(self) -> list[dict]:
-        """SpanRuler patterns: label = entity type, id = canonical id."""
+    def ruler_patterns(self, tokenize: Callable[[str], list[str]] = str.split) -> list[dict]:
+        """SpanRuler patterns: label = entity type, id = canonical id; the non-actor names and
+        compounds with label ``non_actor``. ``tokenize``: the pipeline's tokenizer, as a function
+        from a name to its tokens' texts (for the compounds' token patterns)."""
+        tokenize = functools.lru_cache(maxsize=None)(tokenize)  # the rules tokenize the same names
         patterns: list[dict] = []
         for ent in sorted(self.entities.values(), key=lambda e: e.id):
             for name in sorted(ent.names):
                 patterns.append({"label": ent.type, "pattern": name, "id": ent.id})
-        for pattern in self.non_actor_patterns:
+        for ent_id, pattern in self.line_broken_patterns(tokenize):
+            patterns.append({"label": self.entities[ent_id].type, "pattern": pattern, "id": ent_id})
+        for pattern in self.non_actor_patterns + self.compound_patterns(tokenize):
             patterns.append({"label": NON_ACTOR, "pattern": pattern, "id": ""})
         return patterns
+
+    def line_broken_patterns(self, tokenize: Callable[[str], list[str]] = str.split) -> list[tuple[str, list[dict]]]:
+        """``(id, token pattern)`` of each name that holds another actor's name, with a line break allowed
+        between any two of its words: hard-wrapped text breaks "Democratic People's Republic of Korea"
+        after "People's", and the rest alone is the Republic of Korea.
+
+        >>> gaz = Gazetteer({"KOR": Entity("KOR", "South Korea", COUNTRY, {"Korea"}),
+        ...                  "PRK": Entity("PRK", "North Korea", COUNTRY, {"North Korea"})})
+        >>> gaz.line_broken_patterns()
+        [('PRK', [{'ORTH': 'North'}, {'IS_SPACE': True, 'OP': '?', 'IS_SENT_START': False}, {'ORTH': 'Korea', 'IS_SENT_START': False}])]
+        """
+        owners: dict[tuple[str, ...], set[str]] = {}
+        for ent in self.entities.values():
+            for name in ent.names:
+                owners.setdefault(tuple(tokenize(name)), set()).add(ent.id)
+        out = []
+        for tokens, ids in sorted(owners.items()):
+            inner = {(i, j) for i in range(len(tokens)) for j in range(i + 1, len(tokens) + 1) if j - i < len(tokens)}
+            if len(tokens) > 1 and len(ids) == 1 and any(owners.get(tokens[i:j], ids) - ids for i, j in inner):
+                pattern = [{"ORTH": tokens[0]}]
+                for token in tokens[1:]:
+                    pattern += [{"IS_SPACE": True, "OP": "?"}, {"ORTH": token}]
+                out.append((next(iter(ids)), _within_sentence(pattern)))
+        return out
+
+    def compound_patterns(self, tokenize: Callable[[str], list[str]] = str.split) -> list[list[dict]]:
+        """Token patterns of the compound rules (:class:`Compound`), each matching the whole compound.
+
+        >>> gaz = Gazetteer({"POL": Entity("POL", "Poland", COUNTRY, {"Poland", "Warsaw"}, capitals={"Warsaw"})},
+        ...                 compounds=[Compound("capitals", followers=("pact",))])
+        >>> [list(token) for token in gaz.compound_patterns()[0]]
+        [['ORTH'], ['IS_SPACE', 'OP', 'IS_SENT_START'], ['ORTH', 'OP', 'IS_SENT_START'], ['LOWER', 'IS_SENT_START']]
+        >>> gaz.compound_patterns()[0][-1]
+        {'LOWER': {'IN': ['pact']}, 'IS_SENT_START': False}
+        """
+        # A compound that is itself an actor's name ("the Warsaw Pact", "the Baghdad Pact") stays that actor.
+        actor_names = {tuple(tokenize(n)) for e in self.entities.values() for n in e.names}
+        actor_names |= {(*t[:-1], t[-1].lower()) for t in actor_names if t}
+        patterns = []
+        for rule in self.compounds:
+            names = {n for e in self.entities.values() if e.type == COUNTRY for n in e.names_of_kind(rule.kind)}
+            by_words: dict[tuple[tuple[str, ...], tuple[str, ...]], set[str]] = {}
+            for name in names:
+                tokens = tuple(tokenize(name))
+                followers = tuple(f for f in rule.followers if (*tokens, f) not in actor_names)
+                preceders = tuple(p for p in rule.preceders if (*tokenize(p), *tokens) not in actor_names)
+                by_words.setdefault((followers, preceders), set()).add(name)
+            for (followers, preceders), group in sorted(by_words.items()):
+                for slot in _name_slots(group, tokenize):
+                    if followers:
+                        patterns += _follower_patterns(slot, followers, rule.between)
+                    patterns += [[{"ORTH": word} for word in tokenize(preceder)] + slot for preceder in preceders]
+        return [_within_sentence(pattern) for pattern in patterns]
 
     def country_names(self) -> dict[str, str]:
         """Every country name (not demonyms) -> id, for fuzzy matching."""
@@ -198,6 +294,36 @@ class Gazetteer:
                     if " " not in name and name[:1].isupper() and len(name) >= 5 and not name.isupper():
                         out[name] = ent.id
         return out
+
+
+def _within_sentence(pattern: list[dict]) -> list[dict]:
+    """``pattern`` with every token after the first required not to start a sentence: a line break
+    a pattern may cross is one inside a paragraph of hard-wrapped text, never a sentence's end."""
+    return pattern[:1] + [{**token, "IS_SENT_START": False} for token in pattern[1:]]
+
+
+def _follower_patterns(slot: list[dict], followers: tuple[str, ...], between: int) -> list[list[dict]]:
+    """The patterns of a name (``slot``) followed by one of ``followers``, alone or coordinated with another."""
+    follower = [{"ORTH": "-", "OP": "?"}, {"LOWER": {"IN": sorted(followers)}}]
+    words_between = [{"IS_TITLE": True, "OP": f"{{0,{between}}}"}] if between else []
+    second = [{"LOWER": {"IN": _COORDINATORS}}, {"IS_TITLE": True, "OP": f"{{1,{between + 3}}}"}]
+    space = [{"IS_SPACE": True, "OP": "?"}]  # a line break of hard-wrapped text
+    return [slot + space + words_between + (space if between else []) + follower, slot + second + follower]
+
+
+def _name_slots(names: set[str], tokenize: Callable[[str], list[str]]) -> list[list[dict]]:
+    """Token patterns matching any of ``names``, one for each number of tokens a name has.
+
+    A pattern of several tokens allows each token of any name of that length at each place, which
+    admits a few combinations that are no name ("New Ababa"): harmless, as no text has them.
+    """
+    by_length: dict[int, list[set[str]]] = {}
+    for name in names:
+        tokens = tokenize(name)
+        places = by_length.setdefault(len(tokens), [set() for _ in tokens])
+        for place, token in zip(places, tokens):
+            place.add(token)
+    return [[{"ORTH": {"IN": sorted(place)}} for place in by_length[n]] for n in sorted(by_length) if n]
 
 
 def _split(value: str | None) -> list[str]:
@@ -249,15 +375,47 @@ def _read_csv(path: Path) -> Iterator[dict[str, str]]:
     return iter(rows)
 
 
-def _non_actor_patterns(path: Path) -> list:
-    """The patterns of ``non_actors.yaml`` (none when the file is absent)."""
+def _non_actors(path: Path) -> tuple[list, list[Compound]]:
+    """The patterns and the compound rules of ``non_actors.yaml`` (none when the file is absent)."""
     if not path.exists():
-        return []
+        return [], []
     file = YamlFile(path)
-    patterns = file.mapping(file.root, ("patterns",))["patterns"]
+    sections = file.mapping(file.root, ("patterns",), optional=("compounds",))
+    patterns = sections["patterns"]
     if not isinstance(patterns, yaml.SequenceNode):
         raise file.error(patterns, "'patterns' must be a list of names or token patterns")
-    return [file.value(node) for node in patterns.value]
+    for node in patterns.value:
+        is_tokens = isinstance(node, yaml.SequenceNode) and all(isinstance(t, yaml.MappingNode) for t in node.value)
+        if not (is_tokens or isinstance(node, yaml.ScalarNode) and isinstance(file.value(node), str)):
+            raise file.error(node, "a pattern is a name or a list of token mappings")
+    rules = sections.get("compounds")
+    if rules is not None and not isinstance(rules, yaml.SequenceNode):
+        raise file.error(rules, "'compounds' must be a list of rules")
+    return [file.value(node) for node in patterns.value], [_compound(file, node) for node in getattr(rules, "value", ())]
+
+
+def _compound(file: YamlFile, node: yaml.Node) -> Compound:
+    """One compound rule of ``non_actors.yaml``."""
+    keys = file.mapping(node, ("names",), optional=("followers", "preceders", "between"))
+    kind = file.value(keys["names"])
+    if kind not in NAME_KINDS:
+        raise file.error(keys["names"], f"unknown kind of names '{kind}' (one of {', '.join(NAME_KINDS)})")
+    if "followers" not in keys and "preceders" not in keys:
+        raise file.error(node, "a compound rule needs 'followers' or 'preceders'")
+    followers = file.words(keys["followers"], several=False, of="followers") if "followers" in keys else []
+    preceders = []
+    if "preceders" in keys:
+        if not isinstance(keys["preceders"], yaml.SequenceNode):
+            raise file.error(keys["preceders"], "'preceders' must be a list")
+        for item in keys["preceders"].value:
+            value = file.value(item)
+            if not isinstance(value, str) or not value.strip():
+                raise file.error(item, f"{item.value!r} in 'preceders' is not a phrase: quote it")
+            preceders.append(" ".join(value.split()))
+    between = file.number(keys["between"], int) if "between" in keys else 0
+    if between < 0:
+        raise file.error(keys["between"], f"'between' must be 0 or more, not {between}")
+    return Compound(kind, tuple(followers), tuple(preceders), between)
 
 
 def _pycountry_entities() -> dict[str, Entity]:
@@ -294,7 +452,9 @@ def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
         aliases = _split(row.get("aliases"))
         ent.names |= {_strip_the(a) for a in aliases + [ent.label]}
         demonyms = _split(row.get("demonyms"))
-        ent.names |= set(demonyms) | {_plural(d) for d in demonyms if _plural(d)} | set(_split(row.get("capitals")))
+        ent.demonyms |= set(demonyms) | {_plural(d) for d in demonyms if _plural(d)}
+        ent.capitals |= set(_split(row.get("capitals")))
+        ent.names |= ent.demonyms | ent.capitals
         ent.official_names |= {a for a in aliases if " of " in a}
     for row in _read_csv(data_dir / "organizations.csv"):
         names = {row["id"], row["label"], *_split(row.get("aliases")), *_split(row.get("parts"))}
@@ -304,4 +464,18 @@ def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
     for row in _read_csv(data_dir / "groups.csv"):
         names = {row["label"], *_split(row.get("aliases"))}
         entities[row["id"]] = Entity(row["id"], row["label"], GROUP, {_strip_the(n) for n in names if n})
-    return Gazetteer(entities, _non_actor_patterns(data_dir / "non_actors.yaml"))
+    for ent in entities.values():
+        # Typeset text writes the apostrophe of "People's Republic" as a closing quotation mark.
+        ent.names |= {name.replace("'", "’") for name in ent.names if "'" in name}
+    return Gazetteer(entities, *_non_actors(data_dir / "non_actors.yaml"))
+
+
+@functools.lru_cache(maxsize=8)
+def capital_names(data_dir: Path = DATA_DIR) -> frozenset[str]:
+    """The lower-cased capitals of ``countries.csv``: a country named by its capital is often a venue,
+    a summit or a treaty ("the Moscow and Washington summits") rather than a state acting.
+
+    >>> "reykjavik" in capital_names(), "iceland" in capital_names()
+    (True, False)
+    """
+    return frozenset(c.lower() for row in _read_csv(Path(data_dir) / "countries.csv") for c in _split(row.get("capitals")))

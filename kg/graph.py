@@ -14,15 +14,23 @@ evidence is dated), ``evidence_years`` (the year of each ``evidence`` sentence,
 ``""`` when undated) and ``evidence_per_year`` (``"2003: 2"``: sentences per year). Edges to partnership types and activities
 carry ``years``, ``first_year`` and ``last_year`` too.
 
+Every edge carries a ``confidence``: 1 - prod(1 - p) over its evidence
+sentences, a sentence counting with its most confident fact
+(:func:`combined_confidence`). Partnership and membership edges also carry
+``evidence_confidences``, the confidence of each ``evidence`` sentence in the
+same order.
+
 >>> from kg.records import Fact
->>> fact = Fact("d", 0, 0, 30, "partnership", "QAT", "TUR", activity="joint_exercises", evidence="Qatar and Turkey held drills.")
+>>> fact = Fact("d", 0, 0, 30, "partnership", "QAT", "TUR", activity="joint_exercises", evidence="Qatar and Turkey held drills.", confidence=0.5)
 >>> g = build_graph([fact], [])
 >>> g.edges["QAT", "TUR"]["weight"], g.edges["QAT", "TUR"]["activities"]
 (1, ['joint_exercises'])
->>> later = Fact("d", 1, 31, 60, "partnership", "TUR", "QAT", evidence="They drilled again.", year=2005)
+>>> later = Fact("d", 1, 31, 60, "partnership", "TUR", "QAT", evidence="They drilled again.", year=2005, confidence=0.8)
 >>> g = build_graph([fact, later], [])
 >>> g.edges["QAT", "TUR"]["years"], g.edges["QAT", "TUR"]["evidence_years"], g.edges["QAT", "TUR"]["first_year"]
 ([2005], ['', 2005], 2005)
+>>> g.edges["QAT", "TUR"]["evidence_confidences"], g.edges["QAT", "TUR"]["confidence"]
+([0.5, 0.8], 0.9)
 """
 from __future__ import annotations
 
@@ -73,15 +81,12 @@ class _Edge:
             self.types[fact.partnership_type] += 1
         if fact.activity:
             self.activities[fact.activity] += 1
-        self.sentence_confidence[key] = max(self.sentence_confidence.get(key, 0.0), fact.confidence)
+        _note(self.sentence_confidence, key, fact.confidence)
 
     @property
     def confidence(self) -> float:
-        """1 - prod(1 - p): the chance that at least one evidence sentence is right, taken as independent."""
-        doubt = 1.0
-        for p in self.sentence_confidence.values():
-            doubt *= 1.0 - p
-        return 1.0 - doubt
+        """The edge's confidence: :func:`combined_confidence` of its sentences'."""
+        return combined_confidence(self.sentence_confidence.values())
 
     def attributes(self) -> dict:
         keys = sorted(self.sentences)
@@ -99,11 +104,29 @@ class _Edge:
             "doc_ids": sorted({d for d, _ in keys}),
             "evidence": [f"[{d}] {self.sentences[(d, s)]}" for d, s in keys],
             "confidence": round(self.confidence, 2),
+            "evidence_confidences": [round(self.sentence_confidence[key], 2) for key in keys],
             **timing,
             "years": years,
             "evidence_years": ["" if year is None else year for year in evidence_years],
             "evidence_per_year": [f"{year}: {per_year[year]}" for year in years],
         }
+
+
+def combined_confidence(confidences: Iterable[float]) -> float:
+    """1 - prod(1 - p): the chance that at least one evidence sentence is right, taken as independent.
+
+    >>> round(combined_confidence([0.5, 0.8]), 2), combined_confidence([])
+    (0.9, 0.0)
+    """
+    doubt = 1.0
+    for p in confidences:
+        doubt *= 1.0 - p
+    return 1.0 - doubt
+
+
+def _note(confidences: dict, key: tuple, confidence: float) -> None:
+    """Keep the largest confidence seen for ``key`` (a sentence counts with its most confident fact)."""
+    confidences[key] = max(confidences.get(key, 0.0), confidence)
 
 
 @dataclass
@@ -170,9 +193,11 @@ def build_graph(
     counts = mentions if isinstance(mentions, EntityCounts) else EntityCounts.of(mentions)
     graph = nx.Graph()
     pair_edges: dict[tuple[str, str], _Edge] = defaultdict(_Edge)
-    concept_edges: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    # Each concept edge's sentences, with the confidence each counts with.
+    concept_edges: dict[tuple[str, str], dict[tuple[str, int], float]] = defaultdict(dict)
     actors: set[str] = set()
     for fact in facts:
+        sentence = (fact.doc_id, fact.sentence)
         if fact.relation in (PARTNERSHIP, MEMBERSHIP):
             key = tuple(sorted((fact.source, fact.target)))
             pair_edges[key].add(fact)
@@ -180,13 +205,15 @@ def build_graph(
             if fact.relation == PARTNERSHIP:
                 for entity_id in key:
                     if fact.activity:
-                        concept_edges[(entity_id, activity_node(fact.activity))][(fact.doc_id, fact.sentence)] += 1
+                        _note(concept_edges[(entity_id, activity_node(fact.activity))], sentence, fact.confidence)
                     if fact.partnership_type:
-                        concept_edges[(entity_id, type_node(fact.partnership_type))][(fact.doc_id, fact.sentence)] += 1
+                        _note(concept_edges[(entity_id, type_node(fact.partnership_type))], sentence, fact.confidence)
         if fact.relation == TYPE_ACTIVITY and fact.activity:
-            concept_edges[(type_node(fact.source), activity_node(fact.activity))][(fact.doc_id, fact.sentence)] += 1
-    # Types and activities stated in one sentence for one pair go together.
+            _note(concept_edges[(type_node(fact.source), activity_node(fact.activity))], sentence, fact.confidence)
+    # Types and activities stated in one sentence for one pair go together, with
+    # the confidence of the pair's most confident fact in that sentence.
     by_sentence: dict[tuple[str, int, str, str], tuple[set, set]] = defaultdict(lambda: (set(), set()))
+    pair_confidence: dict[tuple[str, int, str, str], float] = {}
     for fact in facts:
         if fact.relation == PARTNERSHIP:
             a, b = sorted((fact.source, fact.target))
@@ -195,10 +222,11 @@ def build_graph(
                 types.add(fact.partnership_type)
             if fact.activity:
                 acts.add(fact.activity)
-    for (doc_id, sentence, _, _), (types, acts) in by_sentence.items():
+            _note(pair_confidence, (fact.doc_id, fact.sentence, a, b), fact.confidence)
+    for key, (types, acts) in by_sentence.items():
         for t in types:
             for a in acts:
-                concept_edges[(type_node(t), activity_node(a))][(doc_id, sentence)] += 1
+                _note(concept_edges[(type_node(t), activity_node(a))], key[:2], pair_confidence[key])
 
     _entity_nodes(graph, actors, counts, gazetteer)
     for kind, concepts, node in (
@@ -220,7 +248,10 @@ def build_graph(
         )
         years = sorted({sentence_years[key] for key in sentences if sentence_years.get(key) is not None})
         timing = {"first_year": years[0], "last_year": years[-1]} if years else {}
-        graph.add_edge(a, b, relation=relation, relations=[relation], weight=len(sentences), **timing, years=years)
+        graph.add_edge(
+            a, b, relation=relation, relations=[relation], weight=len(sentences),
+            confidence=round(combined_confidence(sentences.values()), 2), **timing, years=years,
+        )
     return graph
 
 

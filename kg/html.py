@@ -9,10 +9,15 @@ pyvis package and no other library (no Bootstrap, no CDN), so it loads no
 
 The page (``kg/templates/graph.html``) adds the reading aids: a legend of node
 types that doubles as a filter, filters by partnership type and activity, a
-minimum-evidence slider, a year range (when any evidence is dated) that keeps
-the edges with evidence in those years, a search box, and a side panel with an
-edge's evidence sentences, by year when they are dated, or a node's partners
-and memberships.
+minimum-evidence slider, a minimum-confidence slider (when any edge has a
+confidence), a year range (when any evidence is dated) that keeps the edges
+with evidence in those years, a search box, and a side panel with an edge's
+confidence and evidence sentences (each with its own confidence, by year when
+they are dated), or a node's partners and memberships. The filters combine: an
+edge shows when it passes every one. The confidence slider compares the edge's
+own ``confidence`` (all its evidence, whatever the year range), as the evidence
+slider compares its whole ``weight``; an edge with no confidence is never
+hidden by it.
 
 >>> import networkx as nx
 >>> g = nx.Graph(); g.add_edge("PAK", "TUR", relation="partnership", weight=1, evidence=["[d1] Both drilled."], doc_ids=["d1"])
@@ -23,6 +28,7 @@ False
 from __future__ import annotations
 
 import json
+import math
 from importlib import resources
 
 import jinja2
@@ -90,6 +96,28 @@ def _years(value, keep_empty: bool = False) -> list:
     return years if keep_empty else [y for y in years if y is not None]
 
 
+def _confidence(value) -> float | None:
+    """A confidence as a float, or ``None`` when ``value`` is not a finite number (JSON has no NaN).
+
+    >>> _confidence(0.85), _confidence(1), _confidence(""), _confidence(True), _confidence(float("nan"))
+    (0.85, 1.0, None, None, None)
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def _confidences(value, count: int) -> list:
+    """The confidence of each of ``count`` evidence sentences (``None`` where unknown).
+
+    >>> _confidences([0.9, "x"], 2), _confidences(None, 2), _confidences([0.9], 2)
+    ([0.9, None], [None, None], [None, None])
+    """
+    if not isinstance(value, (list, tuple)) or len(value) != count:
+        return [None] * count
+    return [_confidence(v) for v in value]
+
+
 def year_range(graph: nx.Graph) -> list[int]:
     """``[first, last]`` year of the graph's dated edges, or ``[]`` when none is dated.
 
@@ -122,11 +150,15 @@ def pyvis_network(graph: nx.Graph) -> Network:
     for index, (u, v, d) in enumerate(sorted(graph.edges(data=True), key=lambda e: (str(e[0]), str(e[1])))):
         weight = int(d.get("weight", 1) or 1)
         relation = str(d.get("relation", "") or "")
+        confidence = _confidence(d.get("confidence"))
+        evidence = split_evidence(_list(d.get("evidence")), _list(d.get("doc_ids")))
         net.edges.append(Edge(
             str(u), str(v), False, id=index, value=weight, relation=relation, weight=weight,
-            title=f"{relation}, {weight} sentence{'s' if weight != 1 else ''}",
+            title=f"{relation}, {weight} sentence{'s' if weight != 1 else ''}"
+            + ("" if confidence is None else f", confidence {confidence:.2f}"),
             partnership_types=_list(d.get("partnership_types")), activities=_list(d.get("activities")),
-            evidence=split_evidence(_list(d.get("evidence")), _list(d.get("doc_ids"))),
+            evidence=evidence, confidence=confidence,
+            evidence_confidences=_confidences(d.get("evidence_confidences"), len(evidence)),
             years=_years(d.get("years")), evidence_years=_years(d.get("evidence_years"), keep_empty=True),
         ).options)
     return net

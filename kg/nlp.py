@@ -112,7 +112,7 @@ def load_pipeline(
     # A ruler runs its phrase patterns through the pipeline before it, for the token attributes
     # it matches on; the sentence and span components set none of those, so they are left out.
     with nlp.select_pipes(disable=[n for n in _SENTENCES_AND_SPANS if n in nlp.pipe_names]):
-        entity_ruler.add_patterns(load_gazetteer(Path(data_dir)).ruler_patterns())
+        entity_ruler.add_patterns(load_gazetteer(Path(data_dir)).ruler_patterns(_token_texts(nlp)))
         cue_ruler.add_patterns(ontology.ruler_patterns() + load_cues(Path(data_dir)).ruler_patterns())
     nlp.tokenizer = LongChunkTokenizer(nlp.tokenizer)
     if fast:
@@ -122,6 +122,54 @@ def load_pipeline(
 
 #: Pipes that set no token attribute a ruler's phrase patterns are matched on.
 _SENTENCES_AND_SPANS = ("sentencizer", "kg_line_breaks", "kg_entity_ruler", "kg_fuzzy_linker")
+
+
+#: Factories of spaCy's dependency parsers: a pipeline with one of them gives each Doc a parse.
+PARSER_FACTORIES = ("parser", "beam_parser")
+#: :func:`describe_pipeline` of kg's embedded pipeline (spaCy's defaults for a blank English pipeline).
+EMBEDDED_PIPELINE = {"name": "en_pipeline", "version": "0.0.0", "parses": False}
+
+
+def describe_pipeline(nlp: Language) -> dict:
+    """The ``name`` (``LANG_NAME``) and ``version`` of ``nlp`` from its meta, and whether it ``parses``.
+
+    >>> describe_pipeline(spacy.blank("en"))
+    {'name': 'en_pipeline', 'version': '0.0.0', 'parses': False}
+    """
+    return _described(nlp.meta, any(nlp.get_pipe_meta(name).factory in PARSER_FACTORIES for name in nlp.pipe_names))
+
+
+def _described(meta: dict, parses: bool | None) -> dict:
+    return {"name": f"{meta.get('lang', '')}_{meta.get('name', '')}", "version": str(meta.get("version", "")),
+            "parses": parses}
+
+
+def describe_spacy_model(spacy_model: str | None) -> dict:
+    """:func:`describe_pipeline` of the pipeline ``load_pipeline(spacy_model)`` builds, read from the
+    installed package's or the folder's ``meta.json`` and ``config.cfg`` without loading it
+    (``parses`` is None when they cannot be read: spaCy will say why when it loads the pipeline).
+    """
+    if spacy_model is None:
+        return dict(EMBEDDED_PIPELINE)
+    folder = Path(spacy_model)
+    try:
+        if not folder.is_dir():
+            package = spacy.util.get_package_path(spacy_model)
+            meta = spacy.util.get_model_meta(package)
+            folder = package / f"{meta['lang']}_{meta['name']}-{meta['version']}"
+        meta = spacy.util.get_model_meta(folder)
+        config = spacy.util.load_config(folder / "config.cfg", interpolate=False)
+        disabled = set(config["nlp"].get("disabled", []))
+        parses = any(config["components"][name].get("factory") in PARSER_FACTORIES
+                     for name in config["nlp"]["pipeline"] if name not in disabled)
+    except (OSError, ValueError, KeyError, ImportError):
+        return {"name": spacy_model, "version": "", "parses": None}
+    return _described(meta, parses)
+
+
+def _token_texts(nlp: Language):
+    """A function from a text to the texts of the tokens ``nlp``'s tokenizer makes of it."""
+    return lambda text: [token.text for token in nlp.tokenizer(text)]
 
 
 def _base_pipeline(spacy_model: str | None) -> Language:

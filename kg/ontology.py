@@ -127,6 +127,11 @@ class Words:
     non_member_prefixes: frozenset[str]
     attribution_openers: frozenset[str]
     non_partner_markers: frozenset[str]
+    cue_owner_links: frozenset[str]
+    unnamed_partner_determiners: frozenset[str]
+    clause_boundaries: frozenset[str]
+    modality_words: frozenset[str]
+    first_person_words: frozenset[str]
 
     #: Lists of phrases: their entries may be several words, matched against consecutive tokens.
     PHRASE_LISTS = frozenset({"list_conjunction_phrases", "sentence_start_references", "later_member_markers"})
@@ -153,6 +158,7 @@ class Reaches:
     long_list: int
     pairwise_list: int
     attribution: int
+    unnamed_partner: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,9 @@
 A paragraph keeps a *focus*: the pairs of the last sentence that stated a
 partnership. A later sentence of the same paragraph that refers back ("the two
 nations", "their", "the alliance", "the Kingdom"), or whose only actors belong
-to the pair in focus, asserts its types and activities for that pair.
+to the pair in focus, asserts its types and activities for that pair. A pair
+whose sentence states no partnership type keeps the types stated for it
+earlier in the document.
 
 >>> from kg.extract import SentenceReading
 >>> first = SentenceReading(0, 0, 10, "...", 0, ("PAK", "TUR"), [("PAK", "TUR", "between")], cooperative=True)
@@ -34,18 +36,35 @@ GENERIC_CUE_PENALTY = 0.1
 
 def _facts_for_pair(
     doc_id: str, r: SentenceReading, a: str, b: str, method: str, confidence: float, penalty: bool = True,
+    known_types: dict | None = None,
 ) -> list[Fact]:
     base = dict(
         doc_id=doc_id, sentence=r.index, start=r.start, end=r.end, relation=PARTNERSHIP,
         source=a, target=b, evidence=r.text, method=method,
     )
-    types, activities = r.pair_scopes.get((a, b), (r.partnership_types, r.activities))
+    types, activities = r.stated_for(a, b)
     if penalty and not (types or activities):
         confidence -= GENERIC_CUE_PENALTY
+    if known_types is not None:
+        types = carried_types(known_types, a, b, types)
     confidence = round(confidence, 2)
     facts = [Fact(**base, partnership_type=t, confidence=confidence) for t in types]
     facts += [Fact(**base, activity=act, confidence=confidence) for act in activities]
     return facts or [Fact(**base, confidence=confidence)]
+
+
+def carried_types(known: dict, a: str, b: str, types: tuple[str, ...]) -> tuple[str, ...]:
+    """The pair's partnership types: ``types`` when the sentence states some for it, else those an
+    earlier sentence of the document stated for the same pair ("The treaty of alliance bound A and B.
+    In 1902 A assisted B." keeps the alliance). ``known`` (pair -> types) remembers them.
+
+    Reference prose names the kind of a relationship once, often in its opening paragraph, and
+    then reports its events; the document, not the paragraph, is its reach."""
+    pair = frozenset((a, b))
+    if types:
+        known[pair] = types
+        return types
+    return known.get(pair, ())
 
 
 def _referenced_actor(word: str, recent: list[str], gazetteer: Gazetteer) -> str | None:
@@ -64,14 +83,17 @@ def _classified_pairs(decisions: list[Decision], threshold: float) -> list[tuple
 
 def resolve(
     doc_id: str, readings: Iterable[SentenceReading], gazetteer: Gazetteer | None = None,
-    decisions: list[list[Decision]] | None = None, threshold: float = 0.5,
+    decisions: list[list[Decision]] | None = None, threshold: float = 0.5, speaker: str = "",
 ) -> list[Fact]:
     """Facts of one document from its sentence readings, in sentence order.
 
     ``decisions``: the pair classifier's candidates of each reading (:func:`kg.classify.decide`);
     then a sentence's partnerships are the pairs whose probability reaches ``threshold``, with
     that probability as their confidence, and references back carry those pairs. Without it,
-    the rules' pairs.
+    the rules' pairs. ``speaker``: the speaking country of a speech, where a pronoun ("their",
+    "both") or the speaker's own name is mostly the speaker's own statement: only a reference that
+    names what it points to ("the two countries", "the agreement") or both actors named again
+    continue the pair in focus.
     """
     gazetteer = gazetteer or load_gazetteer()
     decisions = iter(decisions) if decisions is not None else None
@@ -82,6 +104,7 @@ def resolve(
     organization_in_focus = ""
     focus_age = 0  # sentences since the pair in focus was stated or referred to
     paragraph = -1
+    known_types: dict[frozenset, tuple[str, ...]] = {}  # the types stated for each pair so far
     for r in readings:
         if r.paragraph != paragraph:
             focus, recent, paragraph, organization_in_focus = [], [], r.paragraph, ""
@@ -121,13 +144,15 @@ def resolve(
             if len(participants) == 2 and r.actor_references:
                 pairs = [(participants[0], participants[1], "reference", REFERENCE_CONFIDENCE)]
             elif focus and focus_age <= reach and set(participants) <= in_focus and (
-                r.refers_back or len(set(participants)) >= 2 or (participants and (r.partnership_types or r.activities))
+                (r.strong_reference or len(set(participants)) >= 2) if speaker else
+                (r.refers_back or len(set(participants)) >= 2 or (participants and (r.partnership_types or r.activities)))
             ):  # with one name and no reference word, only a stated type or activity continues the pair
                 # ("Jordan also buys F-16s"); a generic word ("Italy supports ...") is that actor's own statement
                 # with the classifier, a pair referred to is as sure as where it was stated
                 pairs = [(a, b, "reference", focus_confidence.get((a, b), REFERENCE_CONFIDENCE)) for a, b in focus]
         for a, b, method, confidence in pairs:
-            facts += _facts_for_pair(doc_id, r, a, b, method, confidence, penalty=decisions is None)
+            facts += _facts_for_pair(doc_id, r, a, b, method, confidence, penalty=decisions is None,
+                                     known_types=known_types)
         if not pairs and not participants and not r.refers_back and not r.hostile:
             # A generic statement about a kind of partnership.
             for t in r.partnership_types:

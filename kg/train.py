@@ -36,7 +36,7 @@ MIN_RECALL = 0.5
 #: type or activity stated for it too (``stated``): the model, learnt mostly from speeches, misses
 #: plain statements of news and reference prose that the rules read. Chosen on held-out folds, where
 #: they trade a little precision for the recall the model alone lacks (the model card has both).
-RULE_FLOORS = {"linked": 0.4, "stated": 0.3}
+RULE_FLOORS = {"linked": 0.45, "stated": 0.35}
 #: Relations whose scores are calibrated and written as facts.
 CALIBRATED = ("partnership", "membership")
 _REQUIRED = ("doc_id", "sentence", "a", "b", "relation")
@@ -249,21 +249,52 @@ def reliability(calibrated: numpy.ndarray, gold: numpy.ndarray, bins: int = 10) 
     return out
 
 
-def precision_recall_curve(probability: numpy.ndarray, gold: numpy.ndarray, points: Iterable[float]) -> list[dict]:
-    """Precision, recall and F1 of ``probability >= t`` for each threshold ``t``."""
+def precision_recall_curve(probability: numpy.ndarray, gold: numpy.ndarray, points: Iterable[float],
+                           floor: numpy.ndarray | None = None) -> list[dict]:
+    """Precision, recall and F1 of ``probability >= t`` for each threshold ``t``; with ``floor`` (one per
+    example, :func:`rule_floors`), of ``probability >= min(t, floor)``, a build's decision."""
     out = []
     for t in points:
-        s = prf(gold.astype(bool), probability >= t)
+        s = prf(gold.astype(bool), probability >= (t if floor is None else numpy.minimum(t, floor)))
         out.append({"threshold": round(float(t), 3), "p": float(s["p"]), "r": float(s["r"]), "f1": float(s["f1"])})
     return out
 
 
+def average_precision(score: numpy.ndarray, gold: numpy.ndarray) -> float:
+    """Average precision of ranking the examples by ``score`` (the area under the precision-recall curve)."""
+    from sklearn.metrics import average_precision_score
+
+    return round(float(average_precision_score(gold.astype(bool), score)), 3) if gold.any() else 0.0
+
+
+def recall_at_precision(probability: numpy.ndarray, gold: numpy.ndarray, target: float = TARGET_PRECISION) -> float:
+    """The most recall of any threshold on ``probability`` whose precision reaches ``target``."""
+    curve = precision_recall_curve(probability, gold, sorted(set(numpy.round(probability, 4).tolist())))
+    return max((c["r"] for c in curve if c["p"] >= target), default=0.0)
+
+
+def rule_floors(examples: list[Example], floors: dict = RULE_FLOORS) -> numpy.ndarray:
+    """Per example, the probability from which a build accepts the pair whatever the threshold:
+    ``floors["linked"]`` when a rule links it, ``floors["stated"]`` when a partnership type or activity
+    is stated for it too (read from its features: its own clause's, or the sentence's cues), 1 otherwise."""
+    out = numpy.ones(len(examples))
+    for i, e in enumerate(examples):
+        features = set(e.features)
+        if not any(f.startswith("rule:") and f not in ("rule:none", "rule:membership") for f in features):
+            continue
+        stated = "scoped:typed" in features or ("scoped:untyped" not in features and bool(
+            {"cue:partnership_type", "cue:activity"} & features))
+        out[i] = min(floors["linked"], floors["stated"]) if stated else floors["linked"]
+    return out
+
+
 def choose_threshold(probability: numpy.ndarray, gold: numpy.ndarray, target: float = TARGET_PRECISION,
-                     min_recall: float = MIN_RECALL) -> float:
+                     min_recall: float = MIN_RECALL, floor: numpy.ndarray | None = None) -> float:
     """The threshold of most recall at precision ``target`` when that recall reaches ``min_recall``;
-    otherwise the threshold of best F0.5 (precision weighs twice recall)."""
+    otherwise the threshold of best F0.5 (precision weighs twice recall). ``floor``: each example's
+    rule floor (:func:`rule_floors`), so that the threshold is chosen for a build's whole decision."""
     candidates = sorted(set(numpy.round(probability, 4).tolist()))
-    curve = precision_recall_curve(probability, gold, candidates)
+    curve = precision_recall_curve(probability, gold, candidates, floor)
     good = [c for c in curve if c["p"] >= target and c["r"] >= min_recall]
     if good:
         return float(min(c["threshold"] for c in good if c["r"] == max(g["r"] for g in good)))
@@ -292,15 +323,22 @@ def fit_model(examples: list[Example], oof: numpy.ndarray, genre_for_threshold: 
                if numpy.abs(coef[:, vocab[f]]).max() >= 1e-4}
     calibration, thresholds = {}, {}
     chosen = numpy.array([genre_for_threshold is None or e.genre == genre_for_threshold for e in examples])
+    floors = rule_floors(examples)
     for rel in (r for r in CALIBRATED if r in relations):
         k = RELATIONS.index(rel)
         gold = numpy.array([e.relation == rel for e in examples], dtype=float)
         calibration[rel] = isotonic(oof[:, k], gold)
         calibrated = calibrate(calibration[rel], oof[:, k])
-        thresholds[rel] = choose_threshold(calibrated[chosen], gold[chosen]) if rel == "partnership" else 0.5
+        thresholds[rel] = choose_threshold(calibrated[chosen], gold[chosen], floor=floors[chosen]) if rel == "partnership" else 0.5
     thresholds.update(RULE_FLOORS)
     return {"relations": relations, "bias": [round(float(b), 5) for b in intercept[order]],
             "weights": weights, "calibration": calibration, "thresholds": thresholds}
+
+
+def _sklearn_version() -> str:
+    import sklearn
+
+    return sklearn.__version__
 
 
 def sha256(path: Path) -> str:
@@ -347,9 +385,13 @@ def learning_curve(examples: list[Example], fractions: Iterable[float] = (0.25, 
 
 
 def train(label_paths: Iterable[Path | str], out: Path | str, corpus: Path | str | None = None,
-          nlp=None) -> dict:
+          nlp=None, spacy_model: str | None = None) -> dict:
     """Train the pair classifier on labelled pairs, write it to ``out`` (JSON) with its card
     (``out`` with the suffix ``.md``); return the card.
+
+    The labels are read with ``nlp``, or the pipeline ``kg.nlp.load_pipeline(spacy_model)``
+    builds (``spacy_model``: an installed spaCy pipeline or a folder; None: kg's default). With a
+    parser, the pairs' dependency paths are features too. The card names the pipeline.
 
     The card holds the data files and their sha256, the learner, the grouped cross-validated
     scores per relation and genre, the partnership reliability table, precision-recall
@@ -359,11 +401,16 @@ def train(label_paths: Iterable[Path | str], out: Path | str, corpus: Path | str
     labels = _with_corpus([label for p in label_paths for label in read_labels(p)], corpus)
     if not labels:
         raise KgError("no labelled pairs to train on")
-    return train_examples(featurize(labels, nlp), label_paths, out)
+    from kg.nlp import describe_pipeline, load_pipeline
+
+    nlp = nlp or load_pipeline(spacy_model)
+    return train_examples(featurize(labels, nlp), label_paths, out, describe_pipeline(nlp))
 
 
-def train_examples(examples: list[Example], label_paths: list[Path], out: Path | str) -> dict:
-    """:func:`train` on labels already featurized."""
+def train_examples(examples: list[Example], label_paths: list[Path], out: Path | str,
+                   pipeline: dict | None = None) -> dict:
+    """:func:`train` on labels already featurized (``pipeline``: :func:`kg.nlp.describe_pipeline` of
+    the pipeline that read them, recorded in the card)."""
     if len({e.doc_id for e in examples}) < FOLDS:
         raise KgError(f"the labels come from fewer than {FOLDS} documents: too few to cross-validate")
     if not any(e.relation == "partnership" for e in examples):
@@ -375,29 +422,32 @@ def train_examples(examples: list[Example], label_paths: list[Path], out: Path |
     gold = numpy.array([e.relation == "partnership" for e in examples], dtype=float)
     calibrated = calibrate(model["calibration"]["partnership"], oof[:, k])
     threshold = model["thresholds"]["partnership"]
-    linked = numpy.array([any(f.startswith("rule:") and f not in ("rule:none", "rule:membership") for f in e.features)
-                          for e in examples])
+    floors = rule_floors(examples)
     by_genre = {}
     for genre in sorted({e.genre for e in examples}):
         chosen = numpy.array([e.genre == genre for e in examples])
         by_genre[genre] = {
             "at_threshold": prf(gold[chosen].astype(bool), calibrated[chosen] >= threshold),
-            "with_linked_floor": prf(gold[chosen].astype(bool), (calibrated >= threshold)[chosen] | (linked & (calibrated >= RULE_FLOORS["linked"]))[chosen]),
+            "with_linked_floor": prf(gold[chosen].astype(bool), (calibrated >= numpy.minimum(threshold, floors))[chosen]),
             "reliability": reliability(calibrated[chosen], gold[chosen]),
             "pr_curve": precision_recall_curve(calibrated[chosen], gold[chosen], numpy.arange(0.1, 1.0, 0.1)),
+            "average_precision": average_precision(oof[chosen, k], gold[chosen]),
+            "recall_at_target": recall_at_precision(calibrated[chosen], gold[chosen]),
         }
     card = {
         "data": [{"file": p.name, "sha256": sha256(p), "pairs": sum(1 for _ in read_labels(p))} for p in label_paths],
         "examples": len(examples),
         "without_candidate": sum(1 for e in examples if not e.features),
         "features": len(model["weights"]),
-        "learner": "multinomial logistic regression (scikit-learn, L2, C=0.5) on binary features; "
-                   "isotonic calibration on out-of-fold scores",
+        "learner": f"multinomial logistic regression (scikit-learn {_sklearn_version()}, L2, C=0.5) on binary "
+                   "features; isotonic calibration on out-of-fold scores",
         "cross_validation": f"{FOLDS}-fold, grouped by document, stratified by relation, seed {SEED}",
         "cv_argmax": scores(examples, predicted),
         "threshold": threshold,
         "partnership": by_genre,
     }
+    if pipeline is not None:
+        card["spacy_pipeline"] = pipeline
     model["card"] = card
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -415,7 +465,12 @@ def _table(rows: list[dict], columns: list[str]) -> list[str]:
 def card_markdown(card: dict) -> str:
     """The model card as markdown."""
     lines = ["# Pair classifier: model card", "", f"Learner: {card['learner']}.", "",
-             f"Cross-validation: {card['cross_validation']}.", "", "## Data", ""]
+             f"Cross-validation: {card['cross_validation']}.", ""]
+    pipeline = card.get("spacy_pipeline")
+    if pipeline:
+        parse = "with its dependency parse" if pipeline["parses"] else "no dependency parse"
+        lines += [f"spaCy pipeline: {pipeline['name']} {pipeline['version']} ({parse}).", ""]
+    lines += ["## Data", ""]
     lines += _table(card["data"], ["file", "pairs", "sha256"])
     lines += ["", f"{card['examples']} labelled pairs; {card['without_candidate']} of them are pairs kg's pipeline "
               f"does not find in the sentence (counted as predicted `none`). {card['features']} features.", "",
@@ -429,7 +484,10 @@ def card_markdown(card: dict) -> str:
         s = block["at_threshold"]
         w = block["with_linked_floor"]
         lines += [f"### {genre}: precision {s['p']}, recall {s['r']}, F1 {s['f1']}", "",
-                  f"With the rules' floor (a pair a rule links from {RULE_FLOORS['linked']}): precision {w['p']}, "
+                  f"Average precision {block['average_precision']}; recall at precision {TARGET_PRECISION}: "
+                  f"{block['recall_at_target']}.", "",
+                  f"With the rules' floors (a pair a rule links from {RULE_FLOORS['linked']}, from {RULE_FLOORS['stated']} "
+                  f"when a type or activity is stated for it): precision {w['p']}, "
                   f"recall {w['r']}, F1 {w['f1']}.", "", "Reliability (calibrated probability against observed precision):", ""]
         lines += _table(block["reliability"], ["bin", "n", "mean_p", "observed"])
         lines += ["", "Precision-recall curve:", ""]

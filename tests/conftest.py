@@ -1,9 +1,12 @@
-"""Shared fixtures: one embedded pipeline per test session."""
+"""Shared fixtures: one embedded pipeline per test session, a tiny trained parser, the UN sample, builds."""
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
+import spacy
+from spacy.training import Example
 
 from kg.nlp import load_pipeline
 
@@ -18,6 +21,42 @@ def nlp():
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO
+
+
+# (words, heads, deps): subject - cooperation verb - object, and one verb that is no cooperation.
+PARSER_TRAINING = [
+    ("Norway supplied Estonia with radars .".split(), [1, 1, 1, 1, 3, 1], ["nsubj", "ROOT", "dobj", "prep", "pobj", "punct"]),
+    ("Chile trained Peru .".split(), [1, 1, 1, 1], ["nsubj", "ROOT", "dobj", "punct"]),
+    ("Kenya cooperates with Uganda .".split(), [1, 1, 1, 2, 1], ["nsubj", "ROOT", "prep", "pobj", "punct"]),
+    ("Japan praised India .".split(), [1, 1, 1, 1], ["nsubj", "ROOT", "dobj", "punct"]),
+    ("Ghana equipped Togo with boats .".split(), [1, 1, 1, 1, 3, 1], ["nsubj", "ROOT", "dobj", "prep", "pobj", "punct"]),
+    ("Spain works with Morocco .".split(), [1, 1, 1, 2, 1], ["nsubj", "ROOT", "prep", "pobj", "punct"]),
+]
+
+
+@pytest.fixture(scope="session")
+def parser_path(tmp_path_factory):
+    """A blank English pipeline with a dependency parser trained on PARSER_TRAINING, saved to disk
+    (no pretrained pipeline can be downloaded here)."""
+    random.seed(0)
+    spacy.util.fix_random_seed(0)
+    nlp = spacy.blank("en")
+    parser = nlp.add_pipe("parser")
+    examples = [
+        Example.from_dict(spacy.tokens.Doc(nlp.vocab, words=words), {"heads": heads, "deps": deps})
+        for words, heads, deps in PARSER_TRAINING
+    ]
+    for _, _, deps in PARSER_TRAINING:
+        for dep in deps:
+            parser.add_label(dep)
+    optimizer = nlp.initialize()
+    for _ in range(60):
+        random.shuffle(examples)
+        nlp.update(examples, sgd=optimizer, drop=0.0)
+    nlp.meta.update(name="tiny_parser", version="0.1.0")  # what a model trained with it records
+    path = tmp_path_factory.mktemp("trained") / "tiny_parser"
+    nlp.to_disk(path)
+    return path
 
 
 UN_DEBATES = REPO.parent / "shared" / "corpora" / "un_general_debates" / "un_general_debates.jsonl.gz"

@@ -60,6 +60,44 @@ def test_the_speaker_in_the_pair_is_a_feature(nlp):
     assert "speaker_other" in candidates(nlp, "Chile and Peru met Brazil.", speaker="BRA")[("CHL", "PER")].features
 
 
+def test_a_clause_boundary_between_the_pair_is_a_feature(nlp):
+    same = candidates(nlp, "Chile and Peru held talks in June.")[("CHL", "PER")].features
+    crossed = candidates(nlp, "Chile held talks in June, while Peru stayed away.")[("CHL", "PER")].features
+    assert "clause:same" in same and "clause:cross" not in same
+    assert "clause:cross" in crossed and "clause:same" not in crossed
+
+
+def test_the_modality_word_nearest_the_pair_in_its_clause_is_a_feature(nlp):
+    hoped = candidates(nlp, "Last year the ministers said they hope Chile and Peru will sign a pact.")[("CHL", "PER")].features
+    assert "modal_lft:hope" in hoped and "modal_rgt:will" in hoped
+    # a modal verb of another clause says nothing of this pair
+    other = candidates(nlp, "Chile and Peru signed a pact, which Bolivia would like to join.")[("CHL", "PER")].features
+    assert not any(f.startswith("modal_") for f in other)
+
+
+def test_the_first_person_is_a_feature_with_where_the_speaker_stands(nlp):
+    thanked = candidates(nlp, "We thank Chile and Peru for their help.", speaker="BRA")[("CHL", "PER")].features
+    assert {"first_person", "first_person&speaker_other"} <= set(thanked)
+    assert not any(f.startswith("first_person") for f in candidates(nlp, "Chile and Peru held exercises.")[("CHL", "PER")].features)
+
+
+def test_the_words_that_open_and_close_the_pairs_list_are_features(nlp):
+    found = candidates(nlp, "The proposal of Chile, Peru and Brazil was adopted.")
+    features = found[("CHL", "PER")].features
+    assert {"list:same_3", "lhead:of", "lhead2:proposal of", "ltail:was"} <= set(features)
+    assert "lhead:of" in found[("CHL", "BRA")].features and "list:same_3" in found[("PER", "BRA")].features
+    apart = candidates(nlp, "Chile and Peru met, and Brazil spoke.")[("CHL", "BRA")].features
+    assert "list:x_in_other" in apart and not any(f.startswith(("list:same", "lhead")) for f in apart)
+
+
+def test_an_actor_named_by_its_capital_is_a_feature(nlp):
+    capitals = candidates(nlp, "Talks in Lima and Santiago ended.")[("PER", "CHL")].features
+    assert capitals.count("form:capital") == 2
+    one = candidates(nlp, "Lima and Chile officials met.")[("PER", "CHL")].features
+    assert one.count("form:capital") == 1
+    assert "form:capital" not in candidates(nlp, "Peruvian and Chilean officials met.")[("PER", "CHL")].features
+
+
 def test_a_long_list_gives_only_the_pairs_a_rule_links(nlp):
     names = ["Chile", "Peru", "Brazil", "Bolivia", "Ecuador", "Uruguay", "Paraguay", "Colombia", "Venezuela",
              "Argentina", "Guyana", "Suriname", "Panama", "Mexico"]
@@ -163,3 +201,24 @@ def test_kg_explain_reads_a_document_of_a_corpus(tmp_path):
     missing = subprocess.run([sys.executable, "-m", "kg", "explain", "--doc", "s2", "--corpus", str(corpus)],
                              capture_output=True, text=True)
     assert missing.returncode == 1 and missing.stderr == f"Error: no document 's2' in {corpus}\n"
+
+
+def test_kg_explain_prints_document_text_escaped():
+    import subprocess
+    import sys
+
+    # a terminal escape (set the window title) inside the sentence and between the pair
+    text = "Chile and \x1b]0;owned\x07 Peru held joint military exercises."
+    result = subprocess.run([sys.executable, "-m", "kg", "explain", text], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert result.stdout.startswith("[0] Chile and \\x1b]0;owned\\x07 Peru held joint military exercises.\n")
+
+
+def test_explain_gives_each_pair_only_the_types_stated_for_it(nlp):
+    from kg.classify import explain, load_model
+
+    found = {(e.a, e.b): dict(e.stated) for e in explain(nlp("Ghana and Kenya welcomed a defence pact between Chile and Peru."), load_model())}
+    by_pair = {frozenset(pair): stated for pair, stated in found.items()}
+    assert by_pair[frozenset(("CHL", "PER"))] == {"alliance": "defence pact"}
+    assert "alliance" not in by_pair.get(frozenset(("GHA", "KEN")), {})

@@ -459,3 +459,18 @@ def test_a_dated_corpus_builds_edges_with_years_and_dynamic_gexf(tmp_path):
     reread = nx.read_gexf(out / "actors.gexf")
     assert reread.edges["QAT", "TUR"]["spells"] == [("2003-01-01", "2003-12-31"), ("2019-01-01", "2019-12-31")]
     assert "spells" not in reread.edges["IDN", "MYS"]
+
+
+def test_evidence_confidences_are_a_static_column_beside_the_evidence(tmp_path):
+    facts = [
+        Fact("a", 0, 0, 9, "partnership", "PAK", "TUR", activity="joint_exercises", evidence="Drills.", confidence=0.5),
+        Fact("b", 0, 0, 9, "partnership", "TUR", "PAK", evidence="More drills.", confidence=0.75),
+    ]
+    graph = add_layout(build_graph(facts, []))
+    write_graphml(graph, tmp_path / "g.graphml")
+    reread = nx.read_graphml(tmp_path / "g.graphml")
+    edge = reread.edges["PAK", "TUR"]
+    assert (edge["evidence"], edge["evidence_confidences"]) == ("[a] Drills.; [b] More drills.", "0.5; 0.75")
+    assert edge["confidence"] == 0.88  # 1 - 0.5 * 0.25, rounded
+    assert reread.edges["PAK", "activity:joint_exercises"]["confidence"] == 0.5
+    assert reread.edges["PAK", "activity:joint_exercises"]["evidence_confidences"] == ""

@@ -56,6 +56,15 @@ def test_organisation_and_group_ids_never_shadow_a_country():
         ("groups.csv", "id,label,aliases", "id,aliases", 1, "missing column 'label'"),
         ("organizations.csv", "\nNATO,", "\n,", None, "a row without an id"),
         ("non_actors.yaml", "patterns:", "pattern:", 4, "unknown key 'pattern'"),
+        ("non_actors.yaml", "\n  - Indo-Pacific", "\n  - {ORTH: Indo}", None, "a pattern is a name or a list of token mappings"),
+        ("non_actors.yaml", "\n  - names: names", "\n  - names: cities", None,
+         "unknown kind of names 'cities' (one of names, capitals, demonyms)"),
+        ("non_actors.yaml", "\n    between: 2", "\n    betwen: 2", None, "unknown key 'betwen'"),
+        ("non_actors.yaml", "\n    between: 2", "\n    between: -1", None, "'between' must be 0 or more, not -1"),
+        ("non_actors.yaml", "\n    followers: [round,", "\n    followers: [trade round,", None,
+         "'trade round' in 'followers' is several words; the list holds single tokens"),
+        ("non_actors.yaml", "\n    preceders: [Lake, River, Upper]", "\n    preceders: [Lake, River, yes]", None,
+         "'yes' in 'preceders' is not a phrase: quote it"),
     ],
 )
 def test_a_mistake_in_the_gazetteer_files_names_the_file_and_line(tmp_path, file, old, new, line, message):
@@ -71,3 +80,26 @@ def test_a_mistake_in_the_gazetteer_files_names_the_file_and_line(tmp_path, file
         load_gazetteer(data_dir)
     assert str(error.value) == f"{path}:{line}: {message}"
     assert isinstance(error.value, KgError)
+
+
+def test_a_compound_rule_without_words_names_its_line(tmp_path):
+    data_dir = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data_dir)
+    path = data_dir / "non_actors.yaml"
+    path.write_text("patterns: []\ncompounds:\n  - names: capitals\n", encoding="utf-8")
+    with pytest.raises(DataError, match=f"^{path}:3: a compound rule needs 'followers' or 'preceders'$"):
+        load_gazetteer(data_dir)
+
+
+def test_compound_rules_know_capitals_and_demonyms_apart_from_names():
+    poland = load_gazetteer().entities["POL"]
+    assert "Warsaw" in poland.names_of_kind("capitals") and "Warsaw" not in poland.names_of_kind("names")
+    assert "Polish" in poland.names_of_kind("demonyms") and "Poland" in poland.names_of_kind("names")
+
+
+def test_a_compound_never_hides_an_actor_of_the_same_name():
+    followed = [p for p in load_gazetteer().compound_patterns() if isinstance(p[0]["ORTH"], dict) and "LOWER" in p[-1]]
+    warsaw = [p[-1]["LOWER"]["IN"] for p in followed if "Warsaw" in p[0]["ORTH"]["IN"]]
+    others = [p[-1]["LOWER"]["IN"] for p in followed if "Lisbon" in p[0]["ORTH"]["IN"]]
+    assert warsaw and all("pact" not in words and "treaty" in words for words in warsaw)
+    assert others and all("pact" in words for words in others)

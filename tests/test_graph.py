@@ -64,3 +64,24 @@ def test_nodes_take_their_labels_from_the_gazetteer_given(tmp_path):
     facts = [fact("PAK", "TUR", activity="joint_exercises")]
     assert build_graph(facts, []).nodes["TUR"]["label"] == "Turkey"
     assert build_graph(facts, [], load_gazetteer(data)).nodes["TUR"]["label"] == "Türkiye"
+
+
+def test_every_edge_combines_the_confidence_of_its_sentences_and_lists_each():
+    def said(sentence, confidence, **kw):
+        return Fact("d", sentence, 0, 10, "partnership", "PAK", "TUR", evidence=f"sentence {sentence}",
+                    confidence=confidence, **kw)
+
+    g = build_graph(
+        # Sentence 1 has two facts: it counts once, with the more confident one.
+        [said(0, 0.5, partnership_type="alliance", activity="joint_exercises"), said(1, 0.2, activity="joint_exercises"),
+         said(1, 0.6, partnership_type="alliance"), Fact("d", 2, 0, 9, "membership", "TUR", "NATO", confidence=0.9)],
+        [],
+    )
+    pair = g.edges["PAK", "TUR"]
+    assert pair["evidence_confidences"] == [0.5, 0.6] and len(pair["evidence"]) == 2
+    assert pair["confidence"] == 0.8  # 1 - 0.5 * 0.4
+    assert g.edges["NATO", "TUR"]["evidence_confidences"] == [0.9]
+    assert g.edges["PAK", activity_node("joint_exercises")]["confidence"] == 0.6  # 1 - 0.5 * 0.8
+    assert g.edges["PAK", type_node("alliance")]["confidence"] == 0.8
+    # A type and an activity stated together count with the pair's best fact in the sentence.
+    assert g.edges[type_node("alliance"), activity_node("joint_exercises")]["confidence"] == 0.8

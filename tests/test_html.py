@@ -43,3 +43,42 @@ def test_page_data_gives_edges_their_years_and_the_page_its_range():
     assert data["years"] == [2003, 2010]
     undated = page_data(add_layout(build_graph([Fact("d", 0, 0, 9, "partnership", "PAK", "TUR")], [])))
     assert undated["years"] == []
+
+
+def test_page_data_gives_an_edge_its_confidence_and_each_sentence_its_own():
+    from kg.html import page_data
+
+    facts = [
+        Fact("d1", 0, 0, 20, "partnership", "PAK", "TUR", evidence="They drilled.", confidence=0.5),
+        Fact("d2", 0, 0, 20, "partnership", "TUR", "PAK", evidence="They drilled again.", confidence=0.6),
+    ]
+    data = page_data(add_layout(build_graph(facts, [])))
+    edge = next(e for e in data["edges"] if e["relation"] == "partnership")
+    assert edge["confidence"] == 0.8
+    assert list(zip(edge["evidence"], edge["evidence_confidences"])) == [
+        (["d1", "They drilled."], 0.5), (["d2", "They drilled again."], 0.6)]
+    assert "confidence 0.80" in edge["title"]
+
+
+def test_page_data_of_a_graph_without_confidences_has_none_and_stays_json():
+    import json
+
+    import networkx as nx
+
+    from kg.html import _script_json, page_data
+
+    graph = nx.Graph()
+    graph.add_node("PAK", type="country", label="Pakistan", x=0.0, y=0.0)
+    graph.add_node("TUR", type="country", label="Turkey", x=1.0, y=1.0)
+    graph.add_node("QAT", type="country", label="Qatar", x=2.0, y=0.0)
+    graph.add_edge("PAK", "TUR", relation="partnership", weight=2, evidence=["[a] x", "[b] y"], doc_ids=["a", "b"],
+                   evidence_confidences=[0.5])  # not one per sentence: unknown, not misaligned
+    graph.add_edge("QAT", "TUR", relation="partnership", weight=1, confidence=float("nan"))
+    data = json.loads(_script_json(page_data(graph)))
+    assert [(e["confidence"], e["evidence_confidences"]) for e in data["edges"]] == [(None, [None, None]), (None, [])]
+
+
+def test_page_has_a_minimum_confidence_slider_from_0_to_1():
+    page = render_html(add_layout(build_graph([Fact("d", 0, 0, 9, "partnership", "PAK", "TUR", confidence=0.7)], [])))
+    assert '<input id="min-confidence" type="range" min="0" max="1" step="0.05" value="0">' in page
+    assert '<label for="min-confidence">' in page

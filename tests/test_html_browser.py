@@ -1,5 +1,6 @@
 """graph.html in a real browser: headless Chromium (Debian's /usr/bin/chromium) driven
-by Playwright, on a page built from tests/data/explorer_corpus.jsonl."""
+by Playwright, on a page built from tests/data/explorer_corpus.jsonl, and for the
+confidence slider on a graph of facts of known confidence."""
 import csv
 from pathlib import Path
 
@@ -215,4 +216,134 @@ def test_year_range_is_not_shown_without_dated_facts(browser, tmp_path):
     assert not page.locator("#years").is_visible()
     click_edge(page, edge_id(page, "IDN", "MYS"))
     assert page.locator("#details h4.year").count() == 0 and "Evidence" in panel(page)
+    page.close()
+
+
+def confidence_graph():
+    """Four edges of known confidence: PAK-TUR 0.8 (two sentences of 0.5, dated 2020, and 0.6,
+    dated 2022), QAT-TUR 0.9 (2021), TUR in NATO 0.85 and MYS-IDN 0.3 (undated)."""
+    from kg.graph import add_layout, build_graph
+    from kg.records import Fact
+
+    facts = [
+        Fact("a", 0, 0, 9, "partnership", "PAK", "TUR", activity="joint_exercises", evidence="Drills.", confidence=0.5, year=2020),
+        Fact("a", 1, 10, 19, "partnership", "TUR", "PAK", evidence="More drills.", confidence=0.6, year=2022),
+        Fact("b", 0, 0, 9, "partnership", "QAT", "TUR", evidence="A base.", confidence=0.9, year=2021),
+        Fact("b", 1, 10, 19, "membership", "TUR", "NATO", evidence="A member.", confidence=0.85),
+        Fact("c", 0, 0, 9, "partnership", "MYS", "IDN", evidence="Patrols.", confidence=0.3),
+    ]
+    return add_layout(build_graph(facts, []))
+
+
+@pytest.fixture
+def confidence_page(browser, tmp_path):
+    from kg.html import write_html
+
+    write_html(confidence_graph(), tmp_path / "graph.html")
+    page = open_page(browser, tmp_path / "graph.html")
+    yield page
+    page.close()
+
+
+def shown_pairs(page) -> set:
+    return {frozenset((e["from"], e["to"])) for e in page.evaluate(VISIBLE)["edges"]}
+
+
+def pairs_with(page, condition: str) -> set:
+    """The edges of the page's data that pass ``condition``, a JavaScript test of an edge ``e``."""
+    return {frozenset(p) for p in page.evaluate(f"kgExplorer.data.edges.filter(e => {condition}).map(e => [e.from, e.to])")}
+
+
+def test_confidence_slider_hides_the_edges_below_it(confidence_page):
+    page = confidence_page
+    assert page.locator("#confidence").is_visible()
+    assert page.locator("#min-confidence-value").inner_text() == "0.00"
+    everything = page.evaluate(VISIBLE)
+    assert len(everything["edges"]) == page.evaluate("kgExplorer.data.edges.length")  # 0: every edge shows
+
+    press(page, "#min-confidence", *["ArrowRight"] * 6)
+    assert page.locator("#min-confidence-value").inner_text() == "0.30"
+    assert shown_pairs(page) == pairs_with(page, "e.confidence >= 0.3")  # an edge of exactly 0.30 stays
+    press(page, "#min-confidence", "ArrowRight")
+    assert frozenset(("IDN", "MYS")) not in shown_pairs(page)
+    assert "MYS" not in page.evaluate(VISIBLE)["nodes"]
+
+    press(page, "#min-confidence", *["ArrowRight"] * 10)
+    assert page.locator("#min-confidence-value").inner_text() == "0.85"
+    assert shown_pairs(page) == {frozenset(("QAT", "TUR")), frozenset(("NATO", "TUR"))}
+    shown = page.evaluate(VISIBLE)
+    assert "PAK" not in shown["nodes"] and "activity:joint_exercises" not in shown["nodes"]
+    assert page.locator("#shown").inner_text() == f"showing {len(shown['nodes'])} nodes, {len(shown['edges'])} edges"
+
+    page.click("#reset")
+    assert page.evaluate(VISIBLE) == everything
+    assert page.locator("#min-confidence-value").inner_text() == "0.00"
+    assert page.evaluate("document.getElementById('min-confidence').value") == "0"
+
+
+def test_confidence_and_evidence_sliders_combine(confidence_page):
+    page = confidence_page
+    press(page, "#min-evidence", "ArrowRight")  # 2 sentences: only Pakistan and Turkey (0.8)
+    assert shown_pairs(page) == {frozenset(("PAK", "TUR"))}
+    press(page, "#min-confidence", *["ArrowRight"] * 16)  # 0.80: it stays
+    assert shown_pairs(page) == {frozenset(("PAK", "TUR"))}
+    press(page, "#min-confidence", "ArrowRight")  # 0.85: nothing has both
+    assert shown_pairs(page) == set() and page.evaluate(VISIBLE)["nodes"] == []
+    press(page, "#min-evidence", "ArrowLeft")  # any evidence again: the confident edges come back
+    assert shown_pairs(page) == pairs_with(page, "e.confidence >= 0.85") == {frozenset(("QAT", "TUR")), frozenset(("NATO", "TUR"))}
+
+
+def test_confidence_slider_combines_with_the_years_and_the_legend(confidence_page):
+    page = confidence_page
+    press(page, "#year-from", "ArrowRight")  # 2021-2022
+    press(page, "#min-confidence", *["ArrowRight"] * 17)  # 0.85
+    assert shown_pairs(page) == {frozenset(("QAT", "TUR"))}  # Pakistan and Turkey (2022) are 0.8; NATO undated
+    page.uncheck("#legend input[value=country]")
+    assert shown_pairs(page) == set()
+
+
+def test_edge_panel_shows_the_confidence_of_the_edge_and_of_each_sentence(confidence_page):
+    page = confidence_page
+    click_edge(page, edge_id(page, "PAK", "TUR"))
+    assert "2 evidence sentences, 2020\u20132022 \u00b7 confidence 0.80" in panel(page)
+    items = page.locator("#details ol.evidence li")
+    assert [items.nth(i).locator(".sentence").text_content() for i in range(2)] == ["Drills.", "More drills."]
+    assert [items.nth(i).locator(".confidence").text_content() for i in range(2)] == ["confidence 0.50", "confidence 0.60"]
+
+
+def test_a_graph_without_confidences_has_no_slider_and_hides_nothing_by_it(browser, tmp_path):
+    import networkx as nx
+
+    from kg.graph import add_layout
+    from kg.html import write_html
+
+    graph = nx.Graph()
+    for node in ("PAK", "TUR", "QAT"):
+        graph.add_node(node, type="country", label=node)
+    graph.add_edge("PAK", "TUR", relation="partnership", weight=1, evidence=["[a] Drills."], doc_ids=["a"])
+    graph.add_edge("QAT", "TUR", relation="partnership", weight=1)
+    write_html(add_layout(graph), tmp_path / "graph.html")
+    page = open_page(browser, tmp_path / "graph.html")
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    assert not page.locator("#confidence").is_visible()
+    click_edge(page, edge_id(page, "PAK", "TUR"))
+    assert "confidence" not in panel(page) and page.locator("#details .confidence").count() == 0
+    page.click("#reset")
+    assert len(page.evaluate(VISIBLE)["edges"]) == 2 and errors == []
+    page.close()
+
+
+def test_confidence_slider_works_with_the_rules_fixed_confidences(browser, tmp_path):
+    kg.build([CORPUS], out=tmp_path / "out", formats=["html"], model="")
+    page = open_page(browser, tmp_path / "out" / "graph.html")
+    confidences = set(page.evaluate("kgExplorer.data.edges.map(e => e.confidence)"))
+    assert None not in confidences and len(confidences) > 1
+    confidences = sorted(confidences)
+    # The slider's last step at or below the second-lowest confidence: the lowest edges go, the rest stay.
+    steps = int(confidences[1] * 20 + 1e-9)
+    press(page, "#min-confidence", *["ArrowRight"] * steps)
+    threshold = steps / 20
+    assert threshold > confidences[0]
+    assert shown_pairs(page) == pairs_with(page, f"e.confidence >= {threshold}") != pairs_with(page, "true")
     page.close()

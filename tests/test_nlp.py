@@ -37,6 +37,63 @@ def test_country_names_inside_other_names_are_not_actors(nlp):
     assert entities(nlp, "Tankers crossed the Gulf of Oman near the Bank of England office.") == []
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a capital inside the name of a treaty, meeting or process is not its country
+        ("Chile left the Lisbon Pact in 1990.", ["CHL"]),
+        ("Peru praised the Ankara agreement.", ["PER"]),
+        ("Peru praised the Nairobi Final Act and the Canberra Peace Conference.", ["PER"]),
+        ("Peru hailed the Treaty of Nairobi.", ["PER"]),
+        ("Peru backed the Rabat and Tunis talks.", ["PER"]),
+        # the place of a meeting, or the capital standing for its government, stays the country
+        ("Chile and Peru signed an agreement in Lisbon.", ["CHL", "PER", "PRT"]),
+        ("Peru welcomed the talks in Ankara.", ["PER", "TUR"]),
+        ("Chile signed the accord with the agreement of Canberra.", ["CHL", "AUS"]),
+        # a trade round named after a country; a people rather than the state
+        ("Chile joined the Uruguay Round.", ["CHL"]),
+        ("Greek Cypriot leaders met the Turkish Cypriot side.", []),
+        ("Greek and Turkish Cypriots met Chile.", ["CHL"]),
+        ("Greek and Turkish troops held joint drills.", ["GRC", "TUR"]),
+        ("German-speaking pupils visited Chile.", ["CHL"]),
+        ("Chile protected ethnic Albanians near Lake Chad and in Upper Guinea.", ["CHL"]),
+        ("Chile mapped Italian Somaliland; its Spanish name (Spanish: Cuerpo) stuck.", ["CHL"]),
+        ("Peru opened a consulate in East Jerusalem; Israel objected.", ["PER", "ISR"]),
+        # a compound that is itself an actor's name stays that actor
+        ("Poland left the Warsaw Pact.", ["POL", "WARSAW_PACT"]),
+        # historic states, the Americas, and names typeset with a curly apostrophe
+        ("Austria-Hungary and Austro-Hungarian troops.", ["AUT", "AUT"]),
+        ("Latin American and Central American states and the inter-American system.", []),
+        ("the Democratic People\u2019s Republic of Korea", ["PRK"]),
+        ("Democratic Yemen and the Western European Union", ["YMD", "WEU"]),
+    ],
+)
+def test_country_names_inside_compound_names_are_not_that_country(nlp, text, expected):
+    assert [i for _, i in entities(nlp, text) if not i.startswith("group:")] == expected
+
+
+#: A note hard-wrapped at 50 characters that breaks two names across lines.
+WRAPPED_NOTE = """\
+Delegates of Peru and of the Democratic People's
+Republic of Korea spoke at length about the Rabat
+Peace Conference, which both of them had attended
+as observers some years ago, and then about the
+fisheries off the coast of Peru, which they said
+had suffered from warmer water in recent seasons
+and from the trawlers of several distant fleets.
+"""
+
+
+def test_names_broken_across_the_lines_of_hard_wrapped_text_are_read_whole(nlp):
+    assert [i for _, i in entities(nlp, WRAPPED_NOTE)] == ["PER", "PRK", "PER"]
+
+
+def test_a_name_never_runs_across_a_sentence_break(nlp):
+    doc = nlp("Talks were held in Rabat\n\nConference delegates of the Democratic People's\n\nRepublic of Korea left.")
+    assert all(s.sent == doc[s.start : s.end].sent for s in doc.spans[ENTITIES_KEY])
+    assert [i for _, i in entities(nlp, doc.text)] == ["MAR", "KOR"]
+
+
 def test_cues_match_spelling_and_inflection_variants(nlp):
     doc = nlp("Defence programmes, defense program, co-operation and joint naval exercises.")
     found = {(s.label_, s.id_) for s in doc.spans[CUES_KEY]}

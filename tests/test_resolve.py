@@ -30,7 +30,7 @@ def test_membership_facts(nlp):
     assert [(f.relation, f.source, f.target) for f in found if f.relation == "membership"] == [("membership", "EST", "NATO")]
 
 
-def classified_facts(nlp, tmp_path, text, weights, threshold=0.5):
+def classified_facts(nlp, tmp_path, text, weights, threshold=0.5, speaker=""):
     import json
 
     from kg.classify import PairModel, decide
@@ -41,7 +41,8 @@ def classified_facts(nlp, tmp_path, text, weights, threshold=0.5):
     path.write_text(json.dumps({"relations": ["partnership", "none"], "bias": [0, 0], "weights": weights}))
     doc = nlp(text)
     readings = read_sentences(doc)
-    return resolve("d", readings, decisions=decide(PairModel.load(path), doc, readings), threshold=threshold)
+    return resolve("d", readings, decisions=decide(PairModel.load(path), doc, readings, speaker), threshold=threshold,
+                   speaker=speaker)
 
 
 def test_a_reference_carries_the_pair_the_classifier_accepted_with_its_confidence(nlp, tmp_path):
@@ -61,3 +62,31 @@ def test_a_pair_the_classifier_rejects_is_not_carried_by_a_reference(nlp, tmp_pa
 def test_the_classifier_finds_a_pair_no_rule_links(nlp, tmp_path):
     found = classified_facts(nlp, tmp_path, "Ghana thanked Nigeria for the patrol boats.", {"btw:thanked": [3, 0]})
     assert [(f.source, f.target, f.method) for f in found] == [("GHA", "NGA", "classifier")]
+
+
+def test_a_pair_keeps_the_type_stated_for_it_earlier_in_the_paragraph(nlp):
+    found = facts(nlp, "Ghana and Togo signed a defence treaty in 1990. In 1994 Ghana and Togo held naval drills.")
+    second = {f.partnership_type for f in found if f.sentence == 1}
+    assert "alliance" in second
+
+
+def test_a_type_is_carried_across_paragraphs_but_not_to_another_pair(nlp):
+    text = "Ghana and Togo signed a defence treaty.\n\nGhana and Togo held naval drills. Ghana and Benin held naval drills."
+    later = {(tuple(sorted((f.source, f.target))), f.partnership_type) for f in facts(nlp, text) if f.sentence > 0}
+    assert (("GHA", "TGO"), "alliance") in later
+    assert not {t for pair, t in later if pair == ("BEN", "GHA")} - {""}
+
+
+def test_in_a_speech_a_pronoun_or_the_speakers_name_does_not_carry_the_pair(nlp, tmp_path):
+    text = ("Ghana and Nigeria renewed their security partnership. "
+            "Ghana also supports their joint naval patrols. The two nations will also train pilots together.")
+    weights = {"s:renewed": [3, 0]}
+    carried = {f.sentence for f in classified_facts(nlp, tmp_path, text, weights) if f.method == "reference"}
+    spoken = {f.sentence for f in classified_facts(nlp, tmp_path, text, weights, speaker="GHA") if f.method == "reference"}
+    assert carried == {1, 2}
+    assert spoken == {2}  # only "the two nations", a reference that names what it points to
+
+
+def test_a_name_holding_a_reference_word_is_no_reference(nlp):
+    found = facts(nlp, "Officials from Jordan visited Cairo last week. The Republic of Chile offered training to its pilots.")
+    assert not any({f.source, f.target} == {"CHL", "EGY"} for f in found)

@@ -11,7 +11,7 @@ import pytest
 
 from kg.classify import DEFAULT_MODEL, PairModel, load_model
 from kg.errors import KgError
-from kg.train import choose_threshold, read_labels, reliability, train
+from kg.train import Example, choose_threshold, read_labels, reliability, rule_floors, train
 
 SHARED_TRAIN = Path(__file__).resolve().parents[2] / "shared" / "train"
 
@@ -60,6 +60,23 @@ def test_the_threshold_is_the_lowest_with_the_target_precision():
     probability = numpy.array([0.1, 0.2, 0.6, 0.7, 0.8, 0.9, 0.95])
     gold = numpy.array([0, 0, 0, 1, 1, 1, 1])
     assert choose_threshold(probability, gold, target=0.85) == 0.7
+
+
+def test_a_rule_linked_pair_has_the_rules_floor_and_a_stated_one_the_lower():
+    def example(*features):
+        return Example("x", "d", "un", "none", features)
+    floors = rule_floors([example("rule:none"), example("rule:between"), example("rule:between", "cue:activity"),
+                          example("rule:between", "cue:activity", "scoped:untyped")], {"linked": 0.4, "stated": 0.3})
+    assert floors.tolist() == [1.0, 0.4, 0.3, 0.4]
+
+
+def test_the_threshold_is_chosen_for_the_decision_with_the_floors():
+    probability = numpy.array([0.3, 0.3, 0.6, 0.9])
+    gold = numpy.array([1, 1, 0, 1])
+    assert choose_threshold(probability, gold, target=0.85, min_recall=0.9) == 0.3
+    # the two true pairs at 0.3 are linked by a rule: their floor accepts them, so the threshold can keep out 0.6
+    floor = numpy.array([0.3, 0.3, 1.0, 1.0])
+    assert choose_threshold(probability, gold, target=0.85, min_recall=0.9, floor=floor) == 0.9
 
 
 def test_the_reliability_table_counts_each_bin():

@@ -1,55 +1,20 @@
 """Mechanism 7: ``--spacy-model PATH`` adds the rule components to a trained pipeline saved to disk.
 
-No pretrained pipeline can be downloaded here, so the test trains a tiny dependency
-parser on a handful of our own annotated sentences, saves it with ``nlp.to_disk``
-and loads it back through :func:`kg.nlp.load_pipeline` and ``kg build --spacy-model``.
+No pretrained pipeline can be downloaded here, so the tests use a tiny dependency
+parser trained on a handful of our own annotated sentences and saved with ``nlp.to_disk``
+(``parser_path`` in ``conftest.py``), loaded through :func:`kg.nlp.load_pipeline` and
+``kg build --spacy-model``.
 """
 from __future__ import annotations
 
 import csv
-import random
 
 import pytest
-import spacy
-from spacy.training import Example
 from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.extract import read_sentences
 from kg.nlp import ENTITIES_KEY, load_pipeline
-
-# (words, heads, deps): subject - cooperation verb - object, and one verb that is no cooperation.
-TRAINING = [
-    ("Norway supplied Estonia with radars .".split(), [1, 1, 1, 1, 3, 1], ["nsubj", "ROOT", "dobj", "prep", "pobj", "punct"]),
-    ("Chile trained Peru .".split(), [1, 1, 1, 1], ["nsubj", "ROOT", "dobj", "punct"]),
-    ("Kenya cooperates with Uganda .".split(), [1, 1, 1, 2, 1], ["nsubj", "ROOT", "prep", "pobj", "punct"]),
-    ("Japan praised India .".split(), [1, 1, 1, 1], ["nsubj", "ROOT", "dobj", "punct"]),
-    ("Ghana equipped Togo with boats .".split(), [1, 1, 1, 1, 3, 1], ["nsubj", "ROOT", "dobj", "prep", "pobj", "punct"]),
-    ("Spain works with Morocco .".split(), [1, 1, 1, 2, 1], ["nsubj", "ROOT", "prep", "pobj", "punct"]),
-]
-
-
-@pytest.fixture(scope="module")
-def parser_path(tmp_path_factory):
-    """A blank English pipeline with a dependency parser trained on TRAINING, saved to disk."""
-    random.seed(0)
-    spacy.util.fix_random_seed(0)
-    nlp = spacy.blank("en")
-    parser = nlp.add_pipe("parser")
-    examples = [
-        Example.from_dict(spacy.tokens.Doc(nlp.vocab, words=words), {"heads": heads, "deps": deps})
-        for words, heads, deps in TRAINING
-    ]
-    for _, _, deps in TRAINING:
-        for dep in deps:
-            parser.add_label(dep)
-    optimizer = nlp.initialize()
-    for _ in range(60):
-        random.shuffle(examples)
-        nlp.update(examples, sgd=optimizer, drop=0.0)
-    path = tmp_path_factory.mktemp("trained") / "tiny_parser"
-    nlp.to_disk(path)
-    return path
 
 
 @pytest.fixture(scope="module")

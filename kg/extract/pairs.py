@@ -18,6 +18,7 @@ from spacy.vocab import Vocab
 
 from kg.extract.actors import MEMBERSHIP_BODY, Roles, actors_in
 from kg.extract.sentence import POSSESSIVE_ENDINGS, Actor, Sentence, ids
+from kg.ontology import PARTNERSHIP_TYPE
 
 #: Why a coordinated list or a later actor is not paired, by rule.
 DISTRIBUTIVE = "distributive"
@@ -322,3 +323,53 @@ def candidates(
                    *refused.get(frozenset((a, b)), ())]
         out.append(Candidate(a, b, "", tuple(dict.fromkeys(reasons or [NO_LINK]))))
     return out
+
+
+def owned_cues(sentence: Sentence) -> dict[str, tuple[frozenset[str], ...]]:
+    """The partnership types and activities the sentence states only for some actors: cue id -> the
+    lists (their actor ids) that own each of its cues; an empty list owns a cue no pair shares.
+
+    A cue is owned by the actors of a compound right before it ("the Franco-Russian *alliance*",
+    "the Egyptian-Israeli *peace treaty*") or of a list right after a word of
+    ``words.cue_owner_links`` ("an *alliance* between Britain and Japan"). Unnamed partners own
+    theirs ("Chile, Peru and *their allies*": no alliance of Chile and Peru). An id is listed only
+    when every cue that states it is owned, so a pair outside every owner states it nowhere.
+    """
+    owners: dict[str, list[frozenset[str]]] = {}
+    free: set[str] = set()
+    for cue in (*sentence.types, *sentence.activities):
+        owner = _cue_owner(sentence, cue)
+        if owner is None:
+            free.add(cue.id)
+        else:
+            owners.setdefault(cue.id, []).append(owner)
+    return {cue_id: tuple(sets) for cue_id, sets in owners.items() if cue_id not in free}
+
+
+def _cue_owner(sentence: Sentence, cue) -> frozenset[str] | None:
+    """The ids of the list of two or more actors that names whose ``cue`` is, an empty set when
+    its partners are unnamed ones, or None when the sentence does not say."""
+    words = sentence.rules.words
+    linked = sentence.word_at(cue.end) in words.cue_owner_links
+    for group in sentence.groups:
+        names = frozenset(a.id for a in group)
+        if len(names) < 2:
+            continue
+        if group[-1].end == cue.start or (linked and sentence.index_before(group[0].start) == cue.end):
+            return names
+    if _unnamed_partners(sentence, cue):
+        return frozenset()
+    return None
+
+
+def _unnamed_partners(sentence: Sentence, cue) -> bool:
+    """"our allies", "its NATO partners", "other allies": a plural partnership type of a determiner
+    that names none of them, with no actor right after it to name them ("its allies Chile and Peru")."""
+    tokens, unnamed = sentence.tokens, sentence.rules.words.unnamed_partner_determiners
+    last = tokens.lower[cue.end - 1]
+    if cue.kind != PARTNERSHIP_TYPE or not last.endswith("s") or last == tokens.lemma(cue.end - 1):
+        return False  # a singular ("our ally, Chile") names one partner, often in apposition
+    if any(a.start == cue.end for a in sentence.actors):
+        return False
+    reach = sentence.rules.reaches.unnamed_partner
+    return any(tokens.lower[i] in unnamed for i in range(max(sentence.span.start, cue.start - reach), cue.start))

@@ -11,7 +11,7 @@ from kg.extract.actors import Roles, coordinated_groups, roles
 from kg.extract.cues import asserted, clause_starts, hostile_clauses, hostility, named_cues, stated
 from kg.extract.memberships import members_of_focus, memberships
 from kg.extract.pairs import (
-    HOPED_FOR, HOSTILE, NEGATED, NO_COOPERATION_CUE, Candidate, acts_jointly, candidates, dependency_matcher, dependency_pairs, pair_scopes,
+    HOPED_FOR, HOSTILE, NEGATED, NO_COOPERATION_CUE, Candidate, acts_jointly, candidates, dependency_matcher, dependency_pairs, owned_cues, pair_scopes,
     stated_pairs, with_dependency_pairs,
 )
 from kg.extract.references import references, starts_with_reference
@@ -42,6 +42,9 @@ class SentenceReading:
     pair_scopes: dict = field(default_factory=dict)
     partnership_types: tuple[str, ...] = ()
     activities: tuple[str, ...] = ()
+    #: Type or activity id -> the lists of actors that own every cue stating it ("the
+    #: Franco-Russian alliance", "an alliance between A and B"): no other pair shares it.
+    owned_cues: dict = field(default_factory=dict)
     #: (member, organisation) pairs.
     memberships: list[tuple[str, str]] = field(default_factory=list)
     #: A cooperation, activity or partnership-type cue that is not negated.
@@ -65,6 +68,20 @@ class SentenceReading:
     #: The sentence names more actors than ``reaches.pairwise_list``: a roll-call, whose only
     #: candidate pairs are those it links.
     roll_call: bool = False
+
+    def stated_for(self, a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The partnership types and activities the sentence states for the pair ``a``, ``b``: its own
+        clause's when the sentence has several, the sentence's otherwise, less those owned by other actors."""
+        types, activities = self.pair_scopes.get((a, b)) or self.pair_scopes.get((b, a)) or (
+            self.partnership_types, self.activities)
+        if not self.owned_cues:
+            return types, activities
+        pair = {a, b}
+
+        def ours(cue_id: str) -> bool:
+            owners = self.owned_cues.get(cue_id)
+            return owners is None or any(pair <= owner for owner in owners)
+        return tuple(filter(ours, types)), tuple(filter(ours, activities))
 
 
 def sentence_view(tokens: Tokens, span: range, entities: list[Actor], cues: list[Cue], rules: Rules) -> Sentence:
@@ -157,6 +174,8 @@ class SentenceReader:
         live = sentence.live
         r.partnership_types = ids(sentence.types)
         r.activities = ids(sentence.activities)
+        if sentence.groups and (sentence.types or sentence.activities):
+            r.owned_cues = owned_cues(sentence)
         r.cooperative = bool(sentence.types or sentence.activities or live.get("cooperation"))
         aimed = hostility(sentence)
         hostile = hostile_clauses(sentence, aimed)

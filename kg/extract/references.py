@@ -26,7 +26,9 @@ def references(sentence: Sentence) -> References:
         followers = sentence.rules.words.named_instrument_followers
         strong = any(not (sentence.word_at(c.end) in followers) for c in kinds["pair_reference"])
     refers_back = strong or "weak_pair_reference" in kinds or starts_with_reference(sentence.tokens, sentence.span, sentence.rules)
-    actors = tuple(c.text.split()[-1] for c in kinds["actor_reference"]) if "actor_reference" in kinds else ()
+    # "the Republic of Haiti" names its actor: a cue that opens a longer name does not point back
+    actors = tuple(c.text.split()[-1] for c in kinds.get("actor_reference", ())
+                   if not any(a.start < c.end < a.end for a in sentence.actors))
     return References(refers_back, strong, actors)
 
 

@@ -46,6 +46,45 @@ def test_a_pair_takes_the_activities_of_its_own_clause(nlp):
 
 
 @pytest.mark.parametrize(
+    "text, owner, other",
+    [
+        # a compound right before the type names whose it is
+        ("Ghana and Kenya praised the Chile-Peru alliance.", ("CHL", "PER"), ("GHA", "KEN")),
+        # so does a list after "between"
+        ("Ghana and Kenya welcomed a defence pact between Chile and Peru.", ("CHL", "PER"), ("GHA", "KEN")),
+    ],
+)
+def test_a_type_named_for_a_list_of_actors_is_theirs_alone(nlp, text, owner, other):
+    reading = _reading(nlp, text)
+    assert reading.stated_for(*owner)[0] == ("alliance",)
+    assert reading.stated_for(*other)[0] == ()
+
+
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        ("Ghana, Kenya and their allies signed a pact.", ()),
+        ("Ghana and Kenya signed a pact with other NATO allies.", ()),
+        # a singular names one partner; a plural followed by names names them
+        ("Ghana and Kenya are close allies.", ("alliance",)),
+    ],
+)
+def test_a_type_of_unnamed_partners_is_no_pair_s(nlp, text, kept):
+    assert _reading(nlp, text).stated_for("GHA", "KEN")[0] == kept
+
+
+def test_a_type_stated_also_outside_a_compound_stays_with_every_pair(nlp):
+    reading = _reading(nlp, "Ghana and Kenya formed an alliance, modelled on the Chile-Peru alliance.")
+    assert reading.stated_for("GHA", "KEN")[0] == ("alliance",)
+
+
+def test_a_pair_in_its_own_clause_keeps_only_that_clause(nlp):
+    reading = _reading(nlp, "Chile and Peru held naval drills, while Bolivia sold rifles to Ecuador.")
+    assert reading.stated_for("PER", "CHL")[1] == ("joint_exercises",)
+    assert reading.stated_for("ECU", "BOL")[1] == ("arms_transfer",)
+
+
+@pytest.mark.parametrize(
     "text, pair, reasons",
     [
         ("Chile sent aid to Peru and Bolivia.", ("PER", "BOL"), ("co_recipients",)),

@@ -32,6 +32,10 @@ def test_the_kingdom_names_an_actor_by_a_word_of_its_official_name(nlp):
     assert references(sentences(nlp("Egypt will train officers of the Kingdom."))[0]).actors == ("Kingdom",)
 
 
+def test_a_reference_word_opening_a_longer_name_points_nowhere(nlp):
+    assert references(sentences(nlp("The Republic of Chile will train officers."))[0]).actors == ()
+
+
 def test_a_sentence_without_spans_still_refers_back(nlp):
     readings = read_sentences(nlp("Chile and Peru signed a pact. The two met again in May."))
     assert [r.refers_back for r in readings] == [False, True]
