@@ -209,8 +209,12 @@ def sentence_features(view: SentenceView, masked: list[str] | None = None) -> tu
 def pair_features(
     view: SentenceView, reading: SentenceReading | None, x: Mention, y: Mention, speaker: str = "",
     rule: str = "", membership: bool = False, masked: list[str] | None = None,
+    words: Words | None = None, capitals: frozenset[str] | None = None,
 ) -> list[str]:
     """The features of the pair of mentions ``x`` (first in the text) and ``y`` in one sentence.
+
+    ``words``: the word lists of the cues (default: the packaged ``cues.yaml``'s); ``capitals``:
+    the lower-cased capitals of the gazetteer (default: the packaged ``countries.csv``'s).
 
     >>> m = [Mention("QAT", "country", 0, 1), Mention("TUR", "country", 2, 3)]
     >>> view = SentenceView(["qatar", "and", "turkey", "drilled", "."], 0, 5, m, [])
@@ -266,14 +270,14 @@ def pair_features(
         types, activities = reading.pair_scopes.get((x.id, y.id), reading.pair_scopes.get((y.id, x.id), (None, None)))
         if types is not None:
             f.append("scoped:" + ("typed" if types or activities else "untyped"))
-    words = load_cues().words
+    words = words or load_cues().words
     f += clause_features(view, x, y, speaker, masked, words)
     f += list_features(view, x, y, masked, words)
-    f += form_features(view, x, y)
+    f += form_features(view, x, y, capitals)
     return f
 
 
-def form_features(view: SentenceView, x: Mention, y: Mention) -> list[str]:
+def form_features(view: SentenceView, x: Mention, y: Mention, capitals: frozenset[str] | None = None) -> list[str]:
     """``form:capital`` for each actor of the pair named by its capital ("Moscow", often a venue, a
     summit or a treaty: "the Moscow and Washington summits").
 
@@ -281,7 +285,7 @@ def form_features(view: SentenceView, x: Mention, y: Mention) -> list[str]:
     >>> form_features(SentenceView(["moscow", "and", "washington", "met"], 0, 4, m, []), *m)
     ['form:capital', 'form:capital']
     """
-    capitals = capital_names()
+    capitals = capital_names() if capitals is None else capitals
     return ["form:capital" for m in (x, y) if " ".join(view.tokens[m.start : m.end]) in capitals]
 
 
@@ -415,8 +419,11 @@ def dependency_features(parse: Parse | None, x: Mention, y: Mention) -> list[str
 
 def sentence_candidates(
     doc: Doc | DocIndex, reading: SentenceReading, speaker: str = "", offset: int = 0,
+    words: Words | None = None, capitals: frozenset[str] | None = None,
 ) -> list[Candidate]:
     """The candidate pairs of one sentence, each with its features.
+
+    ``words``, ``capitals``: the data the features read (:func:`pair_features`).
 
     ``offset``: characters of ``doc`` before ``reading.start`` that are not in it (when the Doc
     was made from a piece of a longer text). ``doc``: the Doc, or its :class:`DocIndex` when the
@@ -445,7 +452,8 @@ def sentence_candidates(
     shared = sentence_features(view, masked) if nearest else ()
     for (x, y) in nearest.values():
         a, b, rule = rules.get(frozenset((x.id, y.id)), (x.id, y.id, ""))
-        features = pair_features(view, reading, x, y, speaker, rule, frozenset((a, b)) in memberships, masked)
+        features = pair_features(view, reading, x, y, speaker, rule, frozenset((a, b)) in memberships, masked,
+                                 words, capitals)
         features += dependency_features(index.parse, x, y)
         out.append(Candidate(a, b, tuple(features), rule, shared))
     return out
@@ -563,6 +571,11 @@ class PairModel:
         raw = self.scores(features, base)
         return {r: round(self.probability(r, p), 4) for r, p in zip(self.relations, raw)}
 
+    def weight(self, feature: str, relation: int) -> float:
+        """The weight of ``feature`` for the relation at index ``relation``; 0 when the model does not know it."""
+        row = self._rows.get(feature)
+        return 0.0 if row is None else float(self._matrix[row, relation])
+
     def contributions(self, features: Iterable[str], relation: str = "partnership", top: int = 8) -> list[tuple[str, float]]:
         """The features that weigh most for or against ``relation``, largest first."""
         k = self.relations.index(relation)
@@ -644,8 +657,12 @@ def _members(r: SentenceReading, c: Candidate) -> bool:
 
 def decide(
     model: PairModel, doc: Doc, readings: list[SentenceReading], speaker: str = "", offset: int = 0,
+    words: Words | None = None, capitals: frozenset[str] | None = None,
 ) -> list[list[Decision]]:
     """For each reading, its candidate pairs with the probability of a partnership.
+
+    ``words``, ``capitals``: the data the features read, from the build's data folder
+    (:func:`pair_features`; default: the packaged data).
 
     ``offset``: characters before ``doc`` in the document (a piece of a longer text), as
     the readings' offsets are the document's.
@@ -663,7 +680,7 @@ def decide(
     sentence_of: list[int] = []
     sentences = 0
     for i, r in enumerate(readings):
-        candidates = sentence_candidates(index, r, speaker, offset)
+        candidates = sentence_candidates(index, r, speaker, offset, words, capitals)
         if not candidates:
             continue
         rows = model.rows(candidates[0].shared)
@@ -714,7 +731,7 @@ class Explanation:
 def _dependency_weights(model: PairModel, features: Iterable[str]) -> list[tuple[str, float]]:
     """The pair's dependency features (:func:`dependency_features`) with their weight for a partnership."""
     k = model.relations.index("partnership")
-    return [(f, model.weights[f][k] if f in model.weights else 0.0) for f in features if f.startswith("dep_")]
+    return [(f, model.weight(f, k)) for f in features if f.startswith("dep_")]
 
 
 def explain(doc: Doc, model: PairModel, speaker: str = "", top: int = 6) -> list[Explanation]:

@@ -232,7 +232,7 @@ def extract_stream(
         if model is None:
             found = resolve(doc_id, readings, gazetteer)
         else:
-            decisions = decide(model, doc, readings, speaker)
+            decisions = decide(model, doc, readings, speaker, words=reader.rules.words, capitals=gazetteer.capitals)
             found = resolve(doc_id, readings, gazetteer, decisions, model.thresholds.get("partnership", 0.5), speaker)
         facts += _shift(found, offset, sentences_before)
         sentences += len(readings)

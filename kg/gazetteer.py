@@ -204,6 +204,8 @@ class Gazetteer:
     entities: dict[str, Entity]
     non_actor_patterns: list = field(default_factory=list)
     compounds: list[Compound] = field(default_factory=list)
+    #: The lower-cased capitals of the countries (:func:`capital_names`), which the pair classifier reads.
+    capitals: frozenset[str] = frozenset()
 
     def label(self, entity_id: str) -> str:
         """Display label of an id (the id itself when unknown)."""
@@ -467,7 +469,7 @@ def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
     for ent in entities.values():
         # Typeset text writes the apostrophe of "People's Republic" as a closing quotation mark.
         ent.names |= {name.replace("'", "’") for name in ent.names if "'" in name}
-    return Gazetteer(entities, *_non_actors(data_dir / "non_actors.yaml"))
+    return Gazetteer(entities, *_non_actors(data_dir / "non_actors.yaml"), capitals=capital_names(data_dir))
 
 
 @functools.lru_cache(maxsize=8)
