@@ -35,7 +35,7 @@ from spacy.tokens import Doc
 
 from kg.errors import KgError
 from kg.fast import span_rows, word_columns
-from kg.extract import SentenceReading, read_sentences
+from kg.extract import SentenceReader, SentenceReading
 from kg.extract.sentence import Strings
 from kg.gazetteer import GROUP, NON_ACTOR, ORGANIZATION, capital_names
 from kg.nlp import CUES_KEY, ENTITIES_KEY
@@ -734,15 +734,22 @@ def _dependency_weights(model: PairModel, features: Iterable[str]) -> list[tuple
     return [(f, model.weight(f, k)) for f in features if f.startswith("dep_")]
 
 
-def explain(doc: Doc, model: PairModel, speaker: str = "", top: int = 6) -> list[Explanation]:
+def explain(
+    doc: Doc, model: PairModel, speaker: str = "", top: int = 6,
+    reader: SentenceReader | None = None, capitals: frozenset[str] | None = None,
+) -> list[Explanation]:
     """Every candidate pair of ``doc`` with its probabilities, decision, main features and the
     partnership types and activities stated in its sentence with the words that carry them.
+
+    ``reader``, ``capitals``: the sentence reader and the capitals of the build's data folder
+    (default: the packaged data), so a pair is explained as that build reads it.
 
     >>> from kg.nlp import load_pipeline
     >>> [(e.a, e.b) for e in explain(load_pipeline()("Chile and Peru held joint exercises."), load_model())]
     [('CHL', 'PER')]
     """
-    readings = read_sentences(doc)
+    reader = reader or SentenceReader()
+    readings = reader(doc)
     index = DocIndex(doc) if doc.spans.get(ENTITIES_KEY) else None
     threshold = model.thresholds.get("partnership", 0.5)
     out = []
@@ -750,7 +757,7 @@ def explain(doc: Doc, model: PairModel, speaker: str = "", top: int = 6) -> list
         if index is None:
             break
         view = index.view(r.start, r.end)
-        for c in sentence_candidates(index, r, speaker):
+        for c in sentence_candidates(index, r, speaker, words=reader.rules.words, capitals=capitals):
             types, activities = r.stated_for(c.a, c.b)
             stated: dict[str, str] = {}  # id -> the longest words that state it
             for _, cue_id, start, end in view.cues:

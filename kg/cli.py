@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from kg.build import DEFAULT_FORMATS, FORMATS, build
+from kg.build import DEFAULT_FORMATS, FORMATS, BuildOptions, build
 from kg.cache import clear as clear_cache, default_cache_dir
 from kg.corpus import Columns
 from kg.errors import KgError, printable
@@ -189,12 +189,16 @@ def explain_command(
     spacy_model: Optional[str] = typer.Option(
         None, "--spacy-model", help="An installed spaCy pipeline (name or folder) to add the rules to, as in kg build."
     ),
+    data_dir: Optional[Path] = typer.Option(
+        None, "--data-dir", help="A copy of kg's data folder (gazetteer, cues, ontology), edited, as in kg build."
+    ),
     debug: bool = typer.Option(False, "--debug", help="Show the traceback of an error."),
 ) -> None:
     """Print each candidate pair of TEXT with its probability, decision and the features behind them."""
     from kg.classify import explain, load_model, pipeline_mismatch
     from kg.corpus import read_corpus
-    from kg.nlp import describe_pipeline, load_pipeline
+    from kg.engine import PipelineSpec
+    from kg.nlp import describe_pipeline
 
     with reported_errors(debug):
         speaker = ""
@@ -207,11 +211,13 @@ def explain_command(
             text, speaker = found.text, str(found.meta.get("country") or "")
         if not text:
             raise typer.BadParameter("give a TEXT or --doc ID --corpus PATH", param_hint="TEXT")
-        nlp, pair_model = load_pipeline(spacy_model), load_model(model)
+        options = BuildOptions(spacy_model=spacy_model, **({"data_dir": data_dir} if data_dir else {}))
+        spec = PipelineSpec(spacy_model, options.load_ontology(), options.data_dir)
+        nlp, pair_model = spec.load(), load_model(model)
         mismatch = pipeline_mismatch(pair_model, describe_pipeline(nlp))
         if mismatch:
             sys.stderr.write(f"Warning: {printable(mismatch)}\n")
-        explanations = explain(nlp(text), pair_model, speaker)
+        explanations = explain(nlp(text), pair_model, speaker, reader=spec.reader(), capitals=spec.gazetteer().capitals)
     if not explanations:
         print("No candidate pair: no sentence names two actors.")
     sentence = None
