@@ -200,6 +200,10 @@ def test_activities(nlp, text, pair, activities):
         ("Chile re-established diplomatic ties with Peru in 1990.", ("CHL", "PER"), {"normalization_agreement"}),
         ("Chile and Peru signed a peace and friendship treaty.", ("CHL", "PER"), {"normalization_agreement"}),
         ("The accord between Chile and Peru ended the state of war.", ("CHL", "PER"), {"normalization_agreement"}),
+        ("Chile and Peru began a process of reconciliation.", ("CHL", "PER"), {"normalization_agreement"}),
+        ("Greece is the largest economic partner of Albania.", ("ALB", "GRC"), {"economic_partnership"}),
+        # negative: reconciliation within one country
+        ("Chile and Peru support national reconciliation in Bolivia.", ("CHL", "PER"), set()),
         ("Tunisia has been a major non-NATO ally of the United States since 2015.", ("TUN", "USA"),
          {"security_partnership"}),
         # negative: part of an activity's phrase is no type; a cue inside an organisation's name is no type
