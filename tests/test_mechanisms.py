@@ -153,6 +153,20 @@ def test_references_resolve_to_the_pair_in_focus(nlp, text, expected):
         ("Japan and Vietnam cooperate on disaster relief.", ("JPN", "VNM"), {"disaster_response"}),
         ("Ghana and Togo launched a defense program and joint defence programmes.", ("GHA", "TGO"), set()),
         ("Spain and Morocco agreed on co-operation in counter-terrorism.", ("ESP", "MAR"), {"counter_terrorism"}),
+        # common phrasings of each activity
+        ("Ghana and Togo signed a pact on industrial and armament cooperation.", ("GHA", "TGO"), {"defense_industry"}),
+        ("Senegal gave Mali logistical support in 2019.", ("MLI", "SEN"), {"military_aid"}),
+        ("Bolivia sent Paraguay troops in support of its government.", ("BOL", "PRY"), {"military_aid"}),
+        ("Norway made a financial contribution to the African Union.", ("AU", "NOR"), {"financial_aid"}),
+        ("Chile and Peru pledged to assist Bolivia if it is attacked.", ("CHL", "PER"), {"mutual_defense"}),
+        ("Chad contributed two battalions to the United Nations force.", ("TCD", "UN"), {"peacekeeping"}),
+        ("Japan gave Jordan humanitarian support for the refugees it shelters.", ("JOR", "JPN"), {"disaster_response"}),
+        ("Ghana kept a military presence in Liberia until 2003.", ("GHA", "LBR"), {"basing"}),
+        ("Laos and Cambodia co-hosted the forum and issued a joint Lao and Cambodian communiqué.", ("KHM", "LAO"),
+         {"policy_coordination"}),
+        ("Egypt and France agreed to cooperate on nuclear power plants.", ("EGY", "FRA"), {"nuclear_cooperation"}),
+        # negative: "the nuclear Powers" are the states that hold the weapon, not nuclear energy
+        ("Chile and Peru signed a pact on the disarmament of the nuclear Powers.", ("CHL", "PER"), set()),
         # each clause's cues go to that clause's pair
         ("Spain sells frigates to Egypt, while Italy trains Egyptian pilots.", ("EGY", "ITA"), {"military_training"}),
         ("Spain sells frigates to Egypt, while Italy trains Egyptian pilots.", ("EGY", "ESP"), {"arms_transfer"}),
@@ -175,6 +189,21 @@ def test_activities(nlp, text, pair, activities):
         ("The U.S.-Philippine mutual defence treaty dates from 1951.", ("PHL", "USA"), {"alliance"}),
         ("Israel and Bahrain agreed to normalise relations.", ("BHR", "ISR"), {"normalization_agreement"}),
         ("Ghana and Togo keep close military ties.", ("GHA", "TGO"), {"defense_cooperation"}),
+        # an instrument whose purpose is defence cooperation is a defence agreement
+        ("Ghana and Togo signed a treaty for defence and security cooperation.", ("GHA", "TGO"), {"defense_agreement"}),
+        ("Chile and Peru renewed their military cooperation pact.", ("CHL", "PER"), {"defense_agreement"}),
+        ("Chile and Peru reviewed the military bases agreement.", ("CHL", "PER"), {"defense_agreement"}),
+        ("Chile and Peru signed a strategic treaty in 2001.", ("CHL", "PER"), {"strategic_partnership"}),
+        # the end of a conflict or a break in relations
+        ("Oman welcomed the agreement to normalize bilateral relations between Chile and Peru.", ("CHL", "PER"),
+         {"normalization_agreement"}),
+        ("Chile re-established diplomatic ties with Peru in 1990.", ("CHL", "PER"), {"normalization_agreement"}),
+        ("Chile and Peru signed a peace and friendship treaty.", ("CHL", "PER"), {"normalization_agreement"}),
+        ("The accord between Chile and Peru ended the state of war.", ("CHL", "PER"), {"normalization_agreement"}),
+        ("Chile and Peru began a process of reconciliation.", ("CHL", "PER"), {"normalization_agreement"}),
+        ("Greece is the largest economic partner of Albania.", ("ALB", "GRC"), {"economic_partnership"}),
+        # negative: reconciliation within one country
+        ("Chile and Peru support national reconciliation in Bolivia.", ("CHL", "PER"), set()),
         ("Tunisia has been a major non-NATO ally of the United States since 2015.", ("TUN", "USA"),
          {"security_partnership"}),
         # negative: part of an activity's phrase is no type; a cue inside an organisation's name is no type

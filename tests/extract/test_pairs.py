@@ -65,6 +65,7 @@ def test_a_type_named_for_a_list_of_actors_is_theirs_alone(nlp, text, owner, oth
     [
         ("Ghana, Kenya and their allies signed a pact.", ()),
         ("Ghana and Kenya signed a pact with other NATO allies.", ()),
+        ("Ghana and Kenya signed a pact, as did some Nigerian allies.", ()),
         # a singular names one partner; a plural followed by names names them
         ("Ghana and Kenya are close allies.", ("alliance",)),
     ],
