@@ -478,16 +478,31 @@ class PairModel:
         # The weights are kept as one array (a row per feature), not as the file's lists of
         # floats, which take several times the memory in every worker.
         weights = data["weights"]
+        stated = data.get("stated") or {}
+        #: The partnership types and activities the stated model reads for a pair (its columns, in order).
+        self.stated_types: tuple[str, ...] = tuple(stated.get("types", ()))
+        self.stated_activities: tuple[str, ...] = tuple(stated.get("activities", ()))
+        self.stated_threshold: float = stated.get("threshold", 1.0)
+        stated_weights = stated.get("weights", {})
         self._rows = {f: i for i, f in enumerate(weights)}
-        self._matrix = numpy.array(list(weights.values()), dtype=float).reshape(len(weights), len(self.relations))
+        for f in stated_weights:  # a feature only the stated model weighs gets a row of its own
+            self._rows.setdefault(f, len(self._rows))
+        self._matrix = numpy.zeros((len(self._rows), len(self.relations)))
+        if weights:
+            self._matrix[: len(weights)] = numpy.array(list(weights.values()), dtype=float)
         self._bias = numpy.array(self.bias, dtype=float)
+        # One column per stated type and activity, its rows aligned with the relations' ones.
+        self._stated_matrix = numpy.zeros((len(self._rows), len(self.stated_types) + len(self.stated_activities)))
+        for f, w in stated_weights.items():
+            self._stated_matrix[self._rows[f]] = w
+        self._stated_bias = numpy.array(stated.get("bias", []), dtype=float)
         #: sha256 of the model file: part of the build cache's fingerprint.
         self.digest = digest
 
     @property
     def weights(self) -> dict[str, list[float]]:
         """Feature -> its weight for each relation (made on each use)."""
-        return dict(zip(self._rows, self._matrix.tolist()))
+        return {f: w for f, w in zip(self._rows, self._matrix.tolist()) if any(w)}
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> "PairModel":
@@ -524,18 +539,37 @@ class PairModel:
         found = list(self.rows(features))
         return self._matrix[found].sum(axis=0) if found else numpy.zeros(len(self.relations))
 
-    def linear_sums(self, rows: list[int], owners: list[int], count: int) -> numpy.ndarray:
+    def linear_sums(self, rows: list[int], owners: list[int], count: int, stated: bool = False) -> numpy.ndarray:
         """The :meth:`linear` sums of ``count`` bags of features at once, a row each: weight row
-        ``rows[i]`` belongs to bag ``owners[i]``, and each bag's rows come together."""
+        ``rows[i]`` belongs to bag ``owners[i]``, and each bag's rows come together. ``stated``: the
+        sums of the stated model's weights (a column per type and activity) instead."""
+        matrix = self._stated_matrix if stated else self._matrix
         if not rows:
-            return numpy.zeros((count, len(self.relations)))
+            return numpy.zeros((count, matrix.shape[1]))
         owners_ = numpy.array(owners, dtype=numpy.intp)
-        weights = self._matrix[numpy.array(rows, dtype=numpy.intp)]
+        weights = matrix[numpy.array(rows, dtype=numpy.intp)]
         # ``owners`` comes in runs (a bag's rows together, bags in order): one sum per run.
         starts = numpy.flatnonzero(numpy.diff(owners_, prepend=-1))
-        sums = numpy.zeros((count, len(self.relations)))
+        sums = numpy.zeros((count, matrix.shape[1]))
         sums[owners_[starts]] = numpy.add.reduceat(weights, starts, axis=0)
         return sums
+
+    def stated(self, linear: numpy.ndarray) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+        """The partnership types and activities the stated model reads for each row of stated
+        :meth:`linear_sums`: those whose probability reaches its threshold."""
+        if not self._stated_matrix.shape[1]:
+            return [((), ())] * len(linear)
+        found = 1.0 / (1.0 + numpy.exp(-(linear + self._stated_bias))) >= self.stated_threshold
+        n = len(self.stated_types)
+        ids = self.stated_types + self.stated_activities
+        return [(tuple(ids[k] for k in numpy.flatnonzero(row[:n])), tuple(ids[n + k] for k in numpy.flatnonzero(row[n:])))
+                for row in found]
+
+    def stated_probabilities(self, features: Iterable[str]) -> dict[str, float]:
+        """The stated model's probability of each type and activity for a pair of ``features``."""
+        found = list(self.rows(features))
+        z = self._stated_bias + (self._stated_matrix[found].sum(axis=0) if found else 0.0)
+        return dict(zip(self.stated_types + self.stated_activities, (1.0 / (1.0 + numpy.exp(-z))).tolist()))
 
     def raw_scores(self, linear: numpy.ndarray) -> numpy.ndarray:
         """The raw probabilities (:meth:`scores`) of rows of :meth:`linear` sums, a row each."""
@@ -600,6 +634,8 @@ class Decision(NamedTuple):
     #: ``linked`` threshold when a rule links the pair, its ``stated`` one when a type or activity is
     #: stated for it too (the model alone misses plain statements: "X and Y signed a defence treaty").
     floor: float = 1.0
+    #: The partnership types and activities the model's stated part reads for the pair, beside the rules'.
+    inferred: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 
     def accepted(self, threshold: float) -> bool:
         """Whether the pair is a partnership: p reaches ``threshold`` or :attr:`floor`; never a pair of members."""
@@ -703,9 +739,15 @@ def decide(
         partnership = [round(model.probability("partnership", p), 4) for p in raw]
     else:
         partnership = [0.0] * len(found)
-    for (i, r, c), p in zip(found, partnership):
+    if model.stated_types or model.stated_activities:
+        linear = model.linear_sums(pair_rows, pair_owners, len(found), stated=True)
+        linear += model.linear_sums(shared_rows, shared_owners, sentences, stated=True)[sentence_of]
+        inferred = model.stated(linear)
+    else:
+        inferred = [((), ())] * len(found)
+    for (i, r, c), p, read in zip(found, partnership, inferred):
         stated = _stated(r, c)
-        out[i].append(Decision(c.a, c.b, p, c.rule, stated, _members(r, c), model.floor(c.rule, stated)))
+        out[i].append(Decision(c.a, c.b, p, c.rule, stated, _members(r, c), model.floor(c.rule, stated), read))
     return out
 
 
@@ -726,6 +768,8 @@ class Explanation:
     stated: list
     #: (dependency feature, its weight for a partnership; 0 when the model does not know it), with a parse.
     parse: list = field(default_factory=list)
+    #: (partnership type or activity id, probability) the model's stated part reads for the pair.
+    inferred: list = field(default_factory=list)
 
 
 def _dependency_weights(model: PairModel, features: Iterable[str]) -> list[tuple[str, float]]:
@@ -767,7 +811,9 @@ def explain(
             is_stated = _stated(r, c)
             decision = Decision(c.a, c.b, p.get("partnership", 0.0), c.rule, is_stated, _members(r, c),
                                 model.floor(c.rule, is_stated))
+            inferred = [(i, round(q, 2)) for i, q in model.stated_probabilities(c.all_features).items()
+                        if q >= model.stated_threshold]
             out.append(Explanation(r.index, r.text, c.a, c.b, c.rule, p, decision.accepted(threshold),
                                    model.contributions(c.all_features, top=top), list(stated.items()),
-                                   _dependency_weights(model, c.features)))
+                                   _dependency_weights(model, c.features), inferred))
     return out

@@ -233,6 +233,8 @@ def explain_command(
             print(printable("    parse: " + ", ".join(f"{f} {w:+.2f}" if w else f"{f} (not in the model)" for f, w in e.parse)))
         if e.partnership and e.stated:
             print(printable("    stated: " + ", ".join(f"{i} ({words!r})" for i, words in e.stated)))
+        if e.partnership and e.inferred:
+            print(printable("    read by the model: " + ", ".join(f"{i} {q:.2f}" for i, q in e.inferred)))
 
 
 cache_app = typer.Typer(help="The cache of per-document extractions that makes rebuilds incremental.", no_args_is_help=True)

@@ -36,13 +36,16 @@ GENERIC_CUE_PENALTY = 0.1
 
 def _facts_for_pair(
     doc_id: str, r: SentenceReading, a: str, b: str, method: str, confidence: float, penalty: bool = True,
-    known_types: dict | None = None,
+    known_types: dict | None = None, inferred: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
 ) -> list[Fact]:
     base = dict(
         doc_id=doc_id, sentence=r.index, start=r.start, end=r.end, relation=PARTNERSHIP,
         source=a, target=b, evidence=r.text, method=method,
     )
     types, activities = r.stated_for(a, b)
+    # the classifier's reading of the pair adds the types and activities the cue phrases miss
+    types = tuple(dict.fromkeys(types + inferred[0]))
+    activities = tuple(dict.fromkeys(activities + inferred[1]))
     if penalty and not (types or activities):
         confidence -= GENERIC_CUE_PENALTY
     if known_types is not None:
@@ -76,9 +79,11 @@ def _referenced_actor(word: str, recent: list[str], gazetteer: Gazetteer) -> str
     return None
 
 
-def _classified_pairs(decisions: list[Decision], threshold: float) -> list[tuple[str, str, str, float]]:
-    """The pairs the model calls partners, oriented as the rule that links them if one does."""
-    return [(d.a, d.b, d.rule or CLASSIFIER_METHOD, d.partnership) for d in decisions if d.accepted(threshold)]
+def _classified_pairs(decisions: list[Decision], threshold: float) -> list[tuple[str, str, str, float, tuple]]:
+    """The pairs the model calls partners, oriented as the rule that links them if one does, with the
+    types and activities the model reads for them."""
+    return [(d.a, d.b, d.rule or CLASSIFIER_METHOD, d.partnership, d.inferred)
+            for d in decisions if d.accepted(threshold)]
 
 
 def resolve(
@@ -135,24 +140,25 @@ def resolve(
         if decisions is not None:
             pairs = _classified_pairs(next(decisions), threshold)
         else:
-            pairs = [(a, b, m, CONFIDENCE[m]) for a, b, m in r.pairs]
+            pairs = [(a, b, m, CONFIDENCE[m], ((), ())) for a, b, m in r.pairs]
         focus_age += 1
         if not pairs and r.cooperative and not r.hostile:
             in_focus = {x for pair in focus for x in pair}
             # "The two nations" reaches a few sentences back; "their", or the pair's names alone, only one.
             reach = STRONG_REFERENCE_REACH if r.strong_reference else 1
             if len(participants) == 2 and r.actor_references:
-                pairs = [(participants[0], participants[1], "reference", REFERENCE_CONFIDENCE)]
+                pairs = [(participants[0], participants[1], "reference", REFERENCE_CONFIDENCE, ((), ()))]
             elif focus and focus_age <= reach and set(participants) <= in_focus and (
                 (r.strong_reference or len(set(participants)) >= 2) if speaker else
                 (r.refers_back or len(set(participants)) >= 2 or (participants and (r.partnership_types or r.activities)))
             ):  # with one name and no reference word, only a stated type or activity continues the pair
                 # ("Jordan also buys F-16s"); a generic word ("Italy supports ...") is that actor's own statement
                 # with the classifier, a pair referred to is as sure as where it was stated
-                pairs = [(a, b, "reference", focus_confidence.get((a, b), REFERENCE_CONFIDENCE)) for a, b in focus]
-        for a, b, method, confidence in pairs:
+                pairs = [(a, b, "reference", focus_confidence.get((a, b), REFERENCE_CONFIDENCE), ((), ()))
+                         for a, b in focus]
+        for a, b, method, confidence, inferred in pairs:
             facts += _facts_for_pair(doc_id, r, a, b, method, confidence, penalty=decisions is None,
-                                     known_types=known_types)
+                                     known_types=known_types, inferred=inferred)
         if not pairs and not participants and not r.refers_back and not r.hostile:
             # A generic statement about a kind of partnership.
             for t in r.partnership_types:
@@ -162,9 +168,9 @@ def resolve(
                         GENERIC_CONFIDENCE, "generic",
                     ))
         if pairs:
-            focus, focus_age = [(a, b) for a, b, _, _ in pairs], 0
+            focus, focus_age = [(a, b) for a, b, *_ in pairs], 0
             if decisions is not None:
-                focus_confidence = {(a, b): p for a, b, _, p in pairs}
+                focus_confidence = {(a, b): p for a, b, _, p, _ in pairs}
         elif r.hostile and set(participants) & {x for pair in focus for x in pair}:
             focus = []
         recent += participants

@@ -37,6 +37,8 @@ MIN_RECALL = 0.5
 #: plain statements of news and reference prose that the rules read. Chosen on held-out folds, where
 #: they trade a little precision for the recall the model alone lacks (the model card has both).
 RULE_FLOORS = {"linked": 0.45, "stated": 0.35}
+#: The stated model learns a type or activity only from this many labelled partnerships that state it.
+STATED_MIN_EXAMPLES = 5
 #: Relations whose scores are calibrated and written as facts.
 CALIBRATED = ("partnership", "membership")
 _REQUIRED = ("doc_id", "sentence", "a", "b", "relation")
@@ -51,6 +53,12 @@ class Example:
     genre: str
     relation: str
     features: tuple[str, ...]
+    #: The partnership types and activities the label states for the pair (with ``partnership``),
+    #: and those it leaves optional (neither rewarded nor penalised when predicted).
+    stated: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+    #: The types and activities the rules state for the pair in the sentence.
+    rule_stated: tuple[str, ...] = ()
 
 
 def read_labels(path: Path | str) -> list[dict]:
@@ -111,15 +119,21 @@ def featurize(labels: list[dict], nlp=None, genre: Callable[[dict], str] | None 
     for doc, key in nlp.pipe(texts, as_tuples=True, batch_size=64):
         group = by_sentence[key]
         start = len(group[0].get("context_before") or "")
-        reading = _merged(reader(doc), start, len(doc.text), group[0]["sentence"])
+        readings = reader(doc)
+        reading = _merged(readings, start, len(doc.text), group[0]["sentence"])
+        inside = [r for r in readings if r.end > start] or readings[-1:]
         candidates = {
             frozenset((c.a, c.b)): c
             for c in sentence_candidates(doc, reading, group[0].get("speaker") or "")
         }
         for label in group:
             found: Candidate | None = candidates.get(frozenset((label["a"], label["b"])))
+            rule_stated = {i for r in inside for side in r.stated_for(label["a"], label["b"]) for i in side}
             examples[label["id"]] = Example(
                 label["id"], str(label["doc_id"]), genre(label), label["relation"], found.all_features if found else (),
+                stated=tuple(sorted({*(label.get("types") or ()), *(label.get("activities") or ())})),
+                optional=tuple(sorted({*(label.get("optional_types") or ()), *(label.get("optional_activities") or ())})),
+                rule_stated=tuple(sorted(rule_stated)),
             )
     return [examples[label["id"]] for label in labels]
 
@@ -335,6 +349,111 @@ def fit_model(examples: list[Example], oof: numpy.ndarray, genre_for_threshold: 
             "weights": weights, "calibration": calibration, "thresholds": thresholds}
 
 
+def _stated_training_set(examples: list[Example]) -> list[Example]:
+    """The examples a stated model learns from: partnerships the pipeline finds."""
+    return [e for e in examples if e.relation == "partnership" and e.features]
+
+
+def stated_labels(examples: list[Example], minimum: int = STATED_MIN_EXAMPLES) -> list[str]:
+    """The types and activities stated for at least ``minimum`` partnerships: the ones a model can learn."""
+    counts = Counter(i for e in _stated_training_set(examples) for i in e.stated)
+    return sorted(i for i, n in counts.items() if n >= minimum)
+
+
+def _fit_stated(train_set: list[Example], labels: list[str], vocab: dict[str, int]) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """One logistic regression per type or activity (coefficients: labels x features; intercepts)."""
+    coef = numpy.zeros((len(labels), len(vocab)))
+    intercept = numpy.full(len(labels), -30.0)
+    x = matrix(train_set, vocab)
+    for k, label in enumerate(labels):
+        y = [label in e.stated for e in train_set]
+        if sum(y) < 2 or all(y):  # nothing to learn in this fold: the label is never predicted
+            continue
+        learner = logistic_regression()
+        with _one_thread():
+            learner.fit(x, y)
+        coef[k], intercept[k] = learner.coef_[0], learner.intercept_[0]
+    return coef, intercept
+
+
+def stated_out_of_fold(examples: list[Example], labels: list[str], splits: list | None = None) -> numpy.ndarray:
+    """Probabilities (examples x ``labels``) that each type or activity is stated for the pair, from
+    the stated models of the folds without the example's document (0 for pairs the pipeline misses)."""
+    out = numpy.zeros((len(examples), len(labels)))
+    for train_idx, test_idx in splits or folds(examples):
+        train_set = _stated_training_set([examples[i] for i in train_idx])
+        vocab = vocabulary(train_set)
+        coef, intercept = _fit_stated(train_set, labels, vocab)
+        tested = [i for i in test_idx if examples[i].features]
+        z = matrix([examples[i] for i in tested], vocab) @ coef.T + intercept
+        out[tested] = 1.0 / (1.0 + numpy.exp(-z))
+    return out
+
+
+def stated_scores(examples: list[Example], predicted: list[Iterable[str]], ontology=None) -> dict:
+    """Precision, recall and F1 of the types and of the activities predicted for the labelled
+    partnerships (``predicted``: the ids of each example), per genre; optional ids count for nothing."""
+    from kg.ontology import load_ontology
+
+    ontology = ontology or load_ontology()
+    is_type = set(ontology.partnership_types)
+    out: dict = {}
+    for genre in sorted({e.genre for e in examples}):
+        for layer in ("types", "activities"):
+            tp = fp = fn = 0
+            for e, ids in zip(examples, predicted):
+                if e.genre != genre or e.relation != "partnership" or not e.features:
+                    continue
+                keep = (lambda i: i in is_type) if layer == "types" else (lambda i: i not in is_type)
+                gold, optional, found = ({i for i in x if keep(i)} for x in (e.stated, e.optional, ids))
+                tp += len(gold & found)
+                fp += len(found - gold - optional)
+                fn += len(gold - found)
+            p = tp / (tp + fp) if tp + fp else 1.0
+            r = tp / (tp + fn) if tp + fn else 1.0
+            out.setdefault(genre, {})[layer] = {"p": round(p, 3), "r": round(r, 3),
+                                                 "f1": round(2 * p * r / (p + r) if p + r else 0.0, 3)}
+    return out
+
+
+def choose_stated_threshold(examples: list[Example], oof: numpy.ndarray, labels: list[str],
+                            genre: str | None = "un") -> float:
+    """The probability from which the stated model adds a type or activity: the best held-out F1 of
+    the rules' and the model's together (types and activities of ``genre``'s partnerships), on a
+    grid of 0.1 steps; the lowest of equals."""
+    chosen = [genre is None or e.genre == genre for e in examples]
+
+    def f1(threshold: float) -> float:
+        tp = fp = fn = 0
+        for e, row, keep in zip(examples, oof, chosen):
+            if not keep or e.relation != "partnership" or not e.features:
+                continue
+            found = set(e.rule_stated) | {labels[k] for k in numpy.flatnonzero(row >= threshold)}
+            gold = set(e.stated)
+            tp, fp, fn = tp + len(gold & found), fp + len(found - gold - set(e.optional)), fn + len(gold - found)
+        return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    grid = [round(t, 1) for t in numpy.arange(0.2, 0.95, 0.1)]
+    return max(grid, key=lambda t: (round(f1(t), 4), -t))
+
+
+def fit_stated(examples: list[Example], labels: list[str], vocab: dict[str, int], threshold: float,
+               ontology=None) -> dict:
+    """The model file's ``stated`` part: a logistic regression per type or activity of ``labels``,
+    fitted on every labelled partnership, on the features of ``vocab`` (the pair model's); its
+    columns are the ``types`` then the ``activities`` (by ``ontology``, default the packaged one)."""
+    from kg.ontology import load_ontology
+
+    ontology = ontology or load_ontology()
+    types = [i for i in labels if i in ontology.partnership_types]
+    activities = [i for i in labels if i not in ontology.partnership_types]
+    coef, intercept = _fit_stated(_stated_training_set(examples), types + activities, vocab)
+    names = sorted(vocab, key=vocab.get)
+    weights = {f: [round(float(w), 5) for w in coef[:, vocab[f]]] for f in names
+               if numpy.abs(coef[:, vocab[f]]).max() >= 1e-4}
+    return {"types": types, "activities": activities, "bias": [round(float(b), 5) for b in intercept],
+            "weights": weights, "threshold": threshold}
+
+
 def _sklearn_version() -> str:
     import sklearn
 
@@ -416,7 +535,22 @@ def train_examples(examples: list[Example], label_paths: list[Path], out: Path |
     if not any(e.relation == "partnership" for e in examples):
         raise KgError("the labels have no partnership to learn from")
     oof = out_of_fold(examples)
-    model = fit_model(examples, oof, "un" if any(e.genre == "un" for e in examples) else None)
+    threshold_genre = "un" if any(e.genre == "un" for e in examples) else None
+    model = fit_model(examples, oof, threshold_genre)
+    labels = stated_labels(examples)
+    stated_card = None
+    if labels:
+        stated_oof = stated_out_of_fold(examples, labels)
+        stated_threshold = choose_stated_threshold(examples, stated_oof, labels, threshold_genre)
+        model["stated"] = fit_stated(examples, labels, vocabulary([e for e in examples if e.features]), stated_threshold)
+        by_model = [{labels[k] for k in numpy.flatnonzero(row >= stated_threshold)} for row in stated_oof]
+        stated_card = {
+            "threshold": stated_threshold,
+            "labels": len(labels),
+            "rules": stated_scores(examples, [e.rule_stated for e in examples]),
+            "model": stated_scores(examples, by_model),
+            "rules_and_model": stated_scores(examples, [set(e.rule_stated) | m for e, m in zip(examples, by_model)]),
+        }
     predicted = [RELATIONS[k] for k in oof.argmax(axis=1)]
     k = RELATIONS.index("partnership")
     gold = numpy.array([e.relation == "partnership" for e in examples], dtype=float)
@@ -446,6 +580,8 @@ def train_examples(examples: list[Example], label_paths: list[Path], out: Path |
         "threshold": threshold,
         "partnership": by_genre,
     }
+    if stated_card is not None:
+        card["stated"] = stated_card
     if pipeline is not None:
         card["spacy_pipeline"] = pipeline
     model["card"] = card
@@ -492,5 +628,16 @@ def card_markdown(card: dict) -> str:
         lines += _table(block["reliability"], ["bin", "n", "mean_p", "observed"])
         lines += ["", "Precision-recall curve:", ""]
         lines += _table(block["pr_curve"], ["threshold", "p", "r", "f1"])
+        lines.append("")
+    stated = card.get("stated")
+    if stated:
+        lines += ["## Partnership types and activities of a pair", "",
+                  f"A logistic regression per type and activity ({stated['labels']} stated for at least "
+                  f"{STATED_MIN_EXAMPLES} labelled partnerships) adds those of probability {stated['threshold']} or more "
+                  "to the rules'. Held-out folds, over the labelled partnerships the pipeline finds:", ""]
+        rows = [{"genre": genre, "layer": layer, "source": source.replace("_", " "), **stated[source][genre][layer]}
+                for genre in stated["rules"] for layer in ("types", "activities")
+                for source in ("rules", "model", "rules_and_model")]
+        lines += _table(rows, ["genre", "layer", "source", "p", "r", "f1"])
         lines.append("")
     return "\n".join(lines)

@@ -178,7 +178,9 @@ def test_kg_explain_prints_each_pair_with_its_probability_decision_and_words():
     assert lines[2].startswith("    features: ") and len(weighed) == 6
     assert all(re.fullmatch(r".+ [+-]\d+\.\d\d", item) for item in weighed), weighed
     assert lines[3] == "    stated: joint_exercises ('held joint military exercises')"
-    assert len(lines) == 4  # the second sentence names one actor: no candidate
+    # then what the model's stated part reads for the pair, if anything (which depends on the trained model)
+    assert all(re.fullmatch(r"    read by the model: \w+ \d\.\d\d(, \w+ \d\.\d\d)*", line) for line in lines[4:])
+    assert len(lines) <= 5  # the second sentence names one actor: no candidate
 
 
 def test_kg_explain_without_a_pair_says_so():
@@ -232,6 +234,44 @@ def test_kg_explain_reads_the_data_folder_it_is_given(tmp_path):
     missing = subprocess.run([sys.executable, "-m", "kg", "explain", text, "--data-dir", str(tmp_path / "nowhere")],
                              capture_output=True, text=True)
     assert missing.returncode == 1 and missing.stderr == f"Error: {tmp_path / 'nowhere'}: no such data folder\n"
+
+
+STATED_MODEL = {
+    "relations": ["partnership", "none"], "bias": [1, 0], "weights": {},
+    # the pair's sentence holding "together" reads as joint operations
+    "stated": {"types": ["alliance"], "activities": ["joint_operations"], "bias": [-5, -5],
+               "weights": {"s:together": [0, 10]}, "threshold": 0.5},
+}
+
+
+def test_the_model_adds_the_types_and_activities_it_reads_for_a_pair(tmp_path, nlp):
+    from kg.classify import PairModel, decide
+    from kg.extract import read_sentences
+    from kg.resolve import resolve
+
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(STATED_MODEL))
+    model = PairModel.load(path)
+    doc = nlp("Ghana and Nigeria patrolled the gulf together. Chile and Peru formed an alliance.")
+    readings = read_sentences(doc)
+    decisions = decide(model, doc, readings)
+    assert [d.inferred for d in decisions[0]] == [((), ("joint_operations",))]
+    assert [d.inferred for d in decisions[1]] == [((), ())]
+    facts = resolve("d", readings, decisions=decisions, threshold=0.5)
+    assert {(f.source, f.target, f.partnership_type, f.activity) for f in facts} == {
+        ("GHA", "NGA", "", "joint_operations"), ("CHL", "PER", "alliance", "")}
+
+
+def test_kg_explain_prints_what_the_model_reads_for_a_pair(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(STATED_MODEL))
+    result = subprocess.run([sys.executable, "-m", "kg", "explain", "Ghana and Nigeria patrolled the gulf together.",
+                             "--model", str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "    read by the model: joint_operations 0.99"
 
 
 def test_kg_explain_prints_document_text_escaped():

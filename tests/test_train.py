@@ -19,6 +19,8 @@ COUNTRIES = [("Chile", "CHL"), ("Peru", "PER"), ("Ghana", "GHA"), ("Nigeria", "N
              ("Denmark", "DNK"), ("Kenya", "KEN"), ("Uganda", "UGA"), ("Japan", "JPN"), ("India", "IND")]
 PARTNERS = ["{x} and {y} signed a defence treaty.", "{x} signed a security pact with {y}.",
             "{x} and {y} held joint naval exercises."]
+#: The types and activities each sentence of PARTNERS states for its pair.
+STATED = [{"types": ["defense_agreement"]}, {"types": ["security_partnership"]}, {"activities": ["joint_exercises"]}]
 NOT_PARTNERS = ["{x} and {y} were both named in the report.", "{x} criticised {y} over the border.",
                 "The delegates of {x} and {y} left early."]
 
@@ -33,8 +35,8 @@ def own_labels(path: Path) -> Path:
     records = []
     for d in range(10):
         x, y = COUNTRIES[d], COUNTRIES[(d + 3) % len(COUNTRIES)]
-        for t in PARTNERS:
-            records.append(label(len(records), f"doc{d}", t, "partnership", x, y))
+        for t, stated in zip(PARTNERS, STATED):
+            records.append({**label(len(records), f"doc{d}", t, "partnership", x, y), **stated})
         for t in NOT_PARTNERS:
             records.append(label(len(records), f"doc{d}", t, "none", x, y))
     path.write_text("".join(json.dumps(r) + "\n" for r in records))
@@ -110,6 +112,22 @@ def test_a_trained_model_tells_a_treaty_from_a_mention(trained, nlp):
     assert treaty[0].partnership > named[0].partnership
 
 
+def test_a_trained_model_reads_the_types_and_activities_stated_for_a_pair(trained, nlp):
+    from kg.classify import sentence_candidates
+    from kg.extract import read_sentences
+
+    path, card = trained
+    model = PairModel.load(path)
+    assert set(model.stated_types) == {"defense_agreement", "security_partnership"}
+    assert model.stated_activities == ("joint_exercises",)
+    assert card["stated"]["labels"] == 3 and "## Partnership types and activities of a pair" in path.with_suffix(".md").read_text()
+    doc = nlp("Kenya and Japan held joint naval exercises. Kenya and Japan signed a defence treaty.")
+    exercises, treaty = (model.stated_probabilities(sentence_candidates(doc, r)[0].all_features)
+                         for r in read_sentences(doc))
+    assert exercises["joint_exercises"] > exercises["defense_agreement"]
+    assert treaty["defense_agreement"] > treaty["joint_exercises"]
+
+
 def test_kg_train_on_the_command_line(tmp_path):
     labels = own_labels(tmp_path / "labels.jsonl")
     result = subprocess.run([sys.executable, "-m", "kg", "train", str(labels), "--out", str(tmp_path / "m.json")],
@@ -127,3 +145,5 @@ def test_retraining_reproduces_the_shipped_model(tmp_path, nlp):
     shipped, retrained = load_model(DEFAULT_MODEL), PairModel.load(tmp_path / "pairs.json")
     examples = featurize([r for p in labels for r in read_labels(p)], nlp)
     assert [shipped.predict(e.features) for e in examples] == [retrained.predict(e.features) for e in examples]
+    assert ([shipped.stated_probabilities(e.features) for e in examples]
+            == [retrained.stated_probabilities(e.features) for e in examples])
