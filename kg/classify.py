@@ -600,6 +600,8 @@ class Decision(NamedTuple):
     #: ``linked`` threshold when a rule links the pair, its ``stated`` one when a type or activity is
     #: stated for it too (the model alone misses plain statements: "X and Y signed a defence treaty").
     floor: float = 1.0
+    #: The calibrated probability that the sentence states that one of the pair is a member of the other.
+    membership: float = 0.0
 
     def accepted(self, threshold: float) -> bool:
         """Whether the pair is a partnership: p reaches ``threshold`` or :attr:`floor`; never a pair of members."""
@@ -698,14 +700,15 @@ def decide(
         return out
     linear = model.linear_sums(pair_rows, pair_owners, len(found))
     linear += model.linear_sums(shared_rows, shared_owners, sentences)[sentence_of]
-    if "partnership" in model.relations:
-        raw = model.raw_scores(linear)[:, model.relations.index("partnership")].tolist()
-        partnership = [round(model.probability("partnership", p), 4) for p in raw]
-    else:
-        partnership = [0.0] * len(found)
-    for (i, r, c), p in zip(found, partnership):
+    raw = model.raw_scores(linear)
+    partnership, membership = (
+        [round(model.probability(relation, p), 4) for p in raw[:, model.relations.index(relation)].tolist()]
+        if relation in model.relations else [0.0] * len(found)
+        for relation in ("partnership", "membership")
+    )
+    for (i, r, c), p, m in zip(found, partnership, membership):
         stated = _stated(r, c)
-        out[i].append(Decision(c.a, c.b, p, c.rule, stated, _members(r, c), model.floor(c.rule, stated)))
+        out[i].append(Decision(c.a, c.b, p, c.rule, stated, _members(r, c), model.floor(c.rule, stated), m))
     return out
 
 

@@ -71,6 +71,16 @@ def memberships(sentence: Sentence) -> Memberships:
     return Memberships(out, of_focus)
 
 
+def membership_unstated(sentence: Sentence) -> bool:
+    """Whether the sentence has membership cues and states none of them: each is negated, hoped
+    for or prospective ("its bid to join NATO", "X should become a member")."""
+    cues = sentence.kinds.get("membership")
+    if not cues:
+        return False
+    live = sentence.live.get("membership", ())
+    return not any(c in live and not _unrealised(sentence, c.start) for c in cues)
+
+
 def _named_members(sentence: Sentence, gi: int, org: Actor) -> list[Actor] | None:
     """"X, a NATO member" / "NATO members X and Y": the members a member noun after ``org`` names
     ([] if none), or None when no member noun follows (but "a NATO ally of Y" links Y as a partner)."""
