@@ -160,6 +160,7 @@ class Reaches:
     membership: int
     subject_membership: int
     admission: int
+    member_apposition: int
     definition: int
     collective_head: int
     possessor: int

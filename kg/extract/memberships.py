@@ -126,8 +126,20 @@ def _links_member(sentence: Sentence, start: int, end: int) -> bool:
     """Whether the words from ``start`` to ``end`` link a member to a membership noun after them
     ("Peru, a founding", "Peru has been a", "Peru's")."""
     words = sentence.rules.words
-    return all(w in words.member_apposition_words or w in words.member_predicates or w in words.member_link_words
-               or w in words.determiners or w.isspace() for w in sentence.tokens.lower[start:end])
+    between = [w for w in sentence.tokens.lower[start:end] if not w.isspace()]
+
+    def linking(w: str) -> bool:
+        return (w in words.member_apposition_words or w in words.member_predicates or w in words.member_link_words
+                or w in words.determiners)
+    if all(map(linking, between)):
+        return True
+    # "Georgia, a sovereign State and a member of", "Somalia, as a small country and member of": an
+    # apposition of a few words, then "and" before the member noun
+    if "and" not in between or len(between) > sentence.rules.reaches.member_apposition:
+        return False
+    k = len(between) - between[::-1].index("and") - 1
+    return (len(between) > 2 and between[0] in ",—–(" and between[1] in words.indefinite_articles | {"as"}
+            and all(map(linking, between[k + 1 :])))
 
 
 def _fronted_members(sentence: Sentence, gi: int, cue: Cue) -> list[Actor]:

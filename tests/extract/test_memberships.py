@@ -27,6 +27,9 @@ def _view(nlp, text):
         ("Chile, an active member of the African Union, sent envoys.", [("CHL", "AU")]),
         ("Chile has been among the members of NATO since 1999.", [("CHL", "NATO")]),
         ("Chile urged Peru to consult the former members of the Warsaw Pact.", []),
+        ("Chile, a coastal State and a member of the African Union, objected.", [("CHL", "AU")]),
+        ("Chile, as a small country and member of the African Union, objected.", [("CHL", "AU")]),
+        ("Chile and many members of the African Union objected.", []),
         ("Through close ties with the members of NATO, Chile is tying its future to Europe.", []),
         # a fronted phrase: the member follows the comma
         ("As a founding member of the African Union and NATO, Chile objected.", [("CHL", "AU"), ("CHL", "NATO")]),
