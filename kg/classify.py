@@ -634,6 +634,8 @@ class Decision(NamedTuple):
     #: ``linked`` threshold when a rule links the pair, its ``stated`` one when a type or activity is
     #: stated for it too (the model alone misses plain statements: "X and Y signed a defence treaty").
     floor: float = 1.0
+    #: The calibrated probability that the sentence states that one of the pair is a member of the other.
+    membership: float = 0.0
     #: The partnership types and activities the model's stated part reads for the pair, beside the rules'.
     inferred: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 
@@ -734,20 +736,21 @@ def decide(
         return out
     linear = model.linear_sums(pair_rows, pair_owners, len(found))
     linear += model.linear_sums(shared_rows, shared_owners, sentences)[sentence_of]
-    if "partnership" in model.relations:
-        raw = model.raw_scores(linear)[:, model.relations.index("partnership")].tolist()
-        partnership = [round(model.probability("partnership", p), 4) for p in raw]
-    else:
-        partnership = [0.0] * len(found)
+    raw = model.raw_scores(linear)
+    partnership, membership = (
+        [round(model.probability(relation, p), 4) for p in raw[:, model.relations.index(relation)].tolist()]
+        if relation in model.relations else [0.0] * len(found)
+        for relation in ("partnership", "membership")
+    )
     if model.stated_types or model.stated_activities:
         linear = model.linear_sums(pair_rows, pair_owners, len(found), stated=True)
         linear += model.linear_sums(shared_rows, shared_owners, sentences, stated=True)[sentence_of]
         inferred = model.stated(linear)
     else:
         inferred = [((), ())] * len(found)
-    for (i, r, c), p, read in zip(found, partnership, inferred):
+    for (i, r, c), p, m, read in zip(found, partnership, membership, inferred):
         stated = _stated(r, c)
-        out[i].append(Decision(c.a, c.b, p, c.rule, stated, _members(r, c), model.floor(c.rule, stated), read))
+        out[i].append(Decision(c.a, c.b, p, c.rule, stated, _members(r, c), model.floor(c.rule, stated), m, read))
     return out
 
 

@@ -233,7 +233,8 @@ def extract_stream(
             found = resolve(doc_id, readings, gazetteer)
         else:
             decisions = decide(model, doc, readings, speaker, words=reader.rules.words, capitals=gazetteer.capitals)
-            found = resolve(doc_id, readings, gazetteer, decisions, model.thresholds.get("partnership", 0.5), speaker)
+            found = resolve(doc_id, readings, gazetteer, decisions, model.thresholds.get("partnership", 0.5), speaker,
+                            model.thresholds.get("membership", 1.0))
         facts += _shift(found, offset, sentences_before)
         sentences += len(readings)
         words += word_count(doc)

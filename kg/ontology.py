@@ -101,6 +101,7 @@ class Words:
     joint_activities: frozenset[str]
     mediator_suffixes: frozenset[str]
     leader_suffixes: frozenset[str]
+    member_leader_suffixes: frozenset[str]
     object_verbs: frozenset[str]
     dependency_verbs: frozenset[str]
     member_list_introducers: frozenset[str]
@@ -112,6 +113,14 @@ class Words:
     member_nouns: frozenset[str]
     member_cue_words: frozenset[str]
     member_apposition_words: frozenset[str]
+    member_link_words: frozenset[str]
+    fronted_membership_openers: frozenset[str]
+    relative_words: frozenset[str]
+    admission_words: frozenset[str]
+    member_after_admission: frozenset[str]
+    admission_links: frozenset[str]
+    unrealised_words: frozenset[str]
+    near_member_cues: frozenset[str]
     hostile_target_prepositions: frozenset[str]
     anticipatory_it_followers: frozenset[str]
     named_instrument_followers: frozenset[str]
@@ -150,6 +159,8 @@ class Reaches:
     hostile_target_gap: int
     membership: int
     subject_membership: int
+    admission: int
+    member_apposition: int
     definition: int
     collective_head: int
     possessor: int

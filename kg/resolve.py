@@ -19,7 +19,7 @@ from typing import Iterable
 
 from kg.classify import Decision
 from kg.extract import CONFIDENCE, SentenceReading
-from kg.gazetteer import Gazetteer, load_gazetteer
+from kg.gazetteer import ORGANIZATION, Gazetteer, load_gazetteer
 from kg.records import MEMBERSHIP, PARTNERSHIP, TYPE_ACTIVITY, Fact
 
 #: ``Fact.method`` of a partnership the classifier finds where no rule links the pair.
@@ -86,9 +86,32 @@ def _classified_pairs(decisions: list[Decision], threshold: float) -> list[tuple
             for d in decisions if d.accepted(threshold)]
 
 
+def _classified_memberships(
+    doc_id: str, r: SentenceReading, decisions: list[Decision], threshold: float, gazetteer: Gazetteer,
+) -> list[Fact]:
+    """Membership facts of the pairs of a country (or group) and an organisation whose membership
+    probability reaches ``threshold``, less those the rules state in the sentence already: the
+    model reads memberships the rules' phrasings miss ("X's admission as a Member", "X's
+    presidency of the Council")."""
+    if r.membership_unstated:
+        return []  # "X's bid to join NATO": the rules read the membership as hoped for
+    stated = {frozenset(pair) for pair in r.memberships}
+    out = []
+    for d in decisions:
+        if d.membership < threshold or frozenset((d.a, d.b)) in stated:
+            continue
+        kinds = (gazetteer.type(d.a) == ORGANIZATION, gazetteer.type(d.b) == ORGANIZATION)
+        if kinds[0] != kinds[1]:
+            member, org = (d.b, d.a) if kinds[0] else (d.a, d.b)
+            out.append(Fact(doc_id, r.index, r.start, r.end, MEMBERSHIP, member, org, evidence=r.text,
+                            confidence=d.membership, method=CLASSIFIER_METHOD))
+    return out
+
+
 def resolve(
     doc_id: str, readings: Iterable[SentenceReading], gazetteer: Gazetteer | None = None,
     decisions: list[list[Decision]] | None = None, threshold: float = 0.5, speaker: str = "",
+    membership_threshold: float = 1.0,
 ) -> list[Fact]:
     """Facts of one document from its sentence readings, in sentence order.
 
@@ -98,7 +121,8 @@ def resolve(
     the rules' pairs. ``speaker``: the speaking country of a speech, where a pronoun ("their",
     "both") or the speaker's own name is mostly the speaker's own statement: only a reference that
     names what it points to ("the two countries", "the agreement") or both actors named again
-    continue the pair in focus.
+    continue the pair in focus. ``membership_threshold``: with ``decisions``, a country and an
+    organisation whose membership probability reaches it are a membership the rules did not state.
     """
     gazetteer = gazetteer or load_gazetteer()
     decisions = iter(decisions) if decisions is not None else None
@@ -138,7 +162,9 @@ def resolve(
                 confidence=CONFIDENCE["membership"], method="membership",
             ))
         if decisions is not None:
-            pairs = _classified_pairs(next(decisions), threshold)
+            sentence_decisions = next(decisions)
+            facts += _classified_memberships(doc_id, r, sentence_decisions, membership_threshold, gazetteer)
+            pairs = _classified_pairs(sentence_decisions, threshold)
         else:
             pairs = [(a, b, m, CONFIDENCE[m], ((), ())) for a, b, m in r.pairs]
         focus_age += 1

@@ -1,4 +1,6 @@
 """Facts across sentences, in our own sentences."""
+import pytest
+
 from tests.extraction_helpers import facts
 
 
@@ -30,7 +32,7 @@ def test_membership_facts(nlp):
     assert [(f.relation, f.source, f.target) for f in found if f.relation == "membership"] == [("membership", "EST", "NATO")]
 
 
-def classified_facts(nlp, tmp_path, text, weights, threshold=0.5, speaker=""):
+def classified_facts(nlp, tmp_path, text, weights, threshold=0.5, speaker="", relation="partnership"):
     import json
 
     from kg.classify import PairModel, decide
@@ -38,11 +40,27 @@ def classified_facts(nlp, tmp_path, text, weights, threshold=0.5, speaker=""):
     from kg.resolve import resolve
 
     path = tmp_path / "model.json"
-    path.write_text(json.dumps({"relations": ["partnership", "none"], "bias": [0, 0], "weights": weights}))
+    path.write_text(json.dumps({"relations": [relation, "none"], "bias": [0, 0], "weights": weights}))
     doc = nlp(text)
     readings = read_sentences(doc)
     return resolve("d", readings, decisions=decide(PairModel.load(path), doc, readings, speaker), threshold=threshold,
-                   speaker=speaker)
+                   speaker=speaker, membership_threshold=threshold)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the model reads a membership no rule states: the country is the member
+        ("Ghana hosted the African Union summit.", [("GHA", "AU", "classifier")]),
+        # two countries are no membership, whatever the model says
+        ("Ghana hosted Nigeria.", []),
+        # a membership the rules read as hoped for is none
+        ("Ghana hosted talks on its bid to join the African Union.", []),
+    ],
+)
+def test_the_classifier_finds_a_membership_no_rule_states(nlp, tmp_path, text, expected):
+    found = classified_facts(nlp, tmp_path, text, {"s:hosted": [3, 0]}, relation="membership")
+    assert [(f.source, f.target, f.method) for f in found if f.relation == "membership"] == expected
 
 
 def test_a_reference_carries_the_pair_the_classifier_accepted_with_its_confidence(nlp, tmp_path):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from kg.extract.actors import is_led_by, is_non_member
-from kg.extract.sentence import Actor, Cue, Sentence
+from kg.extract.cues import NEGATING_KINDS
+from kg.extract.sentence import HYPHENS, Actor, Cue, Sentence
 from kg.gazetteer import GROUP, ORGANIZATION
 
 
@@ -23,7 +24,7 @@ def memberships(sentence: Sentence) -> Memberships:
     only referred to ("Both countries are members of NATO")."""
     out: list[tuple[str, str]] = []
     of_focus: list[str] = []
-    cues = sentence.live.get("membership", [])
+    cues = [c for c in sentence.live.get("membership", []) if not _unrealised(sentence, c.start)]
     groups = sentence.groups
 
     def add(members: list[Actor], org: Actor) -> None:
@@ -33,6 +34,8 @@ def memberships(sentence: Sentence) -> Memberships:
     defined = defined_members(sentence)
     if defined:
         add(*defined)
+    for members, org in _admissions(sentence) + _leaders(sentence):
+        add(members, org)
     for gi, group in enumerate(groups):
         for org in group:
             if org.type != ORGANIZATION or is_non_member(sentence, org):
@@ -43,26 +46,39 @@ def memberships(sentence: Sentence) -> Memberships:
                     add(named, org)
                 continue
             for cue in cues:
-                if 0 <= group[0].start - cue.end <= 3:
+                if 0 <= group[0].start - cue.end and _words(sentence, cue.end, group[0].start) <= 3:
                     # "members of NATO", "joined NATO", "accession to the EU", "members of the UN and NATO"
-                    members = _members_before(sentence, gi, cue)
+                    members = _members_before(sentence, gi, cue) or _fronted_members(sentence, gi, cue)
                     if members:
                         add(members, org)
-                    elif gi + 1 < len(groups):
-                        add(groups[gi + 1], org)
-                    elif org.id not in of_focus:
+                    elif gi + 1 < len(groups) and _introduces(sentence, group[-1].end, groups[gi + 1][0].start, verbal=True):
+                        add(groups[gi + 1], org)  # "The members of the GCC are A, B and C"
+                    elif gi + 1 == len(groups) and org.id not in of_focus and _refers_back(sentence, cue):
                         of_focus.append(org.id)  # "Both countries are members of NATO"
                 elif _lists_members_after(sentence, org, cue):
                     # "NATO's member states are X and Y", "an alliance comprising X, Y"
                     after_groups = [g for g in groups[gi + 1 :] if g[0].start >= cue.end]
-                    if after_groups:
+                    if after_groups and _introduces(sentence, cue.end, after_groups[0][0].start):
                         add(after_groups[0], org)
                     # "… by the Soviet Union and seven other states, including Poland and Hungary"
                     for g in after_groups[1:]:
                         introducer = sentence.word_before(g[0].start, sentence.rules.words.determiners)
                         if introducer in sentence.rules.words.member_list_introducers:
                             add(g, org)
+                elif cue.start > group[-1].end and sentence.word_at(cue.end) != "of":
+                    # "the SCO, in which India is a founding member"
+                    add(_relative_members(sentence, gi, cue), org)
     return Memberships(out, of_focus)
+
+
+def membership_unstated(sentence: Sentence) -> bool:
+    """Whether the sentence has membership cues and states none of them: each is negated, hoped
+    for or prospective ("its bid to join NATO", "X should become a member")."""
+    cues = sentence.kinds.get("membership")
+    if not cues:
+        return False
+    live = sentence.live.get("membership", ())
+    return not any(c in live and not _unrealised(sentence, c.start) for c in cues)
 
 
 def _named_members(sentence: Sentence, gi: int, org: Actor) -> list[Actor] | None:
@@ -77,7 +93,10 @@ def _named_members(sentence: Sentence, gi: int, org: Actor) -> list[Actor] | Non
     apposition = sentence.rules.words.member_apposition_words
     if before_group and all(w in apposition for w in lower[before_group[-1].end : org.start]):
         return before_group
-    if gi + 1 < len(groups) and groups[gi + 1][0].start - org.end <= 3:
+    # "NATO members Norway and Denmark", but not "the UN membership, Ghana ..." (a comma ends the noun phrase)
+    if (gi + 1 < len(groups) and groups[gi + 1][0].start - org.end <= 3
+            and lower[org.end] not in sentence.rules.words.member_cue_words - {"member", "members"}
+            and "," not in lower[org.end : groups[gi + 1][0].start]):
         return groups[gi + 1]
     return []
 
@@ -88,10 +107,166 @@ def _members_before(sentence: Sentence, gi: int, cue: Cue) -> list[Actor]:
     # "Morocco left the OAU over the admission *of* the Sahrawi Republic and rejoined the AU": a
     # noun's complement joins nothing
     determiners = sentence.rules.words.determiners
-    before_groups = [g for g in sentence.groups[:gi]
-                     if g[-1].end <= cue.start and sentence.word_before(g[0].start, determiners) != "of"]
+    before_groups = [g for g in sentence.groups[:gi] if g[-1].end <= cue.start]
+    if sentence.tokens.lemma(cue.start) not in sentence.rules.words.joining_verbs:
+        # A noun ("member of", "presidency of") names only the member the words before it link to
+        # it: "Peru, an active member of", not "Peru urged former members of"
+        return [g for g in before_groups[-1:] if _links_member(sentence, g[-1].end, cue.start)] and before_groups[-1]
+    before_groups = [g for g in before_groups if sentence.word_before(g[0].start, determiners) != "of"]
     with_country = [g for g in before_groups if any(a.type != ORGANIZATION for a in g)]
     return (with_country or before_groups or [[]])[-1]
+
+
+def _words(sentence: Sentence, start: int, end: int) -> int:
+    """How many tokens from ``start`` to ``end`` are not white space (a line break of hard-wrapped text)."""
+    return sum(not w.isspace() for w in sentence.tokens.lower[start:end])
+
+
+def _links_member(sentence: Sentence, start: int, end: int) -> bool:
+    """Whether the words from ``start`` to ``end`` link a member to a membership noun after them
+    ("Peru, a founding", "Peru has been a", "Peru's")."""
+    words = sentence.rules.words
+    between = [w for w in sentence.tokens.lower[start:end] if not w.isspace()]
+
+    def linking(w: str) -> bool:
+        return (w in words.member_apposition_words or w in words.member_predicates or w in words.member_link_words
+                or w in words.determiners)
+    if all(map(linking, between)):
+        return True
+    # "Georgia, a sovereign State and a member of", "Somalia, as a small country and member of": an
+    # apposition of a few words, then "and" before the member noun
+    if "and" not in between or len(between) > sentence.rules.reaches.member_apposition:
+        return False
+    k = len(between) - between[::-1].index("and") - 1
+    return (len(between) > 2 and between[0] in ",—–(" and between[1] in words.indefinite_articles | {"as"}
+            and all(map(linking, between[k + 1 :])))
+
+
+def _fronted_members(sentence: Sentence, gi: int, cue: Cue) -> list[Actor]:
+    """"As a founding member of the EU and NATO, Italy ...", "During its presidency of the EU, Peru ...":
+    the members after the comma that closes the fronted phrase."""
+    words, lower, groups = sentence.rules.words, sentence.tokens.lower, sentence.groups
+    opener = sentence.index_before(cue.start, words.determiners | words.member_predicates | words.member_link_words)
+    if opener < 0 or lower[opener] not in words.fronted_membership_openers:
+        return []
+    if opener > sentence.span.start and lower[opener - 1] not in ",;":
+        return []
+    # "As a member of the EU and NATO, Italy": a comma joined the member to the list of organisations
+    orgs = groups[gi]
+    first_other = next((k for k, a in enumerate(orgs) if a.type != ORGANIZATION), len(orgs))
+    if 0 < first_other < len(orgs):
+        return orgs[first_other:] if lower[orgs[first_other - 1].end] == "," else []
+    end = orgs[-1].end
+    if gi + 1 >= len(groups) or sentence.word_at(end) != ",":
+        return []
+    after = groups[gi + 1]
+    return after if sentence.index_before(after[0].start, words.determiners) == end else []
+
+
+def _relative_members(sentence: Sentence, gi: int, cue: Cue) -> list[Actor]:
+    """"the SCO, in which India is a founding member": the members a relative word after the
+    organisation links to a member noun that names no organisation."""
+    words, lower, groups = sentence.rules.words, sentence.tokens.lower, sentence.groups
+    if lower[cue.start] not in words.member_cue_words and lower[cue.end - 1] not in words.member_cue_words:
+        return []
+    members = [g for g in groups[gi + 1 :] if g[-1].end <= cue.start][:1]
+    if not members or not _links_member(sentence, members[0][-1].end, cue.start):
+        return []
+    between = lower[groups[gi][-1].end : members[0][0].start]
+    if len(between) > sentence.rules.reaches.membership or words.relative_words.isdisjoint(between):
+        return []
+    return members[0]
+
+
+def _introduces(sentence: Sentence, start: int, end: int, *, verbal: bool = False) -> bool:
+    """Whether the words from ``start`` to ``end`` introduce a list of members: "are", "include
+    the", ":", "six" ("The members of the GCC are A, B", "comprising six states: ..."). ``verbal``:
+    the words themselves must hold an introducer, not only a comma ("members of the EC, the Soviet
+    Union is ..." starts a clause)."""
+    words = sentence.rules.words
+    allowed = words.member_list_introducers | words.determiners | words.number_words
+    between = sentence.tokens.lower[start:end]
+    if verbal and not any(w in words.member_list_introducers and w != "," for w in between):
+        return False
+    return _words(sentence, start, end) <= 4 and all(w in allowed or w.isspace() for w in between)
+
+
+def _refers_back(sentence: Sentence, cue: Cue) -> bool:
+    """Whether a reference to actors in focus is the subject of a member noun: "*Both countries*
+    are members of", "*They* are both members of"."""
+    references = [c for kind in ("pair_reference", "weak_pair_reference") for c in sentence.kinds.get(kind, ())]
+    return any(c.end <= cue.start and _links_member(sentence, c.end, cue.start) for c in references)
+
+
+def _unrealised(sentence: Sentence, i: int) -> bool:
+    """Whether a modal shortly before token ``i`` makes the membership prospective or hoped for:
+    "X should join NATO", "X will accede to the Council", "X should be admitted as members"."""
+    lower, reach = sentence.tokens.lower, sentence.rules.reaches.negation
+    window = lower[max(sentence.span.start, i - reach - 1) : i]
+    if "," in window:
+        window = window[len(window) - window[::-1].index(",") :]
+    return not sentence.rules.words.unrealised_words.isdisjoint(window)
+
+
+def _admissions(sentence: Sentence) -> list[tuple[list[Actor], Actor]]:
+    """(members, organisation) of admissions: "the admission of Peru to the UN", "Peru's admission
+    as a member of the UN", "Peru was admitted to the UN", "we welcome Peru into the UN"."""
+    words, lower, groups, span = sentence.rules.words, sentence.tokens.lower, sentence.groups, sentence.span
+    if len(groups) < 2 or words.admission_words.isdisjoint(lower[span.start : span.stop]):
+        return []
+    reach = sentence.rules.reaches.admission
+    negating = [c for kind in NEGATING_KINDS for c in sentence.kinds.get(kind, ())]
+    out = []
+    for i in range(span.start, span.stop):
+        if lower[i] not in words.admission_words or _unrealised(sentence, i):
+            continue
+        if any(0 <= i - n.end <= sentence.rules.reaches.negation for n in negating):
+            continue  # "we support the admission of", "its application for admission"
+        # the member: right after the word ("admission of Peru", "accession by Peru") or right
+        # before it, linked ("Peru's admission", "Peru was admitted"; "Peru welcomes the UN ..." is no admission)
+        after = [g for g in groups if g[0].start > i and g[0].start - i <= reach
+                 and all(w in words.member_after_admission or w in sentence.rules.skip for w in lower[i + 1 : g[0].start])][:1]
+        before = [g for g in groups if g[-1].end < i and _links_member(sentence, g[-1].end, i)][-1:]
+        for members in after + before:
+            start = max(i + 1, members[-1].end)
+            org = next((g for g in groups if g[0].start >= start and g[0].type == ORGANIZATION), None)
+            if (org and members[0].type != ORGANIZATION and org[0].start - start <= reach
+                    and all(w in words.admission_links for w in lower[start : org[0].start])):
+                out += [(members, o) for o in org]
+                break
+        else:
+            # "the admission to membership in the UN of Viet Nam"
+            org = next((g for g in groups if g[0].start > i and g[0].type == ORGANIZATION), None)
+            if org and org[0].start - i <= reach and all(w in words.admission_links for w in lower[i + 1 : org[0].start]):
+                members = next((g for g in groups if g[0].start >= org[-1].end), None)
+                if members and members[0].type != ORGANIZATION and all(
+                        w in words.member_after_admission or w in sentence.rules.skip
+                        for w in lower[org[-1].end : members[0].start]) and lower[org[-1].end] != ",":
+                    out += [(members, o) for o in org]
+    return out
+
+
+def _leaders(sentence: Sentence) -> list[tuple[list[Actor], Actor]]:
+    """(leader, organisation) of a country leading an organisation: "the US-led Combined Maritime
+    Forces", "The JEF is a UK-led partnership"."""
+    words, lower, groups = sentence.rules.words, sentence.tokens.lower, sentence.groups
+    out = []
+    for gi, group in enumerate(groups):
+        end = group[-1].end
+        if not (end + 1 < sentence.span.stop and lower[end] in HYPHENS and lower[end + 1] in words.member_leader_suffixes):
+            continue
+        if any(a.type == ORGANIZATION for a in group):
+            continue
+        nxt = groups[gi + 1] if gi + 1 < len(groups) else None
+        prev = groups[gi - 1] if gi > 0 else None
+        if nxt and nxt[0].type == ORGANIZATION and nxt[0].start - end <= sentence.rules.reaches.membership:
+            out.append((group, nxt[0]))
+        elif prev and prev[-1].type == ORGANIZATION and all(
+            w in words.copulas or w in words.indefinite_articles or w in "(),"
+            for w in lower[prev[-1].end : group[0].start]
+        ):
+            out.append((group, prev[-1]))  # "The JEF is a UK-led partnership", "the JEF, a UK-led force"
+    return out
 
 
 def _lists_members_after(sentence: Sentence, org: Actor, cue: Cue) -> bool:
@@ -99,8 +274,11 @@ def _lists_members_after(sentence: Sentence, org: Actor, cue: Cue) -> bool:
     are", "a pact comprising"): close enough, not a joining verb, not "member of", no organisation
     between."""
     gap_start = _after_apposition(sentence, org.end, cue.start)
+    reach = _membership_reach(sentence, org, cue)
+    if sentence.tokens.lemma(cue.start) in sentence.rules.words.near_member_cues:
+        reach = min(reach, sentence.rules.reaches.membership)
     return (
-        0 <= cue.start - gap_start <= _membership_reach(sentence, org, cue)
+        0 <= cue.start - gap_start <= reach
         and sentence.tokens.lemma(cue.start) not in sentence.rules.words.joining_verbs
         and not is_member_of(sentence, cue)
         and not any(org.end <= g[0].start < cue.start and g[0].type == ORGANIZATION for g in sentence.groups)

@@ -9,7 +9,7 @@ from spacy.tokens import Doc
 
 from kg.extract.actors import Roles, coordinated_groups, roles
 from kg.extract.cues import asserted, clause_starts, hostile_clauses, hostility, named_cues, stated
-from kg.extract.memberships import members_of_focus, memberships
+from kg.extract.memberships import members_of_focus, membership_unstated, memberships
 from kg.extract.pairs import (
     HOPED_FOR, HOSTILE, NEGATED, NO_COOPERATION_CUE, Candidate, acts_jointly, candidates, dependency_matcher, dependency_pairs, owned_cues, pair_scopes,
     stated_pairs, with_dependency_pairs,
@@ -47,6 +47,9 @@ class SentenceReading:
     owned_cues: dict = field(default_factory=dict)
     #: (member, organisation) pairs.
     memberships: list[tuple[str, str]] = field(default_factory=list)
+    #: The sentence's membership cues are all negated, hoped for or prospective ("its bid to join
+    #: NATO", "X should become a member"): it states no membership.
+    membership_unstated: bool = False
     #: A cooperation, activity or partnership-type cue that is not negated.
     cooperative: bool = False
     hostile: bool = False
@@ -194,6 +197,7 @@ class SentenceReader:
         if truce and not sentence_roles.conflict_parties:
             r.hostile = True  # "X and Y agreed to a truce": no partnership
         r.organizations = ids([a for a in sentence.actors if a.type == ORGANIZATION])
+        r.membership_unstated = membership_unstated(sentence)
         if "membership" in live or r.organizations:
             r.memberships, organizations_of_focus = memberships(sentence)
             if r.refers_back:

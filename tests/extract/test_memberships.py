@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from kg.extract import sentences
-from kg.extract.memberships import defined_members, members_of_focus, memberships
+from kg.extract.memberships import defined_members, members_of_focus, membership_unstated, memberships
 
 
 def _view(nlp, text):
@@ -23,10 +23,59 @@ def _view(nlp, text):
         ("Chile is a member of the African Union and joined NATO.", [("CHL", "AU"), ("CHL", "NATO")]),
         # named to exclude
         ("Chile is a major non-NATO ally of Peru.", []),
+        # a member noun binds only the member the words before it link to it
+        ("Chile, an active member of the African Union, sent envoys.", [("CHL", "AU")]),
+        ("Chile has been among the members of NATO since 1999.", [("CHL", "NATO")]),
+        ("Chile urged Peru to consult the former members of the Warsaw Pact.", []),
+        ("Chile, a coastal State and a member of the African Union, objected.", [("CHL", "AU")]),
+        ("Chile, as a small country and member of the African Union, objected.", [("CHL", "AU")]),
+        ("Chile and many members of the African Union objected.", []),
+        ("Through close ties with the members of NATO, Chile is tying its future to Europe.", []),
+        # a fronted phrase: the member follows the comma
+        ("As a founding member of the African Union and NATO, Chile objected.", [("CHL", "AU"), ("CHL", "NATO")]),
+        ("During its presidency of the African Union, Ghana hosted two summits.", [("GHA", "AU")]),
+        # offices: presiding or chairing is membership
+        ("Ghana's presidency of the African Union ended in May.", [("GHA", "AU")]),
+        ("Kenya had the honour of chairing the African Union in 1981.", [("KEN", "AU")]),
+        # a list introduced after the organisation, not a clause after a comma
+        ("The co-chairs of the OSCE Minsk Group, namely, France, Russia and the United States, met.",
+         [("FRA", "OSCE"), ("RUS", "OSCE"), ("USA", "OSCE")]),
+        ("The African members of the UN met under the aegis of the African Union.", []),
+        ("The African Union meets often, including in Addis Ababa with Ethiopia and Kenya.", []),
+        # admissions
+        ("We welcomed the admission of Tuvalu to the United Nations.", [("TUV", "UN")]),
+        ("Tuvalu's admission as a Member of the United Nations came in 2000.", [("TUV", "UN")]),
+        ("We welcome Tuvalu and Nauru into the United Nations.", [("TUV", "UN"), ("NRU", "UN")]),
+        ("We hailed the admission to membership in the United Nations of Tuvalu.", [("TUV", "UN")]),
+        ("Chile welcomes the United Nations mandate for the talks.", []),
+        # hoped for or prospective: no fact
+        ("Chile and Peru should be admitted as members of the African Union.", []),
+        ("Chile will accede to the Council of Europe.", []),
+        ("We look to the forthcoming admission of Tuvalu to the United Nations.", []),
+        ("Tuvalu is fully qualified for membership in the United Nations.", []),
+        # the country that leads a body is one of its members
+        ("Its ships joined the US-led Combined Maritime Forces last year.", [("USA", "CMF")]),
+        # a relative clause names the member of the organisation before it
+        ("Peru attends the SCO summits, a forum in which India is a founding member.", [("IND", "SCO")]),
+        # "the UN membership" followed by a clause names no member after it
+        ("Like most of the United Nations membership, Ghana voted for it.", []),
     ],
 )
 def test_memberships(nlp, text, expected):
     assert memberships(_view(nlp, text)).pairs == expected
+
+
+@pytest.mark.parametrize(
+    "text, unstated",
+    [
+        ("Turkey's bid to join the European Union has stalled.", True),
+        ("Chile should become a member of NATO.", True),
+        ("Chile joined NATO in 2010.", False),
+        ("Chile and Peru held joint drills.", False),
+    ],
+)
+def test_a_membership_the_sentence_does_not_state(nlp, text, unstated):
+    assert membership_unstated(_view(nlp, text)) is unstated
 
 
 def test_members_of_the_pair_in_focus(nlp):
