@@ -194,24 +194,26 @@ def explain_command(
     """Print each candidate pair of TEXT with its probability, decision and the features behind them."""
     from kg.classify import explain, load_model, pipeline_mismatch
     from kg.corpus import read_corpus
-    from kg.nlp import describe_pipeline, load_pipeline
+    from kg.dates import document_year
+    from kg.gazetteer import load_gazetteer
+    from kg.nlp import dated_entities, describe_pipeline, load_pipeline
 
     with reported_errors(debug):
-        speaker = ""
+        speaker, year = "", None
         if doc is not None:
             if corpus is None:
                 raise typer.BadParameter("--doc needs --corpus", param_hint="--doc")
             found = next((d for d in read_corpus([corpus]) if d.id == doc), None)
             if found is None:
                 fail(f"no document {doc!r} in {corpus}")
-            text, speaker = found.text, str(found.meta.get("country") or "")
+            text, speaker, year = found.text, str(found.meta.get("country") or ""), document_year(found.meta)
         if not text:
             raise typer.BadParameter("give a TEXT or --doc ID --corpus PATH", param_hint="TEXT")
         nlp, pair_model = load_pipeline(spacy_model), load_model(model)
         mismatch = pipeline_mismatch(pair_model, describe_pipeline(nlp))
         if mismatch:
             sys.stderr.write(f"Warning: {printable(mismatch)}\n")
-        explanations = explain(nlp(text), pair_model, speaker)
+        explanations = explain(dated_entities(nlp(text), load_gazetteer().names_in(year)), pair_model, speaker)
     if not explanations:
         print("No candidate pair: no sentence names two actors.")
     sentence = None
