@@ -1,7 +1,7 @@
 """A cache of per-document extractions, so a rebuild only reads new or changed documents.
 
-Entries are keyed by the SHA-256 of a document's text and a *fingerprint* of
-everything that shapes an extraction: kg's code and data files, the spaCy
+Entries are keyed by the SHA-256 of a document's text and year (:func:`document_key`)
+and a *fingerprint* of everything that shapes an extraction: kg's code and data files, the spaCy
 version and model, the ontology and the options. A different fingerprint is a
 different pipeline, so opening the cache with one drops the entries of every
 other (a changed ontology invalidates everything). The cache is one SQLite
@@ -31,6 +31,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
 
+from kg.dates import document_year
 from kg.engine import Engine, Extraction, LocalEngine
 from kg.gazetteer import DATA_DIR
 from kg.ontology import Ontology
@@ -95,6 +96,13 @@ def fingerprint(
 def text_hash(text: str) -> str:
     """The key of a document's text."""
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def document_key(document: Document) -> str:
+    """The key of a document: its text's, and its year's when it has one (a name such as "Moscow"
+    names another state before a year: :meth:`kg.gazetteer.Gazetteer.names_in`)."""
+    year = document_year(document.meta)
+    return text_hash(document.text if year is None else f"{document.text}\0{year}")
 
 
 class CachedEntry(NamedTuple):
@@ -314,7 +322,7 @@ def extract_documents(
 
     def misses() -> Iterator[Document]:
         for document in documents:
-            key = text_hash(document.text) if cache else None
+            key = document_key(document) if cache else None
             hit = cache.entry(document.text, key) if cache else None
             if hit is None:
                 pending.append((document, None, key))

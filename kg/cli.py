@@ -197,18 +197,19 @@ def explain_command(
     """Print each candidate pair of TEXT with its probability, decision and the features behind them."""
     from kg.classify import explain, load_model, pipeline_mismatch
     from kg.corpus import read_corpus
+    from kg.dates import document_year
     from kg.engine import PipelineSpec
-    from kg.nlp import describe_pipeline
+    from kg.nlp import dated_entities, describe_pipeline
 
     with reported_errors(debug):
-        speaker = ""
+        speaker, year = "", None
         if doc is not None:
             if corpus is None:
                 raise typer.BadParameter("--doc needs --corpus", param_hint="--doc")
             found = next((d for d in read_corpus([corpus]) if d.id == doc), None)
             if found is None:
                 fail(f"no document {doc!r} in {corpus}")
-            text, speaker = found.text, str(found.meta.get("country") or "")
+            text, speaker, year = found.text, str(found.meta.get("country") or ""), document_year(found.meta)
         if not text:
             raise typer.BadParameter("give a TEXT or --doc ID --corpus PATH", param_hint="TEXT")
         options = BuildOptions(spacy_model=spacy_model, **({"data_dir": data_dir} if data_dir else {}))
@@ -217,7 +218,9 @@ def explain_command(
         mismatch = pipeline_mismatch(pair_model, describe_pipeline(nlp))
         if mismatch:
             sys.stderr.write(f"Warning: {printable(mismatch)}\n")
-        explanations = explain(nlp(text), pair_model, speaker, reader=spec.reader(), capitals=spec.gazetteer().capitals)
+        gazetteer = spec.gazetteer()
+        explanations = explain(dated_entities(nlp(text), gazetteer.names_in(year)), pair_model, speaker,
+                               reader=spec.reader(), capitals=gazetteer.capitals)
     if not explanations:
         print("No candidate pair: no sentence names two actors.")
     sentence = None

@@ -39,12 +39,13 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.classify import PairModel, decide, load_model
+from kg.dates import document_year
 from kg.errors import KgError, OptionError
 from kg.extract import SentenceReader, mentions as doc_mentions
 from kg.gazetteer import DATA_DIR, Gazetteer, load_gazetteer
 from kg.fast import word_columns
 from kg.forked import die_with_parent
-from kg.nlp import load_pipeline
+from kg.nlp import dated_entities, load_pipeline
 from kg.ontology import Ontology, load_cues
 from kg.records import MENTION_COLUMNS, Document, Fact, Mention
 from kg.resolve import resolve
@@ -220,13 +221,15 @@ def extract_stream(
             for number, (start, end) in enumerate(spans):
                 text = document.text if len(spans) == 1 else document.text[start:end]
                 speaker = str(document.meta.get("country") or "")
-                yield text, (document.id, text, start, number == len(spans) - 1, speaker)
+                year = document_year(document.meta)
+                yield text, (document.id, text, start, number == len(spans) - 1, speaker, year)
 
     # a document's records so far: more than one piece when it is longer than max_length
     mentions: list[Mention] = []
     facts: list[Fact] = []
     sentences = words = sentences_before = 0
-    for doc, (doc_id, text, offset, last, speaker) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size):
+    for doc, (doc_id, text, offset, last, speaker, year) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size):
+        dated_entities(doc, gazetteer.names_in(year))
         readings = reader(doc, text)
         mentions += _shift(doc_mentions(doc, doc_id, text), offset, 0)
         if model is None:

@@ -5,7 +5,9 @@ states), enriched by ``kg/data/countries.csv`` (labels, aliases, demonyms,
 capitals); organisations from ``kg/data/organizations.csv``; collectives from
 ``kg/data/groups.csv``; names that contain an actor's name without being one
 ("Gulf of Oman"), and the compound rules that hide a country's name inside
-another name ("the Warsaw Treaty", "Greek Cypriots"), from ``kg/data/non_actors.yaml``.
+another name ("the Warsaw Treaty", "Greek Cypriots"), from ``kg/data/non_actors.yaml``;
+names that meant another state before a year ("Moscow" in 1975 is the Soviet Union)
+from ``kg/data/successions.csv``.
 
 >>> gaz = load_gazetteer()
 >>> gaz.entities["PAK"].label
@@ -174,8 +176,10 @@ class Entity:
 
 #: The kinds of a country's names a compound rule applies to (:meth:`Entity.names_of_kind`).
 NAME_KINDS = ("names", "capitals", "demonyms")
-#: Words joining two names that share one follower ("the Oslo and Madrid talks").
+#: Words joining two names that share one follower or preceder ("the Oslo and Madrid talks").
 _COORDINATORS = ["and", "or"]
+#: Other ways texts write the apostrophe of a name ("People's"): typeset, and typeset read with the wrong encoding.
+_APOSTROPHES = ("’", "â")
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +201,17 @@ class Compound:
     between: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class Succession:
+    """A name of ``successor`` that, in a document dated ``until`` or earlier, names ``state``:
+    "Moscow" in a speech of 1975 is the Soviet government, in 2015 Russia's."""
+
+    name: str
+    successor: str
+    until: int
+    state: str
+
+
 @dataclass(slots=True)
 class Gazetteer:
     """All entities by id, and the phrases that are names but not actors."""
@@ -206,6 +221,25 @@ class Gazetteer:
     compounds: list[Compound] = field(default_factory=list)
     #: The lower-cased capitals of the countries (:func:`capital_names`), which the pair classifier reads.
     capitals: frozenset[str] = frozenset()
+    successions: list[Succession] = field(default_factory=list)
+
+    def names_in(self, year: int | None) -> dict[tuple[str, str], str]:
+        """``(name, id) -> id`` of the names that meant another state in a document of ``year``
+        (none when the year is unknown): of a name's successions, the one of the earliest
+        ``until`` not before ``year``.
+
+        >>> gaz = Gazetteer({}, successions=[Succession("Belgrade", "SRB", 1991, "YUG"),
+        ...                                  Succession("Belgrade", "SRB", 2005, "SCG")])
+        >>> gaz.names_in(1975), gaz.names_in(2004), gaz.names_in(2010), gaz.names_in(None)
+        ({('Belgrade', 'SRB'): 'YUG'}, {('Belgrade', 'SRB'): 'SCG'}, {}, {})
+        """
+        out: dict[tuple[str, str], str] = {}
+        if year is None:
+            return out
+        for s in sorted(self.successions, key=lambda s: -s.until):
+            if year <= s.until:
+                out[(s.name, s.successor)] = s.state
+        return out
 
     def label(self, entity_id: str) -> str:
         """Display label of an id (the id itself when unknown)."""
@@ -280,11 +314,13 @@ class Gazetteer:
                 followers = tuple(f for f in rule.followers if (*tokens, f) not in actor_names)
                 preceders = tuple(p for p in rule.preceders if (*tokenize(p), *tokens) not in actor_names)
                 by_words.setdefault((followers, preceders), set()).add(name)
+            every_slot = _name_slots(names, tokenize)
             for (followers, preceders), group in sorted(by_words.items()):
                 for slot in _name_slots(group, tokenize):
                     if followers:
                         patterns += _follower_patterns(slot, followers, rule.between)
-                    patterns += [[{"ORTH": word} for word in tokenize(preceder)] + slot for preceder in preceders]
+                    for preceder in preceders:
+                        patterns += _preceder_patterns([{"ORTH": word} for word in tokenize(preceder)], slot, every_slot)
         return [_within_sentence(pattern) for pattern in patterns]
 
     def country_names(self) -> dict[str, str]:
@@ -305,12 +341,22 @@ def _within_sentence(pattern: list[dict]) -> list[dict]:
 
 
 def _follower_patterns(slot: list[dict], followers: tuple[str, ...], between: int) -> list[list[dict]]:
-    """The patterns of a name (``slot``) followed by one of ``followers``, alone or coordinated with another."""
+    """The patterns of a name (``slot``) followed by one of ``followers``, alone or coordinated with another
+    ("the Oslo and Madrid talks", "the Greek Cypriot and Turkish Cypriot communities")."""
     follower = [{"ORTH": "-", "OP": "?"}, {"LOWER": {"IN": sorted(followers)}}]
     words_between = [{"IS_TITLE": True, "OP": f"{{0,{between}}}"}] if between else []
     second = [{"LOWER": {"IN": _COORDINATORS}}, {"IS_TITLE": True, "OP": f"{{1,{between + 3}}}"}]
     space = [{"IS_SPACE": True, "OP": "?"}]  # a line break of hard-wrapped text
-    return [slot + space + words_between + (space if between else []) + follower, slot + second + follower]
+    return [slot + space + words_between + (space if between else []) + follower, slot + second + follower,
+            slot + follower + second + follower]
+
+
+def _preceder_patterns(preceder: list[dict], slot: list[dict], slots: list[list[dict]]) -> list[list[dict]]:
+    """The patterns of a name (``slot``) after ``preceder``, alone or coordinated with another name
+    of the rule's kind ("the Treaties of Moscow and Warsaw"; any of ``slots``)."""
+    space = [{"IS_SPACE": True, "OP": "?"}]
+    coordinator = [{"LOWER": {"IN": _COORDINATORS}}]
+    return [preceder + slot] + [preceder + slot + space + coordinator + space + other for other in slots]
 
 
 def _name_slots(names: set[str], tokenize: Callable[[str], list[str]]) -> list[list[dict]]:
@@ -349,6 +395,7 @@ _COLUMNS = {
     "countries.csv": (("id", "label"), ("aliases", "demonyms", "capitals")),
     "organizations.csv": (("id", "label"), ("kind", "aliases", "parts")),
     "groups.csv": (("id", "label"), ("aliases",)),
+    "successions.csv": (("name", "id", "until", "state"), ()),
 }
 
 
@@ -420,6 +467,22 @@ def _compound(file: YamlFile, node: yaml.Node) -> Compound:
     return Compound(kind, tuple(followers), tuple(preceders), between)
 
 
+def _successions(path: Path, entities: dict[str, Entity]) -> list[Succession]:
+    """The rows of ``successions.csv`` (none when the file is absent); a name that is not one of
+    ``id``'s names, an unknown state or a year that is not a whole number is a :class:`DataError`."""
+    out = []
+    for line, row in enumerate(_read_csv(path), 2):
+        name, successor, state = row["name"].strip(), row["id"].strip(), row["state"].strip()
+        if successor not in entities or name not in entities[successor].names:
+            raise DataError(f"{path}:{line}: '{name}' is not a name of '{successor}' in the gazetteer")
+        if state not in entities:
+            raise DataError(f"{path}:{line}: unknown state '{state}'")
+        if not row["until"].strip().isdigit():
+            raise DataError(f"{path}:{line}: 'until' must be a year, not '{row['until']}'")
+        out.append(Succession(name, successor, int(row["until"]), state))
+    return out
+
+
 def _pycountry_entities() -> dict[str, Entity]:
     entities: dict[str, Entity] = {}
     for c in pycountry.countries:
@@ -467,9 +530,11 @@ def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
         names = {row["label"], *_split(row.get("aliases"))}
         entities[row["id"]] = Entity(row["id"], row["label"], GROUP, {_strip_the(n) for n in names if n})
     for ent in entities.values():
-        # Typeset text writes the apostrophe of "People's Republic" as a closing quotation mark.
-        ent.names |= {name.replace("'", "’") for name in ent.names if "'" in name}
-    return Gazetteer(entities, *_non_actors(data_dir / "non_actors.yaml"), capitals=capital_names(data_dir))
+        # Typeset text writes the apostrophe of "People's Republic" as a closing quotation mark, which
+        # text decoded with the wrong encoding shows as "â" ("Peopleâs").
+        ent.names |= {name.replace("'", mark) for name in ent.names if "'" in name for mark in _APOSTROPHES}
+    return Gazetteer(entities, *_non_actors(data_dir / "non_actors.yaml"), capitals=capital_names(data_dir),
+                     successions=_successions(data_dir / "successions.csv", entities))
 
 
 @functools.lru_cache(maxsize=8)

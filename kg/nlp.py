@@ -35,7 +35,7 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import numpy
 import spacy
@@ -122,6 +122,34 @@ def load_pipeline(
 
 #: Pipes that set no token attribute a ruler's phrase patterns are matched on.
 _SENTENCES_AND_SPANS = ("sentencizer", "kg_line_breaks", "kg_entity_ruler", "kg_fuzzy_linker")
+
+
+def dated_entities(doc: Doc, names: Mapping[tuple[str, str], str]) -> Doc:
+    """``doc`` with its entity spans relinked to the state their name meant at the document's date.
+
+    ``names``: ``(name, id) -> id`` of the names that meant another state then
+    (:meth:`kg.gazetteer.Gazetteer.names_in` of the document's year). The rulers read text alone;
+    the date is the document's, so this runs on the pipeline's Doc before anything reads it.
+
+    >>> from kg.gazetteer import load_gazetteer
+    >>> doc = load_pipeline()("Moscow and Hanoi signed a treaty.")
+    >>> [s.id_ for s in dated_entities(doc, load_gazetteer().names_in(1975)).spans[ENTITIES_KEY]]
+    ['SUN', 'VNM']
+    """
+    group = doc.spans.get(ENTITIES_KEY) if names else None
+    if not group:
+        return doc
+    successors = {successor for _, successor in names}
+    spans = list(group)
+    relinked = False
+    for i, span in enumerate(spans):
+        state = names.get((" ".join(span.text.split()), span.id_)) if span.id_ in successors else None
+        if state:
+            spans[i] = Span(doc, span.start, span.end, label=span.label, span_id=state)
+            relinked = True
+    if relinked:
+        doc.spans[ENTITIES_KEY] = spans
+    return doc
 
 
 #: Factories of spaCy's dependency parsers: a pipeline with one of them gives each Doc a parse.

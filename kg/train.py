@@ -21,8 +21,10 @@ from typing import Callable, Iterable
 import numpy
 
 from kg.classify import RELATIONS, Candidate, sentence_candidates
+from kg.dates import document_year
 from kg.errors import KgError
 from kg.extract import SentenceReader, SentenceReading
+from kg.gazetteer import Gazetteer, load_gazetteer
 
 SEED = 13
 FOLDS = 5
@@ -106,11 +108,14 @@ def _merged(readings: list[SentenceReading], start: int, end: int, text: str) ->
     return merged
 
 
-def featurize(labels: list[dict], nlp=None, genre: Callable[[dict], str] | None = None) -> list[Example]:
-    """Each label as an :class:`Example`, reading its sentence (after its context) with ``nlp``."""
-    from kg.nlp import load_pipeline
+def featurize(labels: list[dict], nlp=None, genre: Callable[[dict], str] | None = None,
+              gazetteer: Gazetteer | None = None) -> list[Example]:
+    """Each label as an :class:`Example`, reading its sentence (after its context) with ``nlp``, its
+    names as of the label's ``year`` or ``date`` (the document's) as a build reads them with ``gazetteer``."""
+    from kg.nlp import dated_entities, load_pipeline
 
     nlp = nlp or load_pipeline()
+    gazetteer = gazetteer or load_gazetteer()
     reader = SentenceReader()
     genre = genre or (lambda label: "un" if label.get("speaker") else "prose")
     by_sentence: dict[tuple, list[dict]] = {}
@@ -122,6 +127,7 @@ def featurize(labels: list[dict], nlp=None, genre: Callable[[dict], str] | None 
     examples: dict[str, Example] = {}
     for doc, key in nlp.pipe(texts, as_tuples=True, batch_size=64):
         group = by_sentence[key]
+        dated_entities(doc, gazetteer.names_in(document_year(group[0])))
         start = len(group[0].get("context_before") or "")
         readings = reader(doc)
         reading = _merged(readings, start, len(doc.text), group[0]["sentence"])

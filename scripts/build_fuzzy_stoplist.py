@@ -4,7 +4,9 @@ The fuzzy linker accepts a capitalised word within one edit of a country's name
 ("Pakisatn" -> Pakistan). Some real words are that close to a country's name
 ("Granada" ~ "Grenada"); this script lists every capitalised word of
 spaCy's English lexeme table (spacy-lookups-data) that the linker would match,
-so the linker leaves them alone. Run after changing the gazetteer:
+so the linker leaves them alone. Words already in the file stay: people's names
+the table lacks ("Kamala" ~ Kampala) are added to it by hand. Run after changing
+the gazetteer:
 
     .venv/bin/python scripts/build_fuzzy_stoplist.py
 """
@@ -31,8 +33,9 @@ def main() -> None:
         for w, p in probs.items()
         if p > MIN_LOG_PROB and w.isalpha() and w[1:].islower()
     }
-    words = sorted(w for w in candidates if linker.link(w))
     target = DATA_DIR / "fuzzy_stoplist.txt"
+    kept = target.read_text(encoding="utf-8").split() if target.exists() else []
+    words = sorted({w for w in candidates if linker.link(w)} | set(kept))
     target.write_text("\n".join(words) + "\n", encoding="utf-8")
     print(f"{target}: {len(words)} words")
 

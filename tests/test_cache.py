@@ -118,6 +118,20 @@ def test_cached_documents_wait_for_a_new_one_without_their_texts(tmp_path):
     cache.close()
 
 
+def test_the_same_text_of_another_year_is_another_entry(tmp_path):
+    from kg.cache import extract_documents
+    from kg.records import Document
+
+    cache = ExtractionCache(tmp_path, fingerprint(None, load_ontology()))
+    text = "Prague and Moscow signed a trade agreement."
+    documents = [Document("old", text, {"year": 1980}), Document("new", text, {"date": "2010-05-04"})]
+    first = {d.id: x.entity_mentions for d, x in extract_documents(documents, cache=cache)}
+    again = {d.id: x.entity_mentions for d, x in extract_documents(documents, cache=cache)}
+    assert first == again == {"old": {"CSK": 1, "SUN": 1}, "new": {"CZE": 1, "RUS": 1}}
+    assert cache.hits == 2
+    cache.close()
+
+
 def test_an_edited_data_folder_is_another_fingerprint(corpus, tmp_path):
     import shutil
 

@@ -63,8 +63,12 @@ def test_organisation_and_group_ids_never_shadow_a_country():
         ("non_actors.yaml", "\n    between: 2", "\n    between: -1", None, "'between' must be 0 or more, not -1"),
         ("non_actors.yaml", "\n    followers: [round,", "\n    followers: [trade round,", None,
          "'trade round' in 'followers' is several words; the list holds single tokens"),
-        ("non_actors.yaml", "\n    preceders: [Lake, River, Upper]", "\n    preceders: [Lake, River, yes]", None,
+        ("non_actors.yaml", "\n    preceders: [Lake, River, Upper,", "\n    preceders: [Lake, River, yes,", None,
          "'yes' in 'preceders' is not a phrase: quote it"),
+        ("successions.csv", "\nMoscow,RUS,", "\nMoskva,RUS,", None, "'Moskva' is not a name of 'RUS' in the gazetteer"),
+        ("successions.csv", "\nMoscow,RUS,1991,SUN", "\nMoscow,RUS,1991,XSU", None, "unknown state 'XSU'"),
+        ("successions.csv", "\nMoscow,RUS,1991,", "\nMoscow,RUS,late,", None, "'until' must be a year, not 'late'"),
+        ("successions.csv", "name,id,until,state", "name,id,until,state,since", 1, "unknown column 'since'"),
     ],
 )
 def test_a_mistake_in_the_gazetteer_files_names_the_file_and_line(tmp_path, file, old, new, line, message):
@@ -103,3 +107,21 @@ def test_a_compound_never_hides_an_actor_of_the_same_name():
     others = [p[-1]["LOWER"]["IN"] for p in followed if "Lisbon" in p[0]["ORTH"]["IN"]]
     assert warsaw and all("pact" not in words and "treaty" in words for words in warsaw)
     assert others and all("pact" in words for words in others)
+
+
+def test_a_name_reads_as_the_state_it_meant_in_the_documents_year():
+    gaz = load_gazetteer()
+    assert gaz.names_in(1975)[("Moscow", "RUS")] == "SUN"
+    assert gaz.names_in(1991)[("Moscow", "RUS")] == "SUN"
+    assert ("Moscow", "RUS") not in gaz.names_in(1992)
+    assert gaz.names_in(1999) == {("Belgrade", "SRB"): "YUG"}
+    assert gaz.names_in(2020) == {} and gaz.names_in(None) == {}
+
+
+def test_a_succession_added_to_a_data_folder_is_read(tmp_path):
+    data_dir = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data_dir)
+    with (data_dir / "successions.csv").open("a", encoding="utf-8") as fh:
+        fh.write("East Berlin,DDR,1990,DEU\n")  # a user's own reading; any name and state of the gazetteer
+    assert load_gazetteer(data_dir).names_in(1989)[("East Berlin", "DDR")] == "DEU"
+    assert ("East Berlin", "DDR") not in load_gazetteer().names_in(1989)

@@ -94,6 +94,16 @@ def trained(tmp_path_factory, nlp):
     return folder / "model.json", card
 
 
+def test_a_label_is_read_with_the_names_of_its_documents_year(nlp):
+    from kg.train import featurize
+
+    sentence = "Moscow and Hanoi signed a defence cooperation agreement."
+    labels = [{"id": f"{year}{a}", "doc_id": str(year), "year": year, "sentence": sentence, "a": a, "b": "VNM",
+               "relation": "partnership"} for year, a in ((1975, "SUN"), (2015, "SUN"), (2015, "RUS"))]
+    found = [bool(example.features) for example in featurize(labels, nlp)]
+    assert found == [True, False, True]
+
+
 def test_training_writes_a_model_and_its_card(trained):
     path, card = trained
     text = path.with_suffix(".md").read_text()
