@@ -81,6 +81,16 @@ def test_the_threshold_is_chosen_for_the_decision_with_the_floors():
     assert choose_threshold(probability, gold, target=0.85, min_recall=0.9, floor=floor) == 0.9
 
 
+def test_on_a_plateau_of_f_half_the_threshold_keeps_the_recall():
+    def chosen(false_at_low):
+        # 40 true and some false pairs at 0.4; 200 true and 80 false at 0.9: precision 0.85 is out of reach
+        probability = numpy.array([0.4] * (40 + false_at_low) + [0.9] * 280)
+        gold = numpy.array([1] * 40 + [0] * false_at_low + [1] * 200 + [0] * 80)
+        return choose_threshold(probability, gold)
+    assert chosen(30) == 0.4  # F0.5 0.732 against 0.735 at 0.9: level, so the recall of 0.4
+    assert chosen(34) == 0.9  # 0.725 against 0.735: 0.9 is better
+
+
 def test_the_reliability_table_counts_each_bin():
     table = reliability(numpy.array([0.05, 0.15, 0.85, 0.95]), numpy.array([0, 0, 1, 0]), bins=2)
     assert [(b["bin"], b["n"], b["observed"]) for b in table] == [("0.0-0.5", 2, 0.0), ("0.5-1.0", 2, 0.5)]
