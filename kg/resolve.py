@@ -43,9 +43,8 @@ def _facts_for_pair(
         source=a, target=b, evidence=r.text, method=method,
     )
     types, activities = r.stated_for(a, b)
-    # the classifier's reading of the pair adds the types and activities the cue phrases miss
-    types = tuple(dict.fromkeys(types + inferred[0]))
-    activities = tuple(dict.fromkeys(activities + inferred[1]))
+    # where the cue phrases state no type (or no activity) for the pair, the classifier's reading of it
+    types, activities = types or inferred[0], activities or inferred[1]
     if penalty and not (types or activities):
         confidence -= GENERIC_CUE_PENALTY
     if known_types is not None:

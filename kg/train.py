@@ -432,11 +432,30 @@ def stated_scores(examples: list[Example], predicted: list[Iterable[str]], ontol
     return out
 
 
+def filled(rule_ids: Iterable[str], model_ids: Iterable[str], types: Iterable[str]) -> set[str]:
+    """The types and activities of a pair as a build gives them: the rules', and the model's types
+    (or activities) where the rules state none (``types``: the ids that are partnership types).
+
+    >>> sorted(filled({"alliance"}, {"defense_cooperation", "training"}, {"alliance", "defense_cooperation"}))
+    ['alliance', 'training']
+    """
+    types = set(types)
+    rule_ids, model_ids = set(rule_ids), set(model_ids)
+    out = set(rule_ids)
+    for layer in (types, None):
+        if not any((i in types) == (layer is not None) for i in rule_ids):
+            out |= {i for i in model_ids if (i in types) == (layer is not None)}
+    return out
+
+
 def choose_stated_threshold(examples: list[Example], oof: numpy.ndarray, labels: list[str],
                             genre: str | None = "un") -> float:
     """The probability from which the stated model adds a type or activity: the best held-out F1 of
-    the rules' and the model's together (types and activities of ``genre``'s partnerships), on a
-    grid of 0.1 steps; the lowest of equals."""
+    the rules' and the model's together (:func:`filled`; types and activities of ``genre``'s
+    partnerships), on a grid of 0.1 steps; the lowest of equals."""
+    from kg.ontology import load_ontology
+
+    types = set(load_ontology().partnership_types)
     chosen = [genre is None or e.genre == genre for e in examples]
 
     def f1(threshold: float) -> float:
@@ -444,7 +463,7 @@ def choose_stated_threshold(examples: list[Example], oof: numpy.ndarray, labels:
         for e, row, keep in zip(examples, oof, chosen):
             if not keep or e.relation != "partnership" or not e.features:
                 continue
-            found = set(e.rule_stated) | {labels[k] for k in numpy.flatnonzero(row >= threshold)}
+            found = filled(e.rule_stated, (labels[k] for k in numpy.flatnonzero(row >= threshold)), types)
             gold = set(e.stated)
             tp, fp, fn = tp + len(gold & found), fp + len(found - gold - set(e.optional)), fn + len(gold - found)
         return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
@@ -553,6 +572,8 @@ def train_examples(examples: list[Example], label_paths: list[Path], out: Path |
     oof = out_of_fold(examples)
     threshold_genre = "un" if any(e.genre == "un" for e in examples) else None
     model = fit_model(examples, oof, threshold_genre)
+    from kg.ontology import load_ontology
+
     labels = stated_labels(examples)
     stated_card = None
     if labels:
@@ -565,7 +586,8 @@ def train_examples(examples: list[Example], label_paths: list[Path], out: Path |
             "labels": len(labels),
             "rules": stated_scores(examples, [e.rule_stated for e in examples]),
             "model": stated_scores(examples, by_model),
-            "rules_and_model": stated_scores(examples, [set(e.rule_stated) | m for e, m in zip(examples, by_model)]),
+            "rules_and_model": stated_scores(examples, [filled(e.rule_stated, m, load_ontology().partnership_types)
+                                                        for e, m in zip(examples, by_model)]),
         }
     predicted = [RELATIONS[k] for k in oof.argmax(axis=1)]
     k = RELATIONS.index("partnership")
@@ -649,8 +671,9 @@ def card_markdown(card: dict) -> str:
     if stated:
         lines += ["## Partnership types and activities of a pair", "",
                   f"A logistic regression per type and activity ({stated['labels']} stated for at least "
-                  f"{STATED_MIN_EXAMPLES} labelled partnerships) adds those of probability {stated['threshold']} or more "
-                  "to the rules'. Held-out folds, over the labelled partnerships the pipeline finds:", ""]
+                  f"{STATED_MIN_EXAMPLES} labelled partnerships) gives a pair the types (or activities) of probability "
+                  f"{stated['threshold']} or more where the rules state none. Held-out folds, over the labelled "
+                  "partnerships the pipeline finds:", ""]
         rows = [{"genre": genre, "layer": layer, "source": source.replace("_", " "), **stated[source][genre][layer]}
                 for genre in stated["rules"] for layer in ("types", "activities")
                 for source in ("rules", "model", "rules_and_model")]

@@ -252,14 +252,17 @@ def test_the_model_adds_the_types_and_activities_it_reads_for_a_pair(tmp_path, n
     path = tmp_path / "model.json"
     path.write_text(json.dumps(STATED_MODEL))
     model = PairModel.load(path)
-    doc = nlp("Ghana and Nigeria patrolled the gulf together. Chile and Peru formed an alliance.")
+    doc = nlp("Ghana and Nigeria patrolled the gulf together. Chile and Peru formed an alliance. "
+              "Kenya and Uganda held joint naval exercises together.")
     readings = read_sentences(doc)
     decisions = decide(model, doc, readings)
     assert [d.inferred for d in decisions[0]] == [((), ("joint_operations",))]
     assert [d.inferred for d in decisions[1]] == [((), ())]
+    assert [d.inferred for d in decisions[2]] == [((), ("joint_operations",))]
     facts = resolve("d", readings, decisions=decisions, threshold=0.5)
+    # the model's activity where the cue phrases state none; the cue phrases' where they state one
     assert {(f.source, f.target, f.partnership_type, f.activity) for f in facts} == {
-        ("GHA", "NGA", "", "joint_operations"), ("CHL", "PER", "alliance", "")}
+        ("GHA", "NGA", "", "joint_operations"), ("CHL", "PER", "alliance", ""), ("KEN", "UGA", "", "joint_exercises")}
 
 
 def test_kg_explain_prints_what_the_model_reads_for_a_pair(tmp_path):
