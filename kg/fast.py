@@ -386,15 +386,19 @@ def _required_words(pattern: list[dict], anchor: int) -> list[tuple[str, frozens
 
 
 class AnchoredMatcher:
-    """A ``Matcher`` run only around the tokens where a match can start.
+    """A ``Matcher`` run only around the tokens where a match can start, with only the patterns that can.
 
     spaCy's ``Matcher`` steps every pattern through every token; kg's few token
     patterns each begin with (or soon reach) a token of a short word list, so
-    the matches are the ones the wrapped matcher finds in windows around those
-    tokens, found as arrays. A window is kept only if it also holds the
-    pattern's other required words ("hold ... exercise": an "exercise"), so
-    common anchors ("hold", "provide") rarely run the matcher. Patterns
-    without such an anchor make it match the whole Doc.
+    the matches are the ones found in windows around those tokens, found as
+    arrays. A window is kept only if it also holds the pattern's other required
+    words ("hold ... exercise": an "exercise"), so common anchors ("hold",
+    "provide") rarely run the matcher. In a window only the keys whose patterns
+    anchored it are run, each key's patterns together in a matcher of their
+    own (a key's matches are deduplicated and filtered as in the whole
+    matcher): the time of a matcher grows with its number of patterns, and the
+    gazetteer has a thousand. Patterns without such an anchor make it match
+    the whole Doc with the wrapped matcher.
 
     Patterns are added and removed through it as through the ``Matcher``
     (``add``, ``remove``); the anchors are indexed again on the next call.
@@ -410,29 +414,47 @@ class AnchoredMatcher:
     def __init__(self, matcher: Matcher) -> None:
         self.matcher = matcher
         self.patterns: dict[int, list[list[dict]]] = {}  # the token patterns added, by match id
+        self._options: dict[int, dict] = {}  # the options each key was added with (``greedy``...)
         self._index: _AnchorIndex | None = None
+        self._key_matchers: dict[int, Matcher] = {}  # a matcher of each key's patterns alone, made on use
 
     def add(self, key: str | int, patterns: list[list[dict]], **options) -> None:
         """Add ``patterns`` under ``key`` (see spaCy's ``Matcher.add``)."""
         self.matcher.add(key, patterns, **options)
-        self.patterns.setdefault(get_string_id(key), []).extend(patterns)
-        self._index = None
+        key_id = get_string_id(key)
+        self.patterns.setdefault(key_id, []).extend(patterns)
+        self._options[key_id] = options  # the Matcher keeps the last options given for a key
+        self._reset()
 
     def remove(self, key: str | int) -> None:
         """Remove the patterns under ``key`` (see spaCy's ``Matcher.remove``)."""
         self.matcher.remove(key)
-        self.patterns.pop(get_string_id(key), None)
+        key_id = get_string_id(key)
+        self.patterns.pop(key_id, None)
+        self._options.pop(key_id, None)
+        self._reset()
+
+    def _reset(self) -> None:
         self._index = None
+        self._key_matchers = {}
 
     @property
     def index(self) -> _AnchorIndex:
         """The anchors of the patterns added so far."""
         if self._index is None:
-            self._index = _AnchorIndex([p for patterns in self.patterns.values() for p in patterns])
+            self._index = _AnchorIndex([(key, p) for key, patterns in self.patterns.items() for p in patterns])
         return self._index
 
+    def key_matcher(self, key: int) -> Matcher:
+        """A matcher of the patterns of ``key`` alone, with the options it was added with."""
+        matcher = self._key_matchers.get(key)
+        if matcher is None:
+            matcher = self._key_matchers[key] = Matcher(self.matcher.vocab, validate=False)
+            matcher.add(key, self.patterns[key], **self._options.get(key, {}))
+        return matcher
+
     def __getattr__(self, name: str):
-        if name in ("matcher", "patterns", "_index"):  # not set yet (an object being unpickled)
+        if name in ("matcher", "patterns", "_options", "_index", "_key_matchers"):  # not set yet (being unpickled)
             raise AttributeError(name)
         return getattr(self.matcher, name)
 
@@ -447,35 +469,38 @@ class AnchoredMatcher:
         index = self.index
         if index.anchors is None or kwargs or not len(doc) or not len(self.matcher):
             return self.matcher(doc, **kwargs)
-        windows = index.windows(doc)
         matches = []
-        for start, end in _merge(sorted(windows)):
-            matches += [(m, start + a, start + b) for m, a, b in self.matcher(doc[start:end])]
+        for start, end, keys in _merge(sorted(index.windows(doc))):
+            window = doc[start:end]
+            for key in keys:
+                matches += [(m, start + a, start + b) for m, a, b in self.key_matcher(key)(window)]
         return matches
 
 
 class _AnchorIndex:
     """The anchors of a set of token patterns, and the windows of a Doc where they can match."""
 
-    def __init__(self, patterns: list[list[dict]]) -> None:
-        anchors = [_anchor(p) for p in patterns]
+    def __init__(self, patterns: list[tuple[int, list[dict]]]) -> None:
+        anchors = [_anchor(p) for _, p in patterns]
         self.anchors = None if None in anchors else anchors
-        # attribute -> anchor word id -> (offset, longest, required words) of the patterns it anchors
+        # attribute -> anchor word id -> (offset, longest, required words, key) of the patterns it anchors
         self._by_anchor: dict[str, dict[int, list]] = {}
-        for pattern, (offset, attr, values, longest) in zip(patterns, self.anchors or ()):
-            window = (offset, longest, _required_words(pattern, offset))
+        for (key, pattern), (offset, attr, values, longest) in zip(patterns, self.anchors or ()):
+            window = (offset, longest, _required_words(pattern, offset), key)
             for value in values:
                 self._by_anchor.setdefault(attr, {}).setdefault(get_string_id(value), []).append(window)
         self._anchor_ids = {attr: IdSet(ids) for attr, ids in self._by_anchor.items()}
         read = set(self._by_anchor) | {a for windows in self._by_anchor.values() for w in windows.values()
-                                       for _, _, required in w for a, _ in required}
+                                       for _, _, required, _ in w for a, _ in required}
         self._columns = sorted(read)
 
-    def windows(self, doc: Doc) -> list[tuple[int, int]]:
-        """``(start, end)`` of each stretch of ``doc`` around an anchor that holds its pattern's required words."""
+    def windows(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """``(start, end, key)`` of each stretch of ``doc`` around an anchor that holds the required words
+        of the pattern (of ``key``) it anchors."""
         types = word_columns(doc)
         columns = {a: types.column(_ANCHOR_ATTRS[a]) if a in _WORD_TYPE_ATTRS else doc.to_array(_ANCHOR_ATTRS[a])
                    for a in self._columns}
+        present: dict[str, set[int]] = {}  # the words of the Doc, per attribute, read when a pattern needs them
         windows = []
         for attr, by_id in self._by_anchor.items():
             column = columns[attr]
@@ -484,8 +509,16 @@ class _AnchorIndex:
             else:
                 is_anchor = self._anchor_ids[attr].contains(column)
             anchors = numpy.flatnonzero(is_anchor)
-            for i, anchor in zip(anchors.tolist(), column[anchors].tolist()):
-                for offset, longest, required in by_id[anchor]:
+            anchor_words = column[anchors].tolist()
+            # a pattern whose required words are not all in the Doc has no window anywhere in it
+            viable = {}
+            for anchor in set(anchor_words):
+                viable[anchor] = [w for w in by_id[anchor] if all(
+                    not ids.isdisjoint(present[need] if need in present else
+                                       present.setdefault(need, _words_of(columns[need], types, need)))
+                    for need, ids in w[2])]
+            for i, anchor in zip(anchors.tolist(), anchor_words):
+                for offset, longest, required, key in viable[anchor]:
                     start, end = i - offset, min(len(doc), i - offset + longest)
                     if start < 0:
                         continue
@@ -493,8 +526,13 @@ class _AnchorIndex:
                         if ids.isdisjoint(columns[need][start:end].tolist()):
                             break
                     else:
-                        windows.append((start, end))
+                        windows.append((start, end, key))
         return windows
+
+
+def _words_of(column: numpy.ndarray, types: WordColumns, attr: str) -> set[int]:
+    """The distinct values of a Doc's ``column`` of ``attr`` (of its distinct words when a word-type attribute)."""
+    return set((types.of_words(_ANCHOR_ATTRS[attr]) if attr in _WORD_TYPE_ATTRS else numpy.unique(column)).tolist())
 
 
 class IdSet:
@@ -519,14 +557,18 @@ class IdSet:
         return found
 
 
-def _merge(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sorted ``(start, end)`` windows with the overlapping ones joined."""
-    merged: list[tuple[int, int]] = []
-    for start, end in windows:
+def _merge(windows: list[tuple[int, int, int]]) -> list[tuple[int, int, list[int]]]:
+    """Sorted ``(start, end, key)`` windows with the overlapping ones joined: ``(start, end, keys)``,
+    each key once, in the order first met."""
+    merged: list[tuple[int, int, list[int]]] = []
+    for start, end, key in windows:
         if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+            first, last, keys = merged[-1]
+            if key not in keys:
+                keys.append(key)
+            merged[-1] = (first, max(last, end), keys)
         else:
-            merged.append((start, end))
+            merged.append((start, end, [key]))
     return merged
 
 
