@@ -478,61 +478,116 @@ class AnchoredMatcher:
 
 
 class _AnchorIndex:
-    """The anchors of a set of token patterns, and the windows of a Doc where they can match."""
+    """The anchors of a set of token patterns, and the windows of a Doc where they can match.
+
+    The windows are found for all of a Doc's anchors at once: each anchor token
+    with each pattern it anchors is a candidate window, kept when it holds a
+    word of each of the pattern's required word sets. The tokens that hold a
+    word of a set are keyed by (set, token) and sorted, so whether one lies
+    between a window's ends is a binary search.
+    """
 
     def __init__(self, patterns: list[tuple[int, list[dict]]]) -> None:
         anchors = [_anchor(p) for _, p in patterns]
         self.anchors = None if None in anchors else anchors
-        # attribute -> anchor word id -> (offset, longest, required words, key) of the patterns it anchors
-        self._by_anchor: dict[str, dict[int, list]] = {}
-        for (key, pattern), (offset, attr, values, longest) in zip(patterns, self.anchors or ()):
-            window = (offset, longest, _required_words(pattern, offset), key)
+        self.keys = numpy.array([key for key, _ in patterns], dtype="uint64")
+        self.offsets = numpy.array([a[0] for a in self.anchors or ()], dtype=numpy.int64)
+        self.longest = numpy.array([a[3] for a in self.anchors or ()], dtype=numpy.int64)
+        # attribute -> the patterns each anchor word anchors
+        by_anchor: dict[str, dict[int, list[int]]] = {}
+        for number, (_, attr, values, _) in enumerate(self.anchors or ()):
             for value in values:
-                self._by_anchor.setdefault(attr, {}).setdefault(get_string_id(value), []).append(window)
-        self._anchor_ids = {attr: IdSet(ids) for attr, ids in self._by_anchor.items()}
-        read = set(self._by_anchor) | {a for windows in self._by_anchor.values() for w in windows.values()
-                                       for _, _, required, _ in w for a, _ in required}
-        self._columns = sorted(read)
+                by_anchor.setdefault(attr, {}).setdefault(get_string_id(value), []).append(number)
+        self._anchors = {attr: _Rows(by_id) for attr, by_id in by_anchor.items()}
+        self._anchor_ids = {attr: IdSet(by_id) for attr, by_id in by_anchor.items()}
+        # the distinct required word sets (attribute, ids), numbered; each pattern's numbers; and
+        # per attribute, the sets each word is in
+        sets: dict[tuple[str, frozenset[int]], int] = {}
+        required = []
+        for (_, pattern), anchor in zip(patterns, self.anchors or ()):
+            required.append([sets.setdefault(r, len(sets)) for r in _required_words(pattern, anchor[0])])
+        self._set_count = len(sets)
+        self._required_first = numpy.cumsum([0] + [len(r) for r in required])  # pattern -> its sets, as CSR
+        self._required = numpy.array([k for r in required for k in r], dtype=numpy.int64)
+        sets_of: dict[str, dict[int, list[int]]] = {}
+        for (attr, ids), k in sets.items():
+            for word in ids:
+                sets_of.setdefault(attr, {}).setdefault(word, []).append(k)
+        self._sets_of = {attr: _Rows(by_id) for attr, by_id in sets_of.items()}
+        self._set_words = {attr: IdSet(by_id) for attr, by_id in sets_of.items()}
+        self._columns = sorted(set(by_anchor) | set(sets_of))
 
     def windows(self, doc: Doc) -> list[tuple[int, int, int]]:
         """``(start, end, key)`` of each stretch of ``doc`` around an anchor that holds the required words
         of the pattern (of ``key``) it anchors."""
         types = word_columns(doc)
+        n = len(doc)
         columns = {a: types.column(_ANCHOR_ATTRS[a]) if a in _WORD_TYPE_ATTRS else doc.to_array(_ANCHOR_ATTRS[a])
                    for a in self._columns}
-        present: dict[str, set[int]] = {}  # the words of the Doc, per attribute, read when a pattern needs them
-        windows = []
-        for attr, by_id in self._by_anchor.items():
+        # (set, token) of each token that holds a word of a required set, as one sorted key
+        keys = [numpy.zeros(0, dtype=numpy.int64)]
+        for attr, rows in self._sets_of.items():
+            column = columns[attr]
+            tokens = numpy.flatnonzero(self._set_words[attr].contains(column))
+            counts, sets = rows.members(column[tokens])
+            keys.append(sets * (n + 1) + numpy.repeat(tokens, counts))
+        set_keys = numpy.sort(numpy.concatenate(keys))
+        # a pattern with a required set that no token of the Doc holds has no window anywhere in it
+        unheld = numpy.ones(self._set_count, dtype=bool)
+        unheld[set_keys // (n + 1)] = False
+        unheld_before = numpy.concatenate(([0], numpy.cumsum(unheld[self._required])))
+        viable = unheld_before[self._required_first[1:]] == unheld_before[self._required_first[:-1]]
+        positions, found = [], []  # each candidate window's anchor token and pattern
+        for attr, rows in self._anchors.items():
             column = columns[attr]
             if attr in _WORD_TYPE_ATTRS:  # tested on the Doc's distinct words
                 is_anchor = self._anchor_ids[attr].contains(types.of_words(_ANCHOR_ATTRS[attr]))[types.inverse]
             else:
                 is_anchor = self._anchor_ids[attr].contains(column)
-            anchors = numpy.flatnonzero(is_anchor)
-            anchor_words = column[anchors].tolist()
-            # a pattern whose required words are not all in the Doc has no window anywhere in it
-            viable = {}
-            for anchor in set(anchor_words):
-                viable[anchor] = [w for w in by_id[anchor] if all(
-                    not ids.isdisjoint(present[need] if need in present else
-                                       present.setdefault(need, _words_of(columns[need], types, need)))
-                    for need, ids in w[2])]
-            for i, anchor in zip(anchors.tolist(), anchor_words):
-                for offset, longest, required, key in viable[anchor]:
-                    start, end = i - offset, min(len(doc), i - offset + longest)
-                    if start < 0:
-                        continue
-                    for need, ids in required:
-                        if ids.isdisjoint(columns[need][start:end].tolist()):
-                            break
-                    else:
-                        windows.append((start, end, key))
-        return windows
+            at = numpy.flatnonzero(is_anchor)
+            if len(at):
+                counts, members = rows.members(column[at])
+                positions.append(numpy.repeat(at, counts))
+                found.append(members)
+        if not positions:
+            return []
+        position, pattern = numpy.concatenate(positions), numpy.concatenate(found)
+        starts = position - self.offsets[pattern]
+        kept = viable[pattern] & (starts >= 0)
+        starts, pattern = starts[kept], pattern[kept]
+        ends = numpy.minimum(n, starts + self.longest[pattern])
+        # each required set of each window: held when a token holding it lies between the window's ends
+        first = self._required_first[pattern]
+        windows, at = _expand(first, self._required_first[pattern + 1] - first)
+        base = self._required[at] * (n + 1)
+        held = numpy.searchsorted(set_keys, base + ends[windows]) > numpy.searchsorted(set_keys, base + starts[windows])
+        kept = numpy.bincount(windows, weights=~held, minlength=len(pattern)) == 0
+        return list(zip(starts[kept].tolist(), ends[kept].tolist(), self.keys[pattern[kept]].tolist()))
 
 
-def _words_of(column: numpy.ndarray, types: WordColumns, attr: str) -> set[int]:
-    """The distinct values of a Doc's ``column`` of ``attr`` (of its distinct words when a word-type attribute)."""
-    return set((types.of_words(_ANCHOR_ATTRS[attr]) if attr in _WORD_TYPE_ATTRS else numpy.unique(column)).tolist())
+class _Rows:
+    """Lists of pattern numbers by word id, as one array: the lists of many words at once."""
+
+    def __init__(self, by_id: dict[int, list[int]]) -> None:
+        self.ids = numpy.array(sorted(by_id), dtype="uint64")
+        lists = [by_id[i] for i in self.ids.tolist()]
+        self.first = numpy.cumsum([0] + [len(members) for members in lists])
+        self.flat = numpy.array([m for members in lists for m in members], dtype=numpy.int64)
+
+    def members(self, words: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """How many patterns each of ``words`` (ids it has) lists, and those patterns, word after word."""
+        rows = numpy.searchsorted(self.ids, words)
+        counts = self.first[rows + 1] - self.first[rows]
+        _, members = _expand(self.first[rows], counts)
+        return counts, self.flat[members]
+
+
+def _expand(first: numpy.ndarray, counts: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """For ranges ``first[i]:first[i] + counts[i]``: the range each item comes from, and the items, range after range."""
+    owners = numpy.repeat(numpy.arange(len(counts)), counts)
+    ends = numpy.cumsum(counts)
+    items = numpy.arange(ends[-1] if len(ends) else 0) - numpy.repeat(ends - counts, counts) + numpy.repeat(first, counts)
+    return owners, items
 
 
 class IdSet:
@@ -540,7 +595,7 @@ class IdSet:
 
     ``numpy.isin`` sorts the column for a set of more than a few dozen ids; a
     table of the ids' low 16 bits rules out nearly every value at once, and
-    only the few that pass it are compared with the ids themselves.
+    only the few that pass it are looked up among the sorted ids.
     """
 
     def __init__(self, ids) -> None:
@@ -552,8 +607,9 @@ class IdSet:
         """Per value of the uint64 ``column``: whether it is one of the ids."""
         found = self._low[column & numpy.uint64(0xFFFF)]
         maybe = numpy.flatnonzero(found)
-        if len(maybe):
-            found[maybe] = numpy.isin(column[maybe], self.ids)
+        if len(maybe):  # each value that passes, looked up among the sorted ids
+            values = column[maybe]
+            found[maybe] = self.ids[numpy.minimum(numpy.searchsorted(self.ids, values), len(self.ids) - 1)] == values
         return found
 
 
