@@ -385,6 +385,10 @@ def _required_words(pattern: list[dict], anchor: int) -> list[tuple[str, frozens
     return required
 
 
+#: Keys of at most this many patterns are matched with all their patterns in one matcher.
+_WHOLE_KEY_PATTERNS = 16
+
+
 class AnchoredMatcher:
     """A ``Matcher`` run only around the tokens where a match can start, with only the patterns that can.
 
@@ -394,11 +398,13 @@ class AnchoredMatcher:
     arrays. A window is kept only if it also holds the pattern's other required
     words ("hold ... exercise": an "exercise"), so common anchors ("hold",
     "provide") rarely run the matcher. In a window only the keys whose patterns
-    anchored it are run, each key's patterns together in a matcher of their
-    own (a key's matches are deduplicated and filtered as in the whole
-    matcher): the time of a matcher grows with its number of patterns, and the
-    gazetteer has a thousand. Patterns without such an anchor make it match
-    the whole Doc with the wrapped matcher.
+    anchored it are run, each in a matcher of its own; the patterns of a key
+    of many (the gazetteer's non-actors: hundreds) in a matcher of those that
+    one anchor word anchors, unless the key was added with options
+    (``greedy``...): the time of a matcher grows with its number of patterns. A key's matches found by several such
+    matchers in one window are counted once, as the whole matcher counts
+    them. Patterns without such an anchor make it match the whole Doc with
+    the wrapped matcher.
 
     Patterns are added and removed through it as through the ``Matcher``
     (``add``, ``remove``); the anchors are indexed again on the next call.
@@ -416,7 +422,7 @@ class AnchoredMatcher:
         self.patterns: dict[int, list[list[dict]]] = {}  # the token patterns added, by match id
         self._options: dict[int, dict] = {}  # the options each key was added with (``greedy``...)
         self._index: _AnchorIndex | None = None
-        self._key_matchers: dict[int, Matcher] = {}  # a matcher of each key's patterns alone, made on use
+        self._group_matchers: dict[int, Matcher] = {}  # a matcher of each group of patterns, made on use
 
     def add(self, key: str | int, patterns: list[list[dict]], **options) -> None:
         """Add ``patterns`` under ``key`` (see spaCy's ``Matcher.add``)."""
@@ -436,25 +442,30 @@ class AnchoredMatcher:
 
     def _reset(self) -> None:
         self._index = None
-        self._key_matchers = {}
+        self._group_matchers = {}
 
     @property
     def index(self) -> _AnchorIndex:
         """The anchors of the patterns added so far."""
         if self._index is None:
-            self._index = _AnchorIndex([(key, p) for key, patterns in self.patterns.items() for p in patterns])
+            whole = {key for key, patterns in self.patterns.items()
+                     if self._options.get(key) or len(patterns) <= _WHOLE_KEY_PATTERNS}
+            self._index = _AnchorIndex([(key, p) for key, patterns in self.patterns.items() for p in patterns], whole)
         return self._index
 
-    def key_matcher(self, key: int) -> Matcher:
-        """A matcher of the patterns of ``key`` alone, with the options it was added with."""
-        matcher = self._key_matchers.get(key)
+    def group_matcher(self, group: int) -> Matcher:
+        """A matcher of the patterns of the index's ``group`` (:attr:`_AnchorIndex.groups`), with the
+        options their key was added with."""
+        matcher = self._group_matchers.get(group)
         if matcher is None:
-            matcher = self._key_matchers[key] = Matcher(self.matcher.vocab, validate=False)
-            matcher.add(key, self.patterns[key], **self._options.get(key, {}))
+            key, numbers = self.index.groups[group]
+            patterns = self.patterns[key] if numbers is None else [self.index.patterns[n] for n in numbers]
+            matcher = self._group_matchers[group] = Matcher(self.matcher.vocab, validate=False)
+            matcher.add(key, patterns, **self._options.get(key, {}))
         return matcher
 
     def __getattr__(self, name: str):
-        if name in ("matcher", "patterns", "_options", "_index", "_key_matchers"):  # not set yet (being unpickled)
+        if name in ("matcher", "patterns", "_options", "_index", "_group_matchers"):  # not set yet (being unpickled)
             raise AttributeError(name)
         return getattr(self.matcher, name)
 
@@ -470,10 +481,10 @@ class AnchoredMatcher:
         if index.anchors is None or kwargs or not len(doc) or not len(self.matcher):
             return self.matcher(doc, **kwargs)
         matches = []
-        for start, end, keys in _merge(sorted(index.windows(doc))):
+        for start, end, groups in _merge(sorted(index.windows(doc))):
             window = doc[start:end]
-            for key in keys:
-                matches += [(m, start + a, start + b) for m, a, b in self.key_matcher(key)(window)]
+            found = [(m, start + a, start + b) for group in groups for m, a, b in self.group_matcher(group)(window)]
+            matches += found if len(groups) == 1 else dict.fromkeys(found)
         return matches
 
 
@@ -487,7 +498,8 @@ class _AnchorIndex:
     between a window's ends is a binary search.
     """
 
-    def __init__(self, patterns: list[tuple[int, list[dict]]]) -> None:
+    def __init__(self, patterns: list[tuple[int, list[dict]]], whole_keys: set[int] = frozenset()) -> None:
+        self.patterns = [p for _, p in patterns]
         anchors = [_anchor(p) for _, p in patterns]
         self.anchors = None if None in anchors else anchors
         self.keys = numpy.array([key for key, _ in patterns], dtype="uint64")
@@ -499,6 +511,19 @@ class _AnchorIndex:
             for value in values:
                 by_anchor.setdefault(attr, {}).setdefault(get_string_id(value), []).append(number)
         self._anchors = {attr: _Rows(by_id) for attr, by_id in by_anchor.items()}
+        # the patterns of one key that one anchor word anchors make a group (a key of ``whole_keys``: all
+        # its patterns), matched together: (key, pattern numbers or None for all), and per anchor word
+        # the group of each pattern it anchors
+        groups: dict[tuple, int] = {}
+        group_of: dict[str, dict[int, list[int]]] = {}
+        for attr, by_id in by_anchor.items():
+            for word, numbers in by_id.items():
+                keys = [int(self.keys[n]) for n in numbers]
+                group_of.setdefault(attr, {})[word] = [groups.setdefault(
+                    (key, None if key in whole_keys else tuple(n for n, k in zip(numbers, keys) if k == key)),
+                    len(groups)) for key in keys]
+        self.groups: list[tuple[int, tuple[int, ...] | None]] = list(groups)
+        self._groups = {attr: _Rows(by_id) for attr, by_id in group_of.items()}
         self._anchor_ids = {attr: IdSet(by_id) for attr, by_id in by_anchor.items()}
         # the distinct required word sets (attribute, ids), numbered; each pattern's numbers; and
         # per attribute, the sets each word is in
@@ -518,8 +543,8 @@ class _AnchorIndex:
         self._columns = sorted(set(by_anchor) | set(sets_of))
 
     def windows(self, doc: Doc) -> list[tuple[int, int, int]]:
-        """``(start, end, key)`` of each stretch of ``doc`` around an anchor that holds the required words
-        of the pattern (of ``key``) it anchors."""
+        """``(start, end, group)`` of each stretch of ``doc`` around an anchor that holds the required words
+        of a pattern it anchors, and the pattern's :attr:`groups` number."""
         types = word_columns(doc)
         n = len(doc)
         columns = {a: types.column(_ANCHOR_ATTRS[a]) if a in _WORD_TYPE_ATTRS else doc.to_array(_ANCHOR_ATTRS[a])
@@ -537,7 +562,7 @@ class _AnchorIndex:
         unheld[set_keys // (n + 1)] = False
         unheld_before = numpy.concatenate(([0], numpy.cumsum(unheld[self._required])))
         viable = unheld_before[self._required_first[1:]] == unheld_before[self._required_first[:-1]]
-        positions, found = [], []  # each candidate window's anchor token and pattern
+        positions, found, groups = [], [], []  # each candidate window's anchor token, pattern and group
         for attr, rows in self._anchors.items():
             column = columns[attr]
             if attr in _WORD_TYPE_ATTRS:  # tested on the Doc's distinct words
@@ -549,12 +574,13 @@ class _AnchorIndex:
                 counts, members = rows.members(column[at])
                 positions.append(numpy.repeat(at, counts))
                 found.append(members)
+                groups.append(self._groups[attr].members(column[at])[1])
         if not positions:
             return []
-        position, pattern = numpy.concatenate(positions), numpy.concatenate(found)
+        position, pattern, group = numpy.concatenate(positions), numpy.concatenate(found), numpy.concatenate(groups)
         starts = position - self.offsets[pattern]
         kept = viable[pattern] & (starts >= 0)
-        starts, pattern = starts[kept], pattern[kept]
+        starts, pattern, group = starts[kept], pattern[kept], group[kept]
         ends = numpy.minimum(n, starts + self.longest[pattern])
         # each required set of each window: held when a token holding it lies between the window's ends
         first = self._required_first[pattern]
@@ -562,7 +588,7 @@ class _AnchorIndex:
         base = self._required[at] * (n + 1)
         held = numpy.searchsorted(set_keys, base + ends[windows]) > numpy.searchsorted(set_keys, base + starts[windows])
         kept = numpy.bincount(windows, weights=~held, minlength=len(pattern)) == 0
-        return list(zip(starts[kept].tolist(), ends[kept].tolist(), self.keys[pattern[kept]].tolist()))
+        return list(zip(starts[kept].tolist(), ends[kept].tolist(), group[kept].tolist()))
 
 
 class _Rows:
@@ -614,17 +640,17 @@ class IdSet:
 
 
 def _merge(windows: list[tuple[int, int, int]]) -> list[tuple[int, int, list[int]]]:
-    """Sorted ``(start, end, key)`` windows with the overlapping ones joined: ``(start, end, keys)``,
-    each key once, in the order first met."""
+    """Sorted ``(start, end, group)`` windows with the overlapping ones joined: ``(start, end, groups)``,
+    each group once, in the order first met."""
     merged: list[tuple[int, int, list[int]]] = []
-    for start, end, key in windows:
+    for start, end, group in windows:
         if merged and start <= merged[-1][1]:
-            first, last, keys = merged[-1]
-            if key not in keys:
-                keys.append(key)
-            merged[-1] = (first, max(last, end), keys)
+            first, last, groups = merged[-1]
+            if group not in groups:
+                groups.append(group)
+            merged[-1] = (first, max(last, end), groups)
         else:
-            merged.append((start, end, [key]))
+            merged.append((start, end, [group]))
     return merged
 
 
