@@ -385,16 +385,26 @@ def _required_words(pattern: list[dict], anchor: int) -> list[tuple[str, frozens
     return required
 
 
+#: Keys of at most this many patterns are matched with all their patterns in one matcher.
+_WHOLE_KEY_PATTERNS = 16
+
+
 class AnchoredMatcher:
-    """A ``Matcher`` run only around the tokens where a match can start.
+    """A ``Matcher`` run only around the tokens where a match can start, with only the patterns that can.
 
     spaCy's ``Matcher`` steps every pattern through every token; kg's few token
     patterns each begin with (or soon reach) a token of a short word list, so
-    the matches are the ones the wrapped matcher finds in windows around those
-    tokens, found as arrays. A window is kept only if it also holds the
-    pattern's other required words ("hold ... exercise": an "exercise"), so
-    common anchors ("hold", "provide") rarely run the matcher. Patterns
-    without such an anchor make it match the whole Doc.
+    the matches are the ones found in windows around those tokens, found as
+    arrays. A window is kept only if it also holds the pattern's other required
+    words ("hold ... exercise": an "exercise"), so common anchors ("hold",
+    "provide") rarely run the matcher. In a window only the keys whose patterns
+    anchored it are run, each in a matcher of its own; the patterns of a key
+    of many (the gazetteer's non-actors: hundreds) in a matcher of those that
+    one anchor word anchors, unless the key was added with options
+    (``greedy``...): the time of a matcher grows with its number of patterns. A key's matches found by several such
+    matchers in one window are counted once, as the whole matcher counts
+    them. Patterns without such an anchor make it match the whole Doc with
+    the wrapped matcher.
 
     Patterns are added and removed through it as through the ``Matcher``
     (``add``, ``remove``); the anchors are indexed again on the next call.
@@ -410,29 +420,52 @@ class AnchoredMatcher:
     def __init__(self, matcher: Matcher) -> None:
         self.matcher = matcher
         self.patterns: dict[int, list[list[dict]]] = {}  # the token patterns added, by match id
+        self._options: dict[int, dict] = {}  # the options each key was added with (``greedy``...)
         self._index: _AnchorIndex | None = None
+        self._group_matchers: dict[int, Matcher] = {}  # a matcher of each group of patterns, made on use
 
     def add(self, key: str | int, patterns: list[list[dict]], **options) -> None:
         """Add ``patterns`` under ``key`` (see spaCy's ``Matcher.add``)."""
         self.matcher.add(key, patterns, **options)
-        self.patterns.setdefault(get_string_id(key), []).extend(patterns)
-        self._index = None
+        key_id = get_string_id(key)
+        self.patterns.setdefault(key_id, []).extend(patterns)
+        self._options[key_id] = options  # the Matcher keeps the last options given for a key
+        self._reset()
 
     def remove(self, key: str | int) -> None:
         """Remove the patterns under ``key`` (see spaCy's ``Matcher.remove``)."""
         self.matcher.remove(key)
-        self.patterns.pop(get_string_id(key), None)
+        key_id = get_string_id(key)
+        self.patterns.pop(key_id, None)
+        self._options.pop(key_id, None)
+        self._reset()
+
+    def _reset(self) -> None:
         self._index = None
+        self._group_matchers = {}
 
     @property
     def index(self) -> _AnchorIndex:
         """The anchors of the patterns added so far."""
         if self._index is None:
-            self._index = _AnchorIndex([p for patterns in self.patterns.values() for p in patterns])
+            whole = {key for key, patterns in self.patterns.items()
+                     if self._options.get(key) or len(patterns) <= _WHOLE_KEY_PATTERNS}
+            self._index = _AnchorIndex([(key, p) for key, patterns in self.patterns.items() for p in patterns], whole)
         return self._index
 
+    def group_matcher(self, group: int) -> Matcher:
+        """A matcher of the patterns of the index's ``group`` (:attr:`_AnchorIndex.groups`), with the
+        options their key was added with."""
+        matcher = self._group_matchers.get(group)
+        if matcher is None:
+            key, numbers = self.index.groups[group]
+            patterns = self.patterns[key] if numbers is None else [self.index.patterns[n] for n in numbers]
+            matcher = self._group_matchers[group] = Matcher(self.matcher.vocab, validate=False)
+            matcher.add(key, patterns, **self._options.get(key, {}))
+        return matcher
+
     def __getattr__(self, name: str):
-        if name in ("matcher", "patterns", "_index"):  # not set yet (an object being unpickled)
+        if name in ("matcher", "patterns", "_options", "_index", "_group_matchers"):  # not set yet (being unpickled)
             raise AttributeError(name)
         return getattr(self.matcher, name)
 
@@ -447,54 +480,140 @@ class AnchoredMatcher:
         index = self.index
         if index.anchors is None or kwargs or not len(doc) or not len(self.matcher):
             return self.matcher(doc, **kwargs)
-        windows = index.windows(doc)
         matches = []
-        for start, end in _merge(sorted(windows)):
-            matches += [(m, start + a, start + b) for m, a, b in self.matcher(doc[start:end])]
+        for start, end, groups in _merge(sorted(index.windows(doc))):
+            window = doc[start:end]
+            found = [(m, start + a, start + b) for group in groups for m, a, b in self.group_matcher(group)(window)]
+            matches += found if len(groups) == 1 else dict.fromkeys(found)
         return matches
 
 
 class _AnchorIndex:
-    """The anchors of a set of token patterns, and the windows of a Doc where they can match."""
+    """The anchors of a set of token patterns, and the windows of a Doc where they can match.
 
-    def __init__(self, patterns: list[list[dict]]) -> None:
-        anchors = [_anchor(p) for p in patterns]
+    The windows are found for all of a Doc's anchors at once: each anchor token
+    with each pattern it anchors is a candidate window, kept when it holds a
+    word of each of the pattern's required word sets. The tokens that hold a
+    word of a set are keyed by (set, token) and sorted, so whether one lies
+    between a window's ends is a binary search.
+    """
+
+    def __init__(self, patterns: list[tuple[int, list[dict]]], whole_keys: set[int] = frozenset()) -> None:
+        self.patterns = [p for _, p in patterns]
+        anchors = [_anchor(p) for _, p in patterns]
         self.anchors = None if None in anchors else anchors
-        # attribute -> anchor word id -> (offset, longest, required words) of the patterns it anchors
-        self._by_anchor: dict[str, dict[int, list]] = {}
-        for pattern, (offset, attr, values, longest) in zip(patterns, self.anchors or ()):
-            window = (offset, longest, _required_words(pattern, offset))
+        self.keys = numpy.array([key for key, _ in patterns], dtype="uint64")
+        self.offsets = numpy.array([a[0] for a in self.anchors or ()], dtype=numpy.int64)
+        self.longest = numpy.array([a[3] for a in self.anchors or ()], dtype=numpy.int64)
+        # attribute -> the patterns each anchor word anchors
+        by_anchor: dict[str, dict[int, list[int]]] = {}
+        for number, (_, attr, values, _) in enumerate(self.anchors or ()):
             for value in values:
-                self._by_anchor.setdefault(attr, {}).setdefault(get_string_id(value), []).append(window)
-        self._anchor_ids = {attr: IdSet(ids) for attr, ids in self._by_anchor.items()}
-        read = set(self._by_anchor) | {a for windows in self._by_anchor.values() for w in windows.values()
-                                       for _, _, required in w for a, _ in required}
-        self._columns = sorted(read)
+                by_anchor.setdefault(attr, {}).setdefault(get_string_id(value), []).append(number)
+        self._anchors = {attr: _Rows(by_id) for attr, by_id in by_anchor.items()}
+        # the patterns of one key that one anchor word anchors make a group (a key of ``whole_keys``: all
+        # its patterns), matched together: (key, pattern numbers or None for all), and per anchor word
+        # the group of each pattern it anchors
+        groups: dict[tuple, int] = {}
+        group_of: dict[str, dict[int, list[int]]] = {}
+        for attr, by_id in by_anchor.items():
+            for word, numbers in by_id.items():
+                keys = [int(self.keys[n]) for n in numbers]
+                group_of.setdefault(attr, {})[word] = [groups.setdefault(
+                    (key, None if key in whole_keys else tuple(n for n, k in zip(numbers, keys) if k == key)),
+                    len(groups)) for key in keys]
+        self.groups: list[tuple[int, tuple[int, ...] | None]] = list(groups)
+        self._groups = {attr: _Rows(by_id) for attr, by_id in group_of.items()}
+        self._anchor_ids = {attr: IdSet(by_id) for attr, by_id in by_anchor.items()}
+        # the distinct required word sets (attribute, ids), numbered; each pattern's numbers; and
+        # per attribute, the sets each word is in
+        sets: dict[tuple[str, frozenset[int]], int] = {}
+        required = []
+        for (_, pattern), anchor in zip(patterns, self.anchors or ()):
+            required.append([sets.setdefault(r, len(sets)) for r in _required_words(pattern, anchor[0])])
+        self._set_count = len(sets)
+        self._required_first = numpy.cumsum([0] + [len(r) for r in required])  # pattern -> its sets, as CSR
+        self._required = numpy.array([k for r in required for k in r], dtype=numpy.int64)
+        sets_of: dict[str, dict[int, list[int]]] = {}
+        for (attr, ids), k in sets.items():
+            for word in ids:
+                sets_of.setdefault(attr, {}).setdefault(word, []).append(k)
+        self._sets_of = {attr: _Rows(by_id) for attr, by_id in sets_of.items()}
+        self._set_words = {attr: IdSet(by_id) for attr, by_id in sets_of.items()}
+        self._columns = sorted(set(by_anchor) | set(sets_of))
 
-    def windows(self, doc: Doc) -> list[tuple[int, int]]:
-        """``(start, end)`` of each stretch of ``doc`` around an anchor that holds its pattern's required words."""
+    def windows(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """``(start, end, group)`` of each stretch of ``doc`` around an anchor that holds the required words
+        of a pattern it anchors, and the pattern's :attr:`groups` number."""
         types = word_columns(doc)
+        n = len(doc)
         columns = {a: types.column(_ANCHOR_ATTRS[a]) if a in _WORD_TYPE_ATTRS else doc.to_array(_ANCHOR_ATTRS[a])
                    for a in self._columns}
-        windows = []
-        for attr, by_id in self._by_anchor.items():
+        # (set, token) of each token that holds a word of a required set, as one sorted key
+        keys = [numpy.zeros(0, dtype=numpy.int64)]
+        for attr, rows in self._sets_of.items():
+            column = columns[attr]
+            tokens = numpy.flatnonzero(self._set_words[attr].contains(column))
+            counts, sets = rows.members(column[tokens])
+            keys.append(sets * (n + 1) + numpy.repeat(tokens, counts))
+        set_keys = numpy.sort(numpy.concatenate(keys))
+        # a pattern with a required set that no token of the Doc holds has no window anywhere in it
+        unheld = numpy.ones(self._set_count, dtype=bool)
+        unheld[set_keys // (n + 1)] = False
+        unheld_before = numpy.concatenate(([0], numpy.cumsum(unheld[self._required])))
+        viable = unheld_before[self._required_first[1:]] == unheld_before[self._required_first[:-1]]
+        positions, found, groups = [], [], []  # each candidate window's anchor token, pattern and group
+        for attr, rows in self._anchors.items():
             column = columns[attr]
             if attr in _WORD_TYPE_ATTRS:  # tested on the Doc's distinct words
                 is_anchor = self._anchor_ids[attr].contains(types.of_words(_ANCHOR_ATTRS[attr]))[types.inverse]
             else:
                 is_anchor = self._anchor_ids[attr].contains(column)
-            anchors = numpy.flatnonzero(is_anchor)
-            for i, anchor in zip(anchors.tolist(), column[anchors].tolist()):
-                for offset, longest, required in by_id[anchor]:
-                    start, end = i - offset, min(len(doc), i - offset + longest)
-                    if start < 0:
-                        continue
-                    for need, ids in required:
-                        if ids.isdisjoint(columns[need][start:end].tolist()):
-                            break
-                    else:
-                        windows.append((start, end))
-        return windows
+            at = numpy.flatnonzero(is_anchor)
+            if len(at):
+                counts, members = rows.members(column[at])
+                positions.append(numpy.repeat(at, counts))
+                found.append(members)
+                groups.append(self._groups[attr].members(column[at])[1])
+        if not positions:
+            return []
+        position, pattern, group = numpy.concatenate(positions), numpy.concatenate(found), numpy.concatenate(groups)
+        starts = position - self.offsets[pattern]
+        kept = viable[pattern] & (starts >= 0)
+        starts, pattern, group = starts[kept], pattern[kept], group[kept]
+        ends = numpy.minimum(n, starts + self.longest[pattern])
+        # each required set of each window: held when a token holding it lies between the window's ends
+        first = self._required_first[pattern]
+        windows, at = _expand(first, self._required_first[pattern + 1] - first)
+        base = self._required[at] * (n + 1)
+        held = numpy.searchsorted(set_keys, base + ends[windows]) > numpy.searchsorted(set_keys, base + starts[windows])
+        kept = numpy.bincount(windows, weights=~held, minlength=len(pattern)) == 0
+        return list(zip(starts[kept].tolist(), ends[kept].tolist(), group[kept].tolist()))
+
+
+class _Rows:
+    """Lists of pattern numbers by word id, as one array: the lists of many words at once."""
+
+    def __init__(self, by_id: dict[int, list[int]]) -> None:
+        self.ids = numpy.array(sorted(by_id), dtype="uint64")
+        lists = [by_id[i] for i in self.ids.tolist()]
+        self.first = numpy.cumsum([0] + [len(members) for members in lists])
+        self.flat = numpy.array([m for members in lists for m in members], dtype=numpy.int64)
+
+    def members(self, words: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """How many patterns each of ``words`` (ids it has) lists, and those patterns, word after word."""
+        rows = numpy.searchsorted(self.ids, words)
+        counts = self.first[rows + 1] - self.first[rows]
+        _, members = _expand(self.first[rows], counts)
+        return counts, self.flat[members]
+
+
+def _expand(first: numpy.ndarray, counts: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """For ranges ``first[i]:first[i] + counts[i]``: the range each item comes from, and the items, range after range."""
+    owners = numpy.repeat(numpy.arange(len(counts)), counts)
+    ends = numpy.cumsum(counts)
+    items = numpy.arange(ends[-1] if len(ends) else 0) - numpy.repeat(ends - counts, counts) + numpy.repeat(first, counts)
+    return owners, items
 
 
 class IdSet:
@@ -502,7 +621,7 @@ class IdSet:
 
     ``numpy.isin`` sorts the column for a set of more than a few dozen ids; a
     table of the ids' low 16 bits rules out nearly every value at once, and
-    only the few that pass it are compared with the ids themselves.
+    only the few that pass it are looked up among the sorted ids.
     """
 
     def __init__(self, ids) -> None:
@@ -514,19 +633,24 @@ class IdSet:
         """Per value of the uint64 ``column``: whether it is one of the ids."""
         found = self._low[column & numpy.uint64(0xFFFF)]
         maybe = numpy.flatnonzero(found)
-        if len(maybe):
-            found[maybe] = numpy.isin(column[maybe], self.ids)
+        if len(maybe):  # each value that passes, looked up among the sorted ids
+            values = column[maybe]
+            found[maybe] = self.ids[numpy.minimum(numpy.searchsorted(self.ids, values), len(self.ids) - 1)] == values
         return found
 
 
-def _merge(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sorted ``(start, end)`` windows with the overlapping ones joined."""
-    merged: list[tuple[int, int]] = []
-    for start, end in windows:
+def _merge(windows: list[tuple[int, int, int]]) -> list[tuple[int, int, list[int]]]:
+    """Sorted ``(start, end, group)`` windows with the overlapping ones joined: ``(start, end, groups)``,
+    each group once, in the order first met."""
+    merged: list[tuple[int, int, list[int]]] = []
+    for start, end, group in windows:
         if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+            first, last, groups = merged[-1]
+            if group not in groups:
+                groups.append(group)
+            merged[-1] = (first, max(last, end), groups)
         else:
-            merged.append((start, end))
+            merged.append((start, end, [group]))
     return merged
 
 

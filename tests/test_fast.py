@@ -4,6 +4,7 @@ import random
 import pytest
 import spacy
 from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, IS_TITLE, LOWER, ORTH
+from spacy.matcher import Matcher
 from spacy.pipeline import SpanRuler
 from spacy.strings import get_string_id
 from spacy.symbols import ORTH as ORTH_SYMBOL
@@ -12,7 +13,7 @@ from spacy.util import filter_spans
 
 from kg.corpus import read_corpus
 from kg.engine import extract_stream
-from kg.fast import IdSet, WarmCacheTokenizer, _anchor, _first_longest, _required_words, word_columns
+from kg.fast import AnchoredMatcher, IdSet, WarmCacheTokenizer, _anchor, _first_longest, _required_words, word_columns
 from kg.nlp import ENTITIES_KEY, load_pipeline
 
 
@@ -117,6 +118,20 @@ def test_anchored_matcher_needs_every_required_word_in_the_window(nlp):
         doc = _annotated(nlp, text, "kg_entity_ruler")
         assert sorted(cue_matcher(doc)) == sorted(cue_matcher.matcher(doc))
         assert bool(cue_matcher(doc)) is found
+
+
+def test_a_key_of_many_patterns_matched_by_anchor_word_finds_each_match_once():
+    nlp = spacy.blank("en")
+    patterns = [[{"ORTH": f"Lake{i}"}, {"ORTH": "Accord"}] for i in range(20)]
+    # the same words by another anchor: one match of the key, found by two of its matchers
+    patterns += [[{"LOWER": "lake3"}, {"LOWER": "accord"}], [{"ORTH": "Accord"}, {"IS_DIGIT": True, "OP": "?"}]]
+    whole, anchored = Matcher(nlp.vocab), AnchoredMatcher(Matcher(nlp.vocab))
+    for matcher in (whole, anchored):
+        matcher.add("treaty", patterns)
+    doc = nlp("The Lake3 Accord and the Lake7 Accord 1990 replaced lake3 accord and Lake3 accords.")
+    assert len(anchored.index.groups) > 1
+    assert sorted(anchored(doc)) == sorted(whole(doc))
+    assert len(whole(doc)) == 6
 
 
 def test_patterns_without_an_anchor_match_the_whole_doc():

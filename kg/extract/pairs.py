@@ -314,14 +314,18 @@ def candidates(
         reasons = actor_reasons.setdefault(a.id, [])
         reasons += excluded.get(a.start, [MEMBERSHIP_BODY] if a.id in member_orgs else [])
     out = []
+    # most pairs have only the sentence's reasons: made once (a sentence of ten actors has 45 pairs)
+    sentence_only = tuple(dict.fromkeys(sentence_reasons or [NO_LINK]))
     for a, b in combinations(order, 2):
-        pair = shapes.get(frozenset((a, b)))
+        key = frozenset((a, b))
+        pair = shapes.get(key)
         if pair:
             out.append(Candidate(pair[0], pair[1], pair[2]))
-            continue
-        reasons = [*sentence_reasons, *actor_reasons.get(a, ()), *actor_reasons.get(b, ()),
-                   *refused.get(frozenset((a, b)), ())]
-        out.append(Candidate(a, b, "", tuple(dict.fromkeys(reasons or [NO_LINK]))))
+        elif a in actor_reasons or b in actor_reasons or key in refused:
+            reasons = [*sentence_reasons, *actor_reasons.get(a, ()), *actor_reasons.get(b, ()), *refused.get(key, ())]
+            out.append(Candidate(a, b, "", tuple(dict.fromkeys(reasons or [NO_LINK]))))
+        else:
+            out.append(Candidate(a, b, "", sentence_only))
     return out
 
 
