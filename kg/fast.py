@@ -345,10 +345,14 @@ def _anchor(pattern: list[dict]) -> tuple[int, str, list[str], int] | None:
     """``(offset, attribute, values, longest)`` of a token pattern, or None.
 
     The anchor is the first token that must equal one of a few strings (``LOWER``,
-    ``LEMMA``...), with only single tokens before it (``offset`` of them), so a
-    match can only start ``offset`` tokens before a token with one of those
-    values; ``longest`` is the most tokens a match can span. None when a
-    pattern has no such token or an unbounded operator (``*``, ``+``).
+    ``LEMMA``...), with only single or optional (``?``) tokens before it (``offset``
+    of them), so a match can only start at most ``offset`` tokens before a token
+    with one of those values; ``longest`` is the most tokens a match can span.
+    None when a pattern has no such token, an unbounded operator (``*``, ``+``) or
+    a token of several before the anchor.
+
+    >>> _anchor([{"LOWER": "naval", "OP": "?"}, {"LOWER": {"IN": ["base", "bases"]}}, {"LEMMA": "treaty"}])
+    (1, 'LOWER', ['base', 'bases'], 3)
     """
     longest, anchor = 0, None
     for position, token in enumerate(pattern):
@@ -365,8 +369,8 @@ def _anchor(pattern: list[dict]) -> tuple[int, str, list[str], int] | None:
                 if key.upper() in _ANCHOR_ATTRS and all(isinstance(v, str) for v in values):
                     anchor = (position, key.upper(), list(values))
                     break
-        if anchor is None and op:
-            return None  # a variable-width token before any anchor
+        if anchor is None and op and op != "?":
+            return None  # a token that may stand for several before any anchor
     return (*anchor, longest) if anchor else None
 
 
@@ -578,8 +582,9 @@ class _AnchorIndex:
         if not positions:
             return []
         position, pattern, group = numpy.concatenate(positions), numpy.concatenate(found), numpy.concatenate(groups)
-        starts = position - self.offsets[pattern]
-        kept = viable[pattern] & (starts >= 0)
+        # an optional token before the anchor may be missing: a window may start before the Doc
+        starts = numpy.maximum(0, position - self.offsets[pattern])
+        kept = viable[pattern]
         starts, pattern, group = starts[kept], pattern[kept], group[kept]
         ends = numpy.minimum(n, starts + self.longest[pattern])
         # each required set of each window: held when a token holding it lies between the window's ends

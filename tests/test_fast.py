@@ -138,7 +138,21 @@ def test_patterns_without_an_anchor_match_the_whole_doc():
     assert _anchor([{"LEMMA": {"IN": ["hold"]}}, {"OP": "{0,6}"}, {"LEMMA": "drill"}]) == (0, "LEMMA", ["hold"], 8)
     assert _anchor([{"IS_TITLE": True}, {"LOWER": "times"}]) == (1, "LOWER", ["times"], 2)
     assert _anchor([{"LOWER": "a"}, {"OP": "*"}]) is None
-    assert _anchor([{"IS_TITLE": True, "OP": "?"}, {"LOWER": "b"}]) is None
+    assert _anchor([{"IS_TITLE": True, "OP": "{0,3}"}, {"LOWER": "b"}]) is None
+    # an optional token before the anchor: a match starts at most one token before it
+    assert _anchor([{"IS_TITLE": True, "OP": "?"}, {"LOWER": "b"}]) == (1, "LOWER", ["b"], 2)
+
+
+def test_a_pattern_with_an_optional_token_before_its_anchor_matches_as_the_whole_matcher():
+    nlp = spacy.blank("en")
+    patterns = [[{"LOWER": {"IN": ["naval", "air"]}, "OP": "?"}, {"LOWER": "base"}, {"LOWER": "treaty"}]]
+    whole, anchored = Matcher(nlp.vocab), AnchoredMatcher(Matcher(nlp.vocab))
+    for matcher in (whole, anchored):
+        matcher.add("basing", patterns)
+    # the anchor opens the Doc (its optional token missing), then stands after the optional word
+    doc = nlp("Base treaty talks ended; a naval base treaty and an air base treaty followed.")
+    assert anchored.index.anchors is not None
+    assert sorted(anchored(doc)) == sorted(whole(doc)) and len(whole(doc)) == 5
 
 
 def test_a_removed_pattern_is_no_longer_matched():
