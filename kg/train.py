@@ -303,9 +303,12 @@ def recall_at_precision(probability: numpy.ndarray, gold: numpy.ndarray, target:
 def rule_floors(examples: list[Example], floors: dict = RULE_FLOORS) -> numpy.ndarray:
     """Per example, the probability from which a build accepts the pair whatever the threshold:
     ``floors["linked"]`` when a rule links it, ``floors["stated"]`` when a partnership type or activity
-    is stated for it too (read from its features: its own clause's, or the sentence's cues), 1 otherwise."""
+    is stated for it too (read from its features: its own clause's, or the sentence's cues), 1 otherwise
+    and for a pair of a speech (genre ``un``: a label with a speaker), as :meth:`PairModel.floor`."""
     out = numpy.ones(len(examples))
     for i, e in enumerate(examples):
+        if e.genre == "un":
+            continue
         features = set(e.features)
         if not any(f.startswith("rule:") and f not in ("rule:none", "rule:membership") for f in features):
             continue
@@ -660,9 +663,10 @@ def card_markdown(card: dict) -> str:
         lines += [f"### {genre}: precision {s['p']}, recall {s['r']}, F1 {s['f1']}", "",
                   f"Average precision {block['average_precision']}; recall at precision {TARGET_PRECISION}: "
                   f"{block['recall_at_target']}.", "",
-                  f"With the rules' floors (a pair a rule links from {RULE_FLOORS['linked']}, from {RULE_FLOORS['stated']} "
-                  f"when a type or activity is stated for it): precision {w['p']}, "
-                  f"recall {w['r']}, F1 {w['f1']}.", "", "Reliability (calibrated probability against observed precision):", ""]
+                  f"A build's decision, with the rules' floors outside speeches (a pair a rule links from "
+                  f"{RULE_FLOORS['linked']}, from {RULE_FLOORS['stated']} when a type or activity is stated for it): "
+                  f"precision {w['p']}, recall {w['r']}, F1 {w['f1']}.", "",
+                  "Reliability (calibrated probability against observed precision):", ""]
         lines += _table(block["reliability"], ["bin", "n", "mean_p", "observed"])
         lines += ["", "Precision-recall curve:", ""]
         lines += _table(block["pr_curve"], ["threshold", "p", "r", "f1"])

@@ -277,6 +277,24 @@ def test_kg_explain_prints_what_the_model_reads_for_a_pair(tmp_path):
     assert result.stdout.splitlines()[-1] == "    read by the model: joint_operations 0.99"
 
 
+def test_a_rule_linked_pair_has_the_floor_in_prose_and_not_in_a_speech(tmp_path, nlp):
+    from kg.classify import PairModel, decide
+    from kg.extract import read_sentences
+
+    path = tmp_path / "model.json"
+    # p(partnership) 0.47 for every pair: under the threshold 0.6, over the floor 0.45 of a rule-linked pair
+    path.write_text(json.dumps({"relations": ["partnership", "none"], "bias": [0, 0.12], "weights": {},
+                                "thresholds": {"partnership": 0.6, "linked": 0.45, "stated": 0.45}}))
+    model = PairModel.load(path)
+    doc = nlp("Ghana and Nigeria patrolled the gulf together.")
+
+    def accepted(speaker):
+        [[decision]] = decide(model, doc, read_sentences(doc), speaker)
+        return round(decision.partnership, 2), decision.rule, decision.accepted(0.6)
+    assert accepted("") == (0.47, "coordination", True)
+    assert accepted("KEN") == (0.47, "coordination", False)
+
+
 def test_kg_explain_prints_document_text_escaped():
     import subprocess
     import sys

@@ -65,11 +65,12 @@ def test_the_threshold_is_the_lowest_with_the_target_precision():
 
 
 def test_a_rule_linked_pair_has_the_rules_floor_and_a_stated_one_the_lower():
-    def example(*features):
-        return Example("x", "d", "un", "none", features)
+    def example(*features, genre="prose"):
+        return Example("x", "d", genre, "none", features)
     floors = rule_floors([example("rule:none"), example("rule:between"), example("rule:between", "cue:activity"),
-                          example("rule:between", "cue:activity", "scoped:untyped")], {"linked": 0.4, "stated": 0.3})
-    assert floors.tolist() == [1.0, 0.4, 0.3, 0.4]
+                          example("rule:between", "cue:activity", "scoped:untyped"),
+                          example("rule:between", "cue:activity", genre="un")], {"linked": 0.4, "stated": 0.3})
+    assert floors.tolist() == [1.0, 0.4, 0.3, 0.4, 1.0]  # no floor in a speech: the model decides alone
 
 
 def test_the_threshold_is_chosen_for_the_decision_with_the_floors():
