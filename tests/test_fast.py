@@ -34,7 +34,8 @@ def _annotated(nlp, text, upto):
 
 @pytest.mark.parametrize("name", ["corpus", "un"])
 def test_fast_and_stock_pipelines_extract_the_same_facts_and_mentions(name, corpus_inputs, nlp, stock):
-    documents = list(read_corpus(corpus_inputs(name)))
+    # a third of the UN sample: spaCy's stock matchers take minutes over the whole of it
+    documents = list(read_corpus(corpus_inputs(name)))[:100]
     fast, plain = (list(extract_stream(pipeline, documents)) for pipeline in (nlp, stock))
     assert [x.doc_id for x in fast] == [d.id for d in documents]
     assert sum(len(x.facts) for x in fast) > 0
