@@ -40,7 +40,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
 test: install $(CHROMIUM) node_modules/.package-lock.json ## install what the tests need, then run them
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 screenshot: $(OUT)/.built $(CHROMIUM) ## docs/graph.png: out/graph.html in headless Chromium, an edge's evidence open
 	$(BIN)/python -m tests.browser $(OUT)/graph.html docs/graph.png

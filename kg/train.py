@@ -409,6 +409,21 @@ def stated_out_of_fold(examples: list[Example], labels: list[str], splits: list 
     return out
 
 
+def stated_counts(pairs: Iterable[tuple[set[str], set[str], set[str]]]) -> tuple[int, int, int]:
+    """True positives, false positives and false negatives over ``(gold, optional, found)`` id sets;
+    an optional id found counts for nothing.
+
+    >>> stated_counts([({"alliance"}, {"training"}, {"alliance", "training", "arms_transfer"}), ({"training"}, set(), set())])
+    (1, 1, 1)
+    """
+    tp = fp = fn = 0
+    for gold, optional, found in pairs:
+        tp += len(gold & found)
+        fp += len(found - gold - optional)
+        fn += len(gold - found)
+    return tp, fp, fn
+
+
 def stated_scores(examples: list[Example], predicted: list[Iterable[str]], ontology=None) -> dict:
     """Precision, recall and F1 of the types and of the activities predicted for the labelled
     partnerships (``predicted``: the ids of each example), per genre; optional ids count for nothing."""
@@ -419,15 +434,11 @@ def stated_scores(examples: list[Example], predicted: list[Iterable[str]], ontol
     out: dict = {}
     for genre in sorted({e.genre for e in examples}):
         for layer in ("types", "activities"):
-            tp = fp = fn = 0
-            for e, ids in zip(examples, predicted):
-                if e.genre != genre or e.relation != "partnership" or not e.features:
-                    continue
-                keep = (lambda i: i in is_type) if layer == "types" else (lambda i: i not in is_type)
-                gold, optional, found = ({i for i in x if keep(i)} for x in (e.stated, e.optional, ids))
-                tp += len(gold & found)
-                fp += len(found - gold - optional)
-                fn += len(gold - found)
+            keep = (lambda i: i in is_type) if layer == "types" else (lambda i: i not in is_type)
+            tp, fp, fn = stated_counts(
+                ({i for i in e.stated if keep(i)}, {i for i in e.optional if keep(i)}, {i for i in ids if keep(i)})
+                for e, ids in zip(examples, predicted)
+                if e.genre == genre and e.relation == "partnership" and e.features)
             p = tp / (tp + fp) if tp + fp else 1.0
             r = tp / (tp + fn) if tp + fn else 1.0
             out.setdefault(genre, {})[layer] = {"p": round(p, 3), "r": round(r, 3),
@@ -462,13 +473,11 @@ def choose_stated_threshold(examples: list[Example], oof: numpy.ndarray, labels:
     chosen = [genre is None or e.genre == genre for e in examples]
 
     def f1(threshold: float) -> float:
-        tp = fp = fn = 0
-        for e, row, keep in zip(examples, oof, chosen):
-            if not keep or e.relation != "partnership" or not e.features:
-                continue
-            found = filled(e.rule_stated, (labels[k] for k in numpy.flatnonzero(row >= threshold)), types)
-            gold = set(e.stated)
-            tp, fp, fn = tp + len(gold & found), fp + len(found - gold - set(e.optional)), fn + len(gold - found)
+        tp, fp, fn = stated_counts(
+            (set(e.stated), set(e.optional),
+             filled(e.rule_stated, (labels[k] for k in numpy.flatnonzero(row >= threshold)), types))
+            for e, row, keep in zip(examples, oof, chosen)
+            if keep and e.relation == "partnership" and e.features)
         return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
     grid = [round(t, 1) for t in numpy.arange(0.2, 0.95, 0.1)]
     return max(grid, key=lambda t: (round(f1(t), 4), -t))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 import spacy
@@ -57,6 +58,36 @@ def parser_path(tmp_path_factory):
     path = tmp_path_factory.mktemp("trained") / "tiny_parser"
     nlp.to_disk(path)
     return path
+
+
+class ModalityFolder(NamedTuple):
+    """A copy of kg/data whose modality list also holds "perchance", a model that reads it, a sentence."""
+
+    data: Path
+    model: Path
+    text: str
+
+
+@pytest.fixture
+def perchance_folder(tmp_path) -> ModalityFolder:
+    """A data folder that differs from kg/data by one modality word, and a one-weight model for which that
+    word turns a partnership into none: a build reads the folder it is given when the pair is dropped."""
+    import json
+    import re
+    import shutil
+
+    from kg.gazetteer import DATA_DIR
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    cues = data / "cues.yaml"
+    cues.write_text(re.sub(r"modality_words: \[", "modality_words: [perchance, ", cues.read_text(encoding="utf-8")),
+                    encoding="utf-8")
+    model = tmp_path / "model.json"
+    # a partnership unless the words before the pair hold a modality word of the data folder's list
+    model.write_text(json.dumps({"relations": ["partnership", "none"], "bias": [1, 0],
+                                 "weights": {"modal_lft:perchance": [-5, 0]}}))
+    return ModalityFolder(data, model, "Perchance Ghana and Nigeria held joint naval patrols.")
 
 
 UN_DEBATES = REPO.parent / "shared" / "corpora" / "un_general_debates" / "un_general_debates.jsonl.gz"

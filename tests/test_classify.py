@@ -205,23 +205,11 @@ def test_kg_explain_reads_a_document_of_a_corpus(tmp_path):
     assert missing.returncode == 1 and missing.stderr == f"Error: no document 's2' in {corpus}\n"
 
 
-def test_kg_explain_reads_the_data_folder_it_is_given(tmp_path):
-    import shutil
+def test_kg_explain_reads_the_data_folder_it_is_given(tmp_path, perchance_folder):
     import subprocess
     import sys
 
-    from kg.gazetteer import DATA_DIR
-
-    data = tmp_path / "data"
-    shutil.copytree(DATA_DIR, data)
-    cues = data / "cues.yaml"
-    cues.write_text(re.sub(r"modality_words: \[", "modality_words: [perchance, ", cues.read_text(encoding="utf-8")),
-                    encoding="utf-8")
-    model = tmp_path / "model.json"
-    # a partnership unless the words before the pair hold a modality word of the data folder's list
-    model.write_text(json.dumps({"relations": ["partnership", "none"], "bias": [1, 0],
-                                 "weights": {"modal_lft:perchance": [-5, 0]}}))
-    text = "Perchance Ghana and Nigeria held joint naval patrols."
+    data, model, text = perchance_folder
 
     def verdict(*options):
         result = subprocess.run([sys.executable, "-m", "kg", "explain", text, "--model", str(model), *options],

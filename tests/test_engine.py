@@ -104,27 +104,14 @@ def test_a_pipeline_spec_gives_every_stage_its_data_folder(tmp_path):
     assert [(m.entity, m.text) for m in extraction.mentions] == [("PER", "Peru (edited)")]
 
 
-def test_the_pair_classifier_reads_the_word_lists_and_capitals_of_the_build_data_folder(tmp_path):
-    import json
-    import re
-    import shutil
-
+def test_the_pair_classifier_reads_the_word_lists_and_capitals_of_the_build_data_folder(perchance_folder):
     from kg.classify import PairModel
     from kg.engine import extract_stream
     from kg.extract import SentenceReader
     from kg.gazetteer import DATA_DIR, load_gazetteer
     from kg.ontology import load_cues
 
-    data = tmp_path / "data"
-    shutil.copytree(DATA_DIR, data)
-    cues = data / "cues.yaml"
-    cues.write_text(re.sub(r"modality_words: \[", "modality_words: [perchance, ", cues.read_text(encoding="utf-8")),
-                    encoding="utf-8")
-    model = tmp_path / "model.json"
-    # a partnership unless the words before the pair hold a modality word of the data folder's list
-    model.write_text(json.dumps({"relations": ["partnership", "none"], "bias": [1, 0],
-                                 "weights": {"modal_lft:perchance": [-5, 0]}}))
-    text = "Perchance Ghana and Nigeria held joint naval patrols."
+    data, model, text = perchance_folder
 
     def partnerships(folder):
         nlp = load_pipeline(data_dir=folder)
