@@ -50,6 +50,11 @@ CONTEXT_WINDOW = 5
 #: Dependency arcs between the two mentions' heads up to which their path is a feature ("dep_path:long" beyond).
 DEP_PATH_MAX = 4
 _NEGATION_REACH = 4
+#: Tokens before the cue that links a pair within which a modality word governs it ("*hope* to
+#: *sign*", "*wishes* to promote in the region a *co-operation* effort").
+MODALITY_REACH = 6
+#: The cue kinds that link a pair: what a modality word governs.
+_LINK_KINDS = ("cooperation", "activity", "partnership_type")
 _MASKS = {"country": "X", ORGANIZATION: "O", GROUP: "G"}
 
 
@@ -296,15 +301,16 @@ def _words(masked: list[str], lo: int, start: int, end: int) -> list[str]:
 def clause_features(view: SentenceView, x: Mention, y: Mention, speaker: str, masked: list[str], words: Words) -> list[str]:
     """Features of the clause that holds the pair: whether a clause boundary (``words.clause_boundaries``)
     stands between the two mentions, the modality word nearest the pair on each side in its clause
-    (``words.modality_words``: "will", "hope", "ready" ...), and whether the clause speaks in the
-    first person (``words.first_person_words``), with where the speaker stands.
+    (``words.modality_words``: "will", "hope", "ready" ...), whether the clause speaks in the
+    first person (``words.first_person_words``), with where the speaker stands, and its modality by
+    class (:func:`modality_features`).
 
     ``masked``: the sentence's tokens with actors masked (:func:`_type_masked`).
 
     >>> m = [Mention("QAT", "country", 2, 3), Mention("TUR", "country", 4, 5)]
     >>> view = SentenceView(["we", "hope", "qatar", "and", "turkey", "will", "cooperate"], 0, 7, m, [])
     >>> clause_features(view, *m, "", _type_masked(view), load_cues().words)
-    ['clause:same', 'modal_lft:hope', 'modal_rgt:will', 'first_person', 'first_person&speaker_none']
+    ['clause:same', 'modal_lft:hope', 'modal_rgt:will', 'first_person', 'first_person&speaker_none', 'modal_class_lft:wish', 'modal_class_rgt:future', 'modal_over:none', 'modal_over_class:wish']
     """
     tokens, lo, boundaries = view.tokens, view.first, words.clause_boundaries
     start = x.start
@@ -324,6 +330,35 @@ def clause_features(view: SentenceView, x: Mention, y: Mention, speaker: str, ma
     if any(w in words.first_person_words for w in (*left, *between, *right)):
         where = "in_pair" if speaker in (x.id, y.id) else "other" if speaker else "none"
         f += ["first_person", "first_person&speaker_" + where]
+    return f + modality_features(view, x, y, range(start, end), words.modality_classes)
+
+
+def modality_features(view: SentenceView, x: Mention, y: Mention, clause: range, classes: dict[str, str]) -> list[str]:
+    """The modality of the pair's clause (``clause``: its tokens) by class (``words.modality_classes``:
+    "hope" -> wish, "urge" -> call ...): the classes on each side of the pair, and the class of the
+    word that governs the pair's link, the nearest modality word within :data:`MODALITY_REACH` tokens
+    before the cue that links the pair (the first between the mentions, else the nearest before them,
+    else after them; the second mention when no cue stands in the clause), with where that cue stands.
+
+    >>> m = [Mention("QAT", "country", 0, 1), Mention("TUR", "country", 5, 6)]
+    >>> view = SentenceView(["qatar", "hopes", "to", "sign", "a", "turkey", "pact"], 0, 7, m, [("cooperation", "", 3, 4)])
+    >>> modality_features(view, *m, range(0, 7), {"hopes": "wish"})
+    ['modal_class_btw:wish', 'modal_over:btw', 'modal_over_class:wish']
+    """
+    tokens = view.tokens
+    f = []
+    for where, part in (("lft", range(clause.start, x.start)), ("btw", range(x.end, y.start)), ("rgt", range(y.end, clause.stop))):
+        f += [f"modal_class_{where}:{c}" for c in sorted({classes[tokens[i]] for i in part if tokens[i] in classes})]
+    links = [c[2] for c in view.cues if c[0] in _LINK_KINDS and c[2] in clause
+             and not (x.start <= c[2] < x.end or y.start <= c[2] < y.end)]
+    between = [i for i in links if x.end <= i < y.start]
+    before = [i for i in links if i < x.start]
+    after = [i for i in links if i >= y.end]
+    link, where = (between[0], "btw") if between else (before[-1], "lft") if before else (after[0], "rgt") if after else (y.start, "none")
+    for i in range(link - 1, max(clause.start, link - MODALITY_REACH) - 1, -1):
+        if tokens[i] in classes and not (x.start <= i < x.end or y.start <= i < y.end):
+            f += ["modal_over:" + where, "modal_over_class:" + classes[tokens[i]]]
+            break
     return f
 
 

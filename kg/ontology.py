@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import yaml
@@ -141,6 +141,8 @@ class Words:
     clause_boundaries: frozenset[str]
     modality_words: frozenset[str]
     first_person_words: frozenset[str]
+    #: Each modality word of ``modality_classes`` with its class ("hope" -> "wish").
+    modality_classes: dict[str, str] = field(default_factory=dict, hash=False)
 
     #: Lists of phrases: their entries may be several words, matched against consecutive tokens.
     PHRASE_LISTS = frozenset({"list_conjunction_phrases", "sentence_start_references", "later_member_markers"})
@@ -148,6 +150,8 @@ class Words:
     ACTIVITY_LISTS = frozenset({"hosted_activities", "joint_activities"})
     #: Lists of phrase cue kinds (:data:`PHRASE_KINDS`).
     KIND_LISTS = frozenset({"non_partner_markers"})
+    #: Mappings of a class name to its list of single words.
+    CLASS_LISTS = frozenset({"modality_classes"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +257,19 @@ def load_ontology(path: Path | str | None = None) -> Ontology:
     )
 
 
+def _word_classes(cues: YamlFile, node: yaml.Node, of: str) -> dict[str, str]:
+    """A mapping of class name -> list of single words, as word -> class; a word in two classes is an error."""
+    if not isinstance(node, yaml.MappingNode):
+        raise cues.error(node, f"'{of}' must be a mapping of class -> list of words")
+    out: dict[str, str] = {}
+    for key, words in node.value:
+        for item, word in zip(words.value, cues.words(words, several=False, of=f"{of}.{key.value}")):
+            if word in out:
+                raise cues.error(item, f"'{word}' in '{of}' is in both '{out[word]}' and '{key.value}'")
+            out[word] = key.value
+    return out
+
+
 @functools.lru_cache(maxsize=8)
 def load_cues(data_dir: Path = DATA_DIR) -> Cues:
     """Load and validate the extraction rules: ``cues.yaml`` and ``rules.yaml`` in ``data_dir``,
@@ -263,8 +280,11 @@ def load_cues(data_dir: Path = DATA_DIR) -> Cues:
     cues = YamlFile(data_dir / "cues.yaml", OntologyError)
     cues.mapping(cues.root, ("phrases", "words"))
     phrases = {kind: cues.phrases(node) for kind, node in cues.section(cues.root, "phrases", PHRASE_KINDS).items()}
-    lists = {}
+    lists: dict = {}
     for name, node in cues.section(cues.root, "words", tuple(f.name for f in fields(Words))).items():
+        if name in Words.CLASS_LISTS:
+            lists[name] = _word_classes(cues, node, name)
+            continue
         values = cues.words(node, several=name in Words.PHRASE_LISTS, of=name)
         if name in Words.ACTIVITY_LISTS:
             cues.check_ids(node, values, activities, "activity")

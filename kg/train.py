@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -283,7 +284,9 @@ def precision_recall_curve(probability: numpy.ndarray, gold: numpy.ndarray, poin
     out = []
     for t in points:
         s = prf(gold.astype(bool), probability >= (t if floor is None else numpy.minimum(t, floor)))
-        out.append({"threshold": round(float(t), 3), "p": float(s["p"]), "r": float(s["r"]), "f1": float(s["f1"])})
+        # Rounded down: a threshold rounded up past its probability would leave out the pairs it was measured with.
+        shown = math.floor(round(float(t) * 1000, 6)) / 1000
+        out.append({"threshold": shown, "p": float(s["p"]), "r": float(s["r"]), "f1": float(s["f1"])})
     return out
 
 

@@ -75,6 +75,36 @@ def test_the_modality_word_nearest_the_pair_in_its_clause_is_a_feature(nlp):
     assert not any(f.startswith("modal_") for f in other)
 
 
+def test_the_modality_that_governs_the_pairs_link_is_a_feature_by_class(nlp):
+    hoped = candidates(nlp, "We hope that Chile will sign a defence pact with Peru.")[("CHL", "PER")].features
+    assert {"modal_class_lft:wish", "modal_class_btw:future", "modal_over:btw", "modal_over_class:future"} <= set(hoped)
+    urged = candidates(nlp, "Bolivia urged a new treaty between Chile and Peru.")[("CHL", "PER")].features
+    assert {"modal_over:lft", "modal_over_class:call"} <= set(urged)
+    # a modal verb after the link says what the pact will do, not that the pact is only hoped for
+    reported = candidates(nlp, "The pact between Chile and Peru will boost their trade.")[("CHL", "PER")].features
+    assert "modal_class_rgt:future" in reported and not any(f.startswith("modal_over") for f in reported)
+    # nor does one of another clause
+    other = candidates(nlp, "Chile signed a pact with Peru, which Bolivia hopes to join.")[("CHL", "PER")].features
+    assert not any(f.startswith(("modal_class", "modal_over")) for f in other)
+
+
+def test_a_modality_class_of_the_data_folder_is_read(nlp, tmp_path):
+    import shutil
+
+    from kg.gazetteer import DATA_DIR
+    from kg.ontology import load_cues
+
+    shutil.copytree(DATA_DIR, tmp_path / "data")
+    cues = tmp_path / "data" / "cues.yaml"
+    cues.write_text(cues.read_text(encoding="utf-8").replace("  modality_classes:\n", "  modality_classes:\n    rumour: [reportedly]\n"),
+                    encoding="utf-8")
+    doc = nlp("Chile reportedly signed a pact with Peru.")
+    words = load_cues(tmp_path / "data").words
+    found = {(c.a, c.b): c for r in read_sentences(doc) for c in sentence_candidates(doc, r, words=words)}
+    assert {"modal_class_btw:rumour", "modal_over_class:rumour"} <= set(found[("CHL", "PER")].features)
+    assert not any(f.startswith("modal_") for f in candidates(nlp, "Chile reportedly signed a pact with Peru.")[("CHL", "PER")].features)
+
+
 def test_the_first_person_is_a_feature_with_where_the_speaker_stands(nlp):
     thanked = candidates(nlp, "We thank Chile and Peru for their help.", speaker="BRA")[("CHL", "PER")].features
     assert {"first_person", "first_person&speaker_other"} <= set(thanked)

@@ -64,6 +64,13 @@ def test_the_threshold_is_the_lowest_with_the_target_precision():
     assert choose_threshold(probability, gold, target=0.85) == 0.7
 
 
+def test_the_threshold_keeps_the_pairs_it_was_measured_with():
+    probability = numpy.array([0.1, 0.2, 0.5538, 0.5538, 0.9])
+    gold = numpy.array([0, 0, 1, 1, 1])
+    threshold = choose_threshold(probability, gold, target=0.85)
+    assert threshold == 0.553 and (probability >= threshold).sum() == 3  # not 0.554, past the pairs at 0.5538
+
+
 def test_a_rule_linked_pair_has_the_rules_floor_and_a_stated_one_the_lower():
     def example(*features, genre="prose"):
         return Example("x", "d", genre, "none", features)
