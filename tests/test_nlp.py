@@ -66,6 +66,8 @@ def test_country_names_inside_other_names_are_not_actors(nlp):
         ("Latin American and Central American states and the inter-American system.", []),
         ("the Democratic People\u2019s Republic of Korea", ["PRK"]),
         ("Democratic Yemen and the Western European Union", ["YMD", "WEU"]),
+        ("Chile and Peru set up a Defence and Security Council; the UN Security Council met.", ["CHL", "PER", "UN"]),
+        ("the United Kingdom of Great Britain and Ireland and Chile", ["GBR", "CHL"]),
         # two capitals after one preceder; a plan, refugees, a movement or a people named after a country
         ("Peru hailed the Treaties of Quito and Lima and the Agreement on Santiago.", ["PER"]),
         ("Greek Cypriot and Turkish Cypriot leaders met Chile.", ["CHL"]),
