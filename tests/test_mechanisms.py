@@ -261,7 +261,9 @@ def test_organisation_level_partnership(nlp):
     "text, expected",
     [
         ("The members of the Gulf Cooperation Council are Bahrain, Kuwait and Oman.", set()),
-        ("AUKUS is a trilateral security pact comprising Australia, the United Kingdom and the United States.", set()),
+        # a composition word lists the makeup of the body: its members act together in it
+        ("AUKUS is a trilateral security pact comprising Australia, the United Kingdom and the United States.",
+         {("AUS", "GBR"), ("AUS", "USA"), ("GBR", "USA")}),
         # a joint activity of the members is a partnership of each pair
         ("ASEAN members Vietnam and Laos held joint drills.", {("LAO", "VNM")}),
     ],
