@@ -126,6 +126,10 @@ def test_a_pair_in_its_own_clause_keeps_only_that_clause(nlp):
         ("Chile welcomed the accord between Peru and Bolivia.", ("CHL", "PER"), ("pair_of_others",)),
         ("Chile signed a trade accord while Peru watched.", ("CHL", "PER"), ("no_link",)),
         ("Chile and Peru signed a pact to counter Bolivia.", ("CHL", "BOL"), ("adversary",)),
+        ("Chile and Peru signed a pact as a counterweight to Bolivia.", ("CHL", "BOL"), ("adversary",)),
+        ("Chile tried to sign an accord with Peru.", ("CHL", "PER"), ("hoped_for",)),
+        ("Chile feared the prospect of an alliance with Peru.", ("CHL", "PER"), ("hoped_for",)),
+        ("Chile and Peru saw the breakdown of their accord.", ("CHL", "PER"), ("hostile", "hostile_clause")),
         ("Chile joined NATO in 2010.", ("CHL", "NATO"), ("no_cooperation_cue", "membership_body")),
     ],
 )
