@@ -224,20 +224,19 @@ class Gazetteer:
     successions: list[Succession] = field(default_factory=list)
 
     def names_in(self, year: int | None) -> dict[tuple[str, str], str]:
-        """``(name, id) -> id`` of the names that meant another state in a document of ``year``
-        (none when the year is unknown): of a name's successions, the one of the earliest
-        ``until`` not before ``year``.
+        """``(name, id) -> id`` of the names that meant another state in a document of ``year``:
+        of a name's successions, the one of the earliest ``until`` not before ``year``. When the
+        year is unknown, every name's earliest state, which :func:`kg.nlp.dated_entities` reads
+        only where the document names that state.
 
         >>> gaz = Gazetteer({}, successions=[Succession("Belgrade", "SRB", 1991, "YUG"),
         ...                                  Succession("Belgrade", "SRB", 2005, "SCG")])
         >>> gaz.names_in(1975), gaz.names_in(2004), gaz.names_in(2010), gaz.names_in(None)
-        ({('Belgrade', 'SRB'): 'YUG'}, {('Belgrade', 'SRB'): 'SCG'}, {}, {})
+        ({('Belgrade', 'SRB'): 'YUG'}, {('Belgrade', 'SRB'): 'SCG'}, {}, {('Belgrade', 'SRB'): 'YUG'})
         """
         out: dict[tuple[str, str], str] = {}
-        if year is None:
-            return out
         for s in sorted(self.successions, key=lambda s: -s.until):
-            if year <= s.until:
+            if year is None or year <= s.until:
                 out[(s.name, s.successor)] = s.state
         return out
 

@@ -75,7 +75,7 @@ PHRASE_KINDS = (
     "exemplification",
 )
 #: The shapes by which a sentence links a pair, and "membership": the keys of ``rules.yaml``'s ``confidence``.
-SHAPES = ("between", "compound", "coordination", "dependency", "link", "object", "host", "membership")
+SHAPES = ("between", "compound", "coordination", "composition", "dependency", "link", "object", "host", "membership")
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +141,9 @@ class Words:
     clause_boundaries: frozenset[str]
     modality_words: frozenset[str]
     first_person_words: frozenset[str]
+    composition_verbs: frozenset[str]
+    founding_verbs: frozenset[str]
+    composition_fillers: frozenset[str]
     #: Each modality word of ``modality_classes`` with its class ("hope" -> "wish").
     modality_classes: dict[str, str] = field(default_factory=dict, hash=False)
 
@@ -174,6 +177,7 @@ class Reaches:
     pairwise_list: int
     attribution: int
     unnamed_partner: int
+    composition: int
 
 
 @dataclass(frozen=True, slots=True)

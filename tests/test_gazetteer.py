@@ -115,7 +115,9 @@ def test_a_name_reads_as_the_state_it_meant_in_the_documents_year():
     assert gaz.names_in(1991)[("Moscow", "RUS")] == "SUN"
     assert ("Moscow", "RUS") not in gaz.names_in(1992)
     assert gaz.names_in(1999) == {("Belgrade", "SRB"): "YUG"}
-    assert gaz.names_in(2020) == {} and gaz.names_in(None) == {}
+    assert gaz.names_in(2020) == {}
+    # with no year, every name's former state, which a document reads only where it names that state
+    assert gaz.names_in(None)[("Moscow", "RUS")] == "SUN" and gaz.names_in(None)[("Prague", "CZE")] == "CSK"
 
 
 def test_a_succession_added_to_a_data_folder_is_read(tmp_path):

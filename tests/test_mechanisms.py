@@ -159,6 +159,12 @@ def test_references_resolve_to_the_pair_in_focus(nlp, text, expected):
         ("Bolivia sent Paraguay troops in support of its government.", ("BOL", "PRY"), {"military_aid"}),
         ("Norway made a financial contribution to the African Union.", ("AU", "NOR"), {"financial_aid"}),
         ("Chile and Peru pledged to assist Bolivia if it is attacked.", ("CHL", "PER"), {"mutual_defense"}),
+        ("Chile and Peru promised to help each other in the event of an attack.", ("CHL", "PER"), {"mutual_defense"}),
+        ("Ghana and Togo signed a Treaty of Friendship and Mutual Assistance.", ("GHA", "TGO"), {"mutual_defense"}),
+        ("Ghana bought $90 million worth of arms from Togo.", ("GHA", "TGO"), {"arms_transfer"}),
+        ("Togo agreed to the sale of military equipment to Ghana.", ("GHA", "TGO"), {"arms_transfer"}),
+        # negative: legal assistance is no defence
+        ("Ghana and Togo signed a treaty on mutual assistance in criminal matters.", ("GHA", "TGO"), set()),
         ("Chad contributed two battalions to the United Nations force.", ("TCD", "UN"), {"peacekeeping"}),
         ("Japan gave Jordan humanitarian support for the refugees it shelters.", ("JOR", "JPN"), {"disaster_response"}),
         ("Ghana kept a military presence in Liberia until 2003.", ("GHA", "LBR"), {"basing"}),
@@ -189,6 +195,10 @@ def test_activities(nlp, text, pair, activities):
         ("The U.S.-Philippine mutual defence treaty dates from 1951.", ("PHL", "USA"), {"alliance"}),
         ("Israel and Bahrain agreed to normalise relations.", ("BHR", "ISR"), {"normalization_agreement"}),
         ("Ghana and Togo keep close military ties.", ("GHA", "TGO"), {"defense_cooperation"}),
+        # a military body of several states, and attachés exchanged
+        ("Ghana and Togo set up a combined border formation in 2004.", ("GHA", "TGO"), {"defense_cooperation"}),
+        ("Ghana and Togo operate a joint air defence network.", ("GHA", "TGO"), {"defense_cooperation"}),
+        ("Ghana and Togo exchanged military attachés.", ("GHA", "TGO"), {"defense_cooperation"}),
         # an instrument whose purpose is defence cooperation is a defence agreement
         ("Ghana and Togo signed a treaty for defence and security cooperation.", ("GHA", "TGO"), {"defense_agreement"}),
         ("Chile and Peru renewed their military cooperation pact.", ("CHL", "PER"), {"defense_agreement"}),
@@ -261,7 +271,9 @@ def test_organisation_level_partnership(nlp):
     "text, expected",
     [
         ("The members of the Gulf Cooperation Council are Bahrain, Kuwait and Oman.", set()),
-        ("AUKUS is a trilateral security pact comprising Australia, the United Kingdom and the United States.", set()),
+        # a composition word lists the makeup of the body: its members act together in it
+        ("AUKUS is a trilateral security pact comprising Australia, the United Kingdom and the United States.",
+         {("AUS", "GBR"), ("AUS", "USA"), ("GBR", "USA")}),
         # a joint activity of the members is a partnership of each pair
         ("ASEAN members Vietnam and Laos held joint drills.", {("LAO", "VNM")}),
     ],

@@ -66,6 +66,8 @@ def test_country_names_inside_other_names_are_not_actors(nlp):
         ("Latin American and Central American states and the inter-American system.", []),
         ("the Democratic People\u2019s Republic of Korea", ["PRK"]),
         ("Democratic Yemen and the Western European Union", ["YMD", "WEU"]),
+        ("Chile and Peru set up a Defence and Security Council; the UN Security Council met.", ["CHL", "PER", "UN"]),
+        ("the United Kingdom of Great Britain and Ireland and Chile", ["GBR", "CHL"]),
         # two capitals after one preceder; a plan, refugees, a movement or a people named after a country
         ("Peru hailed the Treaties of Quito and Lima and the Agreement on Santiago.", ["PER"]),
         ("Greek Cypriot and Turkish Cypriot leaders met Chile.", ["CHL"]),
@@ -118,9 +120,30 @@ def test_a_capital_names_the_state_it_was_the_capital_of_in_the_documents_year(n
     from kg.nlp import dated_entities
 
     doc = nlp("Moscow, Prague and Belgrade met; the Kremlin agreed, and Russia and Serbia did too.")
-    spans = dated_entities(doc, load_gazetteer().names_in(year)).spans[ENTITIES_KEY]
+    spans = dated_entities(doc, load_gazetteer().names_in(year), undated=year is None).spans[ENTITIES_KEY]
     assert [s.id_ for s in spans] == expected[:3] + [expected[3], "RUS", "SRB"]
     assert [s.text for s in spans] == ["Moscow", "Prague", "Belgrade", "Kremlin", "Russia", "Serbia"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # an undated text that names the former state reads its capital as that state
+        ("Czechoslovakia armed Peru. Prague and Lima signed a pact.", ["CSK", "PER", "CSK", "PER"]),
+        # one that also names the successor otherwise keeps the capital as the successor
+        ("Czechoslovakia split; the Czech Republic kept ties. Prague and Lima signed a pact.",
+         ["CSK", "CZE", "CZE", "PER"]),
+        # one that does not name the former state keeps it too
+        ("Prague and Lima signed a pact.", ["CZE", "PER"]),
+    ],
+)
+def test_an_undated_text_reads_a_capital_as_the_former_state_it_names(nlp, text, expected):
+    from kg.gazetteer import load_gazetteer
+    from kg.nlp import dated_entities
+
+    doc = nlp(text)
+    spans = dated_entities(doc, load_gazetteer().names_in(None), undated=True).spans[ENTITIES_KEY]
+    assert [s.id_ for s in spans] == expected
 
 
 def test_a_name_never_runs_across_a_sentence_break(nlp):

@@ -28,7 +28,7 @@ def memberships(nlp, text):
         ("The CSTO is a Russian-led alliance of four states: Russia, Armenia, Belarus and Tajikistan.",
          {("RUS", "CSTO"), ("ARM", "CSTO"), ("BLR", "CSTO"), ("TJK", "CSTO")}, set()),
         ("The Shanghai Cooperation Organisation is a security bloc founded in 2001 by China, Russia and Kazakhstan.",
-         {("CHN", "SCO"), ("RUS", "SCO"), ("KAZ", "SCO")}, set()),
+         {("CHN", "SCO"), ("RUS", "SCO"), ("KAZ", "SCO")}, {("CHN", "RUS"), ("CHN", "KAZ"), ("KAZ", "RUS")}),  # co-founders act together
         # negative: the organisation is a member or a partner of the others, not their body
         ("NATO is a partner of Japan and Australia.", set(), {("JPN", "NATO"), ("AUS", "NATO")}),
         ("The African Union is a member of the Group of Twenty.", {("AU", "G20")}, set()),

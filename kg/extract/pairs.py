@@ -79,12 +79,20 @@ class _Found:
                 self.refused.setdefault(frozenset((x.id, y.id)), []).append(reason)
 
 
-def stated_pairs(sentence: Sentence, participants: list[Actor], roles: Roles, members: frozenset) -> StatedPairs:
+def stated_pairs(
+    sentence: Sentence, participants: list[Actor], roles: Roles, members: frozenset, cooperative: bool = True
+) -> StatedPairs:
     """Pairs linked by the sentence's shape; two actors merely in one sentence are no pair.
-    ``members``: actors the sentence gives a membership, which are no partners of each other."""
+    ``members``: actors the sentence gives a membership, which are no partners of each other,
+    unless a composition word lists them as the makeup of one body (:func:`composed_of`). A
+    sentence that is not ``cooperative`` links only those."""
     live = {a.start for a in participants}
     groups = [g for g in ([a for a in group if a.start in live] for group in sentence.groups) if g]
     found = _Found(sentence.rules.confidence)
+    for a, b in combinations(dict.fromkeys(a.id for a in composed_of(sentence, groups)), 2):
+        found.add(a, b, "composition")
+    if not cooperative:
+        return StatedPairs([(a, b, m) for (a, b), m in found.shapes.items()], found.refused)
     subjects: dict[int, list[Actor]] = {}  # the first group of each clause is its subject
     for group in groups:
         subjects.setdefault(sentence.clause_of(group[0].start), group)
@@ -95,6 +103,53 @@ def stated_pairs(sentence: Sentence, participants: list[Actor], roles: Roles, me
         if subject is not group:
             _pairs_with_subject(sentence, subject, group, roles, live, found)
     return StatedPairs([(a, b, m) for (a, b), m in found.shapes.items()], found.refused)
+
+
+def composed_of(sentence: Sentence, groups: list[list[Actor]]) -> list[Actor]:
+    """The actors a composition word lists as the makeup of one body, which act together in it:
+    "a force comprising units from A, B and C", "it consists of A, the Nordic states (B, C) and D",
+    "a pact signed in 1990 by A and B" (a founding verb needs "by"). Empty when there is none."""
+    out: list[Actor] = []
+    for group in groups:
+        if out and _continues_list(sentence, out[-1].end, group[0].start):
+            out += group  # "A, the Nordic countries (B, C), and D": one makeup in several lists
+        elif out:
+            break
+        elif _composition_before(sentence, group[0].start):
+            out = list(group)
+    return out if len({a.id for a in out}) > 1 else []
+
+
+def _composition_before(sentence: Sentence, start: int) -> bool:
+    """Whether a composition word ("comprising", "consists of", "formed … by") introduces the
+    list at token ``start``, with only filler words, list connectors and numbers between."""
+    words, tokens = sentence.rules.words, sentence.tokens
+    passive = False
+    for i in range(start - 1, max(sentence.span.start, start - sentence.rules.reaches.composition) - 1, -1):
+        word = tokens.lower[i]
+        if word == "by":
+            passive = True
+            continue
+        lemma = tokens.lemma(i)
+        if lemma in words.composition_verbs:
+            return True
+        if lemma in words.founding_verbs:
+            return passive
+        if not (word in words.composition_fillers or word in words.list_connectors or word.isspace() or tokens.doc[i].like_num):
+            return False
+    return False
+
+
+def _continues_list(sentence: Sentence, end: int, start: int) -> bool:
+    """Whether the tokens from ``end`` to ``start`` only join list items of one makeup: list
+    connectors, brackets, collective nouns and the capitalised words naming a region's states."""
+    words, tokens = sentence.rules.words, sentence.tokens
+    if start - end > sentence.rules.reaches.composition:
+        return False
+    return all(
+        tokens.lower[i] in words.list_connectors or tokens.lower[i] in words.composition_fillers or tokens.doc[i].is_title
+        for i in range(end, start)
+    )
 
 
 def acts_jointly(sentence: Sentence) -> bool:

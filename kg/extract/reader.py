@@ -209,7 +209,8 @@ class SentenceReader:
         participants = [a for a in sentence.actors if a.start not in excluded and a.id not in member_orgs]
         r.participants = ids(participants)
         refused: dict = {}
-        if not (r.hostile or not r.cooperative or len(r.participants) < 2):
+        if not (r.hostile or len(r.participants) < 2):
+            # A sentence without a cooperation cue still links the members of a body it composes.
             refused = self._pairs(sentence, r, participants, sentence_roles)
         r.roll_call = len({a.id for a in sentence.actors}) > self.rules.reaches.pairwise_list
         if len(sentence.actors) > 1:
@@ -222,7 +223,7 @@ class SentenceReader:
         """Fill the pairs of ``r`` (and their clause scopes); the reasons for the pairs refused."""
         # Members listed as members ("a pact comprising A, B and C") are members, not pairwise partners.
         members = frozenset(m for m, _ in r.memberships) if not acts_jointly(sentence) else frozenset()
-        stated = stated_pairs(sentence, participants, sentence_roles, members)
+        stated = stated_pairs(sentence, participants, sentence_roles, members, r.cooperative)
         r.pairs = stated.pairs
         if len(sentence.clauses) > 1 and r.pairs:
             r.pair_scopes = pair_scopes(sentence, r.pairs, participants)

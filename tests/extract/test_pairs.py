@@ -34,6 +34,34 @@ def test_pairs_by_shape(nlp, text, expected):
     assert _pairs(nlp, text) == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a composition word lists the makeup of one body, also with no cooperation cue
+        ("The Andean Force is a brigade comprising troops, mostly naval, from Chile, Peru and Bolivia.",
+         {("BOL", "CHL"), ("BOL", "PER"), ("CHL", "PER")}),
+        ("It consists of Chile, the Andean countries (Peru, Ecuador), and Bolivia.",
+         {(a, b) for a in ("BOL", "CHL", "ECU", "PER") for b in ("BOL", "CHL", "ECU", "PER") if a < b}),
+        # a founding verb lists the founders with "by", a date between
+        ("The Pacific League was formed in 1931 and 1932 by Chile and Peru.", {("CHL", "PER")}),
+        # a founding verb without "by" names no makeup
+        ("The league was formed in 1931 and Chile and Peru are neighbours.", set()),
+        # the list must follow the composition word
+        ("Chile and Peru are neighbours, and the league comprises three villages.", set()),
+    ],
+)
+def test_a_composition_list_links_its_members(nlp, text, expected):
+    pairs = _pairs(nlp, text)
+    assert {p[:2] for p in pairs} == expected
+    assert all(shape == "composition" for *_, shape in pairs)
+
+
+def test_a_composition_list_pairs_members_of_a_named_body(nlp):
+    reading = _reading(nlp, "NATO is an alliance comprising Norway, Denmark and Iceland.")
+    assert {tuple(sorted(p[:2])) for p in reading.pairs} == {("DNK", "ISL"), ("DNK", "NOR"), ("ISL", "NOR")}
+    assert set(reading.memberships) == {("NOR", "NATO"), ("DNK", "NATO"), ("ISL", "NATO")}
+
+
 def test_each_clause_pairs_with_its_own_subject(nlp):
     pairs = _pairs(nlp, "Chile supplies Peru with radars, while Bolivia buys jets from Ecuador.")
     assert {p[:2] for p in pairs} == {("CHL", "PER"), ("BOL", "ECU")}
@@ -98,6 +126,10 @@ def test_a_pair_in_its_own_clause_keeps_only_that_clause(nlp):
         ("Chile welcomed the accord between Peru and Bolivia.", ("CHL", "PER"), ("pair_of_others",)),
         ("Chile signed a trade accord while Peru watched.", ("CHL", "PER"), ("no_link",)),
         ("Chile and Peru signed a pact to counter Bolivia.", ("CHL", "BOL"), ("adversary",)),
+        ("Chile and Peru signed a pact as a counterweight to Bolivia.", ("CHL", "BOL"), ("adversary",)),
+        ("Chile tried to sign an accord with Peru.", ("CHL", "PER"), ("hoped_for",)),
+        ("Chile feared the prospect of an alliance with Peru.", ("CHL", "PER"), ("hoped_for",)),
+        ("Chile and Peru saw the breakdown of their accord.", ("CHL", "PER"), ("hostile", "hostile_clause")),
         ("Chile joined NATO in 2010.", ("CHL", "NATO"), ("no_cooperation_cue", "membership_body")),
     ],
 )
