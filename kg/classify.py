@@ -111,29 +111,22 @@ class Parse(NamedTuple):
 
 
 class DocIndex:
-    """A Doc's actor mentions and cues, read once, for the views of its sentences.
+    """A Doc's actor mentions, cues and token forms, read once, for the views of its sentences."""
 
-    The tokens' forms are read when a view first needs them, for that sentence's tokens
-    only: most sentences name fewer than two actors and have no candidate pair.
-    """
-
-    __slots__ = ("tokens", "idx", "mentions", "mention_starts", "mention_chars", "cues", "cue_starts", "parse",
-                 "_strings", "_lower", "_numbers", "_inverse")
+    __slots__ = ("tokens", "idx", "mentions", "mention_starts", "mention_chars", "cues", "cue_starts", "parse")
 
     def __init__(self, doc: Doc) -> None:
         columns = word_columns(doc)
-        self._strings = Strings()  # each distinct word decoded once
-        self._strings.store = doc.vocab.strings
-        self._lower = columns.of_words(LOWER)  # of each distinct word of the Doc
-        self._numbers = columns.of_words(LIKE_NUM)
-        self._inverse = columns.inverse  # each token's distinct word
-        #: Lower-case form of each token, numbers as "0"; None where no view has read it yet.
-        self.tokens: list[str | None] = [None] * len(doc)
+        strings = Strings()  # each distinct word decoded once
+        strings.store = doc.vocab.strings
+        # The sentence reader's lower-case forms of the Doc (read once for both), numbers as "0".
+        self.tokens: list[str] = list(columns.texts(LOWER, strings.__getitem__))
+        for i in numpy.flatnonzero(columns.of_words(LIKE_NUM)[columns.inverse]).tolist():
+            self.tokens[i] = "0"
         #: Character offset of each token.
         self.idx: list[int] = doc.to_array(IDX).tolist()
         non_actor = get_string_id(NON_ACTOR)  # ids and labels by hash ("" is 0)
         entities = sorted((e for e in span_rows(doc, ENTITIES_KEY) if e[1] and e[0] != non_actor), key=itemgetter(2))
-        strings = self._strings
         self.mentions = [Mention(strings[id_], strings[label], start, end) for label, id_, start, end, _, _ in entities]
         self.mention_starts = [e[2] for e in entities]
         #: Character offset of each mention, to count a sentence's mentions without a view.
@@ -154,18 +147,7 @@ class DocIndex:
         lo, hi = bisect_left(self.idx, start_char), bisect_left(self.idx, end_char)
         m0, m1 = bisect_left(self.mention_starts, lo), bisect_left(self.mention_starts, hi)
         c0, c1 = bisect_left(self.cue_starts, lo), bisect_left(self.cue_starts, hi)
-        mentions = self.mentions[m0:m1]
-        end = max(hi, max((m.end for m in mentions), default=hi))  # and the words of a name running past it
-        if None in self.tokens[lo:end]:
-            self._read_forms(lo, end)
-        return SentenceView(self.tokens, lo, hi, mentions, self.cues[c0:c1])
-
-    def _read_forms(self, lo: int, hi: int) -> None:
-        words = self._inverse[lo:hi]
-        forms = list(map(self._strings.__getitem__, self._lower[words].tolist()))
-        for i in numpy.flatnonzero(self._numbers[words]).tolist():
-            forms[i] = "0"
-        self.tokens[lo:hi] = forms
+        return SentenceView(self.tokens, lo, hi, self.mentions[m0:m1], self.cues[c0:c1])
 
 
 def _ngrams(words: list[str], prefix: str, n: int = 3) -> list[str]:

@@ -105,6 +105,7 @@ class WordColumns:
         self._table = _word_table(doc.vocab)
         self._rows = self._table.rows_of(self.words)
         self._values = self._table.values[self._rows]  # LOWER, NORM, flags of each of words
+        self._texts: dict[int, list[str]] = {}  # see texts
 
     def of_words(self, attr: int) -> numpy.ndarray:
         """``attr`` (``ORTH``, ``LOWER``, ``NORM`` or an ``IS_*`` flag) of each of ``words``'
@@ -116,6 +117,19 @@ class WordColumns:
         if 0 <= attr < 64:
             return (self._values[:, 2] >> numpy.uint64(attr)) & numpy.uint64(1)
         raise ValueError(f"not a word-type attribute: {attr}")
+
+    def texts(self, attr: int, decode: Callable[[int], str]) -> list[str]:
+        """``attr`` (``LOWER``, ``NORM``) of every token as a string, each distinct word's decoded
+        once by ``decode`` (a StringStore lookup: a hash names one string, whatever the store).
+
+        Kept while the Doc lives, as the sentence reader and the pair classifier both read the
+        lower-case forms: callers share the list and must not change it.
+        """
+        found = self._texts.get(attr)
+        if found is None:
+            forms = numpy.array(list(map(decode, self.of_words(attr).tolist())), dtype=object)
+            found = self._texts[attr] = forms[self.inverse].tolist()
+        return found
 
     def derived(self, key: object, derive: Callable[[numpy.ndarray], numpy.ndarray]) -> numpy.ndarray:
         """Per distinct word, a uint64 value that depends on the word type alone, kept in
