@@ -403,6 +403,20 @@ def _required_words(pattern: list[dict], anchor: int) -> list[tuple[str, frozens
     return required
 
 
+def _next_word(pattern: list[dict], anchor: int) -> tuple[tuple[str, frozenset[int]], int] | None:
+    """``((attribute, word ids), gap)`` of the first token of ``pattern`` after the ``anchor``-th that must
+    be there and equal one of a few strings, when only ``gap`` optional (``?``) tokens stand between:
+    a match holds one of the words within ``gap`` + 1 tokens after its anchor. None when there is none."""
+    for gap, token in enumerate(pattern[anchor + 1 :]):
+        if token.get("OP"):
+            if token["OP"] != "?":
+                return None
+            continue
+        words = _required_words([token], -1)
+        return (words[0], gap) if words else None
+    return None
+
+
 #: Keys of at most this many patterns are matched with all their patterns in one matcher.
 _WHOLE_KEY_PATTERNS = 16
 
@@ -552,6 +566,11 @@ class _AnchorIndex:
         self._set_count = len(sets)
         self._required_first = numpy.cumsum([0] + [len(r) for r in required])  # pattern -> its sets, as CSR
         self._required = numpy.array([k for r in required for k in r], dtype=numpy.int64)
+        # the set of each pattern's token right after its anchor (-1: none): a window whose anchor is not
+        # followed by a word of it is dropped in one exact search, not one search per required set
+        follows = [_next_word(pattern, anchor[0]) for (_, pattern), anchor in zip(patterns, self.anchors or ())]
+        self._follows = numpy.array([-1 if w is None else sets[w[0]] for w in follows], dtype=numpy.int64)
+        self._follows_gap = numpy.array([0 if w is None else w[1] for w in follows], dtype=numpy.int64)
         sets_of: dict[str, dict[int, list[int]]] = {}
         for (attr, ids), k in sets.items():
             for word in ids:
@@ -597,9 +616,18 @@ class _AnchorIndex:
             return []
         position, pattern, group = numpy.concatenate(positions), numpy.concatenate(found), numpy.concatenate(groups)
         # an optional token before the anchor may be missing: a window may start before the Doc
-        starts = numpy.maximum(0, position - self.offsets[pattern])
         kept = viable[pattern]
-        starts, pattern, group = starts[kept], pattern[kept], group[kept]
+        position, pattern, group = position[kept], pattern[kept], group[kept]
+        follows = self._follows[pattern]
+        fixed = numpy.flatnonzero(follows >= 0)
+        if len(fixed):
+            first = follows[fixed] * (n + 1) + position[fixed] + 1
+            last = first + self._follows_gap[pattern[fixed]]
+            held = numpy.searchsorted(set_keys, last, side="right") > numpy.searchsorted(set_keys, first)
+            kept = numpy.ones(len(pattern), dtype=bool)
+            kept[fixed[~held]] = False
+            position, pattern, group = position[kept], pattern[kept], group[kept]
+        starts = numpy.maximum(0, position - self.offsets[pattern])
         ends = numpy.minimum(n, starts + self.longest[pattern])
         # each required set of each window: held when a token holding it lies between the window's ends
         first = self._required_first[pattern]
