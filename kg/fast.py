@@ -590,7 +590,7 @@ class _AnchorIndex:
         keys = [numpy.zeros(0, dtype=numpy.int64)]
         for attr, rows in self._sets_of.items():
             column = columns[attr]
-            tokens = numpy.flatnonzero(self._set_words[attr].contains(column))
+            tokens = numpy.flatnonzero(_holding(self._set_words[attr], attr, types, column))
             counts, sets = rows.members(column[tokens])
             keys.append(sets * (n + 1) + numpy.repeat(tokens, counts))
         set_keys = numpy.sort(numpy.concatenate(keys))
@@ -602,11 +602,7 @@ class _AnchorIndex:
         positions, found, groups = [], [], []  # each candidate window's anchor token, pattern and group
         for attr, rows in self._anchors.items():
             column = columns[attr]
-            if attr in _WORD_TYPE_ATTRS:  # tested on the Doc's distinct words
-                is_anchor = self._anchor_ids[attr].contains(types.of_words(_ANCHOR_ATTRS[attr]))[types.inverse]
-            else:
-                is_anchor = self._anchor_ids[attr].contains(column)
-            at = numpy.flatnonzero(is_anchor)
+            at = numpy.flatnonzero(_holding(self._anchor_ids[attr], attr, types, column))
             if len(at):
                 counts, members = rows.members(column[at])
                 positions.append(numpy.repeat(at, counts))
@@ -615,9 +611,9 @@ class _AnchorIndex:
         if not positions:
             return []
         position, pattern, group = numpy.concatenate(positions), numpy.concatenate(found), numpy.concatenate(groups)
-        # an optional token before the anchor may be missing: a window may start before the Doc
         kept = viable[pattern]
         position, pattern, group = position[kept], pattern[kept], group[kept]
+        # the word a pattern fixes after its anchor, within its gap: one search per window, not one per set
         follows = self._follows[pattern]
         fixed = numpy.flatnonzero(follows >= 0)
         if len(fixed):
@@ -627,6 +623,7 @@ class _AnchorIndex:
             kept = numpy.ones(len(pattern), dtype=bool)
             kept[fixed[~held]] = False
             position, pattern, group = position[kept], pattern[kept], group[kept]
+        # an optional token before the anchor may be missing: a window may start before the Doc
         starts = numpy.maximum(0, position - self.offsets[pattern])
         ends = numpy.minimum(n, starts + self.longest[pattern])
         # each required set of each window: held when a token holding it lies between the window's ends
@@ -653,6 +650,14 @@ class _Rows:
         counts = self.first[rows + 1] - self.first[rows]
         _, members = _expand(self.first[rows], counts)
         return counts, self.flat[members]
+
+
+def _holding(ids: IdSet, attr: str, types: WordColumns, column: numpy.ndarray) -> numpy.ndarray:
+    """Per token, whether its ``attr`` (``column``) is one of ``ids``: tested on the Doc's distinct words
+    for an attribute of the word type."""
+    if attr in _WORD_TYPE_ATTRS:
+        return ids.contains(types.of_words(_ANCHOR_ATTRS[attr]))[types.inverse]
+    return ids.contains(column)
 
 
 def _expand(first: numpy.ndarray, counts: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
