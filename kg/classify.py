@@ -469,12 +469,15 @@ class PairModel:
         self._rows = {f: i for i, f in enumerate(weights)}
         for f in stated_weights:  # a feature only the stated model weighs gets a row of its own
             self._rows.setdefault(f, len(self._rows))
-        self._matrix = numpy.zeros((len(self._rows), len(self.relations)))
+        # One array: a row per feature, a column per relation, then one per stated type and activity,
+        # so a bag of features is summed for both models in one step.
+        self._weights = numpy.zeros(
+            (len(self._rows), len(self.relations) + len(self.stated_types) + len(self.stated_activities)))
+        self._matrix = self._weights[:, : len(self.relations)]
+        self._stated_matrix = self._weights[:, len(self.relations) :]
         if weights:
             self._matrix[: len(weights)] = numpy.array(list(weights.values()), dtype=float)
         self._bias = numpy.array(self.bias, dtype=float)
-        # One column per stated type and activity, its rows aligned with the relations' ones.
-        self._stated_matrix = numpy.zeros((len(self._rows), len(self.stated_types) + len(self.stated_activities)))
         for f, w in stated_weights.items():
             self._stated_matrix[self._rows[f]] = w
         self._stated_bias = numpy.array(stated.get("bias", []), dtype=float)
@@ -527,19 +530,16 @@ class PairModel:
         found = list(self.rows(features))
         return self._matrix[found].sum(axis=0) if found else numpy.zeros(len(self.relations))
 
-    def linear_sums(self, rows: list[int], owners: list[int], count: int, stated: bool = False) -> numpy.ndarray:
-        """The :meth:`linear` sums of ``count`` bags of features at once, a row each: weight row
-        ``rows[i]`` belongs to bag ``owners[i]``, and each bag's rows come together. ``stated``: the
-        sums of the stated model's weights (a column per type and activity) instead."""
-        matrix = self._stated_matrix if stated else self._matrix
-        if not rows:
-            return numpy.zeros((count, matrix.shape[1]))
-        owners_ = numpy.array(owners, dtype=numpy.intp)
-        weights = matrix[numpy.array(rows, dtype=numpy.intp)]
-        # ``owners`` comes in runs (a bag's rows together, bags in order): one sum per run.
-        starts = numpy.flatnonzero(numpy.diff(owners_, prepend=-1))
-        sums = numpy.zeros((count, matrix.shape[1]))
-        sums[owners_[starts]] = numpy.add.reduceat(weights, starts, axis=0)
+    def linear_sums(self, rows: list[int], sizes: list[int]) -> numpy.ndarray:
+        """The :meth:`linear` sums of bags of features at once, a row per bag, the stated model's sums
+        (a column per type and activity) after the relations': bag ``i`` is the next ``sizes[i]`` of
+        the weight ``rows``."""
+        sums = numpy.zeros((len(sizes), self._weights.shape[1]))
+        if rows:
+            sizes_ = numpy.array(sizes, dtype=numpy.intp)
+            filled = numpy.flatnonzero(sizes_)
+            starts = (numpy.cumsum(sizes_) - sizes_)[filled]
+            sums[filled] = numpy.add.reduceat(self._weights[numpy.array(rows, dtype=numpy.intp)], starts, axis=0)
         return sums
 
     def stated(self, linear: numpy.ndarray) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -700,40 +700,37 @@ def decide(
     # sentence's shared features, summed once per sentence.
     found: list[tuple[int, SentenceReading, Candidate]] = []  # (reading, its reading, candidate)
     pair_rows: list[int] = []
-    pair_owners: list[int] = []
+    pair_sizes: list[int] = []
     shared_rows: list[int] = []
-    shared_owners: list[int] = []
+    shared_sizes: list[int] = []
     sentence_of: list[int] = []
-    sentences = 0
     for i, r in enumerate(readings):
         candidates = sentence_candidates(index, r, speaker, offset, words, capitals)
         if not candidates:
             continue
         rows = model.rows(candidates[0].shared)
         shared_rows += rows
-        shared_owners += [sentences] * len(rows)
+        shared_sizes.append(len(rows))
         for c in candidates:
             rows = model.rows(c.features)
             pair_rows += rows
-            pair_owners += [len(found)] * len(rows)
-            sentence_of.append(sentences)
+            pair_sizes.append(len(rows))
+            sentence_of.append(len(shared_sizes) - 1)
             found.append((i, r, c))
-        sentences += 1
     out: list[list[Decision]] = [[] for _ in readings]
     if not found:
         return out
-    linear = model.linear_sums(pair_rows, pair_owners, len(found))
-    linear += model.linear_sums(shared_rows, shared_owners, sentences)[sentence_of]
-    raw = model.raw_scores(linear)
+    linear = model.linear_sums(pair_rows, pair_sizes)
+    linear += model.linear_sums(shared_rows, shared_sizes)[sentence_of]
+    relations = len(model.relations)
+    raw = model.raw_scores(linear[:, :relations])
     partnership, membership = (
         [round(model.probability(relation, p), 4) for p in raw[:, model.relations.index(relation)].tolist()]
         if relation in model.relations else [0.0] * len(found)
         for relation in ("partnership", "membership")
     )
     if model.stated_types or model.stated_activities:
-        linear = model.linear_sums(pair_rows, pair_owners, len(found), stated=True)
-        linear += model.linear_sums(shared_rows, shared_owners, sentences, stated=True)[sentence_of]
-        inferred = model.stated(linear)
+        inferred = model.stated(linear[:, relations:])
     else:
         inferred = [((), ())] * len(found)
     for (i, r, c), p, m, read in zip(found, partnership, membership, inferred):
