@@ -466,9 +466,12 @@ class PairModel:
         self.stated_activities: tuple[str, ...] = tuple(stated.get("activities", ()))
         self.stated_threshold: float = stated.get("threshold", 1.0)
         stated_weights = stated.get("weights", {})
-        self._rows = {f: i for i, f in enumerate(weights)}
+        # The features are kept as copies: the parsed file's lists and floats are freed with ``data``, and
+        # the memory they fill goes back to the system only where nothing the model keeps lies among them.
+        self._rows = {f.encode().decode(): i for i, f in enumerate(weights)}
         for f in stated_weights:  # a feature only the stated model weighs gets a row of its own
-            self._rows.setdefault(f, len(self._rows))
+            if f not in self._rows:
+                self._rows[f.encode().decode()] = len(self._rows)
         # One array: a row per feature, a column per relation, then one per stated type and activity,
         # so a bag of features is summed for both models in one step.
         self._weights = numpy.zeros(
