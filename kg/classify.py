@@ -116,29 +116,22 @@ class Parse(NamedTuple):
 
 
 class DocIndex:
-    """A Doc's actor mentions and cues, read once, for the views of its sentences.
+    """A Doc's actor mentions, cues and token forms, read once, for the views of its sentences."""
 
-    The tokens' forms are read when a view first needs them, for that sentence's tokens
-    only: most sentences name fewer than two actors and have no candidate pair.
-    """
-
-    __slots__ = ("tokens", "idx", "mentions", "mention_starts", "mention_chars", "cues", "cue_starts", "parse",
-                 "_strings", "_lower", "_numbers", "_inverse")
+    __slots__ = ("tokens", "idx", "mentions", "mention_starts", "mention_chars", "cues", "cue_starts", "parse")
 
     def __init__(self, doc: Doc) -> None:
         columns = word_columns(doc)
-        self._strings = Strings()  # each distinct word decoded once
-        self._strings.store = doc.vocab.strings
-        self._lower = columns.of_words(LOWER)  # of each distinct word of the Doc
-        self._numbers = columns.of_words(LIKE_NUM)
-        self._inverse = columns.inverse  # each token's distinct word
-        #: Lower-case form of each token, numbers as "0"; None where no view has read it yet.
-        self.tokens: list[str | None] = [None] * len(doc)
+        strings = Strings()  # each distinct word decoded once
+        strings.store = doc.vocab.strings
+        # The sentence reader's lower-case forms of the Doc (read once for both), numbers as "0".
+        self.tokens: list[str] = list(columns.texts(LOWER, strings.__getitem__))
+        for i in numpy.flatnonzero(columns.of_words(LIKE_NUM)[columns.inverse]).tolist():
+            self.tokens[i] = "0"
         #: Character offset of each token.
         self.idx: list[int] = doc.to_array(IDX).tolist()
         non_actor = get_string_id(NON_ACTOR)  # ids and labels by hash ("" is 0)
         entities = sorted((e for e in span_rows(doc, ENTITIES_KEY) if e[1] and e[0] != non_actor), key=itemgetter(2))
-        strings = self._strings
         self.mentions = [Mention(strings[id_], strings[label], start, end) for label, id_, start, end, _, _ in entities]
         self.mention_starts = [e[2] for e in entities]
         #: Character offset of each mention, to count a sentence's mentions without a view.
@@ -159,18 +152,7 @@ class DocIndex:
         lo, hi = bisect_left(self.idx, start_char), bisect_left(self.idx, end_char)
         m0, m1 = bisect_left(self.mention_starts, lo), bisect_left(self.mention_starts, hi)
         c0, c1 = bisect_left(self.cue_starts, lo), bisect_left(self.cue_starts, hi)
-        mentions = self.mentions[m0:m1]
-        end = max(hi, max((m.end for m in mentions), default=hi))  # and the words of a name running past it
-        if None in self.tokens[lo:end]:
-            self._read_forms(lo, end)
-        return SentenceView(self.tokens, lo, hi, mentions, self.cues[c0:c1])
-
-    def _read_forms(self, lo: int, hi: int) -> None:
-        words = self._inverse[lo:hi]
-        forms = list(map(self._strings.__getitem__, self._lower[words].tolist()))
-        for i in numpy.flatnonzero(self._numbers[words]).tolist():
-            forms[i] = "0"
-        self.tokens[lo:hi] = forms
+        return SentenceView(self.tokens, lo, hi, self.mentions[m0:m1], self.cues[c0:c1])
 
 
 def _ngrams(words: list[str], prefix: str, n: int = 3) -> list[str]:
@@ -519,15 +501,21 @@ class PairModel:
         self.stated_activities: tuple[str, ...] = tuple(stated.get("activities", ()))
         self.stated_threshold: float = stated.get("threshold", 1.0)
         stated_weights = stated.get("weights", {})
-        self._rows = {f: i for i, f in enumerate(weights)}
+        # The features are kept as copies: the parsed file's lists and floats are freed with ``data``, and
+        # the memory they fill goes back to the system only where nothing the model keeps lies among them.
+        self._rows = {f.encode().decode(): i for i, f in enumerate(weights)}
         for f in stated_weights:  # a feature only the stated model weighs gets a row of its own
-            self._rows.setdefault(f, len(self._rows))
-        self._matrix = numpy.zeros((len(self._rows), len(self.relations)))
+            if f not in self._rows:
+                self._rows[f.encode().decode()] = len(self._rows)
+        # One array: a row per feature, a column per relation, then one per stated type and activity,
+        # so a bag of features is summed for both models in one step.
+        self._weights = numpy.zeros(
+            (len(self._rows), len(self.relations) + len(self.stated_types) + len(self.stated_activities)))
+        self._matrix = self._weights[:, : len(self.relations)]
+        self._stated_matrix = self._weights[:, len(self.relations) :]
         if weights:
             self._matrix[: len(weights)] = numpy.array(list(weights.values()), dtype=float)
         self._bias = numpy.array(self.bias, dtype=float)
-        # One column per stated type and activity, its rows aligned with the relations' ones.
-        self._stated_matrix = numpy.zeros((len(self._rows), len(self.stated_types) + len(self.stated_activities)))
         for f, w in stated_weights.items():
             self._stated_matrix[self._rows[f]] = w
         self._stated_bias = numpy.array(stated.get("bias", []), dtype=float)
@@ -580,19 +568,16 @@ class PairModel:
         found = list(self.rows(features))
         return self._matrix[found].sum(axis=0) if found else numpy.zeros(len(self.relations))
 
-    def linear_sums(self, rows: list[int], owners: list[int], count: int, stated: bool = False) -> numpy.ndarray:
-        """The :meth:`linear` sums of ``count`` bags of features at once, a row each: weight row
-        ``rows[i]`` belongs to bag ``owners[i]``, and each bag's rows come together. ``stated``: the
-        sums of the stated model's weights (a column per type and activity) instead."""
-        matrix = self._stated_matrix if stated else self._matrix
-        if not rows:
-            return numpy.zeros((count, matrix.shape[1]))
-        owners_ = numpy.array(owners, dtype=numpy.intp)
-        weights = matrix[numpy.array(rows, dtype=numpy.intp)]
-        # ``owners`` comes in runs (a bag's rows together, bags in order): one sum per run.
-        starts = numpy.flatnonzero(numpy.diff(owners_, prepend=-1))
-        sums = numpy.zeros((count, matrix.shape[1]))
-        sums[owners_[starts]] = numpy.add.reduceat(weights, starts, axis=0)
+    def linear_sums(self, rows: list[int], sizes: list[int]) -> numpy.ndarray:
+        """The :meth:`linear` sums of bags of features at once, a row per bag, the stated model's sums
+        (a column per type and activity) after the relations': bag ``i`` is the next ``sizes[i]`` of
+        the weight ``rows``."""
+        sums = numpy.zeros((len(sizes), self._weights.shape[1]))
+        if rows:
+            sizes_ = numpy.array(sizes, dtype=numpy.intp)
+            filled = numpy.flatnonzero(sizes_)
+            starts = (numpy.cumsum(sizes_) - sizes_)[filled]
+            sums[filled] = numpy.add.reduceat(self._weights[numpy.array(rows, dtype=numpy.intp)], starts, axis=0)
         return sums
 
     def stated(self, linear: numpy.ndarray) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -753,40 +738,37 @@ def decide(
     # sentence's shared features, summed once per sentence.
     found: list[tuple[int, SentenceReading, Candidate]] = []  # (reading, its reading, candidate)
     pair_rows: list[int] = []
-    pair_owners: list[int] = []
+    pair_sizes: list[int] = []
     shared_rows: list[int] = []
-    shared_owners: list[int] = []
+    shared_sizes: list[int] = []
     sentence_of: list[int] = []
-    sentences = 0
     for i, r in enumerate(readings):
         candidates = sentence_candidates(index, r, speaker, offset, words, capitals)
         if not candidates:
             continue
         rows = model.rows(candidates[0].shared)
         shared_rows += rows
-        shared_owners += [sentences] * len(rows)
+        shared_sizes.append(len(rows))
         for c in candidates:
             rows = model.rows(c.features)
             pair_rows += rows
-            pair_owners += [len(found)] * len(rows)
-            sentence_of.append(sentences)
+            pair_sizes.append(len(rows))
+            sentence_of.append(len(shared_sizes) - 1)
             found.append((i, r, c))
-        sentences += 1
     out: list[list[Decision]] = [[] for _ in readings]
     if not found:
         return out
-    linear = model.linear_sums(pair_rows, pair_owners, len(found))
-    linear += model.linear_sums(shared_rows, shared_owners, sentences)[sentence_of]
-    raw = model.raw_scores(linear)
+    linear = model.linear_sums(pair_rows, pair_sizes)
+    linear += model.linear_sums(shared_rows, shared_sizes)[sentence_of]
+    relations = len(model.relations)
+    raw = model.raw_scores(linear[:, :relations])
     partnership, membership = (
         [round(model.probability(relation, p), 4) for p in raw[:, model.relations.index(relation)].tolist()]
         if relation in model.relations else [0.0] * len(found)
         for relation in ("partnership", "membership")
     )
     if model.stated_types or model.stated_activities:
-        linear = model.linear_sums(pair_rows, pair_owners, len(found), stated=True)
-        linear += model.linear_sums(shared_rows, shared_owners, sentences, stated=True)[sentence_of]
-        inferred = model.stated(linear)
+        inferred = model.stated(linear[:, relations:])
     else:
         inferred = [((), ())] * len(found)
     for (i, r, c), p, m, read in zip(found, partnership, membership, inferred):

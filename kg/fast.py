@@ -105,6 +105,7 @@ class WordColumns:
         self._table = _word_table(doc.vocab)
         self._rows = self._table.rows_of(self.words)
         self._values = self._table.values[self._rows]  # LOWER, NORM, flags of each of words
+        self._texts: dict[int, list[str]] = {}  # see texts
 
     def of_words(self, attr: int) -> numpy.ndarray:
         """``attr`` (``ORTH``, ``LOWER``, ``NORM`` or an ``IS_*`` flag) of each of ``words``'
@@ -116,6 +117,19 @@ class WordColumns:
         if 0 <= attr < 64:
             return (self._values[:, 2] >> numpy.uint64(attr)) & numpy.uint64(1)
         raise ValueError(f"not a word-type attribute: {attr}")
+
+    def texts(self, attr: int, decode: Callable[[int], str]) -> list[str]:
+        """``attr`` (``LOWER``, ``NORM``) of every token as a string, each distinct word's decoded
+        once by ``decode`` (a StringStore lookup: a hash names one string, whatever the store).
+
+        Kept while the Doc lives, as the sentence reader and the pair classifier both read the
+        lower-case forms: callers share the list and must not change it.
+        """
+        found = self._texts.get(attr)
+        if found is None:
+            forms = numpy.array(list(map(decode, self.of_words(attr).tolist())), dtype=object)
+            found = self._texts[attr] = forms[self.inverse].tolist()
+        return found
 
     def derived(self, key: object, derive: Callable[[numpy.ndarray], numpy.ndarray]) -> numpy.ndarray:
         """Per distinct word, a uint64 value that depends on the word type alone, kept in
@@ -389,6 +403,20 @@ def _required_words(pattern: list[dict], anchor: int) -> list[tuple[str, frozens
     return required
 
 
+def _next_word(pattern: list[dict], anchor: int) -> tuple[tuple[str, frozenset[int]], int] | None:
+    """``((attribute, word ids), gap)`` of the first token of ``pattern`` after the ``anchor``-th that must
+    be there and equal one of a few strings, when only ``gap`` optional (``?``) tokens stand between:
+    a match holds one of the words within ``gap`` + 1 tokens after its anchor. None when there is none."""
+    for gap, token in enumerate(pattern[anchor + 1 :]):
+        if token.get("OP"):
+            if token["OP"] != "?":
+                return None
+            continue
+        words = _required_words([token], -1)
+        return (words[0], gap) if words else None
+    return None
+
+
 #: Keys of at most this many patterns are matched with all their patterns in one matcher.
 _WHOLE_KEY_PATTERNS = 16
 
@@ -499,7 +527,9 @@ class _AnchorIndex:
     with each pattern it anchors is a candidate window, kept when it holds a
     word of each of the pattern's required word sets. The tokens that hold a
     word of a set are keyed by (set, token) and sorted, so whether one lies
-    between a window's ends is a binary search.
+    between a window's ends is a binary search. A word the pattern fixes right
+    after its anchor (past optional tokens) is looked for there first: that one
+    search drops most windows of a common anchor ("President" + a country).
     """
 
     def __init__(self, patterns: list[tuple[int, list[dict]]], whole_keys: set[int] = frozenset()) -> None:
@@ -538,6 +568,11 @@ class _AnchorIndex:
         self._set_count = len(sets)
         self._required_first = numpy.cumsum([0] + [len(r) for r in required])  # pattern -> its sets, as CSR
         self._required = numpy.array([k for r in required for k in r], dtype=numpy.int64)
+        # the set of each pattern's token right after its anchor (-1: none): a window whose anchor is not
+        # followed by a word of it is dropped in one exact search, not one search per required set
+        follows = [_next_word(pattern, anchor[0]) for (_, pattern), anchor in zip(patterns, self.anchors or ())]
+        self._follows = numpy.array([-1 if w is None else sets[w[0]] for w in follows], dtype=numpy.int64)
+        self._follows_gap = numpy.array([0 if w is None else w[1] for w in follows], dtype=numpy.int64)
         sets_of: dict[str, dict[int, list[int]]] = {}
         for (attr, ids), k in sets.items():
             for word in ids:
@@ -557,7 +592,7 @@ class _AnchorIndex:
         keys = [numpy.zeros(0, dtype=numpy.int64)]
         for attr, rows in self._sets_of.items():
             column = columns[attr]
-            tokens = numpy.flatnonzero(self._set_words[attr].contains(column))
+            tokens = numpy.flatnonzero(_holding(self._set_words[attr], attr, types, column))
             counts, sets = rows.members(column[tokens])
             keys.append(sets * (n + 1) + numpy.repeat(tokens, counts))
         set_keys = numpy.sort(numpy.concatenate(keys))
@@ -569,11 +604,7 @@ class _AnchorIndex:
         positions, found, groups = [], [], []  # each candidate window's anchor token, pattern and group
         for attr, rows in self._anchors.items():
             column = columns[attr]
-            if attr in _WORD_TYPE_ATTRS:  # tested on the Doc's distinct words
-                is_anchor = self._anchor_ids[attr].contains(types.of_words(_ANCHOR_ATTRS[attr]))[types.inverse]
-            else:
-                is_anchor = self._anchor_ids[attr].contains(column)
-            at = numpy.flatnonzero(is_anchor)
+            at = numpy.flatnonzero(_holding(self._anchor_ids[attr], attr, types, column))
             if len(at):
                 counts, members = rows.members(column[at])
                 positions.append(numpy.repeat(at, counts))
@@ -582,10 +613,20 @@ class _AnchorIndex:
         if not positions:
             return []
         position, pattern, group = numpy.concatenate(positions), numpy.concatenate(found), numpy.concatenate(groups)
+        kept = viable[pattern]
+        position, pattern, group = position[kept], pattern[kept], group[kept]
+        # the word a pattern fixes after its anchor, within its gap: one search per window, not one per set
+        follows = self._follows[pattern]
+        fixed = numpy.flatnonzero(follows >= 0)
+        if len(fixed):
+            first = follows[fixed] * (n + 1) + position[fixed] + 1
+            last = first + self._follows_gap[pattern[fixed]]
+            held = numpy.searchsorted(set_keys, last, side="right") > numpy.searchsorted(set_keys, first)
+            kept = numpy.ones(len(pattern), dtype=bool)
+            kept[fixed[~held]] = False
+            position, pattern, group = position[kept], pattern[kept], group[kept]
         # an optional token before the anchor may be missing: a window may start before the Doc
         starts = numpy.maximum(0, position - self.offsets[pattern])
-        kept = viable[pattern]
-        starts, pattern, group = starts[kept], pattern[kept], group[kept]
         ends = numpy.minimum(n, starts + self.longest[pattern])
         # each required set of each window: held when a token holding it lies between the window's ends
         first = self._required_first[pattern]
@@ -611,6 +652,14 @@ class _Rows:
         counts = self.first[rows + 1] - self.first[rows]
         _, members = _expand(self.first[rows], counts)
         return counts, self.flat[members]
+
+
+def _holding(ids: IdSet, attr: str, types: WordColumns, column: numpy.ndarray) -> numpy.ndarray:
+    """Per token, whether its ``attr`` (``column``) is one of ``ids``: tested on the Doc's distinct words
+    for an attribute of the word type."""
+    if attr in _WORD_TYPE_ATTRS:
+        return ids.contains(types.of_words(_ANCHOR_ATTRS[attr]))[types.inverse]
+    return ids.contains(column)
 
 
 def _expand(first: numpy.ndarray, counts: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:

@@ -13,7 +13,10 @@ from spacy.util import filter_spans
 
 from kg.corpus import read_corpus
 from kg.engine import extract_stream
-from kg.fast import AnchoredMatcher, IdSet, WarmCacheTokenizer, _anchor, _first_longest, _required_words, word_columns
+from kg.fast import (
+    AnchoredMatcher, IdSet, WarmCacheTokenizer, _anchor, _first_longest, _next_word, _required_words,
+    word_columns,
+)
 from kg.nlp import ENTITIES_KEY, load_pipeline
 
 
@@ -133,6 +136,23 @@ def test_a_key_of_many_patterns_matched_by_anchor_word_finds_each_match_once():
     assert len(anchored.index.groups) > 1
     assert sorted(anchored(doc)) == sorted(whole(doc))
     assert len(whole(doc)) == 6
+
+
+def test_a_window_needs_the_word_after_its_anchor_next_to_it():
+    # the word after the anchor, past optional white space: within that many tokens of it, or no window
+    assert _next_word([{"ORTH": "Lake"}, {"IS_SPACE": True, "OP": "?"}, {"ORTH": "Chad"}], 0) == (
+        ("ORTH", frozenset({get_string_id("Chad")})), 1)
+    assert _next_word([{"LEMMA": "hold"}, {"OP": "{0,6}"}, {"LEMMA": "drill"}], 0) is None
+    assert _next_word([{"ORTH": "Lake"}, {"IS_TITLE": True}], 0) is None
+    nlp = spacy.blank("en")
+    patterns = [[{"ORTH": "Lake"}, {"IS_SPACE": True, "OP": "?"}, {"ORTH": "Chad"}, {"ORTH": "Basin", "OP": "?"}]]
+    whole, anchored = Matcher(nlp.vocab), AnchoredMatcher(Matcher(nlp.vocab))
+    for matcher in (whole, anchored):
+        matcher.add("lake", patterns)
+    # "Chad" right after "Lake", after a line break, and too far from it
+    doc = nlp("Lake Chad Basin states met. Lake\nChad shrank. Lake Victoria and Chad agreed.")
+    assert len(anchored.index.windows(doc)) == 2
+    assert sorted(anchored(doc)) == sorted(whole(doc)) and len(whole(doc)) == 3
 
 
 def test_patterns_without_an_anchor_match_the_whole_doc():

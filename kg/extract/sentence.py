@@ -230,15 +230,13 @@ def ids(records: list) -> tuple[str, ...]:
 
 
 def lower_forms(doc: Doc, strings: Strings) -> list[str]:
-    """``doc[i].lower_`` of every token.
+    """``doc[i].lower_`` of every token (a list shared with the Doc's other readers: not to be changed).
 
     Each distinct word is looked up once, from the Doc's distinct words the pipeline's components
     already read (:func:`kg.fast.word_columns`): a lookup per token misses the CPU cache on most
     tokens when the Doc comes in cold from the pipeline.
     """
-    columns = word_columns(doc)
-    forms = numpy.array(list(map(strings.__getitem__, columns.of_words(LOWER).tolist())), dtype=object)
-    return forms[columns.inverse].tolist()
+    return word_columns(doc).texts(LOWER, strings.__getitem__)
 
 
 def bucket(spans: list, sentences: list[range]) -> list:
