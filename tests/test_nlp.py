@@ -46,6 +46,7 @@ def test_country_names_inside_other_names_are_not_actors(nlp):
         ("Peru praised the Nairobi Final Act and the Canberra Peace Conference.", ["PER"]),
         ("Peru hailed the Treaty of Nairobi.", ["PER"]),
         ("Peru backed the Rabat and Tunis talks.", ["PER"]),
+        ("Peru ratified the Lima Amendment and backed the Quito roadmap.", ["PER"]),
         # the place of a meeting, or the capital standing for its government, stays the country
         ("Chile and Peru signed an agreement in Lisbon.", ["CHL", "PER", "PRT"]),
         ("Peru welcomed the talks in Ankara.", ["PER", "TUR"]),
