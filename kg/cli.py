@@ -219,7 +219,7 @@ def explain_command(
         if mismatch:
             sys.stderr.write(f"Warning: {printable(mismatch)}\n")
         gazetteer = spec.gazetteer()
-        explanations = explain(dated_entities(nlp(text), gazetteer.names_in(year), undated=year is None), pair_model, speaker,
+        explanations = explain(dated_entities(nlp(text), gazetteer, year), pair_model, speaker,
                                reader=spec.reader(), capitals=gazetteer.capitals)
     if not explanations:
         print("No candidate pair: no sentence names two actors.")

@@ -229,7 +229,7 @@ def extract_stream(
     facts: list[Fact] = []
     sentences = words = sentences_before = 0
     for doc, (doc_id, text, offset, last, speaker, year) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size):
-        dated_entities(doc, gazetteer.names_in(year), undated=year is None)
+        dated_entities(doc, gazetteer, year)
         readings = reader(doc, text)
         mentions += _shift(doc_mentions(doc, doc_id, text), offset, 0)
         if model is None:

@@ -47,7 +47,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex
 
 from kg.errors import OptionError
-from kg.gazetteer import COUNTRY, DATA_DIR, load_gazetteer
+from kg.gazetteer import COUNTRY, DATA_DIR, Gazetteer, load_gazetteer
 from kg.lines import LineRules, load_line_rules, text_line_starts
 from kg.ontology import Ontology, load_cues, load_ontology
 
@@ -124,28 +124,28 @@ def load_pipeline(
 _SENTENCES_AND_SPANS = ("sentencizer", "kg_line_breaks", "kg_entity_ruler", "kg_fuzzy_linker")
 
 
-def dated_entities(doc: Doc, names: Mapping[tuple[str, str], str], undated: bool = False) -> Doc:
-    """``doc`` with its entity spans relinked to the state their name meant at the document's date.
+def dated_entities(doc: Doc, gazetteer: Gazetteer, year: int | None) -> Doc:
+    """``doc`` with its entity spans relinked to the state their name meant in the document's ``year``.
 
-    ``names``: ``(name, id) -> id`` of the names that meant another state then
-    (:meth:`kg.gazetteer.Gazetteer.names_in` of the document's year). The rulers read text alone;
-    the date is the document's, so this runs on the pipeline's Doc before anything reads it.
-    A document with no date (``undated``) reads a name as the former state only when it names
-    that state and names the successor only by such names: "Moscow" in a passage on the Soviet
-    Union that never says "Russia".
+    The names that meant another state then are ``gazetteer``'s (:meth:`kg.gazetteer.Gazetteer.names_in`).
+    The rulers read text alone; the date is the document's, so this runs on the pipeline's Doc
+    before anything reads it. A document with no date (``year`` None) reads a name as the former
+    state only when it names that state and names the successor only by such names: "Moscow" in a
+    passage on the Soviet Union that never says "Russia".
 
     >>> from kg.gazetteer import load_gazetteer
     >>> doc = load_pipeline()("Moscow and Hanoi signed a treaty.")
-    >>> [s.id_ for s in dated_entities(doc, load_gazetteer().names_in(1975)).spans[ENTITIES_KEY]]
+    >>> [s.id_ for s in dated_entities(doc, load_gazetteer(), 1975).spans[ENTITIES_KEY]]
     ['SUN', 'VNM']
     >>> doc = load_pipeline()("The Soviet Union armed Hanoi. Moscow and Hanoi signed a treaty.")
-    >>> [s.id_ for s in dated_entities(doc, load_gazetteer().names_in(None), undated=True).spans[ENTITIES_KEY]]
+    >>> [s.id_ for s in dated_entities(doc, load_gazetteer(), None).spans[ENTITIES_KEY]]
     ['SUN', 'VNM', 'SUN', 'VNM']
     """
+    names = gazetteer.names_in(year)
     group = doc.spans.get(ENTITIES_KEY) if names else None
     if not group:
         return doc
-    if undated:
+    if year is None:
         names = _named_states(group, names)
     successors = {successor for _, successor in names}
     spans = list(group)
@@ -165,7 +165,7 @@ def _named_states(spans, names: Mapping[tuple[str, str], str]) -> dict[tuple[str
     span names by another name (a text on the Soviet Union and on Russia keeps "Moscow" as Russia)."""
     read = [(" ".join(span.text.split()), span.id_) for span in spans]
     named = {entity for _, entity in read}
-    otherwise = {entity for key in read if key not in names for entity in [key[1]]}
+    otherwise = {entity for name, entity in read if (name, entity) not in names}
     return {key: state for key, state in names.items() if state in named and key[1] not in otherwise}
 
 

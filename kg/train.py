@@ -131,8 +131,7 @@ def featurize(labels: list[dict], nlp=None, genre: Callable[[dict], str] | None 
     examples: dict[str, Example] = {}
     for doc, key in nlp.pipe(texts, as_tuples=True, batch_size=64):
         group = by_sentence[key]
-        year = document_year(group[0])
-        dated_entities(doc, gazetteer.names_in(year), undated=year is None)
+        dated_entities(doc, gazetteer, document_year(group[0]))
         start = len(group[0].get("context_before") or "")
         readings = reader(doc)
         reading = _merged(readings, start, len(doc.text), group[0]["sentence"])

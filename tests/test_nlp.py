@@ -121,7 +121,7 @@ def test_a_capital_names_the_state_it_was_the_capital_of_in_the_documents_year(n
     from kg.nlp import dated_entities
 
     doc = nlp("Moscow, Prague and Belgrade met; the Kremlin agreed, and Russia and Serbia did too.")
-    spans = dated_entities(doc, load_gazetteer().names_in(year), undated=year is None).spans[ENTITIES_KEY]
+    spans = dated_entities(doc, load_gazetteer(), year).spans[ENTITIES_KEY]
     assert [s.id_ for s in spans] == expected[:3] + [expected[3], "RUS", "SRB"]
     assert [s.text for s in spans] == ["Moscow", "Prague", "Belgrade", "Kremlin", "Russia", "Serbia"]
 
@@ -143,7 +143,7 @@ def test_an_undated_text_reads_a_capital_as_the_former_state_it_names(nlp, text,
     from kg.nlp import dated_entities
 
     doc = nlp(text)
-    spans = dated_entities(doc, load_gazetteer().names_in(None), undated=True).spans[ENTITIES_KEY]
+    spans = dated_entities(doc, load_gazetteer(), None).spans[ENTITIES_KEY]
     assert [s.id_ for s in spans] == expected
 
 
