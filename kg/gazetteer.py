@@ -268,9 +268,10 @@ class Gazetteer:
         return patterns
 
     def line_broken_patterns(self, tokenize: Callable[[str], list[str]] = str.split) -> list[tuple[str, list[dict]]]:
-        """``(id, token pattern)`` of each name that holds another actor's name, with a line break allowed
-        between any two of its words: hard-wrapped text breaks "Democratic People's Republic of Korea"
-        after "People's", and the rest alone is the Republic of Korea.
+        """``(id, token pattern)`` of each name of several words, with a line break allowed between any
+        two of its words: hard-wrapped text breaks "United Nations" after "United", and "Democratic
+        People's Republic of Korea" after "People's", where the rest alone is the Republic of Korea.
+        A name that two actors share is left to the phrase patterns.
 
         >>> gaz = Gazetteer({"KOR": Entity("KOR", "South Korea", COUNTRY, {"Korea"}),
         ...                  "PRK": Entity("PRK", "North Korea", COUNTRY, {"North Korea"})})
@@ -283,8 +284,7 @@ class Gazetteer:
                 owners.setdefault(tuple(tokenize(name)), set()).add(ent.id)
         out = []
         for tokens, ids in sorted(owners.items()):
-            inner = {(i, j) for i in range(len(tokens)) for j in range(i + 1, len(tokens) + 1) if j - i < len(tokens)}
-            if len(tokens) > 1 and len(ids) == 1 and any(owners.get(tokens[i:j], ids) - ids for i, j in inner):
+            if len(tokens) > 1 and len(ids) == 1:
                 pattern = [{"ORTH": tokens[0]}]
                 for token in tokens[1:]:
                     pattern += [{"IS_SPACE": True, "OP": "?"}, {"ORTH": token}]

@@ -69,6 +69,24 @@ def carried_types(known: dict, a: str, b: str, types: tuple[str, ...]) -> tuple[
     return known.get(pair, ())
 
 
+def carried(focus: list[tuple[str, str]], named: list[str], scored: set[frozenset]) -> list[tuple[str, str]]:
+    """The pairs in ``focus`` a sentence naming ``named`` continues: those holding every actor it
+    names or among the actors it names, less the pairs the classifier decided in the sentence itself
+    (``scored``), whose two names it read there ("the Simla Agreement between India and Pakistan"
+    continues neither a pair of India with a third country nor, when the model rejected it, India
+    and Pakistan).
+
+    >>> carried([("IND", "PAK"), ("BGD", "IND")], ["IND"], set())
+    [('IND', 'PAK'), ('BGD', 'IND')]
+    >>> carried([("IND", "PAK"), ("BGD", "IND")], ["IND", "PAK"], set())
+    [('IND', 'PAK')]
+    >>> carried([("IND", "PAK"), ("BGD", "IND")], ["IND", "PAK"], {frozenset(("IND", "PAK"))})
+    []
+    """
+    return [pair for pair in focus
+            if (set(named) <= set(pair) or set(pair) <= set(named)) and frozenset(pair) not in scored]
+
+
 def _referenced_actor(word: str, recent: list[str], gazetteer: Gazetteer) -> str | None:
     """The most recent actor whose official name contains ``word`` ("Kingdom")."""
     for entity_id in reversed(recent):
@@ -160,10 +178,15 @@ def resolve(
                 doc_id, r.index, r.start, r.end, MEMBERSHIP, member, org, evidence=r.text,
                 confidence=CONFIDENCE["membership"], method="membership",
             ))
+        scored: set[frozenset] = set()  # in a speech, the pairs the classifier decided in this sentence
         if decisions is not None:
             sentence_decisions = next(decisions)
             facts += _classified_memberships(doc_id, r, sentence_decisions, membership_threshold, gazetteer)
             pairs = _classified_pairs(sentence_decisions, threshold)
+            if speaker:
+                # a speech names a pair again mostly to say something else of it: the model, which
+                # read the pair there, decides; news and reference prose name it again to go on
+                scored = {frozenset((d.a, d.b)) for d in sentence_decisions}
         else:
             pairs = [(a, b, m, CONFIDENCE[m], ((), ())) for a, b, m in r.pairs]
         focus_age += 1
@@ -171,7 +194,7 @@ def resolve(
             in_focus = {x for pair in focus for x in pair}
             # "The two nations" reaches a few sentences back; "their", or the pair's names alone, only one.
             reach = STRONG_REFERENCE_REACH if r.strong_reference else 1
-            if len(participants) == 2 and r.actor_references:
+            if len(participants) == 2 and r.actor_references and frozenset(participants) not in scored:
                 pairs = [(participants[0], participants[1], "reference", REFERENCE_CONFIDENCE, ((), ()))]
             elif focus and focus_age <= reach and set(participants) <= in_focus and (
                 (r.strong_reference or len(set(participants)) >= 2) if speaker else
@@ -180,7 +203,7 @@ def resolve(
                 # ("Jordan also buys F-16s"); a generic word ("Italy supports ...") is that actor's own statement
                 # with the classifier, a pair referred to is as sure as where it was stated
                 pairs = [(a, b, "reference", focus_confidence.get((a, b), REFERENCE_CONFIDENCE), ((), ()))
-                         for a, b in focus]
+                         for a, b in carried(focus, participants, scored)]
         for a, b, method, confidence, inferred in pairs:
             facts += _facts_for_pair(doc_id, r, a, b, method, confidence, penalty=decisions is None,
                                      known_types=known_types, inferred=inferred)

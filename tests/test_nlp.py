@@ -95,20 +95,22 @@ def test_country_names_inside_compound_names_are_not_that_country(nlp, text, exp
     assert [i for _, i in entities(nlp, text) if not i.startswith("group:")] == expected
 
 
-#: A note hard-wrapped at 50 characters that breaks two names across lines.
+#: A note hard-wrapped at 50 characters that breaks three names across lines.
 WRAPPED_NOTE = """\
 Delegates of Peru and of the Democratic People's
 Republic of Korea spoke at length about the Rabat
 Peace Conference, which both of them had attended
-as observers some years ago, and then about the
-fisheries off the coast of Peru, which they said
-had suffered from warmer water in recent seasons
-and from the trawlers of several distant fleets.
+with observers from Canada and from the United
+States some years ago, and then about the fishing
+off the coast of Peru, which they said had been
+hurt by warmer water in recent seasons and by the
+trawlers of several distant fleets of the European
+Union.
 """
 
 
 def test_names_broken_across_the_lines_of_hard_wrapped_text_are_read_whole(nlp):
-    assert [i for _, i in entities(nlp, WRAPPED_NOTE)] == ["PER", "PRK", "PER"]
+    assert [i for _, i in entities(nlp, WRAPPED_NOTE)] == ["PER", "PRK", "CAN", "USA", "PER", "EU"]
 
 
 @pytest.mark.parametrize(
