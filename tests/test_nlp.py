@@ -80,6 +80,11 @@ def test_country_names_inside_other_names_are_not_actors(nlp):
         ("President Chile Rivera and Mr. Jordan Lee met Peru.", ["PER"]),
         # a people: its origin, settlers, a liberation movement
         ("Peruvians of Chilean origin, Bolivian settlers and the Ecuadorian Liberation Army met.", ["PER"]),
+        # a region of a state named after another, a state declared in one, an armed group named after its foe
+        ("Chile backed the peace process in Northern Ireland and sent envoys to Northern Cyprus.", ["CHL"]),
+        ("Peru armed the National Union for the Total Independence of Angola and the Sudan People's Liberation Army.",
+         ["PER"]),
+        ("the United Kingdom of Great Britain and Northern Ireland and Ireland", ["GBR", "IRL"]),
         # the Americas, not the USA
         ("Chile ratified the American Convention to help African, American and Asian countries.", ["CHL"]),
         # stay the country: a programme or body for it, the regime of a country's minority, two peoples
