@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import numpy
-from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_TITLE, LEMMA, LOWER, NORM, ORTH, SENT_START
+from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, IS_TITLE, LEMMA, LOWER, NORM, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.pipeline import Sentencizer, SpanRuler
@@ -421,6 +421,91 @@ def _next_word(pattern: list[dict], anchor: int) -> tuple[tuple[str, frozenset[i
 _WHOLE_KEY_PATTERNS = 16
 
 
+#: The token between two words of a spaced phrase (:func:`_spaced_phrase`).
+_OPTIONAL_SPACE = {"IS_SPACE": True, "OP": "?", "IS_SENT_START": False}
+
+
+def _spaced_phrase(pattern: list[dict]) -> tuple[str, ...] | None:
+    """The words of a token pattern that is a phrase of words (``ORTH``) with an optional space token
+    between any two and no token after the first starting a sentence (the shape of
+    :meth:`kg.gazetteer.Gazetteer.line_broken_patterns`); None for any other pattern.
+
+    >>> _spaced_phrase([{"ORTH": "North"}, _OPTIONAL_SPACE, {"ORTH": "Korea", "IS_SENT_START": False}])
+    ('North', 'Korea')
+    >>> _spaced_phrase([{"ORTH": "North"}, {"ORTH": "Korea"}]) is None
+    True
+    """
+    if len(pattern) < 3 or len(pattern) % 2 == 0 or pattern[0].keys() != {"ORTH"}:
+        return None
+    words = [pattern[0]["ORTH"]]
+    for space, word in zip(pattern[1::2], pattern[2::2]):
+        if space != _OPTIONAL_SPACE or word.keys() != {"ORTH", "IS_SENT_START"} or word["IS_SENT_START"] is not False:
+            return None
+        words.append(word["ORTH"])
+    return tuple(words) if all(isinstance(w, str) for w in words) else None
+
+
+class _SpacedPhrases:
+    """The matches of spaced phrase patterns (:func:`_spaced_phrase`: the gazetteer's names, each
+    allowed a line break between its words), found by walking a tree of their words from each token
+    that starts one. The names of several words are hundreds, and their first words ("United",
+    "Republic") are common: a walk costs a lookup a word, where a matcher would run in a window around
+    every "United Nations". A walk starts only where a phrase's first two words stand (past a space
+    token), tested for all of a Doc's tokens at once.
+    """
+
+    def __init__(self, phrases: list[tuple[int, tuple[str, ...]]]) -> None:
+        self.tree: dict[int, tuple[dict, list[int]]] = {}  # word id -> (the words after it, the keys ending here)
+        for key, words in phrases:
+            node = self.tree
+            for word in words[:-1]:
+                node = node.setdefault(get_string_id(word), ({}, []))[0]
+            keys = node.setdefault(get_string_id(words[-1]), ({}, []))[1]
+            if key not in keys:
+                keys.append(key)
+        self._first = IdSet(self.tree)
+        self._first_two = IdSet({_word_pair(a, b) for a, (after, _) in self.tree.items() for b in after})
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """``(key, start, end)`` of every match in ``doc``, as spaCy's ``Matcher`` finds them."""
+        if not self.tree or len(doc) < 2:
+            return []
+        types = word_columns(doc)
+        orth = types.orth
+        starts = numpy.flatnonzero(self._first.contains(types.words)[types.inverse][:-1])
+        if not len(starts):
+            return []
+        space = types.of_words(IS_SPACE)[types.inverse].astype(bool)
+        opens = doc.to_array(SENT_START).astype(numpy.int64) == 1  # the Matcher's IS_SENT_START
+        second = starts + 1
+        second += space[second] & ~opens[second]  # past a space token: a line break inside the name
+        kept = second < len(doc)
+        starts, second = starts[kept], second[kept]
+        kept = ~opens[second] & self._first_two.contains(_word_pair(orth[starts], orth[second]))
+        starts = starts[kept].tolist()
+        if not starts:
+            return []
+        n, matches = len(doc), []
+        for start in starts:
+            node, i = self.tree, start
+            while (entry := node.get(int(orth[i]))) is not None:
+                node, keys = entry
+                matches += [(key, start, i + 1) for key in keys]
+                i += 1
+                if i < n and space[i] and not opens[i]:
+                    i += 1  # the optional space token
+                if i >= n or opens[i] or not node:
+                    break
+        return matches
+
+
+def _word_pair(first, second):
+    """One 64-bit value for two word ids (ints or uint64 arrays): a pair of words to look up at once."""
+    if isinstance(first, numpy.ndarray):
+        return first * numpy.uint64(0x9E3779B97F4A7C15) ^ second
+    return (first * 0x9E3779B97F4A7C15 ^ second) & 0xFFFFFFFFFFFFFFFF
+
+
 class AnchoredMatcher:
     """A ``Matcher`` run only around the tokens where a match can start, with only the patterns that can.
 
@@ -436,7 +521,8 @@ class AnchoredMatcher:
     (``greedy``...): the time of a matcher grows with its number of patterns. A key's matches found by several such
     matchers in one window are counted once, as the whole matcher counts
     them. Patterns without such an anchor make it match the whole Doc with
-    the wrapped matcher.
+    the wrapped matcher. Phrases of words with a line break allowed between any two
+    (:func:`_spaced_phrase`) are found by a walk of their words (:class:`_SpacedPhrases`).
 
     Patterns are added and removed through it as through the ``Matcher``
     (``add``, ``remove``); the anchors are indexed again on the next call.
@@ -455,6 +541,8 @@ class AnchoredMatcher:
         self._options: dict[int, dict] = {}  # the options each key was added with (``greedy``...)
         self._index: _AnchorIndex | None = None
         self._group_matchers: dict[int, Matcher] = {}  # a matcher of each group of patterns, made on use
+        self._spaced = _SpacedPhrases([])  # with the index: the spaced phrases, walked
+        self._anchored: dict[int, list[list[dict]]] = {}  # with the index: the other patterns, by match id
 
     def add(self, key: str | int, patterns: list[list[dict]], **options) -> None:
         """Add ``patterns`` under ``key`` (see spaCy's ``Matcher.add``)."""
@@ -480,9 +568,16 @@ class AnchoredMatcher:
     def index(self) -> _AnchorIndex:
         """The anchors of the patterns added so far."""
         if self._index is None:
-            whole = {key for key, patterns in self.patterns.items()
+            # spaced phrases of a key added without options are walked (:class:`_SpacedPhrases`), the rest anchored
+            phrases = {key: [_spaced_phrase(p) if not self._options.get(key) else None for p in patterns]
+                       for key, patterns in self.patterns.items()}
+            self._spaced = _SpacedPhrases([(key, words) for key, all_words in phrases.items()
+                                           for words in all_words if words])
+            self._anchored = {key: [p for p, words in zip(self.patterns[key], all_words) if not words]
+                              for key, all_words in phrases.items()}
+            whole = {key for key, patterns in self._anchored.items()
                      if self._options.get(key) or len(patterns) <= _WHOLE_KEY_PATTERNS}
-            self._index = _AnchorIndex([(key, p) for key, patterns in self.patterns.items() for p in patterns], whole)
+            self._index = _AnchorIndex([(key, p) for key, patterns in self._anchored.items() for p in patterns], whole)
         return self._index
 
     def group_matcher(self, group: int) -> Matcher:
@@ -491,13 +586,14 @@ class AnchoredMatcher:
         matcher = self._group_matchers.get(group)
         if matcher is None:
             key, numbers = self.index.groups[group]
-            patterns = self.patterns[key] if numbers is None else [self.index.patterns[n] for n in numbers]
+            patterns = self._anchored[key] if numbers is None else [self.index.patterns[n] for n in numbers]
             matcher = self._group_matchers[group] = Matcher(self.matcher.vocab, validate=False)
             matcher.add(key, patterns, **self._options.get(key, {}))
         return matcher
 
     def __getattr__(self, name: str):
-        if name in ("matcher", "patterns", "_options", "_index", "_group_matchers"):  # not set yet (being unpickled)
+        if name in ("matcher", "patterns", "_options", "_index", "_group_matchers", "_spaced", "_anchored"):
+            # not set yet (being unpickled)
             raise AttributeError(name)
         return getattr(self.matcher, name)
 
@@ -512,7 +608,7 @@ class AnchoredMatcher:
         index = self.index
         if index.anchors is None or kwargs or not len(doc) or not len(self.matcher):
             return self.matcher(doc, **kwargs)
-        matches = []
+        matches = self._spaced(doc)
         for start, end, groups in _merge(sorted(index.windows(doc))):
             window = doc[start:end]
             found = [(m, start + a, start + b) for group in groups for m, a, b in self.group_matcher(group)(window)]

@@ -112,6 +112,33 @@ def test_anchored_matcher_finds_what_the_whole_doc_matcher_finds(nlp):
         assert expected and sorted(anchored(doc)) == expected
 
 
+#: A hard-wrapped note that breaks names across lines, and one name across a paragraph break.
+WRAPPED_NAMES = """\
+The envoys of the United States and of the Democratic People's
+Republic of Korea spoke first, and then the envoys of the United
+Kingdom of Great Britain and Northern Ireland and of the Soviet
+Union replied to them at some length, as did the delegates from
+the Republic of  Korea, who had come a long way to the meeting
+in the hall of the United Nations, where the European Union, for
+its part, spoke for all of its members and for some of the other
+states of its region, and where the envoys sat down in the United
+
+Nations hall to hear them.
+"""
+
+
+def test_names_broken_across_lines_are_matched_as_the_whole_doc_matcher_matches_them(nlp, stock):
+    doc = _annotated(nlp, WRAPPED_NAMES, "kg_entity_ruler")
+    anchored = nlp.get_pipe("kg_entity_ruler").matcher
+    expected = sorted(anchored.matcher(doc))
+    assert sorted(anchored(doc)) == expected
+    # the line-broken names are walked, not matched in windows
+    assert len(anchored.index.patterns) < sum(map(len, anchored.patterns.values()))
+    docs = [pipeline(WRAPPED_NAMES) for pipeline in (nlp, stock)]
+    ids = [[s.id_ for s in d.spans[ENTITIES_KEY]] for d in docs]
+    assert ids[0] == ids[1] == ["USA", "PRK", "GBR", "SUN", "KOR", "UN", "EU"]
+
+
 def test_anchored_matcher_needs_every_required_word_in_the_window(nlp):
     pattern = [{"LEMMA": {"IN": ["hold"]}}, {"OP": "{0,6}"}, {"LEMMA": "drill", "IS_PUNCT": False}, {"LOWER": "x", "OP": "?"}]
     assert _required_words(pattern, 0) == [("LEMMA", frozenset({get_string_id("drill")}))]
