@@ -33,16 +33,14 @@ FOLDS = 5
 MIN_COUNT = 2
 #: Precision the default partnership threshold aims for on held-out folds.
 TARGET_PRECISION = 0.85
-#: The recall that precision target must keep; below it the threshold trades precision for recall (F0.5).
+#: The recall the threshold keeps: where the precision target is out of reach at this recall, the
+#: threshold is the most precise that keeps it.
 MIN_RECALL = 0.5
 #: Lower partnership thresholds for a pair a rule links (``linked``), and for one with a partnership
 #: type or activity stated for it too (``stated``): the model, learnt mostly from speeches, misses
 #: plain statements of news and reference prose that the rules read. Chosen on held-out folds, where
 #: they trade a little precision for the recall the model alone lacks (the model card has both).
 RULE_FLOORS = {"linked": 0.45, "stated": 0.35}
-#: Thresholds whose held-out F0.5 is this close to the best are equally good: differences of a
-#: few pairs among thousands.
-F_HALF_PLATEAU = 0.005
 #: The stated model learns a type or activity only from this many labelled partnerships that state it.
 STATED_MIN_EXAMPLES = 5
 #: The calibrated membership probability from which a build adds a membership the rules did not
@@ -324,20 +322,19 @@ def rule_floors(examples: list[Example], floors: dict = RULE_FLOORS) -> numpy.nd
 def choose_threshold(probability: numpy.ndarray, gold: numpy.ndarray, target: float = TARGET_PRECISION,
                      min_recall: float = MIN_RECALL, floor: numpy.ndarray | None = None) -> float:
     """The threshold of most recall at precision ``target`` when that recall reaches ``min_recall``;
-    otherwise the threshold of best F0.5 (precision weighs twice recall). ``floor``: each example's
-    rule floor (:func:`rule_floors`), so that the threshold is chosen for a build's whole decision."""
+    otherwise the threshold of most precision whose recall still reaches ``min_recall`` (the lowest of
+    equally precise ones), or the lowest threshold when none does. ``floor``: each example's rule
+    floor (:func:`rule_floors`), so that the threshold is chosen for a build's whole decision."""
     candidates = sorted(set(numpy.round(probability, 4).tolist()))
     curve = precision_recall_curve(probability, gold, candidates, floor)
     good = [c for c in curve if c["p"] >= target and c["r"] >= min_recall]
     if good:
         return float(min(c["threshold"] for c in good if c["r"] == max(g["r"] for g in good)))
-
-    def f_half(c: dict) -> float:
-        return 1.25 * c["p"] * c["r"] / (0.25 * c["p"] + c["r"]) if c["p"] + c["r"] else 0.0
-    best = max(map(f_half, curve))
-    # The whole decision's F0.5 is flat over a wide band (the floors decide most pairs in it): the
-    # lowest threshold on the plateau, for the recall, rather than a maximum a retrain moves at random.
-    return float(min(c["threshold"] for c in curve if f_half(c) >= best - F_HALF_PLATEAU))
+    kept = [c for c in curve if c["r"] >= min_recall]
+    if not kept:
+        return float(curve[0]["threshold"])
+    best = max(c["p"] for c in kept)
+    return float(min(c["threshold"] for c in kept if c["p"] == best))
 
 
 def fit_model(examples: list[Example], oof: numpy.ndarray, genre_for_threshold: str | None = "un") -> dict:

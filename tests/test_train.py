@@ -89,14 +89,14 @@ def test_the_threshold_is_chosen_for_the_decision_with_the_floors():
     assert choose_threshold(probability, gold, target=0.85, min_recall=0.9, floor=floor) == 0.9
 
 
-def test_on_a_plateau_of_f_half_the_threshold_keeps_the_recall():
-    def chosen(false_at_low):
-        # 40 true and some false pairs at 0.4; 200 true and 80 false at 0.9: precision 0.85 is out of reach
-        probability = numpy.array([0.4] * (40 + false_at_low) + [0.9] * 280)
-        gold = numpy.array([1] * 40 + [0] * false_at_low + [1] * 200 + [0] * 80)
-        return choose_threshold(probability, gold)
-    assert chosen(30) == 0.4  # F0.5 0.732 against 0.735 at 0.9: level, so the recall of 0.4
-    assert chosen(34) == 0.9  # 0.725 against 0.735: 0.9 is better
+def test_out_of_reach_of_the_target_the_threshold_is_the_most_precise_that_keeps_the_recall():
+    # 10 pairs at each of 0.2 (2 true), 0.4 (6 true), 0.6 (7 true) and 0.8 (8 true): precision 0.85 is
+    # out of reach; 0.8 alone keeps 8 of 23 true pairs, 0.6 keeps 15 (0.65) at precision 0.75
+    probability = numpy.repeat([0.2, 0.4, 0.6, 0.8], 10)
+    gold = numpy.array([1] * 2 + [0] * 8 + [1] * 6 + [0] * 4 + [1] * 7 + [0] * 3 + [1] * 8 + [0] * 2)
+    assert choose_threshold(probability, gold, min_recall=0.5) == 0.6
+    assert choose_threshold(probability, gold, min_recall=0.3) == 0.8
+    assert choose_threshold(probability, gold, min_recall=1.0) == 0.2  # only the lowest keeps every pair
 
 
 def test_the_reliability_table_counts_each_bin():
