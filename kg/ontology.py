@@ -118,6 +118,7 @@ class Words:
     relative_words: frozenset[str]
     admission_words: frozenset[str]
     member_after_admission: frozenset[str]
+    member_before_admission: frozenset[str]
     admission_links: frozenset[str]
     unrealised_words: frozenset[str]
     near_member_cues: frozenset[str]

@@ -226,7 +226,7 @@ def _admissions(sentence: Sentence) -> list[tuple[list[Actor], Actor]]:
         # before it, linked ("Peru's admission", "Peru was admitted"; "Peru welcomes the UN ..." is no admission)
         after = [g for g in groups if g[0].start > i and g[0].start - i <= reach
                  and all(w in words.member_after_admission or w in sentence.rules.skip for w in lower[i + 1 : g[0].start])][:1]
-        before = [g for g in groups if g[-1].end < i and _links_member(sentence, g[-1].end, i)][-1:]
+        before = [g for g in groups if g[-1].end < i and _admitted_member(sentence, g[-1].end, i)][-1:]
         for members in after + before:
             start = max(i + 1, members[-1].end)
             org = next((g for g in groups if g[0].start >= start and g[0].type == ORGANIZATION), None)
@@ -244,6 +244,15 @@ def _admissions(sentence: Sentence) -> list[tuple[list[Actor], Actor]]:
                         for w in lower[org[-1].end : members[0].start]) and lower[org[-1].end] != ",":
                     out += [(members, o) for o in org]
     return out
+
+
+def _admitted_member(sentence: Sentence, start: int, end: int) -> bool:
+    """Whether the words from ``start`` to ``end`` link a member to an admission word after them
+    ("Peru's", "Peru was", "Peru on its", "Peru for having been")."""
+    words = sentence.rules.words
+    return _links_member(sentence, start, end) or all(
+        w.isspace() or w in words.member_before_admission or w in words.member_link_words
+        for w in sentence.tokens.lower[start:end])
 
 
 def _leaders(sentence: Sentence) -> list[tuple[list[Actor], Actor]]:

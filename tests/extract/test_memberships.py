@@ -26,6 +26,8 @@ def _view(nlp, text):
         # a member noun binds only the member the words before it link to it
         ("Chile, an active member of the African Union, sent envoys.", [("CHL", "AU")]),
         ("Chile has been among the members of NATO since 1999.", [("CHL", "NATO")]),
+        ("By then Chile and Peru were already full-fledged members of the African Union.", [("CHL", "AU"), ("PER", "AU")]),
+        ("Chile is a key member of NATO.", [("CHL", "NATO")]),
         ("Chile urged Peru to consult the former members of the Warsaw Pact.", []),
         ("Chile, a coastal State and a member of the African Union, objected.", [("CHL", "AU")]),
         ("Chile, as a small country and member of the African Union, objected.", [("CHL", "AU")]),
@@ -47,6 +49,9 @@ def _view(nlp, text):
         ("Tuvalu's admission as a Member of the United Nations came in 2000.", [("TUV", "UN")]),
         ("We welcome Tuvalu and Nauru into the United Nations.", [("TUV", "UN"), ("NRU", "UN")]),
         ("We hailed the admission to membership in the United Nations of Tuvalu.", [("TUV", "UN")]),
+        ("We congratulate Tuvalu on its admission to membership in the United Nations.", [("TUV", "UN")]),
+        ("We congratulate Tuvalu for having been admitted as a Member of the United Nations.", [("TUV", "UN")]),
+        ("Nauru for its part welcomed the admission of Tuvalu to the United Nations.", [("TUV", "UN")]),
         ("Chile welcomes the United Nations mandate for the talks.", []),
         # hoped for or prospective: no fact
         ("Chile and Peru should be admitted as members of the African Union.", []),
