@@ -85,6 +85,9 @@ def test_country_names_inside_other_names_are_not_actors(nlp):
         ("Peru armed the National Union for the Total Independence of Angola and the Sudan People's Liberation Army.",
          ["PER"]),
         ("the United Kingdom of Great Britain and Northern Ireland and Ireland", ["GBR", "IRL"]),
+        # a currency, a language an interpreter names, a hyphen that ends a line
+        ("Chile gave $US 20,000 and US$ 5,000 to Peru.", ["CHL", "PER"]),
+        ("(spoke in Spanish) Chile thanks the Inter- American Commission and the U.S.", ["CHL", "USA"]),
         # the Americas, not the USA
         ("Chile ratified the American Convention to help African, American and Asian countries.", ["CHL"]),
         # stay the country: a programme or body for it, the regime of a country's minority, two peoples
