@@ -44,7 +44,7 @@ from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.pipeline import Lemmatizer
 from spacy.tokens import Doc, Span
-from spacy.util import compile_infix_regex
+from spacy.util import compile_infix_regex, compile_suffix_regex
 
 from kg.errors import OptionError
 from kg.gazetteer import COUNTRY, DATA_DIR, Gazetteer, load_gazetteer
@@ -56,6 +56,10 @@ CUES_KEY = "kg_cues"
 
 #: Hyphens joining an abbreviation to a name: "U.S.-Saudi" -> U.S. / - / Saudi.
 _ABBREVIATION_HYPHEN = r"(?<=\.)[-–—](?=[A-Z])"
+#: A hyphen that ends a word before a space or a line break, as hard-wrapped text splits
+#: "Timor-Leste" or "Soviet-American": "Timor- Leste" -> Timor / - / Leste, so the name reads as
+#: it does unbroken ("Timor", "-", "Leste").
+_TRAILING_HYPHEN = r"(?<=[a-z])-$"
 
 #: spaCy's English spelling norms ("defence" -> "defense") from spacy-lookups-data.
 _NORM_LOOKUPS = {"@misc": "spacy.LookupsDataLoader.v1", "lang": "en", "tables": ["lexeme_norm"]}
@@ -90,7 +94,7 @@ def load_pipeline(
         factories = fast_components.FACTORIES
     ontology = ontology or load_ontology()
     nlp = _base_pipeline(spacy_model)
-    _add_abbreviation_hyphen(nlp)
+    _add_hyphens(nlp)
     if not nlp.has_pipe("parser") and not nlp.has_pipe("senter") and not nlp.has_pipe("sentencizer"):
         nlp.add_pipe(factories["sentencizer"], name="sentencizer")
     nlp.add_pipe(factories["kg_line_breaks"], name="kg_line_breaks", config={"data_dir": str(data_dir)})
@@ -226,9 +230,11 @@ def _base_pipeline(spacy_model: str | None) -> Language:
         raise OptionError(f"cannot load spaCy pipeline {spacy_model!r}: not installed and not a pipeline folder") from err
 
 
-def _add_abbreviation_hyphen(nlp: Language) -> None:
+def _add_hyphens(nlp: Language) -> None:
     infixes = list(nlp.Defaults.infixes) + [_ABBREVIATION_HYPHEN]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    suffixes = list(nlp.Defaults.suffixes) + [_TRAILING_HYPHEN]
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
 
 
 class TokenizerWrapper:

@@ -122,6 +122,18 @@ def test_names_broken_across_the_lines_of_hard_wrapped_text_are_read_whole(nlp):
 
 
 @pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Chile and Timor- Leste signed a pact.", ["CHL", "TLS"]),
+        ("The Soviet- American and Israeli-\nPalestinian talks resumed.", ["SUN", "USA", "ISR", "PSE"]),
+        ("The U.S.-Saudi and pre- and post-war pacts.", ["USA", "SAU"]),
+    ],
+)
+def test_a_hyphen_that_ends_a_line_splits_from_its_word(nlp, text, expected):
+    assert [i for _, i in entities(nlp, text)] == expected
+
+
+@pytest.mark.parametrize(
     "year, expected",
     [(1975, ["SUN", "CSK", "YUG", "SUN"]), (1999, ["RUS", "CZE", "YUG", "RUS"]),
      (2015, ["RUS", "CZE", "SRB", "RUS"]), (None, ["RUS", "CZE", "SRB", "RUS"])],
