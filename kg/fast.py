@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import numpy
-from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_TITLE, LEMMA, LOWER, NORM, ORTH, SENT_START
+from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_TITLE, LEMMA, LENGTH, LOWER, NORM, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.pipeline import Sentencizer, SpanRuler
@@ -195,6 +195,22 @@ def span_rows(doc: Doc, key: str) -> list[SpanRow]:
         rows = [(s.label, s.id, s.start, s.end, s.start_char, s.end_char) for s in group]
         cached = groups[key] = (group, rows)
     return cached[1]
+
+
+def set_spans(doc: Doc, key: str, spans: list[tuple[int, int, int, int]]) -> None:
+    """Set ``doc.spans[key]`` to the Spans of ``(start, end, label, id)`` tuples (label and id by hash,
+    no empty span), and keep their rows for :func:`span_rows`, which then needs no Span to read them."""
+    doc.spans[key] = [Span(doc, start, end, label=label, span_id=span_id) for start, end, label, span_id in spans]
+    if not spans:
+        return
+    # a Span's characters run from its first token's start to its last token's end
+    columns = doc.to_array([IDX, LENGTH])
+    starts, ends = columns[:, 0].tolist(), (columns[:, 0] + columns[:, 1]).tolist()
+    rows = [(label, span_id, start, end, starts[start], ends[end - 1]) for start, end, label, span_id in spans]
+    groups = _doc_spans.get(doc)
+    if groups is None:
+        groups = _doc_spans[doc] = {}
+    groups[key] = (doc.spans[key], rows)
 
 
 #: Docs shorter than this (the rulers' phrase patterns) are lemmatised token by token:
@@ -717,8 +733,9 @@ class TupleSpanRuler(SpanRuler):
     Span sorts by its character offsets, which grow with its token offsets,
     then label and id) and give the same set, so the Spans are the same.
     With the first-longest filter (the entity ruler's), the matches are
-    filtered as tuples too, and Spans made only of the ones kept. Its token
-    patterns are matched by an :class:`AnchoredMatcher`.
+    filtered as tuples too, and Spans made only of the ones kept; the tuples
+    are kept as the group's rows (:func:`set_spans`). Its token patterns are
+    matched by an :class:`AnchoredMatcher`.
     """
 
     def clear(self) -> None:
@@ -730,10 +747,11 @@ class TupleSpanRuler(SpanRuler):
     def __call__(self, doc: Doc) -> Doc:
         """Set ``doc.spans[key]`` to the (filtered) matches, as ``SpanRuler`` does."""
         replaces = self.key and (self.overwrite or self.key not in doc.spans) and not self.annotate_ents
-        if not (replaces and self.spans_filter is filter_chain_spans and len(self)):
+        if not (replaces and self.spans_filter in (filter_chain_spans, None) and len(self)):
             return super().__call__(doc)
         try:
-            doc.spans[self.key] = self._spans(doc, _first_longest(self._matches(doc)))
+            matches = self._matches(doc)
+            set_spans(doc, self.key, matches if self.spans_filter is None else _first_longest(matches))
             return doc
         except Exception as e:
             return self.get_error_handler()(self.name, self, [doc], e)
@@ -840,9 +858,10 @@ class WarmCacheTokenizer(TokenizerWrapper):
         seen, tokenize = self.seen, self.tokenizer
         # in a memory zone spaCy caches nothing, so nothing is warmed (nor marked seen)
         if len(seen) < tokenize.max_cache_size and not tokenize.vocab.in_memory_zone:
-            # in order of appearance, not set order: the vocabulary grows the same way every run
-            new = [chunk for chunk in dict.fromkeys(text.split()) if chunk not in seen]
-            for chunk in new:
+            # the new chunks found by one set difference (most of a text's chunks were seen), then
+            # sorted, not in set order: the vocabulary grows the same way every run
+            new = set(text.split()).difference(seen)
+            for chunk in sorted(new):
                 tokenize(chunk)
             seen.update(new)
         doc = tokenize(text)

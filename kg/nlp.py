@@ -43,6 +43,7 @@ from rapidfuzz.distance import OSA
 from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.pipeline import Lemmatizer
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex
 
@@ -147,16 +148,20 @@ def dated_entities(doc: Doc, gazetteer: Gazetteer, year: int | None) -> Doc:
         return doc
     if year is None:
         names = _named_states(group, names)
-    successors = {successor for _, successor in names}
-    spans = list(group)
+    from kg.fast import set_spans, span_rows  # kg.fast imports this module
+
+    strings = doc.vocab.strings
+    successors = {get_string_id(successor): successor for _, successor in names}
+    # read as rows (a Span each only for the names of a successor): most spans name no successor
+    spans = [(start, end, label, id_) for label, id_, start, end, _, _ in span_rows(doc, ENTITIES_KEY)]
     relinked = False
-    for i, span in enumerate(spans):
-        state = names.get((" ".join(span.text.split()), span.id_)) if span.id_ in successors else None
+    for i, (start, end, label, id_) in enumerate(spans):
+        state = names.get((" ".join(doc[start:end].text.split()), successors[id_])) if id_ in successors else None
         if state:
-            spans[i] = Span(doc, span.start, span.end, label=span.label, span_id=state)
+            spans[i] = (start, end, label, strings.add(state))
             relinked = True
     if relinked:
-        doc.spans[ENTITIES_KEY] = spans
+        set_spans(doc, ENTITIES_KEY, spans)
     return doc
 
 
