@@ -155,6 +155,51 @@ class DocIndex:
         return SentenceView(self.tokens, lo, hi, self.mentions[m0:m1], self.cues[c0:c1])
 
 
+class PairContext(NamedTuple):
+    """What the features of every pair of one sentence read alike, found once per sentence
+    (:meth:`of`) rather than once per pair: the sentence holds a pair for each two of its actors."""
+
+    #: The actor ids of the sentence.
+    ids: frozenset[str]
+    #: Per cue: its start token and its features when it stands between the pair, before it, after it.
+    cues: list[tuple[int, tuple[list[str], list[str], list[str]]]]
+    #: Token indices of the sentence's clause boundaries (``words.clause_boundaries``), in order.
+    boundaries: list[int]
+    #: (token index, modality class) of each word of ``words.modality_classes``, in order.
+    modal: list[tuple[int, str]]
+    #: The start token of each mention, and the first and last mention of the list that holds it.
+    starts: list[int]
+    lists: list[tuple[int, int]]
+    #: The start tokens of the mentions named by a capital.
+    capitals: frozenset[int]
+
+    @classmethod
+    def of(cls, view: "SentenceView", words: Words, capitals: frozenset[str] | None = None) -> "PairContext":
+        """The context of the sentence ``view`` with the word lists ``words`` and the lower-cased ``capitals``."""
+        capitals = capital_names() if capitals is None else capitals
+        tokens, span = view.tokens, range(view.first, view.stop)
+        negations = [c[2] for c in view.cues if c[0] == "negation"]
+        cues = []
+        for kind, cue_id, start, _ in view.cues:
+            if kind == "negation":
+                cues.append((start, (["cue_btw:negation"], ["cue_out:negation"], ["cue_out:negation"])))
+                continue
+            tag = f"{kind}:{cue_id}" if cue_id else kind
+            negated = [f"cue_negated:{kind}"] if any(0 < start - n <= _NEGATION_REACH for n in negations) else []
+            cues.append((start, tuple([f"cue:{kind}", f"cue_{where}:{kind}", f"cue:{tag}", *negated]
+                                      for where in ("btw", "lft", "rgt"))))
+        classes = words.modality_classes
+        connectors = words.list_connectors
+        return cls(
+            frozenset(m.id for m in view.mentions), cues,
+            [i for i in span if tokens[i] in words.clause_boundaries],
+            [(i, classes[tokens[i]]) for i in span if tokens[i] in classes],
+            [m.start for m in view.mentions],
+            [_list_around(view, k, connectors) for k in range(len(view.mentions))],
+            frozenset(m.start for m in view.mentions if " ".join(tokens[m.start : m.end]) in capitals),
+        )
+
+
 def _ngrams(words: list[str], prefix: str, n: int = 3) -> list[str]:
     """``prefix`` + each 1-, 2-, ... n-gram of ``words`` (space-joined), the 1-grams first."""
     # 1- to 3-grams made in one step each (no slice and join per n-gram): millions per corpus.
@@ -196,12 +241,13 @@ def sentence_features(view: SentenceView, masked: list[str] | None = None) -> tu
 def pair_features(
     view: SentenceView, reading: SentenceReading | None, x: Mention, y: Mention, speaker: str = "",
     rule: str = "", membership: bool = False, masked: list[str] | None = None,
-    words: Words | None = None, capitals: frozenset[str] | None = None,
+    words: Words | None = None, capitals: frozenset[str] | None = None, context: PairContext | None = None,
 ) -> list[str]:
     """The features of the pair of mentions ``x`` (first in the text) and ``y`` in one sentence.
 
     ``words``: the word lists of the cues (default: the packaged ``cues.yaml``'s); ``capitals``:
-    the lower-cased capitals of the gazetteer (default: the packaged ``countries.csv``'s).
+    the lower-cased capitals of the gazetteer (default: the packaged ``countries.csv``'s);
+    ``context``: the sentence's :class:`PairContext` with them, when the caller reads several pairs.
 
     >>> m = [Mention("QAT", "country", 0, 1), Mention("TUR", "country", 2, 3)]
     >>> view = SentenceView(["qatar", "and", "turkey", "drilled", "."], 0, 5, m, [])
@@ -223,7 +269,9 @@ def pair_features(
     f.append("y_next:" + (right[0] if right else "$"))
     if between and all(w in (",", "and", "or", "X", "O", "G", "the", "as", "well") for w in between):
         f.append("shape:list")
-    others = {m.id for m in view.mentions} - {x.id, y.id}
+    words = words or load_cues().words
+    context = context or PairContext.of(view, words, capitals)
+    others = context.ids - {x.id, y.id}
     inside = {m.id for m in view.mentions if x.end <= m.start < y.start} - {x.id, y.id}
     f += ["dist:" + _bucket(len(between)), "actors:" + _bucket(len(others) + 2), "actors_between:" + _bucket(len(inside))]
     f.append("types:" + "-".join(sorted((x.type[:3], y.type[:3]))))
@@ -233,18 +281,8 @@ def pair_features(
         f.append("speaker_other")
     if x.start == lo or (x0 <= 2):
         f.append("x_opens_sentence")
-    negations = [c[2] for c in view.cues if c[0] == "negation"]
-    for kind, cue_id, start, end in view.cues:
-        if kind == "negation":
-            where = "btw" if x.end <= start < y.start else "out"
-            f.append(f"cue_{where}:negation")
-            continue
-        negated = any(0 < start - n <= _NEGATION_REACH for n in negations)
-        where = "btw" if x.end <= start < y.start else "lft" if start < x.start else "rgt"
-        tag = f"{kind}:{cue_id}" if cue_id else kind
-        f += [f"cue:{kind}", f"cue_{where}:{kind}", f"cue:{tag}"]
-        if negated:
-            f.append(f"cue_negated:{kind}")
+    for start, (btw, lft, rgt) in context.cues:
+        f += btw if x.end <= start < y.start else lft if start < x.start else rgt
     f.append("rule:" + (rule or "none"))
     if membership:
         f.append("rule:membership")
@@ -257,10 +295,9 @@ def pair_features(
         types, activities = reading.pair_scopes.get((x.id, y.id), reading.pair_scopes.get((y.id, x.id), (None, None)))
         if types is not None:
             f.append("scoped:" + ("typed" if types or activities else "untyped"))
-    words = words or load_cues().words
-    f += clause_features(view, x, y, speaker, masked, words)
-    f += list_features(view, x, y, masked, words)
-    f += form_features(view, x, y, capitals)
+    f += clause_features(view, x, y, speaker, masked, words, context)
+    f += list_features(view, x, y, masked, words, context)
+    f += ["form:capital" for m in (x, y) if m.start in context.capitals]
     return f
 
 
@@ -280,28 +317,32 @@ def _words(masked: list[str], lo: int, start: int, end: int) -> list[str]:
     return [w for w in masked[max(start, lo) - lo : end - lo] if w and not w.isspace()]
 
 
-def clause_features(view: SentenceView, x: Mention, y: Mention, speaker: str, masked: list[str], words: Words) -> list[str]:
+def clause_features(
+    view: SentenceView, x: Mention, y: Mention, speaker: str, masked: list[str], words: Words,
+    context: PairContext | None = None,
+) -> list[str]:
     """Features of the clause that holds the pair: whether a clause boundary (``words.clause_boundaries``)
     stands between the two mentions, the modality word nearest the pair on each side in its clause
     (``words.modality_words``: "will", "hope", "ready" ...), whether the clause speaks in the
     first person (``words.first_person_words``), with where the speaker stands, and its modality by
     class (:func:`modality_features`).
 
-    ``masked``: the sentence's tokens with actors masked (:func:`_type_masked`).
+    ``masked``: the sentence's tokens with actors masked (:func:`_type_masked`); ``context``: the
+    sentence's :class:`PairContext`.
 
     >>> m = [Mention("QAT", "country", 2, 3), Mention("TUR", "country", 4, 5)]
     >>> view = SentenceView(["we", "hope", "qatar", "and", "turkey", "will", "cooperate"], 0, 7, m, [])
     >>> clause_features(view, *m, "", _type_masked(view), load_cues().words)
     ['clause:same', 'modal_lft:hope', 'modal_rgt:will', 'first_person', 'first_person&speaker_none', 'modal_class_lft:wish', 'modal_class_rgt:future', 'modal_over:none', 'modal_over_class:wish']
     """
-    tokens, lo, boundaries = view.tokens, view.first, words.clause_boundaries
-    start = x.start
-    while start > lo and tokens[start - 1] not in boundaries:
-        start -= 1
-    end = y.end
-    while end < view.stop and tokens[end] not in boundaries:
-        end += 1
-    crosses = any(t in boundaries for t in tokens[x.end : y.start])
+    lo = view.first
+    context = context or PairContext.of(view, words)
+    # the clause runs from the token after the last boundary before x to the first boundary from y's end
+    boundaries = context.boundaries
+    before, after = bisect_left(boundaries, x.start), bisect_left(boundaries, y.end)
+    start = boundaries[before - 1] + 1 if before else lo
+    end = boundaries[after] if after < len(boundaries) else view.stop
+    crosses = bisect_left(boundaries, y.start) > bisect_left(boundaries, x.end)
     f = ["clause:cross" if crosses else "clause:same"]
     left, between, right = _words(masked, lo, start, x.start), _words(masked, lo, x.end, y.start), _words(masked, lo, y.end, end)
     modal = words.modality_words
@@ -312,15 +353,19 @@ def clause_features(view: SentenceView, x: Mention, y: Mention, speaker: str, ma
     if any(w in words.first_person_words for w in (*left, *between, *right)):
         where = "in_pair" if speaker in (x.id, y.id) else "other" if speaker else "none"
         f += ["first_person", "first_person&speaker_" + where]
-    return f + modality_features(view, x, y, range(start, end), words.modality_classes)
+    return f + modality_features(view, x, y, range(start, end), words.modality_classes, context.modal)
 
 
-def modality_features(view: SentenceView, x: Mention, y: Mention, clause: range, classes: dict[str, str]) -> list[str]:
+def modality_features(
+    view: SentenceView, x: Mention, y: Mention, clause: range, classes: dict[str, str],
+    modal: list[tuple[int, str]] | None = None,
+) -> list[str]:
     """The modality of the pair's clause (``clause``: its tokens) by class (``words.modality_classes``:
     "hope" -> wish, "urge" -> call ...): the classes on each side of the pair, and the class of the
     word that governs the pair's link, the nearest modality word within :data:`MODALITY_REACH` tokens
     before the cue that links the pair (the first between the mentions, else the nearest before them,
     else after them; the second mention when no cue stands in the clause), with where that cue stands.
+    ``modal``: (token, class) of the sentence's words of ``classes`` (:attr:`PairContext.modal`).
 
     >>> m = [Mention("QAT", "country", 0, 1), Mention("TUR", "country", 5, 6)]
     >>> view = SentenceView(["qatar", "hopes", "to", "sign", "a", "turkey", "pact"], 0, 7, m, [("cooperation", "", 3, 4)])
@@ -328,9 +373,11 @@ def modality_features(view: SentenceView, x: Mention, y: Mention, clause: range,
     ['modal_class_btw:wish', 'modal_over:btw', 'modal_over_class:wish']
     """
     tokens = view.tokens
+    if modal is None:
+        modal = [(i, classes[tokens[i]]) for i in range(clause.start, clause.stop) if tokens[i] in classes]
     f = []
     for where, part in (("lft", range(clause.start, x.start)), ("btw", range(x.end, y.start)), ("rgt", range(y.end, clause.stop))):
-        f += [f"modal_class_{where}:{c}" for c in sorted({classes[tokens[i]] for i in part if tokens[i] in classes})]
+        f += [f"modal_class_{where}:{c}" for c in sorted({c for i, c in modal if i in part})]
     links = [c[2] for c in view.cues if c[0] in _LINK_KINDS and c[2] in clause
              and not (x.start <= c[2] < x.end or y.start <= c[2] < y.end)]
     between = [i for i in links if x.end <= i < y.start]
@@ -359,7 +406,9 @@ def _list_around(view: SentenceView, k: int, connectors: frozenset[str]) -> tupl
     return first, last
 
 
-def list_features(view: SentenceView, x: Mention, y: Mention, masked: list[str], words: Words) -> list[str]:
+def list_features(
+    view: SentenceView, x: Mention, y: Mention, masked: list[str], words: Words, context: PairContext | None = None,
+) -> list[str]:
     """Features of the list the pair stands in: its size, and the words that open and close it
     ("the initiative of A, B and C", "we thank A, B and C", "A and B signed"); or that either actor
     stands in a list without the other.
@@ -370,9 +419,9 @@ def list_features(view: SentenceView, x: Mention, y: Mention, masked: list[str],
     ['list:same_3', 'lhead:thank', 'lhead2:we thank', 'ltail:.', 'ltail2:.']
     """
     lo, mentions = view.first, view.mentions
-    starts = [m.start for m in mentions]
-    xs = _list_around(view, bisect_left(starts, x.start), words.list_connectors)
-    ys = _list_around(view, bisect_left(starts, y.start), words.list_connectors)
+    context = context or PairContext.of(view, words)
+    starts, lists = context.starts, context.lists
+    xs, ys = lists[bisect_left(starts, x.start)], lists[bisect_left(starts, y.start)]
     if xs != ys:
         return [f"list:{tag}_in_other" for tag, (first, last) in (("x", xs), ("y", ys)) if last > first]
     size = xs[1] - xs[0] + 1
@@ -465,12 +514,16 @@ def sentence_candidates(
             if key not in nearest or y.start - x.end < nearest[key][1].start - nearest[key][0].end:
                 nearest[key] = (x, y)
     out = []
-    masked = _type_masked(view) if nearest else []
-    shared = sentence_features(view, masked) if nearest else ()
+    if not nearest:
+        return out
+    masked = _type_masked(view)
+    shared = sentence_features(view, masked)
+    words = words or load_cues().words
+    context = PairContext.of(view, words, capitals)
     for (x, y) in nearest.values():
         a, b, rule = rules.get(frozenset((x.id, y.id)), (x.id, y.id, ""))
         features = pair_features(view, reading, x, y, speaker, rule, frozenset((a, b)) in memberships, masked,
-                                 words, capitals)
+                                 words, capitals, context)
         features += dependency_features(index.parse, x, y)
         out.append(Candidate(a, b, tuple(features), rule, shared))
     return out
