@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import numpy
-from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_TITLE, LEMMA, LENGTH, LOWER, NORM, ORTH, SENT_START
+from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, IS_TITLE, LEMMA, LOWER, NORM, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.pipeline import Sentencizer, SpanRuler
@@ -200,13 +200,12 @@ def span_rows(doc: Doc, key: str) -> list[SpanRow]:
 def set_spans(doc: Doc, key: str, spans: list[tuple[int, int, int, int]]) -> None:
     """Set ``doc.spans[key]`` to the Spans of ``(start, end, label, id)`` tuples (label and id by hash,
     no empty span), and keep their rows for :func:`span_rows`, which then needs no Span to read them."""
-    doc.spans[key] = [Span(doc, start, end, label=label, span_id=span_id) for start, end, label, span_id in spans]
+    made = [Span(doc, start, end, label=label, span_id=span_id) for start, end, label, span_id in spans]
+    doc.spans[key] = made
     if not spans:
         return
-    # a Span's characters run from its first token's start to its last token's end
-    columns = doc.to_array([IDX, LENGTH])
-    starts, ends = columns[:, 0].tolist(), (columns[:, 0] + columns[:, 1]).tolist()
-    rows = [(label, span_id, start, end, starts[start], ends[end - 1]) for start, end, label, span_id in spans]
+    rows = [(label, span_id, start, end, span.start_char, span.end_char)
+            for (start, end, label, span_id), span in zip(spans, made)]
     groups = _doc_spans.get(doc)
     if groups is None:
         groups = _doc_spans[doc] = {}
@@ -329,7 +328,8 @@ _doc_texts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 class TextLineBreaks(LineBreaks):
-    """:class:`kg.nlp.LineBreaks` that reads the text the tokenizer was given rather than joining the tokens."""
+    """:class:`kg.nlp.LineBreaks` that reads the text the tokenizer was given rather than joining the tokens,
+    and which tokens are line breaks from the Doc's word columns."""
 
     def text_of(self, doc: Doc) -> str:
         """The text ``doc`` was made from."""
@@ -337,6 +337,14 @@ class TextLineBreaks(LineBreaks):
         if text is None or not len(doc) or len(text) != doc[-1].idx + len(doc[-1].text_with_ws):
             return doc.text
         return text
+
+    def newline_spaces(self, doc: Doc, tokens: list[int]) -> list[bool]:
+        """Per token index of ``tokens``: whether that token is white space holding a line break,
+        read from the Doc's word columns (``doc[i]`` makes a new Token)."""
+        columns, strings = word_columns(doc), doc.vocab.strings
+        at = numpy.asarray(tokens, dtype=numpy.intp)
+        spaces = (columns.of_words(IS_SPACE)[columns.inverse[at]] == 1).tolist()
+        return [space and "\n" in strings[orth] for space, orth in zip(spaces, columns.orth[at].tolist())]
 
 
 @Language.factory("kg_fast_line_breaks", default_config={"data_dir": str(DATA_DIR)})

@@ -329,9 +329,14 @@ class LineBreaks:
         line_starts = numpy.searchsorted(doc.to_array(IDX), offsets)
         starts[line_starts[line_starts < len(doc)]] = 1
         after_break = numpy.flatnonzero(starts[:-1] == 1) + 1
-        starts[[i for i in after_break.tolist() if doc[i - 1].is_space and "\n" in doc[i - 1].text]] = 1
+        before = (after_break - 1).tolist()
+        starts[[i + 1 for i, newline in zip(before, self.newline_spaces(doc, before)) if newline]] = 1
         doc.from_array([SENT_START], starts.reshape(-1, 1))
         return doc
+
+    def newline_spaces(self, doc: Doc, tokens: list[int]) -> list[bool]:
+        """Per token index of ``tokens``: whether that token is white space holding a line break."""
+        return [doc[i].is_space and "\n" in doc[i].text for i in tokens]
 
     def text_of(self, doc: Doc) -> str:
         """The text ``doc`` was made from."""
