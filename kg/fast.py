@@ -78,6 +78,9 @@ class _WordTable:
         self.rows = numpy.insert(self.rows, at, rows)
 
 
+#: The key of the word table's decoded strings of an attribute (see WordColumns.texts).
+_TEXTS = "texts"
+
 # This thread's word table, of the Vocab it last read (one pipeline per thread in kg's engines).
 _tables = threading.local()
 
@@ -127,17 +130,20 @@ class WordColumns:
         """
         found = self._texts.get(attr)
         if found is None:
-            forms = numpy.array(list(map(decode, self.of_words(attr).tolist())), dtype=object)
+            # each word type's string is kept in the word table: decoded once per Vocab, not per Doc
+            words = self.of_words(attr)
+            forms = self.derived((_TEXTS, attr), lambda at: list(map(decode, words[at].tolist())), dtype=object)
             found = self._texts[attr] = forms[self.inverse].tolist()
         return found
 
-    def derived(self, key: object, derive: Callable[[numpy.ndarray], numpy.ndarray]) -> numpy.ndarray:
-        """Per distinct word, a uint64 value that depends on the word type alone, kept in
-        the vocabulary's word table under ``key`` (0 stands for not known yet):
+    def derived(self, key: object, derive: Callable[[numpy.ndarray], numpy.ndarray], dtype: str | type = "uint64",
+                ) -> numpy.ndarray:
+        """Per distinct word, a value (uint64, or ``dtype``) that depends on the word type alone, kept
+        in the vocabulary's word table under ``key`` (0 stands for not known yet):
         ``derive(indices)`` gives it for the ``words`` at ``indices`` that lack it."""
         known = self._table.derived.get(key)
         if known is None or len(known) < len(self._table.values):
-            grown = numpy.zeros(len(self._table.values), dtype="uint64")
+            grown = numpy.zeros(len(self._table.values), dtype=dtype)
             if known is not None:
                 grown[: len(known)] = known
             known = self._table.derived[key] = grown
