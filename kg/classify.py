@@ -23,7 +23,7 @@ import json
 import math
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from itertools import combinations
+from itertools import accumulate, combinations
 from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, NamedTuple
@@ -172,11 +172,21 @@ class PairContext(NamedTuple):
     lists: list[tuple[int, int]]
     #: The start tokens of the mentions named by a capital.
     capitals: frozenset[int]
+    #: The words of the sentence with its actors masked (:func:`_type_masked`), less the blanks, and
+    #: for each token of the sentence (and its end) how many of them stand before it.
+    kept: list[str]
+    kept_before: list[int]
+    first: int
 
     @classmethod
-    def of(cls, view: "SentenceView", words: Words, capitals: frozenset[str] | None = None) -> "PairContext":
-        """The context of the sentence ``view`` with the word lists ``words`` and the lower-cased ``capitals``."""
+    def of(
+        cls, view: "SentenceView", words: Words, capitals: frozenset[str] | None = None, masked: list[str] | None = None,
+    ) -> "PairContext":
+        """The context of the sentence ``view`` with the word lists ``words``, the lower-cased ``capitals``
+        and its tokens ``masked`` (:func:`_type_masked`)."""
         capitals = capital_names() if capitals is None else capitals
+        masked = _type_masked(view) if masked is None else masked
+        kept_before = [0, *accumulate(1 if w and not w.isspace() else 0 for w in masked)]
         tokens, span = view.tokens, range(view.first, view.stop)
         negations = [c[2] for c in view.cues if c[0] == "negation"]
         cues = []
@@ -197,7 +207,14 @@ class PairContext(NamedTuple):
             [m.start for m in view.mentions],
             [_list_around(view, k, connectors) for k in range(len(view.mentions))],
             frozenset(m.start for m in view.mentions if " ".join(tokens[m.start : m.end]) in capitals),
+            [w for w in masked if w and not w.isspace()], kept_before, view.first,
         )
+
+    def words(self, start: int, end: int) -> list[str]:
+        """The masked words (:attr:`kept`) of the tokens from ``start`` to ``end`` (Doc indices, ``end``
+        not before the sentence), clipped to the sentence."""
+        before, n = self.kept_before, len(self.kept_before) - 1
+        return self.kept[before[min(max(start - self.first, 0), n)] : before[min(end - self.first, n)]]
 
 
 def _ngrams(words: list[str], prefix: str, n: int = 3) -> list[str]:
@@ -255,12 +272,13 @@ def pair_features(
     ['btw:and']
     """
     lo = view.first
-    masked = list(_type_masked(view) if masked is None else masked)  # ``masked``: the sentence's, shared
-    masked[x.start - lo], masked[y.start - lo] = "A", "B"
-    x0, y0 = x.start - lo, y.start - lo
-    between = [w for w in masked[x.end - lo : y0] if w and not w.isspace()]
-    left = [w for w in masked[max(0, x0 - CONTEXT_WINDOW * 2) : x0] if w and not w.isspace()][-CONTEXT_WINDOW:]
-    right = [w for w in masked[y.end - lo : y.end - lo + CONTEXT_WINDOW * 2] if w and not w.isspace()][:CONTEXT_WINDOW]
+    masked = _type_masked(view) if masked is None else masked  # the sentence's, shared: not changed
+    words = words or load_cues().words
+    context = context or PairContext.of(view, words, capitals, masked)
+    # the words around and between the pair: none of them is the pair's own first token
+    between = context.words(x.end, y.start)
+    left = context.words(x.start - CONTEXT_WINDOW * 2, x.start)[-CONTEXT_WINDOW:]
+    right = context.words(y.end, y.end + CONTEXT_WINDOW * 2)[:CONTEXT_WINDOW]
     f = _ngrams(between[:12], "btw:") + _ngrams(left, "lft:", 2) + _ngrams(right, "rgt:", 2)
     f += ["btw_start:" + " ".join(between[:2]), "btw_end:" + " ".join(between[-2:])]
     f.append("x_prev:" + (left[-1] if left else "^"))
@@ -269,8 +287,6 @@ def pair_features(
     f.append("y_next:" + (right[0] if right else "$"))
     if between and all(w in (",", "and", "or", "X", "O", "G", "the", "as", "well") for w in between):
         f.append("shape:list")
-    words = words or load_cues().words
-    context = context or PairContext.of(view, words, capitals)
     others = context.ids - {x.id, y.id}
     inside = {m.id for m in view.mentions if x.end <= m.start < y.start} - {x.id, y.id}
     f += ["dist:" + _bucket(len(between)), "actors:" + _bucket(len(others) + 2), "actors_between:" + _bucket(len(inside))]
@@ -279,7 +295,7 @@ def pair_features(
         f.append("speaker_in_pair")
     elif speaker and speaker in others:
         f.append("speaker_other")
-    if x.start == lo or (x0 <= 2):
+    if x.start == lo or (x.start - lo <= 2):
         f.append("x_opens_sentence")
     for start, (btw, lft, rgt) in context.cues:
         f += btw if x.end <= start < y.start else lft if start < x.start else rgt
@@ -313,10 +329,6 @@ def form_features(view: SentenceView, x: Mention, y: Mention, capitals: frozense
     return ["form:capital" for m in (x, y) if " ".join(view.tokens[m.start : m.end]) in capitals]
 
 
-def _words(masked: list[str], lo: int, start: int, end: int) -> list[str]:
-    return [w for w in masked[max(start, lo) - lo : end - lo] if w and not w.isspace()]
-
-
 def clause_features(
     view: SentenceView, x: Mention, y: Mention, speaker: str, masked: list[str], words: Words,
     context: PairContext | None = None,
@@ -336,7 +348,7 @@ def clause_features(
     ['clause:same', 'modal_lft:hope', 'modal_rgt:will', 'first_person', 'first_person&speaker_none', 'modal_class_lft:wish', 'modal_class_rgt:future', 'modal_over:none', 'modal_over_class:wish']
     """
     lo = view.first
-    context = context or PairContext.of(view, words)
+    context = context or PairContext.of(view, words, masked=masked)
     # the clause runs from the token after the last boundary before x to the first boundary from y's end
     boundaries = context.boundaries
     before, after = bisect_left(boundaries, x.start), bisect_left(boundaries, y.end)
@@ -344,7 +356,7 @@ def clause_features(
     end = boundaries[after] if after < len(boundaries) else view.stop
     crosses = bisect_left(boundaries, y.start) > bisect_left(boundaries, x.end)
     f = ["clause:cross" if crosses else "clause:same"]
-    left, between, right = _words(masked, lo, start, x.start), _words(masked, lo, x.end, y.start), _words(masked, lo, y.end, end)
+    left, between, right = context.words(start, x.start), context.words(x.end, y.start), context.words(y.end, end)
     modal = words.modality_words
     for where, nearest in (("lft", left[::-1]), ("btw", between), ("rgt", right)):
         found = next((w for w in nearest if w in modal), None)
@@ -418,8 +430,8 @@ def list_features(
     >>> list_features(view, m[0], m[1], _type_masked(view), load_cues().words)
     ['list:same_3', 'lhead:thank', 'lhead2:we thank', 'ltail:.', 'ltail2:.']
     """
-    lo, mentions = view.first, view.mentions
-    context = context or PairContext.of(view, words)
+    mentions = view.mentions
+    context = context or PairContext.of(view, words, masked=masked)
     starts, lists = context.starts, context.lists
     xs, ys = lists[bisect_left(starts, x.start)], lists[bisect_left(starts, y.start)]
     if xs != ys:
@@ -427,8 +439,8 @@ def list_features(
     size = xs[1] - xs[0] + 1
     f = ["list:same_" + (str(size) if size < 4 else "4+")]
     opening, closing = mentions[xs[0]], mentions[xs[1]]
-    head = [w for w in _words(masked, lo, opening.start - 6, opening.start) if w != "the"][-2:]
-    tail = _words(masked, lo, closing.end, min(view.stop, closing.end + 3))[:2]
+    head = [w for w in context.words(opening.start - 6, opening.start) if w != "the"][-2:]
+    tail = context.words(closing.end, min(view.stop, closing.end + 3))[:2]
     f += ["lhead:" + head[-1], "lhead2:" + " ".join(head)] if head else ["lhead:^"]
     f += ["ltail:" + tail[0], "ltail2:" + " ".join(tail)] if tail else ["ltail:$"]
     return f
@@ -519,7 +531,7 @@ def sentence_candidates(
     masked = _type_masked(view)
     shared = sentence_features(view, masked)
     words = words or load_cues().words
-    context = PairContext.of(view, words, capitals)
+    context = PairContext.of(view, words, capitals, masked)
     for (x, y) in nearest.values():
         a, b, rule = rules.get(frozenset((x.id, y.id)), (x.id, y.id, ""))
         features = pair_features(view, reading, x, y, speaker, rule, frozenset((a, b)) in memberships, masked,
