@@ -289,7 +289,8 @@ class LongChunkTokenizer(TokenizerWrapper):
 
     def __call__(self, text: str) -> Doc:
         """The wrapped tokenizer's Doc of ``text``, its over-long chunks tokenised a piece at a time."""
-        if len(text) <= self.max_chunk:
+        # the longest chunk, found by one split (a C loop), rules out nearly every text before the regex
+        if len(text) <= self.max_chunk or max(map(len, text.split()), default=0) <= self.max_chunk:
             return self.tokenizer(text)
         cuts = [cut for run in self._long_run.finditer(text) for cut in range(run.start(), run.end(), self.piece)]
         if not cuts:
