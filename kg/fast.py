@@ -297,8 +297,11 @@ class ArraySentencizer(Sentencizer):
         if getattr(self, "_final_chars", None) != self.punct_chars:  # their ORTH ids, once per set
             self._final_chars = set(self.punct_chars)
             self._final_ids = numpy.array([get_string_id(c) for c in self._final_chars], dtype="uint64")
+            self._final_words = object()  # the key of the word table's answers for this set
         columns = word_columns(doc)
-        final_word = numpy.isin(columns.words, self._final_ids)
+        # whether each word type is a sentence-final character, kept in the word table as 2 (yes) or 1 (no)
+        final_word = columns.derived(
+            self._final_words, lambda at: numpy.isin(columns.words[at], self._final_ids) + numpy.uint64(1)) == 2
         final = final_word[columns.inverse]
         words = numpy.flatnonzero(~(final_word | (columns.of_words(IS_PUNCT) == 1))[columns.inverse])
         finals_seen = numpy.cumsum(final)[words]  # sentence-final characters up to each word
