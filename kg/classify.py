@@ -23,7 +23,7 @@ import json
 import math
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from itertools import combinations
+from itertools import accumulate, combinations
 from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, NamedTuple
@@ -155,6 +155,68 @@ class DocIndex:
         return SentenceView(self.tokens, lo, hi, self.mentions[m0:m1], self.cues[c0:c1])
 
 
+class PairContext(NamedTuple):
+    """What the features of every pair of one sentence read alike, found once per sentence
+    (:meth:`of`) rather than once per pair: the sentence holds a pair for each two of its actors."""
+
+    #: The actor ids of the sentence.
+    ids: frozenset[str]
+    #: Per cue: its start token and its features when it stands between the pair, before it, after it.
+    cues: list[tuple[int, tuple[list[str], list[str], list[str]]]]
+    #: Token indices of the sentence's clause boundaries (``words.clause_boundaries``), in order.
+    boundaries: list[int]
+    #: (token index, modality class) of each word of ``words.modality_classes``, in order.
+    modal: list[tuple[int, str]]
+    #: The start token of each mention, and the first and last mention of the list that holds it.
+    starts: list[int]
+    lists: list[tuple[int, int]]
+    #: The start tokens of the mentions named by a capital.
+    capitals: frozenset[int]
+    #: The words of the sentence with its actors masked (:func:`_type_masked`), less the blanks, and
+    #: for each token of the sentence (and its end) how many of them stand before it.
+    kept: list[str]
+    kept_before: list[int]
+    first: int
+
+    @classmethod
+    def of(
+        cls, view: "SentenceView", words: Words, capitals: frozenset[str] | None = None, masked: list[str] | None = None,
+    ) -> "PairContext":
+        """The context of the sentence ``view`` with the word lists ``words``, the lower-cased ``capitals``
+        and its tokens ``masked`` (:func:`_type_masked`)."""
+        capitals = capital_names() if capitals is None else capitals
+        masked = _type_masked(view) if masked is None else masked
+        kept_before = [0, *accumulate(1 if w and not w.isspace() else 0 for w in masked)]
+        tokens, span = view.tokens, range(view.first, view.stop)
+        negations = [c[2] for c in view.cues if c[0] == "negation"]
+        cues = []
+        for kind, cue_id, start, _ in view.cues:
+            if kind == "negation":
+                cues.append((start, (["cue_btw:negation"], ["cue_out:negation"], ["cue_out:negation"])))
+                continue
+            tag = f"{kind}:{cue_id}" if cue_id else kind
+            negated = [f"cue_negated:{kind}"] if any(0 < start - n <= _NEGATION_REACH for n in negations) else []
+            cues.append((start, tuple([f"cue:{kind}", f"cue_{where}:{kind}", f"cue:{tag}", *negated]
+                                      for where in ("btw", "lft", "rgt"))))
+        classes = words.modality_classes
+        connectors = words.list_connectors
+        return cls(
+            frozenset(m.id for m in view.mentions), cues,
+            [i for i in span if tokens[i] in words.clause_boundaries],
+            [(i, classes[tokens[i]]) for i in span if tokens[i] in classes],
+            [m.start for m in view.mentions],
+            [_list_around(view, k, connectors) for k in range(len(view.mentions))],
+            frozenset(m.start for m in view.mentions if " ".join(tokens[m.start : m.end]) in capitals),
+            [w for w in masked if w and not w.isspace()], kept_before, view.first,
+        )
+
+    def words(self, start: int, end: int) -> list[str]:
+        """The masked words (:attr:`kept`) of the tokens from ``start`` to ``end`` (Doc indices, ``end``
+        not before the sentence), clipped to the sentence."""
+        before, n = self.kept_before, len(self.kept_before) - 1
+        return self.kept[before[min(max(start - self.first, 0), n)] : before[min(end - self.first, n)]]
+
+
 def _ngrams(words: list[str], prefix: str, n: int = 3) -> list[str]:
     """``prefix`` + each 1-, 2-, ... n-gram of ``words`` (space-joined), the 1-grams first."""
     # 1- to 3-grams made in one step each (no slice and join per n-gram): millions per corpus.
@@ -196,12 +258,13 @@ def sentence_features(view: SentenceView, masked: list[str] | None = None) -> tu
 def pair_features(
     view: SentenceView, reading: SentenceReading | None, x: Mention, y: Mention, speaker: str = "",
     rule: str = "", membership: bool = False, masked: list[str] | None = None,
-    words: Words | None = None, capitals: frozenset[str] | None = None,
+    words: Words | None = None, capitals: frozenset[str] | None = None, context: PairContext | None = None,
 ) -> list[str]:
     """The features of the pair of mentions ``x`` (first in the text) and ``y`` in one sentence.
 
     ``words``: the word lists of the cues (default: the packaged ``cues.yaml``'s); ``capitals``:
-    the lower-cased capitals of the gazetteer (default: the packaged ``countries.csv``'s).
+    the lower-cased capitals of the gazetteer (default: the packaged ``countries.csv``'s);
+    ``context``: the sentence's :class:`PairContext` with them, when the caller reads several pairs.
 
     >>> m = [Mention("QAT", "country", 0, 1), Mention("TUR", "country", 2, 3)]
     >>> view = SentenceView(["qatar", "and", "turkey", "drilled", "."], 0, 5, m, [])
@@ -209,12 +272,13 @@ def pair_features(
     ['btw:and']
     """
     lo = view.first
-    masked = list(_type_masked(view) if masked is None else masked)  # ``masked``: the sentence's, shared
-    masked[x.start - lo], masked[y.start - lo] = "A", "B"
-    x0, y0 = x.start - lo, y.start - lo
-    between = [w for w in masked[x.end - lo : y0] if w and not w.isspace()]
-    left = [w for w in masked[max(0, x0 - CONTEXT_WINDOW * 2) : x0] if w and not w.isspace()][-CONTEXT_WINDOW:]
-    right = [w for w in masked[y.end - lo : y.end - lo + CONTEXT_WINDOW * 2] if w and not w.isspace()][:CONTEXT_WINDOW]
+    masked = _type_masked(view) if masked is None else masked  # the sentence's, shared: not changed
+    words = words or load_cues().words
+    context = context or PairContext.of(view, words, capitals, masked)
+    # the words around and between the pair: none of them is the pair's own first token
+    between = context.words(x.end, y.start)
+    left = context.words(x.start - CONTEXT_WINDOW * 2, x.start)[-CONTEXT_WINDOW:]
+    right = context.words(y.end, y.end + CONTEXT_WINDOW * 2)[:CONTEXT_WINDOW]
     f = _ngrams(between[:12], "btw:") + _ngrams(left, "lft:", 2) + _ngrams(right, "rgt:", 2)
     f += ["btw_start:" + " ".join(between[:2]), "btw_end:" + " ".join(between[-2:])]
     f.append("x_prev:" + (left[-1] if left else "^"))
@@ -223,7 +287,7 @@ def pair_features(
     f.append("y_next:" + (right[0] if right else "$"))
     if between and all(w in (",", "and", "or", "X", "O", "G", "the", "as", "well") for w in between):
         f.append("shape:list")
-    others = {m.id for m in view.mentions} - {x.id, y.id}
+    others = context.ids - {x.id, y.id}
     inside = {m.id for m in view.mentions if x.end <= m.start < y.start} - {x.id, y.id}
     f += ["dist:" + _bucket(len(between)), "actors:" + _bucket(len(others) + 2), "actors_between:" + _bucket(len(inside))]
     f.append("types:" + "-".join(sorted((x.type[:3], y.type[:3]))))
@@ -231,20 +295,10 @@ def pair_features(
         f.append("speaker_in_pair")
     elif speaker and speaker in others:
         f.append("speaker_other")
-    if x.start == lo or (x0 <= 2):
+    if x.start == lo or (x.start - lo <= 2):
         f.append("x_opens_sentence")
-    negations = [c[2] for c in view.cues if c[0] == "negation"]
-    for kind, cue_id, start, end in view.cues:
-        if kind == "negation":
-            where = "btw" if x.end <= start < y.start else "out"
-            f.append(f"cue_{where}:negation")
-            continue
-        negated = any(0 < start - n <= _NEGATION_REACH for n in negations)
-        where = "btw" if x.end <= start < y.start else "lft" if start < x.start else "rgt"
-        tag = f"{kind}:{cue_id}" if cue_id else kind
-        f += [f"cue:{kind}", f"cue_{where}:{kind}", f"cue:{tag}"]
-        if negated:
-            f.append(f"cue_negated:{kind}")
+    for start, (btw, lft, rgt) in context.cues:
+        f += btw if x.end <= start < y.start else lft if start < x.start else rgt
     f.append("rule:" + (rule or "none"))
     if membership:
         f.append("rule:membership")
@@ -257,10 +311,9 @@ def pair_features(
         types, activities = reading.pair_scopes.get((x.id, y.id), reading.pair_scopes.get((y.id, x.id), (None, None)))
         if types is not None:
             f.append("scoped:" + ("typed" if types or activities else "untyped"))
-    words = words or load_cues().words
-    f += clause_features(view, x, y, speaker, masked, words)
-    f += list_features(view, x, y, masked, words)
-    f += form_features(view, x, y, capitals)
+    f += clause_features(view, x, y, speaker, masked, words, context)
+    f += list_features(view, x, y, masked, words, context)
+    f += ["form:capital" for m in (x, y) if m.start in context.capitals]
     return f
 
 
@@ -276,34 +329,34 @@ def form_features(view: SentenceView, x: Mention, y: Mention, capitals: frozense
     return ["form:capital" for m in (x, y) if " ".join(view.tokens[m.start : m.end]) in capitals]
 
 
-def _words(masked: list[str], lo: int, start: int, end: int) -> list[str]:
-    return [w for w in masked[max(start, lo) - lo : end - lo] if w and not w.isspace()]
-
-
-def clause_features(view: SentenceView, x: Mention, y: Mention, speaker: str, masked: list[str], words: Words) -> list[str]:
+def clause_features(
+    view: SentenceView, x: Mention, y: Mention, speaker: str, masked: list[str], words: Words,
+    context: PairContext | None = None,
+) -> list[str]:
     """Features of the clause that holds the pair: whether a clause boundary (``words.clause_boundaries``)
     stands between the two mentions, the modality word nearest the pair on each side in its clause
     (``words.modality_words``: "will", "hope", "ready" ...), whether the clause speaks in the
     first person (``words.first_person_words``), with where the speaker stands, and its modality by
     class (:func:`modality_features`).
 
-    ``masked``: the sentence's tokens with actors masked (:func:`_type_masked`).
+    ``masked``: the sentence's tokens with actors masked (:func:`_type_masked`); ``context``: the
+    sentence's :class:`PairContext`.
 
     >>> m = [Mention("QAT", "country", 2, 3), Mention("TUR", "country", 4, 5)]
     >>> view = SentenceView(["we", "hope", "qatar", "and", "turkey", "will", "cooperate"], 0, 7, m, [])
     >>> clause_features(view, *m, "", _type_masked(view), load_cues().words)
     ['clause:same', 'modal_lft:hope', 'modal_rgt:will', 'first_person', 'first_person&speaker_none', 'modal_class_lft:wish', 'modal_class_rgt:future', 'modal_over:none', 'modal_over_class:wish']
     """
-    tokens, lo, boundaries = view.tokens, view.first, words.clause_boundaries
-    start = x.start
-    while start > lo and tokens[start - 1] not in boundaries:
-        start -= 1
-    end = y.end
-    while end < view.stop and tokens[end] not in boundaries:
-        end += 1
-    crosses = any(t in boundaries for t in tokens[x.end : y.start])
+    lo = view.first
+    context = context or PairContext.of(view, words, masked=masked)
+    # the clause runs from the token after the last boundary before x to the first boundary from y's end
+    boundaries = context.boundaries
+    before, after = bisect_left(boundaries, x.start), bisect_left(boundaries, y.end)
+    start = boundaries[before - 1] + 1 if before else lo
+    end = boundaries[after] if after < len(boundaries) else view.stop
+    crosses = bisect_left(boundaries, y.start) > bisect_left(boundaries, x.end)
     f = ["clause:cross" if crosses else "clause:same"]
-    left, between, right = _words(masked, lo, start, x.start), _words(masked, lo, x.end, y.start), _words(masked, lo, y.end, end)
+    left, between, right = context.words(start, x.start), context.words(x.end, y.start), context.words(y.end, end)
     modal = words.modality_words
     for where, nearest in (("lft", left[::-1]), ("btw", between), ("rgt", right)):
         found = next((w for w in nearest if w in modal), None)
@@ -312,15 +365,19 @@ def clause_features(view: SentenceView, x: Mention, y: Mention, speaker: str, ma
     if any(w in words.first_person_words for w in (*left, *between, *right)):
         where = "in_pair" if speaker in (x.id, y.id) else "other" if speaker else "none"
         f += ["first_person", "first_person&speaker_" + where]
-    return f + modality_features(view, x, y, range(start, end), words.modality_classes)
+    return f + modality_features(view, x, y, range(start, end), words.modality_classes, context.modal)
 
 
-def modality_features(view: SentenceView, x: Mention, y: Mention, clause: range, classes: dict[str, str]) -> list[str]:
+def modality_features(
+    view: SentenceView, x: Mention, y: Mention, clause: range, classes: dict[str, str],
+    modal: list[tuple[int, str]] | None = None,
+) -> list[str]:
     """The modality of the pair's clause (``clause``: its tokens) by class (``words.modality_classes``:
     "hope" -> wish, "urge" -> call ...): the classes on each side of the pair, and the class of the
     word that governs the pair's link, the nearest modality word within :data:`MODALITY_REACH` tokens
     before the cue that links the pair (the first between the mentions, else the nearest before them,
     else after them; the second mention when no cue stands in the clause), with where that cue stands.
+    ``modal``: (token, class) of the sentence's words of ``classes`` (:attr:`PairContext.modal`).
 
     >>> m = [Mention("QAT", "country", 0, 1), Mention("TUR", "country", 5, 6)]
     >>> view = SentenceView(["qatar", "hopes", "to", "sign", "a", "turkey", "pact"], 0, 7, m, [("cooperation", "", 3, 4)])
@@ -328,9 +385,11 @@ def modality_features(view: SentenceView, x: Mention, y: Mention, clause: range,
     ['modal_class_btw:wish', 'modal_over:btw', 'modal_over_class:wish']
     """
     tokens = view.tokens
+    if modal is None:
+        modal = [(i, classes[tokens[i]]) for i in range(clause.start, clause.stop) if tokens[i] in classes]
     f = []
     for where, part in (("lft", range(clause.start, x.start)), ("btw", range(x.end, y.start)), ("rgt", range(y.end, clause.stop))):
-        f += [f"modal_class_{where}:{c}" for c in sorted({classes[tokens[i]] for i in part if tokens[i] in classes})]
+        f += [f"modal_class_{where}:{c}" for c in sorted({c for i, c in modal if i in part})]
     links = [c[2] for c in view.cues if c[0] in _LINK_KINDS and c[2] in clause
              and not (x.start <= c[2] < x.end or y.start <= c[2] < y.end)]
     between = [i for i in links if x.end <= i < y.start]
@@ -359,7 +418,9 @@ def _list_around(view: SentenceView, k: int, connectors: frozenset[str]) -> tupl
     return first, last
 
 
-def list_features(view: SentenceView, x: Mention, y: Mention, masked: list[str], words: Words) -> list[str]:
+def list_features(
+    view: SentenceView, x: Mention, y: Mention, masked: list[str], words: Words, context: PairContext | None = None,
+) -> list[str]:
     """Features of the list the pair stands in: its size, and the words that open and close it
     ("the initiative of A, B and C", "we thank A, B and C", "A and B signed"); or that either actor
     stands in a list without the other.
@@ -369,17 +430,17 @@ def list_features(view: SentenceView, x: Mention, y: Mention, masked: list[str],
     >>> list_features(view, m[0], m[1], _type_masked(view), load_cues().words)
     ['list:same_3', 'lhead:thank', 'lhead2:we thank', 'ltail:.', 'ltail2:.']
     """
-    lo, mentions = view.first, view.mentions
-    starts = [m.start for m in mentions]
-    xs = _list_around(view, bisect_left(starts, x.start), words.list_connectors)
-    ys = _list_around(view, bisect_left(starts, y.start), words.list_connectors)
+    mentions = view.mentions
+    context = context or PairContext.of(view, words, masked=masked)
+    starts, lists = context.starts, context.lists
+    xs, ys = lists[bisect_left(starts, x.start)], lists[bisect_left(starts, y.start)]
     if xs != ys:
         return [f"list:{tag}_in_other" for tag, (first, last) in (("x", xs), ("y", ys)) if last > first]
     size = xs[1] - xs[0] + 1
     f = ["list:same_" + (str(size) if size < 4 else "4+")]
     opening, closing = mentions[xs[0]], mentions[xs[1]]
-    head = [w for w in _words(masked, lo, opening.start - 6, opening.start) if w != "the"][-2:]
-    tail = _words(masked, lo, closing.end, min(view.stop, closing.end + 3))[:2]
+    head = [w for w in context.words(opening.start - 6, opening.start) if w != "the"][-2:]
+    tail = context.words(closing.end, min(view.stop, closing.end + 3))[:2]
     f += ["lhead:" + head[-1], "lhead2:" + " ".join(head)] if head else ["lhead:^"]
     f += ["ltail:" + tail[0], "ltail2:" + " ".join(tail)] if tail else ["ltail:$"]
     return f
@@ -465,12 +526,16 @@ def sentence_candidates(
             if key not in nearest or y.start - x.end < nearest[key][1].start - nearest[key][0].end:
                 nearest[key] = (x, y)
     out = []
-    masked = _type_masked(view) if nearest else []
-    shared = sentence_features(view, masked) if nearest else ()
+    if not nearest:
+        return out
+    masked = _type_masked(view)
+    shared = sentence_features(view, masked)
+    words = words or load_cues().words
+    context = PairContext.of(view, words, capitals, masked)
     for (x, y) in nearest.values():
         a, b, rule = rules.get(frozenset((x.id, y.id)), (x.id, y.id, ""))
         features = pair_features(view, reading, x, y, speaker, rule, frozenset((a, b)) in memberships, masked,
-                                 words, capitals)
+                                 words, capitals, context)
         features += dependency_features(index.parse, x, y)
         out.append(Candidate(a, b, tuple(features), rule, shared))
     return out

@@ -78,6 +78,9 @@ class _WordTable:
         self.rows = numpy.insert(self.rows, at, rows)
 
 
+#: The key of the word table's decoded strings of an attribute (see WordColumns.texts).
+_TEXTS = "texts"
+
 # This thread's word table, of the Vocab it last read (one pipeline per thread in kg's engines).
 _tables = threading.local()
 
@@ -127,17 +130,20 @@ class WordColumns:
         """
         found = self._texts.get(attr)
         if found is None:
-            forms = numpy.array(list(map(decode, self.of_words(attr).tolist())), dtype=object)
+            # each word type's string is kept in the word table: decoded once per Vocab, not per Doc
+            words = self.of_words(attr)
+            forms = self.derived((_TEXTS, attr), lambda at: list(map(decode, words[at].tolist())), dtype=object)
             found = self._texts[attr] = forms[self.inverse].tolist()
         return found
 
-    def derived(self, key: object, derive: Callable[[numpy.ndarray], numpy.ndarray]) -> numpy.ndarray:
-        """Per distinct word, a uint64 value that depends on the word type alone, kept in
-        the vocabulary's word table under ``key`` (0 stands for not known yet):
+    def derived(self, key: object, derive: Callable[[numpy.ndarray], numpy.ndarray], dtype: str | type = "uint64",
+                ) -> numpy.ndarray:
+        """Per distinct word, a value (uint64, or ``dtype``) that depends on the word type alone, kept
+        in the vocabulary's word table under ``key`` (0 stands for not known yet):
         ``derive(indices)`` gives it for the ``words`` at ``indices`` that lack it."""
         known = self._table.derived.get(key)
         if known is None or len(known) < len(self._table.values):
-            grown = numpy.zeros(len(self._table.values), dtype="uint64")
+            grown = numpy.zeros(len(self._table.values), dtype=dtype)
             if known is not None:
                 grown[: len(known)] = known
             known = self._table.derived[key] = grown
@@ -195,6 +201,21 @@ def span_rows(doc: Doc, key: str) -> list[SpanRow]:
         rows = [(s.label, s.id, s.start, s.end, s.start_char, s.end_char) for s in group]
         cached = groups[key] = (group, rows)
     return cached[1]
+
+
+def set_spans(doc: Doc, key: str, spans: list[tuple[int, int, int, int]]) -> None:
+    """Set ``doc.spans[key]`` to the Spans of ``(start, end, label, id)`` tuples (label and id by hash,
+    no empty span), and keep their rows for :func:`span_rows`, which then needs no Span to read them."""
+    made = [Span(doc, start, end, label=label, span_id=span_id) for start, end, label, span_id in spans]
+    doc.spans[key] = made
+    if not spans:
+        return
+    rows = [(label, span_id, start, end, span.start_char, span.end_char)
+            for (start, end, label, span_id), span in zip(spans, made)]
+    groups = _doc_spans.get(doc)
+    if groups is None:
+        groups = _doc_spans[doc] = {}
+    groups[key] = (doc.spans[key], rows)
 
 
 #: Docs shorter than this (the rulers' phrase patterns) are lemmatised token by token:
@@ -276,8 +297,11 @@ class ArraySentencizer(Sentencizer):
         if getattr(self, "_final_chars", None) != self.punct_chars:  # their ORTH ids, once per set
             self._final_chars = set(self.punct_chars)
             self._final_ids = numpy.array([get_string_id(c) for c in self._final_chars], dtype="uint64")
+            self._final_words = object()  # the key of the word table's answers for this set
         columns = word_columns(doc)
-        final_word = numpy.isin(columns.words, self._final_ids)
+        # whether each word type is a sentence-final character, kept in the word table as 2 (yes) or 1 (no)
+        final_word = columns.derived(
+            self._final_words, lambda at: numpy.isin(columns.words[at], self._final_ids) + numpy.uint64(1)) == 2
         final = final_word[columns.inverse]
         words = numpy.flatnonzero(~(final_word | (columns.of_words(IS_PUNCT) == 1))[columns.inverse])
         finals_seen = numpy.cumsum(final)[words]  # sentence-final characters up to each word
@@ -313,7 +337,8 @@ _doc_texts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 class TextLineBreaks(LineBreaks):
-    """:class:`kg.nlp.LineBreaks` that reads the text the tokenizer was given rather than joining the tokens."""
+    """:class:`kg.nlp.LineBreaks` that reads the text the tokenizer was given rather than joining the tokens,
+    and which tokens are line breaks from the Doc's word columns."""
 
     def text_of(self, doc: Doc) -> str:
         """The text ``doc`` was made from."""
@@ -321,6 +346,14 @@ class TextLineBreaks(LineBreaks):
         if text is None or not len(doc) or len(text) != doc[-1].idx + len(doc[-1].text_with_ws):
             return doc.text
         return text
+
+    def newline_spaces(self, doc: Doc, tokens: list[int]) -> list[bool]:
+        """Per token index of ``tokens``: whether that token is white space holding a line break,
+        read from the Doc's word columns (``doc[i]`` makes a new Token)."""
+        columns, strings = word_columns(doc), doc.vocab.strings
+        at = numpy.asarray(tokens, dtype=numpy.intp)
+        spaces = (columns.of_words(IS_SPACE)[columns.inverse[at]] == 1).tolist()
+        return [space and "\n" in strings[orth] for space, orth in zip(spaces, columns.orth[at].tolist())]
 
 
 @Language.factory("kg_fast_line_breaks", default_config={"data_dir": str(DATA_DIR)})
@@ -813,8 +846,9 @@ class TupleSpanRuler(SpanRuler):
     Span sorts by its character offsets, which grow with its token offsets,
     then label and id) and give the same set, so the Spans are the same.
     With the first-longest filter (the entity ruler's), the matches are
-    filtered as tuples too, and Spans made only of the ones kept. Its token
-    patterns are matched by an :class:`AnchoredMatcher`.
+    filtered as tuples too, and Spans made only of the ones kept; the tuples
+    are kept as the group's rows (:func:`set_spans`). Its token patterns are
+    matched by an :class:`AnchoredMatcher`.
     """
 
     def clear(self) -> None:
@@ -826,10 +860,11 @@ class TupleSpanRuler(SpanRuler):
     def __call__(self, doc: Doc) -> Doc:
         """Set ``doc.spans[key]`` to the (filtered) matches, as ``SpanRuler`` does."""
         replaces = self.key and (self.overwrite or self.key not in doc.spans) and not self.annotate_ents
-        if not (replaces and self.spans_filter is filter_chain_spans and len(self)):
+        if not (replaces and self.spans_filter in (filter_chain_spans, None) and len(self)):
             return super().__call__(doc)
         try:
-            doc.spans[self.key] = self._spans(doc, _first_longest(self._matches(doc)))
+            matches = self._matches(doc)
+            set_spans(doc, self.key, matches if self.spans_filter is None else _first_longest(matches))
             return doc
         except Exception as e:
             return self.get_error_handler()(self.name, self, [doc], e)
@@ -936,9 +971,10 @@ class WarmCacheTokenizer(TokenizerWrapper):
         seen, tokenize = self.seen, self.tokenizer
         # in a memory zone spaCy caches nothing, so nothing is warmed (nor marked seen)
         if len(seen) < tokenize.max_cache_size and not tokenize.vocab.in_memory_zone:
-            # in order of appearance, not set order: the vocabulary grows the same way every run
-            new = [chunk for chunk in dict.fromkeys(text.split()) if chunk not in seen]
-            for chunk in new:
+            # the new chunks found by one set difference (most of a text's chunks were seen), then
+            # sorted, not in set order: the vocabulary grows the same way every run
+            new = set(text.split()).difference(seen)
+            for chunk in sorted(new):
                 tokenize(chunk)
             seen.update(new)
         doc = tokenize(text)

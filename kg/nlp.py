@@ -43,6 +43,7 @@ from rapidfuzz.distance import OSA
 from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.pipeline import Lemmatizer
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, compile_suffix_regex
 
@@ -151,16 +152,20 @@ def dated_entities(doc: Doc, gazetteer: Gazetteer, year: int | None) -> Doc:
         return doc
     if year is None:
         names = _named_states(group, names)
-    successors = {successor for _, successor in names}
-    spans = list(group)
+    from kg.fast import set_spans, span_rows  # kg.fast imports this module
+
+    strings = doc.vocab.strings
+    successors = {get_string_id(successor): successor for _, successor in names}
+    # read as rows (a Span each only for the names of a successor): most spans name no successor
+    spans = [(start, end, label, id_) for label, id_, start, end, _, _ in span_rows(doc, ENTITIES_KEY)]
     relinked = False
-    for i, span in enumerate(spans):
-        state = names.get((" ".join(span.text.split()), span.id_)) if span.id_ in successors else None
+    for i, (start, end, label, id_) in enumerate(spans):
+        state = names.get((" ".join(doc[start:end].text.split()), successors[id_])) if id_ in successors else None
         if state:
-            spans[i] = Span(doc, span.start, span.end, label=span.label, span_id=state)
+            spans[i] = (start, end, label, strings.add(state))
             relinked = True
     if relinked:
-        doc.spans[ENTITIES_KEY] = spans
+        set_spans(doc, ENTITIES_KEY, spans)
     return doc
 
 
@@ -290,7 +295,8 @@ class LongChunkTokenizer(TokenizerWrapper):
 
     def __call__(self, text: str) -> Doc:
         """The wrapped tokenizer's Doc of ``text``, its over-long chunks tokenised a piece at a time."""
-        if len(text) <= self.max_chunk:
+        # the longest chunk, found by one split (a C loop), rules out nearly every text before the regex
+        if len(text) <= self.max_chunk or max(map(len, text.split()), default=0) <= self.max_chunk:
             return self.tokenizer(text)
         cuts = [cut for run in self._long_run.finditer(text) for cut in range(run.start(), run.end(), self.piece)]
         if not cuts:
@@ -330,9 +336,14 @@ class LineBreaks:
         line_starts = numpy.searchsorted(doc.to_array(IDX), offsets)
         starts[line_starts[line_starts < len(doc)]] = 1
         after_break = numpy.flatnonzero(starts[:-1] == 1) + 1
-        starts[[i for i in after_break.tolist() if doc[i - 1].is_space and "\n" in doc[i - 1].text]] = 1
+        before = (after_break - 1).tolist()
+        starts[[i + 1 for i, newline in zip(before, self.newline_spaces(doc, before)) if newline]] = 1
         doc.from_array([SENT_START], starts.reshape(-1, 1))
         return doc
+
+    def newline_spaces(self, doc: Doc, tokens: list[int]) -> list[bool]:
+        """Per token index of ``tokens``: whether that token is white space holding a line break."""
+        return [doc[i].is_space and "\n" in doc[i].text for i in tokens]
 
     def text_of(self, doc: Doc) -> str:
         """The text ``doc`` was made from."""

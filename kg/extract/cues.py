@@ -35,8 +35,7 @@ def named_cues(tokens: Tokens, entities: list[Actor], cues: list[Cue], rules: Ru
     """``cues`` less those inside a name ("Gulf *Cooperation* Council") and the cooperation, type
     and reference cues that name what a joining verb joins ("Finland joined *the alliance*")."""
     if entities and cues:
-        named = {i for s in entities for i in range(s.start, s.end)}
-        cues = [c for c in cues if c.start not in named]
+        cues = [c for c in cues if not any(s.start <= c.start < s.end for s in entities)]
     joining = rules.words.joining_verbs
     joined = [c.end for c in cues if c.kind == "membership" and tokens.lemma(c.start) in joining]
     if joined:

@@ -14,7 +14,7 @@ from operator import attrgetter
 from typing import NamedTuple
 
 import numpy
-from spacy.attrs import LOWER
+from spacy.attrs import IS_PUNCT, LEMMA, LOWER
 from spacy.strings import StringStore
 from spacy.tokens import Doc
 
@@ -116,7 +116,7 @@ class Tokens:
     ",;"`` is ``doc[i].text in ",;"``) and ``lower[i].isspace()`` is ``doc[i].is_space``.
     """
 
-    __slots__ = ("doc", "lower", "_has_parse", "_dependency_matches")
+    __slots__ = ("doc", "lower", "_has_parse", "_dependency_matches", "_lemmas", "_punct")
 
     def __init__(self, doc: Doc, lower: list[str] | None = None) -> None:
         self.doc = doc
@@ -124,6 +124,8 @@ class Tokens:
         self.lower = [t.lower_ for t in doc] if lower is None else lower
         self._has_parse: bool | None = None
         self._dependency_matches: list | None = None
+        self._lemmas: list[int] | None = None
+        self._punct: list[int] | None = None
 
     def has_parse(self) -> bool:
         """Whether the Doc has a dependency parse: asked once, and only when a rule needs it
@@ -139,12 +141,17 @@ class Tokens:
         return self._dependency_matches
 
     def lemma(self, i: int) -> str:
-        """The lower-cased lemma of token ``i`` (few rules read lemmas: made on demand)."""
-        return self.doc[i].lemma_.lower()
+        """The lower-cased lemma of token ``i`` (few rules read lemmas: each made on demand, from the
+        Doc's lemma ids read once, as ``doc[i]`` makes a new Token)."""
+        if self._lemmas is None:
+            self._lemmas = self.doc.to_array(LEMMA).tolist()
+        return self.doc.vocab.strings[self._lemmas[i]].lower()
 
     def is_punct(self, i: int) -> bool:
         """Whether token ``i`` is punctuation."""
-        return self.doc[i].is_punct
+        if self._punct is None:
+            self._punct = word_columns(self.doc).column(IS_PUNCT).tolist()
+        return self._punct[i] == 1
 
     def index_before(self, start: int, lower_bound: int, skip: frozenset) -> int:
         """Index of the token before token ``start``, skipping ``skip`` words, white space and
