@@ -94,9 +94,15 @@ def spreadsheet_safe(cell):
     return cell
 
 
-def _safe_rows(rows: Iterable[Sequence]) -> Iterator[list]:
+def _safe_rows(rows: Iterable[Sequence]) -> Iterator[Sequence]:
     for row in rows:
-        yield [spreadsheet_safe(cell) for cell in row]
+        # most rows hold no cell that starts like a formula: they go out as they are
+        for cell in row:
+            if isinstance(cell, str) and cell[:1] in FORMULA_STARTS:
+                yield [spreadsheet_safe(c) for c in row]
+                break
+        else:
+            yield row
 
 
 def write_table(columns: Sequence[str], rows: Iterable[Sequence], path_or_file) -> None:
