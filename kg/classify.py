@@ -313,20 +313,24 @@ def pair_features(
             f.append("scoped:" + ("typed" if types or activities else "untyped"))
     f += clause_features(view, x, y, speaker, masked, words, context)
     f += list_features(view, x, y, masked, words, context)
-    f += ["form:capital" for m in (x, y) if m.start in context.capitals]
+    f += form_features(view, x, y, capitals, context)
     return f
 
 
-def form_features(view: SentenceView, x: Mention, y: Mention, capitals: frozenset[str] | None = None) -> list[str]:
+def form_features(
+    view: SentenceView, x: Mention, y: Mention, capitals: frozenset[str] | None = None,
+    context: PairContext | None = None,
+) -> list[str]:
     """``form:capital`` for each actor of the pair named by its capital ("Moscow", often a venue, a
-    summit or a treaty: "the Moscow and Washington summits").
+    summit or a treaty: "the Moscow and Washington summits"). ``context``: the sentence's
+    :class:`PairContext`, which holds the mentions named by a capital.
 
     >>> m = [Mention("RUS", "country", 0, 1), Mention("USA", "country", 2, 3)]
     >>> form_features(SentenceView(["moscow", "and", "washington", "met"], 0, 4, m, []), *m)
     ['form:capital', 'form:capital']
     """
-    capitals = capital_names() if capitals is None else capitals
-    return ["form:capital" for m in (x, y) if " ".join(view.tokens[m.start : m.end]) in capitals]
+    context = context or PairContext.of(view, load_cues().words, capitals)
+    return ["form:capital" for m in (x, y) if m.start in context.capitals]
 
 
 def clause_features(
