@@ -1,0 +1,150 @@
+"""Document-level held-out scores on the shared prose passages, as a build reports them.
+
+The pair labels score one candidate pair at a time; an analyst reads a build's graph, where a dyad of
+a document is right when any sentence states it. This script measures that: the 79 labelled passages
+of ``../shared/train/prose_passages.jsonl`` are cut into five folds (seeded); for each fold a model is
+trained with :func:`kg.train.train_examples` on every UN pair and the passages of the other folds, and
+``kg build --model`` reads the held-out passages as plain documents (no metadata, as a user's articles).
+
+The gold of a passage comes from its labelled pairs: a dyad is a pair labelled ``partnership`` in one
+of its sentences, with the union of their types and activities; a membership, a pair labelled
+``membership``. A predicted dyad that no label covers (a pair of a sentence naming more actors than the
+labels drew, or one carried by a reference back) is counted apart, neither right nor wrong. Types are
+scored as ``../shared/eval/score.py`` does: one credit per gold dyad with types when one of them is
+predicted, one error per predicted type the labels do not give.
+
+    .venv/bin/python bench/passages_cv.py [--rules] [-v]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import subprocess
+import sys
+import tempfile
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import numpy
+
+HERE = Path(__file__).resolve().parent
+SHARED = HERE.parent.parent / "shared" / "train"
+FOLDS, SEED = 5, 13
+
+
+def pair(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a <= b else (b, a)
+
+
+def passage_gold(labels: list[dict]) -> dict[str, dict]:
+    """Per passage: its dyads (pair -> types, activities, optional ones), the other labelled pairs, memberships."""
+    gold: dict[str, dict] = defaultdict(lambda: {"dyads": {}, "other": set(), "memberships": set()})
+    for label in labels:
+        g, p = gold[label["doc_id"]], pair(label["a"], label["b"])
+        if label["relation"] == "partnership" and label.get("entity_ok", True):
+            d = g["dyads"].setdefault(p, {"types": set(), "activities": set(), "optional": set()})
+            d["types"] |= set(label.get("types") or ())
+            d["activities"] |= set(label.get("activities") or ())
+            d["optional"] |= {*(label.get("optional_types") or ()), *(label.get("optional_activities") or ())}
+        else:
+            g["other"].add(p)
+            if label["relation"] == "membership" and label.get("entity_ok", True):
+                g["memberships"].add(p)
+    return gold
+
+
+def predicted(out: Path) -> dict[str, dict]:
+    """Per document of a build's ``facts.csv``: dyad -> (types, activities), and memberships."""
+    pred: dict[str, dict] = defaultdict(lambda: {"dyads": defaultdict(lambda: (set(), set())), "memberships": set()})
+    with (out / "facts.csv").open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            a, b = row["source"], row["target"]
+            if a == b:
+                continue
+            if row["relation"] == "partnership":
+                types, activities = pred[row["doc_id"]]["dyads"][pair(a, b)]
+                types.update([row["partnership_type"]] if row["partnership_type"] else [])
+                activities.update([row["activity"]] if row["activity"] else [])
+            elif row["relation"] == "membership":
+                pred[row["doc_id"]]["memberships"].add(pair(a, b))
+    return pred
+
+
+def tally(gold: dict, pred: dict, docs: list[str], counts: Counter, verbose: bool) -> None:
+    """Add the errors and credits of ``docs`` to ``counts``."""
+    for doc in docs:
+        g, p = gold[doc], pred[doc]
+        for dyad, (types, activities) in p["dyads"].items():
+            if dyad not in g["dyads"]:
+                kind = "fp" if dyad in g["other"] else "unlabelled"
+                counts[kind] += 1
+                counts["types_fp"] += len(types) if kind == "fp" else 0
+                counts["activities_fp"] += len(activities) if kind == "fp" else 0
+                if verbose:
+                    print(f"{kind.upper()} {doc} {dyad}")
+                continue
+            d = g["dyads"][dyad]
+            counts["tp"] += 1
+            counts["types_fp"] += len(types - d["types"] - d["optional"])
+            counts["activities_tp"] += len(activities & d["activities"])
+            counts["activities_fp"] += len(activities - d["activities"] - d["optional"])
+        for dyad, d in g["dyads"].items():
+            types, activities = p["dyads"][dyad] if dyad in p["dyads"] else (set(), set())
+            if dyad not in p["dyads"]:
+                counts["fn"] += 1
+                if verbose:
+                    print(f"FN {doc} {dyad}")
+            counts["activities_fn"] += len(d["activities"] - activities)
+            if d["types"]:
+                counts["types_tp" if types & d["types"] else "types_fn"] += 1
+        counts["memberships_tp"] += len(p["memberships"] & g["memberships"])
+        counts["memberships_fp"] += len((p["memberships"] & g["other"]) - g["memberships"])
+        counts["memberships_fn"] += len(g["memberships"] - p["memberships"])
+
+
+def prf(tp: int, fp: int, fn: int) -> str:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return f"P {p:.3f} R {r:.3f} F1 {2 * p * r / (p + r) if p + r else 0:.3f}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rules", action="store_true", help="build with --model rules (no training)")
+    ap.add_argument("-v", "--verbose", action="store_true", help="list each wrong, missed and unlabelled dyad")
+    args = ap.parse_args()
+    from kg import train
+
+    passages = {p["id"]: p for p in map(json.loads, (SHARED / "prose_passages.jsonl").open(encoding="utf-8"))}
+    un = train.read_labels(SHARED / "un_pairs.jsonl")
+    prose = train._with_corpus(train.read_labels(SHARED / "prose_pairs.jsonl"), SHARED / "prose_passages.jsonl")
+    docs = sorted({label["doc_id"] for label in prose})
+    order = numpy.random.RandomState(SEED).permutation(len(docs))
+    fold_of = {docs[i]: k % FOLDS for k, i in enumerate(order)}
+    examples = [] if args.rules else train.featurize(un + prose)
+    gold, counts = passage_gold(prose), Counter()
+    kg = str(Path(sys.executable).with_name("kg"))
+    with tempfile.TemporaryDirectory() as tmp:
+        for k in range(FOLDS):
+            held_out = [d for d in docs if fold_of[d] == k]
+            corpus, out, model = Path(tmp, f"fold{k}.jsonl"), Path(tmp, f"out{k}"), "rules"
+            corpus.write_text("".join(json.dumps({"id": d, "text": passages[d]["text"]}) + "\n" for d in held_out),
+                              encoding="utf-8")
+            if not args.rules:
+                model = str(Path(tmp, f"model{k}.json"))
+                train.train_examples([e for e in examples if e.genre == "un" or fold_of[e.doc_id] != k],
+                                     [SHARED / "un_pairs.jsonl", SHARED / "prose_pairs.jsonl"], model)
+            subprocess.run([kg, "build", str(corpus), "--out", str(out), "--model", model, "--no-cache", "--quiet"],
+                           check=True)
+            tally(gold, predicted(out), held_out, counts, args.verbose)
+    c = counts
+    print(f"held-out passages ({len(docs)}, {FOLDS} folds, seed {SEED}), {'rules' if args.rules else 'classifier'}:")
+    print(f"  dyads        {prf(c['tp'], c['fp'], c['fn'])}   (+{c['unlabelled']} dyads no label covers)")
+    print(f"  types        {prf(c['types_tp'], c['types_fp'], c['types_fn'])}")
+    print(f"  activities   {prf(c['activities_tp'], c['activities_fp'], c['activities_fn'])}")
+    print(f"  memberships  {prf(c['memberships_tp'], c['memberships_fp'], c['memberships_fn'])}")
+
+
+if __name__ == "__main__":
+    main()
