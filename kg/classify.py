@@ -198,12 +198,11 @@ class PairContext(NamedTuple):
             negated = [f"cue_negated:{kind}"] if any(0 < start - n <= _NEGATION_REACH for n in negations) else []
             cues.append((start, tuple([f"cue:{kind}", f"cue_{where}:{kind}", f"cue:{tag}", *negated]
                                       for where in ("btw", "lft", "rgt"))))
-        classes = words.modality_classes
         connectors = words.list_connectors
         return cls(
             frozenset(m.id for m in view.mentions), cues,
             [i for i in span if tokens[i] in words.clause_boundaries],
-            [(i, classes[tokens[i]]) for i in span if tokens[i] in classes],
+            modal_words(view, words.modality_classes),
             [m.start for m in view.mentions],
             [_list_around(view, k, connectors) for k in range(len(view.mentions))],
             frozenset(m.start for m in view.mentions if " ".join(tokens[m.start : m.end]) in capitals),
@@ -372,25 +371,34 @@ def clause_features(
     return f + modality_features(view, x, y, range(start, end), words.modality_classes, context.modal)
 
 
+def modal_words(view: SentenceView, classes: dict[str, str]) -> list[tuple[int, str]]:
+    """(token index, class) of each word of the sentence ``view`` that ``classes`` (``words.modality_classes``) holds.
+
+    >>> modal_words(SentenceView(["we", "hope", "to", "sign"], 0, 4, [], []), {"hope": "wish"})
+    [(1, 'wish')]
+    """
+    tokens = view.tokens
+    return [(i, classes[tokens[i]]) for i in range(view.first, view.stop) if tokens[i] in classes]
+
+
 def modality_features(
     view: SentenceView, x: Mention, y: Mention, clause: range, classes: dict[str, str],
-    modal: list[tuple[int, str]] | None = None,
+    modal: list[tuple[int, str]],
 ) -> list[str]:
     """The modality of the pair's clause (``clause``: its tokens) by class (``words.modality_classes``:
     "hope" -> wish, "urge" -> call ...): the classes on each side of the pair, and the class of the
     word that governs the pair's link, the nearest modality word within :data:`MODALITY_REACH` tokens
     before the cue that links the pair (the first between the mentions, else the nearest before them,
     else after them; the second mention when no cue stands in the clause), with where that cue stands.
-    ``modal``: (token, class) of the sentence's words of ``classes`` (:attr:`PairContext.modal`).
+    ``modal``: (token, class) of the sentence's words of ``classes`` (:func:`modal_words`, held by
+    :attr:`PairContext.modal`).
 
     >>> m = [Mention("QAT", "country", 0, 1), Mention("TUR", "country", 5, 6)]
     >>> view = SentenceView(["qatar", "hopes", "to", "sign", "a", "turkey", "pact"], 0, 7, m, [("cooperation", "", 3, 4)])
-    >>> modality_features(view, *m, range(0, 7), {"hopes": "wish"})
+    >>> modality_features(view, *m, range(0, 7), {"hopes": "wish"}, modal_words(view, {"hopes": "wish"}))
     ['modal_class_btw:wish', 'modal_over:btw', 'modal_over_class:wish']
     """
     tokens = view.tokens
-    if modal is None:
-        modal = [(i, classes[tokens[i]]) for i in range(clause.start, clause.stop) if tokens[i] in classes]
     f = []
     for where, part in (("lft", range(clause.start, x.start)), ("btw", range(x.end, y.start)), ("rgt", range(y.end, clause.stop))):
         f += [f"modal_class_{where}:{c}" for c in sorted({c for i, c in modal if i in part})]
