@@ -73,8 +73,13 @@ def binary_target(path_or_file) -> Iterator[IO[bytes]]:
 FORMULA_STARTS = frozenset("=+-@\t\r")
 #: A cell that is a number (``-3``, ``+2.5``, ``1e-4``): a spreadsheet reads it as that number.
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-#: A cell of unquoted CSV lines, but the first, that starts like a formula (a
-#: field with a carriage return is always quoted).
+#: A cell of CSV text that starts like a formula, quoted or not. The csv module quotes every
+#: field with a carriage return, so an unquoted one never starts with one, and ``,\r\n`` (an
+#: empty last cell) does not match. A comma or line break inside a quoted field may match too:
+#: the rows are then checked one by one.
+_FORMULA_CELL = re.compile(r'(?:^|,)(?:"[=+\-@\t\r]|[=+\-@\t])', re.MULTILINE)
+#: Rows rendered, then checked, at a time.
+_CHUNK_ROWS = 4096
 
 
 def spreadsheet_safe(cell):
@@ -114,8 +119,20 @@ def write_table(columns: Sequence[str], rows: Iterable[Sequence], path_or_file) 
     if hasattr(path_or_file, "write"):
         # CRLF rows (RFC 4180): with a "\n" terminator the csv module leaves a
         # lone "\r" in a field unquoted, and every reader splits the row there.
-        writer = csv.writer(path_or_file, lineterminator="\r\n")
-        writer.writerows(_safe_rows(itertools.chain([columns], rows)))
+        # Most rows hold no cell that starts like a formula: rendered as they are and searched as
+        # text, a chunk of them is checked row by row only when the search finds one.
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        rows = itertools.chain([columns], rows)
+        while chunk := list(itertools.islice(rows, _CHUNK_ROWS)):
+            writer.writerows(chunk)
+            if _FORMULA_CELL.search(buffer.getvalue()):
+                buffer.seek(0)
+                buffer.truncate()
+                writer.writerows(_safe_rows(chunk))
+            path_or_file.write(buffer.getvalue())
+            buffer.seek(0)
+            buffer.truncate()
         return
     with atomic_open(path_or_file, "w", encoding="utf-8", newline="") as fh:
         write_table(columns, rows, fh)

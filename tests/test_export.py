@@ -6,6 +6,8 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from kg.export import atomic_open, flatten, write_gexf, write_graphml
@@ -322,6 +324,29 @@ def test_mention_rows_are_written_with_formula_cells_quoted():
     assert buffer.getvalue() == (
         "doc_id,entity,type,text,start,end,tag\r\nd,TUR,country,'-Turkey,0,7,'@x\r\nd,PAK,country,Pakistan,9,17,'@x\r\n")
     assert result.mentions[0].text == "-Turkey"
+
+
+_CELLS = st.one_of(
+    st.integers(-5, 5), st.floats(-2, 2, allow_nan=False), st.booleans(),
+    st.text(alphabet=st.sampled_from(list("ab ,\"'\r\n\t=+-@1.")), max_size=6),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.lists(_CELLS, min_size=3, max_size=3), max_size=4), repeat=st.sampled_from([1, 3000]))
+def test_write_table_quotes_exactly_the_cells_a_spreadsheet_would_run(rows, repeat):
+    """Whatever the cells (formula starts, quoted line breaks, empty last cells, negative numbers),
+    and however many rows, the CSV is the one written cell by cell through spreadsheet_safe."""
+    import csv
+
+    from kg.export import spreadsheet_safe, write_table
+
+    rows = rows * repeat  # past one chunk of rows
+    buffer, reference = io.StringIO(newline=""), io.StringIO(newline="")
+    write_table(["a", "b", "c"], iter(rows), buffer)
+    csv.writer(reference, lineterminator="\r\n").writerows(
+        [spreadsheet_safe(c) for c in row] for row in [["a", "b", "c"], *rows])
+    assert buffer.getvalue() == reference.getvalue()
 
 
 def test_spreadsheet_safe_leaves_numbers_and_plain_text():
