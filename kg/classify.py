@@ -584,12 +584,11 @@ class PairModel:
         for f in stated_weights:  # a feature only the stated model weighs gets a row of its own
             if f not in self._rows:
                 self._rows[f.encode().decode()] = len(self._rows)
-        # One array: a row per feature, a column per relation, then one per stated type and activity,
-        # so a bag of features is summed for both models in one step.
-        self._weights = numpy.zeros(
-            (len(self._rows), len(self.relations) + len(self.stated_types) + len(self.stated_activities)))
-        self._matrix = self._weights[:, : len(self.relations)]
-        self._stated_matrix = self._weights[:, len(self.relations) :]
+        # A row per feature: a column per relation, and in an array of its own one per stated type and
+        # activity, which a build reads only for the pairs it accepts (the rows of a bag of features
+        # are gathered from memory for each pair: the relations' alone are a fraction of both).
+        self._matrix = numpy.zeros((len(self._rows), len(self.relations)))
+        self._stated_matrix = numpy.zeros((len(self._rows), len(self.stated_types) + len(self.stated_activities)))
         if weights:
             self._matrix[: len(weights)] = numpy.array(list(weights.values()), dtype=float)
         self._bias = numpy.array(self.bias, dtype=float)
@@ -645,21 +644,22 @@ class PairModel:
         found = list(self.rows(features))
         return self._matrix[found].sum(axis=0) if found else numpy.zeros(len(self.relations))
 
-    def linear_sums(self, rows: list[int], sizes: list[int]) -> numpy.ndarray:
-        """The :meth:`linear` sums of bags of features at once, a row per bag, the stated model's sums
-        (a column per type and activity) after the relations': bag ``i`` is the next ``sizes[i]`` of
-        the weight ``rows``."""
-        sums = numpy.zeros((len(sizes), self._weights.shape[1]))
+    def linear_sums(self, rows: list[int], sizes: list[int], stated: bool = False) -> numpy.ndarray:
+        """The :meth:`linear` sums of bags of features at once, a row per bag (``stated``: the stated
+        model's sums, a column per type and activity): bag ``i`` is the next ``sizes[i]`` of the
+        weight ``rows``."""
+        matrix = self._stated_matrix if stated else self._matrix
+        sums = numpy.zeros((len(sizes), matrix.shape[1]))
         if rows:
             sizes_ = numpy.array(sizes, dtype=numpy.intp)
             filled = numpy.flatnonzero(sizes_)
             starts = (numpy.cumsum(sizes_) - sizes_)[filled]
-            sums[filled] = numpy.add.reduceat(self._weights[numpy.array(rows, dtype=numpy.intp)], starts, axis=0)
+            sums[filled] = numpy.add.reduceat(matrix[numpy.array(rows, dtype=numpy.intp)], starts, axis=0)
         return sums
 
     def stated(self, linear: numpy.ndarray) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
-        """The partnership types and activities the stated model reads for each row of stated
-        :meth:`linear_sums`: those whose probability reaches its threshold."""
+        """The partnership types and activities the stated model reads for each row of
+        :meth:`linear_sums` with ``stated``: those whose probability reaches its threshold."""
         if not self._stated_matrix.shape[1]:
             return [((), ())] * len(linear)
         found = 1.0 / (1.0 + numpy.exp(-(linear + self._stated_bias))) >= self.stated_threshold
@@ -798,12 +798,15 @@ def _members(r: SentenceReading, c: Candidate) -> bool:
 
 def decide(
     model: PairModel, doc: Doc, readings: list[SentenceReading], speaker: str = "", offset: int = 0,
-    words: Words | None = None, capitals: frozenset[str] | None = None,
+    words: Words | None = None, capitals: frozenset[str] | None = None, threshold: float | None = None,
 ) -> list[list[Decision]]:
     """For each reading, its candidate pairs with the probability of a partnership.
 
     ``words``, ``capitals``: the data the features read, from the build's data folder
-    (:func:`pair_features`; default: the packaged data).
+    (:func:`pair_features`; default: the packaged data). ``threshold``: the partnership
+    probability from which the caller writes a fact (:meth:`Decision.accepted`); the types and
+    activities the model reads (:attr:`Decision.inferred`) are read for the pairs it accepts
+    only (None: for every pair).
 
     ``offset``: characters before ``doc`` in the document (a piece of a longer text), as
     the readings' offsets are the document's.
@@ -837,21 +840,40 @@ def decide(
         return out
     linear = model.linear_sums(pair_rows, pair_sizes)
     linear += model.linear_sums(shared_rows, shared_sizes)[sentence_of]
-    relations = len(model.relations)
-    raw = model.raw_scores(linear[:, :relations])
+    raw = model.raw_scores(linear)
     partnership, membership = (
         [round(model.probability(relation, p), 4) for p in raw[:, model.relations.index(relation)].tolist()]
         if relation in model.relations else [0.0] * len(found)
         for relation in ("partnership", "membership")
     )
-    if model.stated_types or model.stated_activities:
-        inferred = model.stated(linear[:, relations:])
-    else:
-        inferred = [((), ())] * len(found)
-    for (i, r, c), p, m, read in zip(found, partnership, membership, inferred):
+    decisions = []
+    for (i, r, c), p, m in zip(found, partnership, membership):
         stated = _stated(r, c)
-        out[i].append(Decision(c.a, c.b, p, c.rule, stated, _members(r, c), model.floor(c.rule, stated, bool(speaker)), m, read))
+        decisions.append(Decision(c.a, c.b, p, c.rule, stated, _members(r, c), model.floor(c.rule, stated, bool(speaker)), m))
+    if model.stated_types or model.stated_activities:
+        chosen = [k for k, d in enumerate(decisions) if threshold is None or d.accepted(threshold)]
+        inferred = _stated_sums(model, chosen, (pair_rows, pair_sizes), (shared_rows, shared_sizes), sentence_of)
+        for k, read in zip(chosen, model.stated(inferred)):
+            decisions[k] = decisions[k]._replace(inferred=read)
+    for (i, _, _), decision in zip(found, decisions):
+        out[i].append(decision)
     return out
+
+
+def _stated_sums(
+    model: PairModel, chosen: list[int], pairs: tuple[list[int], list[int]], shared: tuple[list[int], list[int]],
+    sentence_of: list[int],
+) -> numpy.ndarray:
+    """The stated model's :meth:`PairModel.linear_sums` of the ``chosen`` candidates of :func:`decide`:
+    each one's bag of ``pairs`` (weight rows, bag sizes) plus its sentence's (``sentence_of``) bag of
+    ``shared``, added in the order the relations' sums are."""
+    def bags(rows: list[int], sizes: list[int], numbers: list[int]) -> tuple[list[int], list[int]]:
+        firsts = list(accumulate(sizes, initial=0))
+        return [row for n in numbers for row in rows[firsts[n] : firsts[n + 1]]], [sizes[n] for n in numbers]
+
+    sums = model.linear_sums(*bags(*pairs, chosen), stated=True)
+    sums += model.linear_sums(*bags(*shared, [sentence_of[k] for k in chosen]), stated=True)
+    return sums
 
 
 @dataclass(frozen=True, slots=True)

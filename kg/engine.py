@@ -235,9 +235,10 @@ def extract_stream(
         if model is None:
             found = resolve(doc_id, readings, gazetteer)
         else:
-            decisions = decide(model, doc, readings, speaker, words=reader.rules.words, capitals=gazetteer.capitals)
-            found = resolve(doc_id, readings, gazetteer, decisions, model.thresholds.get("partnership", 0.5), speaker,
-                            model.thresholds.get("membership", 1.0))
+            threshold = model.thresholds.get("partnership", 0.5)
+            decisions = decide(model, doc, readings, speaker, words=reader.rules.words, capitals=gazetteer.capitals,
+                               threshold=threshold)
+            found = resolve(doc_id, readings, gazetteer, decisions, threshold, speaker, model.thresholds.get("membership", 1.0))
         facts += _shift(found, offset, sentences_before)
         sentences += len(readings)
         words += word_count(doc)

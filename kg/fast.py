@@ -38,7 +38,7 @@ from spacy.vocab import Vocab
 
 from kg.gazetteer import DATA_DIR
 from kg.lines import load_line_rules
-from kg.nlp import FuzzyCountryLinker, LineBreaks, NormLemmatizer, TokenizerWrapper
+from kg.nlp import FuzzyCountryLinker, LineBreaks, LongChunkTokenizer, NormLemmatizer, TokenizerWrapper
 
 
 class _WordTable:
@@ -973,11 +973,15 @@ class WarmCacheTokenizer(TokenizerWrapper):
         if len(seen) < tokenize.max_cache_size and not tokenize.vocab.in_memory_zone:
             # the new chunks found by one set difference (most of a text's chunks were seen), then
             # sorted, not in set order: the vocabulary grows the same way every run
-            new = set(text.split()).difference(seen)
+            chunks = set(text.split())
+            new = chunks.difference(seen)
             for chunk in sorted(new):
                 tokenize(chunk)
             seen.update(new)
-        doc = tokenize(text)
+            # a LongChunkTokenizer looks for over-long chunks among these, not in a new split of the text
+            doc = tokenize.of_chunks(text, chunks) if isinstance(tokenize, LongChunkTokenizer) else tokenize(text)
+        else:
+            doc = tokenize(text)
         _doc_texts[doc] = text
         return doc
 

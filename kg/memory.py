@@ -90,6 +90,11 @@ class RecordSpool(Mapping[str, Any]):
         return dict, (dict(self.items()),)
 
 
+#: Container objects allocated (less those freed) between two collections of the youngest
+#: generation while a build's heap is frozen (Python's default is 700).
+YOUNG_COLLECTION_THRESHOLD = 10_000
+
+
 class FrozenHeap:
     """Leaves the objects a build keeps out of garbage collection until the build ends.
 
@@ -99,15 +104,26 @@ class FrozenHeap:
     object that exists now out of collection (in constant time); leaving the
     block returns them. A heap the caller froze is left as it is.
 
+    Inside the block the youngest generation is collected after
+    :data:`YOUNG_COLLECTION_THRESHOLD` allocations rather than 700: a document's
+    records live until the document is read and are freed by reference counting
+    (a Doc holds no reference cycle), so most are gone before a collection would
+    scan them, where at 700 each is scanned, and promoted, while it is in use.
+
     >>> with FrozenHeap() as heap:
     ...     heap.freeze()
     """
 
     def __init__(self) -> None:
         self.owned = False
+        self._thresholds: tuple[int, ...] | None = None
 
     def __enter__(self) -> "FrozenHeap":
         self.owned = gc.get_freeze_count() == 0
+        self._thresholds = gc.get_threshold()
+        first, *older = self._thresholds
+        if 0 < first < YOUNG_COLLECTION_THRESHOLD:  # 0: the caller turned collection off
+            gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, *older)
         return self
 
     def freeze(self) -> None:
@@ -116,5 +132,7 @@ class FrozenHeap:
             gc.freeze()
 
     def __exit__(self, *exc) -> None:
+        if self._thresholds is not None:
+            gc.set_threshold(*self._thresholds)
         if self.owned:
             gc.unfreeze()

@@ -296,7 +296,12 @@ class LongChunkTokenizer(TokenizerWrapper):
     def __call__(self, text: str) -> Doc:
         """The wrapped tokenizer's Doc of ``text``, its over-long chunks tokenised a piece at a time."""
         # the longest chunk, found by one split (a C loop), rules out nearly every text before the regex
-        if len(text) <= self.max_chunk or max(map(len, text.split()), default=0) <= self.max_chunk:
+        return self.of_chunks(text, text.split() if len(text) > self.max_chunk else ())
+
+    def of_chunks(self, text: str, chunks: Iterable[str]) -> Doc:
+        """:meth:`__call__` of ``text`` whose whitespace-delimited ``chunks`` (each at least once, in
+        any order: a set of them will do) the caller has split already."""
+        if len(text) <= self.max_chunk or max(map(len, chunks), default=0) <= self.max_chunk:
             return self.tokenizer(text)
         cuts = [cut for run in self._long_run.finditer(text) for cut in range(run.start(), run.end(), self.piece)]
         if not cuts:

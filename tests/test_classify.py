@@ -281,6 +281,10 @@ def test_the_model_adds_the_types_and_activities_it_reads_for_a_pair(tmp_path, n
     # the model's activity where the cue phrases state none; the cue phrases' where they state one
     assert {(f.source, f.target, f.partnership_type, f.activity) for f in facts} == {
         ("GHA", "NGA", "", "joint_operations"), ("CHL", "PER", "alliance", ""), ("KEN", "UGA", "", "joint_exercises")}
+    # read for the accepted pairs alone, the same facts
+    assert decide(model, doc, readings, threshold=0.5) == decisions
+    assert [d.inferred for ds in decide(model, doc, readings, threshold=0.99) for d in ds] == [((), ())] * 3
+    assert resolve("d", readings, decisions=decide(model, doc, readings, threshold=0.5), threshold=0.5) == facts
 
 
 def test_kg_explain_prints_what_the_model_reads_for_a_pair(tmp_path):

@@ -6,7 +6,7 @@ import pickle
 import pytest
 
 from kg.forked import run_groups
-from kg.memory import FrozenHeap, RecordSpool
+from kg.memory import YOUNG_COLLECTION_THRESHOLD, FrozenHeap, RecordSpool
 
 
 def test_a_spool_keeps_its_rows_on_disk_and_reads_them_back_as_they_went_in(tmp_path):
@@ -79,3 +79,10 @@ def test_a_full_disk_while_spooling_names_the_folder(tmp_path):
     with pytest.raises(OSError) as raised:
         spool["d"] = [("TUR", "country", "Turkey", 0, 6)]
     assert (raised.value.filename, raised.value.strerror) == (str(tmp_path), "No space left on device")
+
+
+def test_a_heap_collects_young_objects_less_often_and_restores_the_thresholds():
+    before = gc.get_threshold()
+    with FrozenHeap():
+        assert gc.get_threshold()[0] >= YOUNG_COLLECTION_THRESHOLD
+    assert gc.get_threshold() == before
