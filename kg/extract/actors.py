@@ -65,7 +65,7 @@ def coordinated_groups(sentence: Sentence) -> list[list[Actor]]:
         if groups:
             prev = groups[-1][-1]
             gap = lower[prev.end : actor.start]
-            if actor.start >= prev.end and all(w in connectors or w.isspace() for w in gap):
+            if actor.start >= prev.end and all(w in connectors or w.isspace() for w in gap) and not _sets_off(sentence, prev.end, actor.start):
                 groups[-1].append(actor)
                 joined[-1] = joined[-1] or _has_conjunction(sentence, gap) or not gap
                 continue
@@ -81,6 +81,14 @@ def coordinated_groups(sentence: Sentence) -> list[list[Actor]]:
         is_list = has_conjunction or len(group) >= 3 or _has_conjunction(sentence, after)
         out += [group] if is_list else [[a] for a in group]
     return out
+
+
+def _sets_off(sentence: Sentence, start: int, end: int) -> bool:
+    """A hyphen or dash with white space before it stands between tokens ``start`` and ``end``: it
+    sets off a phrase ("the land of Chile - Peru has ..."), where one joined to its word makes a
+    compound ("the Chile-Peru treaty", "Chile-\nPeru" at a line's end)."""
+    tokens = sentence.tokens
+    return any(tokens.lower[i] in HYPHENS and tokens.space_before(i) for i in range(start, end))
 
 
 def _has_conjunction(sentence: Sentence, gap: list[str]) -> bool:

@@ -151,6 +151,10 @@ class Tokens:
             found = lemmas[i] = self.doc[i].lemma_.lower()
         return found
 
+    def space_before(self, i: int) -> bool:
+        """Whether white space stands right before token ``i`` (read from the Doc: few rules ask)."""
+        return i > 0 and bool(self.doc[i - 1].whitespace_ or self.lower[i - 1].isspace())
+
     def is_punct(self, i: int) -> bool:
         """Whether token ``i`` is punctuation."""
         if self._punct is None:

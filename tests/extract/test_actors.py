@@ -21,6 +21,14 @@ def _view(nlp, text):
         ("Chile as well as Peru", [["CHL", "PER"]]),
         # commas alone join clauses, not list items
         ("In Chile, Peru", [["CHL"], ["PER"]]),
+        # a hyphen or dash joined to its word makes a compound, also where the line broke after it
+        ("the Chile-Peru treaty", [["CHL", "PER"]]),
+        ("the Chile–Peru treaty", [["CHL", "PER"]]),
+        ("the Chile- Peru treaty", [["CHL", "PER"]]),
+        # an em dash, or a dash with a space before it, sets off a phrase
+        ("the land of Chile—Peru has annexed", [["CHL"], ["PER"]]),
+        ("the land of Chile - Peru has annexed", [["CHL"], ["PER"]]),
+        ("the crisis in Chile – Peru has sent aid", [["CHL"], ["PER"]]),
     ],
 )
 def test_coordinated_lists(nlp, text, expected):
