@@ -118,7 +118,7 @@ def main() -> None:
 
     passages = {p["id"]: p for p in map(json.loads, (SHARED / "prose_passages.jsonl").open(encoding="utf-8"))}
     un = train.read_labels(SHARED / "un_pairs.jsonl")
-    prose = train._with_corpus(train.read_labels(SHARED / "prose_pairs.jsonl"), SHARED / "prose_passages.jsonl")
+    prose = train.with_corpus(train.read_labels(SHARED / "prose_pairs.jsonl"), SHARED / "prose_passages.jsonl")
     docs = sorted({label["doc_id"] for label in prose})
     order = numpy.random.RandomState(SEED).permutation(len(docs))
     fold_of = {docs[i]: k % FOLDS for k, i in enumerate(order)}

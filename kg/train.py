@@ -512,8 +512,10 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def _with_corpus(labels: list[dict], corpus: Path | str | None) -> list[dict]:
-    """Labels with their context and speaker read from the corpus where they lack them."""
+def with_corpus(labels: list[dict], corpus: Path | str | None) -> list[dict]:
+    """``labels`` with their ``context_before`` (the 500 characters before the sentence) and ``speaker``
+    (the document's ``country``) read from the documents of ``corpus`` where they lack them, as labels
+    of a corpus that is not a speech corpus come (``prose_pairs.jsonl`` and ``prose_passages.jsonl``)."""
     if corpus is None:
         return labels
     from kg.corpus import read_corpus
@@ -564,7 +566,7 @@ def train(label_paths: Iterable[Path | str], out: Path | str, corpus: Path | str
     curve and the chosen threshold.
     """
     label_paths = [Path(p) for p in label_paths]
-    labels = _with_corpus([label for p in label_paths for label in read_labels(p)], corpus)
+    labels = with_corpus([label for p in label_paths for label in read_labels(p)], corpus)
     if not labels:
         raise KgError("no labelled pairs to train on")
     from kg.nlp import describe_pipeline, load_pipeline

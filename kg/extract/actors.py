@@ -65,7 +65,8 @@ def coordinated_groups(sentence: Sentence) -> list[list[Actor]]:
         if groups:
             prev = groups[-1][-1]
             gap = lower[prev.end : actor.start]
-            if actor.start >= prev.end and all(w in connectors or w.isspace() for w in gap) and not _sets_off(sentence, prev.end, actor.start):
+            joins = all(w in connectors or w.isspace() for w in gap) and not _sets_off(sentence, prev.end, actor.start)
+            if actor.start >= prev.end and joins:
                 groups[-1].append(actor)
                 joined[-1] = joined[-1] or _has_conjunction(sentence, gap) or not gap
                 continue

@@ -17,7 +17,7 @@ from spacy.matcher import DependencyMatcher
 from spacy.vocab import Vocab
 
 from kg.extract.actors import MEMBERSHIP_BODY, Roles, actors_in
-from kg.extract.sentence import POSSESSIVE_ENDINGS, Actor, Sentence, ids
+from kg.extract.sentence import HYPHENS, POSSESSIVE_ENDINGS, Actor, Sentence, ids
 from kg.ontology import PARTNERSHIP_TYPE
 
 #: Why a coordinated list or a later actor is not paired, by rule.
@@ -190,7 +190,7 @@ def _pairs_within(
         return found.refuse(group, None, LONG_UNTYPED_LIST)  # "we support the struggle of A, B, C and D"
     if roles.hosts and not joint and before != "between" and group[0].start not in roles.hosts:
         return found.refuse(group, None, GUESTS_OF_HOST)  # "Japan and Italy keep bases in Djibouti"
-    compound = any(w in "-–—/" for w in lower[group[0].end : group[1].start])
+    compound = any(w in HYPHENS or w == "/" for w in lower[group[0].end : group[1].start])
     if compound and sentence.word_at(group[-1].end) in words.compound_non_partner_heads:
         return found.refuse(group, None, NON_PARTNER_COMPOUND)  # "the India-Pakistan border"
     shape = "between" if before == "between" else "compound" if compound else "coordination"
