@@ -17,7 +17,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 import numpy
 
@@ -43,10 +43,6 @@ MIN_RECALL = 0.5
 RULE_FLOORS = {"linked": 0.45, "stated": 0.35}
 #: The stated model learns a type or activity only from this many labelled partnerships that state it.
 STATED_MIN_EXAMPLES = 5
-#: The calibrated membership probability from which a build adds a membership the rules did not
-#: state (docs/classifier.md, *Memberships*): the best F1 of rules-or-model on one half of the labelled
-#: documents (a plateau from 0.475 to 0.6), measured on the other half.
-MEMBERSHIP_THRESHOLD = 0.5
 #: Relations whose scores are calibrated and written as facts.
 CALIBRATED = ("partnership", "membership")
 _REQUIRED = ("doc_id", "sentence", "a", "b", "relation")
@@ -337,6 +333,32 @@ def choose_threshold(probability: numpy.ndarray, gold: numpy.ndarray, target: fl
     return float(min(c["threshold"] for c in kept if c["p"] == best))
 
 
+def rule_memberships(examples: list[Example]) -> numpy.ndarray:
+    """Per example, whether the rules state the pair as a membership (a build writes it whatever the model)."""
+    return numpy.array(["rule:membership" in e.features for e in examples], dtype=bool)
+
+
+def choose_membership_threshold(probability: numpy.ndarray, gold: numpy.ndarray, stated: numpy.ndarray,
+                                genres: Sequence[str]) -> float:
+    """The calibrated membership probability from which a build adds a membership the rules did not
+    state: the threshold whose decision (``stated`` by the rules, or ``probability`` reaching it) has
+    the best mean F1 over the ``genres`` of the examples, so that neither genre's memberships decide it
+    alone; the highest of equally good ones.
+
+    >>> p, gold = numpy.array([0.2, 0.45, 0.7, 0.9]), numpy.array([0, 1, 0, 1])
+    >>> choose_membership_threshold(p, gold, numpy.array([False, False, False, True]), ["un"] * 4)
+    0.45
+    """
+    genres = numpy.asarray(genres)
+    best, chosen = -1.0, 1.0
+    for t in sorted(set(numpy.round(probability, 4).tolist())):
+        decided = stated | (probability >= t)
+        score = numpy.mean([prf(gold[genres == g].astype(bool), decided[genres == g])["f1"] for g in sorted(set(genres))])
+        if score >= best:
+            best, chosen = score, t
+    return math.floor(round(chosen * 1000, 6)) / 1000
+
+
 def fit_model(examples: list[Example], oof: numpy.ndarray, genre_for_threshold: str | None = "un") -> dict:
     """The model file's content: the learner fitted on every example, calibrated on ``oof``."""
     train_set = [e for e in examples if e.features]
@@ -362,7 +384,11 @@ def fit_model(examples: list[Example], oof: numpy.ndarray, genre_for_threshold: 
         gold = numpy.array([e.relation == rel for e in examples], dtype=float)
         calibration[rel] = isotonic(oof[:, k], gold)
         calibrated = calibrate(calibration[rel], oof[:, k])
-        thresholds[rel] = choose_threshold(calibrated[chosen], gold[chosen], floor=floors[chosen]) if rel == "partnership" else MEMBERSHIP_THRESHOLD
+        if rel == "partnership":
+            thresholds[rel] = choose_threshold(calibrated[chosen], gold[chosen], floor=floors[chosen])
+        else:
+            thresholds[rel] = choose_membership_threshold(calibrated, gold, rule_memberships(examples),
+                                                          [e.genre for e in examples])
     thresholds.update(RULE_FLOORS)
     return {"relations": relations, "bias": [round(float(b), 5) for b in intercept[order]],
             "weights": weights, "calibration": calibration, "thresholds": thresholds}
@@ -620,6 +646,16 @@ def train_examples(examples: list[Example], label_paths: list[Path], out: Path |
             "average_precision": average_precision(oof[chosen, k], gold[chosen]),
             "recall_at_target": recall_at_precision(calibrated[chosen], gold[chosen]),
         }
+    memberships = {}
+    if "membership" in model["calibration"]:
+        k = RELATIONS.index("membership")
+        member = numpy.array([e.relation == "membership" for e in examples])
+        by_model = calibrate(model["calibration"]["membership"], oof[:, k]) >= model["thresholds"]["membership"]
+        ruled = rule_memberships(examples)
+        for genre in sorted({e.genre for e in examples}):
+            chosen = numpy.array([e.genre == genre for e in examples])
+            memberships[genre] = {"rules": prf(member[chosen], ruled[chosen]),
+                                  "rules_or_model": prf(member[chosen], (ruled | by_model)[chosen])}
     card = {
         "data": [{"file": p.name, "sha256": sha256(p), "pairs": sum(1 for _ in read_labels(p))} for p in label_paths],
         "examples": len(examples),
@@ -632,6 +668,9 @@ def train_examples(examples: list[Example], label_paths: list[Path], out: Path |
         "threshold": threshold,
         "partnership": by_genre,
     }
+    if memberships:
+        card["membership_threshold"] = model["thresholds"]["membership"]
+        card["memberships"] = memberships
     if stated_card is not None:
         card["stated"] = stated_card
     if pipeline is not None:
@@ -681,6 +720,15 @@ def card_markdown(card: dict) -> str:
         lines += _table(block["reliability"], ["bin", "n", "mean_p", "observed"])
         lines += ["", "Precision-recall curve:", ""]
         lines += _table(block["pr_curve"], ["threshold", "p", "r", "f1"])
+        lines.append("")
+    if card.get("memberships"):
+        lines += [f"## Memberships at the threshold {card['membership_threshold']}", "",
+                  "A build writes the memberships the rules state, and those of a country and an organisation whose "
+                  "calibrated membership probability reaches the threshold (the best mean F1 of the genres). "
+                  "Held-out folds:", ""]
+        rows = [{"genre": genre, "source": source.replace("_", " "), **scores[source]}
+                for genre, scores in card["memberships"].items() for source in ("rules", "rules_or_model")]
+        lines += _table(rows, ["genre", "source", "p", "r", "f1", "tp", "fp", "fn"])
         lines.append("")
     stated = card.get("stated")
     if stated:
