@@ -58,6 +58,8 @@ def _view(nlp, text):
         ("Chile will accede to the Council of Europe.", []),
         ("We look to the forthcoming admission of Tuvalu to the United Nations.", []),
         ("Tuvalu is fully qualified for membership in the United Nations.", []),
+        ("Norway sought membership of the European Union in 1994.", []),
+        ("Serbia is in negotiations for European Union membership.", []),
         # the country that leads a body is one of its members
         ("Its ships joined the US-led Combined Maritime Forces last year.", [("USA", "CMF")]),
         # a relative clause names the member of the organisation before it
@@ -75,6 +77,8 @@ def test_memberships(nlp, text, expected):
     [
         ("Turkey's bid to join the European Union has stalled.", True),
         ("Chile should become a member of NATO.", True),
+        ("Norway has long sought membership of the European Union.", True),
+        ("Montenegro is in the negotiation process for European Union membership.", True),
         ("Chile joined NATO in 2010.", False),
         ("Chile and Peru held joint drills.", False),
     ],

@@ -129,6 +129,7 @@ def test_a_pair_in_its_own_clause_keeps_only_that_clause(nlp):
         ("Chile and Peru signed a pact as a counterweight to Bolivia.", ("CHL", "BOL"), ("adversary",)),
         ("Chile tried to sign an accord with Peru.", ("CHL", "PER"), ("hoped_for",)),
         ("Chile feared the prospect of an alliance with Peru.", ("CHL", "PER"), ("hoped_for",)),
+        ("Chile seeks closer defence ties with Peru.", ("CHL", "PER"), ("hoped_for",)),
         ("Chile and Peru saw the breakdown of their accord.", ("CHL", "PER"), ("hostile", "hostile_clause")),
         ("Chile joined NATO in 2010.", ("CHL", "NATO"), ("no_cooperation_cue", "membership_body")),
     ],
