@@ -11,7 +11,7 @@ OUT    ?= out
 KG_SOURCES := $(shell find kg -type f \( -name '*.py' -o -name '*.yaml' -o -name '*.csv' -o -name '*.txt' -o -name '*.html' \) 2>/dev/null)
 CORPUS_FILES := $(shell find $(CORPUS) -type f 2>/dev/null)
 
-.PHONY: install run test eval eval-documents notebook clean screenshot bench train
+.PHONY: install run test eval eval-pairs eval-documents notebook clean screenshot bench train
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,9 @@ eval: install ## the pair classifier's cross-validated scores; extraction scored
 	else \
 		echo "$(SHARED)/eval/score.py not found: make eval needs the shared/ folder beside the checkout (SHARED=path)"; \
 	fi
+
+eval-pairs: $(BIN)/.train-installed ## held-out scores of a build on the shared pair labels, as score_pairs.py reads them (five fold models, ~6 min)
+	$(BIN)/python bench/pairs_cv.py
 
 eval-documents: $(BIN)/.train-installed ## held-out scores per document on the shared prose passages (trains five fold models, ~4 min)
 	$(BIN)/python bench/passages_cv.py

@@ -1,0 +1,78 @@
+"""Held-out scores of a build on the shared pair labels, as ``../shared/eval/score_pairs.py`` reads them.
+
+The cross-validated scores of ``make train`` are the model's decision on each labelled pair. A user
+runs ``kg build`` on whole documents, where a pair may also be carried into a sentence by a reference
+back, and ``score_pairs.py`` scores the facts a build writes. This script measures that, held out:
+the labelled pairs are cut into the folds ``make train`` uses (:func:`kg.train.folds`: grouped by
+document, stratified by relation, seeded); for each fold a model is trained with
+:func:`kg.train.train_examples` on the other folds, and ``score_pairs.py`` builds the documents of
+the fold's labels with ``kg build --model`` and scores them. The counts are summed over the folds.
+
+    .venv/bin/python bench/pairs_cv.py [-v]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SHARED = HERE.parent.parent / "shared"
+LABELS = {"un": SHARED / "train" / "un_pairs.jsonl", "prose": SHARED / "train" / "prose_pairs.jsonl"}
+PASSAGES = SHARED / "train" / "prose_passages.jsonl"
+LAYERS = ("partnership", "membership", "types", "activities")
+
+
+def score_fold(labels: Path, genre: str, model: Path, verbose: bool) -> dict:
+    """score_pairs.py's counts per layer for the labels in ``labels``, built with ``model``."""
+    kg = Path(sys.executable).with_name("kg")
+    command = [sys.executable, str(SHARED / "eval" / "score_pairs.py"), str(labels), "--json",
+               "--run", f"{kg} build --model {model}"]
+    if genre == "prose":
+        command += ["--corpus", str(PASSAGES)]
+    if verbose:
+        command.append("-v")
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    if verbose:
+        print("\n".join(line for line in out.splitlines() if " FP " in line or " FN " in line))
+    scores = json.loads(out[out.index("\n{") + 1 : out.rindex("}") + 1])
+    return {layer: Counter({k: scores[layer][k] for k in ("tp", "fp", "fn")}) for layer in LAYERS}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("-v", "--verbose", action="store_true", help="list each wrong and missed pair")
+    args = ap.parse_args()
+    from kg import train
+
+    raw = {genre: [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+           for genre, path in LABELS.items()}
+    labels = train.read_labels(LABELS["un"]) + train.with_corpus(train.read_labels(LABELS["prose"]), PASSAGES)
+    examples = train.featurize(labels)
+    totals = {genre: {layer: Counter() for layer in LAYERS} for genre in LABELS}
+    with tempfile.TemporaryDirectory() as tmp:
+        for k, (train_idx, test_idx) in enumerate(train.folds(examples)):
+            model = Path(tmp, f"model{k}.json")
+            train.train_examples([examples[i] for i in train_idx], list(LABELS.values()), model)
+            held_out = {examples[i].doc_id for i in test_idx}
+            for genre, rows in raw.items():
+                fold = Path(tmp, f"{genre}{k}.jsonl")
+                fold.write_text("".join(json.dumps(r) + "\n" for r in rows if str(r["doc_id"]) in held_out),
+                                encoding="utf-8")
+                for layer, counts in score_fold(fold, genre, model, args.verbose).items():
+                    totals[genre][layer].update(counts)
+    print(f"held-out pair labels ({train.FOLDS} folds grouped by document, seed {train.SEED}), a build's facts:")
+    for genre, layers in totals.items():
+        for layer, c in layers.items():
+            p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 1.0
+            r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 1.0
+            f1 = 2 * p * r / (p + r) if p + r else 0.0
+            print(f"  {genre:<6} {layer:<12} P {p:.3f} R {r:.3f} F1 {f1:.3f}   ({c['tp']} / {c['fp']} / {c['fn']})")
+
+
+if __name__ == "__main__":
+    main()
