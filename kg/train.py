@@ -273,15 +273,26 @@ def reliability(calibrated: numpy.ndarray, gold: numpy.ndarray, bins: int = 10) 
 
 def precision_recall_curve(probability: numpy.ndarray, gold: numpy.ndarray, points: Iterable[float],
                            floor: numpy.ndarray | None = None) -> list[dict]:
-    """Precision, recall and F1 of ``probability >= t`` for each threshold ``t``; with ``floor`` (one per
-    example, :func:`rule_floors`), of ``probability >= min(t, floor)``, a build's decision."""
+    """Precision, recall and F1 of ``probability >= t`` for each threshold ``t`` (as :func:`threshold_of`
+    holds it); with ``floor`` (one per example, :func:`rule_floors`), of ``probability >= min(t, floor)``,
+    a build's decision."""
     out = []
     for t in points:
-        s = prf(gold.astype(bool), probability >= (t if floor is None else numpy.minimum(t, floor)))
-        # Rounded down: a threshold rounded up past its probability would leave out the pairs it was measured with.
-        shown = math.floor(round(float(t) * 1000, 6)) / 1000
+        shown = threshold_of(t)
+        s = prf(gold.astype(bool), probability >= (shown if floor is None else numpy.minimum(shown, floor)))
         out.append({"threshold": shown, "p": float(s["p"]), "r": float(s["r"]), "f1": float(s["f1"])})
     return out
+
+
+def threshold_of(probability: float) -> float:
+    """The threshold of three decimals a model file holds for a decision from ``probability`` up:
+    rounded down, as rounding up would leave out the pairs at ``probability``. The decision is
+    measured at that threshold, which also keeps the pairs below ``probability`` down to it.
+
+    >>> threshold_of(0.5538)
+    0.553
+    """
+    return math.floor(round(float(probability) * 1000, 6)) / 1000
 
 
 def average_precision(score: numpy.ndarray, gold: numpy.ndarray) -> float:
@@ -351,12 +362,12 @@ def choose_membership_threshold(probability: numpy.ndarray, gold: numpy.ndarray,
     """
     genres = numpy.asarray(genres)
     best, chosen = -1.0, 1.0
-    for t in sorted(set(numpy.round(probability, 4).tolist())):
+    for t in sorted({threshold_of(p) for p in probability}):
         decided = stated | (probability >= t)
         score = numpy.mean([prf(gold[genres == g].astype(bool), decided[genres == g])["f1"] for g in sorted(set(genres))])
         if score >= best:
             best, chosen = score, t
-    return math.floor(round(chosen * 1000, 6)) / 1000
+    return chosen
 
 
 def fit_model(examples: list[Example], oof: numpy.ndarray, genre_for_threshold: str | None = "un") -> dict:

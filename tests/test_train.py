@@ -11,8 +11,8 @@ import pytest
 
 from kg.classify import DEFAULT_MODEL, PairModel, load_model
 from kg.errors import KgError
-from kg.train import (Example, choose_membership_threshold, choose_threshold, read_labels, reliability, rule_floors,
-                      train)
+from kg.train import (Example, choose_membership_threshold, choose_threshold, precision_recall_curve, read_labels,
+                      reliability, rule_floors, train)
 
 SHARED_TRAIN = Path(__file__).resolve().parents[2] / "shared" / "train"
 
@@ -70,6 +70,16 @@ def test_the_threshold_keeps_the_pairs_it_was_measured_with():
     gold = numpy.array([0, 0, 1, 1, 1])
     threshold = choose_threshold(probability, gold, target=0.85)
     assert threshold == 0.553 and (probability >= threshold).sum() == 3  # not 0.554, past the pairs at 0.5538
+
+
+def test_a_threshold_is_measured_as_the_model_file_holds_it():
+    # 0.4742 and 0.4748 share the threshold 0.474: the pairs at 0.4748 come with those at 0.4742
+    probability = numpy.array([0.4742] * 4 + [0.4748] * 4 + [0.9] * 2)
+    gold = numpy.array([0] * 4 + [1] * 6)
+    [point] = precision_recall_curve(probability, gold, [0.4748])
+    assert (point["threshold"], point["p"]) == (0.474, 0.6)
+    threshold = choose_threshold(probability, gold, target=0.85, min_recall=0.5)
+    assert threshold == 0.474 and gold[probability >= threshold].mean() == 0.6
 
 
 def test_a_rule_linked_pair_has_the_rules_floor_and_a_stated_one_the_lower():
