@@ -80,7 +80,7 @@ def test_the_kingdom_names_the_kingdom_in_focus(nlp):
         ('Chile, "Peru" and Bolivia held joint drills.', {("BOL", "CHL"), ("BOL", "PER"), ("CHL", "PER")}),
         ("Iran threatened Israel while Russia and Iran expanded their military cooperation.", {("IRN", "RUS")}),
         ("Australia and Japan deepened security ties to counter China.", {("AUS", "JPN")}),
-        ("After the 1962 war with China, India sought military aid from Britain and France.",
+        ("After the 1962 war with China, India received military aid from Britain and France.",
          {("FRA", "IND"), ("GBR", "IND")}),
         ("Chile sells frigates to Ecuador, while Peru buys drones from Israel.", {("CHL", "ECU"), ("ISR", "PER")}),
         ("Mali and Niger issued a joint statement condemning the attack.", {("MLI", "NER")}),
