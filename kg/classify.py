@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Iterable, NamedTuple
 
 import numpy
+import orjson
 from spacy.attrs import DEP, HEAD, IDX, LEMMA, LIKE_NUM, LOWER
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
@@ -609,7 +610,7 @@ class PairModel:
         path = Path(path or DEFAULT_MODEL)
         try:
             raw = path.read_bytes()
-            data = json.loads(raw)
+            data = _parse_json(raw)
         except OSError as e:
             raise KgError(f"cannot read the pair model {path}: {(e.strerror or str(e)).lower()}") from None
         except ValueError as e:
@@ -747,6 +748,15 @@ class Decision(NamedTuple):
         if self.members:
             return False
         return self.partnership >= min(threshold, self.floor)
+
+
+def _parse_json(raw: bytes):
+    """The JSON value of ``raw``, parsed by orjson; what orjson refuses (NaN, a byte-order mark,
+    invalid JSON) by the standard library, which reads it or says why not."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return json.loads(raw)
 
 
 _MODELS: dict[str, PairModel] = {}
