@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import numpy
-from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, IS_TITLE, LEMMA, LOWER, NORM, ORTH, SENT_START
+from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_TITLE, LEMMA, LOWER, NORM, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.pipeline import Sentencizer, SpanRuler
@@ -198,6 +198,20 @@ def word_columns(doc: Doc) -> WordColumns:
     return columns
 
 
+#: The character offset of each token of the Docs being read, read by the first component that asks.
+_doc_offsets: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def token_offsets(doc: Doc) -> numpy.ndarray:
+    """``doc.to_array(IDX)``, the character offset of every token, read on first use and kept while
+    the Doc lives: the line-break component, the sentence reader and the pair classifier all read
+    it (callers share the array and must not change it). Read again if the Doc's length changed."""
+    offsets = _doc_offsets.get(doc)
+    if offsets is None or len(offsets) != len(doc):
+        offsets = _doc_offsets[doc] = doc.to_array(IDX)
+    return offsets
+
+
 #: Span rows of the Docs being read, per span group, made by the first reader that asks.
 _doc_spans: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -362,7 +376,11 @@ _doc_texts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 class TextLineBreaks(LineBreaks):
     """:class:`kg.nlp.LineBreaks` that reads the text the tokenizer was given rather than joining the tokens,
-    and which tokens are line breaks from the Doc's word columns."""
+    which tokens are line breaks from the Doc's word columns, and the tokens' offsets once per Doc."""
+
+    def token_offsets(self, doc: Doc) -> numpy.ndarray:
+        """The character offset of every token of ``doc`` (:func:`token_offsets`)."""
+        return token_offsets(doc)
 
     def text_of(self, doc: Doc) -> str:
         """The text ``doc`` was made from."""
