@@ -29,12 +29,13 @@ from pathlib import Path
 from typing import Iterable, NamedTuple
 
 import numpy
-from spacy.attrs import DEP, HEAD, IDX, LEMMA, LIKE_NUM, LOWER
+import orjson
+from spacy.attrs import DEP, HEAD, LEMMA, LIKE_NUM, LOWER
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from kg.errors import KgError
-from kg.fast import span_rows, word_columns
+from kg.fast import span_rows, token_offsets, word_columns
 from kg.extract import SentenceReader, SentenceReading
 from kg.extract.sentence import Strings
 from kg.gazetteer import GROUP, NON_ACTOR, ORGANIZATION, capital_names
@@ -129,7 +130,7 @@ class DocIndex:
         for i in numpy.flatnonzero(columns.of_words(LIKE_NUM)[columns.inverse]).tolist():
             self.tokens[i] = "0"
         #: Character offset of each token.
-        self.idx: list[int] = doc.to_array(IDX).tolist()
+        self.idx: list[int] = token_offsets(doc).tolist()
         non_actor = get_string_id(NON_ACTOR)  # ids and labels by hash ("" is 0)
         entities = sorted((e for e in span_rows(doc, ENTITIES_KEY) if e[1] and e[0] != non_actor), key=itemgetter(2))
         self.mentions = [Mention(strings[id_], strings[label], start, end) for label, id_, start, end, _, _ in entities]
@@ -609,7 +610,7 @@ class PairModel:
         path = Path(path or DEFAULT_MODEL)
         try:
             raw = path.read_bytes()
-            data = json.loads(raw)
+            data = _parse_json(raw)
         except OSError as e:
             raise KgError(f"cannot read the pair model {path}: {(e.strerror or str(e)).lower()}") from None
         except ValueError as e:
@@ -747,6 +748,15 @@ class Decision(NamedTuple):
         if self.members:
             return False
         return self.partnership >= min(threshold, self.floor)
+
+
+def _parse_json(raw: bytes):
+    """The JSON value of ``raw``, parsed by orjson; what orjson refuses (NaN, a byte-order mark,
+    invalid JSON) by the standard library, which reads it or says why not."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return json.loads(raw)
 
 
 _MODELS: dict[str, PairModel] = {}

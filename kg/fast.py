@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import numpy
-from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, IS_TITLE, LEMMA, LOWER, NORM, ORTH, SENT_START
+from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_TITLE, LEMMA, LOWER, NORM, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.pipeline import Sentencizer, SpanRuler
@@ -48,34 +48,58 @@ class _WordTable:
     when it first sees the word and kg never changes them, so each word type is
     read once per Vocab. Words are found by their ORTH ids in a sorted array (a
     binary search for all of a Doc's words at once), not one dict lookup each.
+    The words read since the array was last sorted wait in a small sorted array
+    of their own, merged into it once they are an eighth of its size: nearly
+    every Doc brings new words, and inserting them into the whole array would
+    copy it once per Doc.
     """
 
     def __init__(self, vocab: Vocab) -> None:
         self.vocab = vocab
         self.orths = numpy.zeros(0, dtype="uint64")  # ORTH ids of the words read, sorted
         self.rows = numpy.zeros(0, dtype=numpy.intp)  # the row of each
+        self.recent_orths = numpy.zeros(0, dtype="uint64")  # the words read since, sorted
+        self.recent_rows = numpy.zeros(0, dtype=numpy.intp)
         self.values = numpy.zeros((4096, 3), dtype="uint64")  # per row: LOWER, NORM, flags
         self.size = 0  # rows in use
         self.derived: dict[object, numpy.ndarray] = {}  # see WordColumns.derived
 
     def rows_of(self, words: numpy.ndarray) -> numpy.ndarray:
         """The rows of ``words`` (sorted, distinct ORTH ids), reading the words not read before."""
-        at = numpy.searchsorted(self.orths, words)
-        new = words[self.orths[numpy.minimum(at, len(self.orths) - 1)] != words] if len(self.orths) else words
-        if len(new):
-            self._add(new)
-            at = numpy.searchsorted(self.orths, words)
-        return self.rows[at]
+        rows = _sorted_rows(self.orths, self.rows, words)
+        absent = numpy.flatnonzero(rows < 0)
+        if len(absent):
+            recent = _sorted_rows(self.recent_orths, self.recent_rows, words[absent])
+            new = numpy.flatnonzero(recent < 0)
+            if len(new):
+                recent[new] = self._add(words[absent[new]])
+            rows[absent] = recent
+        return rows
 
-    def _add(self, orths: numpy.ndarray) -> None:
+    def _add(self, orths: numpy.ndarray) -> numpy.ndarray:
+        """Read the words ``orths`` (sorted ORTH ids, none read before) into new rows; their rows."""
         rows = numpy.arange(self.size, self.size + len(orths))
         self.size += len(orths)
         while self.size > len(self.values):
             self.values = numpy.concatenate([self.values, numpy.zeros_like(self.values)])
         self.values[rows] = [(lex.lower, lex.norm, lex.flags) for lex in map(self.vocab.__getitem__, orths.tolist())]
-        at = numpy.searchsorted(self.orths, orths)
-        self.orths = numpy.insert(self.orths, at, orths)
-        self.rows = numpy.insert(self.rows, at, rows)
+        at = numpy.searchsorted(self.recent_orths, orths)
+        self.recent_orths = numpy.insert(self.recent_orths, at, orths)
+        self.recent_rows = numpy.insert(self.recent_rows, at, rows)
+        if len(self.recent_orths) * 8 > len(self.orths):
+            at = numpy.searchsorted(self.orths, self.recent_orths)
+            self.orths = numpy.insert(self.orths, at, self.recent_orths)
+            self.rows = numpy.insert(self.rows, at, self.recent_rows)
+            self.recent_orths, self.recent_rows = self.recent_orths[:0], self.recent_rows[:0]
+        return rows
+
+
+def _sorted_rows(orths: numpy.ndarray, rows: numpy.ndarray, words: numpy.ndarray) -> numpy.ndarray:
+    """The row of each of ``words`` among the sorted ``orths`` (their ``rows``); -1 for a word not among them."""
+    if not len(orths):
+        return numpy.full(len(words), -1, dtype=numpy.intp)
+    at = numpy.minimum(numpy.searchsorted(orths, words), len(orths) - 1)
+    return numpy.where(orths[at] == words, rows[at], -1)
 
 
 #: The key of the word table's decoded strings of an attribute (see WordColumns.texts).
@@ -172,6 +196,20 @@ def word_columns(doc: Doc) -> WordColumns:
     if columns is None or len(columns.orth) != len(doc):
         columns = _doc_columns[doc] = WordColumns(doc)
     return columns
+
+
+#: The character offset of each token of the Docs being read, read by the first component that asks.
+_doc_offsets: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def token_offsets(doc: Doc) -> numpy.ndarray:
+    """``doc.to_array(IDX)``, the character offset of every token, read on first use and kept while
+    the Doc lives: the line-break component, the sentence reader and the pair classifier all read
+    it (callers share the array and must not change it). Read again if the Doc's length changed."""
+    offsets = _doc_offsets.get(doc)
+    if offsets is None or len(offsets) != len(doc):
+        offsets = _doc_offsets[doc] = doc.to_array(IDX)
+    return offsets
 
 
 #: Span rows of the Docs being read, per span group, made by the first reader that asks.
@@ -296,12 +334,12 @@ class ArraySentencizer(Sentencizer):
             return starts
         if getattr(self, "_final_chars", None) != self.punct_chars:  # their ORTH ids, once per set
             self._final_chars = set(self.punct_chars)
-            self._final_ids = numpy.array([get_string_id(c) for c in self._final_chars], dtype="uint64")
+            self._final_ids = IdSet(get_string_id(c) for c in self._final_chars)
             self._final_words = object()  # the key of the word table's answers for this set
         columns = word_columns(doc)
         # whether each word type is a sentence-final character, kept in the word table as 2 (yes) or 1 (no)
         final_word = columns.derived(
-            self._final_words, lambda at: numpy.isin(columns.words[at], self._final_ids) + numpy.uint64(1)) == 2
+            self._final_words, lambda at: self._final_ids.contains(columns.words[at]) + numpy.uint64(1)) == 2
         final = final_word[columns.inverse]
         words = numpy.flatnonzero(~(final_word | (columns.of_words(IS_PUNCT) == 1))[columns.inverse])
         finals_seen = numpy.cumsum(final)[words]  # sentence-final characters up to each word
@@ -338,7 +376,11 @@ _doc_texts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 class TextLineBreaks(LineBreaks):
     """:class:`kg.nlp.LineBreaks` that reads the text the tokenizer was given rather than joining the tokens,
-    and which tokens are line breaks from the Doc's word columns."""
+    which tokens are line breaks from the Doc's word columns, and the tokens' offsets once per Doc."""
+
+    def token_offsets(self, doc: Doc) -> numpy.ndarray:
+        """The character offset of every token of ``doc`` (:func:`token_offsets`)."""
+        return token_offsets(doc)
 
     def text_of(self, doc: Doc) -> str:
         """The text ``doc`` was made from."""
@@ -686,7 +728,8 @@ class _AnchorIndex:
                     (key, None if key in whole_keys else tuple(n for n, k in zip(numbers, keys) if k == key)),
                     len(groups)) for key in keys]
         self.groups: list[tuple[int, tuple[int, ...] | None]] = list(groups)
-        self._groups = {attr: _Rows(by_id) for attr, by_id in group_of.items()}
+        # per attribute, the group of each pattern of the anchors' lists, laid out as their flat array
+        self._groups = {attr: _Rows(by_id).flat for attr, by_id in group_of.items()}
         self._anchor_ids = {attr: IdSet(by_id) for attr, by_id in by_anchor.items()}
         # the distinct required word sets (attribute, ids), numbered; each pattern's numbers; and
         # per attribute, the sets each word is in
@@ -735,10 +778,10 @@ class _AnchorIndex:
             column = columns[attr]
             at = numpy.flatnonzero(_holding(self._anchor_ids[attr], attr, types, column))
             if len(at):
-                counts, members = rows.members(column[at])
+                counts, items = rows.items(column[at])
                 positions.append(numpy.repeat(at, counts))
-                found.append(members)
-                groups.append(self._groups[attr].members(column[at])[1])
+                found.append(rows.flat[items])
+                groups.append(self._groups[attr][items])
         if not positions:
             return []
         position, pattern, group = numpy.concatenate(positions), numpy.concatenate(found), numpy.concatenate(groups)
@@ -773,14 +816,20 @@ class _Rows:
         self.ids = numpy.array(sorted(by_id), dtype="uint64")
         lists = [by_id[i] for i in self.ids.tolist()]
         self.first = numpy.cumsum([0] + [len(members) for members in lists])
+        self.sizes = numpy.diff(self.first)
         self.flat = numpy.array([m for members in lists for m in members], dtype=numpy.int64)
 
     def members(self, words: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
         """How many patterns each of ``words`` (ids it has) lists, and those patterns, word after word."""
+        counts, items = self.items(words)
+        return counts, self.flat[items]
+
+    def items(self, words: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """How many patterns each of ``words`` (ids it has) lists, and where those patterns stand in
+        :attr:`flat` (or in an array laid out alike), word after word."""
         rows = numpy.searchsorted(self.ids, words)
-        counts = self.first[rows + 1] - self.first[rows]
-        _, members = _expand(self.first[rows], counts)
-        return counts, self.flat[members]
+        counts = self.sizes[rows]
+        return counts, _ranges(self.first[rows], counts)
 
 
 def _holding(ids: IdSet, attr: str, types: WordColumns, column: numpy.ndarray) -> numpy.ndarray:
@@ -793,10 +842,14 @@ def _holding(ids: IdSet, attr: str, types: WordColumns, column: numpy.ndarray) -
 
 def _expand(first: numpy.ndarray, counts: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
     """For ranges ``first[i]:first[i] + counts[i]``: the range each item comes from, and the items, range after range."""
-    owners = numpy.repeat(numpy.arange(len(counts)), counts)
+    return numpy.repeat(numpy.arange(len(counts)), counts), _ranges(first, counts)
+
+
+def _ranges(first: numpy.ndarray, counts: numpy.ndarray) -> numpy.ndarray:
+    """The items of ranges ``first[i]:first[i] + counts[i]``, range after range."""
     ends = numpy.cumsum(counts)
-    items = numpy.arange(ends[-1] if len(ends) else 0) - numpy.repeat(ends - counts, counts) + numpy.repeat(first, counts)
-    return owners, items
+    # an item is its place among all the items, shifted by how far its range starts from where its items do
+    return numpy.arange(ends[-1] if len(ends) else 0) + numpy.repeat(first - (ends - counts), counts)
 
 
 class IdSet:

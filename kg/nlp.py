@@ -338,7 +338,7 @@ class LineBreaks:
             return doc
         offsets = numpy.array(text_line_starts(self.text_of(doc), self.rules), dtype="uint64")
         starts = doc.to_array(SENT_START)
-        line_starts = numpy.searchsorted(doc.to_array(IDX), offsets)
+        line_starts = numpy.searchsorted(self.token_offsets(doc), offsets)
         starts[line_starts[line_starts < len(doc)]] = 1
         after_break = numpy.flatnonzero(starts[:-1] == 1) + 1
         before = (after_break - 1).tolist()
@@ -353,6 +353,10 @@ class LineBreaks:
     def text_of(self, doc: Doc) -> str:
         """The text ``doc`` was made from."""
         return doc.text
+
+    def token_offsets(self, doc: Doc) -> numpy.ndarray:
+        """The character offset of every token of ``doc``."""
+        return doc.to_array(IDX)
 
 
 @Language.factory("kg_line_breaks", default_config={"data_dir": str(DATA_DIR)})

@@ -228,6 +228,15 @@ def test_word_columns_read_as_doc_to_array(nlp):
     assert word_columns(nlp.make_doc("")).column(LOWER).tolist() == []
 
 
+def test_word_columns_read_as_doc_to_array_as_new_words_keep_coming():
+    # each Doc brings words no Doc had before: the word table's newest words and its older ones alike
+    nlp = spacy.blank("en")
+    for i in range(40):
+        doc = nlp.make_doc(f"Envoy{i} met ENVOY{i + 1} and the envoys of {i * 7} states in Town{i % 5}.")
+        for attr in (ORTH, LOWER, IS_ALPHA, IS_PUNCT, IS_TITLE):
+            assert word_columns(doc).column(attr).tolist() == doc.to_array(attr).tolist()
+
+
 def test_id_set_finds_what_numpy_isin_finds():
     import numpy
 

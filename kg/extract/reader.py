@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from spacy.attrs import IDX, SENT_START, SPACY
+from spacy.attrs import SENT_START, SPACY
 from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc
 
@@ -18,7 +18,7 @@ from kg.extract.references import references, starts_with_reference
 from kg.extract.sentence import (
     Actor, Cue, Rules, Sentence, Strings, Tokens, bucket, by_kind, ids, lower_forms, sentence_bounds,
 )
-from kg.fast import span_rows
+from kg.fast import span_rows, token_offsets
 from kg.gazetteer import NON_ACTOR, ORGANIZATION
 from kg.nlp import CUES_KEY, ENTITIES_KEY
 from kg.ontology import ACTIVITY, PARTNERSHIP_TYPE, Cues, load_cues
@@ -158,11 +158,11 @@ class SentenceReader:
     def _parts(self, doc: Doc, doc_text: str) -> tuple[Tokens, list[tuple[range, int, int]], list, list]:
         """The tokens of ``doc``, its sentences (token range, start and end character), and its
         entity and cue spans per sentence."""
-        columns = doc.to_array([SENT_START, IDX, SPACY])
+        columns = doc.to_array([SENT_START, SPACY])
         strings = self._strings
         strings.store = doc.vocab.strings
         tokens = Tokens(doc, lower_forms(doc, strings))
-        spans, start_chars, end_chars = sentence_bounds(doc, doc_text, columns[:, 0], columns[:, 1], columns[:, 2])
+        spans, start_chars, end_chars = sentence_bounds(doc, doc_text, columns[:, 0], token_offsets(doc), columns[:, 1])
         # Each span read once, into a record. Labels and ids are read by hash (Span.label_ decodes a
         # new string on every access), from rows the classifier and the mentions read too.
         entities = [Actor(strings[id_], strings[label], start, end) for label, id_, start, end, _, _ in span_rows(doc, ENTITIES_KEY)]
