@@ -20,6 +20,8 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+from passages_cv import prf
+
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared"
 LABELS = {"un": SHARED / "train" / "un_pairs.jsonl", "prose": SHARED / "train" / "prose_pairs.jsonl"}
@@ -68,10 +70,7 @@ def main() -> None:
     print(f"held-out pair labels ({train.FOLDS} folds grouped by document, seed {train.SEED}), a build's facts:")
     for genre, layers in totals.items():
         for layer, c in layers.items():
-            p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 1.0
-            r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 1.0
-            f1 = 2 * p * r / (p + r) if p + r else 0.0
-            print(f"  {genre:<6} {layer:<12} P {p:.3f} R {r:.3f} F1 {f1:.3f}   ({c['tp']} / {c['fp']} / {c['fn']})")
+            print(f"  {genre:<6} {layer:<12} {prf(c['tp'], c['fp'], c['fn'])}   ({c['tp']} / {c['fp']} / {c['fn']})")
 
 
 if __name__ == "__main__":

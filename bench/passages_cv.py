@@ -104,6 +104,7 @@ def tally(gold: dict, pred: dict, docs: list[str], counts: Counter, verbose: boo
 
 
 def prf(tp: int, fp: int, fn: int) -> str:
+    """Precision, recall and F1 of the counts, as the scripts in bench/ print them."""
     p = tp / (tp + fp) if tp + fp else 1.0
     r = tp / (tp + fn) if tp + fn else 1.0
     return f"P {p:.3f} R {r:.3f} F1 {2 * p * r / (p + r) if p + r else 0:.3f}"
