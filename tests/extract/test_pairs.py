@@ -40,6 +40,7 @@ def test_pairs_by_shape(nlp, text, expected):
         # a composition word lists the makeup of one body, also with no cooperation cue
         ("The Andean Force is a brigade comprising troops, mostly naval, from Chile, Peru and Bolivia.",
          {("BOL", "CHL"), ("BOL", "PER"), ("CHL", "PER")}),
+        ("The task group was composed out of warships from Chile and Peru.", {("CHL", "PER")}),
         ("It consists of Chile, the Andean countries (Peru, Ecuador), and Bolivia.",
          {(a, b) for a in ("BOL", "CHL", "ECU", "PER") for b in ("BOL", "CHL", "ECU", "PER") if a < b}),
         # a founding verb lists the founders with "by", a date between
@@ -127,6 +128,7 @@ def test_a_pair_in_its_own_clause_keeps_only_that_clause(nlp):
         ("Chile signed a trade accord while Peru watched.", ("CHL", "PER"), ("no_link",)),
         ("Chile and Peru signed a pact to counter Bolivia.", ("CHL", "BOL"), ("adversary",)),
         ("Chile and Peru signed a pact as a counterweight to Bolivia.", ("CHL", "BOL"), ("adversary",)),
+        ("Chile and Peru signed a pact after Peru won independence from Spain.", ("PER", "ESP"), ("adversary",)),
         ("Chile tried to sign an accord with Peru.", ("CHL", "PER"), ("hoped_for",)),
         ("Chile feared the prospect of an alliance with Peru.", ("CHL", "PER"), ("hoped_for",)),
         ("Chile seeks closer defence ties with Peru.", ("CHL", "PER"), ("hoped_for",)),

@@ -42,6 +42,11 @@ def test_adversary_is_not_a_partner(nlp):
     assert pairs(nlp, "Japan and Australia deepened defence ties to counter China.") == {("AUS", "JPN")}
 
 
+def test_a_former_ruler_is_not_a_partner(nlp):
+    text = "Ghana and Togo signed a defence pact two years after Togo gained independence from France."
+    assert pairs(nlp, text) == {("GHA", "TGO")}
+
+
 def test_activities_and_types_are_read_and_negation_drops_them(nlp):
     reading = read_sentences(nlp("Chile and Peru signed a defence agreement on intelligence sharing."))[0]
     assert reading.partnership_types == ("defense_agreement",)
