@@ -37,10 +37,13 @@ TARGET_PRECISION = 0.85
 #: threshold is the most precise that keeps it.
 MIN_RECALL = 0.5
 #: Lower partnership thresholds for a pair a rule links (``linked``), and for one with a partnership
-#: type or activity stated for it too (``stated``): the model, learnt mostly from speeches, misses
-#: plain statements of news and reference prose that the rules read. Chosen on held-out folds, where
-#: they trade a little precision for the recall the model alone lacks (the model card has both).
+#: type or activity stated for it too (``stated``), in documents without a speaker: the model, learnt
+#: mostly from speeches, misses plain statements of news and reference prose that the rules read.
+#: :func:`choose_floors` chooses them on held-out folds; these are a model's without such labels.
 RULE_FLOORS = {"linked": 0.45, "stated": 0.35}
+#: The floors (linked, stated) :func:`choose_floors` tries, highest first.
+FLOOR_GRID = tuple((linked, stated) for linked in (0.5, 0.45, 0.4, 0.35, 0.3, 0.25)
+                   for stated in (0.35, 0.3, 0.25, 0.2, 0.15, 0.1) if stated <= linked)
 #: The stated model learns a type or activity only from this many labelled partnerships that state it.
 STATED_MIN_EXAMPLES = 5
 #: Relations whose scores are calibrated and written as facts.
@@ -344,6 +347,29 @@ def choose_threshold(probability: numpy.ndarray, gold: numpy.ndarray, target: fl
     return float(min(c["threshold"] for c in kept if c["p"] == best))
 
 
+def choose_floors(probability: numpy.ndarray, gold: numpy.ndarray, examples: list[Example],
+                  threshold: float) -> dict[str, float]:
+    """The rules' floors (``linked``, ``stated``) of :data:`FLOOR_GRID` whose decision, with the
+    partnership ``threshold``, has the best F1 on the examples of documents without a speaker (where
+    a build applies them); the highest of equally good ones, :data:`RULE_FLOORS` without such examples.
+
+    >>> examples = [Example(str(i), "d", "prose", "", ("rule:link",)) for i in range(3)]
+    >>> choose_floors(numpy.array([0.2, 0.3, 0.9]), numpy.array([0, 1, 1]), examples, 0.5)
+    {'linked': 0.3, 'stated': 0.3}
+    """
+    prose = numpy.array([e.genre != "un" for e in examples])
+    if not prose.any():
+        return dict(RULE_FLOORS)
+    best, chosen = -1.0, dict(RULE_FLOORS)
+    for linked, stated in FLOOR_GRID:
+        floors = {"linked": linked, "stated": stated}
+        decided = probability >= numpy.minimum(threshold, rule_floors(examples, floors))
+        f1 = prf(gold[prose].astype(bool), decided[prose])["f1"]
+        if f1 > best:
+            best, chosen = f1, floors
+    return chosen
+
+
 def rule_memberships(examples: list[Example]) -> numpy.ndarray:
     """Per example, whether the rules state the pair as a membership (a build writes it whatever the model)."""
     return numpy.array(["rule:membership" in e.features for e in examples], dtype=bool)
@@ -400,7 +426,13 @@ def fit_model(examples: list[Example], oof: numpy.ndarray, genre_for_threshold: 
         else:
             thresholds[rel] = choose_membership_threshold(calibrated, gold, rule_memberships(examples),
                                                           [e.genre for e in examples])
-    thresholds.update(RULE_FLOORS)
+    if "partnership" in thresholds:
+        k = RELATIONS.index("partnership")
+        gold = numpy.array([e.relation == "partnership" for e in examples])
+        calibrated = calibrate(calibration["partnership"], oof[:, k])
+        thresholds.update(choose_floors(calibrated, gold, examples, thresholds["partnership"]))
+    else:
+        thresholds.update(RULE_FLOORS)
     return {"relations": relations, "bias": [round(float(b), 5) for b in intercept[order]],
             "weights": weights, "calibration": calibration, "thresholds": thresholds}
 
@@ -645,7 +677,7 @@ def train_examples(examples: list[Example], label_paths: list[Path], out: Path |
     gold = numpy.array([e.relation == "partnership" for e in examples], dtype=float)
     calibrated = calibrate(model["calibration"]["partnership"], oof[:, k])
     threshold = model["thresholds"]["partnership"]
-    floors = rule_floors(examples)
+    floors = rule_floors(examples, model["thresholds"])
     by_genre = {}
     for genre in sorted({e.genre for e in examples}):
         chosen = numpy.array([e.genre == genre for e in examples])
@@ -677,6 +709,7 @@ def train_examples(examples: list[Example], label_paths: list[Path], out: Path |
         "cross_validation": f"{FOLDS}-fold, grouped by document, stratified by relation, seed {SEED}",
         "cv_argmax": scores(examples, predicted),
         "threshold": threshold,
+        "floors": {"linked": model["thresholds"]["linked"], "stated": model["thresholds"]["stated"]},
         "partnership": by_genre,
     }
     if memberships:
@@ -717,7 +750,11 @@ def card_markdown(card: dict) -> str:
         lines += [f"### {genre}", ""]
         lines += _table([{"relation": r, **s} for r, s in by_relation.items()], ["relation", "p", "r", "f1", "tp", "fp", "fn"])
         lines.append("")
-    lines += [f"## Partnership at the default threshold {card['threshold']}", ""]
+    floors = card.get("floors", RULE_FLOORS)
+    lines += [f"## Partnership at the default threshold {card['threshold']}", "",
+              f"Outside speeches a pair a rule links is a partnership from {floors['linked']}, from "
+              f"{floors['stated']} when a type or activity is stated for it too: the floors of best held-out "
+              "F1 on documents without a speaker.", ""]
     for genre, block in card["partnership"].items():
         s = block["at_threshold"]
         w = block["with_linked_floor"]
@@ -725,7 +762,7 @@ def card_markdown(card: dict) -> str:
                   f"Average precision {block['average_precision']}; recall at precision {TARGET_PRECISION}: "
                   f"{block['recall_at_target']}.", "",
                   f"A build's decision, with the rules' floors outside speeches (a pair a rule links from "
-                  f"{RULE_FLOORS['linked']}, from {RULE_FLOORS['stated']} when a type or activity is stated for it): "
+                  f"{floors['linked']}, from {floors['stated']} when a type or activity is stated for it): "
                   f"precision {w['p']}, recall {w['r']}, F1 {w['f1']}.", "",
                   "Reliability (calibrated probability against observed precision):", ""]
         lines += _table(block["reliability"], ["bin", "n", "mean_p", "observed"])

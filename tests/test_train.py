@@ -110,6 +110,19 @@ def test_out_of_reach_of_the_target_the_threshold_is_the_most_precise_that_keeps
     assert choose_threshold(probability, gold, min_recall=1.0) == 0.2  # only the lowest keeps every pair
 
 
+def test_the_floors_are_chosen_on_documents_without_a_speaker():
+    from kg.train import choose_floors
+
+    linked = lambda genre, i: Example(f"{genre}{i}", f"{genre}{i}", genre, "", ("rule:link",))
+    # In the passages a pair a rule links at 0.3 is right; in speeches, where no floor applies, it is not.
+    examples = [linked("prose", i) for i in range(4)] + [linked("un", i) for i in range(4)]
+    p = numpy.array([0.3, 0.3, 0.9, 0.2] + [0.3, 0.3, 0.3, 0.9])
+    gold = numpy.array([1, 1, 1, 0] + [0, 0, 0, 1])
+    assert choose_floors(p, gold, examples, threshold=0.6) == {"linked": 0.3, "stated": 0.3}
+    # Without passages the floors stay the defaults.
+    assert choose_floors(p[4:], gold[4:], examples[4:], threshold=0.6) == {"linked": 0.45, "stated": 0.35}
+
+
 def test_the_membership_threshold_adds_to_the_rules_what_raises_their_f1():
     # the rules state the first two memberships; the model's 0.9 pair is a third, its 0.6 pairs are not
     probability = numpy.array([0.9, 0.9, 0.9, 0.6, 0.6, 0.3])
@@ -157,6 +170,9 @@ def test_training_writes_a_model_and_its_card(trained):
     assert "# Pair classifier: model card" in text and "labels.jsonl" in text and card["data"][0]["pairs"] == 60
     assert set(card["cv_argmax"]) == {"all", "prose"}
     assert 0 < card["threshold"] <= 1
+    model = json.loads(path.read_text())
+    assert (model["thresholds"]["linked"], model["thresholds"]["stated"]) == (card["floors"]["linked"], card["floors"]["stated"])
+    assert "Outside speeches a pair a rule links is a partnership from" in text
 
 
 def test_a_trained_model_tells_a_treaty_from_a_mention(trained, nlp):
