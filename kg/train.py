@@ -709,7 +709,8 @@ def train_examples(examples: list[Example], label_paths: list[Path], out: Path |
         "cross_validation": f"{FOLDS}-fold, grouped by document, stratified by relation, seed {SEED}",
         "cv_argmax": scores(examples, predicted),
         "threshold": threshold,
-        "floors": {"linked": model["thresholds"]["linked"], "stated": model["thresholds"]["stated"]},
+        "floors": {"linked": model["thresholds"]["linked"], "stated": model["thresholds"]["stated"],
+                   "chosen": any(e.genre != "un" for e in examples)},
         "partnership": by_genre,
     }
     if memberships:
@@ -751,10 +752,11 @@ def card_markdown(card: dict) -> str:
         lines += _table([{"relation": r, **s} for r, s in by_relation.items()], ["relation", "p", "r", "f1", "tp", "fp", "fn"])
         lines.append("")
     floors = card.get("floors", RULE_FLOORS)
+    why = ("the floors of best held-out F1 on documents without a speaker" if floors.get("chosen")
+           else "kg's defaults: no labelled document without a speaker to choose them on")
     lines += [f"## Partnership at the default threshold {card['threshold']}", "",
               f"Outside speeches a pair a rule links is a partnership from {floors['linked']}, from "
-              f"{floors['stated']} when a type or activity is stated for it too: the floors of best held-out "
-              "F1 on documents without a speaker.", ""]
+              f"{floors['stated']} when a type or activity is stated for it too: {why}.", ""]
     for genre, block in card["partnership"].items():
         s = block["at_threshold"]
         w = block["with_linked_floor"]
