@@ -67,7 +67,7 @@ train: $(BIN)/.train-installed ## retrain the shipped pair classifier (kg/models
 
 eval: install ## the pair classifier's cross-validated scores; extraction scored on the dev gold and the PLOVER peer suite
 	@echo "== pair classifier, held-out folds grouped by document (kg/models/pairs.md)"
-	@grep -E "^(### |## Held-out|## Partnership at|\| (partnership|membership) )" kg/models/pairs.md
+	@grep -E "^(### |## Held-out|## Partnership at|Outside speeches|A build's decision|\| (partnership|membership) )" kg/models/pairs.md
 	@if [ -f $(SHARED)/eval/score.py ]; then \
 		echo "== dev gold ($(SHARED)/eval/dev_gold.jsonl)"; \
 		$(PYTHON) $(SHARED)/eval/score.py $(SHARED)/eval/dev_gold.jsonl --run "$(BIN)/kg build"; \
