@@ -416,6 +416,7 @@ def fit_model(examples: list[Example], oof: numpy.ndarray, genre_for_threshold: 
     calibration, thresholds = {}, {}
     chosen = numpy.array([genre_for_threshold is None or e.genre == genre_for_threshold for e in examples])
     floors = rule_floors(examples)
+    thresholds.update(RULE_FLOORS)
     for rel in (r for r in CALIBRATED if r in relations):
         k = RELATIONS.index(rel)
         gold = numpy.array([e.relation == rel for e in examples], dtype=float)
@@ -423,16 +424,10 @@ def fit_model(examples: list[Example], oof: numpy.ndarray, genre_for_threshold: 
         calibrated = calibrate(calibration[rel], oof[:, k])
         if rel == "partnership":
             thresholds[rel] = choose_threshold(calibrated[chosen], gold[chosen], floor=floors[chosen])
+            thresholds.update(choose_floors(calibrated, gold, examples, thresholds[rel]))
         else:
             thresholds[rel] = choose_membership_threshold(calibrated, gold, rule_memberships(examples),
                                                           [e.genre for e in examples])
-    if "partnership" in thresholds:
-        k = RELATIONS.index("partnership")
-        gold = numpy.array([e.relation == "partnership" for e in examples])
-        calibrated = calibrate(calibration["partnership"], oof[:, k])
-        thresholds.update(choose_floors(calibrated, gold, examples, thresholds["partnership"]))
-    else:
-        thresholds.update(RULE_FLOORS)
     return {"relations": relations, "bias": [round(float(b), 5) for b in intercept[order]],
             "weights": weights, "calibration": calibration, "thresholds": thresholds}
 
