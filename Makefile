@@ -11,7 +11,7 @@ OUT    ?= out
 KG_SOURCES := $(shell find kg -type f \( -name '*.py' -o -name '*.yaml' -o -name '*.csv' -o -name '*.txt' -o -name '*.html' \) 2>/dev/null)
 CORPUS_FILES := $(shell find $(CORPUS) -type f 2>/dev/null)
 
-.PHONY: install run test eval eval-pairs eval-documents notebook clean screenshot bench train
+.PHONY: install run test eval eval-pairs eval-documents eval-teacher notebook clean screenshot bench train
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -82,6 +82,9 @@ eval-pairs: $(BIN)/.train-installed ## held-out scores of a build on the shared 
 
 eval-documents: $(BIN)/.train-installed ## held-out scores per document on the shared prose passages (trains five fold models, ~4 min)
 	$(BIN)/python bench/passages_cv.py
+
+eval-teacher: $(BIN)/.train-installed ## a fine-tuned MiniLM as the classifier's teacher, on held-out folds (needs the teacher extra; ~25 min a fold)
+	$(BIN)/python bench/teacher_cv.py
 
 clean: ## remove out/, caches and the virtualenv
 	rm -rf $(OUT) $(VENV) .pytest_cache build *.egg-info

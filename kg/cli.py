@@ -166,13 +166,18 @@ def train_command(
         None, "--spacy-model", help="An installed spaCy pipeline (name or folder) to read the labels with; "
         "with a parser, the dependency path between the two actors is a feature (build with the same pipeline).",
     ),
+    silver: Optional[Path] = typer.Option(
+        None, "--silver", help="Unlabelled pairs with a teacher's probabilities (JSON lines, kg.train.read_silver_file), "
+        "learnt beside LABELS as soft labels.",
+    ),
+    silver_corpus: Optional[Path] = typer.Option(None, "--silver-corpus", help="The documents of the --silver pairs."),
     debug: bool = typer.Option(False, "--debug", help="Show the traceback of an error."),
 ) -> None:
     """Train the pair classifier on LABELS, cross-validate it by document and write it to --out."""
     from kg.train import train
 
     with reported_errors(debug):
-        card = train(labels, out, corpus=corpus, spacy_model=spacy_model)
+        card = train(labels, out, corpus=corpus, spacy_model=spacy_model, silver=silver, silver_corpus=silver_corpus)
     s = card["partnership"]
     for genre, block in s.items():
         at = block["at_threshold"]

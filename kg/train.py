@@ -17,7 +17,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy
 
@@ -44,6 +44,10 @@ RULE_FLOORS = {"linked": 0.45, "stated": 0.35}
 #: The floors (linked, stated) :func:`choose_floors` tries, highest first.
 FLOOR_GRID = tuple((linked, stated) for linked in (0.5, 0.45, 0.4, 0.35, 0.3, 0.25)
                    for stated in (0.35, 0.3, 0.25, 0.2, 0.15, 0.1) if stated <= linked)
+#: The weight of a silver pair (a teacher's soft label) beside a labelled pair's 1.
+SILVER_WEIGHT = 0.2
+#: A silver pair is learnt as each relation the teacher gives at least this probability.
+SILVER_MIN_PROBABILITY = 0.02
 #: The stated model learns a type or activity only from this many labelled partnerships that state it.
 STATED_MIN_EXAMPLES = 5
 #: Relations whose scores are calibrated and written as facts.
@@ -68,22 +72,61 @@ class Example:
     rule_stated: tuple[str, ...] = ()
 
 
+@dataclass(slots=True)
+class Silver:
+    """Unlabelled candidate pairs with a teacher's relation probabilities, learnt as soft labels.
+
+    Each pair is learnt once per relation the teacher gives at least ``SILVER_MIN_PROBABILITY``,
+    weighted by ``weight`` times that probability. ``by_fold[k]`` are the probabilities of the
+    teacher that did not learn from fold ``k`` of :func:`folds` (so that held-out scores stay
+    held out); ``final`` those the model fitted on every label learns from. Both are arrays of
+    pairs x ``RELATIONS``.
+    """
+
+    examples: list[Example]
+    final: numpy.ndarray
+    by_fold: Sequence[numpy.ndarray]
+    weight: float = SILVER_WEIGHT
+
+    def rows(self, probabilities: numpy.ndarray) -> tuple[list[Example], list[str], list[float]]:
+        """The training rows of the pairs with ``probabilities``: examples, relations, weights."""
+        examples, relations, weights = [], [], []
+        for e, row in zip(self.examples, probabilities):
+            if not e.features:
+                continue
+            for relation, q in zip(RELATIONS, row):
+                if q >= SILVER_MIN_PROBABILITY:
+                    examples.append(e)
+                    relations.append(relation)
+                    weights.append(self.weight * float(q))
+        return examples, relations, weights
+
+
+def _json_lines(path: Path) -> Iterator[tuple[int, dict]]:
+    """The line number and the record of each line of a JSON lines file (gzip-compressed when its
+    name ends in ``.gz``); a line that is not JSON is an error naming the file and line."""
+    import gzip
+
+    try:
+        with (gzip.open if path.suffix == ".gz" else open)(path, "rt", encoding="utf-8") as fh:
+            lines = fh.read().splitlines()
+    except (OSError, EOFError) as e:
+        raise KgError(f"cannot read {path}: {getattr(e, 'strerror', None) or e}") from None
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except ValueError as e:
+            raise KgError(f"{path}:{number}: not JSON: {e}") from None
+
+
 def read_labels(path: Path | str) -> list[dict]:
     """The labelled pairs of a JSONL file; a record without a required key, or with an unknown
     relation, is an error naming the file and line."""
     path = Path(path)
     out = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as e:
-        raise KgError(f"cannot read {path}: {e.strerror}") from None
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except ValueError as e:
-            raise KgError(f"{path}:{number}: not JSON: {e}") from None
+    for number, record in _json_lines(path):
         missing = [k for k in _REQUIRED if k not in record]
         if missing:
             raise KgError(f"{path}:{number}: no {', '.join(missing)}")
@@ -91,6 +134,61 @@ def read_labels(path: Path | str) -> list[dict]:
             raise KgError(f"{path}:{number}: unknown relation {record['relation']!r} (one of {', '.join(RELATIONS)})")
         out.append(record)
     return out
+
+
+_SILVER_HEADER = ("labels", "teacher")
+_SILVER_PAIR = ("doc_id", "start", "end", "a", "b", "probabilities", "fold_probabilities")
+_SILVER_OPTIONAL = ("year", "date", "speaker", "a_text", "b_text")
+
+
+def read_silver_file(path: Path | str) -> tuple[dict, list[dict]]:
+    """The header and the pairs of a silver file: JSON lines (gzip-compressed when the name ends in
+    ``.gz``), the first ``{"labels": [{"file", "sha256"}...], "teacher": "..."}``, the labels its
+    teachers learnt from; then one candidate pair a line, ``doc_id``, ``start`` and ``end`` of its
+    sentence, actors ``a`` and ``b``, ``probabilities`` (one per relation, in ``RELATIONS``
+    order) and ``fold_probabilities`` (one such list per fold of :func:`folds`). A missing or
+    unknown key is an error naming the file and line."""
+    path = Path(path)
+    header, pairs = None, []
+    for number, record in _json_lines(path):
+        required, allowed = (_SILVER_HEADER, _SILVER_HEADER) if header is None else (
+            _SILVER_PAIR, _SILVER_PAIR + _SILVER_OPTIONAL)
+        missing = [k for k in required if k not in record]
+        unknown = sorted(k for k in record if k not in allowed)
+        if missing or unknown:
+            what = "; ".join(filter(None, [missing and f"no {', '.join(missing)}",
+                                           unknown and f"unknown key {', '.join(unknown)}"]))
+            raise KgError(f"{path}:{number}: {what}")
+        if header is None:
+            header = record
+            continue
+        shapes = [record["probabilities"], *record["fold_probabilities"]]
+        if len(record["fold_probabilities"]) != FOLDS or any(len(p) != len(RELATIONS) for p in shapes):
+            raise KgError(f"{path}:{number}: probabilities need {len(RELATIONS)} numbers ({', '.join(RELATIONS)}), "
+                          f"for the whole labels and for each of {FOLDS} folds")
+        pairs.append({**record, "id": f"{path.name}:{number}", "relation": "none"})
+    if header is None:
+        raise KgError(f"{path}: empty")
+    return header, pairs
+
+
+def silver_of(path: Path | str, corpus: Path | str, label_paths: Sequence[Path], nlp=None,
+              weight: float = SILVER_WEIGHT) -> Silver:
+    """The :class:`Silver` pairs of a silver file (:func:`read_silver_file`), their sentences read
+    from ``corpus``. Its teachers must have learnt from ``label_paths`` as they are now: the folds
+    of the labels are theirs."""
+    header, pairs = read_silver_file(path)
+    now = sorted((p.name, sha256(p)) for p in label_paths)
+    if sorted((d.get("file"), d.get("sha256")) for d in header["labels"]) != now:
+        raise KgError(f"{path}: its teachers learnt from other labels than {', '.join(n for n, _ in now)}; "
+                      "rebuild it from these")
+    pairs = with_corpus(pairs, corpus)
+    unread = next((p for p in pairs if "sentence" not in p), None)
+    if unread is not None:
+        raise KgError(f"{unread['id']}: no document {unread['doc_id']!r} in {corpus}")
+    examples = featurize(pairs, nlp)
+    return Silver(examples, numpy.array([p["probabilities"] for p in pairs], dtype=float),
+                  [numpy.array([p["fold_probabilities"][k] for p in pairs], dtype=float) for k in range(FOLDS)], weight)
 
 
 def _merged(readings: list[SentenceReading], start: int, end: int, text: str) -> SentenceReading:
@@ -182,6 +280,25 @@ def logistic_regression(c: float = 0.5):
     return LogisticRegression(C=c, max_iter=3000, class_weight=None, random_state=SEED)
 
 
+def _fit(learner, train_set: list[Example], silver: Silver | None = None, probabilities: numpy.ndarray | None = None):
+    """``learner`` fitted on ``train_set`` and, with ``silver``, its pairs with ``probabilities``;
+    returns the vocabulary of its columns."""
+    rows, relations = list(train_set), [e.relation for e in train_set]
+    weights = None
+    if silver is not None:
+        extra, extra_relations, extra_weights = silver.rows(probabilities)
+        rows += extra
+        relations += extra_relations
+        weights = numpy.array([1.0] * len(train_set) + extra_weights)
+    vocab = vocabulary(rows)
+    with _one_thread():
+        if weights is None:
+            learner.fit(matrix(rows, vocab), relations)
+        else:
+            learner.fit(matrix(rows, vocab), relations, sample_weight=weights)
+    return vocab
+
+
 def folds(examples: list[Example], n: int = FOLDS, seed: int = SEED) -> list[tuple[numpy.ndarray, numpy.ndarray]]:
     """Train/test index arrays of ``n`` folds grouped by document and stratified by relation."""
     from sklearn.model_selection import StratifiedGroupKFold
@@ -193,20 +310,19 @@ def folds(examples: list[Example], n: int = FOLDS, seed: int = SEED) -> list[tup
 
 
 def out_of_fold(examples: list[Example], make_learner: Callable = logistic_regression,
-                splits: list | None = None) -> numpy.ndarray:
+                splits: list | None = None, silver: Silver | None = None) -> numpy.ndarray:
     """Probabilities (examples x RELATIONS) of each example from the model of the folds without its document.
 
     An example whose pair the pipeline does not find gets probability 1 for ``none``: a build
-    writes nothing for it.
+    writes nothing for it. With ``silver``, the model of fold ``k`` learns its pairs too, with the
+    probabilities of the teacher that did not see fold ``k``.
     """
     probabilities = numpy.zeros((len(examples), len(RELATIONS)))
     probabilities[:, RELATIONS.index("none")] = 1.0
-    for train_idx, test_idx in splits or folds(examples):
+    for k, (train_idx, test_idx) in enumerate(splits or folds(examples)):
         train_set = [examples[i] for i in train_idx if examples[i].features]
-        vocab = vocabulary(train_set)
         learner = make_learner()
-        with _one_thread():
-            learner.fit(matrix(train_set, vocab), [e.relation for e in train_set])
+        vocab = _fit(learner, train_set, silver, silver.by_fold[k] if silver is not None else None)
         tested = [i for i in test_idx if examples[i].features]
         p = _predict_proba(learner, matrix([examples[i] for i in tested], vocab))
         columns = [RELATIONS.index(c) for c in learner.classes_]
@@ -396,13 +512,13 @@ def choose_membership_threshold(probability: numpy.ndarray, gold: numpy.ndarray,
     return chosen
 
 
-def fit_model(examples: list[Example], oof: numpy.ndarray, genre_for_threshold: str | None = "un") -> dict:
-    """The model file's content: the learner fitted on every example, calibrated on ``oof``."""
+def fit_model(examples: list[Example], oof: numpy.ndarray, genre_for_threshold: str | None = "un",
+              silver: Silver | None = None) -> dict:
+    """The model file's content: the learner fitted on every example (and ``silver``'s pairs with
+    its ``final`` probabilities), calibrated on ``oof``."""
     train_set = [e for e in examples if e.features]
-    vocab = vocabulary(train_set)
     learner = logistic_regression()
-    with _one_thread():
-        learner.fit(matrix(train_set, vocab), [e.relation for e in train_set])
+    vocab = _fit(learner, train_set, silver, silver.final if silver is not None else None)
     classes = list(learner.classes_)
     coef, intercept = learner.coef_, learner.intercept_
     if len(classes) == 2:  # one weight vector, for the second class: the first's are zero
@@ -577,8 +693,8 @@ def sha256(path: Path) -> str:
 
 
 def with_corpus(labels: list[dict], corpus: Path | str | None) -> list[dict]:
-    """``labels`` with their ``context_before`` (the 500 characters before the sentence) and ``speaker``
-    (the document's ``country``) read from the documents of ``corpus`` where they lack them, as labels
+    """``labels`` with their ``sentence`` (from ``start`` to ``end``), ``context_before`` (the 500
+    characters before it) and ``speaker`` (the document's ``country``) read from the documents of ``corpus`` where they lack them, as labels
     of a corpus that is not a speech corpus come (``prose_pairs.jsonl`` and ``prose_passages.jsonl``)."""
     if corpus is None:
         return labels
@@ -591,6 +707,8 @@ def with_corpus(labels: list[dict], corpus: Path | str | None) -> list[dict]:
         doc = docs.get(str(label["doc_id"]))
         if doc is not None:
             label = dict(label)
+            if "sentence" not in label and label.get("start") is not None and label.get("end") is not None:
+                label["sentence"] = doc.text[int(label["start"]) : int(label["end"])]
             if "context_before" not in label and label.get("start") is not None:
                 label["context_before"] = doc.text[max(0, int(label["start"]) - 500) : int(label["start"])]
             label.setdefault("speaker", doc.meta.get("country", ""))
@@ -617,7 +735,8 @@ def learning_curve(examples: list[Example], fractions: Iterable[float] = (0.25, 
 
 
 def train(label_paths: Iterable[Path | str], out: Path | str, corpus: Path | str | None = None,
-          nlp=None, spacy_model: str | None = None) -> dict:
+          nlp=None, spacy_model: str | None = None, silver: Path | str | None = None,
+          silver_corpus: Path | str | None = None) -> dict:
     """Train the pair classifier on labelled pairs, write it to ``out`` (JSON) with its card
     (``out`` with the suffix ``.md``); return the card.
 
@@ -628,6 +747,9 @@ def train(label_paths: Iterable[Path | str], out: Path | str, corpus: Path | str
     The card holds the data files and their sha256, the learner, the grouped cross-validated
     scores per relation and genre, the partnership reliability table, precision-recall
     curve and the chosen threshold.
+
+    ``silver``: a file of unlabelled pairs with a teacher's probabilities (:func:`read_silver_file`),
+    their documents in ``silver_corpus``, learnt beside the labels (:class:`Silver`).
     """
     label_paths = [Path(p) for p in label_paths]
     labels = with_corpus([label for p in label_paths for label in read_labels(p)], corpus)
@@ -636,20 +758,27 @@ def train(label_paths: Iterable[Path | str], out: Path | str, corpus: Path | str
     from kg.nlp import describe_pipeline, load_pipeline
 
     nlp = nlp or load_pipeline(spacy_model)
-    return train_examples(featurize(labels, nlp), label_paths, out, describe_pipeline(nlp))
+    soft = None
+    if silver is not None:
+        if silver_corpus is None:
+            raise KgError("a silver file needs the corpus its pairs come from")
+        soft = silver_of(silver, silver_corpus, label_paths, nlp)
+    return train_examples(featurize(labels, nlp), label_paths, out, describe_pipeline(nlp), soft,
+                          Path(silver) if silver is not None else None)
 
 
 def train_examples(examples: list[Example], label_paths: list[Path], out: Path | str,
-                   pipeline: dict | None = None) -> dict:
+                   pipeline: dict | None = None, silver: Silver | None = None,
+                   silver_path: Path | None = None) -> dict:
     """:func:`train` on labels already featurized (``pipeline``: :func:`kg.nlp.describe_pipeline` of
-    the pipeline that read them, recorded in the card)."""
+    the pipeline that read them, recorded in the card), with the ``silver`` pairs of ``silver_path``."""
     if len({e.doc_id for e in examples}) < FOLDS:
         raise KgError(f"the labels come from fewer than {FOLDS} documents: too few to cross-validate")
     if not any(e.relation == "partnership" for e in examples):
         raise KgError("the labels have no partnership to learn from")
-    oof = out_of_fold(examples)
+    oof = out_of_fold(examples, silver=silver)
     threshold_genre = "un" if any(e.genre == "un" for e in examples) else None
-    model = fit_model(examples, oof, threshold_genre)
+    model = fit_model(examples, oof, threshold_genre, silver)
     from kg.ontology import load_ontology
 
     labels = stated_labels(examples)
@@ -713,6 +842,9 @@ def train_examples(examples: list[Example], label_paths: list[Path], out: Path |
         card["memberships"] = memberships
     if stated_card is not None:
         card["stated"] = stated_card
+    if silver is not None:
+        card["silver"] = {"file": silver_path.name if silver_path else "", "sha256": sha256(silver_path) if silver_path else "",
+                          "pairs": sum(1 for e in silver.examples if e.features), "weight": silver.weight}
     if pipeline is not None:
         card["spacy_pipeline"] = pipeline
     model["card"] = card
@@ -740,8 +872,14 @@ def card_markdown(card: dict) -> str:
     lines += ["## Data", ""]
     lines += _table(card["data"], ["file", "pairs", "sha256"])
     lines += ["", f"{card['examples']} labelled pairs; {card['without_candidate']} of them are pairs kg's pipeline "
-              f"does not find in the sentence (counted as predicted `none`). {card['features']} features.", "",
-              "## Held-out scores per relation (most probable relation)", ""]
+              f"does not find in the sentence (counted as predicted `none`). {card['features']} features.", ""]
+    silver = card.get("silver")
+    if silver:
+        lines += [f"Also learnt: {silver['pairs']} unlabelled pairs of `{silver['file']}` (sha256 {silver['sha256']}), "
+                  f"each as the relations its teacher gives, weighted {silver['weight']} times the teacher's "
+                  "probability; a held-out fold's model learns the probabilities of the teacher that did not "
+                  "learn from that fold.", ""]
+    lines += ["## Held-out scores per relation (most probable relation)", ""]
     for genre, by_relation in card["cv_argmax"].items():
         lines += [f"### {genre}", ""]
         lines += _table([{"relation": r, **s} for r, s in by_relation.items()], ["relation", "p", "r", "f1", "tp", "fp", "fn"])

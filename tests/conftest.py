@@ -14,6 +14,16 @@ from kg.nlp import load_pipeline
 REPO = Path(__file__).resolve().parents[1]
 
 
+def bench_module(name: str):
+    """The script ``bench/NAME.py`` as a module (bench/ is not a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", REPO / "bench" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture(scope="session")
 def nlp():
     return load_pipeline()

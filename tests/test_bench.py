@@ -1,20 +1,16 @@
 """``make bench`` (bench/run.py) on a small corpus: every run it promises, in one table and one JSON file."""
 from __future__ import annotations
 
-import importlib.util
 import json
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import bench_module
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("bench_run", REPO / "bench" / "run.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return bench_module("run")
 
 
 @pytest.fixture(scope="module")

@@ -220,3 +220,81 @@ def test_retraining_reproduces_the_shipped_model(tmp_path, nlp):
     assert [shipped.predict(e.features) for e in examples] == [retrained.predict(e.features) for e in examples]
     assert ([shipped.stated_probabilities(e.features) for e in examples]
             == [retrained.stated_probabilities(e.features) for e in examples])
+
+
+ALLIANCES = ["{x} and {y} formed an alliance.", "{x} entered into an alliance with {y}."]
+
+
+def silver_files(tmp_path: Path, labels: Path, partnership: float) -> tuple[Path, Path]:
+    """A corpus of unlabelled alliance sentences of our own, and a silver file whose teacher gives
+    each pair ``partnership`` probability of a partnership (the rest to ``none``)."""
+    from kg.train import sha256
+
+    docs, pairs = [], []
+    for d in range(10):
+        x, y = COUNTRIES[d], COUNTRIES[(d + 5) % len(COUNTRIES)]
+        text, starts = "", []
+        for template in ALLIANCES:
+            starts.append(len(text))
+            text += template.format(x=x[0], y=y[0]) + " "
+        docs.append({"id": f"s{d}", "text": text})
+        for start, template in zip(starts, ALLIANCES):
+            row = [partnership, 0.0, 0.0, 0.0, 1.0 - partnership]
+            pairs.append({"doc_id": f"s{d}", "start": start, "end": start + len(template.format(x=x[0], y=y[0])),
+                          "a": x[1], "b": y[1], "probabilities": row, "fold_probabilities": [row] * 5})
+    corpus, silver = tmp_path / "unlabelled.jsonl", tmp_path / "silver.jsonl"
+    corpus.write_text("".join(json.dumps(d) + "\n" for d in docs))
+    header = {"labels": [{"file": labels.name, "sha256": sha256(labels)}], "teacher": "a test's own probabilities"}
+    silver.write_text("".join(json.dumps(r) + "\n" for r in [header, *pairs]))
+    return corpus, silver
+
+
+def test_silver_pairs_teach_what_the_labels_never_say(tmp_path, nlp):
+    from kg.classify import decide
+    from kg.extract import read_sentences
+
+    labels = own_labels(tmp_path / "labels.jsonl")
+    # the teacher reads these alliances as no partnership: what the model learns is the teacher's
+    corpus, silver = silver_files(tmp_path, labels, partnership=0.02)
+    train([labels], tmp_path / "plain.json", nlp=nlp)
+    result = subprocess.run([sys.executable, "-m", "kg", "train", str(labels), "--out", str(tmp_path / "taught.json"),
+                             "--silver", str(silver), "--silver-corpus", str(corpus)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    doc = nlp("Norway and Uganda formed an alliance.")
+    plain, taught = (decide(PairModel.load(tmp_path / m), doc, read_sentences(doc))[0][0].partnership
+                     for m in ("plain.json", "taught.json"))
+    assert taught < plain - 0.3, (plain, taught)
+    card = (tmp_path / "taught.md").read_text()
+    assert "Also learnt: 20 unlabelled pairs of `silver.jsonl`" in card
+
+
+def test_a_silver_file_from_other_labels_is_refused(tmp_path, nlp):
+    labels = own_labels(tmp_path / "labels.jsonl")
+    corpus, silver = silver_files(tmp_path, labels, partnership=0.95)
+    with labels.open("a") as fh:
+        fh.write(json.dumps(label(99, "doc0", NOT_PARTNERS[0], "none", COUNTRIES[0], COUNTRIES[1])) + "\n")
+    with pytest.raises(KgError, match=f"^{silver}: its teachers learnt from other labels than labels.jsonl; rebuild it"):
+        train([labels], tmp_path / "m.json", nlp=nlp, silver=silver, silver_corpus=corpus)
+
+
+def test_a_silver_pair_with_an_unknown_key_names_its_file_and_line(tmp_path):
+    from kg.train import read_silver_file
+
+    row = [0.5, 0.0, 0.0, 0.0, 0.5]
+    path = tmp_path / "silver.jsonl"
+    path.write_text(json.dumps({"labels": [], "teacher": "t"}) + "\n" + json.dumps(
+        {"doc_id": "d", "start": 0, "end": 5, "a": "CHL", "b": "PER", "probabilities": row,
+         "fold_probabilities": [row] * 5, "relation": "none"}) + "\n")
+    with pytest.raises(KgError, match=f"^{path}:2: unknown key relation$"):
+        read_silver_file(path)
+
+
+def test_a_silver_pair_needs_a_probability_per_relation_and_fold(tmp_path):
+    from kg.train import read_silver_file
+
+    path = tmp_path / "silver.jsonl"
+    path.write_text(json.dumps({"labels": [], "teacher": "t"}) + "\n" + json.dumps(
+        {"doc_id": "d", "start": 0, "end": 5, "a": "CHL", "b": "PER", "probabilities": [1.0],
+         "fold_probabilities": []}) + "\n")
+    with pytest.raises(KgError, match=f"^{path}:2: probabilities need 5 numbers"):
+        read_silver_file(path)

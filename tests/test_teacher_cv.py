@@ -1,0 +1,46 @@
+"""bench/teacher_cv.py: how the fine-tuned encoder is shown a candidate pair (it needs no torch to test)."""
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import bench_module
+
+
+@pytest.fixture(scope="module")
+def teacher():
+    return bench_module("teacher_cv")
+
+
+def pair(sentence, a, b, before=""):
+    return {"sentence": sentence, "a_text": a, "b_text": b, "context_before": before}
+
+
+def test_each_actor_is_marked_on_its_first_mention(teacher):
+    text = teacher.marked(pair("Chile thanked Peru, and Peru thanked Chile.", ["Chile"], ["Peru"]))
+    assert text == "[ Chile ] thanked < Peru >, and Peru thanked Chile."
+
+
+def test_the_second_actor_is_not_marked_inside_the_first(teacher):
+    # "Niger" is inside "Nigeria": the second actor is marked where it stands alone
+    text = teacher.marked(pair("Nigeria and Niger patrol the border.", ["Nigeria"], ["Niger"]))
+    assert text == "[ Nigeria ] and < Niger > patrol the border."
+
+
+def test_any_surface_form_of_an_actor_is_marked(teacher):
+    text = teacher.marked(pair("The Kremlin armed the Syrian army.", ["Russia", "Kremlin"], ["Syrian"]))
+    assert text == "The [ Kremlin ] armed the < Syrian > army."
+
+
+def test_a_pair_carried_by_a_reference_back_comes_with_the_text_before(teacher):
+    before = "Ghana and Togo met in Lome. "
+    text = teacher.marked(pair("The two countries agreed to patrol the lagoon together.", ["Ghana"], ["Togo"], before))
+    assert text == before + " || The two countries agreed to patrol the lagoon together."
+
+
+def test_a_long_sentence_is_cut_around_the_two_actors(teacher):
+    filler = "the delegation recalled the many resolutions adopted over the years " * 10
+    sentence = filler + "Kenya and Uganda signed a defence pact " + filler
+    text = teacher.marked(pair(sentence, ["Kenya"], ["Uganda"]))
+    assert "[ Kenya ] and < Uganda > signed a defence pact" in text
+    assert len(text) < len(sentence)
+    assert len(text) <= 2 * teacher.WINDOW + len("[ Kenya ] and < Uganda >")
