@@ -168,6 +168,24 @@ def probabilities(model_dir: Path, labels: list[dict]) -> dict[str, list[float]]
     return out
 
 
+def write_silver(path: Path, pairs: list[dict], by_fold: list[numpy.ndarray], label_paths: list[Path]) -> None:
+    """A silver file of ``kg.train.read_silver_file``'s format: the teachers' probabilities of
+    ``pairs`` (their mean for the model fitted on every label), no text (it stays in the corpus)."""
+    import gzip
+
+    final = numpy.mean(by_fold, axis=0)
+    header = {"labels": [{"file": p.name, "sha256": T.sha256(p)} for p in label_paths],
+              "teacher": "all-MiniLM-L6-v2 fine-tuned per fold of kg.train.folds (bench/teacher_cv.py)"}
+    keep = ("doc_id", "start", "end", "a", "b", "year", "speaker")
+    rows = [header] + [{**{k: pair[k] for k in keep}, "probabilities": [round(float(q), 4) for q in final[i]],
+                        "fold_probabilities": [[round(float(q), 4) for q in fold[i]] for fold in by_fold]}
+                       for i, pair in enumerate(pairs)]
+    partial = path.with_name(path.name + ".partial")
+    with gzip.open(partial, "wt", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(row) + "\n" for row in rows)
+    partial.replace(path)
+
+
 def summary(score: numpy.ndarray, gold: numpy.ndarray) -> str:
     """Average precision, precision at recall 0.5 and recall at precision 0.85 of a partnership score."""
     curve = T.precision_recall_curve(score, gold, sorted(set(numpy.round(score, 4))))
@@ -183,6 +201,9 @@ def main() -> None:
     parser.add_argument("--speeches", type=int, default=400, help="unlabelled UN speeches for silver pairs")
     parser.add_argument("--silver-weight", type=float, default=0.2)
     parser.add_argument("--epochs", type=float, default=3)
+    parser.add_argument("--write-silver", type=Path, default=None, metavar="FILE",
+                        help="with every fold: write the silver pairs for kg train --silver (gzip JSON lines); "
+                             "the whole labels' probabilities are the mean of the fold teachers'")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     train_dir = SHARED / "train"
@@ -220,6 +241,10 @@ def main() -> None:
         tested[test_idx] = True
     silver = T.Silver(silver_examples, numpy.zeros_like(by_fold[0]), by_fold, args.silver_weight)
     scores = {"teacher": teacher, "student": T.out_of_fold(examples, splits=splits, silver=silver)[:, partnership]}
+    if args.write_silver:
+        if sorted(args.folds) != list(range(T.FOLDS)):
+            sys.exit("Error: --write-silver needs every fold's teacher")
+        write_silver(args.write_silver, silver_labels, by_fold, [train_dir / "un_pairs.jsonl", train_dir / "prose_pairs.jsonl"])
     scores["mean"] = (lr + scores["teacher"]) / 2
     gold = numpy.array([e.relation == "partnership" for e in examples])
     for genre in ("un", "prose"):

@@ -44,3 +44,21 @@ def test_a_long_sentence_is_cut_around_the_two_actors(teacher):
     assert "[ Kenya ] and < Uganda > signed a defence pact" in text
     assert len(text) < len(sentence)
     assert len(text) <= 2 * teacher.WINDOW + len("[ Kenya ] and < Uganda >")
+
+
+def test_the_teachers_probabilities_are_written_as_kg_train_reads_them(teacher, tmp_path):
+    import numpy
+
+    from kg.train import FOLDS, read_silver_file, sha256
+
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text("{}\n")
+    pairs = [{"doc_id": "GHA_70_2015", "start": 0, "end": 40, "a": "GHA", "b": "TGO", "year": 2015, "speaker": "GHA",
+              "sentence": "not written: the text stays in the corpus", "a_text": ["Ghana"], "b_text": ["Togo"]}]
+    by_fold = [numpy.array([[0.1 * k, 0.0, 0.0, 0.0, 1 - 0.1 * k]]) for k in range(FOLDS)]
+    teacher.write_silver(tmp_path / "silver.jsonl.gz", pairs, by_fold, [labels])
+    header, read = read_silver_file(tmp_path / "silver.jsonl.gz")
+    assert header["labels"] == [{"file": "labels.jsonl", "sha256": sha256(labels)}]
+    assert read[0]["probabilities"] == [0.2, 0.0, 0.0, 0.0, 0.8]  # the mean of the folds' teachers
+    assert read[0]["fold_probabilities"][3] == [0.3, 0.0, 0.0, 0.0, 0.7]
+    assert "sentence" not in read[0] and not list(tmp_path.glob("*.partial"))
