@@ -136,7 +136,7 @@ def reported_errors(debug: bool = False):
     """
     try:
         yield
-    except (typer.Exit, SystemExit):
+    except (typer.Exit, SystemExit, typer.BadParameter):  # a usage error: typer prints it with the usage
         raise
     except BaseException as error:
         if debug:
@@ -177,6 +177,8 @@ def train_command(
     from kg.train import train
 
     with reported_errors(debug):
+        if silver is not None and silver_corpus is None:
+            raise typer.BadParameter("--silver needs --silver-corpus", param_hint="--silver")
         card = train(labels, out, corpus=corpus, spacy_model=spacy_model, silver=silver, silver_corpus=silver_corpus)
     s = card["partnership"]
     for genre, block in s.items():

@@ -160,3 +160,14 @@ def test_a_bug_is_reported_as_one_and_not_as_the_users_error(capsys):
     assert capsys.readouterr().err == (
         "Error: ValueError: invalid literal for int() with base 10: 'x' (a bug in kg; rerun with --debug for the traceback)\n"
     )
+
+
+@pytest.mark.parametrize("args, message", [
+    (["explain", "--doc", "d1"], "--doc needs --corpus"),
+    (["explain"], "give a TEXT or --doc ID --corpus PATH"),
+    (["train", "labels.jsonl", "--out", "m.json", "--silver", "silver.jsonl"], "--silver needs --silver-corpus"),
+])
+def test_an_option_missing_its_partner_is_a_usage_error(args, message, tmp_path):
+    result = kg(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr and "Usage: " in result.stderr and "a bug in kg" not in result.stderr
