@@ -11,7 +11,7 @@ OUT    ?= out
 KG_SOURCES := $(shell find kg -type f \( -name '*.py' -o -name '*.yaml' -o -name '*.csv' -o -name '*.txt' -o -name '*.html' \) 2>/dev/null)
 CORPUS_FILES := $(shell find $(CORPUS) -type f 2>/dev/null)
 
-.PHONY: install run test eval eval-pairs eval-documents eval-teacher notebook clean screenshot bench train
+.PHONY: install run test eval eval-pairs eval-documents eval-teacher silver notebook clean screenshot bench train
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,13 +57,16 @@ bench: install $(CHROMIUM) ## throughput (words/s vs spaCy's tokenizer, 1 and 2 
 	$(BIN)/python bench/run.py --corpus $(BENCH_CORPUS) -n $(N)
 
 PAIR_LABELS := $(SHARED)/train/un_pairs.jsonl $(SHARED)/train/prose_pairs.jsonl
+# Unlabelled UN pairs with the fold teachers' probabilities (make silver), learnt beside the labels.
+SILVER ?= train/silver_un400.jsonl.gz
+SILVER_ARGS = $(if $(wildcard $(SILVER)),--silver $(SILVER) --silver-corpus $(UN_DEBATES))
 
 $(BIN)/.train-installed: $(BIN)/.installed pyproject.toml
 	$(BIN)/python -m pip install -q -e ".[train]"
 	touch $@
 
-train: $(BIN)/.train-installed ## retrain the shipped pair classifier (kg/models/pairs.json and its card) from $(SHARED)/train
-	$(BIN)/kg train $(PAIR_LABELS) --out kg/models/pairs.json
+train: $(BIN)/.train-installed ## retrain the shipped pair classifier (kg/models/pairs.json.gz and its card) from $(SHARED)/train
+	$(BIN)/kg train $(PAIR_LABELS) $(SILVER_ARGS) --out kg/models/pairs.json.gz
 
 eval: install ## the pair classifier's cross-validated scores; extraction scored on the dev gold and the PLOVER peer suite
 	@echo "== pair classifier, held-out folds grouped by document (kg/models/pairs.md)"
@@ -78,13 +81,25 @@ eval: install ## the pair classifier's cross-validated scores; extraction scored
 	fi
 
 eval-pairs: $(BIN)/.train-installed ## held-out scores of a build on the shared pair labels, as score_pairs.py reads them (five fold models, ~6 min)
-	$(BIN)/python bench/pairs_cv.py
+	$(BIN)/python bench/pairs_cv.py $(SILVER_ARGS)
 
 eval-documents: $(BIN)/.train-installed ## held-out scores per document on the shared prose passages (trains five fold models, ~4 min)
-	$(BIN)/python bench/passages_cv.py
+	$(BIN)/python bench/passages_cv.py $(SILVER_ARGS)
 
-eval-teacher: $(BIN)/.train-installed ## a fine-tuned MiniLM as the classifier's teacher, on held-out folds (needs the teacher extra; ~25 min a fold)
-	$(BIN)/python bench/teacher_cv.py
+# torch==2.13.0 first: it is the CPU build on this machine's disk, where a bare `torch` from the
+# index is a CUDA build of several GB.
+$(BIN)/.teacher-installed: $(BIN)/.train-installed pyproject.toml
+	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -e ".[train,teacher]"
+	touch $@
+
+TEACHER_WORK ?= /tmp/kg-teacher
+
+eval-teacher: $(BIN)/.teacher-installed ## a fine-tuned MiniLM as the classifier's teacher, on held-out folds (~30 min a fold; resumable in TEACHER_WORK)
+	$(BIN)/python bench/teacher_cv.py --work $(TEACHER_WORK)
+
+silver: $(BIN)/.teacher-installed ## rebuild $(SILVER): five fold teachers label 400 unlabelled UN speeches' pairs (~2.5 h; resumable in TEACHER_WORK)
+	$(BIN)/python bench/teacher_cv.py --work $(TEACHER_WORK) --write-silver $(SILVER)
 
 clean: ## remove out/, caches and the virtualenv
 	rm -rf $(OUT) $(VENV) .pytest_cache build *.egg-info

@@ -7,8 +7,10 @@ the labelled pairs are cut into the folds ``make train`` uses (:func:`kg.train.f
 document, stratified by relation, seeded); for each fold a model is trained with
 :func:`kg.train.train_examples` on the other folds, and ``score_pairs.py`` builds the documents of
 the fold's labels with ``kg build --model`` and scores them. The counts are summed over the folds.
+With ``--silver`` (as ``make train`` trains), fold ``k``'s model learns the silver pairs with the
+probabilities of the teacher that did not learn from fold ``k`` (:meth:`kg.train.Silver.of_fold`).
 
-    .venv/bin/python bench/pairs_cv.py [-v]
+    .venv/bin/python bench/pairs_cv.py [-v] [--silver FILE --silver-corpus PATH]
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from passages_cv import prf
+from passages_cv import add_silver_arguments, prf, read_silver
 
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared"
@@ -48,6 +50,7 @@ def score_fold(labels: Path, genre: str, model: Path, verbose: bool) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("-v", "--verbose", action="store_true", help="list each wrong and missed pair")
+    add_silver_arguments(ap)
     args = ap.parse_args()
     from kg import train
 
@@ -55,11 +58,13 @@ def main() -> None:
            for genre, path in LABELS.items()}
     labels = train.read_labels(LABELS["un"]) + train.with_corpus(train.read_labels(LABELS["prose"]), PASSAGES)
     examples = train.featurize(labels)
+    silver = read_silver(args, list(LABELS.values()))
     totals = {genre: {layer: Counter() for layer in LAYERS} for genre in LABELS}
     with tempfile.TemporaryDirectory() as tmp:
         for k, (train_idx, test_idx) in enumerate(train.folds(examples)):
             model = Path(tmp, f"model{k}.json")
-            train.train_examples([examples[i] for i in train_idx], list(LABELS.values()), model)
+            train.train_examples([examples[i] for i in train_idx], list(LABELS.values()), model,
+                                 silver=silver and silver.of_fold(k), silver_path=args.silver)
             held_out = {examples[i].doc_id for i in test_idx}
             for genre, rows in raw.items():
                 fold = Path(tmp, f"{genre}{k}.jsonl")

@@ -2,9 +2,11 @@
 
 The pair labels score one candidate pair at a time; an analyst reads a build's graph, where a dyad of
 a document is right when any sentence states it. This script measures that: the 79 labelled passages
-of ``../shared/train/prose_passages.jsonl`` are cut into five folds (seeded); for each fold a model is
-trained with :func:`kg.train.train_examples` on every UN pair and the passages of the other folds, and
-``kg build --model`` reads the held-out passages as plain documents (no metadata, as a user's articles).
+of ``../shared/train/prose_passages.jsonl`` are in the folds ``make train`` cuts (:func:`kg.train.folds`);
+for each fold a model is trained with :func:`kg.train.train_examples` on every UN pair and the passages
+of the other folds, and ``kg build --model`` reads the held-out passages as plain documents (no
+metadata, as a user's articles). With ``--silver`` (as ``make train`` trains), fold ``k``'s model
+learns the silver pairs with the probabilities of the teacher that did not learn from fold ``k``.
 
 The gold of a passage comes from its labelled pairs: a dyad is a pair labelled ``partnership`` in one
 of its sentences, with the union of their types and activities; a membership, a pair labelled
@@ -13,7 +15,7 @@ labels drew, or one carried by a reference back) is counted apart, neither right
 scored as ``../shared/eval/score.py`` does: one credit per gold dyad with types when one of them is
 predicted, one error per predicted type the labels do not give.
 
-    .venv/bin/python bench/passages_cv.py [--rules] [-v]
+    .venv/bin/python bench/passages_cv.py [--rules] [-v] [--silver FILE --silver-corpus PATH]
 """
 from __future__ import annotations
 
@@ -26,11 +28,8 @@ import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
-import numpy
-
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared" / "train"
-FOLDS, SEED = 5, 13
 
 
 def pair(a: str, b: str) -> tuple[str, str]:
@@ -103,6 +102,24 @@ def tally(gold: dict, pred: dict, docs: list[str], counts: Counter, verbose: boo
         counts["memberships_fn"] += len(g["memberships"] - p["memberships"])
 
 
+def add_silver_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--silver FILE --silver-corpus PATH``: the silver pairs ``make train`` learns (``kg train --silver``)."""
+    parser.add_argument("--silver", type=Path, default=None, metavar="FILE",
+                        help="unlabelled pairs with their teachers' probabilities, learnt as kg train --silver does")
+    parser.add_argument("--silver-corpus", type=Path, default=None, metavar="PATH", help="the documents of --silver")
+
+
+def read_silver(args: argparse.Namespace, label_paths: list[Path]):
+    """The :class:`kg.train.Silver` pairs of ``args.silver`` (None without it)."""
+    from kg import train
+
+    if args.silver is None:
+        return None
+    if args.silver_corpus is None:
+        sys.exit("Error: --silver needs --silver-corpus")
+    return train.silver_of(args.silver, args.silver_corpus, label_paths)
+
+
 def prf(tp: int, fp: int, fn: int) -> str:
     """Precision, recall and F1 of the counts, as the scripts in bench/ print them."""
     p = tp / (tp + fp) if tp + fp else 1.0
@@ -121,13 +138,13 @@ def main() -> None:
     un = train.read_labels(SHARED / "un_pairs.jsonl")
     prose = train.with_corpus(train.read_labels(SHARED / "prose_pairs.jsonl"), SHARED / "prose_passages.jsonl")
     docs = sorted({label["doc_id"] for label in prose})
-    order = numpy.random.RandomState(SEED).permutation(len(docs))
-    fold_of = {docs[i]: k % FOLDS for k, i in enumerate(order)}
-    examples = [] if args.rules else train.featurize(un + prose)
+    examples = train.featurize(un + prose)
+    fold_of = {examples[i].doc_id: k for k, (_, test) in enumerate(train.folds(examples)) for i in test}
+    silver = None if args.rules else read_silver(args, [SHARED / "un_pairs.jsonl", SHARED / "prose_pairs.jsonl"])
     gold, counts = passage_gold(prose), Counter()
     kg = str(Path(sys.executable).with_name("kg"))
     with tempfile.TemporaryDirectory() as tmp:
-        for k in range(FOLDS):
+        for k in range(train.FOLDS):
             held_out = [d for d in docs if fold_of[d] == k]
             corpus, out, model = Path(tmp, f"fold{k}.jsonl"), Path(tmp, f"out{k}"), "rules"
             corpus.write_text("".join(json.dumps({"id": d, "text": passages[d]["text"]}) + "\n" for d in held_out),
@@ -135,12 +152,13 @@ def main() -> None:
             if not args.rules:
                 model = str(Path(tmp, f"model{k}.json"))
                 train.train_examples([e for e in examples if e.genre == "un" or fold_of[e.doc_id] != k],
-                                     [SHARED / "un_pairs.jsonl", SHARED / "prose_pairs.jsonl"], model)
+                                     [SHARED / "un_pairs.jsonl", SHARED / "prose_pairs.jsonl"], model,
+                                     silver=silver and silver.of_fold(k), silver_path=args.silver)
             subprocess.run([kg, "build", str(corpus), "--out", str(out), "--model", model, "--no-cache", "--quiet"],
                            check=True)
             tally(gold, predicted(out), held_out, counts, args.verbose)
     c = counts
-    print(f"held-out passages ({len(docs)}, {FOLDS} folds, seed {SEED}), {'rules' if args.rules else 'classifier'}:")
+    print(f"held-out passages ({len(docs)}, {train.FOLDS} folds, seed {train.SEED}), {'rules' if args.rules else 'classifier'}:")
     print(f"  dyads        {prf(c['tp'], c['fp'], c['fn'])}   (+{c['unlabelled']} dyads no label covers)")
     print(f"  types        {prf(c['types_tp'], c['types_fp'], c['types_fn'])}")
     print(f"  activities   {prf(c['activities_tp'], c['activities_fp'], c['activities_fn'])}")

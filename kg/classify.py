@@ -18,6 +18,7 @@ the facts.
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import math
@@ -45,7 +46,8 @@ from kg.ontology import Words, load_cues
 #: The relations a pair can have (LABELS.md); the model scores each.
 RELATIONS = ("partnership", "proposed", "hostile", "membership", "none")
 #: The model shipped with kg, trained by ``make train`` on the shared labels.
-DEFAULT_MODEL = Path(__file__).parent / "models" / "pairs.json"
+DEFAULT_MODEL = Path(__file__).parent / "models" / "pairs.json.gz"
+_GZIP_MAGIC = b"\x1f\x8b"
 #: Words either side of the pair read as context.
 CONTEXT_WINDOW = 5
 #: Dependency arcs between the two mentions' heads up to which their path is a feature ("dep_path:long" beyond).
@@ -606,13 +608,13 @@ class PairModel:
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> "PairModel":
-        """The model in ``path`` (default: the one shipped with kg)."""
+        """The model in ``path``, JSON or gzip-compressed JSON (default: the one shipped with kg)."""
         path = Path(path or DEFAULT_MODEL)
         try:
             raw = path.read_bytes()
-            data = _parse_json(raw)
-        except OSError as e:
-            raise KgError(f"cannot read the pair model {path}: {(e.strerror or str(e)).lower()}") from None
+            data = _parse_json(gzip.decompress(raw) if raw[:2] == _GZIP_MAGIC else raw)
+        except (OSError, EOFError) as e:
+            raise KgError(f"cannot read the pair model {path}: {(getattr(e, 'strerror', None) or str(e)).lower()}") from None
         except ValueError as e:
             raise KgError(f"{path} is not a pair model: {e}") from None
         missing = {"relations", "bias", "weights"} - set(data)

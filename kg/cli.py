@@ -160,7 +160,7 @@ def reported_errors(debug: bool = False):
 @app.command("train")
 def train_command(
     labels: List[Path] = typer.Argument(..., help="Labelled pairs, JSON lines (the format of shared/train, LABELS.md)."),
-    out: Path = typer.Option(..., "--out", "-o", help="The model file to write (JSON); its card goes beside it (.md)."),
+    out: Path = typer.Option(..., "--out", "-o", help="The model file to write: JSON, gzip-compressed when it ends in .gz; its card goes beside it (.md)."),
     corpus: Optional[Path] = typer.Option(None, "--corpus", help="The labelled documents, for labels without context or speaker."),
     spacy_model: Optional[str] = typer.Option(
         None, "--spacy-model", help="An installed spaCy pipeline (name or folder) to read the labels with; "
@@ -174,7 +174,7 @@ def train_command(
     debug: bool = typer.Option(False, "--debug", help="Show the traceback of an error."),
 ) -> None:
     """Train the pair classifier on LABELS, cross-validate it by document and write it to --out."""
-    from kg.train import train
+    from kg.train import card_path, train
 
     with reported_errors(debug):
         if silver is not None and silver_corpus is None:
@@ -184,7 +184,7 @@ def train_command(
     for genre, block in s.items():
         at = block["at_threshold"]
         sys.stderr.write(f"{genre}: partnership P {at['p']:.3f} R {at['r']:.3f} F1 {at['f1']:.3f} (held-out folds)\n")
-    sys.stderr.write(f"Wrote {out} (threshold {card['threshold']}) and {out.with_suffix('.md')}\n")
+    sys.stderr.write(f"Wrote {out} (threshold {card['threshold']}) and {card_path(out)}\n")
 
 
 @app.command("explain")

@@ -101,6 +101,12 @@ class Silver:
                     weights.append(self.weight * float(q))
         return examples, relations, weights
 
+    def of_fold(self, k: int) -> Silver:
+        """The pairs with only the probabilities of the teacher that did not learn from fold ``k``,
+        for a model trained without fold ``k`` (and the folds inside its training set), so that
+        scores on fold ``k`` stay held out from every teacher."""
+        return Silver(self.examples, self.by_fold[k], [self.by_fold[k]] * len(self.by_fold), self.weight)
+
 
 def _json_lines(path: Path) -> Iterator[tuple[int, dict]]:
     """The line number and the record of each line of a JSON lines file (gzip-compressed when its
@@ -681,10 +687,12 @@ def fit_stated(examples: list[Example], labels: list[str], vocab: dict[str, int]
             "weights": weights, "threshold": threshold}
 
 
-def _sklearn_version() -> str:
+def _numerical_versions() -> str:
+    """The releases whose arithmetic the weights depend on, for the card."""
+    import scipy
     import sklearn
 
-    return sklearn.__version__
+    return f"scikit-learn {sklearn.__version__}, scipy {scipy.__version__}, numpy {numpy.__version__}"
 
 
 def sha256(path: Path) -> str:
@@ -828,7 +836,7 @@ def train_examples(examples: list[Example], label_paths: list[Path], out: Path |
         "examples": len(examples),
         "without_candidate": sum(1 for e in examples if not e.features),
         "features": len(model["weights"]),
-        "learner": f"multinomial logistic regression (scikit-learn {_sklearn_version()}, L2, C=0.5) on binary "
+        "learner": f"multinomial logistic regression ({_numerical_versions()}; L2, C=0.5) on binary "
                    "features; isotonic calibration on out-of-fold scores",
         "cross_validation": f"{FOLDS}-fold, grouped by document, stratified by relation, seed {SEED}",
         "cv_argmax": scores(examples, predicted),
@@ -848,11 +856,36 @@ def train_examples(examples: list[Example], label_paths: list[Path], out: Path |
     if pipeline is not None:
         card["spacy_pipeline"] = pipeline
     model["card"] = card
+    write_model(model, out)
+    return card
+
+
+def card_path(model_path: Path | str) -> Path:
+    """The model card beside a model file: its name without ``.gz`` and ``.json``, with ``.md``.
+
+    >>> card_path("kg/models/pairs.json.gz").name
+    'pairs.md'
+    """
+    path = Path(model_path)
+    return path.with_name(path.name.removesuffix(".gz").removesuffix(".json") + ".md")
+
+
+def write_model(model: dict, out: Path | str) -> None:
+    """Write ``model`` to ``out`` as JSON (gzip-compressed, reproducibly, when the name ends in ``.gz``)
+    and its card to :func:`card_path`; each file is replaced whole or not at all."""
+    import gzip
+
+    from kg.outputs import atomic_open
+
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(model, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
-    out.with_suffix(".md").write_text(card_markdown(card), encoding="utf-8")
-    return card
+    data = (json.dumps(model, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
+    if out.name.endswith(".gz"):
+        data = gzip.compress(data, compresslevel=9, mtime=0)
+    with atomic_open(out, "wb") as fh:
+        fh.write(data)
+    with atomic_open(card_path(out), "w", encoding="utf-8") as fh:
+        fh.write(card_markdown(model["card"]))
 
 
 def _table(rows: list[dict], columns: list[str]) -> list[str]:

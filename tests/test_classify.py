@@ -1,6 +1,7 @@
 """The pair classifier: candidate pairs, their features, the model file and its decisions."""
 from __future__ import annotations
 
+import gzip
 import json
 import re
 
@@ -166,6 +167,10 @@ def test_a_model_file_that_is_not_one_is_an_error(tmp_path):
     bad.write_text("not json")
     with pytest.raises(KgError, match=r"bad.json is not a pair model: Expecting value"):
         PairModel.load(bad)
+    cut = tmp_path / "cut.json.gz"
+    cut.write_bytes(gzip.compress(b'{"relations": []}')[:12])
+    with pytest.raises(KgError, match=r"^cannot read the pair model .*cut.json.gz: "):
+        PairModel.load(cut)
 
 
 def test_kg_build_with_a_missing_model_is_one_error_line(tmp_path, repo):

@@ -15,6 +15,8 @@ from kg.train import (Example, choose_membership_threshold, choose_threshold, pr
                       reliability, rule_floors, train)
 
 SHARED_TRAIN = Path(__file__).resolve().parents[2] / "shared" / "train"
+UN_DEBATES = SHARED_TRAIN.parent / "corpora" / "un_general_debates" / "un_general_debates.jsonl.gz"
+SILVER_DIR = Path(__file__).resolve().parents[1] / "train"
 
 COUNTRIES = [("Chile", "CHL"), ("Peru", "PER"), ("Ghana", "GHA"), ("Nigeria", "NGA"), ("Norway", "NOR"),
              ("Denmark", "DNK"), ("Kenya", "KEN"), ("Uganda", "UGA"), ("Japan", "JPN"), ("India", "IND")]
@@ -201,6 +203,22 @@ def test_a_trained_model_reads_the_types_and_activities_stated_for_a_pair(traine
     assert treaty["defense_agreement"] > treaty["joint_exercises"]
 
 
+def test_a_gzip_model_reads_as_its_json_and_rebuilds_byte_for_byte(trained, tmp_path, nlp):
+    from kg.train import featurize
+
+    path, _ = trained
+    labels = own_labels(tmp_path / "labels.jsonl")
+    train([labels], tmp_path / "m.json.gz", nlp=nlp)
+    first = (tmp_path / "m.json.gz").read_bytes()
+    train([labels], tmp_path / "m.json.gz", nlp=nlp)
+    assert (tmp_path / "m.json.gz").read_bytes() == first and (tmp_path / "m.md").exists()
+    assert len(first) < path.stat().st_size / 2
+    plain, packed = PairModel.load(path), PairModel.load(tmp_path / "m.json.gz")
+    examples = featurize(read_labels(labels), nlp)
+    assert [plain.predict(e.features) for e in examples] == [packed.predict(e.features) for e in examples]
+    assert not list(tmp_path.glob("*.partial")) and not list(tmp_path.glob(".*"))
+
+
 def test_kg_train_on_the_command_line(tmp_path):
     labels = own_labels(tmp_path / "labels.jsonl")
     result = subprocess.run([sys.executable, "-m", "kg", "train", str(labels), "--out", str(tmp_path / "m.json")],
@@ -214,7 +232,13 @@ def test_retraining_reproduces_the_shipped_model(tmp_path, nlp):
     from kg.train import featurize
 
     labels = [SHARED_TRAIN / "un_pairs.jsonl", SHARED_TRAIN / "prose_pairs.jsonl"]
-    train(labels, tmp_path / "pairs.json", nlp=nlp)
+    silver = load_model(DEFAULT_MODEL).card.get("silver")
+    if silver:  # as make train trains it
+        assert (SILVER_DIR / silver["file"]).exists(), f"the shipped model learnt {silver['file']}, not in train/"
+        assert UN_DEBATES.exists(), f"the shipped model learnt silver pairs of {UN_DEBATES}"
+        train(labels, tmp_path / "pairs.json", nlp=nlp, silver=SILVER_DIR / silver["file"], silver_corpus=UN_DEBATES)
+    else:
+        train(labels, tmp_path / "pairs.json", nlp=nlp)
     shipped, retrained = load_model(DEFAULT_MODEL), PairModel.load(tmp_path / "pairs.json")
     examples = featurize([r for p in labels for r in read_labels(p)], nlp)
     assert [shipped.predict(e.features) for e in examples] == [retrained.predict(e.features) for e in examples]
@@ -298,3 +322,24 @@ def test_a_silver_pair_needs_a_probability_per_relation_and_fold(tmp_path):
          "fold_probabilities": []}) + "\n")
     with pytest.raises(KgError, match=f"^{path}:2: probabilities need 5 numbers"):
         read_silver_file(path)
+
+
+def test_a_fold_model_learns_only_the_teacher_held_out_from_that_fold(tmp_path, nlp):
+    from kg.classify import decide
+    from kg.extract import read_sentences
+    from kg.train import featurize, silver_of, train_examples
+
+    labels = own_labels(tmp_path / "labels.jsonl")
+    corpus, silver = silver_files(tmp_path, labels, partnership=0.95)
+    # fold 1's teacher reads the alliances as no partnership; the other folds' teachers as partnerships
+    header, *pairs = [json.loads(line) for line in silver.read_text().splitlines()]
+    for pair in pairs:
+        pair["fold_probabilities"][1] = [0.02, 0.0, 0.0, 0.0, 0.98]
+    silver.write_text("".join(json.dumps(r) + "\n" for r in [header, *pairs]))
+    soft, examples = silver_of(silver, corpus, [labels], nlp), featurize(read_labels(labels), nlp)
+    doc = nlp("Norway and Uganda formed an alliance.")
+    partnership = {}
+    for k in (0, 1):
+        train_examples(examples, [labels], tmp_path / f"fold{k}.json", silver=soft.of_fold(k), silver_path=silver)
+        partnership[k] = decide(PairModel.load(tmp_path / f"fold{k}.json"), doc, read_sentences(doc))[0][0].partnership
+    assert partnership[1] < partnership[0] - 0.3, partnership
