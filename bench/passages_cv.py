@@ -131,6 +131,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rules", action="store_true", help="build with --model rules (no training)")
     ap.add_argument("-v", "--verbose", action="store_true", help="list each wrong, missed and unlabelled dyad")
+    add_silver_arguments(ap)
     args = ap.parse_args()
     from kg import train
 

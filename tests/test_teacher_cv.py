@@ -62,3 +62,16 @@ def test_the_teachers_probabilities_are_written_as_kg_train_reads_them(teacher, 
     assert read[0]["probabilities"] == [0.2, 0.0, 0.0, 0.0, 0.8]  # the mean of the folds' teachers
     assert read[0]["fold_probabilities"][3] == [0.3, 0.0, 0.0, 0.0, 0.7]
     assert "sentence" not in read[0] and not list(tmp_path.glob("*.partial"))
+
+
+def test_an_epoch_reads_every_pair_once_in_batches_of_similar_length(teacher):
+    import random
+
+    rng = random.Random(7)
+    lengths = [rng.randint(5, 128) for _ in range(2000)]
+    batches = teacher.length_batches(lengths, 16, random.Random(13))
+    assert sorted(i for b in batches for i in b) == list(range(2000))
+    assert all(len(b) <= 16 for b in batches)
+    padded = sum(max(lengths[i] for i in b) * len(b) for b in batches)
+    assert padded < 1.1 * sum(lengths)  # random batches of 16 pad these to about 1.8 times
+    assert teacher.length_batches(lengths, 16, random.Random(13)) == batches
