@@ -70,7 +70,7 @@ train: $(BIN)/.train-installed ## retrain the shipped pair classifier (kg/models
 
 eval: install ## the pair classifier's cross-validated scores; extraction scored on the dev gold and the PLOVER peer suite
 	@echo "== pair classifier, held-out folds grouped by document (kg/models/pairs.md)"
-	@grep -E "^(### |## Held-out|## Partnership at|Outside speeches|A build's decision|\| (partnership|membership) )" kg/models/pairs.md
+	@grep -E "^(### |## Held-out|## Partnership at|Also learnt|Outside speeches|A build's decision|\| (partnership|membership) )" kg/models/pairs.md
 	@if [ -f $(SHARED)/eval/score.py ]; then \
 		echo "== dev gold ($(SHARED)/eval/dev_gold.jsonl)"; \
 		$(PYTHON) $(SHARED)/eval/score.py $(SHARED)/eval/dev_gold.jsonl --run "$(BIN)/kg build"; \
@@ -95,10 +95,10 @@ $(BIN)/.teacher-installed: $(BIN)/.train-installed pyproject.toml
 
 TEACHER_WORK ?= /tmp/kg-teacher
 
-eval-teacher: $(BIN)/.teacher-installed ## a fine-tuned MiniLM as the classifier's teacher, on held-out folds (~30 min a fold; resumable in TEACHER_WORK)
+eval-teacher: $(BIN)/.teacher-installed ## a fine-tuned MiniLM as the classifier's teacher, on held-out folds (~15 min a fold; resumable in TEACHER_WORK)
 	$(BIN)/python bench/teacher_cv.py --work $(TEACHER_WORK)
 
-silver: $(BIN)/.teacher-installed ## rebuild $(SILVER): five fold teachers label 400 unlabelled UN speeches' pairs (~2.5 h; resumable in TEACHER_WORK)
+silver: $(BIN)/.teacher-installed ## rebuild $(SILVER): five fold teachers label 400 unlabelled UN speeches' pairs (~1.5 h; resumable in TEACHER_WORK)
 	$(BIN)/python bench/teacher_cv.py --work $(TEACHER_WORK) --write-silver $(SILVER)
 
 clean: ## remove out/, caches and the virtualenv

@@ -296,7 +296,8 @@ def _fit(learner, train_set: list[Example], silver: Silver | None = None, probab
         rows += extra
         relations += extra_relations
         weights = numpy.array([1.0] * len(train_set) + extra_weights)
-    vocab = vocabulary(rows)
+    # a silver pair is a row per relation, but one pair for the features' minimum count
+    vocab = vocabulary(train_set + ([e for e in silver.examples if e.features] if silver is not None else []))
     with _one_thread():
         if weights is None:
             learner.fit(matrix(rows, vocab), relations)
