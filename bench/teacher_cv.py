@@ -16,7 +16,8 @@ the other four and scores:
 
 Needs the ``teacher`` extra (``pip install torch==2.13.0`` first where that CPU build is on disk,
 then ``pip install -e ".[train,teacher]"``) and ``../shared``. One fold takes about 15 minutes on
-two cores (batches of sentences of similar length); the results of each fold are kept in ``--work`` so that a run can be resumed::
+two cores (batches of sentences of similar length); the results of each fold are kept in ``--work``
+so that a run can be resumed::
 
     .venv/bin/python bench/teacher_cv.py [--folds 0 1 2 3 4] [--work /tmp/kg-teacher]
 """

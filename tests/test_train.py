@@ -343,3 +343,16 @@ def test_a_fold_model_learns_only_the_teacher_held_out_from_that_fold(tmp_path, 
         train_examples(examples, [labels], tmp_path / f"fold{k}.json", silver=soft.of_fold(k), silver_path=silver)
         partnership[k] = decide(PairModel.load(tmp_path / f"fold{k}.json"), doc, read_sentences(doc))[0][0].partnership
     assert partnership[1] < partnership[0] - 0.3, partnership
+
+
+def test_a_silver_pair_counts_once_towards_a_features_minimum(tmp_path, nlp):
+    from kg.train import Example, Silver, featurize, train_examples
+
+    labels = own_labels(tmp_path / "labels.jsonl")
+    examples = featurize(read_labels(labels), nlp)
+    # one unlabelled pair the teacher splits between two relations: two training rows, one pair
+    lone = Example("silver:1", "unlabelled", "un", "none", ("btw:a_word_no_label_has", *examples[0].features))
+    row = numpy.array([[0.5, 0.0, 0.0, 0.0, 0.5]])
+    train_examples(examples, [labels], tmp_path / "m.json", silver=Silver([lone], row, [row] * 5))
+    weights = PairModel.load(tmp_path / "m.json").weights
+    assert "btw:a_word_no_label_has" not in weights and set(examples[0].features) & set(weights)
