@@ -1,0 +1,138 @@
+"""A random sample of a build's partnership facts to judge by hand, and the summary of the verdicts.
+
+The held-out scores of the pair labels say how the classifier does on the sentences the labels drew;
+an analyst reads a whole build, whose sentences are a different mix. This script draws what to read:
+
+    .venv/bin/python bench/fact_sample.py draw OUT CORPUS SAMPLE.jsonl [--n 200] [--seed 20261205]
+
+``OUT`` is a build's output folder, ``CORPUS`` the corpus it read. A fact is one pair of one sentence
+of one document (its type and activity rows count once). ``SAMPLE.jsonl`` holds, per fact, the pair,
+the sentence and up to 600 characters before it, for a reader who judges them blind; the build's
+``confidence`` and ``method`` go to ``SAMPLE.key.jsonl`` beside it. A reader writes a JSON line per
+fact, ``{"n": …, "verdict": "right" | "wrong" | "unclear", "label": …}``, with ``label`` the relation
+``LABELS.md`` gives the pair (or ``misread``). Then:
+
+    .venv/bin/python bench/fact_sample.py score SAMPLE.jsonl VERDICTS.jsonl [VERDICTS.jsonl ...]
+
+prints the share right, the mean confidence of right and wrong facts, the share right per confidence
+band and from each confidence up, per method, and the labels of the wrong ones.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import random
+import statistics
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+BEFORE = 600
+BANDS = (0.5, 0.6, 0.7, 0.8, 0.9)
+
+
+def partnership_facts(out: Path) -> dict[tuple, dict]:
+    """The build's partnership facts, one per (document, sentence start, end, source, target), as
+    the table spells them."""
+    facts: dict[tuple, dict] = {}
+    with (out / "facts.csv").open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row["relation"] == "partnership" and row["source"] != row["target"]:
+                facts.setdefault((row["doc_id"], row["start"], row["end"], row["source"], row["target"]), row)
+    return facts
+
+
+def draw(out: Path, corpus: Path, sample_path: Path, n: int, seed: int) -> int:
+    """Write ``n`` facts of the build in ``out`` drawn with ``seed`` to ``sample_path`` (blind) and
+    their confidence and method to its ``.key.jsonl``; the number written."""
+    facts = partnership_facts(out)
+    chosen = random.Random(seed).sample(sorted(facts), min(n, len(facts)))
+    wanted = {key[0] for key in chosen}
+    texts = {}
+    with (gzip.open if corpus.suffix == ".gz" else open)(corpus, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            doc = json.loads(line)
+            if doc.get("id") in wanted:
+                texts[doc["id"]] = doc
+    with (out / "nodes.csv").open(encoding="utf-8", newline="") as fh:
+        names = {row["id"]: row["label"] for row in csv.DictReader(fh)}
+    key_path = sample_path.with_name(sample_path.name.removesuffix(".jsonl") + ".key.jsonl")
+    with sample_path.open("w", encoding="utf-8") as sample, key_path.open("w", encoding="utf-8") as key:
+        for number, (doc_id, start, end, a, b) in enumerate(chosen, 1):
+            doc, row = texts[doc_id], facts[(doc_id, start, end, a, b)]
+            start, end = int(start), int(end)
+            sample.write(json.dumps({
+                "n": number, "doc_id": doc_id, "speaker_country": doc.get("country", ""),
+                "a": a, "a_name": names.get(a, a), "b": b, "b_name": names.get(b, b),
+                "before": doc["text"][max(0, start - BEFORE):start], "sentence": doc["text"][start:end],
+            }) + "\n")
+            key.write(json.dumps({"n": number, "confidence": float(row["confidence"]), "method": row["method"]}) + "\n")
+    return len(chosen)
+
+
+def _share(counts: Counter) -> str:
+    clear = counts["right"] + counts["wrong"]
+    return f"{counts['right'] / clear:.2f}" if clear else "-"
+
+
+def score(sample_path: Path, verdict_paths: list[Path]) -> list[str]:
+    """The summary lines of the verdicts on the sample in ``sample_path`` (and its key)."""
+    key_path = sample_path.with_name(sample_path.name.removesuffix(".jsonl") + ".key.jsonl")
+    key = {r["n"]: r for r in map(json.loads, key_path.read_text(encoding="utf-8").splitlines())}
+    verdicts = {}
+    for path in verdict_paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                record = json.loads(line)
+                verdicts[record["n"]] = record
+    counts = Counter(v["verdict"] for v in verdicts.values())
+    lines = [f"{len(verdicts)} facts judged: {counts['right']} right, {counts['wrong']} wrong, "
+             f"{counts['unclear']} unclear; right of those with a clear verdict {_share(counts)}"]
+    for verdict in ("right", "wrong"):
+        confidences = [key[n]["confidence"] for n, v in verdicts.items() if v["verdict"] == verdict]
+        if confidences:
+            lines.append(f"mean confidence of the {verdict} facts {statistics.mean(confidences):.3f}")
+    lines.append("| confidence | facts | right | wrong | unclear | right of clear | facts from it up | right of clear from it up |")
+    lines.append("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for i, low in enumerate(BANDS):
+        high = BANDS[i + 1] if i + 1 < len(BANDS) else 1.01
+        band = Counter(v["verdict"] for n, v in verdicts.items() if low <= key[n]["confidence"] < high)
+        up = Counter(v["verdict"] for n, v in verdicts.items() if key[n]["confidence"] >= low)
+        name = f"{low:.1f}–{min(high, 1.0):.1f}"
+        lines.append(f"| {name} | {sum(band.values())} | {band['right']} | {band['wrong']} | {band['unclear']} | "
+                     f"{_share(band)} | {sum(up.values())} | {_share(up)} |")
+    by_method: dict[str, Counter] = defaultdict(Counter)
+    for n, v in verdicts.items():
+        by_method[key[n]["method"]][v["verdict"]] += 1
+    lines.append("by method: " + ", ".join(f"{m} {c['right']}/{c['right'] + c['wrong']}"
+                                           for m, c in sorted(by_method.items(), key=lambda kv: -sum(kv[1].values()))))
+    wrong = Counter(v.get("label", "?") for v in verdicts.values() if v["verdict"] == "wrong")
+    lines.append("the wrong facts' labels: " + ", ".join(f"{label} {c}" for label, c in wrong.most_common()))
+    return lines
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    drawing = commands.add_parser("draw", help="draw a blind sample of a build's partnership facts")
+    drawing.add_argument("out", type=Path)
+    drawing.add_argument("corpus", type=Path)
+    drawing.add_argument("sample", type=Path)
+    drawing.add_argument("--n", type=int, default=200)
+    drawing.add_argument("--seed", type=int, default=20261205)
+    scoring = commands.add_parser("score", help="summarise the verdicts on a sample")
+    scoring.add_argument("sample", type=Path)
+    scoring.add_argument("verdicts", type=Path, nargs="+")
+    args = parser.parse_args(argv)
+    if args.command == "draw":
+        if not (args.out / "facts.csv").is_file():
+            sys.exit(f"Error: {args.out / 'facts.csv'} not found: draw reads a build's output folder")
+        print(f"Wrote {draw(args.out, args.corpus, args.sample, args.n, args.seed)} facts to {args.sample}")
+    else:
+        print("\n".join(score(args.sample, args.verdicts)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""bench/fact_sample.py: a blind sample of a build's partnership facts, and the summary of its verdicts."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kg.build import build
+from tests.conftest import bench_module
+
+
+@pytest.fixture(scope="module")
+def fact_sample():
+    return bench_module("fact_sample")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    texts = [
+        "Chile and Peru signed a defence agreement. Chile and Peru also held joint naval exercises.",
+        "Ghana trained Togolese officers in 2010.",
+        "Norway and Iceland patrol the North Atlantic together under a cooperation accord.",
+    ]
+    folder = tmp_path_factory.mktemp("facts")
+    corpus = folder / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"d{i}", "country": "", "text": t}) + "\n"
+                              for i, t in enumerate(texts)), encoding="utf-8")
+    build([corpus], out=folder / "out", formats=("csv",), cache=False)
+    return folder / "out", corpus
+
+
+def test_a_sample_holds_each_fact_once_with_its_sentence_and_the_text_before(fact_sample, built, tmp_path):
+    out, corpus = built
+    facts = fact_sample.partnership_facts(out)
+    sample = tmp_path / "sample.jsonl"
+    assert fact_sample.draw(out, corpus, sample, 100, 1) == len(facts)
+    rows = [json.loads(line) for line in sample.read_text(encoding="utf-8").splitlines()]
+    assert sorted((r["doc_id"], r["sentence"]) for r in rows) == sorted(
+        (doc_id, (json.loads(line)["text"])[int(start):int(end)])
+        for doc_id, start, end, _, _ in facts
+        for line in corpus.read_text(encoding="utf-8").splitlines() if json.loads(line)["id"] == doc_id)
+    second = next(r for r in rows if r["sentence"].startswith("Chile and Peru also"))
+    assert second["before"] == "Chile and Peru signed a defence agreement. "
+    assert {second["a_name"], second["b_name"]} == {"Chile", "Peru"}
+    # the reader judges blind: the build's confidence and method are in the key beside the sample
+    assert not {"confidence", "method"} & set(second)
+    key = [json.loads(line) for line in (tmp_path / "sample.key.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [k["n"] for k in key] == [r["n"] for r in rows] and all(0 < k["confidence"] <= 1 for k in key)
+
+
+def test_the_same_seed_draws_the_same_facts(fact_sample, built, tmp_path):
+    out, corpus = built
+    fact_sample.draw(out, corpus, tmp_path / "a.jsonl", 2, 7)
+    fact_sample.draw(out, corpus, tmp_path / "b.jsonl", 2, 7)
+    assert (tmp_path / "a.jsonl").read_text() == (tmp_path / "b.jsonl").read_text()
+    assert len((tmp_path / "a.jsonl").read_text().splitlines()) == 2
+
+
+def test_the_summary_counts_the_verdicts_by_confidence(fact_sample, tmp_path):
+    sample = tmp_path / "s.jsonl"
+    sample.write_text("")
+    key = [(1, 0.55, "between"), (2, 0.58, "link"), (3, 0.85, "between"), (4, 0.95, "host")]
+    (tmp_path / "s.key.jsonl").write_text("".join(json.dumps({"n": n, "confidence": c, "method": m}) + "\n" for n, c, m in key))
+    verdicts = tmp_path / "v.jsonl"
+    verdicts.write_text("".join(json.dumps(v) + "\n" for v in [
+        {"n": 1, "verdict": "wrong", "label": "proposed"}, {"n": 2, "verdict": "right", "label": "partnership"},
+        {"n": 3, "verdict": "right", "label": "partnership"}, {"n": 4, "verdict": "unclear", "label": "none"}]))
+    lines = fact_sample.score(sample, [verdicts])
+    assert lines[0] == "4 facts judged: 2 right, 1 wrong, 1 unclear; right of those with a clear verdict 0.67"
+    assert "mean confidence of the right facts 0.715" in lines
+    assert "| 0.5–0.6 | 2 | 1 | 1 | 0 | 0.50 | 4 | 0.67 |" in lines
+    assert "| 0.8–0.9 | 1 | 1 | 0 | 0 | 1.00 | 2 | 1.00 |" in lines
+    assert "by method: between 1/2, link 1/1, host 0/0" in lines
+    assert lines[-1] == "the wrong facts' labels: proposed 1"
