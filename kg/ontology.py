@@ -125,6 +125,7 @@ class Words:
     hostile_target_prepositions: frozenset[str]
     anticipatory_it_followers: frozenset[str]
     named_instrument_followers: frozenset[str]
+    country_pair_nouns: frozenset[str]
     status_nouns: frozenset[str]
     partner_nouns: frozenset[str]
     directed_hostility: frozenset[str]

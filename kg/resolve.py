@@ -194,7 +194,9 @@ def resolve(
             in_focus = {x for pair in focus for x in pair}
             # "The two nations" reaches a few sentences back; "their", or the pair's names alone, only one.
             reach = STRONG_REFERENCE_REACH if r.strong_reference else 1
-            if len(participants) == 2 and r.actor_references and frozenset(participants) not in scored:
+            # "the Kingdom" in a speech is mostly the speaker, or its own president's "Republic": the
+            # speaker's own statement, as its name would be, and the model has not read that pair
+            if len(participants) == 2 and r.actor_references and not speaker and frozenset(participants) not in scored:
                 pairs = [(participants[0], participants[1], "reference", REFERENCE_CONFIDENCE, ((), ()))]
             elif focus and focus_age <= reach and set(participants) <= in_focus and (
                 (r.strong_reference or len(set(participants)) >= 2) if speaker else
@@ -203,7 +205,8 @@ def resolve(
                 # ("Jordan also buys F-16s"); a generic word ("Italy supports ...") is that actor's own statement
                 # with the classifier, a pair referred to is as sure as where it was stated
                 pairs = [(a, b, "reference", focus_confidence.get((a, b), REFERENCE_CONFIDENCE), ((), ()))
-                         for a, b in carried(focus, participants, scored)]
+                         for a, b in carried(focus, participants, scored)
+                         if not (r.country_reference and ORGANIZATION in (gazetteer.type(a), gazetteer.type(b)))]
         for a, b, method, confidence, inferred in pairs:
             facts += _facts_for_pair(doc_id, r, a, b, method, confidence, penalty=decisions is None,
                                      known_types=known_types, inferred=inferred)

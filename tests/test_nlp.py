@@ -93,6 +93,10 @@ def test_country_names_inside_other_names_are_not_actors(nlp):
         # stay the country: a programme or body for it, the regime of a country's minority, two peoples
         ("Peru gave to the United Nations Trust Fund for Chile and its Council for Bolivia.", ["PER", "UN", "CHL", "BOL"]),
         ("the Bolivia Liberation War and the American and Peruvian peoples", ["BOL", "USA", "PER"]),
+        # other regions' common markets and groupings named after their members, not the EU or the members
+        ("Chile joined the Common Market of the South and Kenya the Common Market for Eastern and Southern Africa.",
+         ["CHL", "MERCOSUR", "KEN", "COMESA"]),
+        ("Nepal joined the Bangladesh-India-Sri Lanka-Thailand Economic Cooperation (BIST-EC).", ["NPL", "BIMSTEC", "BIMSTEC"]),
         ("Chile condemned the Bolivian minority regime.", ["CHL", "BOL"]),
         # other spellings of a name: word order, an apostrophe read with the wrong encoding
         ("the People's Democratic Republic of Korea and the People\u00e2s Republic of China", ["PRK", "CHN"]),

@@ -125,3 +125,22 @@ def test_a_reference_naming_one_actor_carries_only_the_pairs_of_that_actor(nlp, 
     text = "Ghana, Togo and Benin signed a defence pact. Benin has since hailed the pact."
     found = classified_facts(nlp, tmp_path, text, {"s:signed": [3, 0]}, threshold=0.6)
     assert {tuple(sorted((f.source, f.target))) for f in found if f.sentence == 1} == {("BEN", "GHA"), ("BEN", "TGO")}
+
+
+@pytest.mark.parametrize("speaker, expected", [("JOR", set()), ("", {("EGY", "JOR")})])
+def test_in_a_speech_the_kingdom_makes_no_pair_the_model_has_not_read(nlp, tmp_path, speaker, expected):
+    text = "Jordan welcomed the new year. Egypt offered the Kingdom training for its pilots."
+    found = classified_facts(nlp, tmp_path, text, {"s:signed": [3, 0]}, speaker=speaker)
+    assert {tuple(sorted((f.source, f.target))) for f in found if f.sentence == 1} == expected
+
+
+@pytest.mark.parametrize("text, carried", [
+    # an organisation's mission in a country is no pair "the two countries" can point back to
+    ("The African Union deployed troops to Sudan. The two countries also agreed to train police.", set()),
+    ("Ghana and Sudan signed a defence pact. The two countries also agreed to train police.", {("GHA", "SDN")}),
+    # "the agreement" may point back to either kind of pair
+    ("The African Union signed a defence pact with Sudan. The agreement also covers police training.", {("AU", "SDN")}),
+])
+def test_a_reference_to_two_countries_carries_no_pair_with_an_organisation(nlp, tmp_path, text, carried):
+    found = classified_facts(nlp, tmp_path, text, {"s:deployed": [3, 0], "s:signed": [3, 0]})
+    assert {tuple(sorted((f.source, f.target))) for f in found if f.sentence == 1} == carried

@@ -112,6 +112,14 @@ def test_out_of_reach_of_the_target_the_threshold_is_the_most_precise_that_keeps
     assert choose_threshold(probability, gold, min_recall=1.0) == 0.2  # only the lowest keeps every pair
 
 
+def test_a_recall_short_of_the_minimum_by_less_than_its_second_decimal_keeps_it():
+    # 1,000 true pairs: 497 at 0.8 with 3 false ones, the other 503 at 0.4 with 500 false ones
+    probability = numpy.repeat([0.4, 0.8], [1003, 500])
+    gold = numpy.array([1] * 503 + [0] * 500 + [1] * 497 + [0] * 3)
+    assert choose_threshold(probability, gold, min_recall=0.5) == 0.8  # recall 0.497 reads 0.50
+    assert choose_threshold(probability, gold, min_recall=0.51) == 0.4
+
+
 def test_the_floors_are_chosen_on_documents_without_a_speaker():
     from kg.train import choose_floors
 

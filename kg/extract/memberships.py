@@ -85,7 +85,7 @@ def _named_members(sentence: Sentence, gi: int, org: Actor) -> list[Actor] | Non
     """"X, a NATO member" / "NATO members X and Y": the members a member noun after ``org`` names
     ([] if none), or None when no member noun follows (but "a NATO ally of Y" links Y as a partner)."""
     after = sentence.word_at(org.end)
-    of_follows = sentence.word_at(org.end + 1) == "of"
+    of_follows = sentence.word_at(org.end, skip=1) == "of"
     if after not in sentence.rules.words.member_nouns or (after.startswith("all") and of_follows):
         return None
     groups, lower = sentence.groups, sentence.tokens.lower
@@ -95,7 +95,7 @@ def _named_members(sentence: Sentence, gi: int, org: Actor) -> list[Actor] | Non
         return before_group
     # "NATO members Norway and Denmark", but not "the UN membership, Ghana ..." (a comma ends the noun phrase)
     if (gi + 1 < len(groups) and groups[gi + 1][0].start - org.end <= 3
-            and lower[org.end] not in sentence.rules.words.member_cue_words - {"member", "members"}
+            and sentence.word_at(org.end) not in sentence.rules.words.member_cue_words - {"member", "members"}
             and "," not in lower[org.end : groups[gi + 1][0].start]):
         return groups[gi + 1]
     return []

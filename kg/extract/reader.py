@@ -57,6 +57,9 @@ class SentenceReading:
     refers_back: bool = False
     #: A reference that names what it points to ("the two nations", "the alliance"), not a pronoun.
     strong_reference: bool = False
+    #: Each such reference names two countries ("the two nations"): it points back to no pair
+    #: with an organisation in it.
+    country_reference: bool = False
     #: "the Kingdom" -> ["Kingdom"]: names the actor in focus by a word of its official name.
     actor_references: tuple[str, ...] = ()
     #: Organisations named in the sentence, for "It"/"Its members" in later sentences.
@@ -184,7 +187,7 @@ class SentenceReader:
         hostile = hostile_clauses(sentence, aimed)
         # A hostile clause makes the sentence hostile unless another clause stands apart from it.
         r.hostile = bool(hostile) and len(hostile) == len(sentence.clauses)
-        r.refers_back, r.strong_reference, r.actor_references = references(sentence)
+        r.refers_back, r.strong_reference, r.country_reference, r.actor_references = references(sentence)
         truce = "conflict" in live
         if not sentence.actors:
             # Nearly half the sentences with spans name no actor: of the rules below only a truce

@@ -13,6 +13,8 @@ class References(NamedTuple):
     refers_back: bool
     #: A reference that names what it points to ("the two nations", "the alliance"), not a pronoun.
     strong: bool
+    #: Every such reference names two countries ("the two nations", "both governments").
+    countries: bool
     #: "the Kingdom" -> ("Kingdom",): names the actor in focus by a word of its official name.
     actors: tuple[str, ...]
 
@@ -20,16 +22,19 @@ class References(NamedTuple):
 def references(sentence: Sentence) -> References:
     """The references of ``sentence`` to the pair or actor in focus."""
     kinds, lower = sentence.kinds, sentence.tokens.lower
-    strong = False
+    strong = countries = False
     if "pair_reference" in kinds:
         # "the Treaty on the Non-Proliferation ...", "the Agreement of 1972" name an instrument of their own
         followers = sentence.rules.words.named_instrument_followers
-        strong = any(not (sentence.word_at(c.end) in followers) for c in kinds["pair_reference"])
+        pointing = [c for c in kinds["pair_reference"] if sentence.word_at(c.end) not in followers]
+        strong = bool(pointing)
+        nouns = sentence.rules.words.country_pair_nouns
+        countries = strong and all(lower[c.end - 1] in nouns for c in pointing)
     refers_back = strong or "weak_pair_reference" in kinds or starts_with_reference(sentence.tokens, sentence.span, sentence.rules)
     # "the Republic of Haiti" names its actor: a cue that opens a longer name does not point back
     actors = tuple(c.text.split()[-1] for c in kinds.get("actor_reference", ())
                    if not any(a.start < c.end < a.end for a in sentence.actors))
-    return References(refers_back, strong, actors)
+    return References(refers_back, strong, countries, actors)
 
 
 def starts_with_reference(tokens: Tokens, span: range, rules: Rules) -> bool:

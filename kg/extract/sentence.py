@@ -217,9 +217,18 @@ class Sentence:
         i = self.index_before(start)
         return self.tokens.lemma(i) if i >= 0 else ""
 
-    def word_at(self, i: int) -> str:
-        """The lower-cased token ``i``, or "" past the sentence's end."""
-        return self.tokens.lower[i] if i < self.span.stop else ""
+    def word_at(self, i: int, skip: int = 0) -> str:
+        """The lower-cased word at token ``i``, past white space (the line breaks of hard-wrapped
+        text are tokens of their own: "the exercise\\nof" reads "of" after "exercise"), and ``skip``
+        words further on; "" past the sentence's end."""
+        lower, stop = self.tokens.lower, self.span.stop
+        while i < stop and lower[i].isspace():
+            i += 1
+        for _ in range(skip):
+            i += 1
+            while i < stop and lower[i].isspace():
+                i += 1
+        return lower[i] if i < stop else ""
 
     def clause_of(self, token: int) -> int:
         """The clause (its start token) that ``token`` belongs to."""

@@ -18,6 +18,9 @@ from kg.extract.references import references
         ("The two held talks in Athens.", True, False),
         # "the Treaty on ..." names an instrument of its own
         ("The treaty on fisheries expired.", False, False),
+        # ... also across the line break of hard-wrapped text
+        ("The treaty\non fisheries expired.", False, False),
+        ("Each state may invoke the exercise\nof the right of self-defence.", False, False),
         # an anticipatory "It is" points forward
         ("It is our hope that peace will come.", False, False),
         ("Rain fell on the harbour.", False, False),

@@ -20,6 +20,14 @@ def test_the_word_before_skips_determiners_and_premodifiers(nlp):
     assert view.word_before(peru.start) == "to"
 
 
+def test_the_word_at_a_token_reads_past_line_breaks_to_the_sentence_end(nlp):
+    view = sentences(nlp("Chile, a NATO\npartner\nof Peru, sent aid."))[0]
+    nato = [a for a in view.actors if a.id == "NATO"][0]
+    assert view.word_at(nato.end) == "partner"
+    assert view.word_at(nato.end, skip=1) == "of"
+    assert view.word_at(view.span.stop) == ""
+
+
 def test_a_phrase_of_several_words_ending_at_a_token(nlp):
     doc = nlp("Norway joined, followed by Denmark.")
     tokens = Tokens(doc)
