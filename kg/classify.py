@@ -744,10 +744,14 @@ class Decision(NamedTuple):
     membership: float = 0.0
     #: The partnership types and activities the model's stated part reads for the pair, beside the rules'.
     inferred: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    #: Both are places the sentence's activity is done in ("contingents in Namibia in 1989, in Rwanda
+    #: in 1993"): neither acts with the other there.
+    places: bool = False
 
     def accepted(self, threshold: float) -> bool:
-        """Whether the pair is a partnership: p reaches ``threshold`` or :attr:`floor`; never a pair of members."""
-        if self.members:
+        """Whether the pair is a partnership: p reaches ``threshold`` or :attr:`floor`; never a pair of
+        members, nor two places of the sentence's activity."""
+        if self.members or self.places:
             return False
         return self.partnership >= min(threshold, self.floor)
 
@@ -808,6 +812,12 @@ def _members(r: SentenceReading, c: Candidate) -> bool:
     return not c.rule and pair <= {m for m, _ in r.memberships}
 
 
+def _places(r: SentenceReading, c: Candidate) -> bool:
+    """Both of the pair are places the sentence's activity is done in: "police contingents ... in
+    Namibia in 1989, in Rwanda in 1993" pairs neither with the other."""
+    return c.a in r.hosts and c.b in r.hosts
+
+
 def decide(
     model: PairModel, doc: Doc, readings: list[SentenceReading], speaker: str = "", offset: int = 0,
     words: Words | None = None, capitals: frozenset[str] | None = None, threshold: float | None = None,
@@ -861,7 +871,8 @@ def decide(
     decisions = []
     for (i, r, c), p, m in zip(found, partnership, membership):
         stated = _stated(r, c)
-        decisions.append(Decision(c.a, c.b, p, c.rule, stated, _members(r, c), model.floor(c.rule, stated, bool(speaker)), m))
+        decisions.append(Decision(c.a, c.b, p, c.rule, stated, _members(r, c), model.floor(c.rule, stated, bool(speaker)), m,
+                                  places=_places(r, c)))
     if model.stated_types or model.stated_activities:
         chosen = [k for k, d in enumerate(decisions) if threshold is None or d.accepted(threshold)]
         inferred = _stated_sums(model, chosen, (pair_rows, pair_sizes), (shared_rows, shared_sizes), sentence_of)
@@ -947,7 +958,7 @@ def explain(
             p = model.predict(c.all_features)
             is_stated = _stated(r, c)
             decision = Decision(c.a, c.b, p.get("partnership", 0.0), c.rule, is_stated, _members(r, c),
-                                model.floor(c.rule, is_stated, bool(speaker)))
+                                model.floor(c.rule, is_stated, bool(speaker)), places=_places(r, c))
             inferred = [(i, round(q, 2)) for i, q in model.stated_probabilities(c.all_features).items()
                         if q >= model.stated_threshold]
             out.append(Explanation(r.index, r.text, c.a, c.b, c.rule, p, decision.accepted(threshold),

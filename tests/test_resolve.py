@@ -144,3 +144,12 @@ def test_in_a_speech_the_kingdom_makes_no_pair_the_model_has_not_read(nlp, tmp_p
 def test_a_reference_to_two_countries_carries_no_pair_with_an_organisation(nlp, tmp_path, text, carried):
     found = classified_facts(nlp, tmp_path, text, {"s:deployed": [3, 0], "s:signed": [3, 0]})
     assert {tuple(sorted((f.source, f.target))) for f in found if f.sentence == 1} == carried
+
+
+def test_two_places_of_the_activity_are_no_partners_whatever_the_model_says(nlp, tmp_path):
+    text = ("Togo contributed police contingents to United Nations peacekeeping missions: in Namibia in 1989, "
+            "in Rwanda and Haiti in 1993.")
+    found = classified_facts(nlp, tmp_path, text, {"s:police": [3, 0]})
+    pairs = {tuple(sorted((f.source, f.target))) for f in found if f.relation == "partnership"}
+    assert {("NAM", "TGO"), ("RWA", "TGO"), ("HTI", "TGO")} <= pairs
+    assert not pairs & {("NAM", "RWA"), ("HTI", "NAM"), ("HTI", "RWA")}

@@ -216,6 +216,10 @@ def _pairs_with_subject(
     partners = subject
     if word == "between" and len({a.id for a in group}) >= 2:
         return found.refuse(subject, group, PAIR_OF_OTHERS)  # "X welcomed the treaty between Y and Z"
+    if group[0].start in roles.hosts and subject[0].start in roles.hosts:
+        # "contingents ...; in Namibia in 1989, in Rwanda in 1993": places the activity is done in,
+        # as co-recipients of it, not a host and its guest
+        return found.refuse(subject, group, CO_RECIPIENTS)
     if group[0].start in roles.hosts:
         shape = "host"  # "troops deployed to a UN mission in Mali"
     elif word in words.link_prepositions or (

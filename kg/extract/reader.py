@@ -62,6 +62,8 @@ class SentenceReading:
     country_reference: bool = False
     #: "the Kingdom" -> ["Kingdom"]: names the actor in focus by a word of its official name.
     actor_references: tuple[str, ...] = ()
+    #: Actors that are places the sentence's activity is done in ("peacekeepers in Mali").
+    hosts: tuple[str, ...] = ()
     #: Organisations named in the sentence, for "It"/"Its members" in later sentences.
     organizations: tuple[str, ...] = ()
     #: Organisations the pair in focus belongs to ("Both countries are members of NATO").
@@ -197,6 +199,7 @@ class SentenceReader:
         # Activities that happen in a host country make "in X" a participant ("peacekeepers in Mali").
         hosted = bool(r.activities) and not sentence.rules.words.hosted_activities.isdisjoint(r.activities)
         sentence_roles = roles(sentence, hosted, aimed)
+        r.hosts = ids([a for g in sentence.groups if g[0].start in sentence_roles.hosts for a in g])
         if truce and not sentence_roles.conflict_parties:
             r.hostile = True  # "X and Y agreed to a truce": no partnership
         r.organizations = ids([a for a in sentence.actors if a.type == ORGANIZATION])

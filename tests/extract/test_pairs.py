@@ -24,6 +24,9 @@ def _pairs(nlp, text):
         ("Chile is a close ally of Peru.", {("CHL", "PER", "link")}),
         ("Chile supplied Peru with radars.", {("CHL", "PER", "object")}),
         ("Chile deployed peacekeepers in Haiti.", {("CHL", "HTI", "host")}),
+        # the places of the activity are hosts of its actor, not of each other
+        ("Chile deployed peacekeepers: in Haiti in 2004, in Mali in 2013.", {("CHL", "HTI", "host"), ("CHL", "MLI", "host")}),
+        ("Chile has deployed peacekeepers; in Haiti in 2004, in Mali in 2013.", set()),
         # "Y's ally": the possessor is the partner
         ("Chile is Peru's closest ally.", {("CHL", "PER", "link")}),
         # "X's agreement with Y": the possessor, not the subject, is Y's partner
