@@ -414,11 +414,16 @@ def _read_csv(path: Path) -> Iterator[dict[str, str]]:
         if missing:
             raise DataError(f"{path}:1: missing column '{missing[0]}'")
         rows = []
+        seen: set[str] = set()
         for row in reader:
             if None in row:
                 raise DataError(f"{path}:{reader.line_num}: more fields than columns")
             if not (row.get("id") or "").strip():
                 raise DataError(f"{path}:{reader.line_num}: a row without an id")
+            if required[0] == "id":
+                if row["id"] in seen:  # a second row would replace the first's names unseen
+                    raise DataError(f"{path}:{reader.line_num}: duplicate id '{row['id']}'")
+                seen.add(row["id"])
             rows.append({c: row.get(c) or "" for c in required + optional})
     return iter(rows)
 

@@ -55,6 +55,7 @@ def test_organisation_and_group_ids_never_shadow_a_country():
         ("countries.csv", "id,label,aliases,", "id,label,alias,", 1, "unknown column 'alias'"),
         ("groups.csv", "id,label,aliases", "id,aliases", 1, "missing column 'label'"),
         ("organizations.csv", "\nNATO,", "\n,", None, "a row without an id"),
+        ("organizations.csv", "\nSEATO,", "\nNATO,", None, "duplicate id 'NATO'"),
         ("non_actors.yaml", "patterns:", "pattern:", 4, "unknown key 'pattern'"),
         ("non_actors.yaml", "\n  - Indo-Pacific", "\n  - {ORTH: Indo}", None, "a pattern is a name or a list of token mappings"),
         ("non_actors.yaml", "\n  - names: names", "\n  - names: cities", None,
