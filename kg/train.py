@@ -40,8 +40,8 @@ STATED_C = 0.5
 TARGET_PRECISION = 0.85
 #: The recall the threshold keeps: where the precision target is out of reach at this recall, the
 #: threshold is the most precise that keeps it. Held-out recall is compared at two decimals, as it
-#: is reported: a step of the calibration a few pairs short of it (0.497) keeps it, where the next
-#: step down would give up a tenth of the precision for recall nobody asked for.
+#: is reported: a step of the calibration a few pairs short of it keeps it, where the next step down
+#: may give up much precision for recall nobody asked for.
 MIN_RECALL = 0.5
 #: Lower partnership thresholds for a pair a rule links (``linked``), and for one with a partnership
 #: type or activity stated for it too (``stated``), in documents without a speaker: the model, learnt
