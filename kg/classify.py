@@ -818,6 +818,14 @@ def _places(r: SentenceReading, c: Candidate) -> bool:
     return c.a in r.hosts and c.b in r.hosts
 
 
+def _decision(model: PairModel, r: SentenceReading, c: Candidate, partnership: float, membership: float,
+              speaker: str) -> Decision:
+    """The :class:`Decision` of candidate ``c`` of reading ``r`` at the model's probabilities."""
+    stated = _stated(r, c)
+    return Decision(c.a, c.b, partnership, c.rule, stated, _members(r, c), model.floor(c.rule, stated, bool(speaker)),
+                    membership, places=_places(r, c))
+
+
 def decide(
     model: PairModel, doc: Doc, readings: list[SentenceReading], speaker: str = "", offset: int = 0,
     words: Words | None = None, capitals: frozenset[str] | None = None, threshold: float | None = None,
@@ -868,11 +876,7 @@ def decide(
         if relation in model.relations else [0.0] * len(found)
         for relation in ("partnership", "membership")
     )
-    decisions = []
-    for (i, r, c), p, m in zip(found, partnership, membership):
-        stated = _stated(r, c)
-        decisions.append(Decision(c.a, c.b, p, c.rule, stated, _members(r, c), model.floor(c.rule, stated, bool(speaker)), m,
-                                  places=_places(r, c)))
+    decisions = [_decision(model, r, c, p, m, speaker) for (_, r, c), p, m in zip(found, partnership, membership)]
     if model.stated_types or model.stated_activities:
         chosen = [k for k, d in enumerate(decisions) if threshold is None or d.accepted(threshold)]
         inferred = _stated_sums(model, chosen, (pair_rows, pair_sizes), (shared_rows, shared_sizes), sentence_of)
@@ -956,9 +960,7 @@ def explain(
                 if cue_id and cue_id in (*types, *activities) and end - start > len(stated.get(cue_id, "").split()):
                     stated[cue_id] = doc[start:end].text
             p = model.predict(c.all_features)
-            is_stated = _stated(r, c)
-            decision = Decision(c.a, c.b, p.get("partnership", 0.0), c.rule, is_stated, _members(r, c),
-                                model.floor(c.rule, is_stated, bool(speaker)), places=_places(r, c))
+            decision = _decision(model, r, c, p.get("partnership", 0.0), p.get("membership", 0.0), speaker)
             inferred = [(i, round(q, 2)) for i, q in model.stated_probabilities(c.all_features).items()
                         if q >= model.stated_threshold]
             out.append(Explanation(r.index, r.text, c.a, c.b, c.rule, p, decision.accepted(threshold),
