@@ -88,6 +88,10 @@ def tally(gold: dict, pred: dict, docs: list[str], counts: Counter, verbose: boo
             counts["types_fp"] += len(types - d["types"] - d["optional"])
             counts["activities_tp"] += len(activities & d["activities"])
             counts["activities_fp"] += len(activities - d["activities"] - d["optional"])
+            if verbose:
+                for kind, wrong in (("TYPE", types - d["types"] - d["optional"]),
+                                    ("ACTIVITY", activities - d["activities"] - d["optional"])):
+                    print("".join(f"{kind}_FP {doc} {dyad} {x}\n" for x in sorted(wrong)), end="")
         for dyad, d in g["dyads"].items():
             types, activities = p["dyads"][dyad] if dyad in p["dyads"] else (set(), set())
             if dyad not in p["dyads"]:
@@ -95,6 +99,8 @@ def tally(gold: dict, pred: dict, docs: list[str], counts: Counter, verbose: boo
                 if verbose:
                     print(f"FN {doc} {dyad}")
             counts["activities_fn"] += len(d["activities"] - activities)
+            if verbose:
+                print("".join(f"ACTIVITY_FN {doc} {dyad} {x}\n" for x in sorted(d["activities"] - activities)), end="")
             if d["types"]:
                 counts["types_tp" if types & d["types"] else "types_fn"] += 1
         counts["memberships_tp"] += len(p["memberships"] & g["memberships"])
@@ -130,7 +136,7 @@ def prf(tp: int, fp: int, fn: int) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rules", action="store_true", help="build with --model rules (no training)")
-    ap.add_argument("-v", "--verbose", action="store_true", help="list each wrong, missed and unlabelled dyad")
+    ap.add_argument("-v", "--verbose", action="store_true", help="list each wrong, missed and unlabelled dyad, and each wrong or missed type and activity of a labelled one")
     add_silver_arguments(ap)
     args = ap.parse_args()
     from kg import train
