@@ -103,9 +103,14 @@ def tally(gold: dict, pred: dict, docs: list[str], counts: Counter, verbose: boo
                 print("".join(f"ACTIVITY_FN {doc} {dyad} {x}\n" for x in sorted(d["activities"] - activities)), end="")
             if d["types"]:
                 counts["types_tp" if types & d["types"] else "types_fn"] += 1
+        wrong_memberships = (p["memberships"] & g["other"]) - g["memberships"]
+        missed_memberships = g["memberships"] - p["memberships"]
         counts["memberships_tp"] += len(p["memberships"] & g["memberships"])
-        counts["memberships_fp"] += len((p["memberships"] & g["other"]) - g["memberships"])
-        counts["memberships_fn"] += len(g["memberships"] - p["memberships"])
+        counts["memberships_fp"] += len(wrong_memberships)
+        counts["memberships_fn"] += len(missed_memberships)
+        if verbose:
+            for kind, dyads in (("MEMBERSHIP_FP", wrong_memberships), ("MEMBERSHIP_FN", missed_memberships)):
+                print("".join(f"{kind} {doc} {dyad}\n" for dyad in sorted(dyads)), end="")
 
 
 def add_silver_arguments(parser: argparse.ArgumentParser) -> None:
@@ -136,7 +141,7 @@ def prf(tp: int, fp: int, fn: int) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rules", action="store_true", help="build with --model rules (no training)")
-    ap.add_argument("-v", "--verbose", action="store_true", help="list each wrong, missed and unlabelled dyad, and each wrong or missed type and activity of a labelled one")
+    ap.add_argument("-v", "--verbose", action="store_true", help="list each wrong, missed and unlabelled dyad, each wrong or missed type and activity of a labelled one, and each wrong or missed membership")
     add_silver_arguments(ap)
     args = ap.parse_args()
     from kg import train
