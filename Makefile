@@ -80,7 +80,7 @@ eval: install ## the pair classifier's cross-validated scores; extraction scored
 		echo "$(SHARED)/eval/score.py not found: make eval needs the shared/ folder beside the checkout (SHARED=path)"; \
 	fi
 
-eval-pairs: $(BIN)/.train-installed ## held-out scores of a build on the shared pair labels, as score_pairs.py reads them (five fold models, ~6 min)
+eval-pairs: $(BIN)/.train-installed ## held-out scores of a build on the shared pair labels, as score_pairs.py reads them (five fold models, ~15 min)
 	$(BIN)/python bench/pairs_cv.py $(SILVER_ARGS)
 
 eval-documents: $(BIN)/.train-installed ## held-out scores per document on the shared prose passages (trains five fold models, ~4 min)
