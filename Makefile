@@ -83,7 +83,7 @@ eval: install ## the pair classifier's cross-validated scores; extraction scored
 eval-pairs: $(BIN)/.train-installed ## held-out scores of a build on the shared pair labels, as score_pairs.py reads them (five fold models, ~15 min)
 	$(BIN)/python bench/pairs_cv.py $(SILVER_ARGS)
 
-eval-documents: $(BIN)/.train-installed ## held-out scores per document on the shared prose passages (trains five fold models, ~4 min)
+eval-documents: $(BIN)/.train-installed ## held-out scores per document on the shared prose passages (trains five fold models, ~10 min)
 	$(BIN)/python bench/passages_cv.py $(SILVER_ARGS)
 
 # torch==2.13.0 first: it is the CPU build on this machine's disk, where a bare `torch` from the
