@@ -135,7 +135,6 @@ class Words:
     indefinite_articles: frozenset[str]
     member_links: frozenset[str]
     collective_nouns: frozenset[str]
-    non_member_prefixes: frozenset[str]
     attribution_openers: frozenset[str]
     non_partner_markers: frozenset[str]
     cue_owner_links: frozenset[str]

@@ -35,7 +35,7 @@ from tests.extraction_helpers import dyad_attributes, dyads, entity_ids, facts
         ("The Islamic State of Iraq and Syria lost ground near the Gulf of Oman.", []),
         ("The Bank of England raised rates.", []),
         # outside what is named: "non-NATO" is no mention of NATO
-        ("Ghana and Peru are major non-NATO allies; non-EU and non-Arab states agreed.", ["GHA", "PER"]),
+        ("Ghana and Peru are major non-NATO allies; non-EU, non EU, non–OAS and non-Arab states agreed.", ["GHA", "PER"]),
         ("Ghana joined the Non-Aligned Movement.", ["GHA", "NON_ALIGNED_MOVEMENT"]),
         # negative: real words close to country names
         ("Benign neglect of the Balkan question.", []),

@@ -25,7 +25,6 @@ ADJUNCT = "adjunct"
 HOSTILE_TARGET = "hostile_target"
 MEDIATOR = "mediator"
 MODIFIER = "modifier"
-NON_MEMBER = "non_member"
 CHANNEL = "channel"
 #: The organisation of a membership the sentence states ("X joined NATO").
 MEMBERSHIP_BODY = "membership_body"
@@ -169,8 +168,6 @@ def _actor_reasons(sentence: Sentence, actor: Actor, before: str, attributed: se
         words = sentence.rules.words
         if sentence.word_at(actor.end) in words.organization_modifier_nouns:
             reasons.append(MODIFIER)
-        if is_non_member(sentence, actor):
-            reasons.append(NON_MEMBER)
         if before in words.channel_prepositions:
             reasons.append(CHANNEL)
     return reasons
@@ -189,14 +186,6 @@ def is_led_by(sentence: Sentence, group: list[Actor]) -> bool:
     """"a Russian-led alliance", "the Saudi-backed coalition": the actor leads, it is not listed."""
     end, lower = group[-1].end, sentence.tokens.lower
     return end + 1 < sentence.span.stop and lower[end] in "-–" and lower[end + 1] in sentence.rules.words.leader_suffixes
-
-
-def is_non_member(sentence: Sentence, org: Actor) -> bool:
-    """"a major non-NATO ally", "non NATO states": the organisation is named to exclude."""
-    prefixes = sentence.rules.words.non_member_prefixes
-    return sentence.word_before(org.start, sentence.rules.hyphenated_determiners) in prefixes or (
-        org.start > sentence.span.start and sentence.tokens.lower[org.start - 1] in prefixes
-    )
 
 
 def actors_in(token, actors: list[Actor]) -> list[Actor]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from kg.extract.actors import is_led_by, is_non_member
+from kg.extract.actors import is_led_by
 from kg.extract.cues import NEGATING_KINDS
 from kg.extract.sentence import HYPHENS, Actor, Cue, Sentence
 from kg.gazetteer import GROUP, ORGANIZATION
@@ -38,7 +38,7 @@ def memberships(sentence: Sentence) -> Memberships:
         add(members, org)
     for gi, group in enumerate(groups):
         for org in group:
-            if org.type != ORGANIZATION or is_non_member(sentence, org):
+            if org.type != ORGANIZATION:
                 continue
             named = _named_members(sentence, gi, org)
             if named is not None:

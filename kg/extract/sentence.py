@@ -59,8 +59,6 @@ class Rules:
     confidence: dict[str, float]
     #: Skipped when reading the word before an actor: determiners and premodifiers.
     skip: frozenset[str]
-    #: Skipped before an organisation when looking for "non" ("non-NATO", "non–NATO").
-    hyphenated_determiners: frozenset[str]
     #: Single words that open a sentence referring back, and the phrases of several words by their first word.
     start_reference_words: frozenset[str]
     start_reference_phrases: dict[str, tuple[tuple[str, ...], ...]]
@@ -79,7 +77,6 @@ class Rules:
         return cls(
             words, cues.reaches, cues.confidence,
             skip=words.determiners | words.actor_premodifiers,
-            hyphenated_determiners=words.determiners | {"-", "–"},
             start_reference_words=frozenset(w for w in words.sentence_start_references if " " not in w),
             start_reference_phrases=_by_first_word(phrases(frozenset(w for w in words.sentence_start_references if " " in w))),
             list_conjunction_phrases=phrases(words.list_conjunction_phrases),

@@ -48,7 +48,6 @@ def test_coordinated_lists(nlp, text, expected):
         ("Chile and Peru, which invaded Bolivia, signed a pact.", "BOL", ["hostile_target"]),
         ("Chile and Peru signed a UN-brokered deal.", "UN", ["mediator"]),
         ("Chile and Peru met for the NATO summit.", "NATO", ["modifier"]),
-        ("Chile is a major non-NATO ally of Peru.", "NATO", ["modifier", "non_member"]),
         ("Chile sent aid to Peru through the UN.", "UN", ["channel"]),
     ],
 )
