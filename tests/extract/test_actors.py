@@ -59,6 +59,12 @@ def test_excluded_actors_keep_their_reasons(nlp, text, actor, reasons):
     assert [found.excluded.get(s) for s in starts] == [reasons]
 
 
+@pytest.mark.parametrize("text", ["Chile is a major non-NATO ally of Peru.", "Chile is a major non NATO ally of Peru.",
+                                  "Chile is a major non–NATO ally of Peru."])
+def test_an_organisation_named_to_be_outside_of_is_no_actor(nlp, text):
+    assert [a.id for a in _view(nlp, text).actors] == ["CHL", "PER"]
+
+
 def test_participants_are_not_excluded(nlp):
     view = _view(nlp, "Chile and Peru held joint drills.")
     assert roles(view, False, hostility(view)).excluded == {}
