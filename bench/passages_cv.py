@@ -46,6 +46,7 @@ def passage_gold(labels: list[dict]) -> dict[str, dict]:
             d["types"] |= set(label.get("types") or ())
             d["activities"] |= set(label.get("activities") or ())
             d["optional"] |= {*(label.get("optional_types") or ()), *(label.get("optional_activities") or ())}
+            d.setdefault("sentence", " ".join(label.get("sentence", "").split()))
         else:
             g["other"].add(p)
             if label["relation"] == "membership" and label.get("entity_ok", True):
@@ -54,8 +55,10 @@ def passage_gold(labels: list[dict]) -> dict[str, dict]:
 
 
 def predicted(out: Path) -> dict[str, dict]:
-    """Per document of a build's ``facts.csv``: dyad -> (types, activities), and memberships."""
-    pred: dict[str, dict] = defaultdict(lambda: {"dyads": defaultdict(lambda: (set(), set())), "memberships": set()})
+    """Per document of a build's ``facts.csv``: dyad -> (types, activities), memberships, and the
+    dyad's most confident fact (``why``: method, confidence, evidence) for the verbose listing."""
+    pred: dict[str, dict] = defaultdict(lambda: {"dyads": defaultdict(lambda: (set(), set())), "memberships": set(),
+                                                 "why": {}})
     with (out / "facts.csv").open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             a, b = row["source"], row["target"]
@@ -63,6 +66,9 @@ def predicted(out: Path) -> dict[str, dict]:
                 continue
             if row["relation"] == "partnership":
                 types, activities = pred[row["doc_id"]]["dyads"][pair(a, b)]
+                why = pred[row["doc_id"]]["why"]
+                if float(row["confidence"]) > why.get(pair(a, b), ("", -1.0, ""))[1]:
+                    why[pair(a, b)] = (row["method"], float(row["confidence"]), " ".join(row["evidence"].split()))
                 types.update([row["partnership_type"]] if row["partnership_type"] else [])
                 activities.update([row["activity"]] if row["activity"] else [])
             elif row["relation"] == "membership":
@@ -81,7 +87,8 @@ def tally(gold: dict, pred: dict, docs: list[str], counts: Counter, verbose: boo
                 counts["types_fp"] += len(types) if kind == "fp" else 0
                 counts["activities_fp"] += len(activities) if kind == "fp" else 0
                 if verbose:
-                    print(f"{kind.upper()} {doc} {dyad}")
+                    method, confidence, evidence = p["why"][dyad]
+                    print(f"{kind.upper()} {doc} {dyad}  [{method} {confidence:.2f}] {evidence}")
                 continue
             d = g["dyads"][dyad]
             counts["tp"] += 1
@@ -89,6 +96,8 @@ def tally(gold: dict, pred: dict, docs: list[str], counts: Counter, verbose: boo
             counts["activities_tp"] += len(activities & d["activities"])
             counts["activities_fp"] += len(activities - d["activities"] - d["optional"])
             if verbose:
+                method, confidence, evidence = p["why"][dyad]
+                print(f"TP {doc} {dyad}  [{method} {confidence:.2f}] {evidence}")
                 for kind, wrong in (("TYPE", types - d["types"] - d["optional"]),
                                     ("ACTIVITY", activities - d["activities"] - d["optional"])):
                     print("".join(f"{kind}_FP {doc} {dyad} {x}\n" for x in sorted(wrong)), end="")
@@ -97,7 +106,7 @@ def tally(gold: dict, pred: dict, docs: list[str], counts: Counter, verbose: boo
             if dyad not in p["dyads"]:
                 counts["fn"] += 1
                 if verbose:
-                    print(f"FN {doc} {dyad}")
+                    print(f"FN {doc} {dyad}  {d['sentence']}")
             counts["activities_fn"] += len(d["activities"] - activities)
             if verbose:
                 print("".join(f"ACTIVITY_FN {doc} {dyad} {x}\n" for x in sorted(d["activities"] - activities)), end="")
@@ -141,7 +150,7 @@ def prf(tp: int, fp: int, fn: int) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rules", action="store_true", help="build with --model rules (no training)")
-    ap.add_argument("-v", "--verbose", action="store_true", help="list each wrong, missed and unlabelled dyad, each wrong or missed type and activity of a labelled one, and each wrong or missed membership")
+    ap.add_argument("-v", "--verbose", action="store_true", help="list each right, wrong, missed and unlabelled dyad (with its most confident evidence), each wrong or missed type and activity of a labelled one, and each wrong or missed membership")
     add_silver_arguments(ap)
     args = ap.parse_args()
     from kg import train

@@ -36,6 +36,12 @@ MIN_COUNT = 2
 RELATION_C = 0.125
 #: The stated models' (one per type and activity, learnt from the labelled partnerships alone).
 STATED_C = 0.5
+#: Feature families whose value in the learners' matrix is more than a present word's 1, by prefix:
+#: the penalty of ``RELATION_C`` is sized for thousands of sparse word features, and it held back
+#: the few columns that say which rule links the pair ("rule:composition"), each seen in hundreds
+#: of pairs. A larger value is a smaller penalty on their weights, chosen by held-out average
+#: precision (docs/classifier.md). The model file stores weight x value: a build reads 1 per feature.
+FEATURE_SCALES = {"rule:": 4.0}
 #: Precision the default partnership threshold aims for on held-out folds.
 TARGET_PRECISION = 0.85
 #: The recall the threshold keeps: where the precision target is out of reach at this recall, the
@@ -266,16 +272,42 @@ def vocabulary(examples: Iterable[Example], min_count: int = MIN_COUNT) -> dict[
     return {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= min_count))}
 
 
-def matrix(examples: list[Example], vocab: dict[str, int]):
-    """The binary sparse feature matrix of ``examples``."""
+def feature_value(feature: str, scales: dict[str, float] = FEATURE_SCALES) -> float:
+    """The value of a present ``feature`` in a learner's matrix: its family's in ``scales``, else 1.
+
+    >>> feature_value("rule:composition"), feature_value("btw:and"), feature_value("rule:composition", {})
+    (4.0, 1.0, 1.0)
+    """
+    for prefix, value in scales.items():
+        if feature.startswith(prefix):
+            return value
+    return 1.0
+
+
+def matrix(examples: list[Example], vocab: dict[str, int], scales: dict[str, float] = FEATURE_SCALES):
+    """The sparse feature matrix of ``examples``: a feature present has its :func:`feature_value`
+    (the relation model's ``scales`` by default; the stated models read every feature as 1)."""
     from scipy.sparse import csr_matrix
 
+    values = [feature_value(f, scales) for f in sorted(vocab, key=vocab.get)]
     rows, cols = [], []
     for i, e in enumerate(examples):
         for c in {vocab[f] for f in e.features if f in vocab}:
             rows.append(i)
             cols.append(c)
-    return csr_matrix((numpy.ones(len(rows)), (rows, cols)), shape=(len(examples), len(vocab)))
+    return csr_matrix(([values[c] for c in cols], (rows, cols)), shape=(len(examples), len(vocab)))
+
+
+def _stored_weights(coef: numpy.ndarray, vocab: dict[str, int],
+                    scales: dict[str, float] = FEATURE_SCALES) -> dict[str, list[float]]:
+    """Feature -> its weight per row of ``coef`` as a model file stores it (times :func:`feature_value`,
+    so that a build adds it for a present feature); weights that round to nothing are left out."""
+    out = {}
+    for f in sorted(vocab, key=vocab.get):
+        column = coef[:, vocab[f]] * feature_value(f, scales)
+        if numpy.abs(column).max() >= 1e-4:
+            out[f] = [round(float(w), 5) for w in column]
+    return out
 
 
 def _one_thread():
@@ -541,9 +573,7 @@ def fit_model(examples: list[Example], oof: numpy.ndarray, genre_for_threshold: 
     relations = [r for r in RELATIONS if r in classes]
     order = [classes.index(r) for r in relations]
     coef = coef[order]
-    names = sorted(vocab, key=vocab.get)
-    weights = {f: [round(float(w), 5) for w in coef[:, vocab[f]]] for f in names
-               if numpy.abs(coef[:, vocab[f]]).max() >= 1e-4}
+    weights = _stored_weights(coef, vocab)
     calibration, thresholds = {}, {}
     chosen = numpy.array([genre_for_threshold is None or e.genre == genre_for_threshold for e in examples])
     floors = rule_floors(examples)
@@ -578,7 +608,7 @@ def _fit_stated(train_set: list[Example], labels: list[str], vocab: dict[str, in
     """One logistic regression per type or activity (coefficients: labels x features; intercepts)."""
     coef = numpy.zeros((len(labels), len(vocab)))
     intercept = numpy.full(len(labels), -30.0)
-    x = matrix(train_set, vocab)
+    x = matrix(train_set, vocab, scales={})
     for k, label in enumerate(labels):
         y = [label in e.stated for e in train_set]
         if sum(y) < 2 or all(y):  # nothing to learn in this fold: the label is never predicted
@@ -599,7 +629,7 @@ def stated_out_of_fold(examples: list[Example], labels: list[str], splits: list 
         vocab = vocabulary(train_set)
         coef, intercept = _fit_stated(train_set, labels, vocab)
         tested = [i for i in test_idx if examples[i].features]
-        z = matrix([examples[i] for i in tested], vocab) @ coef.T + intercept
+        z = matrix([examples[i] for i in tested], vocab, scales={}) @ coef.T + intercept
         out[tested] = 1.0 / (1.0 + numpy.exp(-z))
     return out
 
@@ -689,9 +719,7 @@ def fit_stated(examples: list[Example], labels: list[str], vocab: dict[str, int]
     types = [i for i in labels if i in ontology.partnership_types]
     activities = [i for i in labels if i not in ontology.partnership_types]
     coef, intercept = _fit_stated(_stated_training_set(examples), types + activities, vocab)
-    names = sorted(vocab, key=vocab.get)
-    weights = {f: [round(float(w), 5) for w in coef[:, vocab[f]]] for f in names
-               if numpy.abs(coef[:, vocab[f]]).max() >= 1e-4}
+    weights = _stored_weights(coef, vocab, scales={})
     return {"types": types, "activities": activities, "bias": [round(float(b), 5) for b in intercept],
             "weights": weights, "threshold": threshold}
 
@@ -845,8 +873,9 @@ def train_examples(examples: list[Example], label_paths: list[Path], out: Path |
         "examples": len(examples),
         "without_candidate": sum(1 for e in examples if not e.features),
         "features": len(model["weights"]),
-        "learner": f"multinomial logistic regression ({_numerical_versions()}; L2, C={RELATION_C:g}) on binary "
-                   "features; isotonic calibration on out-of-fold scores",
+        "learner": f"multinomial logistic regression ({_numerical_versions()}; L2, C={RELATION_C:g}) on sparse "
+                   "features (a present one reads 1, " + ", ".join(f"{p}* {v:g}" for p, v in FEATURE_SCALES.items())
+                   + "); isotonic calibration on out-of-fold scores",
         "cross_validation": f"{FOLDS}-fold, grouped by document, stratified by relation, seed {SEED}",
         "cv_argmax": scores(examples, predicted),
         "threshold": threshold,

@@ -211,6 +211,26 @@ def test_a_trained_model_reads_the_types_and_activities_stated_for_a_pair(traine
     assert treaty["defense_agreement"] > treaty["joint_exercises"]
 
 
+def test_a_build_scores_a_pair_as_the_learner_that_read_its_rule_feature_scaled(tmp_path, nlp):
+    from kg.classify import RELATIONS
+    from kg.train import FEATURE_SCALES, _fit, featurize, fit_model, logistic_regression, matrix
+
+    examples = featurize(read_labels(own_labels(tmp_path / "labels.jsonl")), nlp)
+    rules = {f for e in examples for f in e.features if f.startswith(tuple(FEATURE_SCALES))}
+    assert rules and max(FEATURE_SCALES.values()) > 1
+    learner = logistic_regression()
+    vocab = _fit(learner, examples)
+    x = matrix(examples, vocab)
+    assert {x[0, vocab[f]] for f in rules & set(examples[0].features)} <= set(FEATURE_SCALES.values())
+    learnt = learner.predict_proba(x)
+    oof = numpy.zeros((len(examples), len(RELATIONS)))
+    oof[:, [RELATIONS.index(c) for c in learner.classes_]] = learnt
+    model = PairModel(fit_model(examples, oof, genre_for_threshold=None))
+    built = numpy.array([model.scores(e.features) for e in examples])
+    columns = [list(learner.classes_).index(r) for r in model.relations]
+    assert numpy.allclose(built, learnt[:, columns], atol=1e-3)
+
+
 def test_a_gzip_model_reads_as_its_json_and_rebuilds_byte_for_byte(trained, tmp_path, nlp):
     from kg.train import featurize
 
