@@ -42,6 +42,9 @@ STATED_C = 0.5
 #: of pairs. A larger value is a smaller penalty on their weights, chosen by held-out average
 #: precision (docs/classifier.md). The model file stores weight x value: a build reads 1 per feature.
 FEATURE_SCALES = {"rule:": 4.0}
+#: The stated models read every feature as 1: scaled like the relation model's, their held-out
+#: types lost precision (docs/classifier.md, *The rule features' value*).
+STATED_SCALES: dict[str, float] = {}
 #: Precision the default partnership threshold aims for on held-out folds.
 TARGET_PRECISION = 0.85
 #: The recall the threshold keeps: where the precision target is out of reach at this recall, the
@@ -286,16 +289,18 @@ def feature_value(feature: str, scales: dict[str, float] = FEATURE_SCALES) -> fl
 
 def matrix(examples: list[Example], vocab: dict[str, int], scales: dict[str, float] = FEATURE_SCALES):
     """The sparse feature matrix of ``examples``: a feature present has its :func:`feature_value`
-    (the relation model's ``scales`` by default; the stated models read every feature as 1)."""
+    (the relation model's ``scales`` by default; the stated models', :data:`STATED_SCALES`)."""
     from scipy.sparse import csr_matrix
 
-    values = [feature_value(f, scales) for f in sorted(vocab, key=vocab.get)]
+    values = numpy.ones(len(vocab))
+    for f, c in vocab.items() if scales else ():
+        values[c] = feature_value(f, scales)
     rows, cols = [], []
     for i, e in enumerate(examples):
         for c in {vocab[f] for f in e.features if f in vocab}:
             rows.append(i)
             cols.append(c)
-    return csr_matrix(([values[c] for c in cols], (rows, cols)), shape=(len(examples), len(vocab)))
+    return csr_matrix((values[cols], (rows, cols)), shape=(len(examples), len(vocab)))
 
 
 def _stored_weights(coef: numpy.ndarray, vocab: dict[str, int],
@@ -608,7 +613,7 @@ def _fit_stated(train_set: list[Example], labels: list[str], vocab: dict[str, in
     """One logistic regression per type or activity (coefficients: labels x features; intercepts)."""
     coef = numpy.zeros((len(labels), len(vocab)))
     intercept = numpy.full(len(labels), -30.0)
-    x = matrix(train_set, vocab, scales={})
+    x = matrix(train_set, vocab, scales=STATED_SCALES)
     for k, label in enumerate(labels):
         y = [label in e.stated for e in train_set]
         if sum(y) < 2 or all(y):  # nothing to learn in this fold: the label is never predicted
@@ -629,7 +634,7 @@ def stated_out_of_fold(examples: list[Example], labels: list[str], splits: list 
         vocab = vocabulary(train_set)
         coef, intercept = _fit_stated(train_set, labels, vocab)
         tested = [i for i in test_idx if examples[i].features]
-        z = matrix([examples[i] for i in tested], vocab, scales={}) @ coef.T + intercept
+        z = matrix([examples[i] for i in tested], vocab, scales=STATED_SCALES) @ coef.T + intercept
         out[tested] = 1.0 / (1.0 + numpy.exp(-z))
     return out
 
@@ -719,7 +724,7 @@ def fit_stated(examples: list[Example], labels: list[str], vocab: dict[str, int]
     types = [i for i in labels if i in ontology.partnership_types]
     activities = [i for i in labels if i not in ontology.partnership_types]
     coef, intercept = _fit_stated(_stated_training_set(examples), types + activities, vocab)
-    weights = _stored_weights(coef, vocab, scales={})
+    weights = _stored_weights(coef, vocab, scales=STATED_SCALES)
     return {"types": types, "activities": activities, "bias": [round(float(b), 5) for b in intercept],
             "weights": weights, "threshold": threshold}
 

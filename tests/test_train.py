@@ -221,7 +221,9 @@ def test_a_build_scores_a_pair_as_the_learner_that_read_its_rule_feature_scaled(
     learner = logistic_regression()
     vocab = _fit(learner, examples)
     x = matrix(examples, vocab)
-    assert {x[0, vocab[f]] for f in rules & set(examples[0].features)} <= set(FEATURE_SCALES.values())
+    ruled = next(i for i, e in enumerate(examples) if rules & set(e.features) & set(vocab))
+    assert {x[ruled, vocab[f]] for f in rules & set(examples[ruled].features) & set(vocab)} <= set(FEATURE_SCALES.values())
+    assert x[ruled].max() == max(FEATURE_SCALES.values())
     learnt = learner.predict_proba(x)
     oof = numpy.zeros((len(examples), len(RELATIONS)))
     oof[:, [RELATIONS.index(c) for c in learner.classes_]] = learnt
