@@ -959,6 +959,8 @@ def explain(
             for _, cue_id, start, end in view.cues:
                 if cue_id and cue_id in (*types, *activities) and end - start > len(stated.get(cue_id, "").split()):
                     stated[cue_id] = doc[start:end].text
+            for type_id in r.given_for(c.a, c.b)[0]:
+                stated.setdefault(type_id, "members of one body: " + ", ".join(r.body))
             p = model.predict(c.all_features)
             decision = _decision(model, r, c, p.get("partnership", 0.0), p.get("membership", 0.0), speaker)
             inferred = [(i, round(q, 2)) for i, q in model.stated_probabilities(c.all_features).items()

@@ -145,6 +145,7 @@ class Words:
     composition_verbs: frozenset[str]
     founding_verbs: frozenset[str]
     composition_fillers: frozenset[str]
+    composed_body_types: frozenset[str]
     #: Each modality word of ``modality_classes`` with its class ("hope" -> "wish").
     modality_classes: dict[str, str] = field(default_factory=dict, hash=False)
 
@@ -152,6 +153,8 @@ class Words:
     PHRASE_LISTS = frozenset({"list_conjunction_phrases", "sentence_start_references", "later_member_markers"})
     #: Lists of activity ids of the ontology.
     ACTIVITY_LISTS = frozenset({"hosted_activities", "joint_activities"})
+    #: Lists of partnership type ids of the ontology.
+    TYPE_LISTS = frozenset({"composed_body_types"})
     #: Lists of phrase cue kinds (:data:`PHRASE_KINDS`).
     KIND_LISTS = frozenset({"non_partner_markers"})
     #: Mappings of a class name to its list of single words.
@@ -179,6 +182,7 @@ class Reaches:
     attribution: int
     unnamed_partner: int
     composition: int
+    multilateral_body: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,7 +285,8 @@ def load_cues(data_dir: Path = DATA_DIR) -> Cues:
     checked against the ontology there (or the packaged one)."""
     data_dir = Path(data_dir)
     ontology_path = data_dir / "ontology.yaml"
-    activities = load_ontology(ontology_path if ontology_path.exists() else None).activities
+    ontology = load_ontology(ontology_path if ontology_path.exists() else None)
+    activities, types = ontology.activities, ontology.partnership_types
     cues = YamlFile(data_dir / "cues.yaml", OntologyError)
     cues.mapping(cues.root, ("phrases", "words"))
     phrases = {kind: cues.phrases(node) for kind, node in cues.section(cues.root, "phrases", PHRASE_KINDS).items()}
@@ -293,6 +298,8 @@ def load_cues(data_dir: Path = DATA_DIR) -> Cues:
         values = cues.words(node, several=name in Words.PHRASE_LISTS, of=name)
         if name in Words.ACTIVITY_LISTS:
             cues.check_ids(node, values, activities, "activity")
+        if name in Words.TYPE_LISTS:
+            cues.check_ids(node, values, types, "partnership type")
         if name in Words.KIND_LISTS:
             cues.check_ids(node, values, PHRASE_KINDS, "cue kind")
         lists[name] = frozenset(values)

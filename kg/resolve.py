@@ -42,7 +42,7 @@ def _facts_for_pair(
         doc_id=doc_id, sentence=r.index, start=r.start, end=r.end, relation=PARTNERSHIP,
         source=a, target=b, evidence=r.text, method=method,
     )
-    types, activities = r.stated_for(a, b)
+    types, activities = r.given_for(a, b)
     # where the cue phrases state no type (or no activity) for the pair, the classifier's reading of it
     types, activities = types or inferred[0], activities or inferred[1]
     if penalty and not (types or activities):

@@ -259,7 +259,7 @@ def featurize(labels: list[dict], nlp=None, genre: Callable[[dict], str] | None 
         }
         for label in group:
             found: Candidate | None = candidates.get(frozenset((label["a"], label["b"])))
-            rule_stated = {i for r in inside for side in r.stated_for(label["a"], label["b"]) for i in side}
+            rule_stated = {i for r in inside for side in r.given_for(label["a"], label["b"]) for i in side}
             examples[label["id"]] = Example(
                 label["id"], str(label["doc_id"]), genre(label), label["relation"], found.all_features if found else (),
                 stated=tuple(sorted({*(label.get("types") or ()), *(label.get("activities") or ())})),

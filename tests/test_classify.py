@@ -341,3 +341,11 @@ def test_explain_gives_each_pair_only_the_types_stated_for_it(nlp):
     by_pair = {frozenset(pair): stated for pair, stated in found.items()}
     assert by_pair[frozenset(("CHL", "PER"))] == {"alliance": "defence pact"}
     assert "alliance" not in by_pair.get(frozenset(("GHA", "KEN")), {})
+
+
+def test_explain_names_the_body_that_gives_its_members_a_type(nlp):
+    from kg.classify import explain, load_model
+
+    found = explain(nlp("The Sahel Guard is composed of battalions from Chad, Niger and Mali."), load_model())
+    assert {frozenset((e.a, e.b)) for e in found} == {frozenset(p) for p in (("TCD", "NER"), ("TCD", "MLI"), ("NER", "MLI"))}
+    assert all(dict(e.stated)["multilateral_framework"] == "members of one body: TCD, NER, MLI" for e in found)

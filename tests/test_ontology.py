@@ -56,6 +56,8 @@ def test_an_ontology_error_is_a_kg_error_not_a_value_error():
          "'used to be' in 'copulas' is several words; the list holds single tokens"),
         ("cues.yaml", "joint_activities: [joint_exercises,", "joint_activities: [joint_exercise,", "joint_activities:",
          "unknown activity 'joint_exercise'"),
+        ("cues.yaml", "composed_body_types: [multilateral_framework]", "composed_body_types: [multilateral]",
+         "composed_body_types:", "unknown partnership type 'multilateral'"),
         ("cues.yaml", "non_partner_markers: [exemplification,", "non_partner_markers: [example,",
          "non_partner_markers:", "unknown cue kind 'example'"),
         ("cues.yaml", 'intransitive_join_followers: ["in", "on",', 'intransitive_join_followers: ["in", on,',

@@ -22,6 +22,13 @@ def test_the_kingdom_resolves_to_the_kingdom_in_focus(nlp):
     assert ("EGY", "JOR") in {tuple(sorted((f.source, f.target))) for f in found if f.activity == "military_training"}
 
 
+def test_the_members_of_a_multinational_body_are_its_multilateral_framework(nlp):
+    found = facts(nlp, "The Sahel Guard is composed of battalions from Chad, Niger and Mali.")
+    assert {(f.source, f.target, f.partnership_type) for f in found} == {
+        ("TCD", "NER", "multilateral_framework"), ("TCD", "MLI", "multilateral_framework"),
+        ("NER", "MLI", "multilateral_framework")}
+
+
 def test_generic_statements_become_type_level_facts(nlp):
     found = facts(nlp, "Security partnerships usually involve intelligence sharing.")
     assert [(f.relation, f.source, f.activity) for f in found] == [("type_activity", "security_partnership", "intelligence_sharing")]

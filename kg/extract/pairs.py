@@ -54,6 +54,8 @@ class StatedPairs(NamedTuple):
     pairs: list[tuple[str, str, str]]
     #: frozenset({a, b}) -> the reasons no shape paired them.
     refused: dict[frozenset, list[str]]
+    #: The distinct members of the body a composition word lists (:func:`composed_of`), in text order.
+    composed: tuple[str, ...] = ()
 
 
 class _Found:
@@ -89,10 +91,11 @@ def stated_pairs(
     live = {a.start for a in participants}
     groups = [g for g in ([a for a in group if a.start in live] for group in sentence.groups) if g]
     found = _Found(sentence.rules.confidence)
-    for a, b in combinations(dict.fromkeys(a.id for a in composed_of(sentence, groups)), 2):
+    composed = tuple(dict.fromkeys(a.id for a in composed_of(sentence, groups)))
+    for a, b in combinations(composed, 2):
         found.add(a, b, "composition")
     if not cooperative:
-        return StatedPairs([(a, b, m) for (a, b), m in found.shapes.items()], found.refused)
+        return StatedPairs([(a, b, m) for (a, b), m in found.shapes.items()], found.refused, composed)
     subjects: dict[int, list[Actor]] = {}  # the first group of each clause is its subject
     for group in groups:
         subjects.setdefault(sentence.clause_of(group[0].start), group)
@@ -102,7 +105,7 @@ def stated_pairs(
         subject = subjects[sentence.clause_of(group[0].start)]
         if subject is not group:
             _pairs_with_subject(sentence, subject, group, roles, live, found)
-    return StatedPairs([(a, b, m) for (a, b), m in found.shapes.items()], found.refused)
+    return StatedPairs([(a, b, m) for (a, b), m in found.shapes.items()], found.refused, composed)
 
 
 def composed_of(sentence: Sentence, groups: list[list[Actor]]) -> list[Actor]:

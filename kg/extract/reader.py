@@ -71,6 +71,11 @@ class SentenceReading:
     #: Members stated without their organisation ("Its members include A and B", "Finland joined
     #: in 2023, followed by Sweden"): members of the organisation in focus.
     members_of_focus: tuple[str, ...] = ()
+    #: The members of a body a composition word lists ("it consists of A, B and C"), when they are
+    #: many enough to make it multilateral, and the partnership types each pair of them then has
+    #: unless the sentence states the pair one.
+    body: tuple[str, ...] = ()
+    body_types: tuple[str, ...] = ()
     #: Every pair of distinct actors of the sentence, with its shape or the reasons it is no pair.
     candidates: list[Candidate] = field(default_factory=list)
     #: The sentence names more actors than ``reaches.pairwise_list``: a roll-call, whose only
@@ -82,14 +87,28 @@ class SentenceReading:
         clause's when the sentence has several, the sentence's otherwise, less those owned by other actors."""
         types, activities = self.pair_scopes.get((a, b)) or self.pair_scopes.get((b, a)) or (
             self.partnership_types, self.activities)
-        if not self.owned_cues:
-            return types, activities
-        pair = {a, b}
+        if self.owned_cues:
+            pair = {a, b}
 
-        def ours(cue_id: str) -> bool:
-            owners = self.owned_cues.get(cue_id)
-            return owners is None or any(pair <= owner for owner in owners)
-        return tuple(filter(ours, types)), tuple(filter(ours, activities))
+            def ours(cue_id: str) -> bool:
+                owners = self.owned_cues.get(cue_id)
+                return owners is None or any(pair <= owner for owner in owners)
+            types, activities = tuple(filter(ours, types)), tuple(filter(ours, activities))
+        return types, activities
+
+    def given_for(self, a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The partnership types and activities the rules give the pair ``a``, ``b``: those stated for
+        it (:meth:`stated_for`), or, when no type is, the types of the body both are members of.
+
+        >>> from kg.nlp import load_pipeline
+        >>> reading = read_sentences(load_pipeline()("It consists of Chile, Peru and Bolivia."))[0]
+        >>> reading.stated_for("CHL", "PER"), reading.given_for("CHL", "PER")
+        (((), ()), (('multilateral_framework',), ()))
+        """
+        types, activities = self.stated_for(a, b)
+        if not types and a in self.body and b in self.body:
+            types = self.body_types
+        return types, activities
 
 
 def sentence_view(tokens: Tokens, span: range, entities: list[Actor], cues: list[Cue], rules: Rules) -> Sentence:
@@ -233,6 +252,8 @@ class SentenceReader:
         r.pairs = stated.pairs
         if len(sentence.clauses) > 1 and r.pairs:
             r.pair_scopes = pair_scopes(sentence, r.pairs, participants)
+        if len(stated.composed) >= self.rules.reaches.multilateral_body:
+            r.body, r.body_types = stated.composed, tuple(sorted(self.rules.words.composed_body_types))
         if sentence.tokens.has_parse():
             matcher = self._dependency_matcher(sentence.tokens.doc)
             with_dependency_pairs(r.pairs, dependency_pairs(sentence, participants, matcher), sentence.rules.confidence)

@@ -66,6 +66,27 @@ def test_a_composition_list_pairs_members_of_a_named_body(nlp):
     assert set(reading.memberships) == {("NOR", "NATO"), ("DNK", "NATO"), ("ISL", "NATO")}
 
 
+@pytest.mark.parametrize(
+    "text, types",
+    [
+        # a body of three or more members is a multilateral framework of each pair of them
+        ("The Andean Force is composed of troops from Chile, Peru and Bolivia.", ("multilateral_framework",)),
+        ("The charter was signed in 1961 by Chile, Peru and Bolivia.", ("multilateral_framework",)),
+        # a type the sentence states for the pair is kept
+        ("It is a defence alliance comprising Chile, Peru and Bolivia.", ("alliance",)),
+    ],
+)
+def test_the_members_of_a_composed_body_share_its_type(nlp, text, types):
+    reading = _reading(nlp, text)
+    assert len(reading.pairs) == 3
+    assert {reading.given_for(a, b)[0] for a, b, _ in reading.pairs} == {types}
+
+
+def test_two_members_make_no_multilateral_body(nlp):
+    reading = _reading(nlp, "The task group was composed out of warships from Chile and Peru.")
+    assert [reading.given_for(a, b)[0] for a, b, _ in reading.pairs] == [()]
+
+
 def test_each_clause_pairs_with_its_own_subject(nlp):
     pairs = _pairs(nlp, "Chile supplies Peru with radars, while Bolivia buys jets from Ecuador.")
     assert {p[:2] for p in pairs} == {("CHL", "PER"), ("BOL", "ECU")}
