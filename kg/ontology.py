@@ -99,6 +99,7 @@ class Words:
     number_words: frozenset[str]
     hosted_activities: frozenset[str]
     joint_activities: frozenset[str]
+    occasion_words: frozenset[str]
     mediator_suffixes: frozenset[str]
     leader_suffixes: frozenset[str]
     member_leader_suffixes: frozenset[str]

@@ -71,6 +71,9 @@ class SentenceReading:
     #: Members stated without their organisation ("Its members include A and B", "Finland joined
     #: in 2023, followed by Sweden"): members of the organisation in focus.
     members_of_focus: tuple[str, ...] = ()
+    #: Activities stated only by cues that name an occasion ("a summit", "talks"): a pair has them
+    #: only when it has no other type or activity.
+    occasions: tuple[str, ...] = ()
     #: The members of a body a composition word lists ("it consists of A, B and C"), when they are
     #: many enough to make it multilateral, and the partnership types each pair of them then has
     #: unless the sentence states the pair one.
@@ -84,7 +87,8 @@ class SentenceReading:
 
     def stated_for(self, a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The partnership types and activities the sentence states for the pair ``a``, ``b``: its own
-        clause's when the sentence has several, the sentence's otherwise, less those owned by other actors."""
+        clause's when the sentence has several, the sentence's otherwise, less those owned by other actors,
+        and less the activities only an occasion states ("a summit") when another type or activity is left."""
         types, activities = self.pair_scopes.get((a, b)) or self.pair_scopes.get((b, a)) or (
             self.partnership_types, self.activities)
         if self.owned_cues:
@@ -94,6 +98,10 @@ class SentenceReading:
                 owners = self.owned_cues.get(cue_id)
                 return owners is None or any(pair <= owner for owner in owners)
             types, activities = tuple(filter(ours, types)), tuple(filter(ours, activities))
+        if self.occasions and activities:
+            done = tuple(i for i in activities if i not in self.occasions)
+            if done or types:
+                activities = done
         return types, activities
 
     def given_for(self, a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -201,6 +209,7 @@ class SentenceReader:
         live = sentence.live
         r.partnership_types = ids(sentence.types)
         r.activities = ids(sentence.activities)
+        r.occasions = occasions(sentence)
         if sentence.groups and (sentence.types or sentence.activities):
             r.owned_cues = owned_cues(sentence)
         r.cooperative = bool(sentence.types or sentence.activities or live.get("cooperation"))
@@ -267,6 +276,16 @@ class SentenceReader:
             matcher = dependency_matcher(doc.vocab, words.dependency_verbs, words.link_prepositions)
             self._dependency_matchers[id(doc.vocab)] = matcher
         return matcher
+
+
+def occasions(sentence: Sentence) -> tuple[str, ...]:
+    """The activities of ``sentence`` that only cues made of ``words.occasion_words`` state ("the
+    summit", "talks"): the occasion of what a pair does, not what it does."""
+    lower, words = sentence.tokens.lower, sentence.rules.words.occasion_words
+    only: dict[str, bool] = {}
+    for cue in sentence.activities:
+        only[cue.id] = only.get(cue.id, True) and all(lower[i] in words for i in range(cue.start, cue.end))
+    return tuple(i for i, occasion in only.items() if occasion)
 
 
 def _sentence_reasons(sentence: Sentence, r: SentenceReading) -> tuple[str, ...]:

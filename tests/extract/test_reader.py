@@ -58,6 +58,26 @@ def test_activities_and_types_are_read_and_negation_drops_them(nlp):
 @pytest.mark.parametrize(
     "text, expected",
     [
+        # a summit, a visit, talks: the occasion yields to what the pair did there
+        ("During a summit in Lima, Chile and Peru signed an arms deal.", ((), ("arms_transfer",))),
+        ("On his visit, the Chilean minister agreed joint drills with Peru.", ((), ("joint_exercises",))),
+        ("Chile and Peru held talks and signed a defence pact.", (("alliance",), ())),
+        # alone, it is what the sentence says they did
+        ("The Chilean president paid a state visit to Peru.", ((), ("policy_coordination",))),
+        # an activity stated by other words too is no occasion
+        ("At the summit, Chile and Peru issued a joint declaration on arms sales.",
+         ((), ("arms_transfer", "policy_coordination"))),
+    ],
+)
+def test_an_occasion_states_its_activity_only_when_nothing_else_is(nlp, text, expected):
+    reading = read_sentences(nlp(text))[0]
+    types, activities = reading.stated_for("CHL", "PER")
+    assert (types, tuple(sorted(activities))) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         ("Oslo, a NATO member, hosted the summit.", [("NOR", "NATO")]),
         ("Chad, Mali and Niger are members of the African Union.", [("TCD", "AU"), ("MLI", "AU"), ("NER", "AU")]),
         ("Finland joined NATO in 2023.", [("FIN", "NATO")]),
