@@ -27,6 +27,21 @@ def test_negated_cues_are_not_asserted(nlp, text, asserted):
     assert {c.id for c in _view(nlp, text).activities} == asserted
 
 
+@pytest.mark.parametrize(
+    "text, types, activities",
+    [
+        # a list of kinds of relation before its noun states each kind the cues know
+        ("Chile and Peru keep close political, economic and military ties.", {"defense_cooperation"}, {"economic_cooperation"}),
+        ("Chile and Peru have economic and cultural relations.", set(), {"economic_cooperation"}),
+        # a kind of relation with no relation noun after it states nothing
+        ("Chile and Peru face economic and military problems.", set(), set()),
+    ],
+)
+def test_a_list_of_kinds_of_relation_states_each_kind(nlp, text, types, activities):
+    view = _view(nlp, text)
+    assert ({c.id for c in view.types}, {c.id for c in view.activities}) == (types, activities)
+
+
 def test_a_cue_inside_a_name_is_no_cue(nlp):
     view = _view(nlp, "The Gulf Cooperation Council met in Riyadh.")
     assert "cooperation" not in view.kinds
