@@ -54,7 +54,7 @@ class StatedPairs(NamedTuple):
     pairs: list[tuple[str, str, str]]
     #: frozenset({a, b}) -> the reasons no shape paired them.
     refused: dict[frozenset, list[str]]
-    #: The distinct members of the body a composition word lists (:func:`composed_of`), in text order.
+    #: The distinct members of the body a composition or founding word lists (:func:`composed_of`), in text order.
     composed: tuple[str, ...] = ()
 
 
