@@ -42,6 +42,52 @@ def test_a_list_of_kinds_of_relation_states_each_kind(nlp, text, types, activiti
     assert ({c.id for c in view.types}, {c.id for c in view.activities}) == (types, activities)
 
 
+@pytest.mark.parametrize(
+    "text, activities",
+    [
+        # making a weapon together is the defence industry, not a sale of it
+        ("Chile and Peru will develop and build a common fighter jet.", {"defense_industry"}),
+        ("Chile and Peru co-produce an anti-ship missile.", {"defense_industry"}),
+        # a transfer verb between the making and the weapon is a transfer
+        ("Chile and Peru plan to develop their shipyards and buy two frigates.", {"arms_transfer"}),
+        # developing countries are no weapon makers
+        ("The developing countries bought fighter jets from Peru.", {"arms_transfer"}),
+    ],
+)
+def test_making_a_weapon_is_defence_industry(nlp, text, activities):
+    assert {c.id for c in _view(nlp, text).activities} == activities
+
+
+@pytest.mark.parametrize(
+    "text, types",
+    [
+        # a memorandum of understanding is a defence agreement when it is about defence
+        ("Chile and Peru signed a memorandum of understanding on defence cooperation.", {"defense_agreement"}),
+        ("Chile and Peru signed a memorandum of understanding on energy.", set()),
+        # warmer relations are no normalisation agreement
+        ("The rapprochement between Chile and Peru continued.", set()),
+    ],
+)
+def test_what_an_agreement_is_about_gives_its_type(nlp, text, types):
+    assert {c.id for c in _view(nlp, text).types} == types
+
+
+@pytest.mark.parametrize(
+    "text, activities",
+    [
+        ("Chile deposited $2 billion with Peru's central bank.", {"financial_aid"}),
+        ("Chile gave Peru a grant for its ports.", {"financial_aid"}),
+        ("Chile has supported Peru's finances with deposits.", {"financial_aid"}),
+        # a treaty's instruments are deposited, independence is granted: no money changes hands
+        ("Chile and Peru deposited their instruments of ratification.", set()),
+        ("Chile and Peru agreed to deposit the instruments in Lima.", set()),
+        ("Chile granted Peru the right of passage.", set()),
+    ],
+)
+def test_financial_aid_is_money(nlp, text, activities):
+    assert {c.id for c in _view(nlp, text).activities} == activities
+
+
 def test_a_cue_inside_a_name_is_no_cue(nlp):
     view = _view(nlp, "The Gulf Cooperation Council met in Riyadh.")
     assert "cooperation" not in view.kinds
