@@ -34,6 +34,8 @@ from tests.extraction_helpers import dyad_attributes, dyads, entity_ids, facts
         # negative: country names inside other names
         ("The Islamic State of Iraq and Syria lost ground near the Gulf of Oman.", []),
         ("The Bank of England raised rates.", []),
+        # the Pacific region and its leaders' summit, not the Federated States of Micronesia
+        ("The Micronesian region met at the Micronesian Presidents' Summit; the Micronesian Government spoke.", ["FSM"]),
         # outside what is named: "non-NATO" is no mention of NATO
         ("Ghana and Peru are major non-NATO allies; non-EU, non EU, non–OAS and non-Arab states agreed.", ["GHA", "PER"]),
         ("Ghana joined the Non-Aligned Movement.", ["GHA", "NON_ALIGNED_MOVEMENT"]),
