@@ -46,7 +46,7 @@ def test_a_list_of_kinds_of_relation_states_each_kind(nlp, text, types, activiti
     "text, activities",
     [
         # making a weapon together is the defence industry, not a sale of it
-        ("Chile and Peru will develop and build a common fighter jet.", {"defense_industry"}),
+        ("Chile and Peru will design and build a new fighter jet.", {"defense_industry"}),
         ("Chile and Peru co-produce an anti-ship missile.", {"defense_industry"}),
         # a transfer verb between the making and the weapon is a transfer
         ("Chile and Peru plan to develop their shipyards and buy two frigates.", {"arms_transfer"}),
