@@ -71,7 +71,7 @@ class SentenceReading:
     #: Members stated without their organisation ("Its members include A and B", "Finland joined
     #: in 2023, followed by Sweden"): members of the organisation in focus.
     members_of_focus: tuple[str, ...] = ()
-    #: Activities stated only by cues that name an occasion ("a summit", "talks"): a pair has them
+    #: Activities stated only by cues that name an occasion ("a summit", "a visit"): a pair has them
     #: only when it has no other type or activity.
     occasions: tuple[str, ...] = ()
     #: The members of a body a composition word lists ("it consists of A, B and C"), when they are
@@ -280,7 +280,7 @@ class SentenceReader:
 
 def occasions(sentence: Sentence) -> tuple[str, ...]:
     """The activities of ``sentence`` that only cues made of ``words.occasion_words`` state ("the
-    summit", "talks"): the occasion of what a pair does, not what it does."""
+    summit", "a visit"): the occasion of what a pair does, not what it does."""
     lower, words = sentence.tokens.lower, sentence.rules.words.occasion_words
     only: dict[str, bool] = {}
     for cue in sentence.activities:
