@@ -57,6 +57,8 @@ bench: install $(CHROMIUM) ## throughput (words/s vs spaCy's tokenizer, 1 and 2 
 	$(BIN)/python bench/run.py --corpus $(BENCH_CORPUS) -n $(N)
 
 PAIR_LABELS := $(SHARED)/train/un_pairs.jsonl $(SHARED)/train/prose_pairs.jsonl
+# The labelled documents, read whole for each pair's document feature.
+LABELLED_DOCUMENTS := $(UN_DEBATES) $(SHARED)/train/prose_passages.jsonl
 # Unlabelled UN pairs with the fold teachers' probabilities (make silver), learnt beside the labels.
 SILVER ?= train/silver_un400.jsonl.gz
 SILVER_ARGS = $(if $(wildcard $(SILVER)),--silver $(SILVER) --silver-corpus $(UN_DEBATES))
@@ -66,7 +68,7 @@ $(BIN)/.train-installed: $(BIN)/.installed pyproject.toml
 	touch $@
 
 train: $(BIN)/.train-installed ## retrain the shipped pair classifier (kg/models/pairs.json.gz and its card) from $(SHARED)/train
-	$(BIN)/kg train $(PAIR_LABELS) $(SILVER_ARGS) --out kg/models/pairs.json.gz
+	$(BIN)/kg train $(PAIR_LABELS) $(foreach f,$(LABELLED_DOCUMENTS),--corpus $(f)) $(SILVER_ARGS) --out kg/models/pairs.json.gz
 
 eval: install ## the pair classifier's cross-validated scores; extraction scored on the dev gold and the PLOVER peer suite
 	@echo "== pair classifier, held-out folds grouped by document (kg/models/pairs.md)"

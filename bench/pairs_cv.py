@@ -22,7 +22,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from passages_cv import add_silver_arguments, prf, read_silver
+from passages_cv import add_silver_arguments, prf, read_silver, shared_examples
 
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared"
@@ -56,8 +56,7 @@ def main() -> None:
 
     raw = {genre: [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
            for genre, path in LABELS.items()}
-    labels = train.read_labels(LABELS["un"]) + train.with_corpus(train.read_labels(LABELS["prose"]), PASSAGES)
-    examples = train.featurize(labels)
+    _, _, examples = shared_examples()
     silver = read_silver(args, list(LABELS.values()))
     totals = {genre: {layer: Counter() for layer in LAYERS} for genre in LABELS}
     with tempfile.TemporaryDirectory() as tmp:

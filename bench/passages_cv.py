@@ -30,6 +30,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared" / "train"
+UN_DEBATES = SHARED.parent / "corpora" / "un_general_debates" / "un_general_debates.jsonl.gz"
 
 
 def pair(a: str, b: str) -> tuple[str, str]:
@@ -140,6 +141,18 @@ def read_silver(args: argparse.Namespace, label_paths: list[Path]):
     return train.silver_of(args.silver, args.silver_corpus, label_paths)
 
 
+def shared_examples() -> tuple[list[dict], list[dict], list]:
+    """The shared UN and prose labels and their :class:`kg.train.Example`, read with their documents
+    as ``make train`` reads them (``--corpus`` the UN debates and the passages)."""
+    from kg import train
+
+    un = train.read_labels(SHARED / "un_pairs.jsonl")
+    prose = train.read_labels(SHARED / "prose_pairs.jsonl")
+    documents = train.labelled_documents(un + prose, [UN_DEBATES, SHARED / "prose_passages.jsonl"])
+    prose = train.with_corpus(prose, documents)
+    return un, prose, train.featurize(un + prose, documents=documents)
+
+
 def prf(tp: int, fp: int, fn: int) -> str:
     """Precision, recall and F1 of the counts, as the scripts in bench/ print them."""
     p = tp / (tp + fp) if tp + fp else 1.0
@@ -156,10 +169,8 @@ def main() -> None:
     from kg import train
 
     passages = {p["id"]: p for p in map(json.loads, (SHARED / "prose_passages.jsonl").open(encoding="utf-8"))}
-    un = train.read_labels(SHARED / "un_pairs.jsonl")
-    prose = train.with_corpus(train.read_labels(SHARED / "prose_pairs.jsonl"), SHARED / "prose_passages.jsonl")
+    un, prose, examples = shared_examples()
     docs = sorted({label["doc_id"] for label in prose})
-    examples = train.featurize(un + prose)
     fold_of = {examples[i].doc_id: k for k, (_, test) in enumerate(train.folds(examples)) for i in test}
     silver = None if args.rules else read_silver(args, [SHARED / "un_pairs.jsonl", SHARED / "prose_pairs.jsonl"])
     gold, counts = passage_gold(prose), Counter()

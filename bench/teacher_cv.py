@@ -239,10 +239,11 @@ def main() -> None:
                  '(pip install torch==2.13.0, then pip install -e ".[train,teacher]")')
     args.work.mkdir(parents=True, exist_ok=True)
     train_dir = SHARED / "train"
-    labels = T.read_labels(train_dir / "un_pairs.jsonl") + T.with_corpus(
-        T.read_labels(train_dir / "prose_pairs.jsonl"), train_dir / "prose_passages.jsonl")
+    labels = T.read_labels(train_dir / "un_pairs.jsonl") + T.read_labels(train_dir / "prose_pairs.jsonl")
+    documents = T.labelled_documents(labels, [UN_CORPUS, train_dir / "prose_passages.jsonl"])
+    labels = T.with_corpus(labels, documents)
     by_id = {label["id"]: label for label in labels}
-    examples = T.featurize(labels)
+    examples = T.featurize(labels, documents=documents)
     splits = T.folds(examples)
     partnership = RELATIONS.index("partnership")
     lr = T.out_of_fold(examples, splits=splits)[:, partnership]
@@ -251,7 +252,7 @@ def main() -> None:
         pairs = candidate_pairs(args.speeches, {label["doc_id"] for label in labels})
         silver_file.write_text("".join(json.dumps(p) + "\n" for p in pairs), encoding="utf-8")
     silver_labels = [json.loads(line) for line in silver_file.read_text(encoding="utf-8").splitlines()]
-    silver_examples = T.featurize(silver_labels)
+    silver_examples = T.featurize(silver_labels, documents=T.labelled_documents(silver_labels, [UN_CORPUS]))
     teacher = numpy.zeros(len(examples))
     by_fold = [numpy.zeros((len(silver_labels), len(RELATIONS))) for _ in splits]  # no rows for a fold left out
     tested = numpy.zeros(len(examples), dtype=bool)

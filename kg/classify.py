@@ -5,7 +5,7 @@ candidate becomes a bag of string features read off the annotated ``Doc`` and th
 rules' :class:`~kg.extract.SentenceReading` (the words between and around the two
 mentions with the actors masked, the cue annotations and where they stand, the
 rule that links the pair or the reason it excluded an actor, distances, mention
-types, the speaker). A :class:`PairModel` (a linear model stored as JSON, with an
+types, the speaker, what the document's other sentences say of the pair). A :class:`PairModel` (a linear model stored as JSON, with an
 isotonic calibration of its partnership and membership scores) turns the features
 into calibrated probabilities. ``kg.train`` fits the model; ``kg.resolve`` writes
 the facts.
@@ -59,6 +59,9 @@ MODALITY_REACH = 6
 #: The cue kinds that link a pair: what a modality word governs.
 _LINK_KINDS = ("cooperation", "activity", "partnership_type")
 _MASKS = {"country": "X", ORGANIZATION: "O", GROUP: "G"}
+#: Steps of the share of a document's other sentences that name both actors of a pair
+#: (:class:`ActorSentences`): (name, below this share).
+DOCUMENT_SHARES = (("low", 0.05), ("some", 0.2), ("high", 0.4), ("most", math.inf))
 
 
 class Mention(NamedTuple):
@@ -116,6 +119,94 @@ class Parse(NamedTuple):
         strings = doc.vocab.strings
         lemmas = [strings[int(lemma or lower)].lower() for lemma, lower in columns[:, 2:].tolist()]
         return cls(heads, [strings[int(d)] for d in columns[:, 1].tolist()], lemmas)
+
+
+class ActorSentences:
+    """What the other sentences of a document say of a pair: the pair's document features read it.
+
+    A pair named together in many of a document's sentences is what the document is about: in
+    an article on a partnership, its two partners, in one on a war, its two sides; in a long
+    speech, few pairs come back that often. Whether the rules link the pair in other sentences,
+    and whether those sentences are hostile, tell which. :meth:`features` gives the share of the
+    document's other sentences that name both actors (in :data:`DOCUMENT_SHARES` steps), and
+    how many of them link the pair and how many are hostile (none, one, more).
+
+    >>> from kg.nlp import load_pipeline
+    >>> from kg.extract import read_sentences
+    >>> doc = load_pipeline()("Chile and Peru held drills. Chile and Peru signed a pact. Bolivia voted.")
+    >>> readings = read_sentences(doc)
+    >>> sentences = ActorSentences.of(DocIndex(doc), readings)
+    >>> sentences.features("CHL", "PER", readings[0].start, readings[0].end)
+    ['doc_share:high', 'doc_linked:one', 'doc_hostile:none']
+    >>> sentences.features("BOL", "CHL", readings[2].start, readings[2].end)
+    ['doc_share:none', 'doc_linked:none', 'doc_hostile:none']
+    """
+
+    __slots__ = ("spans", "naming", "linking", "hostile")
+
+    def __init__(self, spans: list[tuple[int, int]], naming: dict[str, set[int]],
+                 linking: dict[frozenset, set[int]], hostile: set[int]) -> None:
+        #: (start, end) character offsets of each sentence.
+        self.spans = spans
+        #: Actor id -> the sentences (positions in ``spans``) that name it.
+        self.naming = naming
+        #: Pair -> the sentences whose rules link it (:attr:`SentenceReading.pairs`).
+        self.linking = linking
+        #: The hostile sentences (:attr:`SentenceReading.hostile`).
+        self.hostile = hostile
+
+    @classmethod
+    def of(cls, index: "DocIndex", readings: Iterable[SentenceReading], offset: int = 0) -> "ActorSentences":
+        """The sentences of ``readings``, the actors each names and the pairs it links; ``offset``:
+        characters of the document before ``index``'s Doc (a piece of a longer text), as in
+        :func:`sentence_candidates`."""
+        spans: list[tuple[int, int]] = []
+        naming: dict[str, set[int]] = {}
+        linking: dict[frozenset, set[int]] = {}
+        hostile: set[int] = set()
+        chars, mentions = index.mention_chars, index.mentions
+        for k, r in enumerate(readings):
+            spans.append((r.start, r.end))
+            for m in mentions[bisect_left(chars, r.start - offset) : bisect_left(chars, r.end - offset)]:
+                if m.type != GROUP:
+                    naming.setdefault(m.id, set()).add(k)
+            for a, b, _ in r.pairs:
+                linking.setdefault(frozenset((a, b)), set()).add(k)
+            if r.hostile:
+                hostile.add(k)
+        return cls(spans, naming, linking, hostile)
+
+    @classmethod
+    def joined(cls, pieces: Iterable[tuple["ActorSentences", int]]) -> "ActorSentences":
+        """A document's, from those of its pieces (a text longer than ``nlp.max_length``), each
+        with where its piece starts in the document."""
+        spans: list[tuple[int, int]] = []
+        naming: dict[str, set[int]] = {}
+        linking: dict[frozenset, set[int]] = {}
+        hostile: set[int] = set()
+        for piece, at in pieces:
+            first = len(spans)
+            spans += [(start + at, end + at) for start, end in piece.spans]
+            for table, part in ((naming, piece.naming), (linking, piece.linking)):
+                for key, sentences in part.items():
+                    table.setdefault(key, set()).update(first + k for k in sentences)
+            hostile.update(first + k for k in piece.hostile)
+        return cls(spans, naming, linking, hostile)
+
+    def _outside(self, sentences: set[int], start: int, end: int) -> set[int]:
+        return {k for k in sentences if self.spans[k][1] <= start or self.spans[k][0] >= end}
+
+    def features(self, a: str, b: str, start: int, end: int) -> list[str]:
+        """The document features of the pair ``a``, ``b`` in the sentence at ``start``-``end``."""
+        both = self._outside(self.naming.get(a, set()) & self.naming.get(b, set()), start, end)
+        linked = len(self._outside(self.linking.get(frozenset((a, b)), set()), start, end))
+        share = len(both) / len(self.spans)
+        step = next(name for name, below in DOCUMENT_SHARES if share < below) if both else "none"
+        return ["doc_share:" + step, "doc_linked:" + _how_many(linked), "doc_hostile:" + _how_many(len(both & self.hostile))]
+
+
+def _how_many(n: int) -> str:
+    return "none" if n == 0 else "one" if n == 1 else "more"
 
 
 class DocIndex:
@@ -513,10 +604,14 @@ def dependency_features(parse: Parse | None, x: Mention, y: Mention) -> list[str
 def sentence_candidates(
     doc: Doc | DocIndex, reading: SentenceReading, speaker: str = "", offset: int = 0,
     words: Words | None = None, capitals: frozenset[str] | None = None,
+    sentences: ActorSentences | None = None, span: tuple[int, int] | None = None,
 ) -> list[Candidate]:
     """The candidate pairs of one sentence, each with its features.
 
-    ``words``, ``capitals``: the data the features read (:func:`pair_features`).
+    ``words``, ``capitals``: the data the features read (:func:`pair_features`). ``sentences``:
+    what each sentence of the whole document names and links, for the pair's document features
+    (:class:`ActorSentences`; None: no such features), and ``span`` the sentence's offsets in that
+    document (default: the reading's).
 
     ``offset``: characters of ``doc`` before ``reading.start`` that are not in it (when the Doc
     was made from a piece of a longer text). ``doc``: the Doc, or its :class:`DocIndex` when the
@@ -552,6 +647,8 @@ def sentence_candidates(
         features = pair_features(view, reading, x, y, speaker, rule, frozenset((a, b)) in memberships, masked,
                                  words, capitals, context)
         features += dependency_features(index.parse, x, y)
+        if sentences is not None:
+            features += sentences.features(x.id, y.id, *(span or (reading.start, reading.end)))
         out.append(Candidate(a, b, tuple(features), rule, shared))
     return out
 
@@ -829,6 +926,7 @@ def _decision(model: PairModel, r: SentenceReading, c: Candidate, partnership: f
 def decide(
     model: PairModel, doc: Doc, readings: list[SentenceReading], speaker: str = "", offset: int = 0,
     words: Words | None = None, capitals: frozenset[str] | None = None, threshold: float | None = None,
+    sentences: ActorSentences | None = None, at: int = 0,
 ) -> list[list[Decision]]:
     """For each reading, its candidate pairs with the probability of a partnership.
 
@@ -839,11 +937,15 @@ def decide(
     only (None: for every pair).
 
     ``offset``: characters before ``doc`` in the document (a piece of a longer text), as
-    the readings' offsets are the document's.
+    the readings' offsets are the document's. ``sentences``: what the sentences of the whole
+    document name and link, when ``doc`` is one of its pieces read apart
+    (:meth:`ActorSentences.joined`; default: those of ``readings``), and ``at`` where the readings'
+    offsets start in it.
     """
     if not doc.spans.get(ENTITIES_KEY):
         return [[] for _ in readings]
     index = DocIndex(doc)
+    sentences = sentences or ActorSentences.of(index, readings, offset)
     # Every candidate of the Doc is scored at once: its pair features' rows, plus the rows of its
     # sentence's shared features, summed once per sentence.
     found: list[tuple[int, SentenceReading, Candidate]] = []  # (reading, its reading, candidate)
@@ -853,7 +955,7 @@ def decide(
     shared_sizes: list[int] = []
     sentence_of: list[int] = []
     for i, r in enumerate(readings):
-        candidates = sentence_candidates(index, r, speaker, offset, words, capitals)
+        candidates = sentence_candidates(index, r, speaker, offset, words, capitals, sentences, (r.start + at, r.end + at))
         if not candidates:
             continue
         rows = model.rows(candidates[0].shared)
@@ -947,13 +1049,15 @@ def explain(
     reader = reader or SentenceReader()
     readings = reader(doc)
     index = DocIndex(doc) if doc.spans.get(ENTITIES_KEY) else None
+    sentences = ActorSentences.of(index, readings) if index is not None else None
     threshold = model.thresholds.get("partnership", 0.5)
     out = []
     for r in readings:
         if index is None:
             break
         view = index.view(r.start, r.end)
-        for c in sentence_candidates(index, r, speaker, words=reader.rules.words, capitals=capitals):
+        for c in sentence_candidates(index, r, speaker, words=reader.rules.words, capitals=capitals,
+                                     sentences=sentences):
             types, activities = r.stated_for(c.a, c.b)
             stated: dict[str, str] = {}  # id -> the longest words that state it
             for _, cue_id, start, end in view.cues:

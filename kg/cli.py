@@ -161,7 +161,10 @@ def reported_errors(debug: bool = False):
 def train_command(
     labels: List[Path] = typer.Argument(..., help="Labelled pairs, JSON lines (the format of shared/train, LABELS.md)."),
     out: Path = typer.Option(..., "--out", "-o", help="The model file to write: JSON, gzip-compressed when it ends in .gz; its card goes beside it (.md)."),
-    corpus: Optional[Path] = typer.Option(None, "--corpus", help="The labelled documents, for labels without context or speaker."),
+    corpus: Optional[List[Path]] = typer.Option(
+        None, "--corpus", help="The labelled documents (a file or folder; repeat for several): a label takes its "
+        "sentence, context or speaker from them when it lacks them, and its pair the document feature a build gives it.",
+    ),
     spacy_model: Optional[str] = typer.Option(
         None, "--spacy-model", help="An installed spaCy pipeline (name or folder) to read the labels with; "
         "with a parser, the dependency path between the two actors is a feature (build with the same pipeline).",

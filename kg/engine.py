@@ -38,7 +38,7 @@ from spacy.attrs import IS_PUNCT, IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.classify import PairModel, decide, load_model
+from kg.classify import ActorSentences, DocIndex, PairModel, decide, load_model
 from kg.dates import document_year
 from kg.errors import KgError, OptionError
 from kg.extract import SentenceReader, mentions as doc_mentions
@@ -227,27 +227,36 @@ def extract_stream(
     # a document's records so far: more than one piece when it is longer than max_length
     mentions: list[Mention] = []
     facts: list[Fact] = []
+    # its pieces read so far (Doc, readings, offset, sentences before it), decided once the last one
+    # is read: a pair's features read every sentence of the document
+    read: list[tuple[Doc, list, int, int]] = []
     sentences = words = sentences_before = 0
     for doc, (doc_id, text, offset, last, speaker, year) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size):
         dated_entities(doc, gazetteer, year)
         readings = reader(doc, text)
         mentions += _shift(doc_mentions(doc, doc_id, text), offset, 0)
-        if model is None:
-            found = resolve(doc_id, readings, gazetteer)
-        else:
-            threshold = model.thresholds.get("partnership", 0.5)
-            decisions = decide(model, doc, readings, speaker, words=reader.rules.words, capitals=gazetteer.capitals,
-                               threshold=threshold)
-            found = resolve(doc_id, readings, gazetteer, decisions, threshold, speaker, model.thresholds.get("membership", 1.0))
-        facts += _shift(found, offset, sentences_before)
+        read.append((doc, readings, offset, sentences_before))
         sentences += len(readings)
         words += word_count(doc)
-        if last:
-            yield Extraction.of(doc_id, mentions, facts, sentences, words)
-            mentions, facts = [], []
-            sentences = words = sentences_before = 0
-        else:
+        if not last:
             sentences_before += sum(1 for _ in doc.sents)
+            continue
+        whole = None
+        if model is not None and len(read) > 1:
+            whole = ActorSentences.joined((ActorSentences.of(DocIndex(d), r), at) for d, r, at, _ in read)
+        for piece, piece_readings, at, before in read:
+            if model is None:
+                found = resolve(doc_id, piece_readings, gazetteer)
+            else:
+                threshold = model.thresholds.get("partnership", 0.5)
+                decisions = decide(model, piece, piece_readings, speaker, words=reader.rules.words,
+                                   capitals=gazetteer.capitals, threshold=threshold, sentences=whole, at=at)
+                found = resolve(doc_id, piece_readings, gazetteer, decisions, threshold, speaker,
+                                model.thresholds.get("membership", 1.0))
+            facts += _shift(found, at, before)
+        yield Extraction.of(doc_id, mentions, facts, sentences, words)
+        mentions, facts, read = [], [], []
+        sentences = words = sentences_before = 0
 
 
 class LocalEngine:

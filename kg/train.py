@@ -17,15 +17,16 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy
 
-from kg.classify import RELATIONS, Candidate, sentence_candidates
+from kg.classify import RELATIONS, ActorSentences, Candidate, DocIndex, sentence_candidates
 from kg.dates import document_year
 from kg.errors import KgError
 from kg.extract import SentenceReader, SentenceReading
 from kg.gazetteer import Gazetteer, load_gazetteer
+from kg.records import Document
 
 SEED = 13
 FOLDS = 5
@@ -200,19 +201,20 @@ def read_silver_file(path: Path | str) -> tuple[dict, list[dict]]:
 
 def silver_of(path: Path | str, corpus: Path | str, label_paths: Sequence[Path], nlp=None,
               weight: float = SILVER_WEIGHT) -> Silver:
-    """The :class:`Silver` pairs of a silver file (:func:`read_silver_file`), their sentences read
-    from ``corpus``. Its teachers must have learnt from ``label_paths`` as they are now: the folds
-    of the labels are theirs."""
+    """The :class:`Silver` pairs of a silver file (:func:`read_silver_file`), their sentences and
+    documents read from ``corpus``. Its teachers must have learnt from ``label_paths`` as they are
+    now: the folds of the labels are theirs."""
     header, pairs = read_silver_file(path)
     now = sorted((p.name, sha256(p)) for p in label_paths)
     if sorted((d.get("file"), d.get("sha256")) for d in header["labels"]) != now:
         raise KgError(f"{path}: its teachers learnt from other labels than {', '.join(n for n, _ in now)}; "
                       "rebuild it from these")
-    pairs = with_corpus(pairs, corpus)
+    documents = labelled_documents(pairs, [corpus])
+    pairs = with_corpus(pairs, documents)
     unread = next((p for p in pairs if "sentence" not in p), None)
     if unread is not None:
         raise KgError(f"{unread['id']}: no document {unread['doc_id']!r} in {corpus}")
-    examples = featurize(pairs, nlp)
+    examples = featurize(pairs, nlp, documents=documents)
     return Silver(examples, numpy.array([p["probabilities"] for p in pairs], dtype=float),
                   [numpy.array([p["fold_probabilities"][k] for p in pairs], dtype=float) for k in range(FOLDS)], weight)
 
@@ -234,15 +236,22 @@ def _merged(readings: list[SentenceReading], start: int, end: int, text: str) ->
 
 
 def featurize(labels: list[dict], nlp=None, genre: Callable[[dict], str] | None = None,
-              gazetteer: Gazetteer | None = None) -> list[Example]:
+              gazetteer: Gazetteer | None = None, documents: Mapping[str, Document] | None = None) -> list[Example]:
     """Each label as an :class:`Example`, reading its sentence (after its context) with ``nlp``, its
-    names as of the label's ``year`` or ``date`` (the document's) as a build reads them with ``gazetteer``."""
+    names as of the label's ``year`` or ``date`` (the document's) as a build reads them with ``gazetteer``.
+
+    ``documents``: the labelled documents by id (:func:`labelled_documents`). The pair of a label
+    whose document is among them has the document features a build gives it (what the document's
+    other sentences say of the pair: :class:`~kg.classify.ActorSentences`); without its document, or
+    with one longer than ``nlp.max_length`` (which a build reads in pieces), none.
+    """
     from kg.nlp import dated_entities, load_pipeline
 
     nlp = nlp or load_pipeline()
     gazetteer = gazetteer or load_gazetteer()
     reader = SentenceReader()
     genre = genre or (lambda label: "un" if label.get("speaker") else "prose")
+    whole = _actor_sentences(labels, documents or {}, nlp, reader, gazetteer)
     by_sentence: dict[tuple, list[dict]] = {}
     for label in labels:
         by_sentence.setdefault((label["doc_id"], label.get("start"), label["sentence"]), []).append(label)
@@ -257,9 +266,10 @@ def featurize(labels: list[dict], nlp=None, genre: Callable[[dict], str] | None 
         readings = reader(doc)
         reading = _merged(readings, start, len(doc.text), group[0]["sentence"])
         inside = [r for r in readings if r.end > start] or readings[-1:]
+        sentences, span = whole.get(key, (None, None))
         candidates = {
             frozenset((c.a, c.b)): c
-            for c in sentence_candidates(doc, reading, group[0].get("speaker") or "")
+            for c in sentence_candidates(doc, reading, group[0].get("speaker") or "", sentences=sentences, span=span)
         }
         for label in group:
             found: Candidate | None = candidates.get(frozenset((label["a"], label["b"])))
@@ -271,6 +281,34 @@ def featurize(labels: list[dict], nlp=None, genre: Callable[[dict], str] | None 
                 rule_stated=tuple(sorted(rule_stated)),
             )
     return [examples[label["id"]] for label in labels]
+
+
+def _actor_sentences(labels: list[dict], documents: Mapping[str, Document], nlp, reader: SentenceReader,
+                     gazetteer: Gazetteer) -> dict[tuple, tuple[ActorSentences, tuple[int, int]]]:
+    """For each labelled sentence (the key :func:`featurize` groups labels by) whose document is in
+    ``documents``: the actors of each sentence of that document, read whole as a build reads it,
+    and the labelled sentence's offsets in it (its ``start`` and ``end``, or where its text stands)."""
+    from kg.nlp import dated_entities
+
+    by_doc: dict[str, list[dict]] = {}
+    for label in labels:
+        document = documents.get(str(label["doc_id"]))
+        if document is not None and len(document.text) <= nlp.max_length:
+            by_doc.setdefault(str(label["doc_id"]), []).append(label)
+    texts = ((documents[doc_id].text, doc_id) for doc_id in by_doc)
+    out: dict[tuple, tuple[ActorSentences, tuple[int, int]]] = {}
+    for doc, doc_id in nlp.pipe(texts, as_tuples=True, batch_size=16):
+        dated_entities(doc, gazetteer, document_year(by_doc[doc_id][0]))
+        sentences = ActorSentences.of(DocIndex(doc), reader(doc))
+        for label in by_doc[doc_id]:
+            start, end = label.get("start"), label.get("end")
+            if start is None or end is None:
+                start = doc.text.find(label["sentence"])
+                if start < 0:
+                    continue
+                end = start + len(label["sentence"])
+            out[(label["doc_id"], label.get("start"), label["sentence"])] = (sentences, (int(start), int(end)))
+    return out
 
 
 def vocabulary(examples: Iterable[Example], min_count: int = MIN_COUNT) -> dict[str, int]:
@@ -747,16 +785,22 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def with_corpus(labels: list[dict], corpus: Path | str | None) -> list[dict]:
-    """``labels`` with their ``sentence`` (from ``start`` to ``end``), ``context_before`` (the 500
-    characters before it) and ``speaker`` (the document's ``country``) read from the documents of ``corpus`` where they lack them, as labels
-    of a corpus that is not a speech corpus come (``prose_pairs.jsonl`` and ``prose_passages.jsonl``)."""
-    if corpus is None:
-        return labels
+def labelled_documents(labels: Iterable[dict], corpora: Iterable[Path | str]) -> dict[str, Document]:
+    """The documents of ``corpora`` (files or folders kg reads) that ``labels`` come from, by id."""
     from kg.corpus import read_corpus
 
     wanted = {str(label["doc_id"]) for label in labels}
-    docs = {d.id: d for d in read_corpus([Path(corpus)]) if d.id in wanted}
+    return {d.id: d for d in read_corpus([Path(c) for c in corpora]) if d.id in wanted}
+
+
+def with_corpus(labels: list[dict], corpus: Path | str | Mapping[str, Document] | None) -> list[dict]:
+    """``labels`` with their ``sentence`` (from ``start`` to ``end``), ``context_before`` (the 500
+    characters before it) and ``speaker`` (the document's ``country``) read from the documents of ``corpus`` where they lack them, as labels
+    of a corpus that is not a speech corpus come (``prose_pairs.jsonl`` and ``prose_passages.jsonl``).
+    ``corpus``: a file or folder, or documents by id (:func:`labelled_documents`)."""
+    if corpus is None:
+        return labels
+    docs = corpus if isinstance(corpus, Mapping) else labelled_documents(labels, [corpus])
     out = []
     for label in labels:
         doc = docs.get(str(label["doc_id"]))
@@ -789,11 +833,15 @@ def learning_curve(examples: list[Example], fractions: Iterable[float] = (0.25, 
     return out
 
 
-def train(label_paths: Iterable[Path | str], out: Path | str, corpus: Path | str | None = None,
+def train(label_paths: Iterable[Path | str], out: Path | str, corpus: Path | str | Sequence[Path | str] | None = None,
           nlp=None, spacy_model: str | None = None, silver: Path | str | None = None,
           silver_corpus: Path | str | None = None) -> dict:
     """Train the pair classifier on labelled pairs, write it to ``out`` (JSON) with its card
     (``out`` with the suffix ``.md``); return the card.
+
+    ``corpus``: the files or folders of the labelled documents. A label takes from its document
+    the sentence, context and speaker it lacks, and its pair the document feature a build gives it
+    (:func:`featurize`); the card names the files and their sha256.
 
     The labels are read with ``nlp``, or the pipeline ``kg.nlp.load_pipeline(spacy_model)``
     builds (``spacy_model``: an installed spaCy pipeline or a folder; None: kg's default). With a
@@ -807,7 +855,10 @@ def train(label_paths: Iterable[Path | str], out: Path | str, corpus: Path | str
     their documents in ``silver_corpus``, learnt beside the labels (:class:`Silver`).
     """
     label_paths = [Path(p) for p in label_paths]
-    labels = with_corpus([label for p in label_paths for label in read_labels(p)], corpus)
+    corpora = [Path(corpus)] if isinstance(corpus, (str, Path)) else [Path(c) for c in corpus or ()]
+    labels = [label for p in label_paths for label in read_labels(p)]
+    documents = labelled_documents(labels, corpora) if corpora else {}
+    labels = with_corpus(labels, documents)
     if not labels:
         raise KgError("no labelled pairs to train on")
     from kg.nlp import describe_pipeline, load_pipeline
@@ -818,15 +869,16 @@ def train(label_paths: Iterable[Path | str], out: Path | str, corpus: Path | str
         if silver_corpus is None:
             raise KgError("a silver file needs the corpus its pairs come from")
         soft = silver_of(silver, silver_corpus, label_paths, nlp)
-    return train_examples(featurize(labels, nlp), label_paths, out, describe_pipeline(nlp), soft,
-                          Path(silver) if silver is not None else None)
+    return train_examples(featurize(labels, nlp, documents=documents), label_paths, out, describe_pipeline(nlp), soft,
+                          Path(silver) if silver is not None else None, corpora)
 
 
 def train_examples(examples: list[Example], label_paths: list[Path], out: Path | str,
                    pipeline: dict | None = None, silver: Silver | None = None,
-                   silver_path: Path | None = None) -> dict:
+                   silver_path: Path | None = None, corpora: Sequence[Path] = ()) -> dict:
     """:func:`train` on labels already featurized (``pipeline``: :func:`kg.nlp.describe_pipeline` of
-    the pipeline that read them, recorded in the card), with the ``silver`` pairs of ``silver_path``."""
+    the pipeline that read them, recorded in the card), with the ``silver`` pairs of ``silver_path``;
+    ``corpora``: the files of the labelled documents they were read with, named in the card."""
     if len({e.doc_id for e in examples}) < FOLDS:
         raise KgError(f"the labels come from fewer than {FOLDS} documents: too few to cross-validate")
     if not any(e.relation == "partnership" for e in examples):
@@ -898,6 +950,8 @@ def train_examples(examples: list[Example], label_paths: list[Path], out: Path |
         card["memberships"] = memberships
     if stated_card is not None:
         card["stated"] = stated_card
+    if corpora:
+        card["documents"] = [{"file": p.name, "sha256": sha256(p) if p.is_file() else ""} for p in corpora]
     if silver is not None:
         card["silver"] = {"file": silver_path.name if silver_path else "", "sha256": sha256(silver_path) if silver_path else "",
                           "pairs": sum(1 for e in silver.examples if e.features), "weight": silver.weight}
@@ -954,6 +1008,11 @@ def card_markdown(card: dict) -> str:
     lines += _table(card["data"], ["file", "pairs", "sha256"])
     lines += ["", f"{card['examples']} labelled pairs; {card['without_candidate']} of them are pairs kg's pipeline "
               f"does not find in the sentence (counted as predicted `none`). {card['features']} features.", ""]
+    if card.get("documents"):
+        lines += ["Labelled documents, read whole for the pairs' document feature (which other sentences name "
+                  "both actors):", ""]
+        lines += _table(card["documents"], ["file", "sha256"])
+        lines.append("")
     silver = card.get("silver")
     if silver:
         lines += [f"Also learnt: {silver['pairs']} unlabelled pairs of `{silver['file']}` (sha256 {silver['sha256']}), "

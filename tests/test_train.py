@@ -184,6 +184,46 @@ def test_a_label_is_read_with_the_names_of_its_documents_year(nlp):
     assert found == [True, False, True]
 
 
+def test_a_label_with_its_document_has_the_document_feature_a_build_gives_it(nlp):
+    from kg.classify import ActorSentences, DocIndex, sentence_candidates
+    from kg.extract import read_sentences
+    from kg.records import Document
+    from kg.train import featurize
+
+    text = "Ghana and Togo signed an accord. Ghana and Togo patrol the frontier. Mali spoke. Niger spoke."
+    start = text.index("Ghana and Togo patrol")
+    label = {"id": "x", "doc_id": "d", "sentence": "Ghana and Togo patrol the frontier.", "start": start,
+             "end": start + 35, "a": "GHA", "b": "TGO", "relation": "partnership"}
+    doc = nlp(text)
+    readings = read_sentences(doc)
+    built = sentence_candidates(doc, readings[1], sentences=ActorSentences.of(DocIndex(doc), readings))[0].features
+    with_document = featurize([label], nlp, documents={"d": Document("d", text)})[0].features
+    document_features = [f for f in with_document if f.startswith("doc_")]
+    assert document_features == [f for f in built if f.startswith("doc_")]
+    assert document_features == ["doc_share:high", "doc_linked:one", "doc_hostile:none"]
+    without_offsets = {k: v for k, v in label.items() if k not in ("start", "end")}  # found by its text
+    assert "doc_share:high" in featurize([without_offsets], nlp, documents={"d": Document("d", text)})[0].features
+    assert not any(f.startswith("doc_") for f in featurize([label], nlp)[0].features)
+
+
+def test_kg_train_reads_several_corpora_and_names_them_in_the_card(tmp_path):
+    labels = own_labels(tmp_path / "labels.jsonl")
+    records = [json.loads(line) for line in labels.read_text().splitlines()]
+    texts = {}
+    for r in records:
+        texts[r["doc_id"]] = texts.get(r["doc_id"], "") + r["sentence"] + " "
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    docs = [{"id": d, "text": t} for d, t in sorted(texts.items())]
+    first.write_text("".join(json.dumps(d) + "\n" for d in docs[:5]))
+    second.write_text("".join(json.dumps(d) + "\n" for d in docs[5:]))
+    result = subprocess.run([sys.executable, "-m", "kg", "train", str(labels), "--corpus", str(first),
+                             "--corpus", str(second), "--out", str(tmp_path / "m.json")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    card = json.loads((tmp_path / "m.json").read_text())["card"]
+    assert [d["file"] for d in card["documents"]] == ["first.jsonl", "second.jsonl"]
+    assert "| first.jsonl |" in (tmp_path / "m.md").read_text()
+
+
 def test_training_writes_a_model_and_its_card(trained):
     path, card = trained
     text = path.with_suffix(".md").read_text()
@@ -271,16 +311,24 @@ def test_kg_train_on_the_command_line(tmp_path):
 def test_retraining_reproduces_the_shipped_model(tmp_path, nlp):
     from kg.train import featurize
 
+    from kg.train import labelled_documents
+
     labels = [SHARED_TRAIN / "un_pairs.jsonl", SHARED_TRAIN / "prose_pairs.jsonl"]
-    silver = load_model(DEFAULT_MODEL).card.get("silver")
-    if silver:  # as make train trains it
+    card = load_model(DEFAULT_MODEL).card
+    corpora = {p.name: p for p in (UN_DEBATES, SHARED_TRAIN / "prose_passages.jsonl")}
+    assert {d["file"] for d in card.get("documents", [])} <= set(corpora), "the shipped model read other documents"
+    corpus = [corpora[d["file"]] for d in card.get("documents", [])]  # as make train trains it
+    silver = card.get("silver")
+    if silver:
         assert (SILVER_DIR / silver["file"]).exists(), f"the shipped model learnt {silver['file']}, not in train/"
         assert UN_DEBATES.exists(), f"the shipped model learnt silver pairs of {UN_DEBATES}"
-        train(labels, tmp_path / "pairs.json", nlp=nlp, silver=SILVER_DIR / silver["file"], silver_corpus=UN_DEBATES)
+        train(labels, tmp_path / "pairs.json", corpus=corpus, nlp=nlp, silver=SILVER_DIR / silver["file"],
+              silver_corpus=UN_DEBATES)
     else:
-        train(labels, tmp_path / "pairs.json", nlp=nlp)
+        train(labels, tmp_path / "pairs.json", corpus=corpus, nlp=nlp)
     shipped, retrained = load_model(DEFAULT_MODEL), PairModel.load(tmp_path / "pairs.json")
-    examples = featurize([r for p in labels for r in read_labels(p)], nlp)
+    records = [r for p in labels for r in read_labels(p)]
+    examples = featurize(records, nlp, documents=labelled_documents(records, corpus))
     assert [shipped.predict(e.features) for e in examples] == [retrained.predict(e.features) for e in examples]
     assert ([shipped.stated_probabilities(e.features) for e in examples]
             == [retrained.stated_probabilities(e.features) for e in examples])
