@@ -57,7 +57,7 @@ bench: install $(CHROMIUM) ## throughput (words/s vs spaCy's tokenizer, 1 and 2 
 	$(BIN)/python bench/run.py --corpus $(BENCH_CORPUS) -n $(N)
 
 PAIR_LABELS := $(SHARED)/train/un_pairs.jsonl $(SHARED)/train/prose_pairs.jsonl
-# The labelled documents, read whole for each pair's document feature.
+# The labelled documents, read whole for each pair's document features.
 LABELLED_DOCUMENTS := $(UN_DEBATES) $(SHARED)/train/prose_passages.jsonl
 # Unlabelled UN pairs with the fold teachers' probabilities (make silver), learnt beside the labels.
 SILVER ?= train/silver_un400.jsonl.gz

@@ -206,7 +206,9 @@ def extract_stream(
     """One ``nlp.pipe`` stream over ``documents``: their extractions in order.
 
     Documents longer than ``nlp.max_length`` go through as paragraph-aligned
-    pieces whose records are shifted into the document's offsets. ``reader``:
+    pieces whose records are shifted into the document's offsets; with a pair
+    classifier, a document's pieces are decided once all are read, as its pairs'
+    features read every sentence of the document. ``reader``:
     a :class:`~kg.extract.SentenceReader` to reuse, and ``gazetteer`` the one
     resolution reads (default: the packaged data's). ``model``: the pair
     classifier that decides partnerships (default: the rules).
