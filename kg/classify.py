@@ -59,9 +59,8 @@ MODALITY_REACH = 6
 #: The cue kinds that link a pair: what a modality word governs.
 _LINK_KINDS = ("cooperation", "activity", "partnership_type")
 _MASKS = {"country": "X", ORGANIZATION: "O", GROUP: "G"}
-#: Steps of the share of a document's other sentences that name both actors of a pair
-#: (:class:`ActorSentences`): (name, below this share).
-DOCUMENT_SHARES = (("low", 0.05), ("some", 0.2), ("high", 0.4), ("most", math.inf))
+#: Cue kinds that make a sentence hostile to the pairs it names, for the document features.
+_HOSTILE_KINDS = frozenset(("hostile", "conflict"))
 
 
 class Mention(NamedTuple):
@@ -124,22 +123,20 @@ class Parse(NamedTuple):
 class ActorSentences:
     """What the other sentences of a document say of a pair: the pair's document features read it.
 
-    A pair named together in many of a document's sentences is what the document is about: in
-    an article on a partnership, its two partners, in one on a war, its two sides; in a long
-    speech, few pairs come back that often. Whether the rules link the pair in other sentences,
-    and whether those sentences are hostile, tell which. :meth:`features` gives the share of the
-    document's other sentences that name both actors (in :data:`DOCUMENT_SHARES` steps), and
-    how many of them link the pair and how many are hostile (none, one, more).
+    A sentence seldom says whether the pair it names is what the document is about: an article on
+    a partnership links its partners again and again, one on a rivalry names its two sides in
+    hostile sentences. :meth:`features` gives how many of the document's other sentences the
+    rules link the pair in, and how many of those that name both hold a hostile or conflict cue
+    (none, one, more). How often the two are named together is no feature: that they are the
+    subject says nothing of whether they are partners or foes.
 
     >>> from kg.nlp import load_pipeline
     >>> from kg.extract import read_sentences
-    >>> doc = load_pipeline()("Chile and Peru held drills. Chile and Peru signed a pact. Bolivia voted.")
+    >>> doc = load_pipeline()("Chile and Peru held drills. Chile and Peru signed a pact. Chile accused Peru.")
     >>> readings = read_sentences(doc)
     >>> sentences = ActorSentences.of(DocIndex(doc), readings)
     >>> sentences.features("CHL", "PER", readings[0].start, readings[0].end)
-    ['doc_share:high', 'doc_linked:one', 'doc_hostile:none']
-    >>> sentences.features("BOL", "CHL", readings[2].start, readings[2].end)
-    ['doc_share:none', 'doc_linked:none', 'doc_hostile:none']
+    ['doc_linked:one', 'doc_hostile:one']
     """
 
     __slots__ = ("spans", "naming", "linking", "hostile")
@@ -152,7 +149,7 @@ class ActorSentences:
         self.naming = naming
         #: Pair -> the sentences whose rules link it (:attr:`SentenceReading.pairs`).
         self.linking = linking
-        #: The hostile sentences (:attr:`SentenceReading.hostile`).
+        #: The sentences that hold a hostile or conflict cue, or that the rules read as hostile.
         self.hostile = hostile
 
     @classmethod
@@ -172,7 +169,9 @@ class ActorSentences:
                     naming.setdefault(m.id, set()).add(k)
             for a, b, _ in r.pairs:
                 linking.setdefault(frozenset((a, b)), set()).add(k)
-            if r.hostile:
+            first, stop = bisect_left(index.idx, r.start - offset), bisect_left(index.idx, r.end - offset)
+            cues = index.cues[bisect_left(index.cue_starts, first) : bisect_left(index.cue_starts, stop)]
+            if r.hostile or any(kind in _HOSTILE_KINDS for kind, _, _, _ in cues):
                 hostile.add(k)
         return cls(spans, naming, linking, hostile)
 
@@ -200,9 +199,7 @@ class ActorSentences:
         """The document features of the pair ``a``, ``b`` in the sentence at ``start``-``end``."""
         both = self._outside(self.naming.get(a, set()) & self.naming.get(b, set()), start, end)
         linked = len(self._outside(self.linking.get(frozenset((a, b)), set()), start, end))
-        share = len(both) / len(self.spans)
-        step = next(name for name, below in DOCUMENT_SHARES if share < below) if both else "none"
-        return ["doc_share:" + step, "doc_linked:" + _how_many(linked), "doc_hostile:" + _how_many(len(both & self.hostile))]
+        return ["doc_linked:" + _how_many(linked), "doc_hostile:" + _how_many(len(both & self.hostile))]
 
 
 def _how_many(n: int) -> str:

@@ -148,43 +148,34 @@ def document_features(nlp, text):
             for r in readings for c in sentence_candidates(doc, r, sentences=sentences)}
 
 
-def test_a_pair_an_article_keeps_naming_together_has_a_high_document_share(nlp):
-    found = document_features(nlp, (
-        "Ghana and Togo signed a border accord in 2019. Ghana and Togo patrol the frontier together. "
-        "Officers of Ghana and Togo meet each month. Trade grew. Benin observed the talks with Togo."))
-    assert found[(0, "GHA", "TGO")][0] == "doc_share:most"  # two of the other five sentences name both
-    assert found[(4, "BEN", "TGO")][0] == "doc_share:none"  # named together nowhere else
-
-
-def test_a_pair_named_together_once_more_in_a_long_document_has_a_low_share(nlp):
-    filler = " ".join(f"The assembly met on day {n}." for n in range(40))
-    found = document_features(nlp, f"Ghana and Togo signed an accord. {filler} Ghana thanked Togo.")
-    assert found[(0, "GHA", "TGO")][0] == "doc_share:low"  # one of 41 other sentences
-
-
-def test_the_document_feature_counts_sentences_not_mentions(nlp):
-    found = document_features(nlp, "Ghana, Togo and Ghana again. Togo and Ghana met. Mali spoke. Niger spoke. "
-                                   "Chad spoke. Benin spoke.")
-    assert found[(1, "GHA", "TGO")][0] == "doc_share:some"  # one other sentence of six, however often it names them
+def test_a_pair_named_together_in_every_sentence_has_no_document_feature_for_it(nlp):
+    found = document_features(nlp, "Ghana and Togo met in Accra. Ghana and Togo spoke at length. Ghana and Togo "
+                                   "left on Monday.")
+    assert found[(0, "GHA", "TGO")] == ["doc_linked:none", "doc_hostile:none"]  # the subject, not partners
 
 
 def test_the_other_sentences_that_link_the_pair_are_counted(nlp):
     found = document_features(nlp, "Ghana and Togo signed a pact. Ghana and Togo held joint exercises. "
                                    "Ghana thanked Togo.")
-    assert found[(2, "GHA", "TGO")][1:] == ["doc_linked:more", "doc_hostile:none"]
-    assert found[(0, "GHA", "TGO")][1] == "doc_linked:one"  # its own link is not counted
+    assert found[(2, "GHA", "TGO")] == ["doc_linked:more", "doc_hostile:none"]
+    assert found[(0, "GHA", "TGO")][0] == "doc_linked:one"  # its own link is not counted
 
 
 def test_the_other_hostile_sentences_that_name_the_pair_are_counted(nlp):
-    found = document_features(nlp, "Relations between Armenia and Azerbaijan deteriorated. Armenia and Azerbaijan clashed "
-                                   "again. Armenia and Azerbaijan met in Geneva. Iran condemned the violence.")
-    assert found[(2, "ARM", "AZE")] == ["doc_share:most", "doc_linked:none", "doc_hostile:more"]
-    assert found[(0, "ARM", "AZE")][2] == "doc_hostile:one"
+    found = document_features(nlp, "Relations between Armenia and Azerbaijan deteriorated. Armenia and Azerbaijan "
+                                   "clashed again. Armenia and Azerbaijan met in Geneva. Iran condemned the violence.")
+    assert found[(2, "ARM", "AZE")] == ["doc_linked:none", "doc_hostile:more"]
+    assert found[(0, "ARM", "AZE")][1] == "doc_hostile:one"
+
+
+def test_a_hostile_cue_aimed_at_one_of_the_pair_makes_its_sentence_hostile_to_the_pair(nlp):
+    found = document_features(nlp, "India accuses Pakistan of sheltering militants. India and Pakistan met in Delhi.")
+    assert found[(1, "IND", "PAK")] == ["doc_linked:none", "doc_hostile:one"]
 
 
 def test_without_the_whole_document_a_pair_has_no_document_feature(nlp):
     doc = nlp("Ghana and Togo signed an accord. Ghana and Togo patrol the frontier.")
-    assert all(not f.startswith("doc_share:") for r in read_sentences(doc)
+    assert all(not f.startswith("doc_") for r in read_sentences(doc)
                for c in sentence_candidates(doc, r) for f in c.features)
 
 
@@ -200,12 +191,16 @@ WAR = ("Armenia and Azerbaijan fought a six-week war over the disputed region in
        "Azerbaijan collapsed in the spring. Both Armenia and Azerbaijan massed troops near the line of contact. Russia "
        "deployed peacekeepers after a ceasefire between Armenia and Azerbaijan. Clashes between Armenia and Azerbaijan "
        "resumed in September.")
+RIVALRY = ("India and Pakistan have fought three wars since 1947. India accuses Pakistan of sheltering militants, and "
+           "Pakistan denies it. India and Pakistan both "
+           "tested missiles this year. India and Pakistan sent delegations to the talks in Geneva. Analysts say India "
+           "and Pakistan remain far apart.")
 PACT = ("Ghana and Togo signed a defence pact in 2021. Under the pact, Ghana and Togo share intelligence on militant "
         "groups. Troops of Ghana and Togo patrol the northern border together. Ghana and Togo also hold joint "
         "exercises every year.")
 
 
-@pytest.mark.parametrize("text, partners", [(WAR, False), (PACT, True)])
+@pytest.mark.parametrize("text, partners", [(WAR, False), (RIVALRY, False), (PACT, True)])
 def test_a_pair_an_article_is_about_is_partners_only_when_its_sentences_say_so(nlp, text, partners):
     from kg.classify import load_model
 
@@ -213,7 +208,7 @@ def test_a_pair_an_article_is_about_is_partners_only_when_its_sentences_say_so(n
     threshold = model.thresholds["partnership"]
     doc = nlp(text)
     decisions = [d for sentence in decide(model, doc, read_sentences(doc), threshold=threshold) for d in sentence
-                 if {d.a, d.b} in ({"ARM", "AZE"}, {"GHA", "TGO"})]
+                 if {d.a, d.b} in ({"ARM", "AZE"}, {"IND", "PAK"}, {"GHA", "TGO"})]
     assert len(decisions) >= 4  # the two are named together in most sentences
     assert any(d.accepted(threshold) for d in decisions) is partners
 

@@ -200,9 +200,9 @@ def test_a_label_with_its_document_has_the_document_feature_a_build_gives_it(nlp
     with_document = featurize([label], nlp, documents={"d": Document("d", text)})[0].features
     document_features = [f for f in with_document if f.startswith("doc_")]
     assert document_features == [f for f in built if f.startswith("doc_")]
-    assert document_features == ["doc_share:high", "doc_linked:one", "doc_hostile:none"]
+    assert document_features == ["doc_linked:one", "doc_hostile:none"]
     without_offsets = {k: v for k, v in label.items() if k not in ("start", "end")}  # found by its text
-    assert "doc_share:high" in featurize([without_offsets], nlp, documents={"d": Document("d", text)})[0].features
+    assert "doc_linked:one" in featurize([without_offsets], nlp, documents={"d": Document("d", text)})[0].features
     assert not any(f.startswith("doc_") for f in featurize([label], nlp)[0].features)
 
 
