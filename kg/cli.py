@@ -163,7 +163,7 @@ def train_command(
     out: Path = typer.Option(..., "--out", "-o", help="The model file to write: JSON, gzip-compressed when it ends in .gz; its card goes beside it (.md)."),
     corpus: Optional[List[Path]] = typer.Option(
         None, "--corpus", help="The labelled documents (a file or folder; repeat for several): a label takes its "
-        "sentence, context or speaker from them when it lacks them, and its pair the document feature a build gives it.",
+        "sentence, context or speaker from them when it lacks them, and its pair the document features a build gives it.",
     ),
     spacy_model: Optional[str] = typer.Option(
         None, "--spacy-model", help="An installed spaCy pipeline (name or folder) to read the labels with; "

@@ -254,7 +254,7 @@ def featurize(labels: list[dict], nlp=None, genre: Callable[[dict], str] | None 
     whole = _actor_sentences(labels, documents or {}, nlp, reader, gazetteer)
     by_sentence: dict[tuple, list[dict]] = {}
     for label in labels:
-        by_sentence.setdefault((label["doc_id"], label.get("start"), label["sentence"]), []).append(label)
+        by_sentence.setdefault(_sentence_key(label), []).append(label)
     texts = (
         ((group[0].get("context_before") or "") + group[0]["sentence"], key) for key, group in by_sentence.items()
     )
@@ -283,9 +283,14 @@ def featurize(labels: list[dict], nlp=None, genre: Callable[[dict], str] | None 
     return [examples[label["id"]] for label in labels]
 
 
+def _sentence_key(label: dict) -> tuple:
+    """The labelled sentence a label reads: its document, offset and text (several labels share one)."""
+    return label["doc_id"], label.get("start"), label["sentence"]
+
+
 def _actor_sentences(labels: list[dict], documents: Mapping[str, Document], nlp, reader: SentenceReader,
                      gazetteer: Gazetteer) -> dict[tuple, tuple[ActorSentences, tuple[int, int]]]:
-    """For each labelled sentence (the key :func:`featurize` groups labels by) whose document is in
+    """For each labelled sentence (by :func:`_sentence_key`) whose document is in
     ``documents``: the actors of each sentence of that document, read whole as a build reads it,
     and the labelled sentence's offsets in it (its ``start`` and ``end``, or where its text stands)."""
     from kg.nlp import dated_entities
@@ -307,7 +312,7 @@ def _actor_sentences(labels: list[dict], documents: Mapping[str, Document], nlp,
                 if start < 0:
                     continue
                 end = start + len(label["sentence"])
-            out[(label["doc_id"], label.get("start"), label["sentence"])] = (sentences, (int(start), int(end)))
+            out[_sentence_key(label)] = (sentences, (int(start), int(end)))
     return out
 
 
@@ -840,7 +845,7 @@ def train(label_paths: Iterable[Path | str], out: Path | str, corpus: Path | str
     (``out`` with the suffix ``.md``); return the card.
 
     ``corpus``: the files or folders of the labelled documents. A label takes from its document
-    the sentence, context and speaker it lacks, and its pair the document feature a build gives it
+    the sentence, context and speaker it lacks, and its pair the document features a build gives it
     (:func:`featurize`); the card names the files and their sha256.
 
     The labels are read with ``nlp``, or the pipeline ``kg.nlp.load_pipeline(spacy_model)``
