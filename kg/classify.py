@@ -61,6 +61,8 @@ _LINK_KINDS = ("cooperation", "activity", "partnership_type")
 _MASKS = {"country": "X", ORGANIZATION: "O", GROUP: "G"}
 #: Cue kinds that make a sentence hostile to the pairs it names, for the document features.
 _HOSTILE_KINDS = frozenset(("hostile", "conflict"))
+#: Cue kinds that end or refuse the cooperation they govern ("*suspended* the pact", "*halted* arms sales").
+_ENDING_KINDS = frozenset(("hostile", "negation"))
 
 
 class Mention(NamedTuple):
@@ -493,17 +495,55 @@ def modality_features(
     f = []
     for where, part in (("lft", range(clause.start, x.start)), ("btw", range(x.end, y.start)), ("rgt", range(y.end, clause.stop))):
         f += [f"modal_class_{where}:{c}" for c in sorted({c for i, c in modal if i in part})]
+    link, where = link_cue(view, x, y, clause)
+    for i in range(link - 1, max(clause.start, link - MODALITY_REACH) - 1, -1):
+        if tokens[i] in classes and not (x.start <= i < x.end or y.start <= i < y.end):
+            f += ["modal_over:" + where, "modal_over_class:" + classes[tokens[i]]]
+            break
+    return f + ended_link_features(view, x, y, clause, link, where)
+
+
+def link_cue(view: SentenceView, x: Mention, y: Mention, clause: range) -> tuple[int, str]:
+    """The token of the cue that links the pair in its clause (a cooperation, activity or type cue:
+    the first between the mentions, else the nearest before them, else the nearest after them) and
+    where it stands ("btw", "lft", "rgt"); the second mention and "none" when the clause has none.
+
+    >>> m = [Mention("IND", "country", 2, 3), Mention("PAK", "country", 4, 5)]
+    >>> view = SentenceView(["trade", "between", "india", "and", "pakistan", "grew"], 0, 6, m, [("activity", "", 0, 1)])
+    >>> link_cue(view, *m, range(0, 6))
+    (0, 'lft')
+    """
     links = [c[2] for c in view.cues if c[0] in _LINK_KINDS and c[2] in clause
              and not (x.start <= c[2] < x.end or y.start <= c[2] < y.end)]
     between = [i for i in links if x.end <= i < y.start]
     before = [i for i in links if i < x.start]
     after = [i for i in links if i >= y.end]
-    link, where = (between[0], "btw") if between else (before[-1], "lft") if before else (after[0], "rgt") if after else (y.start, "none")
-    for i in range(link - 1, max(clause.start, link - MODALITY_REACH) - 1, -1):
-        if tokens[i] in classes and not (x.start <= i < x.end or y.start <= i < y.end):
-            f += ["modal_over:" + where, "modal_over_class:" + classes[tokens[i]]]
-            break
-    return f
+    return (between[0], "btw") if between else (before[-1], "lft") if before else (after[0], "rgt") if after else (y.start, "none")
+
+
+def ended_link_features(view: SentenceView, x: Mention, y: Mention, clause: range, link: int, where: str) -> list[str]:
+    """Whether a hostile or negation cue (``cues.hostile``, ``cues.negation``: "suspend", "cut ties",
+    "halt", "not" ...) ends or refuses the cooperation that links the pair: one within :data:`MODALITY_REACH` tokens before the linking cue
+    ("A *suspended* its *cooperation* with B"), or, when that cue names the pair's cooperation before
+    them ("*Trade* between A and B"), one shortly after the pair in its clause ("... has been
+    *suspended*"). A hostile word elsewhere in the sentence says less: the pair may cooperate against
+    a third party's invasion.
+
+    >>> m = [Mention("IND", "country", 2, 3), Mention("PAK", "country", 4, 5)]
+    >>> cues = [("activity", "", 0, 1), ("hostile", "", 7, 8)]
+    >>> view = SentenceView(["trade", "between", "india", "and", "pakistan", "has", "been", "suspended"], 0, 8, m, cues)
+    >>> ended_link_features(view, *m, range(0, 8), 0, "lft")
+    ['link_ended:rgt']
+    """
+    if where == "none":
+        return []
+    hostile = [c[2] for c in view.cues if c[0] in _ENDING_KINDS and c[2] in clause
+               and not (x.start <= c[2] < x.end or y.start <= c[2] < y.end)]
+    if any(link - MODALITY_REACH <= i < link for i in hostile):
+        return ["link_ended:lft"]
+    if where == "lft" and any(y.end <= i < y.end + MODALITY_REACH for i in hostile):
+        return ["link_ended:rgt"]
+    return []
 
 
 def _list_around(view: SentenceView, k: int, connectors: frozenset[str]) -> tuple[int, int]:

@@ -132,6 +132,7 @@ class Words:
     directed_hostility: frozenset[str]
     possessive_pronouns: frozenset[str]
     compound_non_partner_heads: frozenset[str]
+    between_non_partner_heads: frozenset[str]
     copulas: frozenset[str]
     indefinite_articles: frozenset[str]
     member_links: frozenset[str]

@@ -89,6 +89,18 @@ def test_the_modality_that_governs_the_pairs_link_is_a_feature_by_class(nlp):
     assert not any(f.startswith(("modal_class", "modal_over")) for f in other)
 
 
+def test_a_hostile_cue_that_ends_the_pairs_link_is_a_feature(nlp):
+    suspended = candidates(nlp, "Chile suspended its naval cooperation with Peru in May.")[("CHL", "PER")].features
+    assert "link_ended:lft" in suspended
+    # the pair's cooperation named before them, ended after them
+    halted = candidates(nlp, "Arms sales between Chile and Peru were halted in 2019.")[("CHL", "PER")].features
+    assert "link_ended:rgt" in halted
+    # a hostile word of a third party's deed does not end the pair's own cooperation
+    against = candidates(nlp, "Chile and Peru held joint drills after Bolivia threatened them.")[("CHL", "PER")].features
+    ongoing = candidates(nlp, "Chile and Peru signed a defence pact in 2019.")[("CHL", "PER")].features
+    assert not any(f.startswith("link_ended") for f in (*against, *ongoing))
+
+
 def test_a_modality_class_of_the_data_folder_is_read(nlp, tmp_path):
     import shutil
 

@@ -161,6 +161,23 @@ def test_the_membership_threshold_weighs_each_genre_alike():
     assert choose_membership_threshold(probability, gold, stated, ["un"] * 6 + ["prose"] * 3) == 0.8
 
 
+def test_the_calibration_keeps_the_models_ranking_and_its_frequencies():
+    from kg.train import average_precision, calibrate, isotonic
+
+    rng = numpy.random.default_rng(13)
+    raw = rng.random(3000)
+    gold = rng.random(3000) < raw ** 2  # a score that is right about raw² of the time
+    calibrated = calibrate(isotonic(raw, gold), raw)
+    # the probability rises with the score (no block of equal ones but at the two ends) ...
+    inner = (raw > 0.2) & (raw < 0.8)
+    assert len(set(calibrated[inner].round(6))) > 0.9 * inner.sum()
+    assert abs(average_precision(calibrated, gold) - average_precision(raw, gold)) < 0.005
+    # ... and says how often a pair is right
+    for bin_ in reliability(calibrated, gold.astype(float)):
+        if bin_["n"] >= 200:
+            assert abs(bin_["mean_p"] - bin_["observed"]) < 0.05
+
+
 def test_the_reliability_table_counts_each_bin():
     table = reliability(numpy.array([0.05, 0.15, 0.85, 0.95]), numpy.array([0, 0, 1, 0]), bins=2)
     assert [(b["bin"], b["n"], b["observed"]) for b in table] == [("0.0-0.5", 2, 0.0), ("0.5-1.0", 2, 0.5)]

@@ -28,6 +28,7 @@ LONG_UNTYPED_LIST = "long_untyped_list"
 ROLL_CALL = "roll_call"
 GUESTS_OF_HOST = "guests_of_host"
 NON_PARTNER_COMPOUND = "non_partner_compound"
+NON_PARTNER_BETWEEN = "non_partner_between"
 PAIR_OF_OTHERS = "pair_of_others"
 NO_LINK = "no_link"
 #: Why a sentence pairs no one.
@@ -196,6 +197,8 @@ def _pairs_within(
     compound = any(w in HYPHENS or w == "/" for w in lower[group[0].end : group[1].start])
     if compound and sentence.word_at(group[-1].end) in words.compound_non_partner_heads:
         return found.refuse(group, None, NON_PARTNER_COMPOUND)  # "the India-Pakistan border"
+    if before == "between" and sentence.lemma_before(sentence.index_before(group[0].start)) in words.between_non_partner_heads:
+        return found.refuse(group, None, NON_PARTNER_BETWEEN)  # "the difference between Chile and Peru"
     shape = "between" if before == "between" else "compound" if compound else "coordination"
     if before == "between" and len(group) > len(group_ids):
         # "between X and Y and X and Z": two pairs, not a bloc of three
