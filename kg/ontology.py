@@ -71,7 +71,7 @@ class Ontology:
 #: The kinds of phrase cue, each read by its own rule, in the order of ``cues.yaml``.
 PHRASE_KINDS = (
     "cooperation", "hostile", "conflict", "attribution", "place_noun", "non_state_context", "adversary",
-    "negation", "hoped_for", "pair_reference", "weak_pair_reference", "actor_reference", "membership", "clause_separator",
+    "negation", "hoped_for", "ended", "pair_reference", "weak_pair_reference", "actor_reference", "membership", "clause_separator",
     "exemplification",
 )
 #: The shapes by which a sentence links a pair, and "membership": the keys of ``rules.yaml``'s ``confidence``.
@@ -168,6 +168,7 @@ class Reaches:
     """How many tokens each rule looks across (``rules.yaml``'s ``reaches``)."""
 
     negation: int
+    ended: int
     hostile_target_window: int
     hostile_target_gap: int
     membership: int

@@ -7,7 +7,7 @@
 """
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import NamedTuple, Sequence
 
 from kg.extract.sentence import Actor, Cue, Rules, Sentence, Tokens
 from kg.ontology import ACTIVITY, PARTNERSHIP_TYPE
@@ -16,6 +16,9 @@ from kg.ontology import ACTIVITY, PARTNERSHIP_TYPE
 #: The cue kinds that keep a cue shortly after them from being asserted: a negation ("no joint
 #: drills") or a hope or request ("urged Peru to hold joint drills").
 NEGATING_KINDS = ("negation", "hoped_for")
+#: The cue kind that keeps a cue shortly before it from being asserted: the cooperation it names was
+#: ended ("trade between X and Y *was suspended*").
+ENDING_KIND = "ended"
 
 
 class Hostility(NamedTuple):
@@ -45,18 +48,29 @@ def named_cues(tokens: Tokens, entities: list[Actor], cues: list[Cue], rules: Ru
     return cues
 
 
-def asserted(kinds: dict[str, list[Cue]], reach: int) -> list[Cue]:
+def asserted(kinds: dict[str, list[Cue]], reach: int, ended_reach: int = 0, boundaries: Sequence[int] = ()) -> list[Cue]:
     """The cues of ``kinds`` (cues by kind) that no negating cue (:data:`NEGATING_KINDS`) stands
     on or shortly before ("no joint exercises", "not ... to cooperate", "urged ... to support"),
-    within ``reach`` tokens; a negating cue is negated by another one only."""
+    within ``reach`` tokens, and that no ending cue (:data:`ENDING_KIND`) follows within
+    ``ended_reach`` tokens with nothing between them that could be its subject instead: no other cue,
+    no clause separator, none of the tokens ``boundaries`` ("trade between X and Y was suspended", not
+    "held drills after the ceasefire was suspended"); a negating cue is negated by another one only.
+
+    >>> trade, ended = Cue("activity", "economic_cooperation", 0, 1, "trade"), Cue("ended", "", 6, 8, "was suspended")
+    >>> [c.text for c in asserted({"activity": [trade], "ended": [ended]}, reach=4, ended_reach=8)]
+    ['was suspended']
+    """
     negations = [n for kind in NEGATING_KINDS for n in kinds.get(kind, ())]
     cues = [c for group in kinds.values() for c in group]
     negated = {i for n in negations for i in range(n.end, n.end + reach + 1)}
     negated.update(n.start for n in negations)
+    ended = [e.start for e in kinds.get(ENDING_KIND, ())]
+    stops = sorted({*boundaries, *(c.start for c in cues if c.kind != ENDING_KIND)}) if ended else []
     return [
         c for c in cues
         if not (any(0 <= c.start - n.end <= reach or n.start == c.start for n in negations if n is not c)
                 if c.kind in NEGATING_KINDS else c.start in negated)
+        and not any(0 <= e - c.end <= ended_reach and not any(c.end <= s < e for s in stops) for e in ended)
     ]
 
 

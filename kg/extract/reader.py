@@ -8,7 +8,7 @@ from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc
 
 from kg.extract.actors import Roles, coordinated_groups, roles
-from kg.extract.cues import asserted, clause_starts, hostile_clauses, hostility, named_cues, stated
+from kg.extract.cues import ENDING_KIND, asserted, clause_starts, hostile_clauses, hostility, named_cues, stated
 from kg.extract.memberships import members_of_focus, membership_unstated, memberships
 from kg.extract.pairs import (
     HOPED_FOR, HOSTILE, NEGATED, NO_COOPERATION_CUE, Candidate, acts_jointly, candidates, dependency_matcher, dependency_pairs, owned_cues, pair_scopes,
@@ -124,7 +124,12 @@ def sentence_view(tokens: Tokens, span: range, entities: list[Actor], cues: list
     entity and cue spans inside it."""
     kinds = by_kind(named_cues(tokens, entities, cues, rules))
     negated = "negation" in kinds or "hoped_for" in kinds
-    live = by_kind(asserted(kinds, rules.reaches.negation)) if negated else kinds
+    if ENDING_KIND in kinds:
+        lower, stops = tokens.lower, rules.words.clause_boundaries
+        boundaries = [i for i in span if lower[i] in stops]
+        live = by_kind(asserted(kinds, rules.reaches.negation, rules.reaches.ended, boundaries))
+    else:
+        live = by_kind(asserted(kinds, rules.reaches.negation)) if negated else kinds
     activities, types = stated(live)
     actors = [a for a in entities if a.type != NON_ACTOR and a.id] if entities else []
     view = Sentence(tokens, span, rules, actors, kinds, live, [], clause_starts(span, kinds), activities, types)

@@ -21,6 +21,13 @@ def _view(nlp, text):
         ("Chile urged Peru to hold joint drills.", set()),
         # "not" negates the cue right after it, not one far off
         ("Chile did not sign the accord in May, but held joint drills with Peru in the autumn.", {"joint_exercises"}),
+        # ended, told in the passive after the cooperation it ends
+        ("Joint drills between Chile and Peru were suspended in May.", set()),
+        ("Arms sales from Chile to Peru have been halted.", set()),
+        # the subject of the ending is another noun, or another clause's
+        ("Chile and Peru held joint drills after the ceasefire was suspended.", {"joint_exercises"}),
+        ("Chile and Peru held joint drills; the talks with Bolivia were suspended.", {"joint_exercises"}),
+        ("Chile and Peru held joint drills while their trade was suspended.", {"joint_exercises"}),
     ],
 )
 def test_negated_cues_are_not_asserted(nlp, text, asserted):

@@ -163,6 +163,8 @@ def test_a_pair_in_its_own_clause_keeps_only_that_clause(nlp):
         ("Chile intends to sign a defence pact with Peru.", ("CHL", "PER"), ("hoped_for",)),
         ("Chile stands ready to train the army of Peru.", ("CHL", "PER"), ("hoped_for",)),
         ("Chile is willing to share intelligence with Peru.", ("CHL", "PER"), ("hoped_for",)),
+        # ended: "suspended" is a negation cue
+        ("Trade between Chile and Peru has been suspended.", ("CHL", "PER"), ("negated",)),
         ("Chile and Peru saw the breakdown of their accord.", ("CHL", "PER"), ("hostile", "hostile_clause")),
         ("Chile joined NATO in 2010.", ("CHL", "NATO"), ("no_cooperation_cue", "membership_body")),
     ],
