@@ -6,7 +6,7 @@ rules' :class:`~kg.extract.SentenceReading` (the words between and around the tw
 mentions with the actors masked, the cue annotations and where they stand, the
 rule that links the pair or the reason it excluded an actor, distances, mention
 types, the speaker, what the document's other sentences say of the pair). A :class:`PairModel` (a linear model stored as JSON, with an
-isotonic calibration of its partnership and membership scores) turns the features
+centred isotonic calibration of its partnership and membership scores) turns the features
 into calibrated probabilities. ``kg.train`` fits the model; ``kg.resolve`` writes
 the facts.
 
@@ -523,9 +523,10 @@ def link_cue(view: SentenceView, x: Mention, y: Mention, clause: range) -> tuple
 
 def ended_link_features(view: SentenceView, x: Mention, y: Mention, clause: range, link: int, where: str) -> list[str]:
     """Whether a hostile or negation cue (``cues.hostile``, ``cues.negation``: "suspend", "cut ties",
-    "halt", "not" ...) ends or refuses the cooperation that links the pair: one within :data:`MODALITY_REACH` tokens before the linking cue
-    ("A *suspended* its *cooperation* with B"), or, when that cue names the pair's cooperation before
-    them ("*Trade* between A and B"), one shortly after the pair in its clause ("... has been
+    "halt", "not" ...) ends or refuses the cooperation that links the pair (``link``, ``where``:
+    :func:`link_cue`): one within :data:`MODALITY_REACH` tokens before the linking cue ("A
+    *suspended* its *cooperation* with B"), or, when that cue names the pair's cooperation before
+    them ("*Trade* between A and B"), one as close after the pair in its clause ("... has been
     *suspended*"). A hostile word elsewhere in the sentence says less: the pair may cooperate against
     a third party's invasion.
 
@@ -537,11 +538,11 @@ def ended_link_features(view: SentenceView, x: Mention, y: Mention, clause: rang
     """
     if where == "none":
         return []
-    hostile = [c[2] for c in view.cues if c[0] in _ENDING_KINDS and c[2] in clause
-               and not (x.start <= c[2] < x.end or y.start <= c[2] < y.end)]
-    if any(link - MODALITY_REACH <= i < link for i in hostile):
+    ending = [c[2] for c in view.cues if c[0] in _ENDING_KINDS and c[2] in clause
+              and not (x.start <= c[2] < x.end or y.start <= c[2] < y.end)]
+    if any(link - MODALITY_REACH <= i < link for i in ending):
         return ["link_ended:lft"]
-    if where == "lft" and any(y.end <= i < y.end + MODALITY_REACH for i in hostile):
+    if where == "lft" and any(y.end <= i < y.end + MODALITY_REACH for i in ending):
         return ["link_ended:rgt"]
     return []
 
@@ -695,7 +696,8 @@ class PairModel:
 
     The file is JSON (nothing in it is executed when loaded): ``relations``, ``bias`` (one
     per relation), ``weights`` (feature -> one weight per relation), ``calibration``
-    (relation -> isotonic steps ``x`` and ``y``), ``thresholds`` (relation -> the
+    (relation -> the points ``x``, ``y`` of a centred isotonic calibration, joined by straight
+    lines: :func:`kg.train.isotonic`), ``thresholds`` (relation -> the
     calibrated probability from which a fact is written; ``linked`` and ``stated``: the
     lower ones of a pair a rule links, and of one with a type or activity stated too).
     """

@@ -486,7 +486,7 @@ def isotonic(raw: numpy.ndarray, gold: numpy.ndarray) -> dict:
     for start, stop in zip(starts, [*starts[1:], len(scores)]):
         centre = round(float(scores[start:stop].mean()), 5)
         if x and centre <= x[-1]:  # blocks within the rounding of one score: the later one stands
-            x.pop(), y.pop()
+            del x[-1], y[-1]
         x.append(centre)
         y.append(round(float(fitted[start]), 4))
     return {"x": x, "y": y}

@@ -123,13 +123,14 @@ def sentence_view(tokens: Tokens, span: range, entities: list[Actor], cues: list
     """The :class:`~kg.extract.sentence.Sentence` of token range ``span`` of a Doc, from the
     entity and cue spans inside it."""
     kinds = by_kind(named_cues(tokens, entities, cues, rules))
-    negated = "negation" in kinds or "hoped_for" in kinds
     if ENDING_KIND in kinds:
         lower, stops = tokens.lower, rules.words.clause_boundaries
         boundaries = [i for i in span if lower[i] in stops]
         live = by_kind(asserted(kinds, rules.reaches.negation, rules.reaches.ended, boundaries))
+    elif "negation" in kinds or "hoped_for" in kinds:
+        live = by_kind(asserted(kinds, rules.reaches.negation))
     else:
-        live = by_kind(asserted(kinds, rules.reaches.negation)) if negated else kinds
+        live = kinds
     activities, types = stated(live)
     actors = [a for a in entities if a.type != NON_ACTOR and a.id] if entities else []
     view = Sentence(tokens, span, rules, actors, kinds, live, [], clause_starts(span, kinds), activities, types)
