@@ -11,8 +11,8 @@ import pytest
 
 from kg.classify import DEFAULT_MODEL, PairModel, load_model
 from kg.errors import KgError
-from kg.train import (Example, choose_membership_threshold, choose_threshold, precision_recall_curve, read_labels,
-                      reliability, rule_floors, train)
+from kg.train import (Example, average_precision, calibrate, choose_membership_threshold, choose_threshold, isotonic,
+                      precision_recall_curve, read_labels, reliability, rule_floors, train)
 
 SHARED_TRAIN = Path(__file__).resolve().parents[2] / "shared" / "train"
 UN_DEBATES = SHARED_TRAIN.parent / "corpora" / "un_general_debates" / "un_general_debates.jsonl.gz"
@@ -162,8 +162,6 @@ def test_the_membership_threshold_weighs_each_genre_alike():
 
 
 def test_the_calibration_keeps_the_models_ranking_and_its_frequencies():
-    from kg.train import average_precision, calibrate, isotonic
-
     rng = numpy.random.default_rng(13)
     raw = rng.random(3000)
     gold = rng.random(3000) < raw ** 2  # a score that is right about raw² of the time
