@@ -131,6 +131,7 @@ class Words:
     partner_nouns: frozenset[str]
     directed_hostility: frozenset[str]
     possessive_pronouns: frozenset[str]
+    co_actor_markers: frozenset[str]
     compound_non_partner_heads: frozenset[str]
     between_non_partner_heads: frozenset[str]
     copulas: frozenset[str]
@@ -146,6 +147,7 @@ class Words:
     first_person_words: frozenset[str]
     composition_verbs: frozenset[str]
     founding_verbs: frozenset[str]
+    composition_nouns: frozenset[str]
     composition_fillers: frozenset[str]
     composed_body_types: frozenset[str]
     #: Each modality word of ``modality_classes`` with its class ("hope" -> "wish").

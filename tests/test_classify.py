@@ -89,6 +89,18 @@ def test_the_modality_that_governs_the_pairs_link_is_a_feature_by_class(nlp):
     assert not any(f.startswith(("modal_class", "modal_over")) for f in other)
 
 
+@pytest.mark.parametrize(
+    "text, modality",
+    [
+        ("Bolivia has been urging a new treaty between Chile and Peru.", "call"),
+        ("They discussed the intended defence pact between Chile and Peru.", "plan"),
+        ("Bolivia has long wished for a defence pact between Chile and Peru.", "wish"),
+    ],
+)
+def test_a_modality_class_holds_each_form_of_its_words(nlp, text, modality):
+    assert "modal_over_class:" + modality in candidates(nlp, text)[("CHL", "PER")].features
+
+
 def test_a_hostile_cue_that_ends_the_pairs_link_is_a_feature(nlp):
     suspended = candidates(nlp, "Chile suspended its naval cooperation with Peru in May.")[("CHL", "PER")].features
     assert "link_ended:lft" in suspended

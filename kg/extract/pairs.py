@@ -30,6 +30,7 @@ GUESTS_OF_HOST = "guests_of_host"
 NON_PARTNER_COMPOUND = "non_partner_compound"
 NON_PARTNER_BETWEEN = "non_partner_between"
 PAIR_OF_OTHERS = "pair_of_others"
+CO_PARTNERS = "co_partners"
 NO_LINK = "no_link"
 #: Why a sentence pairs no one.
 HOSTILE = "hostile"
@@ -112,7 +113,8 @@ def stated_pairs(
 def composed_of(sentence: Sentence, groups: list[list[Actor]]) -> list[Actor]:
     """The actors a composition word lists as the makeup of one body, which act together in it:
     "a force comprising units from A, B and C", "it consists of A, the Nordic states (B, C) and D",
-    "a pact signed in 1990 by A and B" (a founding verb needs "by"). Empty when there is none."""
+    "a pact signed in 1990 by A and B" (a founding verb needs "by"), "an alliance of A, B and C" (a
+    body noun needs "of"). Empty when there is none."""
     out: list[Actor] = []
     for group in groups:
         if out and _continues_list(sentence, out[-1].end, group[0].start):
@@ -125,8 +127,8 @@ def composed_of(sentence: Sentence, groups: list[list[Actor]]) -> list[Actor]:
 
 
 def _composition_before(sentence: Sentence, start: int) -> bool:
-    """Whether a composition word ("comprising", "consists of", "formed … by") introduces the
-    list at token ``start``, with only filler words, list connectors and numbers between."""
+    """Whether a composition word ("comprising", "consists of", "formed … by", "an alliance of")
+    introduces the list at token ``start``, with only filler words, list connectors and numbers between."""
     words, tokens = sentence.rules.words, sentence.tokens
     passive = False
     for i in range(start - 1, max(sentence.span.start, start - sentence.rules.reaches.composition) - 1, -1):
@@ -139,6 +141,9 @@ def _composition_before(sentence: Sentence, start: int) -> bool:
             return True
         if lemma in words.founding_verbs:
             return passive
+        if lemma == word and lemma in words.composition_nouns and tokens.doc[i].is_lower and tokens.lower[i + 1] == "of":
+            # one body, named by a common noun: not "the blocs of A and B", nor "the Group of Seven"
+            return not passive
         if not (word in words.composition_fillers or word in words.list_connectors or word.isspace() or tokens.doc[i].like_num):
             return False
     return False
@@ -231,6 +236,9 @@ def _pairs_with_subject(
     elif word in words.link_prepositions or (
         word == "of" and i_before > sentence.span.start and tokens.lemma(i_before - 1) in words.partner_nouns
     ):
+        if _linked_to_another(sentence, subject):
+            # "our treaty with X has held, and our treaty with Y too": each the partner of another
+            return found.refuse(subject, group, CO_PARTNERS)
         shape = "link"  # "X signed a deal with Y", "X, a close ally of Y"
         # "X's 1960 agreement with Y": the possessor, not the subject, is Y's partner.
         owned, owner = _possessor(sentence, i_before, group)
@@ -248,6 +256,16 @@ def _pairs_with_subject(
     for s in partners:
         for o in group:
             found.add(s.id, o.id, shape)
+
+
+def _linked_to_another(sentence: Sentence, subject: list[Actor]) -> bool:
+    """Whether the clause's first list is itself the complement of a link preposition ("relations
+    *with* X"), so no subject of its own, and not a co-actor ("*together with* X, Y trained Z")."""
+    words = sentence.rules.words
+    i = sentence.index_before(subject[0].start)
+    if i < 0 or sentence.tokens.lower[i] not in words.link_prepositions or sentence.tokens.lower[i] == "between":
+        return False
+    return sentence.word_before(i) not in words.co_actor_markers
 
 
 def _received_through_noun(sentence: Sentence, group: list[Actor], before: str) -> bool:

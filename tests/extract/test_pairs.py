@@ -66,6 +66,30 @@ def test_a_composition_list_pairs_members_of_a_named_body(nlp):
     assert set(reading.memberships) == {("NOR", "NATO"), ("DNK", "NATO"), ("ISL", "NATO")}
 
 
+def test_a_body_noun_lists_its_makeup(nlp):
+    # "an alliance of A, B and C": the members of a named alliance are partners, not only members
+    reading = _reading(nlp, "NATO is a regional alliance of Norway, Denmark and Iceland.")
+    assert {(*sorted(p[:2]), p[2]) for p in reading.pairs} == {
+        ("DNK", "ISL", "composition"), ("DNK", "NOR", "composition"), ("ISL", "NOR", "composition")}
+    assert set(reading.memberships) == {("NOR", "NATO"), ("DNK", "NATO"), ("ISL", "NATO")}
+
+
+@pytest.mark.parametrize(
+    "text, body",
+    [
+        ("It is a combined organization of Chile, Peru and Bolivia.", ("CHL", "PER", "BOL")),
+        ("The Andes Entente is a defence pact of Chile, Peru and Bolivia.", ("CHL", "PER", "BOL")),
+        # several bodies, one each
+        ("They faced the rival blocs of Chile, Peru and Bolivia.", ()),
+        # a capitalised noun is a name's ("the Group of Seven"), a group's members are no makeup
+        ("The Union of Chile, Peru and Bolivia Workers met in Lima.", ()),
+        ("The group of Chile, Peru and Bolivia met in Lima.", ()),
+    ],
+)
+def test_a_body_noun_makes_a_body_only_singular_and_common(nlp, text, body):
+    assert _reading(nlp, text).body == body
+
+
 @pytest.mark.parametrize(
     "text, types",
     [
@@ -151,6 +175,9 @@ def test_a_pair_in_its_own_clause_keeps_only_that_clause(nlp):
         ("After the accord the gap between Chile and Peru on fishing rights remained.", ("CHL", "PER"), ("non_partner_between",)),
         ("Trade along the border between Chile and Peru grew.", ("CHL", "PER"), ("non_partner_between",)),
         ("Chile welcomed the accord between Peru and Bolivia.", ("CHL", "PER"), ("pair_of_others",)),
+        # each the partner of another (the speaker): the first list is no subject
+        ("Our defence pact with Chile has held, and our pact with Peru too.", ("CHL", "PER"), ("co_partners",)),
+        ("We opened relations with Chile and signed a trade accord with Peru.", ("CHL", "PER"), ("co_partners",)),
         ("Chile signed a trade accord while Peru watched.", ("CHL", "PER"), ("no_link",)),
         ("Chile and Peru signed a pact to counter Bolivia.", ("CHL", "BOL"), ("adversary",)),
         ("Chile and Peru signed a pact as a counterweight to Bolivia.", ("CHL", "BOL"), ("adversary",)),
@@ -173,6 +200,17 @@ def test_candidates_keep_why_a_pair_is_refused(nlp, text, pair, reasons):
     candidates = {frozenset((c.a, c.b)): c for c in _reading(nlp, text).candidates}
     assert candidates[frozenset(pair)].shape == ""
     assert candidates[frozenset(pair)].reasons == reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Together with Chile, Peru signed a defence pact with Bolivia.",
+        "In cooperation with Chile, Peru signed a defence pact with Bolivia.",
+    ],
+)
+def test_a_co_actor_after_with_still_pairs_with_a_later_partner(nlp, text):
+    assert ("BOL", "CHL", "link") in _pairs(nlp, text)
 
 
 def test_every_pair_of_distinct_actors_is_a_candidate(nlp):
