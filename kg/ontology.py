@@ -148,6 +148,7 @@ class Words:
     composition_verbs: frozenset[str]
     founding_verbs: frozenset[str]
     composition_nouns: frozenset[str]
+    composition_noun_links: frozenset[str]
     composition_fillers: frozenset[str]
     composed_body_types: frozenset[str]
     #: Each modality word of ``modality_classes`` with its class ("hope" -> "wish").

@@ -114,7 +114,7 @@ def composed_of(sentence: Sentence, groups: list[list[Actor]]) -> list[Actor]:
     """The actors a composition word lists as the makeup of one body, which act together in it:
     "a force comprising units from A, B and C", "it consists of A, the Nordic states (B, C) and D",
     "a pact signed in 1990 by A and B" (a founding verb needs "by"), "an alliance of A, B and C" (a
-    body noun needs "of"). Empty when there is none."""
+    body noun needs "of" or "between"). Empty when there is none."""
     out: list[Actor] = []
     for group in groups:
         if out and _continues_list(sentence, out[-1].end, group[0].start):
@@ -127,7 +127,8 @@ def composed_of(sentence: Sentence, groups: list[list[Actor]]) -> list[Actor]:
 
 
 def _composition_before(sentence: Sentence, start: int) -> bool:
-    """Whether a composition word ("comprising", "consists of", "formed … by", "an alliance of")
+    """Whether a composition word ("comprising", "consists of", "formed … by", "an alliance of", "an
+    alliance between")
     introduces the list at token ``start``, with only filler words, list connectors and numbers between."""
     words, tokens = sentence.rules.words, sentence.tokens
     passive = False
@@ -141,12 +142,19 @@ def _composition_before(sentence: Sentence, start: int) -> bool:
             return True
         if lemma in words.founding_verbs:
             return passive
-        if lemma == word and lemma in words.composition_nouns and tokens.doc[i].is_lower and tokens.lower[i + 1] == "of":
-            # one body, named by a common noun: not "the blocs of A and B", nor "the Group of Seven"
+        if word in words.composition_noun_links and i > sentence.span.start and _body_noun(sentence, i - 1):
             return not passive
         if not (word in words.composition_fillers or word in words.list_connectors or word.isspace() or tokens.doc[i].like_num):
             return False
     return False
+
+
+def _body_noun(sentence: Sentence, i: int) -> bool:
+    """Whether token ``i`` names one body by a common noun ("alliance"): not "the blocs" (several),
+    nor "the Group of Seven" (a name)."""
+    tokens = sentence.tokens
+    word = tokens.lower[i]
+    return word in sentence.rules.words.composition_nouns and tokens.lemma(i) == word and tokens.doc[i].is_lower
 
 
 def _continues_list(sentence: Sentence, end: int, start: int) -> bool:

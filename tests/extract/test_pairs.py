@@ -66,9 +66,14 @@ def test_a_composition_list_pairs_members_of_a_named_body(nlp):
     assert set(reading.memberships) == {("NOR", "NATO"), ("DNK", "NATO"), ("ISL", "NATO")}
 
 
-def test_a_body_noun_lists_its_makeup(nlp):
+@pytest.mark.parametrize(
+    "text",
+    ["NATO is a regional alliance of Norway, Denmark and Iceland.",
+     "NATO is a security alliance between Norway, Denmark and Iceland."],
+)
+def test_a_body_noun_lists_its_makeup(nlp, text):
     # "an alliance of A, B and C": the members of a named alliance are partners, not only members
-    reading = _reading(nlp, "NATO is a regional alliance of Norway, Denmark and Iceland.")
+    reading = _reading(nlp, text)
     assert {(*sorted(p[:2]), p[2]) for p in reading.pairs} == {
         ("DNK", "ISL", "composition"), ("DNK", "NOR", "composition"), ("ISL", "NOR", "composition")}
     assert set(reading.memberships) == {("NOR", "NATO"), ("DNK", "NATO"), ("ISL", "NATO")}
