@@ -128,8 +128,8 @@ def composed_of(sentence: Sentence, groups: list[list[Actor]]) -> list[Actor]:
 
 def _composition_before(sentence: Sentence, start: int) -> bool:
     """Whether a composition word ("comprising", "consists of", "formed … by", "an alliance of", "an
-    alliance between")
-    introduces the list at token ``start``, with only filler words, list connectors and numbers between."""
+    alliance between") introduces the list at token ``start``, with only filler words, list
+    connectors and numbers between."""
     words, tokens = sentence.rules.words, sentence.tokens
     passive = False
     for i in range(start - 1, max(sentence.span.start, start - sentence.rules.reaches.composition) - 1, -1):
@@ -271,6 +271,7 @@ def _linked_to_another(sentence: Sentence, subject: list[Actor]) -> bool:
     *with* X"), so no subject of its own, and not a co-actor ("*together with* X, Y trained Z")."""
     words = sentence.rules.words
     i = sentence.index_before(subject[0].start)
+    # "between X and Y" pairs its own list (the between shape)
     if i < 0 or sentence.tokens.lower[i] not in words.link_prepositions or sentence.tokens.lower[i] == "between":
         return False
     return sentence.word_before(i) not in words.co_actor_markers
