@@ -62,7 +62,7 @@ _MASKS = {"country": "X", ORGANIZATION: "O", GROUP: "G"}
 #: Cue kinds that make a sentence hostile to the pairs it names, for the document features.
 _HOSTILE_KINDS = frozenset(("hostile", "conflict"))
 #: Cue kinds that end or refuse the cooperation they govern ("*suspended* the pact", "*halted* arms sales").
-_ENDING_KINDS = frozenset(("hostile", "negation"))
+_REFUSING_KINDS = frozenset(("hostile", "negation"))
 
 
 class Mention(NamedTuple):
@@ -538,7 +538,7 @@ def ended_link_features(view: SentenceView, x: Mention, y: Mention, clause: rang
     """
     if where == "none":
         return []
-    ending = [c[2] for c in view.cues if c[0] in _ENDING_KINDS and c[2] in clause
+    ending = [c[2] for c in view.cues if c[0] in _REFUSING_KINDS and c[2] in clause
               and not (x.start <= c[2] < x.end or y.start <= c[2] < y.end)]
     if any(link - MODALITY_REACH <= i < link for i in ending):
         return ["link_ended:lft"]
