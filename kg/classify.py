@@ -41,7 +41,7 @@ from kg.extract import SentenceReader, SentenceReading
 from kg.extract.sentence import Strings
 from kg.gazetteer import GROUP, NON_ACTOR, ORGANIZATION, capital_names
 from kg.nlp import CUES_KEY, ENTITIES_KEY
-from kg.ontology import Words, load_cues
+from kg.ontology import Cues, load_cues
 
 #: The relations a pair can have (LABELS.md); the model scores each.
 RELATIONS = ("partnership", "proposed", "hostile", "membership", "none")
@@ -52,10 +52,6 @@ _GZIP_MAGIC = b"\x1f\x8b"
 CONTEXT_WINDOW = 5
 #: Dependency arcs between the two mentions' heads up to which their path is a feature ("dep_path:long" beyond).
 DEP_PATH_MAX = 4
-_NEGATION_REACH = 4
-#: Tokens before the cue that links a pair within which a modality word governs it ("*hope* to
-#: *sign*", "*wishes* to promote in the region a *co-operation* effort").
-MODALITY_REACH = 6
 #: The cue kinds that link a pair: what a modality word governs.
 _LINK_KINDS = ("cooperation", "activity", "partnership_type")
 _MASKS = {"country": "X", ORGANIZATION: "O", GROUP: "G"}
@@ -273,10 +269,11 @@ class PairContext(NamedTuple):
 
     @classmethod
     def of(
-        cls, view: "SentenceView", words: Words, capitals: frozenset[str] | None = None, masked: list[str] | None = None,
+        cls, view: "SentenceView", rules: Cues, capitals: frozenset[str] | None = None, masked: list[str] | None = None,
     ) -> "PairContext":
-        """The context of the sentence ``view`` with the word lists ``words``, the lower-cased ``capitals``
-        and its tokens ``masked`` (:func:`_type_masked`)."""
+        """The context of the sentence ``view`` with the rules ``rules`` (their word lists and reaches),
+        the lower-cased ``capitals`` and its tokens ``masked`` (:func:`_type_masked`)."""
+        words = rules.words
         capitals = capital_names() if capitals is None else capitals
         masked = _type_masked(view) if masked is None else masked
         kept_before = [0, *accumulate(1 if w and not w.isspace() else 0 for w in masked)]
@@ -288,7 +285,7 @@ class PairContext(NamedTuple):
                 cues.append((start, (["cue_btw:negation"], ["cue_out:negation"], ["cue_out:negation"])))
                 continue
             tag = f"{kind}:{cue_id}" if cue_id else kind
-            negated = [f"cue_negated:{kind}"] if any(0 < start - n <= _NEGATION_REACH for n in negations) else []
+            negated = [f"cue_negated:{kind}"] if any(0 < start - n <= rules.reaches.negation for n in negations) else []
             cues.append((start, tuple([f"cue:{kind}", f"cue_{where}:{kind}", f"cue:{tag}", *negated]
                                       for where in ("btw", "lft", "rgt"))))
         connectors = words.list_connectors
@@ -350,11 +347,12 @@ def sentence_features(view: SentenceView, masked: list[str] | None = None) -> tu
 def pair_features(
     view: SentenceView, reading: SentenceReading | None, x: Mention, y: Mention, speaker: str = "",
     rule: str = "", membership: bool = False, masked: list[str] | None = None,
-    words: Words | None = None, capitals: frozenset[str] | None = None, context: PairContext | None = None,
+    rules: Cues | None = None, capitals: frozenset[str] | None = None, context: PairContext | None = None,
 ) -> list[str]:
     """The features of the pair of mentions ``x`` (first in the text) and ``y`` in one sentence.
 
-    ``words``: the word lists of the cues (default: the packaged ``cues.yaml``'s); ``capitals``:
+    ``rules``: the word lists and reaches of the rules (default: the packaged ``cues.yaml``'s and
+    ``rules.yaml``'s); ``capitals``:
     the lower-cased capitals of the gazetteer (default: the packaged ``countries.csv``'s);
     ``context``: the sentence's :class:`PairContext` with them, when the caller reads several pairs.
 
@@ -365,8 +363,9 @@ def pair_features(
     """
     lo = view.first
     masked = _type_masked(view) if masked is None else masked  # the sentence's, shared: not changed
-    words = words or load_cues().words
-    context = context or PairContext.of(view, words, capitals, masked)
+    rules = rules or load_cues()
+    words = rules.words
+    context = context or PairContext.of(view, rules, capitals, masked)
     # the words around and between the pair: none of them is the pair's own first token
     between = context.words(x.end, y.start)
     left = context.words(x.start - CONTEXT_WINDOW * 2, x.start)[-CONTEXT_WINDOW:]
@@ -403,8 +402,8 @@ def pair_features(
         types, activities = reading.pair_scopes.get((x.id, y.id), reading.pair_scopes.get((y.id, x.id), (None, None)))
         if types is not None:
             f.append("scoped:" + ("typed" if types or activities else "untyped"))
-    f += clause_features(view, x, y, speaker, masked, words, context)
-    f += list_features(view, x, y, masked, words, context)
+    f += clause_features(view, x, y, speaker, masked, rules, context)
+    f += list_features(view, x, y, masked, rules, context)
     f += form_features(view, x, y, capitals, context)
     return f
 
@@ -421,12 +420,12 @@ def form_features(
     >>> form_features(SentenceView(["moscow", "and", "washington", "met"], 0, 4, m, []), *m)
     ['form:capital', 'form:capital']
     """
-    context = context or PairContext.of(view, load_cues().words, capitals)
+    context = context or PairContext.of(view, load_cues(), capitals)
     return ["form:capital" for m in (x, y) if m.start in context.capitals]
 
 
 def clause_features(
-    view: SentenceView, x: Mention, y: Mention, speaker: str, masked: list[str], words: Words,
+    view: SentenceView, x: Mention, y: Mention, speaker: str, masked: list[str], rules: Cues,
     context: PairContext | None = None,
 ) -> list[str]:
     """Features of the clause that holds the pair: whether a clause boundary (``words.clause_boundaries``)
@@ -435,16 +434,17 @@ def clause_features(
     first person (``words.first_person_words``), with where the speaker stands, and its modality by
     class (:func:`modality_features`).
 
-    ``masked``: the sentence's tokens with actors masked (:func:`_type_masked`); ``context``: the
-    sentence's :class:`PairContext`.
+    ``masked``: the sentence's tokens with actors masked (:func:`_type_masked`); ``rules``: the word
+    lists and reaches of the rules; ``context``: the sentence's :class:`PairContext`.
 
     >>> m = [Mention("QAT", "country", 2, 3), Mention("TUR", "country", 4, 5)]
     >>> view = SentenceView(["we", "hope", "qatar", "and", "turkey", "will", "cooperate"], 0, 7, m, [])
-    >>> clause_features(view, *m, "", _type_masked(view), load_cues().words)
+    >>> clause_features(view, *m, "", _type_masked(view), load_cues())
     ['clause:same', 'modal_lft:hope', 'modal_rgt:will', 'first_person', 'first_person&speaker_none', 'modal_class_lft:wish', 'modal_class_rgt:future', 'modal_over:none', 'modal_over_class:wish']
     """
     lo = view.first
-    context = context or PairContext.of(view, words, masked=masked)
+    words = rules.words
+    context = context or PairContext.of(view, rules, masked=masked)
     # the clause runs from the token after the last boundary before x to the first boundary from y's end
     boundaries = context.boundaries
     before, after = bisect_left(boundaries, x.start), bisect_left(boundaries, y.end)
@@ -461,7 +461,8 @@ def clause_features(
     if any(w in words.first_person_words for w in (*left, *between, *right)):
         where = "in_pair" if speaker in (x.id, y.id) else "other" if speaker else "none"
         f += ["first_person", "first_person&speaker_" + where]
-    return f + modality_features(view, x, y, range(start, end), words.modality_classes, context.modal)
+    return f + modality_features(view, x, y, range(start, end), words.modality_classes, context.modal,
+                                 rules.reaches.link_governor)
 
 
 def modal_words(view: SentenceView, classes: dict[str, str]) -> list[tuple[int, str]]:
@@ -476,11 +477,11 @@ def modal_words(view: SentenceView, classes: dict[str, str]) -> list[tuple[int, 
 
 def modality_features(
     view: SentenceView, x: Mention, y: Mention, clause: range, classes: dict[str, str],
-    modal: list[tuple[int, str]],
+    modal: list[tuple[int, str]], reach: int,
 ) -> list[str]:
     """The modality of the pair's clause (``clause``: its tokens) by class (``words.modality_classes``:
     "hope" -> wish, "urge" -> call ...): the classes on each side of the pair, and the class of the
-    word that governs the pair's link, the nearest modality word within :data:`MODALITY_REACH` tokens
+    word that governs the pair's link, the nearest modality word within ``reach`` tokens
     before the cue that links the pair (the first between the mentions, else the nearest before them,
     else after them; the second mention when no cue stands in the clause), with where that cue stands.
     ``modal``: (token, class) of the sentence's words of ``classes`` (:func:`modal_words`, held by
@@ -488,7 +489,7 @@ def modality_features(
 
     >>> m = [Mention("QAT", "country", 0, 1), Mention("TUR", "country", 5, 6)]
     >>> view = SentenceView(["qatar", "hopes", "to", "sign", "a", "turkey", "pact"], 0, 7, m, [("cooperation", "", 3, 4)])
-    >>> modality_features(view, *m, range(0, 7), {"hopes": "wish"}, modal_words(view, {"hopes": "wish"}))
+    >>> modality_features(view, *m, range(0, 7), {"hopes": "wish"}, modal_words(view, {"hopes": "wish"}), 6)
     ['modal_class_btw:wish', 'modal_over:btw', 'modal_over_class:wish']
     """
     tokens = view.tokens
@@ -496,11 +497,11 @@ def modality_features(
     for where, part in (("lft", range(clause.start, x.start)), ("btw", range(x.end, y.start)), ("rgt", range(y.end, clause.stop))):
         f += [f"modal_class_{where}:{c}" for c in sorted({c for i, c in modal if i in part})]
     link, where = link_cue(view, x, y, clause)
-    for i in range(link - 1, max(clause.start, link - MODALITY_REACH) - 1, -1):
+    for i in range(link - 1, max(clause.start, link - reach) - 1, -1):
         if tokens[i] in classes and not (x.start <= i < x.end or y.start <= i < y.end):
             f += ["modal_over:" + where, "modal_over_class:" + classes[tokens[i]]]
             break
-    return f + ended_link_features(view, x, y, clause, link, where)
+    return f + ended_link_features(view, x, y, clause, link, where, reach)
 
 
 def link_cue(view: SentenceView, x: Mention, y: Mention, clause: range) -> tuple[int, str]:
@@ -521,10 +522,12 @@ def link_cue(view: SentenceView, x: Mention, y: Mention, clause: range) -> tuple
     return (between[0], "btw") if between else (before[-1], "lft") if before else (after[0], "rgt") if after else (y.start, "none")
 
 
-def ended_link_features(view: SentenceView, x: Mention, y: Mention, clause: range, link: int, where: str) -> list[str]:
+def ended_link_features(
+    view: SentenceView, x: Mention, y: Mention, clause: range, link: int, where: str, reach: int,
+) -> list[str]:
     """Whether a hostile or negation cue (``cues.hostile``, ``cues.negation``: "suspend", "cut ties",
     "halt", "not" ...) ends or refuses the cooperation that links the pair (``link``, ``where``:
-    :func:`link_cue`): one within :data:`MODALITY_REACH` tokens before the linking cue ("A
+    :func:`link_cue`): one within ``reach`` tokens before the linking cue ("A
     *suspended* its *cooperation* with B"), or, when that cue names the pair's cooperation before
     them ("*Trade* between A and B"), one as close after the pair in its clause ("... has been
     *suspended*"). A hostile word elsewhere in the sentence says less: the pair may cooperate against
@@ -533,16 +536,16 @@ def ended_link_features(view: SentenceView, x: Mention, y: Mention, clause: rang
     >>> m = [Mention("IND", "country", 2, 3), Mention("PAK", "country", 4, 5)]
     >>> cues = [("activity", "", 0, 1), ("hostile", "", 7, 8)]
     >>> view = SentenceView(["trade", "between", "india", "and", "pakistan", "has", "been", "suspended"], 0, 8, m, cues)
-    >>> ended_link_features(view, *m, range(0, 8), 0, "lft")
+    >>> ended_link_features(view, *m, range(0, 8), 0, "lft", 6)
     ['link_ended:rgt']
     """
     if where == "none":
         return []
     ending = [c[2] for c in view.cues if c[0] in _REFUSING_KINDS and c[2] in clause
               and not (x.start <= c[2] < x.end or y.start <= c[2] < y.end)]
-    if any(link - MODALITY_REACH <= i < link for i in ending):
+    if any(link - reach <= i < link for i in ending):
         return ["link_ended:lft"]
-    if where == "lft" and any(y.end <= i < y.end + MODALITY_REACH for i in ending):
+    if where == "lft" and any(y.end <= i < y.end + reach for i in ending):
         return ["link_ended:rgt"]
     return []
 
@@ -563,7 +566,7 @@ def _list_around(view: SentenceView, k: int, connectors: frozenset[str]) -> tupl
 
 
 def list_features(
-    view: SentenceView, x: Mention, y: Mention, masked: list[str], words: Words, context: PairContext | None = None,
+    view: SentenceView, x: Mention, y: Mention, masked: list[str], rules: Cues, context: PairContext | None = None,
 ) -> list[str]:
     """Features of the list the pair stands in: its size, and the words that open and close it
     ("the initiative of A, B and C", "we thank A, B and C", "A and B signed"); or that either actor
@@ -571,11 +574,12 @@ def list_features(
 
     >>> m = [Mention("QAT", "country", 2, 3), Mention("TUR", "country", 4, 5), Mention("OMN", "country", 6, 7)]
     >>> view = SentenceView(["we", "thank", "qatar", ",", "turkey", "and", "oman", "."], 0, 8, m, [])
-    >>> list_features(view, m[0], m[1], _type_masked(view), load_cues().words)
+    >>> list_features(view, m[0], m[1], _type_masked(view), load_cues())
     ['list:same_3', 'lhead:thank', 'lhead2:we thank', 'ltail:.', 'ltail2:.']
     """
     mentions = view.mentions
-    context = context or PairContext.of(view, words, masked=masked)
+    words = rules.words
+    context = context or PairContext.of(view, rules, masked=masked)
     starts, lists = context.starts, context.lists
     xs, ys = lists[bisect_left(starts, x.start)], lists[bisect_left(starts, y.start)]
     if xs != ys:
@@ -641,12 +645,12 @@ def dependency_features(parse: Parse | None, x: Mention, y: Mention) -> list[str
 
 def sentence_candidates(
     doc: Doc | DocIndex, reading: SentenceReading, speaker: str = "", offset: int = 0,
-    words: Words | None = None, capitals: frozenset[str] | None = None,
+    rules: Cues | None = None, capitals: frozenset[str] | None = None,
     sentences: ActorSentences | None = None, span: tuple[int, int] | None = None,
 ) -> list[Candidate]:
     """The candidate pairs of one sentence, each with its features.
 
-    ``words``, ``capitals``: the data the features read (:func:`pair_features`). ``sentences``:
+    ``rules``, ``capitals``: the data the features read (:func:`pair_features`). ``sentences``:
     what each sentence of the whole document names and links, for the pair's document features
     (:class:`ActorSentences`; None: no such features), and ``span`` the sentence's offsets in that
     document (default: the reading's).
@@ -660,7 +664,7 @@ def sentence_candidates(
         return []
     view = index.view(reading.start - offset, reading.end - offset)
     nearest: dict[tuple[str, str], tuple[Mention, Mention]] = {}
-    rules = {frozenset(p[:2]): p for p in reading.pairs}
+    linked = {frozenset(p[:2]): p for p in reading.pairs}
     memberships = {frozenset(p) for p in reading.memberships}
     linked_only = reading.roll_call  # only the pairs a rule links, as extraction decides from reaches.pairwise_list
     actors = [m for m in view.mentions if m.type != GROUP]
@@ -669,7 +673,7 @@ def sentence_candidates(
             if x.id == y.id:
                 continue
             key = (x.id, y.id) if x.id < y.id else (y.id, x.id)
-            if linked_only and frozenset(key) not in rules and frozenset(key) not in memberships:
+            if linked_only and frozenset(key) not in linked and frozenset(key) not in memberships:
                 continue
             if key not in nearest or y.start - x.end < nearest[key][1].start - nearest[key][0].end:
                 nearest[key] = (x, y)
@@ -678,12 +682,12 @@ def sentence_candidates(
         return out
     masked = _type_masked(view)
     shared = sentence_features(view, masked)
-    words = words or load_cues().words
-    context = PairContext.of(view, words, capitals, masked)
+    rules = rules or load_cues()
+    context = PairContext.of(view, rules, capitals, masked)
     for (x, y) in nearest.values():
-        a, b, rule = rules.get(frozenset((x.id, y.id)), (x.id, y.id, ""))
+        a, b, rule = linked.get(frozenset((x.id, y.id)), (x.id, y.id, ""))
         features = pair_features(view, reading, x, y, speaker, rule, frozenset((a, b)) in memberships, masked,
-                                 words, capitals, context)
+                                 rules, capitals, context)
         features += dependency_features(index.parse, x, y)
         if sentences is not None:
             features += sentences.features(x.id, y.id, *(span or (reading.start, reading.end)))
@@ -964,12 +968,12 @@ def _decision(model: PairModel, r: SentenceReading, c: Candidate, partnership: f
 
 def decide(
     model: PairModel, doc: Doc, readings: list[SentenceReading], speaker: str = "", offset: int = 0,
-    words: Words | None = None, capitals: frozenset[str] | None = None, threshold: float | None = None,
+    rules: Cues | None = None, capitals: frozenset[str] | None = None, threshold: float | None = None,
     sentences: ActorSentences | None = None, at: int = 0,
 ) -> list[list[Decision]]:
     """For each reading, its candidate pairs with the probability of a partnership.
 
-    ``words``, ``capitals``: the data the features read, from the build's data folder
+    ``rules``, ``capitals``: the data the features read, from the build's data folder
     (:func:`pair_features`; default: the packaged data). ``threshold``: the partnership
     probability from which the caller writes a fact (:meth:`Decision.accepted`); the types and
     activities the model reads (:attr:`Decision.inferred`) are read for the pairs it accepts
@@ -994,7 +998,7 @@ def decide(
     shared_sizes: list[int] = []
     sentence_of: list[int] = []
     for i, r in enumerate(readings):
-        candidates = sentence_candidates(index, r, speaker, offset, words, capitals, sentences, (r.start + at, r.end + at))
+        candidates = sentence_candidates(index, r, speaker, offset, rules, capitals, sentences, (r.start + at, r.end + at))
         if not candidates:
             continue
         rows = model.rows(candidates[0].shared)
@@ -1095,7 +1099,7 @@ def explain(
         if index is None:
             break
         view = index.view(r.start, r.end)
-        for c in sentence_candidates(index, r, speaker, words=reader.rules.words, capitals=capitals,
+        for c in sentence_candidates(index, r, speaker, rules=reader.rules, capitals=capitals,
                                      sentences=sentences):
             types, activities = r.stated_for(c.a, c.b)
             stated: dict[str, str] = {}  # id -> the longest words that state it

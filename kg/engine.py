@@ -251,7 +251,7 @@ def extract_stream(
                 found = resolve(doc_id, piece_readings, gazetteer)
             else:
                 threshold = model.thresholds.get("partnership", 0.5)
-                decisions = decide(model, piece, piece_readings, speaker, words=reader.rules.words,
+                decisions = decide(model, piece, piece_readings, speaker, rules=reader.rules,
                                    capitals=gazetteer.capitals, threshold=threshold, sentences=whole, at=at)
                 found = resolve(doc_id, piece_readings, gazetteer, decisions, threshold, speaker,
                                 model.thresholds.get("membership", 1.0))

@@ -172,6 +172,7 @@ class Reaches:
 
     negation: int
     ended: int
+    link_governor: int
     hostile_target_window: int
     hostile_target_gap: int
     membership: int

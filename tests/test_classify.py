@@ -113,6 +113,23 @@ def test_a_hostile_cue_that_ends_the_pairs_link_is_a_feature(nlp):
     assert not any(f.startswith("link_ended") for f in (*against, *ongoing))
 
 
+def test_the_reach_of_a_word_over_the_pairs_link_is_read_from_the_data_folder(nlp, tmp_path):
+    import shutil
+
+    from kg.gazetteer import DATA_DIR
+    from kg.ontology import load_cues
+
+    sentence = "Chile hopes that early in the next decade its first defence pact with Peru is signed."
+    doc = nlp(sentence)
+    assert "modal_over_class:wish" not in candidates(nlp, sentence)[("CHL", "PER")].features  # "hopes" is 9 tokens before "pact"
+    shutil.copytree(DATA_DIR, tmp_path / "data")
+    rules = tmp_path / "data" / "rules.yaml"
+    rules.write_text(rules.read_text(encoding="utf-8").replace("  link_governor: 6\n", "  link_governor: 10\n"), encoding="utf-8")
+    wider = load_cues(tmp_path / "data")
+    found = {(c.a, c.b): c for r in read_sentences(doc) for c in sentence_candidates(doc, r, rules=wider)}
+    assert "modal_over_class:wish" in found[("CHL", "PER")].features
+
+
 def test_a_modality_class_of_the_data_folder_is_read(nlp, tmp_path):
     import shutil
 
@@ -124,8 +141,8 @@ def test_a_modality_class_of_the_data_folder_is_read(nlp, tmp_path):
     cues.write_text(cues.read_text(encoding="utf-8").replace("  modality_classes:\n", "  modality_classes:\n    rumour: [reportedly]\n"),
                     encoding="utf-8")
     doc = nlp("Chile reportedly signed a pact with Peru.")
-    words = load_cues(tmp_path / "data").words
-    found = {(c.a, c.b): c for r in read_sentences(doc) for c in sentence_candidates(doc, r, words=words)}
+    rules = load_cues(tmp_path / "data")
+    found = {(c.a, c.b): c for r in read_sentences(doc) for c in sentence_candidates(doc, r, rules=rules)}
     assert {"modal_class_btw:rumour", "modal_over_class:rumour"} <= set(found[("CHL", "PER")].features)
     assert not any(f.startswith("modal_") for f in candidates(nlp, "Chile reportedly signed a pact with Peru.")[("CHL", "PER")].features)
 
