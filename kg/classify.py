@@ -57,8 +57,9 @@ _LINK_KINDS = ("cooperation", "activity", "partnership_type")
 _MASKS = {"country": "X", ORGANIZATION: "O", GROUP: "G"}
 #: Cue kinds that make a sentence hostile to the pairs it names, for the document features.
 _HOSTILE_KINDS = frozenset(("hostile", "conflict"))
-#: Cue kinds that end or refuse the cooperation they govern ("*suspended* the pact", "*halted* arms sales").
-_REFUSING_KINDS = frozenset(("hostile", "negation"))
+#: Cue kinds that end or refuse the cooperation they govern ("*suspended* the pact", "*halted* arms sales",
+#: "the drills *were called off*").
+_REFUSING_KINDS = frozenset(("hostile", "negation", "ended"))
 
 
 class Mention(NamedTuple):

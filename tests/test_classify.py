@@ -107,6 +107,8 @@ def test_a_hostile_cue_that_ends_the_pairs_link_is_a_feature(nlp):
     # the pair's cooperation named before them, ended after them
     halted = candidates(nlp, "Arms sales between Chile and Peru were halted in 2019.")[("CHL", "PER")].features
     assert "link_ended:rgt" in halted
+    called_off = candidates(nlp, "Naval drills between Chile and Peru were called off in May.")[("CHL", "PER")].features
+    assert "link_ended:rgt" in called_off  # a passive ending (phrases.ended), neither hostile nor a negation
     # a hostile word of a third party's deed does not end the pair's own cooperation
     against = candidates(nlp, "Chile and Peru held joint drills after Bolivia threatened them.")[("CHL", "PER")].features
     ongoing = candidates(nlp, "Chile and Peru signed a defence pact in 2019.")[("CHL", "PER")].features

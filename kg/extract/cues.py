@@ -48,10 +48,14 @@ def named_cues(tokens: Tokens, entities: list[Actor], cues: list[Cue], rules: Ru
     return cues
 
 
-def asserted(kinds: dict[str, list[Cue]], reach: int, ended_reach: int = 0, boundaries: Sequence[int] = ()) -> list[Cue]:
+def asserted(
+    kinds: dict[str, list[Cue]], reach: int, ended_reach: int = 0, boundaries: Sequence[int] = (),
+    joiners: Sequence[int] = (),
+) -> list[Cue]:
     """The cues of ``kinds`` (cues by kind) that no negating cue (:data:`NEGATING_KINDS`) stands
     on or shortly before ("no joint exercises", "not ... to cooperate", "urged ... to support"),
-    within ``reach`` tokens, and that no ending cue (:data:`ENDING_KIND`) follows within
+    within ``reach`` words, a hyphenated word one word ("attempting to create a four-way alliance":
+    ``joiners`` are the tokens of its hyphens), and that no ending cue (:data:`ENDING_KIND`) follows within
     ``ended_reach`` tokens with nothing between them that could be its subject instead: no other cue,
     no clause separator, none of the tokens ``boundaries`` ("trade between X and Y was suspended", not
     "held drills after the ceasefire was suspended"); a negating cue is negated by another one only.
@@ -62,8 +66,16 @@ def asserted(kinds: dict[str, list[Cue]], reach: int, ended_reach: int = 0, boun
     """
     negations = [n for kind in NEGATING_KINDS for n in kinds.get(kind, ())]
     cues = [c for group in kinds.values() for c in group]
-    negated = {i for n in negations for i in range(n.end, n.end + reach + 1)}
-    negated.update(n.start for n in negations)
+    negated = set()
+    for n in negations:
+        stop = n.end + reach + 1
+        for j in sorted(joiners):
+            if n.end <= j < stop:
+                stop += 2  # the hyphen and the word after it: one word with the word before it
+        negated.update(range(n.end, stop))
+        negated.add(n.start)
+    # the words of a negated phrase are negated with it ("urged Peru to hold large-scale joint drills")
+    negated.update([i for c in cues if c.kind not in NEGATING_KINDS and c.start in negated for i in range(c.start, c.end)])
     ended = [e.start for e in kinds.get(ENDING_KIND, ())]
     stops = sorted({*boundaries, *(c.start for c in cues if c.kind != ENDING_KIND)}) if ended else []
     return [

@@ -119,6 +119,13 @@ class SentenceReading:
         return types, activities
 
 
+def _joiners(tokens: Tokens, span: range) -> list[int]:
+    """The tokens of ``span`` that are the hyphen inside a word ("four-way", "co-operation"), in order."""
+    lower, doc = tokens.lower, tokens.doc
+    return [i for i in span if lower[i] == "-" and span.start < i < span.stop - 1
+            and not doc[i - 1].whitespace_ and not doc[i].whitespace_]
+
+
 def sentence_view(tokens: Tokens, span: range, entities: list[Actor], cues: list[Cue], rules: Rules) -> Sentence:
     """The :class:`~kg.extract.sentence.Sentence` of token range ``span`` of a Doc, from the
     entity and cue spans inside it."""
@@ -126,9 +133,9 @@ def sentence_view(tokens: Tokens, span: range, entities: list[Actor], cues: list
     if ENDING_KIND in kinds:
         lower, stops = tokens.lower, rules.words.clause_boundaries
         boundaries = [i for i in span if lower[i] in stops]
-        live = by_kind(asserted(kinds, rules.reaches.negation, rules.reaches.ended, boundaries))
+        live = by_kind(asserted(kinds, rules.reaches.negation, rules.reaches.ended, boundaries, _joiners(tokens, span)))
     elif "negation" in kinds or "hoped_for" in kinds:
-        live = by_kind(asserted(kinds, rules.reaches.negation))
+        live = by_kind(asserted(kinds, rules.reaches.negation, joiners=_joiners(tokens, span)))
     else:
         live = kinds
     activities, types = stated(live)

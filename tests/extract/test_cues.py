@@ -19,6 +19,9 @@ def _view(nlp, text):
         ("Chile refused to hold joint drills with Peru.", set()),
         # hoped-for, not done
         ("Chile urged Peru to hold joint drills.", set()),
+        # a hyphenated word is one word of the reach
+        ("Chile urged Peru to hold large-scale joint drills.", set()),
+        ("Chile did not send the all-volunteer brigade, but trained troops of Peru.", {"military_training"}),
         # "not" negates the cue right after it, not one far off
         ("Chile did not sign the accord in May, but held joint drills with Peru in the autumn.", {"joint_exercises"}),
         # ended, told in the passive after the cooperation it ends

@@ -187,6 +187,8 @@ def test_a_pair_in_its_own_clause_keeps_only_that_clause(nlp):
         ("Chile and Peru signed a pact to counter Bolivia.", ("CHL", "BOL"), ("adversary",)),
         ("Chile and Peru signed a pact as a counterweight to Bolivia.", ("CHL", "BOL"), ("adversary",)),
         ("Chile and Peru signed a pact after Peru won independence from Spain.", ("PER", "ESP"), ("adversary",)),
+        # left out of what the others did
+        ("The pact was signed by Chile and Peru without Bolivia.", ("CHL", "BOL"), ("adversary",)),
         ("Chile tried to sign an accord with Peru.", ("CHL", "PER"), ("hoped_for",)),
         ("Chile feared the prospect of an alliance with Peru.", ("CHL", "PER"), ("hoped_for",)),
         ("Chile seeks closer defence ties with Peru.", ("CHL", "PER"), ("hoped_for",)),
