@@ -7,7 +7,7 @@ added (node ``label``, ``x``, ``y``, ``size``, ``r``, ``g``, ``b``; edge
 sized by degree and laid out. GraphML and GEXF are written by networkx's
 writers, GEXF as dynamic GEXF 1.3 whose spells are the edges' years
 (:func:`write_gexf`); a CSV cell that a spreadsheet would run as a formula is written as
-text (:func:`spreadsheet_safe`). Every writer takes a path or an open file,
+text, and a control character a terminal would run is replaced (:func:`spreadsheet_safe`). Every writer takes a path or an open file,
 like ``networkx.write_graphml``; paths are written atomically.
 
 >>> import io, networkx as nx
@@ -44,12 +44,13 @@ DEFAULT_COLOUR = (127, 127, 127)
 
 # Characters XML 1.0 forbids; GraphML/GEXF would not parse with them. A lone
 # surrogate cannot even be encoded: lxml refuses it and ElementTree writes a
-# character reference that no XML parser accepts.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# character reference that no XML parser accepts. The C1 controls XML allows
+# would run in a terminal that shows the file (0x9b starts a control sequence).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_safe(text: str) -> str:
-    """``text`` without characters that XML 1.0 forbids.
+    """``text`` without characters that XML 1.0 forbids, nor the C1 controls.
 
     >>> xml_safe("a\\x00b\\ud800c")
     'abc'
@@ -78,32 +79,44 @@ _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 #: empty last cell) does not match. A comma or line break inside a quoted field may match too:
 #: the rows are then checked one by one.
 _FORMULA_CELL = re.compile(r'(?:^|,)(?:"[=+\-@\t\r]|[=+\-@\t])', re.MULTILINE)
+#: C0 and C1 control characters but tab, line feed and carriage return (which CSV quotes): an
+#: escape sequence of a document's text ("\x1b]0;...", "\x9b2J") would run in the terminal that
+#: shows the file.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 #: Rows rendered, then checked, at a time.
 _CHUNK_ROWS = 4096
 
 
 def spreadsheet_safe(cell):
-    """``cell`` as a spreadsheet must show it: text, never a formula.
+    """``cell`` as a spreadsheet must show it: text, never a formula, nor a control sequence.
 
     A string that starts with one of :data:`FORMULA_STARTS` and is not a
     number gets a leading ``'``, which spreadsheets show as text and do not
-    evaluate. Numbers, and strings that are numbers, stay as they are.
+    evaluate. Numbers, and strings that are numbers, stay as they are. A
+    control character other than tab and line breaks becomes U+FFFD, so the
+    file shown in a terminal runs nothing and offsets into the text still hold.
 
     >>> print(spreadsheet_safe('=HYPERLINK("http://x","click")'))
     '=HYPERLINK("http://x","click")
     >>> spreadsheet_safe("- the two sides agreed."), spreadsheet_safe("-2.5"), spreadsheet_safe(-2)
     ("'- the two sides agreed.", '-2.5', -2)
+    >>> spreadsheet_safe("Chile \x1b[31mand Peru")
+    'Chile \ufffd[31mand Peru'
     """
-    if isinstance(cell, str) and cell[:1] in FORMULA_STARTS and not _NUMBER.fullmatch(cell):
+    if not isinstance(cell, str):
+        return cell
+    if _CONTROL.search(cell):
+        cell = _CONTROL.sub("\ufffd", cell)
+    if cell[:1] in FORMULA_STARTS and not _NUMBER.fullmatch(cell):
         return "'" + cell
     return cell
 
 
 def _safe_rows(rows: Iterable[Sequence]) -> Iterator[Sequence]:
     for row in rows:
-        # most rows hold no cell that starts like a formula: they go out as they are
+        # most rows hold no cell that starts like a formula or holds a control: they go out as they are
         for cell in row:
-            if isinstance(cell, str) and cell[:1] in FORMULA_STARTS:
+            if isinstance(cell, str) and (cell[:1] in FORMULA_STARTS or _CONTROL.search(cell)):
                 yield [spreadsheet_safe(c) for c in row]
                 break
         else:
@@ -114,19 +127,20 @@ def write_table(columns: Sequence[str], rows: Iterable[Sequence], path_or_file) 
     """Write CSV: a header of ``columns``, then ``rows`` of values in the columns' order.
 
     Every cell, header included, goes through :func:`spreadsheet_safe`: a file
-    opened in a spreadsheet shows the corpus' text and evaluates none of it.
+    opened in a spreadsheet or shown in a terminal shows the corpus' text and runs none of it.
     """
     if hasattr(path_or_file, "write"):
         # CRLF rows (RFC 4180): with a "\n" terminator the csv module leaves a
         # lone "\r" in a field unquoted, and every reader splits the row there.
-        # Most rows hold no cell that starts like a formula: rendered as they are and searched as
+        # Most rows hold no cell that starts like a formula or holds a control: rendered as they are and searched as
         # text, a chunk of them is checked row by row only when the search finds one.
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         rows = itertools.chain([columns], rows)
         while chunk := list(itertools.islice(rows, _CHUNK_ROWS)):
             writer.writerows(chunk)
-            if _FORMULA_CELL.search(buffer.getvalue()):
+            text = buffer.getvalue()
+            if _FORMULA_CELL.search(text) or _CONTROL.search(text):
                 buffer.seek(0)
                 buffer.truncate()
                 writer.writerows(_safe_rows(chunk))

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from importlib import resources
 
 import jinja2
@@ -58,9 +59,14 @@ def _hex(rgb: tuple[int, int, int]) -> str:
     return "#%02x%02x%02x" % rgb
 
 
+#: C1 controls, which JSON leaves as they are: escaped, the page's source shown in a terminal runs none.
+_C1 = re.compile("[\x7f-\x9f]")
+
+
 def _script_json(value) -> str:
-    """JSON that cannot close the ``<script>`` element it sits in."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True).replace("</", "<\\/").replace("<!--", "<\\!--")
+    """JSON that cannot close the ``<script>`` element it sits in, with no raw control character."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True).replace("</", "<\\/").replace("<!--", "<\\!--")
+    return _C1.sub(lambda m: "\\u%04x" % ord(m.group()), text)
 
 
 def split_evidence(evidence: list[str], doc_ids: list[str]) -> list[list[str]]:

@@ -328,7 +328,7 @@ def test_mention_rows_are_written_with_formula_cells_quoted():
 
 _CELLS = st.one_of(
     st.integers(-5, 5), st.floats(-2, 2, allow_nan=False), st.booleans(),
-    st.text(alphabet=st.sampled_from(list("ab ,\"'\r\n\t=+-@1.")), max_size=6),
+    st.text(alphabet=st.sampled_from(list("ab ,\"'\r\n\t=+-@1.\x1b\x9b")), max_size=6),
 )
 
 
@@ -356,6 +356,24 @@ def test_spreadsheet_safe_leaves_numbers_and_plain_text():
         2020, -5, 0.8, -0.5, "-5", "+1.5e3", "Turkey", "", None]
     assert [spreadsheet_safe(v) for v in ("=1+1", "+1+1", "-1+1", "@A1", "\tx", "\rx", "-")] == [
         "'=1+1", "'+1+1", "'-1+1", "'@A1", "'\tx", "'\rx", "'-"]
+
+
+def test_a_documents_control_sequences_do_not_reach_the_csv_or_graphml(tmp_path):
+    import networkx as nx
+
+    from kg.export import write_graphml, write_table
+
+    evidence = "Chile \x1b]0;owned\x07and Peru \x9b2Jsigned a pact."
+    write_table(["evidence"], [[evidence]], tmp_path / "t.csv")
+    written = (tmp_path / "t.csv").read_text(encoding="utf-8")
+    assert "owned" in written and not any(c in written for c in "\x1b\x07\x9b")
+    # the same length as the text, so offsets into the document still hold
+    assert len(written.splitlines()[1]) == len(evidence)
+    g = nx.Graph()
+    g.add_edge("CHL", "PER", evidence=evidence)
+    write_graphml(g, tmp_path / "g.graphml")
+    data = (tmp_path / "g.graphml").read_text(encoding="utf-8")
+    assert "owned" in data and not any(c in data for c in "\x1b\x07\x9b")
 
 
 def dated_graph():

@@ -12,6 +12,13 @@ def test_html_is_offline_and_escapes_markup():
     assert "bootstrap" not in page.lower()
 
 
+def test_a_documents_control_characters_are_escaped_in_the_page_source():
+    evidence = "Pakistan \x9b2J and \x1b]0;owned\x07 Turkey held drills."
+    page = render_html(add_layout(build_graph([Fact("d", 0, 0, 40, "partnership", "PAK", "TUR", evidence=evidence)], [])))
+    data = page[page.index("Pakistan \\u009b2J"):]  # the page's data, after the bundled library
+    assert "owned" in data and not any(c in data for c in "\x1b\x07\x9b")
+
+
 def test_split_evidence_uses_the_edge_doc_ids():
     assert split_evidence(["[a] x", "[a] b] y"], ["a", "a] b"]) == [["a", "x"], ["a] b", "y"]]
 
