@@ -244,7 +244,7 @@ def test_non_utf8_text_is_decoded_and_offsets_refer_to_the_decoded_text(tmp_path
     assert all(text[f.start:f.end] == f.evidence for f in result.facts)
 
 
-def test_xml_illegal_characters_are_dropped_in_xml_and_kept_in_csv(tmp_path):
+def test_xml_illegal_characters_are_dropped_in_xml_and_replaced_in_csv(tmp_path):
     sentence = "Pakistan and Turkey held joint drills \x00 near Karachi \x01\x0b\x1f \ufffe."
     path = tmp_path / "corpus.jsonl"
     path.write_text(json.dumps({"id": "nul\x00id", "text": sentence}) + "\n", encoding="utf-8")
@@ -254,7 +254,9 @@ def test_xml_illegal_characters_are_dropped_in_xml_and_kept_in_csv(tmp_path):
     evidence = nx.read_graphml(out / "graph.graphml").edges["PAK", "TUR"]["evidence"]
     assert evidence == "[nulid] Pakistan and Turkey held joint drills  near Karachi  ."
     facts = csv_rows(out / "facts.csv")
-    assert {(f["doc_id"], f["evidence"]) for f in facts} == {("nul\x00id", sentence)}
+    # a control character is U+FFFD in a CSV: shown in a terminal it runs nothing, and offsets hold
+    replaced = "Pakistan and Turkey held joint drills \ufffd near Karachi \ufffd\ufffd\ufffd \ufffe."
+    assert {(f["doc_id"], f["evidence"]) for f in facts} == {("nul\ufffdid", replaced)}
 
 
 def test_a_document_longer_than_spacys_max_length_is_built_with_right_offsets(tmp_path, nlp):
