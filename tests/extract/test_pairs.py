@@ -177,6 +177,7 @@ def test_a_pair_in_its_own_clause_keeps_only_that_clause(nlp):
         ("Bolivia urged Chile and Peru to cooperate.", ("CHL", "PER"), ("hoped_for",)),
         ("Chile and Peru are neighbours.", ("CHL", "PER"), ("no_cooperation_cue",)),
         ("The Chile-Peru border was quiet after the accord.", ("CHL", "PER"), ("non_partner_compound",)),
+        ("The Chile-Peru question was raised again after the accord.", ("CHL", "PER"), ("non_partner_compound",)),
         ("After the accord the gap between Chile and Peru on fishing rights remained.", ("CHL", "PER"), ("non_partner_between",)),
         ("Trade along the border between Chile and Peru grew.", ("CHL", "PER"), ("non_partner_between",)),
         ("Chile welcomed the accord between Peru and Bolivia.", ("CHL", "PER"), ("pair_of_others",)),
@@ -189,6 +190,8 @@ def test_a_pair_in_its_own_clause_keeps_only_that_clause(nlp):
         ("Chile and Peru signed a pact after Peru won independence from Spain.", ("PER", "ESP"), ("adversary",)),
         # left out of what the others did
         ("The pact was signed by Chile and Peru without Bolivia.", ("CHL", "BOL"), ("adversary",)),
+        # the attacker a pledge of help answers
+        ("Chile and Peru pledged mutual aid in case of an attack by Bolivia.", ("CHL", "BOL"), ("adversary",)),
         ("Chile tried to sign an accord with Peru.", ("CHL", "PER"), ("hoped_for",)),
         ("Chile feared the prospect of an alliance with Peru.", ("CHL", "PER"), ("hoped_for",)),
         ("Chile seeks closer defence ties with Peru.", ("CHL", "PER"), ("hoped_for",)),
