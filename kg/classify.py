@@ -526,8 +526,9 @@ def link_cue(view: SentenceView, x: Mention, y: Mention, clause: range) -> tuple
 def ended_link_features(
     view: SentenceView, x: Mention, y: Mention, clause: range, link: int, where: str, reach: int,
 ) -> list[str]:
-    """Whether a hostile or negation cue (``cues.hostile``, ``cues.negation``: "suspend", "cut ties",
-    "halt", "not" ...) ends or refuses the cooperation that links the pair (``link``, ``where``:
+    """Whether a hostile, negation or passive ending cue (``cues.hostile``, ``cues.negation``,
+    ``cues.ended``: "suspend", "cut ties", "halt", "not", "was called off" ...) ends or refuses the
+    cooperation that links the pair (``link``, ``where``:
     :func:`link_cue`): one within ``reach`` tokens before the linking cue ("A
     *suspended* its *cooperation* with B"), or, when that cue names the pair's cooperation before
     them ("*Trade* between A and B"), one as close after the pair in its clause ("... has been
