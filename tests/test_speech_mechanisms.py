@@ -132,6 +132,9 @@ def test_named_instruments_are_no_back_reference(nlp, text, expected):
         ("The Byelorussian Soviet Socialist Republic supports Cuba.", ["BLR", "CUB"]),
         ("The Ukrainian SSR and Poland signed an accord.", ["UKR", "POL"]),
         ("Guinea (Bissau) and Cape Verde gained independence.", ["GNB", "CPV"]),
+        # the two Congos told apart by their capitals in brackets
+        ("Congo (Brazzaville) and Congo (Kinshasa) signed a border accord.", ["COG", "COD"]),
+        ("Congo (Leopoldville) asked for troops.", ["COD"]),
         ("Peace in Indo-China and the Paris agreements were welcomed by Japan.", ["JPN"]),
         # positive: the Soviet Union itself, and India and China on their own
         ("The Soviet Union and India signed a treaty, and China objected.", ["SUN", "IND", "CHN"]),
