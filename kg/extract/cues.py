@@ -55,7 +55,7 @@ def asserted(
     """The cues of ``kinds`` (cues by kind) that no negating cue (:data:`NEGATING_KINDS`) stands
     on or shortly before ("no joint exercises", "not ... to cooperate", "urged ... to support"),
     within ``reach`` words, a hyphenated word one word ("attempting to create a four-way alliance":
-    ``joiners`` are the tokens of its hyphens), and that no ending cue (:data:`ENDING_KIND`) follows within
+    ``joiners`` are the tokens of its hyphens, in order), and that no ending cue (:data:`ENDING_KIND`) follows within
     ``ended_reach`` tokens with nothing between them that could be its subject instead: no other cue,
     no clause separator, none of the tokens ``boundaries`` ("trade between X and Y was suspended", not
     "held drills after the ceasefire was suspended"); a negating cue is negated by another one only.
@@ -69,7 +69,7 @@ def asserted(
     negated = set()
     for n in negations:
         stop = n.end + reach + 1
-        for j in sorted(joiners):
+        for j in joiners:  # in order: a hyphen past the reach so far may fall inside the longer one
             if n.end <= j < stop:
                 stop += 2  # the hyphen and the word after it: one word with the word before it
         negated.update(range(n.end, stop))
