@@ -57,6 +57,10 @@ def _view(nlp, text):
         ("Chile and Peru should be admitted as members of the African Union.", []),
         ("Chile will accede to the Council of Europe.", []),
         ("We look to the forthcoming admission of Tuvalu to the United Nations.", []),
+        # supported, prevented or in question: hoped for or refused, not had
+        ("We support the immediate admission of Tuvalu to the United Nations.", []),
+        ("Two vetoes were the obstacle preventing the admission of Tuvalu to the United Nations.", []),
+        ("The question of Tuvalu's membership of the United Nations divides the Assembly.", []),
         ("Tuvalu is fully qualified for membership in the United Nations.", []),
         ("Norway sought membership of the European Union in 1994.", []),
         ("Serbia is in negotiations for European Union membership.", []),
