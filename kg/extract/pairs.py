@@ -196,7 +196,7 @@ def _pairs_within(
         before in words.link_prepositions or before in words.object_verbs
         or sentence.lemma_before(group[0].start) in words.object_verbs
         or of_noun in words.partner_nouns or of_noun in words.status_nouns
-        or _received_through_noun(sentence, group, before)
+        or _received_through_noun(sentence, group, before) or _received_through_examples(sentence, group)
     )
     if (not is_subject and group[0].start in roles.hosts) or (before != "between" and not joint and received):
         # "aid to Romania and Poland": co-recipients, not partners of each other, also when the
@@ -290,6 +290,24 @@ def _received_through_noun(sentence: Sentence, group: list[Actor], before: str) 
     i_link = sentence.index_before(i_noun)
     receiving = words.link_prepositions | words.object_verbs
     return i_link >= 0 and (tokens.lower[i_link] in receiving or tokens.lemma(i_link) in receiving)
+
+
+def _received_through_examples(sentence: Sentence, group: list[Actor]) -> bool:
+    """"relations with a number of countries such as A, B and C", "aid to several countries, notably A
+    and B": examples of a noun after a link preposition or an object verb (within ``reaches.list_head``
+    tokens before the example cue, in the clause) receive, like "aid to A and B"."""
+    cue = next((c for c in sentence.kinds.get("exemplification", ()) if c.end <= group[0].start
+                and sentence.index_before(group[0].start) < c.end), None)
+    if cue is None:
+        return False
+    words, tokens = sentence.rules.words, sentence.tokens
+    receiving = words.link_prepositions | words.object_verbs
+    for i in range(cue.start - 1, max(sentence.span.start, cue.start - sentence.rules.reaches.list_head) - 1, -1):
+        if tokens.lower[i] in (";", ":") or tokens.lower[i] in words.clause_boundaries:
+            return False
+        if tokens.lower[i] in receiving or tokens.lemma(i) in receiving:
+            return True
+    return False
 
 
 def _possessor(sentence: Sentence, preposition: int, group: list[Actor]) -> tuple[bool, Actor | None]:

@@ -171,6 +171,9 @@ def test_a_pair_in_its_own_clause_keeps_only_that_clause(nlp):
     "text, pair, reasons",
     [
         ("Chile sent aid to Peru and Bolivia.", ("PER", "BOL"), ("co_recipients",)),
+        # examples of the countries a link preposition governs
+        ("Chile opened diplomatic relations with several countries such as Peru and Bolivia.", ("PER", "BOL"),
+         ("co_recipients",)),
         ("Chile and, separately, Peru signed deals with Bolivia.", ("CHL", "PER"), ("distributive",)),
         ("Chile and Peru clashed over fishing rights.", ("CHL", "PER"), ("hostile", "hostile_clause")),
         ("Chile and Peru did not sign the accord.", ("CHL", "PER"), ("negated",)),
