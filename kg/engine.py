@@ -248,13 +248,13 @@ def extract_stream(
             whole = ActorSentences.joined((ActorSentences.of(DocIndex(d), r), at) for d, r, at, _ in read)
         for piece, piece_readings, at, before in read:
             if model is None:
-                found = resolve(doc_id, piece_readings, gazetteer)
+                found = resolve(doc_id, piece_readings, gazetteer, rules=reader.rules)
             else:
                 threshold = model.thresholds.get("partnership", 0.5)
                 decisions = decide(model, piece, piece_readings, speaker, rules=reader.rules,
                                    capitals=gazetteer.capitals, threshold=threshold, sentences=whole, at=at)
                 found = resolve(doc_id, piece_readings, gazetteer, decisions, threshold, speaker,
-                                model.thresholds.get("membership", 1.0))
+                                model.thresholds.get("membership", 1.0), reader.rules)
             facts += _shift(found, at, before)
         yield Extraction.of(doc_id, mentions, facts, sentences, words)
         mentions, facts, read = [], [], []

@@ -76,6 +76,9 @@ PHRASE_KINDS = (
 )
 #: The shapes by which a sentence links a pair, and "membership": the keys of ``rules.yaml``'s ``confidence``.
 SHAPES = ("between", "compound", "coordination", "composition", "dependency", "link", "object", "host", "membership")
+#: The keys of ``rules.yaml``'s ``confidence``: each shape's, a reference's, a generic statement's, and
+#: what a generic cooperation word alone takes off a rule's pair.
+CONFIDENCE_KEYS = (*SHAPES, "reference", "generic", "generic_cue_penalty")
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +193,7 @@ class Reaches:
     unnamed_partner: int
     composition: int
     multilateral_body: int
+    reference: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,7 +316,7 @@ def load_cues(data_dir: Path = DATA_DIR) -> Cues:
         lists[name] = frozenset(values)
     rules = YamlFile(data_dir / "rules.yaml", OntologyError)
     rules.mapping(rules.root, ("confidence", "reaches"))
-    confidence = {shape: rules.number(node, float) for shape, node in rules.section(rules.root, "confidence", SHAPES).items()}
+    confidence = {key: rules.number(node, float) for key, node in rules.section(rules.root, "confidence", CONFIDENCE_KEYS).items()}
     reach_names = tuple(f.name for f in fields(Reaches))
     reaches = Reaches(**{name: rules.number(node, int) for name, node in rules.section(rules.root, "reaches", reach_names).items()})
     return Cues(phrases, Words(**lists), reaches, confidence)

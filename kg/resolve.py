@@ -18,26 +18,22 @@ from __future__ import annotations
 from typing import Iterable
 
 from kg.classify import Decision
-from kg.extract import CONFIDENCE, SentenceReading
+from kg.extract import SentenceReading
 from kg.gazetteer import ORGANIZATION, Gazetteer, load_gazetteer
+from kg.ontology import Cues, load_cues
 from kg.records import MEMBERSHIP, PARTNERSHIP, TYPE_ACTIVITY, Fact
 
 #: ``Fact.method`` of a partnership the classifier finds where no rule links the pair.
 CLASSIFIER_METHOD = "classifier"
-#: Confidence of facts reached through a reference to the pair in focus.
-REFERENCE_CONFIDENCE = 0.75
-#: Confidence of a partnership-type -> activity edge read from a generic statement.
-GENERIC_CONFIDENCE = 0.6
-#: How many sentences back "the two nations", "the alliance" can reach; pronouns reach one.
-STRONG_REFERENCE_REACH = 4
-#: Lowered when the only cooperative signal is a generic word ("support", "deal").
-GENERIC_CUE_PENALTY = 0.1
 
 
 def _facts_for_pair(
-    doc_id: str, r: SentenceReading, a: str, b: str, method: str, confidence: float, penalty: bool = True,
+    doc_id: str, r: SentenceReading, a: str, b: str, method: str, confidence: float, penalty: float = 0.0,
     known_types: dict | None = None, inferred: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
 ) -> list[Fact]:
+    """The facts of pair ``a``-``b`` in reading ``r``: one per type and activity stated for it (or
+    ``inferred`` by the classifier), else one; ``penalty`` is taken off ``confidence`` when the pair
+    has neither."""
     base = dict(
         doc_id=doc_id, sentence=r.index, start=r.start, end=r.end, relation=PARTNERSHIP,
         source=a, target=b, evidence=r.text, method=method,
@@ -45,8 +41,8 @@ def _facts_for_pair(
     types, activities = r.given_for(a, b)
     # where the cue phrases state no type (or no activity) for the pair, the classifier's reading of it
     types, activities = types or inferred[0], activities or inferred[1]
-    if penalty and not (types or activities):
-        confidence -= GENERIC_CUE_PENALTY
+    if not (types or activities):
+        confidence -= penalty
     if known_types is not None:
         types = carried_types(known_types, a, b, types)
     confidence = round(confidence, 2)
@@ -128,7 +124,7 @@ def _classified_memberships(
 def resolve(
     doc_id: str, readings: Iterable[SentenceReading], gazetteer: Gazetteer | None = None,
     decisions: list[list[Decision]] | None = None, threshold: float = 0.5, speaker: str = "",
-    membership_threshold: float = 1.0,
+    membership_threshold: float = 1.0, rules: Cues | None = None,
 ) -> list[Fact]:
     """Facts of one document from its sentence readings, in sentence order.
 
@@ -140,8 +136,12 @@ def resolve(
     names what it points to ("the two countries", "the agreement") or both actors named again
     continue the pair in focus. ``membership_threshold``: with ``decisions``, a country and an
     organisation whose membership probability reaches it are a membership the rules did not state.
+    ``rules``: the build's rules (default: the packaged data), whose ``confidence`` the facts the
+    rules find carry and whose ``reaches.reference`` bounds how far back a reference reaches.
     """
     gazetteer = gazetteer or load_gazetteer()
+    rules = rules or load_cues()
+    shape_confidence, strong_reach = rules.confidence, rules.reaches.reference
     decisions = iter(decisions) if decisions is not None else None
     facts: list[Fact] = []
     focus: list[tuple[str, str]] = []
@@ -164,19 +164,19 @@ def resolve(
             for member in r.members_of_focus:
                 facts.append(Fact(
                     doc_id, r.index, r.start, r.end, MEMBERSHIP, member, organization_in_focus, evidence=r.text,
-                    confidence=REFERENCE_CONFIDENCE, method="reference",
+                    confidence=shape_confidence["reference"], method="reference",
                 ))
         for org in r.focus_memberships:
             for member in dict.fromkeys(x for pair in focus for x in pair):
                 facts.append(Fact(
                     doc_id, r.index, r.start, r.end, MEMBERSHIP, member, org, evidence=r.text,
-                    confidence=REFERENCE_CONFIDENCE, method="reference",
+                    confidence=shape_confidence["reference"], method="reference",
                 ))
         organization_in_focus = (r.organizations or (organization_in_focus,))[-1]
         for member, org in r.memberships:
             facts.append(Fact(
                 doc_id, r.index, r.start, r.end, MEMBERSHIP, member, org, evidence=r.text,
-                confidence=CONFIDENCE["membership"], method="membership",
+                confidence=shape_confidence["membership"], method="membership",
             ))
         scored: set[frozenset] = set()  # in a speech, the pairs the classifier decided in this sentence
         if decisions is not None:
@@ -188,27 +188,28 @@ def resolve(
                 # read the pair there, decides; news and reference prose name it again to go on
                 scored = {frozenset((d.a, d.b)) for d in sentence_decisions}
         else:
-            pairs = [(a, b, m, CONFIDENCE[m], ((), ())) for a, b, m in r.pairs]
+            pairs = [(a, b, m, shape_confidence[m], ((), ())) for a, b, m in r.pairs]
         focus_age += 1
         if not pairs and r.cooperative and not r.hostile:
             in_focus = {x for pair in focus for x in pair}
             # "The two nations" reaches a few sentences back; "their", or the pair's names alone, only one.
-            reach = STRONG_REFERENCE_REACH if r.strong_reference else 1
+            reach = strong_reach if r.strong_reference else 1
             # "the Kingdom" in a speech is mostly the speaker, or its own president's "Republic": the
             # speaker's own statement, as its name would be, and the model has not read that pair
             if len(participants) == 2 and r.actor_references and not speaker and frozenset(participants) not in scored:
-                pairs = [(participants[0], participants[1], "reference", REFERENCE_CONFIDENCE, ((), ()))]
+                pairs = [(participants[0], participants[1], "reference", shape_confidence["reference"], ((), ()))]
             elif focus and focus_age <= reach and set(participants) <= in_focus and (
                 (r.strong_reference or len(set(participants)) >= 2) if speaker else
                 (r.refers_back or len(set(participants)) >= 2 or (participants and (r.partnership_types or r.activities)))
             ):  # with one name and no reference word, only a stated type or activity continues the pair
                 # ("Jordan also buys F-16s"); a generic word ("Italy supports ...") is that actor's own statement
                 # with the classifier, a pair referred to is as sure as where it was stated
-                pairs = [(a, b, "reference", focus_confidence.get((a, b), REFERENCE_CONFIDENCE), ((), ()))
+                pairs = [(a, b, "reference", focus_confidence.get((a, b), shape_confidence["reference"]), ((), ()))
                          for a, b in carried(focus, participants, scored)
                          if not (r.country_reference and ORGANIZATION in (gazetteer.type(a), gazetteer.type(b)))]
         for a, b, method, confidence, inferred in pairs:
-            facts += _facts_for_pair(doc_id, r, a, b, method, confidence, penalty=decisions is None,
+            facts += _facts_for_pair(doc_id, r, a, b, method, confidence,
+                                     penalty=shape_confidence["generic_cue_penalty"] if decisions is None else 0.0,
                                      known_types=known_types, inferred=inferred)
         if not pairs and not participants and not r.refers_back and not r.hostile:
             # A generic statement about a kind of partnership.
@@ -216,7 +217,7 @@ def resolve(
                 for act in r.activities:
                     facts.append(Fact(
                         doc_id, r.index, r.start, r.end, TYPE_ACTIVITY, t, "", t, act, r.text,
-                        GENERIC_CONFIDENCE, "generic",
+                        shape_confidence["generic"], "generic",
                     ))
         if pairs:
             focus, focus_age = [(a, b) for a, b, *_ in pairs], 0

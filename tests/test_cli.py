@@ -93,7 +93,8 @@ PAKLAND = "Pakland and Turkey will zorble along the border next year."
 
 @pytest.fixture
 def edited_data(tmp_path):
-    """A copy of kg/data with an alias ("Pakland" -> PAK), PAK's label and a cooperation cue ("zorble") added."""
+    """A copy of kg/data with an alias ("Pakland" -> PAK), PAK's label and a cooperation cue ("zorble") added,
+    and a confidence of 0.66 for a pair a coordinated list links."""
     import shutil
 
     from kg.gazetteer import DATA_DIR
@@ -106,6 +107,9 @@ def edited_data(tmp_path):
     (data / "countries.csv").write_text(countries.replace(row, "PAK,Pakistan (edited),Islamic Republic of Pakistan|Pakland,"), encoding="utf-8")
     cues = (data / "cues.yaml").read_text(encoding="utf-8")
     (data / "cues.yaml").write_text(cues.replace("  cooperation:\n", "  cooperation:\n    - zorble\n", 1), encoding="utf-8")
+    rules = (data / "rules.yaml").read_text(encoding="utf-8")
+    assert "  coordination: 0.9 " in rules
+    (data / "rules.yaml").write_text(rules.replace("  coordination: 0.9 ", "  coordination: 0.66", 1), encoding="utf-8")
     return data
 
 
@@ -128,6 +132,8 @@ def test_a_data_dir_reaches_every_stage_and_the_cache(tmp_path, edited_data):
     mentions, facts, labels = built("--data-dir", str(edited_data))
     assert [(m["entity"], m["text"]) for m in mentions] == [("PAK", "Pakland"), ("TUR", "Turkey")]
     assert [(f["relation"], f["source"], f["target"]) for f in facts] == [("partnership", "PAK", "TUR")]
+    # the data folder's confidence of the shape, less the generic cue's penalty of its rules.yaml
+    assert [(f["method"], f["confidence"]) for f in facts] == [("coordination", "0.56")]
     assert labels["PAK"] == "Pakistan (edited)"
     assert built() == packaged
 

@@ -12,6 +12,30 @@ def test_the_two_nations_carries_the_pair_to_the_next_sentence(nlp):
     assert all(f.method == "reference" and f.confidence < 0.9 for f in second)
 
 
+def test_the_rules_confidences_and_reference_reach_are_the_data_folders():
+    # a copy of the rules with other confidences and a shorter reach, as `--data-dir` gives it
+    import dataclasses
+
+    from kg.extract import SentenceReading
+    from kg.ontology import load_cues
+    from kg.resolve import resolve
+
+    packaged = load_cues()
+    rules = dataclasses.replace(
+        packaged, confidence={**packaged.confidence, "between": 0.5, "reference": 0.4},
+        reaches=dataclasses.replace(packaged.reaches, reference=1))
+    stated = SentenceReading(0, 0, 10, "...", 0, ("PAK", "TUR"), [("PAK", "TUR", "between")], cooperative=True,
+                             activities=("joint_exercises",))
+    referring = [SentenceReading(i, 10 * i, 10 * i + 9, "...", 0, activities=("joint_exercises",), cooperative=True,
+                                 refers_back=True, strong_reference=True) for i in (1, 4)]
+    quiet = [SentenceReading(i, 10 * i, 10 * i + 9, "...", 0) for i in (2, 3)]
+    readings = [stated, referring[0], *quiet, referring[1]]
+    found = resolve("d", readings, rules=rules)
+    assert [(f.sentence, f.method, f.confidence) for f in found] == [(0, "between", 0.5), (1, "reference", 0.4)]
+    # the packaged reach (4 sentences) carries the pair three sentences on too
+    assert [(f.sentence, f.confidence) for f in resolve("d", readings)] == [(0, 0.95), (1, 0.75), (4, 0.75)]
+
+
 def test_focus_does_not_cross_paragraphs(nlp):
     found = facts(nlp, "Ghana and Nigeria renewed their security partnership.\n\nThe two nations also run joint patrols.")
     assert {f.sentence for f in found} == {0}
