@@ -34,12 +34,7 @@ from kg.extract.sentence import Actor, Cue, Sentence, Tokens
 from kg.fast import span_rows
 from kg.gazetteer import NON_ACTOR
 from kg.nlp import ENTITIES_KEY
-from kg.ontology import load_cues
 from kg.records import Mention
-
-#: Confidence of a pair by the shape that linked it, from the packaged ``rules.yaml``.
-CONFIDENCE = load_cues().confidence
-
 
 def mentions(doc: Doc, doc_id: str, text: str | None = None) -> list[Mention]:
     """Every entity mention in ``doc`` linked to its canonical id (``text``: ``doc.text``, if the
@@ -64,6 +59,6 @@ def mentions(doc: Doc, doc_id: str, text: str | None = None) -> list[Mention]:
 
 
 __all__ = [
-    "CONFIDENCE", "Actor", "Candidate", "Cue", "Sentence", "SentenceReader", "SentenceReading", "Tokens",
+    "Actor", "Candidate", "Cue", "Sentence", "SentenceReader", "SentenceReading", "Tokens",
     "mentions", "read_sentences", "sentence_view", "sentences",
 ]
