@@ -203,8 +203,9 @@ def resolve(
                 (r.refers_back or len(set(participants)) >= 2 or (participants and (r.partnership_types or r.activities)))
             ):  # with one name and no reference word, only a stated type or activity continues the pair
                 # ("Jordan also buys F-16s"); a generic word ("Italy supports ...") is that actor's own statement
-                # with the classifier, a pair referred to is as sure as where it was stated
-                pairs = [(a, b, "reference", focus_confidence.get((a, b), shape_confidence["reference"]), ((), ()))
+                # with the classifier, a pair referred to is as sure as where it was stated, times how
+                # often a reference carries a pair right (`confidence.reference`)
+                pairs = [(a, b, "reference", focus_confidence.get((a, b), 1.0) * shape_confidence["reference"], ((), ()))
                          for a, b in carried(focus, participants, scored)
                          if not (r.country_reference and ORGANIZATION in (gazetteer.type(a), gazetteer.type(b)))]
         for a, b, method, confidence, inferred in pairs:
