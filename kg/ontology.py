@@ -74,7 +74,7 @@ PHRASE_KINDS = (
     "negation", "hoped_for", "ended", "pair_reference", "weak_pair_reference", "actor_reference", "membership", "clause_separator",
     "exemplification",
 )
-#: The shapes by which a sentence links a pair, and "membership": the keys of ``rules.yaml``'s ``confidence``.
+#: The shapes by which a sentence links a pair, and "membership".
 SHAPES = ("between", "compound", "coordination", "composition", "dependency", "link", "object", "host", "membership")
 #: The keys of ``rules.yaml``'s ``confidence``: each shape's, a reference's, a generic statement's, and
 #: what a generic cooperation word alone takes off a rule's pair.

@@ -303,7 +303,7 @@ def _received_through_examples(sentence: Sentence, group: list[Actor]) -> bool:
     words, tokens = sentence.rules.words, sentence.tokens
     receiving = words.link_prepositions | words.object_verbs
     for i in range(cue.start - 1, max(sentence.span.start, cue.start - sentence.rules.reaches.list_head) - 1, -1):
-        if tokens.lower[i] in (";", ":") or tokens.lower[i] in words.clause_boundaries:
+        if tokens.lower[i] in words.clause_boundaries:
             return False
         if tokens.lower[i] in receiving or tokens.lemma(i) in receiving:
             return True
