@@ -130,7 +130,9 @@ def resolve(
 
     ``decisions``: the pair classifier's candidates of each reading (:func:`kg.classify.decide`);
     then a sentence's partnerships are the pairs whose probability reaches ``threshold``, with
-    that probability as their confidence, and references back carry those pairs. Without it,
+    that probability as their confidence, and references back carry those pairs, each as sure as
+    where it was stated times ``confidence.reference`` (in a speech, while that reaches
+    ``threshold``). Without it,
     the rules' pairs. ``speaker``: the speaking country of a speech, where a pronoun ("their",
     "both") or the speaker's own name is mostly the speaker's own statement: only a reference that
     names what it points to ("the two countries", "the agreement") or both actors named again
@@ -204,10 +206,14 @@ def resolve(
             ):  # with one name and no reference word, only a stated type or activity continues the pair
                 # ("Jordan also buys F-16s"); a generic word ("Italy supports ...") is that actor's own statement
                 # with the classifier, a pair referred to is as sure as where it was stated, times how
-                # often a reference carries a pair right (`confidence.reference`)
-                pairs = [(a, b, "reference", focus_confidence.get((a, b), 1.0) * shape_confidence["reference"], ((), ()))
+                # often a reference carries a pair right (`confidence.reference`); in a speech only while
+                # that still reaches the threshold, as a speech refers back to a pair mostly to say
+                # something else, where a passage that refers back goes on about its pair
+                pairs = [(a, b, "reference", sure, ((), ()))
                          for a, b in carried(focus, participants, scored)
-                         if not (r.country_reference and ORGANIZATION in (gazetteer.type(a), gazetteer.type(b)))]
+                         if not (r.country_reference and ORGANIZATION in (gazetteer.type(a), gazetteer.type(b)))
+                         for sure in [focus_confidence.get((a, b), 1.0) * shape_confidence["reference"]]
+                         if decisions is None or not speaker or sure >= threshold]
         for a, b, method, confidence, inferred in pairs:
             facts += _facts_for_pair(doc_id, r, a, b, method, confidence,
                                      penalty=shape_confidence["generic_cue_penalty"] if decisions is None else 0.0,

@@ -1,4 +1,6 @@
 """Facts across sentences, in our own sentences."""
+import math
+
 import pytest
 
 from tests.extraction_helpers import facts
@@ -102,6 +104,20 @@ def test_a_reference_carries_the_pair_the_classifier_accepted_with_its_confidenc
     # e^3 / (e^3 + 1) as stated; referred to, times how often a reference carries a pair right
     assert [f.confidence for f in found if f.sentence == 0] == [0.95]
     assert {f.confidence for f in found if f.sentence == 1} == {round(0.9526 * 0.75, 2)}
+
+
+def test_in_a_speech_a_reference_carries_no_pair_whose_carried_confidence_falls_below_the_threshold(nlp, tmp_path):
+    text = "Ghana and Nigeria renewed their security partnership. The two nations will also run joint naval patrols."
+    # stated at 0.6: referred to, 0.6 * 0.75 = 0.45, short of the threshold 0.5
+    weights = {"s:renewed": [math.log(0.6 / 0.4), 0]}
+    found = classified_facts(nlp, tmp_path, text, weights, speaker="KEN")
+    assert [(f.sentence, f.method, f.confidence) for f in found] == [(0, "coordination", 0.6)]
+    # stated at 0.8: 0.6 reaches it
+    found = classified_facts(nlp, tmp_path, text, {"s:renewed": [math.log(0.8 / 0.2), 0]}, speaker="KEN")
+    assert {(f.sentence, f.method, f.confidence) for f in found} == {(0, "coordination", 0.8), (1, "reference", 0.6)}
+    # a passage that refers back goes on about its pair: carried at 0.45
+    found = classified_facts(nlp, tmp_path, text, weights)
+    assert {(f.sentence, f.method, f.confidence) for f in found} == {(0, "coordination", 0.6), (1, "reference", 0.45)}
 
 
 def test_a_pair_the_classifier_rejects_is_not_carried_by_a_reference(nlp, tmp_path):
