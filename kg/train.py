@@ -842,21 +842,46 @@ def with_corpus(labels: list[dict], corpus: Path | str | Mapping[str, Document] 
     return out
 
 
-def learning_curve(examples: list[Example], fractions: Iterable[float] = (0.25, 0.5, 0.75, 1.0)) -> list[dict]:
-    """Held-out partnership scores when each training fold keeps only a fraction of its documents."""
-    rng = numpy.random.default_rng(SEED)
+def precision_at_recall(score: numpy.ndarray, gold: numpy.ndarray, target: float = MIN_RECALL) -> float:
+    """The precision of ranking the examples by ``score`` where the recall first reaches ``target``.
+
+    >>> precision_at_recall(numpy.array([0.9, 0.8, 0.7, 0.6]), numpy.array([1, 0, 1, 1]), 0.5)
+    0.667
+    """
+    gold = gold.astype(bool)[numpy.argsort(-score, kind="stable")]
+    if not gold.any():
+        return 0.0
+    found = numpy.cumsum(gold)
+    k = int(numpy.searchsorted(found / gold.sum(), target))
+    return round(float(found[k] / (k + 1)), 3)
+
+
+def learning_curve(examples: list[Example], fractions: Iterable[float] = (0.25, 0.5, 0.75, 1.0),
+                   seed: int = SEED) -> list[dict]:
+    """Held-out partnership ranking when each training fold keeps only a share of its documents (the
+    labels alone, no silver pairs; the folds of ``seed``): per fraction and genre, the average
+    precision, the precision at recall :data:`MIN_RECALL` and the recall at precision
+    :data:`TARGET_PRECISION` of the partnership probability."""
+    rng = numpy.random.default_rng(seed)
+    splits = folds(examples, seed=seed)
+    gold = numpy.array([e.relation == "partnership" for e in examples])
+    genres = numpy.array([e.genre for e in examples])
+    column = RELATIONS.index("partnership")
     out = []
-    splits = folds(examples)
     for fraction in fractions:
         kept = []
         for train_idx, test_idx in splits:
             docs = sorted({examples[i].doc_id for i in train_idx})
             chosen = set(rng.permutation(docs)[: max(1, round(len(docs) * fraction))].tolist())
             kept.append((numpy.array([i for i in train_idx if examples[i].doc_id in chosen]), test_idx))
-        oof = out_of_fold(examples, splits=kept)
-        predicted = [RELATIONS[k] for k in oof.argmax(axis=1)]
-        s = scores(examples, predicted)
-        out.append({"fraction": fraction, **{g: s[g]["partnership"] for g in s}})
+        score = out_of_fold(examples, splits=kept)[:, column]
+        row: dict = {"fraction": fraction}
+        for genre in sorted(set(genres)):
+            m = genres == genre
+            row[genre] = {"ap": average_precision(score[m], gold[m]),
+                          "p_at_recall": precision_at_recall(score[m], gold[m]),
+                          "r_at_precision": recall_at_precision(score[m], gold[m])}
+        out.append(row)
     return out
 
 

@@ -12,7 +12,7 @@ import pytest
 from kg.classify import DEFAULT_MODEL, PairModel, load_model
 from kg.errors import KgError
 from kg.train import (Example, average_precision, calibrate, choose_membership_threshold, choose_threshold, isotonic,
-                      precision_recall_curve, read_labels, reliability, rule_floors, train)
+                      learning_curve, precision_recall_curve, read_labels, reliability, rule_floors, train)
 
 SHARED_TRAIN = Path(__file__).resolve().parents[2] / "shared" / "train"
 UN_DEBATES = SHARED_TRAIN.parent / "corpora" / "un_general_debates" / "un_general_debates.jsonl.gz"
@@ -179,6 +179,17 @@ def test_the_calibration_keeps_the_models_ranking_and_its_frequencies():
 def test_the_reliability_table_counts_each_bin():
     table = reliability(numpy.array([0.05, 0.15, 0.85, 0.95]), numpy.array([0, 0, 1, 0]), bins=2)
     assert [(b["bin"], b["n"], b["observed"]) for b in table] == [("0.0-0.5", 2, 0.0), ("0.5-1.0", 2, 0.5)]
+
+
+def test_the_learning_curve_scores_each_share_of_the_training_documents_on_whole_held_out_folds():
+    # a word that says partnership in every document: half the documents teach it as well as all
+    examples = [Example(f"{d}-{k}", f"doc{d}", "un" if d % 2 else "prose", relation, (f"btw:{word}",))
+                for d in range(60)
+                for k, (relation, word) in enumerate([("partnership", "signed"), ("none", "named"), ("none", "left")])]
+    curve = learning_curve(examples, fractions=(0.5, 1.0))
+    assert [row["fraction"] for row in curve] == [0.5, 1.0]
+    for row in curve:
+        assert row["un"] == row["prose"] == {"ap": 1.0, "p_at_recall": 1.0, "r_at_precision": 1.0}
 
 
 @pytest.fixture(scope="module")
