@@ -83,6 +83,12 @@ def test_memberships(nlp, text, expected):
         ("Chile should become a member of NATO.", True),
         ("Norway has long sought membership of the European Union.", True),
         ("Montenegro is in the negotiation process for European Union membership.", True),
+        # a candidature, an aspiration or a plan is no membership yet
+        ("Kenya has presented its candidature for non-permanent membership of the Security Council.", True),
+        ("As an aspiring member of the Atlantic community, Estonia takes part in NATO exercises.", True),
+        ("Serbia is a candidate country for membership in the European Union.", True),
+        ("Georgia is now eligible for membership of NATO.", True),
+        ("Kenya was elected a non-permanent member of the Security Council.", False),
         ("Chile joined NATO in 2010.", False),
         ("Chile and Peru held joint drills.", False),
     ],
