@@ -204,16 +204,17 @@ def resolve(
                 (r.strong_reference or len(set(participants)) >= 2) if speaker else
                 (r.refers_back or len(set(participants)) >= 2 or (participants and (r.partnership_types or r.activities)))
             ):  # with one name and no reference word, only a stated type or activity continues the pair
-                # ("Jordan also buys F-16s"); a generic word ("Italy supports ...") is that actor's own statement
-                # with the classifier, a pair referred to is as sure as where it was stated, times how
-                # often a reference carries a pair right (`confidence.reference`); in a speech only while
-                # that still reaches the threshold, as a speech refers back to a pair mostly to say
-                # something else, where a passage that refers back goes on about its pair
-                pairs = [(a, b, "reference", sure, ((), ()))
-                         for a, b in carried(focus, participants, scored)
-                         if not (r.country_reference and ORGANIZATION in (gazetteer.type(a), gazetteer.type(b)))
-                         for sure in [focus_confidence.get((a, b), 1.0) * shape_confidence["reference"]]
-                         if decisions is None or not speaker or sure >= threshold]
+                # ("Jordan also buys F-16s"); a generic word ("Italy supports ...") is that actor's own statement.
+                for a, b in carried(focus, participants, scored):
+                    if r.country_reference and ORGANIZATION in (gazetteer.type(a), gazetteer.type(b)):
+                        continue
+                    # With the classifier, a pair referred to is as sure as where it was stated, times how
+                    # often a reference carries a pair right (`confidence.reference`); in a speech only
+                    # while that still reaches the threshold, as a speech refers back to a pair mostly to
+                    # say something else, where a passage that refers back goes on about its pair.
+                    sure = focus_confidence.get((a, b), 1.0) * shape_confidence["reference"]
+                    if decisions is None or not speaker or sure >= threshold:
+                        pairs.append((a, b, "reference", sure, ((), ())))
         for a, b, method, confidence, inferred in pairs:
             facts += _facts_for_pair(doc_id, r, a, b, method, confidence,
                                      penalty=shape_confidence["generic_cue_penalty"] if decisions is None else 0.0,
