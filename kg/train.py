@@ -163,32 +163,47 @@ def read_labels(path: Path | str) -> list[dict]:
     return out
 
 
-_SILVER_HEADER = ("labels", "teacher")
-_SILVER_PAIR = ("doc_id", "start", "end", "a", "b", "probabilities", "fold_probabilities")
-_SILVER_OPTIONAL = ("year", "date", "speaker", "a_text", "b_text")
+_SILVER_HEADER = ("labels", "teacher", "readers", "weight")
+_SILVER_PAIR = ("doc_id", "start", "end", "a", "b")
+_SILVER_SOFT = ("probabilities", "fold_probabilities")
+_SILVER_OPTIONAL = ("year", "date", "speaker", "a_text", "b_text", "relation", *_SILVER_SOFT)
 
 
 def read_silver_file(path: Path | str) -> tuple[dict, list[dict]]:
     """The header and the pairs of a silver file: JSON lines (gzip-compressed when the name ends in
-    ``.gz``), the first ``{"labels": [{"file", "sha256"}...], "teacher": "..."}``, the labels its
-    teachers learnt from; then one candidate pair a line, ``doc_id``, ``start`` and ``end`` of its
-    sentence, actors ``a`` and ``b``, ``probabilities`` (one per relation, in ``RELATIONS``
-    order) and ``fold_probabilities`` (one such list per fold of :func:`folds`). A missing or
-    unknown key is an error naming the file and line."""
+    ``.gz``). The first line says where the pairs' relations come from: ``{"labels": [{"file",
+    "sha256"}...], "teacher": "..."}`` for a teacher's probabilities (the labels its teachers learnt
+    from), or ``{"readers": "..."}`` for readers' labels; an optional ``weight`` is a pair's weight
+    beside a labelled pair's 1. Then one candidate pair a line, ``doc_id``, ``start`` and ``end`` of
+    its sentence, actors ``a`` and ``b``, and either a reader's ``relation`` or a teacher's
+    ``probabilities`` (one per relation, in ``RELATIONS`` order) and ``fold_probabilities`` (one
+    such list per fold of :func:`folds`). A reader's relation is probability 1 for every fold: the
+    readers learnt from no label. A missing or unknown key is an error naming the file and line."""
     path = Path(path)
     header, pairs = None, []
     for number, record in _json_lines(path):
-        required, allowed = (_SILVER_HEADER, _SILVER_HEADER) if header is None else (
-            _SILVER_PAIR, _SILVER_PAIR + _SILVER_OPTIONAL)
+        if header is None:
+            unknown = sorted(k for k in record if k not in _SILVER_HEADER)
+            source = "readers" in record or ("teacher" in record and "labels" in record)
+            if unknown or not source:
+                what = f"unknown key {', '.join(unknown)}" if unknown else "no readers, or teacher and labels"
+                raise KgError(f"{path}:{number}: {what}")
+            header = record
+            continue
+        required = _SILVER_PAIR + (() if "relation" in record else _SILVER_SOFT)
         missing = [k for k in required if k not in record]
-        unknown = sorted(k for k in record if k not in allowed)
+        unknown = sorted(k for k in record if k not in _SILVER_PAIR + _SILVER_OPTIONAL)
         if missing or unknown:
             what = "; ".join(filter(None, [missing and f"no {', '.join(missing)}",
                                            unknown and f"unknown key {', '.join(unknown)}"]))
             raise KgError(f"{path}:{number}: {what}")
-        if header is None:
-            header = record
-            continue
+        if "relation" in record:
+            if any(k in record for k in _SILVER_SOFT):
+                raise KgError(f"{path}:{number}: a reader's relation or a teacher's probabilities, not both")
+            if record["relation"] not in RELATIONS:
+                raise KgError(f"{path}:{number}: unknown relation {record['relation']!r} (one of {', '.join(RELATIONS)})")
+            one = [float(r == record["relation"]) for r in RELATIONS]
+            record = {**record, "probabilities": one, "fold_probabilities": [one] * FOLDS}
         shapes = [record["probabilities"], *record["fold_probabilities"]]
         if len(record["fold_probabilities"]) != FOLDS or any(len(p) != len(RELATIONS) for p in shapes):
             raise KgError(f"{path}:{number}: probabilities need {len(RELATIONS)} numbers ({', '.join(RELATIONS)}), "
@@ -200,13 +215,14 @@ def read_silver_file(path: Path | str) -> tuple[dict, list[dict]]:
 
 
 def silver_of(path: Path | str, corpus: Path | str, label_paths: Sequence[Path], nlp=None,
-              weight: float = SILVER_WEIGHT) -> Silver:
+              weight: float | None = None) -> Silver:
     """The :class:`Silver` pairs of a silver file (:func:`read_silver_file`), their sentences and
-    documents read from ``corpus``. Its teachers must have learnt from ``label_paths`` as they are
-    now: the folds of the labels are theirs."""
+    documents read from ``corpus``, each weighted ``weight`` (the file's ``weight``, or
+    ``SILVER_WEIGHT``). A teacher's file must name ``label_paths`` as they are now: the folds of
+    the labels are its teachers'."""
     header, pairs = read_silver_file(path)
     now = sorted((p.name, sha256(p)) for p in label_paths)
-    if sorted((d.get("file"), d.get("sha256")) for d in header["labels"]) != now:
+    if "labels" in header and sorted((d.get("file"), d.get("sha256")) for d in header["labels"]) != now:
         raise KgError(f"{path}: its teachers learnt from other labels than {', '.join(n for n, _ in now)}; "
                       "rebuild it from these")
     documents = labelled_documents(pairs, [corpus])
@@ -215,6 +231,7 @@ def silver_of(path: Path | str, corpus: Path | str, label_paths: Sequence[Path],
     if unread is not None:
         raise KgError(f"{unread['id']}: no document {unread['doc_id']!r} in {corpus}")
     examples = featurize(pairs, nlp, documents=documents)
+    weight = weight if weight is not None else float(header.get("weight", SILVER_WEIGHT))
     return Silver(examples, numpy.array([p["probabilities"] for p in pairs], dtype=float),
                   [numpy.array([p["fold_probabilities"][k] for p in pairs], dtype=float) for k in range(FOLDS)], weight)
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -422,8 +423,66 @@ def test_a_silver_pair_with_an_unknown_key_names_its_file_and_line(tmp_path):
     path = tmp_path / "silver.jsonl"
     path.write_text(json.dumps({"labels": [], "teacher": "t"}) + "\n" + json.dumps(
         {"doc_id": "d", "start": 0, "end": 5, "a": "CHL", "b": "PER", "probabilities": row,
-         "fold_probabilities": [row] * 5, "relation": "none"}) + "\n")
-    with pytest.raises(KgError, match=f"^{path}:2: unknown key relation$"):
+         "fold_probabilities": [row] * 5, "confidence": 0.5}) + "\n")
+    with pytest.raises(KgError, match=f"^{path}:2: unknown key confidence$"):
+        read_silver_file(path)
+
+
+def readers_file(tmp_path: Path, relation: str, weight: float = 1.0) -> tuple[Path, Path]:
+    """The corpus of :func:`silver_files` and a file of readers' labels giving each of its pairs ``relation``."""
+    corpus, silver = silver_files(tmp_path, tmp_path / "labels.jsonl", partnership=0.5)
+    pairs = [{k: v for k, v in json.loads(line).items() if "probabilities" not in k}
+             for line in silver.read_text().splitlines()[1:]]
+    read = tmp_path / "read.jsonl"
+    read.write_text("".join(json.dumps(r) + "\n" for r in [{"readers": "a test's own readers", "weight": weight},
+                                                           *({**p, "relation": relation} for p in pairs)]))
+    return corpus, read
+
+
+def test_readers_labels_teach_the_model_at_their_weight(tmp_path, nlp):
+    from kg.classify import decide
+    from kg.extract import read_sentences
+    from kg.train import silver_of
+
+    labels = own_labels(tmp_path / "labels.jsonl")
+    # the readers read these alliances as no partnership; the labels never saw them
+    corpus, read = readers_file(tmp_path, "none", weight=1.0)
+    soft = silver_of(read, corpus, [labels], nlp)
+    assert soft.weight == 1.0 and soft.final.tolist()[0] == [0.0, 0.0, 0.0, 0.0, 1.0]
+    assert all((fold == soft.final).all() for fold in soft.by_fold), "readers learnt from no fold: the same for each"
+    train([labels], tmp_path / "plain.json", nlp=nlp)
+    train([labels], tmp_path / "read.json", nlp=nlp, silver=read, silver_corpus=corpus)
+    doc = nlp("Norway and Uganda formed an alliance.")
+    plain, taught = (decide(PairModel.load(tmp_path / m), doc, read_sentences(doc))[0][0].partnership
+                     for m in ("plain.json", "read.json"))
+    assert taught < plain - 0.3, (plain, taught)
+
+
+@pytest.mark.parametrize("header, pair, message", [
+    ({"readers": "r"}, {"relation": "ally"}, "unknown relation 'ally' (one of partnership, proposed, hostile, membership, none)"),
+    ({"readers": "r"}, {"relation": "none", "probabilities": [0, 0, 0, 0, 1]},
+     "a reader's relation or a teacher's probabilities, not both"),
+    ({"readers": "r"}, {}, "no probabilities, fold_probabilities"),
+])
+def test_a_readers_pair_names_its_file_and_line(tmp_path, header, pair, message):
+    from kg.train import read_silver_file
+
+    path = tmp_path / "read.jsonl"
+    path.write_text(json.dumps(header) + "\n" + json.dumps(
+        {"doc_id": "d", "start": 0, "end": 5, "a": "CHL", "b": "PER", **pair}) + "\n")
+    with pytest.raises(KgError, match=f"^{re.escape(str(path))}:2: {re.escape(message)}$"):
+        read_silver_file(path)
+
+
+def test_a_silver_file_says_where_its_relations_come_from(tmp_path):
+    from kg.train import read_silver_file
+
+    path = tmp_path / "read.jsonl"
+    path.write_text(json.dumps({"weight": 1.0}) + "\n")
+    with pytest.raises(KgError, match=f"^{re.escape(str(path))}:1: no readers, or teacher and labels$"):
+        read_silver_file(path)
+    path.write_text(json.dumps({"readers": "r", "who": "me"}) + "\n")
+    with pytest.raises(KgError, match=f"^{re.escape(str(path))}:1: unknown key who$"):
         read_silver_file(path)
 
 
