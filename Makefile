@@ -59,8 +59,11 @@ bench: install $(CHROMIUM) ## throughput (words/s vs spaCy's tokenizer, 1 and 2 
 PAIR_LABELS := $(SHARED)/train/un_pairs.jsonl $(SHARED)/train/prose_pairs.jsonl
 # The labelled documents, read whole for each pair's document features.
 LABELLED_DOCUMENTS := $(UN_DEBATES) $(SHARED)/train/prose_passages.jsonl
-# Unlabelled UN pairs with the fold teachers' probabilities (make silver), learnt beside the labels.
-SILVER ?= train/silver_un400.jsonl.gz
+# UN pairs no label comes from, each labelled by a reader who follows LABELS.md (bench/read_pairs.py),
+# learnt beside the labels.
+SILVER ?= train/read_un.jsonl.gz
+# The same kind of pairs with a fine-tuned encoder's probabilities instead (make silver).
+TEACHER_SILVER ?= train/silver_un400.jsonl.gz
 SILVER_ARGS = $(if $(wildcard $(SILVER)),--silver $(SILVER) --silver-corpus $(UN_DEBATES))
 
 $(BIN)/.train-installed: $(BIN)/.installed pyproject.toml
@@ -100,8 +103,8 @@ TEACHER_WORK ?= /tmp/kg-teacher
 eval-teacher: $(BIN)/.teacher-installed ## a fine-tuned MiniLM as the classifier's teacher, on held-out folds (~15 min a fold; resumable in TEACHER_WORK)
 	$(BIN)/python bench/teacher_cv.py --work $(TEACHER_WORK)
 
-silver: $(BIN)/.teacher-installed ## rebuild $(SILVER): five fold teachers label 400 unlabelled UN speeches' pairs (~1.5 h; resumable in TEACHER_WORK)
-	$(BIN)/python bench/teacher_cv.py --work $(TEACHER_WORK) --write-silver $(SILVER)
+silver: $(BIN)/.teacher-installed ## rebuild $(TEACHER_SILVER): five fold teachers label 400 unlabelled UN speeches' pairs (~1.5 h; resumable in TEACHER_WORK)
+	$(BIN)/python bench/teacher_cv.py --work $(TEACHER_WORK) --write-silver $(TEACHER_SILVER)
 
 clean: ## remove out/, caches and the virtualenv
 	rm -rf $(OUT) $(VENV) .pytest_cache build *.egg-info

@@ -108,6 +108,8 @@ class Silver:
     final: numpy.ndarray
     by_fold: Sequence[numpy.ndarray]
     weight: float = SILVER_WEIGHT
+    #: Who read the pairs when the relations are readers' labels (the file's ``readers``), not a teacher's.
+    readers: str = ""
 
     def rows(self, probabilities: numpy.ndarray) -> tuple[list[Example], list[str], list[float]]:
         """The training rows of the pairs with ``probabilities``: examples, relations, weights."""
@@ -126,7 +128,7 @@ class Silver:
         """The pairs with only the probabilities of the teacher that did not learn from fold ``k``,
         for a model trained without fold ``k`` (and the folds inside its training set), so that
         scores on fold ``k`` stay held out from every teacher."""
-        return Silver(self.examples, self.by_fold[k], [self.by_fold[k]] * len(self.by_fold), self.weight)
+        return Silver(self.examples, self.by_fold[k], [self.by_fold[k]] * len(self.by_fold), self.weight, self.readers)
 
 
 def _json_lines(path: Path) -> Iterator[tuple[int, dict]]:
@@ -233,7 +235,8 @@ def silver_of(path: Path | str, corpus: Path | str, label_paths: Sequence[Path],
     examples = featurize(pairs, nlp, documents=documents)
     weight = weight if weight is not None else float(header.get("weight", SILVER_WEIGHT))
     return Silver(examples, numpy.array([p["probabilities"] for p in pairs], dtype=float),
-                  [numpy.array([p["fold_probabilities"][k] for p in pairs], dtype=float) for k in range(FOLDS)], weight)
+                  [numpy.array([p["fold_probabilities"][k] for p in pairs], dtype=float) for k in range(FOLDS)], weight,
+                  header.get("readers", ""))
 
 
 def _merged(readings: list[SentenceReading], start: int, end: int, text: str) -> SentenceReading:
@@ -1023,7 +1026,8 @@ def train_examples(examples: list[Example], label_paths: list[Path], out: Path |
         card["documents"] = [{"file": p.name, "sha256": sha256(p) if p.is_file() else ""} for p in corpora]
     if silver is not None:
         card["silver"] = {"file": silver_path.name if silver_path else "", "sha256": sha256(silver_path) if silver_path else "",
-                          "pairs": sum(1 for e in silver.examples if e.features), "weight": silver.weight}
+                          "pairs": sum(1 for e in silver.examples if e.features), "weight": silver.weight,
+                          **({"readers": silver.readers} if silver.readers else {})}
     if pipeline is not None:
         card["spacy_pipeline"] = pipeline
     model["card"] = card
@@ -1083,7 +1087,11 @@ def card_markdown(card: dict) -> str:
         lines += _table(card["documents"], ["file", "sha256"])
         lines.append("")
     silver = card.get("silver")
-    if silver:
+    if silver and silver.get("readers"):
+        lines += [f"Also learnt: {silver['pairs']} unlabelled pairs of `{silver['file']}` (sha256 {silver['sha256']}), "
+                  f"each as the relation its readers give, weighted {silver['weight']} beside a labelled pair's 1; "
+                  f"no held-out score counts them. Readers: {silver['readers']}.", ""]
+    elif silver:
         lines += [f"Also learnt: {silver['pairs']} unlabelled pairs of `{silver['file']}` (sha256 {silver['sha256']}), "
                   f"each as the relations its teacher gives, weighted {silver['weight']} times the teacher's "
                   "probability; a held-out fold's model learns the probabilities of the teacher that did not "
