@@ -190,6 +190,9 @@ def read_silver_file(path: Path | str) -> tuple[dict, list[dict]]:
             if unknown or not source:
                 what = f"unknown key {', '.join(unknown)}" if unknown else "no readers, or teacher and labels"
                 raise KgError(f"{path}:{number}: {what}")
+            weight = record.get("weight", SILVER_WEIGHT)
+            if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not weight > 0:
+                raise KgError(f"{path}:{number}: weight {weight!r} is not a positive number")
             header = record
             continue
         required = _SILVER_PAIR + (() if "relation" in record else _SILVER_SOFT)

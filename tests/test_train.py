@@ -484,6 +484,9 @@ def test_a_silver_file_says_where_its_relations_come_from(tmp_path):
     path.write_text(json.dumps({"readers": "r", "who": "me"}) + "\n")
     with pytest.raises(KgError, match=f"^{re.escape(str(path))}:1: unknown key who$"):
         read_silver_file(path)
+    path.write_text(json.dumps({"readers": "r", "weight": "heavy"}) + "\n")
+    with pytest.raises(KgError, match=f"^{re.escape(str(path))}:1: weight 'heavy' is not a positive number$"):
+        read_silver_file(path)
 
 
 def test_a_silver_pair_needs_a_probability_per_relation_and_fold(tmp_path):
