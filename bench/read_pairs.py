@@ -145,7 +145,7 @@ def merge(args: argparse.Namespace) -> None:
         found: dict[str, str] = {}
         for path in sorted(folder.glob("labels*.jsonl")):
             b = path.stem.removeprefix("labels")
-            for number, record in T._json_lines(path):
+            for number, record in T.json_lines(path):
                 if record.get("label") not in READ_LABELS or f"{b}-{record.get('n')}" not in key:
                     sys.exit(f"Error: {path}:{number}: no pair {record.get('n')!r} of batch {b} with a label of "
                              f"{', '.join(READ_LABELS)}")

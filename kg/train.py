@@ -131,7 +131,7 @@ class Silver:
         return Silver(self.examples, self.by_fold[k], [self.by_fold[k]] * len(self.by_fold), self.weight, self.readers)
 
 
-def _json_lines(path: Path) -> Iterator[tuple[int, dict]]:
+def json_lines(path: Path) -> Iterator[tuple[int, dict]]:
     """The line number and the record of each line of a JSON lines file (gzip-compressed when its
     name ends in ``.gz``); a line that is not JSON is an error naming the file and line."""
     import gzip
@@ -155,7 +155,7 @@ def read_labels(path: Path | str) -> list[dict]:
     relation, is an error naming the file and line."""
     path = Path(path)
     out = []
-    for number, record in _json_lines(path):
+    for number, record in json_lines(path):
         missing = [k for k in _REQUIRED if k not in record]
         if missing:
             raise KgError(f"{path}:{number}: no {', '.join(missing)}")
@@ -183,7 +183,7 @@ def read_silver_file(path: Path | str) -> tuple[dict, list[dict]]:
     readers learnt from no label. A missing or unknown key is an error naming the file and line."""
     path = Path(path)
     header, pairs = None, []
-    for number, record in _json_lines(path):
+    for number, record in json_lines(path):
         if header is None:
             unknown = sorted(k for k in record if k not in _SILVER_HEADER)
             source = "readers" in record or ("teacher" in record and "labels" in record)
