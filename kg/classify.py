@@ -55,6 +55,13 @@ DEP_PATH_MAX = 4
 #: The cue kinds that link a pair: what a modality word governs.
 _LINK_KINDS = ("cooperation", "activity", "partnership_type")
 _MASKS = {"country": "X", ORGANIZATION: "O", GROUP: "G"}
+#: A pair of a document without a speaker (news, reference prose) reads each of its features but its words
+#: twice, once as itself and once with this prefix: the model learns a weight both genres share and one
+#: for such prose alone, where a sentence's shape (a rule's link, a cue, a clause) says more than in a
+#: speech, from which most labels and every read pair come.
+PROSE_PREFIX = "prose&"
+#: Word features, one weight for both genres: the prose labels are too few to weigh each word apart.
+WORD_PREFIXES = ("s:", "btw:", "lft:", "rgt:")
 #: Cue kinds that make a sentence hostile to the pairs it names, for the document features.
 _HOSTILE_KINDS = frozenset(("hostile", "conflict"))
 #: Cue kinds that end or refuse the cooperation they govern ("*suspended* the pact", "*halted* arms sales",
@@ -693,8 +700,21 @@ def sentence_candidates(
         features += dependency_features(index.parse, x, y)
         if sentences is not None:
             features += sentences.features(x.id, y.id, *(span or (reading.start, reading.end)))
-        out.append(Candidate(a, b, tuple(features), rule, shared))
+        out.append(Candidate(a, b, genre_features(features, speech=bool(speaker)), rule, shared))
     return out
+
+
+def genre_features(features: list[str], speech: bool) -> tuple[str, ...]:
+    """A pair's ``features``, with a copy of each but its words marked :data:`PROSE_PREFIX` outside a ``speech``.
+
+    >>> genre_features(["rule:between", "btw:and"], speech=False)
+    ('rule:between', 'btw:and', 'prose&rule:between')
+    >>> genre_features(["rule:between", "btw:and"], speech=True)
+    ('rule:between', 'btw:and')
+    """
+    if speech:
+        return tuple(features)
+    return (*features, *(PROSE_PREFIX + f for f in features if not f.startswith(WORD_PREFIXES)))
 
 
 class PairModel:

@@ -21,7 +21,7 @@ from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy
 
-from kg.classify import RELATIONS, ActorSentences, Candidate, DocIndex, sentence_candidates
+from kg.classify import PROSE_PREFIX, RELATIONS, ActorSentences, Candidate, DocIndex, sentence_candidates
 from kg.dates import document_year
 from kg.errors import KgError
 from kg.extract import SentenceReader, SentenceReading
@@ -61,6 +61,11 @@ RULE_FLOORS = {"linked": 0.45, "stated": 0.35}
 #: The floors (linked, stated) :func:`choose_floors` tries, highest first.
 FLOOR_GRID = tuple((linked, stated) for linked in (0.5, 0.45, 0.4, 0.35, 0.3, 0.25)
                    for stated in (0.35, 0.3, 0.25, 0.2, 0.15, 0.1) if stated <= linked)
+#: The weight of a labelled pair of a document without a speaker (news, reference prose) beside a labelled
+#: speech pair's 1: such labels are a ninth of the labels and no read pair is one, and at this weight their
+#: genre's own features (:data:`kg.classify.PROSE_PREFIX`) are learnt where the penalty held them back,
+#: chosen by held-out average precision (docs/classifier.md).
+PROSE_WEIGHT = 3.0
 #: The weight of a silver pair (a teacher's soft label) beside a labelled pair's 1.
 SILVER_WEIGHT = 0.2
 #: A silver pair is learnt as each relation the teacher gives at least this probability.
@@ -339,9 +344,10 @@ def _actor_sentences(labels: list[dict], documents: Mapping[str, Document], nlp,
     return out
 
 
-def vocabulary(examples: Iterable[Example], min_count: int = MIN_COUNT) -> dict[str, int]:
-    """Feature -> column, for the features of at least ``min_count`` examples, in sorted order."""
-    counts = Counter(f for e in examples for f in set(e.features))
+def vocabulary(examples: Iterable[Example], min_count: int = MIN_COUNT, without: tuple[str, ...] = ()) -> dict[str, int]:
+    """Feature -> column, for the features of at least ``min_count`` examples, in sorted order;
+    none that starts with one of ``without``."""
+    counts = Counter(f for e in examples for f in set(e.features) if not (without and f.startswith(without)))
     return {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= min_count))}
 
 
@@ -401,22 +407,19 @@ def logistic_regression(c: float = RELATION_C):
 
 
 def _fit(learner, train_set: list[Example], silver: Silver | None = None, probabilities: numpy.ndarray | None = None):
-    """``learner`` fitted on ``train_set`` and, with ``silver``, its pairs with ``probabilities``;
-    returns the vocabulary of its columns."""
+    """``learner`` fitted on ``train_set`` (a pair outside the speeches weighted :data:`PROSE_WEIGHT`) and,
+    with ``silver``, its pairs with ``probabilities``; returns the vocabulary of its columns."""
     rows, relations = list(train_set), [e.relation for e in train_set]
-    weights = None
+    weights = [1.0 if e.genre == "un" else PROSE_WEIGHT for e in train_set]
     if silver is not None:
         extra, extra_relations, extra_weights = silver.rows(probabilities)
         rows += extra
         relations += extra_relations
-        weights = numpy.array([1.0] * len(train_set) + extra_weights)
+        weights += extra_weights
     # a silver pair is a row per relation, but one pair for the features' minimum count
     vocab = vocabulary(train_set + ([e for e in silver.examples if e.features] if silver is not None else []))
     with _one_thread():
-        if weights is None:
-            learner.fit(matrix(rows, vocab), relations)
-        else:
-            learner.fit(matrix(rows, vocab), relations, sample_weight=weights)
+        learner.fit(matrix(rows, vocab), relations, sample_weight=numpy.array(weights))
     return vocab
 
 
@@ -691,6 +694,12 @@ def fit_model(examples: list[Example], oof: numpy.ndarray, genre_for_threshold: 
             "weights": weights, "calibration": calibration, "thresholds": thresholds}
 
 
+def stated_vocabulary(examples: Iterable[Example]) -> dict[str, int]:
+    """The stated models' :func:`vocabulary`: without the prose copies of the features
+    (:data:`kg.classify.PROSE_PREFIX`), which cost the held-out prose types precision there."""
+    return vocabulary(examples, without=(PROSE_PREFIX,))
+
+
 def _stated_training_set(examples: list[Example]) -> list[Example]:
     """The examples a stated model learns from: partnerships the pipeline finds."""
     return [e for e in examples if e.relation == "partnership" and e.features]
@@ -724,7 +733,7 @@ def stated_out_of_fold(examples: list[Example], labels: list[str], splits: list 
     out = numpy.zeros((len(examples), len(labels)))
     for train_idx, test_idx in splits or folds(examples):
         train_set = _stated_training_set([examples[i] for i in train_idx])
-        vocab = vocabulary(train_set)
+        vocab = stated_vocabulary(train_set)
         coef, intercept = _fit_stated(train_set, labels, vocab)
         tested = [i for i in test_idx if examples[i].features]
         z = matrix([examples[i] for i in tested], vocab, scales=STATED_SCALES) @ coef.T + intercept
@@ -809,7 +818,7 @@ def choose_stated_threshold(examples: list[Example], oof: numpy.ndarray, labels:
 def fit_stated(examples: list[Example], labels: list[str], vocab: dict[str, int], threshold: float,
                ontology=None) -> dict:
     """The model file's ``stated`` part: a logistic regression per type or activity of ``labels``,
-    fitted on every labelled partnership, on the features of ``vocab`` (the pair model's); its
+    fitted on every labelled partnership, on the features of ``vocab`` (:func:`stated_vocabulary`); its
     columns are the ``types`` then the ``activities`` (by ``ontology``, default the packaged one)."""
     from kg.ontology import load_ontology
 
@@ -968,7 +977,7 @@ def train_examples(examples: list[Example], label_paths: list[Path], out: Path |
     if labels:
         stated_oof = stated_out_of_fold(examples, labels)
         stated_threshold = choose_stated_threshold(examples, stated_oof, labels, threshold_genre)
-        model["stated"] = fit_stated(examples, labels, vocabulary([e for e in examples if e.features]), stated_threshold)
+        model["stated"] = fit_stated(examples, labels, stated_vocabulary(e for e in examples if e.features), stated_threshold)
         by_model = [{labels[k] for k in numpy.flatnonzero(row >= stated_threshold)} for row in stated_oof]
         stated_card = {
             "threshold": stated_threshold,
@@ -1012,7 +1021,8 @@ def train_examples(examples: list[Example], label_paths: list[Path], out: Path |
         "features": len(model["weights"]),
         "learner": f"multinomial logistic regression ({_numerical_versions()}; L2, C={RELATION_C:g}) on sparse "
                    "features (a present one reads 1, " + ", ".join(f"{p}* {v:g}" for p, v in FEATURE_SCALES.items())
-                   + "); centred isotonic calibration on out-of-fold scores",
+                   + f"; outside speeches each but the words also as {PROSE_PREFIX}feature, and a labelled pair weighs "
+                   f"{PROSE_WEIGHT:g} beside a speech's 1); centred isotonic calibration on out-of-fold scores",
         "cross_validation": f"{FOLDS}-fold, grouped by document, stratified by relation, seed {SEED}",
         "cv_argmax": scores(examples, predicted),
         "threshold": threshold,

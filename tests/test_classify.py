@@ -61,6 +61,15 @@ def test_the_speaker_in_the_pair_is_a_feature(nlp):
     assert "speaker_other" in candidates(nlp, "Chile and Peru met Brazil.", speaker="BRA")[("CHL", "PER")].features
 
 
+def test_outside_a_speech_a_pair_reads_its_features_but_the_words_also_as_prose_ones(nlp):
+    text = "Chile and Peru held joint exercises near the border."
+    prose = candidates(nlp, text)[("CHL", "PER")].features
+    assert {"prose&rule:coordination", "prose&cue:activity:joint_exercises"} <= set(prose)
+    assert "btw:and" in prose and not any(f.startswith(("prose&btw:", "prose&lft:", "prose&rgt:")) for f in prose)
+    speech = candidates(nlp, text, speaker="BRA")[("CHL", "PER")].features
+    assert "rule:coordination" in speech and not any(f.startswith("prose&") for f in speech)
+
+
 def test_a_clause_boundary_between_the_pair_is_a_feature(nlp):
     same = candidates(nlp, "Chile and Peru held talks in June.")[("CHL", "PER")].features
     crossed = candidates(nlp, "Chile held talks in June, while Peru stayed away.")[("CHL", "PER")].features

@@ -310,6 +310,41 @@ def test_a_build_scores_a_pair_as_the_learner_that_read_its_rule_feature_scaled(
     assert numpy.allclose(built, learnt[:, columns], atol=1e-3)
 
 
+def test_a_sentence_reads_as_its_genres_labels_say(tmp_path, nlp):
+    from kg.classify import decide
+    from kg.extract import read_sentences
+
+    # the same kind of sentence is a partnership in the prose labels, none in the speeches'
+    talks = "{x} and {y} held talks on border security."
+    records = []
+    for d in range(10):
+        x, y = COUNTRIES[d], COUNTRIES[(d + 3) % len(COUNTRIES)]
+        speech = {"speaker": "FRA"} if d % 2 else {}
+        for t, relation in [(talks, "none" if speech else "partnership"), *((t, "partnership") for t in PARTNERS),
+                            *((t, "none") for t in NOT_PARTNERS)]:
+            records.append({**label(len(records), f"doc{d}", t, relation, x, y), **speech})
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text("".join(json.dumps(r) + "\n" for r in records))
+    train([labels], tmp_path / "m.json", nlp=nlp)
+    model = PairModel.load(tmp_path / "m.json")
+    doc = nlp(talks.format(x="Kenya", y="Chile"))
+    in_prose, in_speech = (decide(model, doc, read_sentences(doc), speaker=s)[0][0].partnership for s in ("", "FRA"))
+    assert in_prose > in_speech + 0.1, (in_prose, in_speech)
+
+
+def test_a_labelled_pair_outside_the_speeches_weighs_more_than_a_speechs(nlp):
+    from kg.train import PROSE_WEIGHT, _fit, logistic_regression, matrix
+
+    assert PROSE_WEIGHT > 1
+    # one pair, read alike in both genres, labelled apart: the prose label wins
+    examples = [Example("u", "d1", "un", "partnership", ("rule:between",)),
+                Example("p", "d2", "prose", "none", ("rule:between",))]
+    learner = logistic_regression()
+    vocab = _fit(learner, examples)
+    p = dict(zip(learner.classes_, learner.predict_proba(matrix(examples[:1], vocab))[0]))
+    assert p["none"] > p["partnership"]
+
+
 def test_a_gzip_model_reads_as_its_json_and_rebuilds_byte_for_byte(trained, tmp_path, nlp):
     from kg.train import featurize
 
