@@ -9,7 +9,7 @@ the labels (``kg.train.read_silver_file``: a reader's ``relation`` per pair, no 
     .venv/bin/python bench/read_pairs.py draw DIR --speeches 600 --seed 20261205 [--exclude FILE ...]
         [--min-probability 0.15] [--pairs-of SILVER]
     .venv/bin/python bench/read_pairs.py prompt DIR/batch00.jsonl
-    .venv/bin/python bench/read_pairs.py merge DIR [DIR ...] --out train/read_un.jsonl.gz
+    .venv/bin/python bench/read_pairs.py merge DIR [DIR ...] --out train/read_un.jsonl.gz [--onto EARLIER]
 
 ``draw`` takes every candidate pair of ``--speeches`` speeches drawn with ``--seed`` among those no
 label comes from (nor the speeches listed in the ``--exclude`` files, e.g. an earlier draw's
@@ -19,7 +19,8 @@ cuts them into batches of about 280 pairs a reader, each with about 14 labelled 
 ``un_pairs.jsonl`` mixed in blind: ``merge`` scores the readers on them. ``--pairs-of`` reads the
 pairs of a silver file instead (every one of them). ``merge`` checks that every pair of every batch
 has a label and writes the readers' labels of the drawn pairs (``misread``, an actor read wrong, is
-``none``).
+``none``); ``--onto`` keeps the pairs of an earlier file of readers' labels (a draw that excluded its
+speeches) and adds the new ones.
 """
 from __future__ import annotations
 
@@ -134,6 +135,23 @@ def draw(args: argparse.Namespace) -> None:
           f"bench/read_pairs.py prompt {args.dir / 'batch00.jsonl'}")
 
 
+def _onto(earlier: Path, rows: list[dict]) -> tuple[list[dict], str]:
+    """``rows`` after the pairs of ``earlier``, a file of readers' labels, and what its header says
+    of its readers; a pair read in both is an error: the draws exclude each other's speeches."""
+    header, pairs = T.read_silver_file(earlier)
+    if "readers" not in header:
+        sys.exit(f"Error: {earlier}: not a file of readers' labels")
+    key = ("doc_id", "start", "a", "b")
+    kept = [{f: p[f] for f in ("doc_id", "start", "end", "a", "b", "year", "speaker") if f in p}
+            | {"relation": RELATIONS[p["probabilities"].index(1.0)]} for p in pairs]
+    seen = {tuple(p[f] for f in key) for p in kept}
+    again = next((r for r in rows if tuple(r[f] for f in key) in seen), None)
+    if again is not None:
+        sys.exit(f"Error: {earlier}: the pair {again['a']}-{again['b']} of {again['doc_id']} at {again['start']} "
+                 "is read again; draw with --exclude of the earlier draws' speeches")
+    return kept + rows, header["readers"]
+
+
 def merge(args: argparse.Namespace) -> None:
     """Write the readers' labels of the drawn pairs of ``args.dirs`` as one silver file, and print
     how often the readers agree with the labels mixed into their batches."""
@@ -161,6 +179,9 @@ def merge(args: argparse.Namespace) -> None:
             read[found[k]] += 1
             p = pairs[i]
             rows.append({**{f: p[f] for f in ("doc_id", "start", "end", "a", "b", "year", "speaker")}, "relation": relation})
+    drawn, earlier = len(rows), ""
+    if args.onto:
+        rows, earlier = _onto(args.onto, rows)
     rows.sort(key=lambda r: (r["doc_id"], r["start"], r["a"], r["b"]))
     checks = sum(agree.values())
     same = sum(v for (g, r), v in agree.items() if g == r)
@@ -169,8 +190,9 @@ def merge(args: argparse.Namespace) -> None:
     labelled = sum(v for (g, r), v in agree.items() if g == "partnership")
     summary = (f"readers agree with {same} of the {checks} labelled pairs mixed in ({same / checks:.1%}); "
                f"partnership P {tp / said:.3f} R {tp / labelled:.3f}")
+    said_of = f"of the {drawn} last read, {summary}; earlier: {earlier}" if earlier else summary
     header = {"readers": f"{len(rows)} pairs read one by one by language-model readers following LABELS.md "
-                         f"(bench/read_pairs.py); {summary}", "weight": args.weight}
+                         f"(bench/read_pairs.py); {said_of}", "weight": args.weight}
     partial = args.out.with_name(args.out.name + ".partial")
     with gzip.open(partial, "wt", encoding="utf-8") as fh:
         fh.writelines(json.dumps(row) + "\n" for row in [header, *rows])
@@ -194,6 +216,7 @@ def main() -> None:
     m.add_argument("dirs", type=Path, nargs="+")
     m.add_argument("--out", type=Path, required=True)
     m.add_argument("--weight", type=float, default=1.0, help="a read pair's weight beside a labelled pair's 1")
+    m.add_argument("--onto", type=Path, default=None, help="an earlier file of readers' labels to keep and add to")
     args = parser.parse_args()
     if args.command == "draw":
         draw(args)

@@ -33,8 +33,8 @@ def batch(tmp_path, reading, monkeypatch):
     return folder
 
 
-def merged(reading, folders, out):
-    reading.merge(argparse.Namespace(dirs=folders, out=out, weight=1.0))
+def merged(reading, folders, out, onto=None):
+    reading.merge(argparse.Namespace(dirs=folders, out=out, weight=1.0, onto=onto))
 
 
 def test_the_readers_labels_are_written_as_kg_train_reads_them(reading, batch, tmp_path, capsys):
@@ -63,3 +63,33 @@ def test_a_label_outside_the_guide_names_its_file_and_line(reading, batch, tmp_p
     write_lines(batch / "labels00.jsonl", [{"n": 1, "label": "none"}, {"n": 2, "label": "friendly"}])
     with pytest.raises(SystemExit, match=f"^Error: {batch / 'labels00.jsonl'}:2: no pair 2 of batch 00 with a label of "):
         merged(reading, [batch], tmp_path / "read.jsonl.gz")
+
+
+def test_a_new_draw_is_added_onto_the_earlier_reads(reading, batch, tmp_path):
+    from kg.train import read_silver_file
+
+    earlier = tmp_path / "earlier.jsonl"
+    write_lines(earlier, [{"readers": "1 pair read before", "weight": 1.0},
+                          {"doc_id": "BEN_65_2010", "start": 5, "end": 40, "a": "BEN", "b": "NGA",
+                           "year": 2010, "speaker": "BEN", "relation": "hostile"}])
+    write_lines(batch / "labels00.jsonl", [{"n": 1, "label": "none"}, {"n": 2, "label": "partnership"},
+                                           {"n": 3, "label": "proposed"}])
+    merged(reading, [batch], tmp_path / "read.jsonl.gz", onto=earlier)
+    header, pairs = read_silver_file(tmp_path / "read.jsonl.gz")
+    assert [(p["doc_id"], p["a"], p["b"], p["probabilities"]) for p in pairs] == [
+        ("BEN_65_2010", "BEN", "NGA", [0.0, 0.0, 1.0, 0.0, 0.0]),
+        ("KEN_60_2005", "KEN", "TZA", [0.0, 1.0, 0.0, 0.0, 0.0]),
+        ("KEN_60_2005", "KEN", "UGA", [0.0, 0.0, 0.0, 0.0, 1.0])]
+    assert header["readers"].startswith("3 pairs read one by one")
+    assert header["readers"].endswith("; earlier: 1 pair read before")
+    assert "of the 2 last read, readers agree with 1 of the 1 labelled pairs" in header["readers"]
+
+
+def test_a_pair_read_in_an_earlier_file_too_stops_the_merge(reading, batch, tmp_path):
+    earlier = tmp_path / "earlier.jsonl"
+    write_lines(earlier, [{"readers": "1 pair read before"},
+                          {"doc_id": "KEN_60_2005", "start": 0, "end": 30, "a": "KEN", "b": "UGA", "relation": "none"}])
+    write_lines(batch / "labels00.jsonl", [{"n": 1, "label": "none"}, {"n": 2, "label": "none"}, {"n": 3, "label": "none"}])
+    with pytest.raises(SystemExit, match=f"^Error: {earlier}: the pair KEN-UGA of KEN_60_2005 at 0 is read again; "):
+        merged(reading, [batch], tmp_path / "read.jsonl.gz", onto=earlier)
+    assert not (tmp_path / "read.jsonl.gz").exists()
