@@ -4,11 +4,14 @@ The held-out scores of the pair labels say how the classifier does on the senten
 an analyst reads a whole build, whose sentences are a different mix. This script draws what to read:
 
     .venv/bin/python bench/fact_sample.py draw OUT CORPUS SAMPLE.jsonl [--n 200] [--seed 20261205]
+        [--exclude FILE ...]
 
 ``OUT`` is a build's output folder, ``CORPUS`` the corpus it read. A fact is one pair of one sentence
 of one document (its type and activity rows count once). ``SAMPLE.jsonl`` holds, per fact, the pair,
 the sentence and up to 600 characters before it, for a reader who judges them blind; the build's
-``confidence`` and ``method`` go to ``SAMPLE.key.jsonl`` beside it. A reader writes a JSON line per
+``confidence`` and ``method`` go to ``SAMPLE.key.jsonl`` beside it. ``--exclude`` files list document
+ids (whitespace-separated) whose facts are not drawn: the documents the model learnt from, so that the
+sample is of text it has not seen. A reader writes a JSON line per
 fact, ``{"n": …, "verdict": "right" | "wrong" | "unclear", "label": …}``, with ``label`` the relation
 ``LABELS.md`` gives the pair (or ``misread``). Then:
 
@@ -44,10 +47,11 @@ def partnership_facts(out: Path) -> dict[tuple, dict]:
     return facts
 
 
-def draw(out: Path, corpus: Path, sample_path: Path, n: int, seed: int) -> int:
+def draw(out: Path, corpus: Path, sample_path: Path, n: int, seed: int, exclude: frozenset[str] = frozenset()) -> int:
     """Write ``n`` facts of the build in ``out`` drawn with ``seed`` to ``sample_path`` (blind) and
-    their confidence and method to its ``.key.jsonl``; the number written."""
-    facts = partnership_facts(out)
+    their confidence and method to its ``.key.jsonl``; the number written. No fact of a document
+    in ``exclude`` is drawn."""
+    facts = {k: row for k, row in partnership_facts(out).items() if k[0] not in exclude}
     chosen = random.Random(seed).sample(sorted(facts), min(n, len(facts)))
     wanted = {key[0] for key in chosen}
     texts = {}
@@ -122,6 +126,8 @@ def main(argv: list[str] | None = None) -> None:
     drawing.add_argument("sample", type=Path)
     drawing.add_argument("--n", type=int, default=200)
     drawing.add_argument("--seed", type=int, default=20261205)
+    drawing.add_argument("--exclude", type=Path, nargs="*", default=[],
+                         help="files of document ids whose facts are not drawn (the documents the model learnt from)")
     scoring = commands.add_parser("score", help="summarise the verdicts on a sample")
     scoring.add_argument("sample", type=Path)
     scoring.add_argument("verdicts", type=Path, nargs="+")
@@ -129,7 +135,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "draw":
         if not (args.out / "facts.csv").is_file():
             sys.exit(f"Error: {args.out / 'facts.csv'} not found: draw reads a build's output folder")
-        print(f"Wrote {draw(args.out, args.corpus, args.sample, args.n, args.seed)} facts to {args.sample}")
+        exclude = frozenset(i for path in args.exclude for i in path.read_text(encoding="utf-8").split())
+        print(f"Wrote {draw(args.out, args.corpus, args.sample, args.n, args.seed, exclude)} facts to {args.sample}")
     else:
         print("\n".join(score(args.sample, args.verdicts)))
 

@@ -56,6 +56,15 @@ def test_the_same_seed_draws_the_same_facts(fact_sample, built, tmp_path):
     assert len((tmp_path / "a.jsonl").read_text().splitlines()) == 2
 
 
+def test_no_fact_of_a_document_the_model_learnt_from_is_drawn(fact_sample, built, tmp_path):
+    out, corpus = built
+    learnt = tmp_path / "learnt.txt"
+    learnt.write_text("d0\nd2\n", encoding="utf-8")
+    fact_sample.main(["draw", str(out), str(corpus), str(tmp_path / "s.jsonl"), "--exclude", str(learnt)])
+    rows = [json.loads(line) for line in (tmp_path / "s.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["doc_id"], r["sentence"]) for r in rows] == [("d1", "Ghana trained Togolese officers in 2010.")]
+
+
 def test_the_summary_counts_the_verdicts_by_confidence(fact_sample, tmp_path):
     sample = tmp_path / "s.jsonl"
     sample.write_text("")
