@@ -14,8 +14,10 @@ import sys
 import pytest
 
 FLOORS = {"entities": 0.98, "dyads": 0.80, "activities": 0.90, "types": 0.83, "memberships": 0.97}
-#: The same with the pair classifier deciding the partnerships (docs/classifier.md): below the rules here.
-CLASSIFIER_FLOORS = {"entities": 0.98, "dyads": 0.70, "activities": 0.82, "types": 0.80, "memberships": 0.97}
+#: The same with the pair classifier deciding the partnerships (docs/classifier.md): below the rules here,
+#: most in types, which it adds to members listed together that it reads as partners (docs/classifier.md,
+#: *Regression suites*).
+CLASSIFIER_FLOORS = {"entities": 0.98, "dyads": 0.70, "activities": 0.82, "types": 0.75, "memberships": 0.97}
 
 
 @pytest.mark.parametrize("options, floors", [(" --model rules", FLOORS), ("", CLASSIFIER_FLOORS)], ids=["rules", "classifier"])
