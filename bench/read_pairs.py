@@ -38,6 +38,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from kg import train as T  # noqa: E402
 from kg.classify import RELATIONS  # noqa: E402
+from kg.errors import KgError  # noqa: E402
 
 SHARED = HERE.parent.parent / "shared"
 UN_CORPUS = SHARED / "corpora" / "un_general_debates" / "un_general_debates.jsonl.gz"
@@ -138,7 +139,10 @@ def draw(args: argparse.Namespace) -> None:
 def _onto(earlier: Path, rows: list[dict]) -> tuple[list[dict], str]:
     """``rows`` after the pairs of ``earlier``, a file of readers' labels, and what its header says
     of its readers; a pair read in both is an error: the draws exclude each other's speeches."""
-    header, pairs = T.read_silver_file(earlier)
+    try:
+        header, pairs = T.read_silver_file(earlier)
+    except KgError as e:
+        sys.exit(f"Error: {e}")
     if "readers" not in header:
         sys.exit(f"Error: {earlier}: not a file of readers' labels")
     key = ("doc_id", "start", "a", "b")

@@ -93,3 +93,11 @@ def test_a_pair_read_in_an_earlier_file_too_stops_the_merge(reading, batch, tmp_
     with pytest.raises(SystemExit, match=f"^Error: {earlier}: the pair KEN-UGA of KEN_60_2005 at 0 is read again; "):
         merged(reading, [batch], tmp_path / "read.jsonl.gz", onto=earlier)
     assert not (tmp_path / "read.jsonl.gz").exists()
+
+
+def test_an_earlier_file_that_is_not_one_of_read_pairs_names_its_line(reading, batch, tmp_path):
+    earlier = tmp_path / "earlier.jsonl"
+    write_lines(earlier, [{"readers": "1 pair read before"}, {"doc_id": "KEN_60_2005", "relation": "none"}])
+    write_lines(batch / "labels00.jsonl", [{"n": 1, "label": "none"}, {"n": 2, "label": "none"}, {"n": 3, "label": "none"}])
+    with pytest.raises(SystemExit, match=f"^Error: {earlier}:2: no start, end, a, b$"):
+        merged(reading, [batch], tmp_path / "read.jsonl.gz", onto=earlier)
