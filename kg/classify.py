@@ -965,13 +965,13 @@ def _stated(r: SentenceReading, c: Candidate) -> bool:
 
 def _members(r: SentenceReading, c: Candidate) -> bool:
     """The pair is a member and its organisation, or both are listed as members ("The SCO's members
-    are A, B and C") and no rule links them: a membership, not a partnership."""
-    if not r.memberships:
+    are A, B and C", "A, B and C joined later") and no rule links them: a membership, not a partnership."""
+    if not r.memberships and not r.members_of_focus:
         return False
     pair = {c.a, c.b}
     if any(pair == {m, org} for m, org in r.memberships):
         return True
-    return not c.rule and pair <= {m for m, _ in r.memberships}
+    return not c.rule and pair <= {m for m, _ in r.memberships}.union(r.members_of_focus)
 
 
 def _places(r: SentenceReading, c: Candidate) -> bool:

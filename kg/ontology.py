@@ -72,7 +72,7 @@ class Ontology:
 PHRASE_KINDS = (
     "cooperation", "hostile", "conflict", "attribution", "place_noun", "non_state_context", "adversary",
     "negation", "hoped_for", "ended", "pair_reference", "weak_pair_reference", "actor_reference", "membership", "clause_separator",
-    "exemplification",
+    "other_sense", "exemplification",
 )
 #: The shapes by which a sentence links a pair, and "membership".
 SHAPES = ("between", "compound", "coordination", "composition", "dependency", "link", "object", "host", "membership")

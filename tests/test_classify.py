@@ -448,6 +448,28 @@ def test_a_rule_linked_pair_has_the_floor_in_prose_and_not_in_a_speech(tmp_path,
     assert accepted("KEN") == (0.47, "coordination", False)
 
 
+@pytest.mark.parametrize(
+    "text, accepted",
+    [
+        # members listed as such share a body: no partnership of their own
+        ("Mercosur was founded in 1991. Venezuela, Bolivia and Chile joined later.", set()),
+        ("Mercosur meets twice a year. Its members include Venezuela, Bolivia and Chile.", set()),
+        ("Mercosur's members are Venezuela, Bolivia and Chile.", set()),
+        # acting together is a partnership
+        ("Mercosur meets twice a year. Venezuela, Bolivia and Chile held joint drills.",
+         {("VEN", "BOL"), ("VEN", "CHL"), ("BOL", "CHL")}),
+    ],
+)
+def test_co_members_named_as_members_are_no_partners(tmp_path, nlp, text, accepted):
+    path = tmp_path / "model.json"
+    # p(partnership) 0.9 for every pair: only the reading of the sentence refuses one
+    path.write_text(json.dumps({"relations": ["partnership", "none"], "bias": [2.2, 0],
+                                "weights": {}, "thresholds": {"partnership": 0.6}}))
+    doc = nlp(text)
+    decided = [d for sentence in decide(PairModel.load(path), doc, read_sentences(doc)) for d in sentence]
+    assert {(d.a, d.b) for d in decided if d.accepted(0.6) and "MERCOSUR" not in (d.a, d.b)} == accepted
+
+
 def test_kg_explain_prints_document_text_escaped():
     import subprocess
     import sys

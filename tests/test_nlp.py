@@ -56,6 +56,10 @@ def test_country_names_inside_other_names_are_not_actors(nlp):
         ("Greek Cypriot leaders met the Turkish Cypriot side.", []),
         ("Greek and Turkish Cypriots met Chile.", ["CHL"]),
         ("Greek and Turkish troops held joint drills.", ["GRC", "TUR"]),
+        # an organisation spelt out by its members' names; a corridor named after countries
+        ("Chile praised BIMSTEC (Bangladesh-India-Myanmar-Sri Lanka-Thailand Economic Cooperation).", ["CHL", "BIMSTEC", "BIMSTEC"]),
+        ("Chile backs the Bangladesh-China-India-Myanmar Economic Corridor.", ["CHL"]),
+        ("Hungary signed an agreement with Comecon.", ["HUN", "CMEA"]),
         ("German-speaking pupils visited Chile.", ["CHL"]),
         ("Chile protected ethnic Albanians near Lake Chad and in Upper Guinea.", ["CHL"]),
         ("Chile mapped Italian Somaliland; its Spanish name (Spanish: Cuerpo) stuck.", ["CHL"]),

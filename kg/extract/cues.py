@@ -34,11 +34,22 @@ class Hostility(NamedTuple):
 _NO_HOSTILITY = Hostility((), frozenset())
 
 
+#: The cue kind of phrases in which a type's or activity's word means something else ("vocational
+#: training", "the limitation of missile systems"): the type and activity cues inside one state nothing.
+OTHER_SENSE_KIND = "other_sense"
+
+
 def named_cues(tokens: Tokens, entities: list[Actor], cues: list[Cue], rules: Rules) -> list[Cue]:
-    """``cues`` less those inside a name ("Gulf *Cooperation* Council") and the cooperation, type
-    and reference cues that name what a joining verb joins ("Finland joined *the alliance*")."""
+    """``cues`` less those inside a name ("Gulf *Cooperation* Council"), the type and activity cues
+    inside a phrase that gives their word another sense ("*vocational training*") and the cooperation, type and
+    reference cues that name what a joining verb joins ("Finland joined *the alliance*")."""
     if entities and cues:
         cues = [c for c in cues if not any(s.start <= c.start < s.end for s in entities)]
+    other_senses = [c for c in cues if c.kind == OTHER_SENSE_KIND]
+    if other_senses:
+        cues = [c for c in cues if not (
+            c.kind in (ACTIVITY, PARTNERSHIP_TYPE) and any(w.start <= c.start and c.end <= w.end for w in other_senses)
+        )]
     joining = rules.words.joining_verbs
     joined = [c.end for c in cues if c.kind == "membership" and tokens.lemma(c.start) in joining]
     if joined:

@@ -27,6 +27,9 @@ def _view(nlp, text):
         # ended, told in the passive after the cooperation it ends
         ("Joint drills between Chile and Peru were suspended in May.", set()),
         ("Arms sales from Chile to Peru have been halted.", set()),
+        # ended by a word of ending
+        ("Chile and Peru disbanded their joint patrols in May.", set()),
+        ("The termination of arms sales from Chile to Peru was announced.", set()),
         # the subject of the ending is another noun, or another clause's
         ("Chile and Peru held joint drills after the ceasefire was suspended.", {"joint_exercises"}),
         ("Chile and Peru held joint drills; the talks with Bolivia were suspended.", {"joint_exercises"}),
@@ -98,9 +101,47 @@ def test_financial_aid_is_money(nlp, text, activities):
     assert {c.id for c in _view(nlp, text).activities} == activities
 
 
+@pytest.mark.parametrize(
+    "text, activities",
+    [
+        ("Chile trains Peru's army and police.", {"military_training"}),
+        ("Chile supports the training and education of Peru's peacekeepers.", {"military_training", "peacekeeping"}),
+        ("Chile sold two frigates and a missile system to Peru.", {"arms_transfer"}),
+        ("Chile sent arms to Peru.", {"arms_transfer"}),
+        # the same words in another sense: civilian work, arms control, a cable
+        ("Chile offers vocational training to young people from Peru.", set()),
+        ("Chile helped in the educational and technical training of Peruvian students.", set()),
+        ("Chile runs training programmes for teachers from Peru.", set()),
+        ("Chile and Peru agreed on limits to their missile systems.", set()),
+        ("Chile helped Peru destroy 20,000 small arms.", set()),
+        ("Chile and Peru jointly laid a submarine cable.", set()),
+        ("Chile sent an armed contingent to Peru.", set()),
+    ],
+)
+def test_words_in_another_sense_state_no_activity(nlp, text, activities):
+    view = _view(nlp, text)
+    assert {c.id for c in view.activities} == activities
+    assert view.live.get("cooperation") or view.activities  # the cooperation still counts
+
+
 def test_a_cue_inside_a_name_is_no_cue(nlp):
     view = _view(nlp, "The Gulf Cooperation Council met in Riyadh.")
     assert "cooperation" not in view.kinds
+
+
+@pytest.mark.parametrize(
+    "text, entity",
+    [
+        # the Soviet bloc's economic organisation gives no economic assistance by its name
+        ("Chile signed an agreement with the Council for Mutual Economic Assistance.", "CMEA"),
+        # a rebel group is no one's ally
+        ("Chile lost two soldiers in an attack by the Allied Democratic Forces.", None),
+    ],
+)
+def test_a_name_with_a_type_or_activity_word_states_neither(nlp, text, entity):
+    view = _view(nlp, text)
+    assert not view.types and not view.activities
+    assert entity is None or entity in {a.id for a in view.actors}
 
 
 def test_joining_an_alliance_states_no_alliance(nlp):
