@@ -38,6 +38,7 @@ from spacy.tokens import Doc
 from kg.errors import KgError
 from kg.fast import span_rows, token_offsets, word_columns
 from kg.extract import SentenceReader, SentenceReading
+from kg.extract.cues import in_their_sense
 from kg.extract.sentence import Strings
 from kg.gazetteer import GROUP, NON_ACTOR, ORGANIZATION, capital_names
 from kg.nlp import CUES_KEY, ENTITIES_KEY
@@ -233,8 +234,9 @@ class DocIndex:
         self.mention_starts = [e[2] for e in entities]
         #: Character offset of each mention, to count a sentence's mentions without a view.
         self.mention_chars = [e[4] for e in entities]
-        cues = ((strings[label], strings[id_], start, end) for label, id_, start, end, _, _ in span_rows(doc, CUES_KEY))
-        self.cues = sorted(cues, key=itemgetter(2))
+        cues = [(strings[label], strings[id_], start, end) for label, id_, start, end, _, _ in span_rows(doc, CUES_KEY)]
+        # the cues the sentence reader reads: a cue word in another sense ("vocational training") is none
+        self.cues = sorted(in_their_sense(cues), key=itemgetter(2))
         self.cue_starts = [c[2] for c in self.cues]
         #: The dependency parse, or None when the pipeline has no parser.
         self.parse: Parse | None = Parse.of(doc)

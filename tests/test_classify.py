@@ -44,6 +44,13 @@ def test_cues_are_features_by_kind_and_place(nlp):
     assert "cue_btw:partnership_type" in between
 
 
+def test_a_cue_word_in_another_sense_is_no_cue_of_its_activity(nlp):
+    trains = candidates(nlp, "Chile trains the army of Peru.")[("CHL", "PER")].features
+    assert "cue:activity:military_training" in trains
+    teaches = candidates(nlp, "Chile trains the medical students of Peru.")[("CHL", "PER")].features
+    assert "cue:activity:military_training" not in teaches and "cue:other_sense" in teaches
+
+
 def test_a_negated_cue_is_marked(nlp):
     features = candidates(nlp, "Chile did not sign a treaty with Peru.")[("CHL", "PER")].features
     assert "cue_btw:negation" in features and any(f.startswith("cue_negated:") for f in features)

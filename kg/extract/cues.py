@@ -7,7 +7,7 @@
 """
 from __future__ import annotations
 
-from typing import NamedTuple, Sequence
+from typing import NamedTuple, Sequence, TypeVar
 
 from kg.extract.sentence import Actor, Cue, Rules, Sentence, Tokens
 from kg.ontology import ACTIVITY, PARTNERSHIP_TYPE
@@ -16,6 +16,8 @@ from kg.ontology import ACTIVITY, PARTNERSHIP_TYPE
 #: The cue kinds that keep a cue shortly after them from being asserted: a negation ("no joint
 #: drills") or a hope or request ("urged Peru to hold joint drills").
 NEGATING_KINDS = ("negation", "hoped_for")
+#: A cue as the reader holds it (:class:`Cue`) or as the classifier does: ``(kind, id, start, end)``.
+CueRow = TypeVar("CueRow", bound=tuple)
 #: The cue kind that keeps a cue shortly before it from being asserted: the cooperation it names was
 #: ended ("trade between X and Y *was suspended*").
 ENDING_KIND = "ended"
@@ -35,21 +37,33 @@ _NO_HOSTILITY = Hostility((), frozenset())
 
 
 #: The cue kind of phrases in which a type's or activity's word means something else ("vocational
-#: training", "the limitation of missile systems"): the type and activity cues inside one state nothing.
+#: training", "the limitation of missile systems"): the type and activity cues on one state nothing.
 OTHER_SENSE_KIND = "other_sense"
+
+
+def in_their_sense(cues: list[CueRow]) -> list[CueRow]:
+    """``cues`` (``(kind, id, start, end, …)`` rows) less the type and activity cues that share a word
+    with a phrase giving their word another sense ("the *Educational and Training* Programme", "training
+    medical *students*"). The sentence reader and the pair classifier read the same cues.
+
+    >>> rows = [("other_sense", "", 0, 3), ("activity", "military_training", 2, 4), ("activity", "peacekeeping", 5, 6)]
+    >>> [r[1] for r in in_their_sense(rows)]
+    ['', 'peacekeeping']
+    """
+    senses = [(c[2], c[3]) for c in cues if c[0] == OTHER_SENSE_KIND]
+    if not senses:
+        return cues
+    return [c for c in cues if c[0] not in (ACTIVITY, PARTNERSHIP_TYPE)
+            or not any(start < c[3] and c[2] < end for start, end in senses)]
 
 
 def named_cues(tokens: Tokens, entities: list[Actor], cues: list[Cue], rules: Rules) -> list[Cue]:
     """``cues`` less those inside a name ("Gulf *Cooperation* Council"), the type and activity cues
-    inside a phrase that gives their word another sense ("*vocational training*") and the cooperation, type and
+    on a phrase that gives their word another sense (:func:`in_their_sense`) and the cooperation, type and
     reference cues that name what a joining verb joins ("Finland joined *the alliance*")."""
     if entities and cues:
         cues = [c for c in cues if not any(s.start <= c.start < s.end for s in entities)]
-    other_senses = [c for c in cues if c.kind == OTHER_SENSE_KIND]
-    if other_senses:
-        cues = [c for c in cues if not (
-            c.kind in (ACTIVITY, PARTNERSHIP_TYPE) and any(w.start <= c.start and c.end <= w.end for w in other_senses)
-        )]
+    cues = in_their_sense(cues)
     joining = rules.words.joining_verbs
     joined = [c.end for c in cues if c.kind == "membership" and tokens.lemma(c.start) in joining]
     if joined:

@@ -112,6 +112,8 @@ def test_financial_aid_is_money(nlp, text, activities):
         ("Chile offers vocational training to young people from Peru.", set()),
         ("Chile helped in the educational and technical training of Peruvian students.", set()),
         ("Chile runs training programmes for teachers from Peru.", set()),
+        ("Chile funds the Educational and Training Programme for Peru.", set()),
+        ("Chile trained more than 100 Peruvian medical students.", set()),
         ("Chile and Peru agreed on limits to their missile systems.", set()),
         ("Chile helped Peru destroy 20,000 small arms.", set()),
         ("Chile and Peru jointly laid a submarine cable.", set()),
