@@ -16,8 +16,6 @@ from kg.ontology import ACTIVITY, PARTNERSHIP_TYPE
 #: The cue kinds that keep a cue shortly after them from being asserted: a negation ("no joint
 #: drills") or a hope or request ("urged Peru to hold joint drills").
 NEGATING_KINDS = ("negation", "hoped_for")
-#: A cue as the reader holds it (:class:`Cue`) or as the classifier does: ``(kind, id, start, end)``.
-CueRow = TypeVar("CueRow", bound=tuple)
 #: The cue kind that keeps a cue shortly before it from being asserted: the cooperation it names was
 #: ended ("trade between X and Y *was suspended*").
 ENDING_KIND = "ended"
@@ -39,6 +37,8 @@ _NO_HOSTILITY = Hostility((), frozenset())
 #: The cue kind of phrases in which a type's or activity's word means something else ("vocational
 #: training", "the limitation of missile systems"): the type and activity cues on one state nothing.
 OTHER_SENSE_KIND = "other_sense"
+#: A cue as the reader holds it (:class:`Cue`) or as the classifier does: ``(kind, id, start, end)``.
+CueRow = TypeVar("CueRow", bound=tuple)
 
 
 def in_their_sense(cues: list[CueRow]) -> list[CueRow]:

@@ -56,6 +56,50 @@ def test_a_list_of_kinds_of_relation_states_each_kind(nlp, text, types, activiti
 
 
 @pytest.mark.parametrize(
+    "text, types",
+    [
+        ("Chile and Peru sent troops to the international coalition against the pirates.", {"multilateral_framework"}),
+        ("Chile joined the US-led coalition with Peru.", {"multilateral_framework"}),
+        ("Chile and Peru formed a coalition of democracies.", {"multilateral_framework"}),
+        # a coalition of parties or of rebels is no framework of states
+        ("Chile and Peru each have a coalition government.", set()),
+        ("Chile fought the rebel coalition that Peru backed.", set()),
+    ],
+)
+def test_a_coalition_of_states_is_a_multilateral_framework(nlp, text, types):
+    assert {c.id for c in _view(nlp, text).types} == types
+
+
+@pytest.mark.parametrize(
+    "text, activities",
+    [
+        ("Chile gave Peru military and economic aid.", {"military_aid", "financial_aid"}),
+        ("Chile gave Peru economic and military aid.", {"military_aid", "financial_aid"}),
+        ("Peru received economic, military and technical assistance from Chile.", {"military_aid", "financial_aid"}),
+        ("Chile gave Peru economic and military foreign assistance.", {"military_aid", "financial_aid"}),
+        ("Chile gave Peru economic and technical assistance.", {"financial_aid"}),
+        ("Chile gave Peru military and technical assistance.", {"military_aid"}),
+    ],
+)
+def test_a_list_of_kinds_of_aid_states_each_kind(nlp, text, activities):
+    assert {c.id for c in _view(nlp, text).activities} == activities
+
+
+@pytest.mark.parametrize(
+    "text, activities",
+    [
+        ("Chile equipped two Peruvian battalions with light weapons.", {"arms_transfer"}),
+        ("The Peruvian troops, equipped with Chilean rifles, crossed the border.", {"arms_transfer"}),
+        ("Chile runs a train-and-equip programme for Peru.", {"arms_transfer", "military_training"}),
+        # equipped with something that is no weapon
+        ("The Peruvian hospital was equipped with Chilean beds.", set()),
+    ],
+)
+def test_equipping_with_weapons_is_an_arms_transfer(nlp, text, activities):
+    assert {c.id for c in _view(nlp, text).activities} == activities
+
+
+@pytest.mark.parametrize(
     "text, activities",
     [
         # making a weapon together is the defence industry, not a sale of it
@@ -114,7 +158,14 @@ def test_financial_aid_is_money(nlp, text, activities):
         ("Chile runs training programmes for teachers from Peru.", set()),
         ("Chile funds the Educational and Training Programme for Peru.", set()),
         ("Chile trained more than 100 Peruvian medical students.", set()),
+        ("Chile offered Peru scholarships and training.", set()),
+        ("Chile gives professional training to Peruvian civil servants.", set()),
+        ("Chile sent Peru medical instructors.", set()),
+        ("Chile sent military instructors to Peru.", {"military_training"}),
+        # a quality of troops, not training one gave the other
+        ("Chile's well-trained troops will serve beside Peru's.", set()),
         ("Chile and Peru agreed on limits to their missile systems.", set()),
+        ("Chile and Peru agreed to limit their anti-ballistic missile systems.", set()),
         ("Chile helped Peru destroy 20,000 small arms.", set()),
         ("Chile and Peru jointly laid a submarine cable.", set()),
         ("Chile sent an armed contingent to Peru.", set()),
@@ -138,6 +189,8 @@ def test_a_cue_inside_a_name_is_no_cue(nlp):
         ("Chile signed an agreement with the Council for Mutual Economic Assistance.", "CMEA"),
         # a rebel group is no one's ally
         ("Chile lost two soldiers in an attack by the Allied Democratic Forces.", None),
+        # an agreement's name: no joint plan of the parties' policies
+        ("Chile and Peru back the Joint Comprehensive Plan of Action.", None),
     ],
 )
 def test_a_name_with_a_type_or_activity_word_states_neither(nlp, text, entity):
