@@ -44,6 +44,9 @@ class Concept:
     label: str
     cues: tuple = ()
     cameo: str = ""
+    #: For an activity: the partnership types a pair that does it has by definition ("mutual
+    #: defence" is an alliance), which each of its cues states too.
+    implies: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -60,11 +63,21 @@ class Ontology:
         return concept.label if concept else concept_id
 
     def ruler_patterns(self) -> list[dict]:
-        """SpanRuler patterns: label = ``partnership_type``/``activity``, id = concept id."""
+        """SpanRuler patterns: label = ``partnership_type``/``activity``, id = concept id. An
+        activity's cues are also patterns of the types it ``implies``.
+
+        >>> onto = load_ontology()
+        >>> [p["label"] + ":" + p["id"] for p in onto.ruler_patterns() if p["pattern"] == "come to each other's aid"]
+        ['activity:mutual_defense', 'partnership_type:alliance']
+        """
         patterns: list[dict] = []
         for kind, concepts in ((PARTNERSHIP_TYPE, self.partnership_types), (ACTIVITY, self.activities)):
             for concept in concepts.values():
                 patterns += _patterns(kind, concept.id, concept.cues)
+        for activity in self.activities.values():
+            for type_id in activity.implies:
+                own = self.partnership_types[type_id].cues
+                patterns += _patterns(PARTNERSHIP_TYPE, type_id, [c for c in activity.cues if c not in own])
         return patterns
 
 
@@ -250,12 +263,15 @@ def _concepts(doc: YamlFile, section: str) -> dict[str, Concept]:
     concepts = {}
     for key, spec in entries.value:
         concept_id = str(key.value)
-        spec_nodes = {} if _is_null(spec) else doc.mapping(spec, (), key, optional=("label", "cues", "cameo"))
+        optional = ("label", "cues", "cameo") + (("implies",) if section == "activities" else ())
+        spec_nodes = {} if _is_null(spec) else doc.mapping(spec, (), key, optional=optional)
         cues = doc.phrases(spec_nodes["cues"]) if "cues" in spec_nodes else []
         label = doc.value(spec_nodes["label"]) if "label" in spec_nodes else None
         cameo = doc.value(spec_nodes["cameo"]) if "cameo" in spec_nodes else None
+        implies = doc.words(spec_nodes["implies"], several=False, of="implies") if "implies" in spec_nodes else []
         concepts[concept_id] = Concept(
-            concept_id, str(label or concept_id.replace("_", " ").capitalize()), tuple(cues), str(cameo or "")
+            concept_id, str(label or concept_id.replace("_", " ").capitalize()), tuple(cues), str(cameo or ""),
+            tuple(implies),
         )
     return concepts
 
@@ -269,12 +285,14 @@ def load_ontology(path: Path | str | None = None) -> Ontology:
     """Load and validate an ontology YAML file (default: the packaged ``kg/data/ontology.yaml``)."""
     path = Path(path) if path else ONTOLOGY_PATH
     doc = YamlFile(path, OntologyError)
-    doc.mapping(doc.root, ("partnership_types", "activities"))
-    return Ontology(
-        _concepts(doc, "partnership_types"),
-        _concepts(doc, "activities"),
-        hashlib.sha256(path.read_bytes()).hexdigest()[:16],
-    )
+    sections = doc.mapping(doc.root, ("partnership_types", "activities"))
+    types, activities = _concepts(doc, "partnership_types"), _concepts(doc, "activities")
+    for key, spec in sections["activities"].value:
+        if isinstance(spec, yaml.MappingNode):
+            implies = next((v for k, v in spec.value if k.value == "implies"), None)
+            if implies is not None:
+                doc.check_ids(implies, list(activities[str(key.value)].implies), types, "partnership type")
+    return Ontology(types, activities, hashlib.sha256(path.read_bytes()).hexdigest()[:16])
 
 
 def _word_classes(cues: YamlFile, node: yaml.Node, of: str) -> dict[str, str]:

@@ -121,3 +121,39 @@ def test_an_ontology_cue_yaml_reads_as_a_boolean_must_be_quoted(data_dir):
         load_ontology(ontology)
     line = _line(ontology, "- joint exercise") + 1
     assert str(error.value) == f"{ontology}:{line}: 'off' reads as False: quote it"
+
+
+def test_an_activity_states_the_types_it_implies_where_its_cues_stand(data_dir):
+    from kg.extract.reader import read_sentences
+    from kg.nlp import load_pipeline
+
+    ontology = data_dir / "ontology.yaml"
+    _edit(ontology, "    implies: [alliance]\n", "    implies: [alliance, defense_cooperation]\n")
+    nlp = load_pipeline(ontology=load_ontology(ontology), data_dir=data_dir)
+    reading = read_sentences(nlp("Denmark and Norway promised to defend each other if attacked."))[0]
+    assert reading.activities == ("mutual_defense",)
+    assert sorted(reading.partnership_types) == ["alliance", "defense_cooperation"]
+
+
+def test_a_pair_committed_to_defend_each_other_is_an_alliance():
+    from kg.extract.reader import read_sentences
+    from kg.nlp import load_pipeline
+
+    reading = read_sentences(load_pipeline()("In 1902 Chile and Peru pledged to come to each other's aid."))[0]
+    assert reading.given_for("CHL", "PER") == (("alliance",), ("mutual_defense",))
+
+
+def test_an_implied_type_the_ontology_lacks_names_the_file_and_line(data_dir):
+    ontology = data_dir / "ontology.yaml"
+    _edit(ontology, "    implies: [alliance]\n", "    implies: [alliance, friendship]\n")
+    with pytest.raises(OntologyError) as error:
+        load_ontology(ontology)
+    assert str(error.value) == f"{ontology}:{_line(ontology, 'implies:')}: unknown partnership type 'friendship'"
+
+
+def test_only_an_activity_implies_types(data_dir):
+    ontology = data_dir / "ontology.yaml"
+    _edit(ontology, "    label: Alliance\n", "    label: Alliance\n    implies: [mutual_defense]\n")
+    with pytest.raises(OntologyError) as error:
+        load_ontology(ontology)
+    assert str(error.value) == f"{ontology}:{_line(ontology, 'implies: [mutual_defense]')}: unknown key 'implies'"
