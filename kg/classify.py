@@ -911,13 +911,17 @@ class Decision(NamedTuple):
     #: Both are places the sentence's activity is done in ("contingents in Namibia in 1989, in Rwanda
     #: in 1993"): neither acts with the other there.
     places: bool = False
+    #: The model reads the pair as more likely hoped for than a partnership ("we hope that X and Y
+    #: will sign a pact"): only the threshold, not a rule's floor, makes it a partnership.
+    hoped: bool = False
 
     def accepted(self, threshold: float) -> bool:
-        """Whether the pair is a partnership: p reaches ``threshold`` or :attr:`floor`; never a pair of
-        members, nor two places of the sentence's activity."""
+        """Whether the pair is a partnership: p reaches ``threshold``, or :attr:`floor` when the
+        model does not read it as hoped for; never a pair of members, nor two places of the
+        sentence's activity."""
         if self.members or self.places:
             return False
-        return self.partnership >= min(threshold, self.floor)
+        return self.partnership >= (threshold if self.hoped else min(threshold, self.floor))
 
 
 def _parse_json(raw: bytes):
@@ -983,11 +987,19 @@ def _places(r: SentenceReading, c: Candidate) -> bool:
 
 
 def _decision(model: PairModel, r: SentenceReading, c: Candidate, partnership: float, membership: float,
-              speaker: str) -> Decision:
-    """The :class:`Decision` of candidate ``c`` of reading ``r`` at the model's probabilities."""
+              speaker: str, hoped: bool = False) -> Decision:
+    """The :class:`Decision` of candidate ``c`` of reading ``r`` at the model's probabilities
+    (``hoped``: the raw probability of ``proposed`` is above that of ``partnership``)."""
     stated = _stated(r, c)
     return Decision(c.a, c.b, partnership, c.rule, stated, _members(r, c), model.floor(c.rule, stated, bool(speaker)),
-                    membership, places=_places(r, c))
+                    membership, places=_places(r, c), hoped=hoped)
+
+
+def _hoped(model: PairModel, raw: numpy.ndarray) -> list[bool]:
+    """Per row of raw probabilities (a column per relation of ``model``), whether ``proposed`` is above ``partnership``."""
+    if "proposed" not in model.relations or "partnership" not in model.relations:
+        return [False] * len(raw)
+    return (raw[:, model.relations.index("proposed")] > raw[:, model.relations.index("partnership")]).tolist()
 
 
 def decide(
@@ -1045,7 +1057,8 @@ def decide(
         if relation in model.relations else [0.0] * len(found)
         for relation in ("partnership", "membership")
     )
-    decisions = [_decision(model, r, c, p, m, speaker) for (_, r, c), p, m in zip(found, partnership, membership)]
+    decisions = [_decision(model, r, c, p, m, speaker, h)
+                 for (_, r, c), p, m, h in zip(found, partnership, membership, _hoped(model, raw))]
     if model.stated_types or model.stated_activities:
         chosen = [k for k, d in enumerate(decisions) if threshold is None or d.accepted(threshold)]
         inferred = _stated_sums(model, chosen, (pair_rows, pair_sizes), (shared_rows, shared_sizes), sentence_of)
@@ -1091,6 +1104,8 @@ class Explanation:
     parse: list = field(default_factory=list)
     #: (partnership type or activity id, probability) the model's stated part reads for the pair.
     inferred: list = field(default_factory=list)
+    #: The model reads the pair as more likely hoped for than a partnership (:attr:`Decision.hoped`).
+    hoped: bool = False
 
 
 def _dependency_weights(model: PairModel, features: Iterable[str]) -> list[tuple[str, float]]:
@@ -1133,10 +1148,11 @@ def explain(
             for type_id in r.given_for(c.a, c.b)[0]:
                 stated.setdefault(type_id, "members of one body: " + ", ".join(r.body))
             p = model.predict(c.all_features)
-            decision = _decision(model, r, c, p.get("partnership", 0.0), p.get("membership", 0.0), speaker)
+            hoped = _hoped(model, numpy.array([model.scores(c.all_features)]))[0]
+            decision = _decision(model, r, c, p.get("partnership", 0.0), p.get("membership", 0.0), speaker, hoped)
             inferred = [(i, round(q, 2)) for i, q in model.stated_probabilities(c.all_features).items()
                         if q >= model.stated_threshold]
             out.append(Explanation(r.index, r.text, c.a, c.b, c.rule, p, decision.accepted(threshold),
                                    model.contributions(c.all_features, top=top), list(stated.items()),
-                                   _dependency_weights(model, c.features), inferred))
+                                   _dependency_weights(model, c.features), inferred, hoped))
     return out

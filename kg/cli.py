@@ -240,7 +240,8 @@ def explain_command(
             print(printable(f"[{e.sentence}] {' '.join(e.text.split())}"))
         others = ", ".join(f"{r} {p:.2f}" for r, p in e.probabilities.items() if r != "partnership")
         verdict = "partnership" if e.partnership else "no partnership"
-        print(printable(f"  {e.a}-{e.b}: {verdict} (p={e.probabilities['partnership']:.2f}; {others}); rule: {e.rule or 'none'}"))
+        hoped = "; read as hoped for" if e.hoped else ""
+        print(printable(f"  {e.a}-{e.b}: {verdict} (p={e.probabilities['partnership']:.2f}; {others}); rule: {e.rule or 'none'}{hoped}"))
         print(printable("    features: " + ", ".join(f"{f} {w:+.2f}" for f, w in e.reasons)))
         if e.parse:
             print(printable("    parse: " + ", ".join(f"{f} {w:+.2f}" if w else f"{f} (not in the model)" for f, w in e.parse)))

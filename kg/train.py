@@ -573,14 +573,25 @@ def recall_at_precision(probability: numpy.ndarray, gold: numpy.ndarray, target:
     return max((c["r"] for c in curve if c["p"] >= target), default=0.0)
 
 
-def rule_floors(examples: list[Example], floors: dict = RULE_FLOORS) -> numpy.ndarray:
+def hoped_for(raw: numpy.ndarray) -> numpy.ndarray:
+    """Per row of raw relation probabilities (one column per :data:`RELATIONS`), whether the model reads
+    the pair as more likely hoped for than a partnership: no rule floor accepts it (:meth:`Decision.accepted`).
+
+    >>> hoped_for(numpy.array([[0.3, 0.6, 0.0, 0.0, 0.1], [0.5, 0.4, 0.0, 0.0, 0.1]])).tolist()
+    [True, False]
+    """
+    return raw[:, RELATIONS.index("proposed")] > raw[:, RELATIONS.index("partnership")]
+
+
+def rule_floors(examples: list[Example], floors: dict = RULE_FLOORS, hoped: numpy.ndarray | None = None) -> numpy.ndarray:
     """Per example, the probability from which a build accepts the pair whatever the threshold:
     ``floors["linked"]`` when a rule links it, ``floors["stated"]`` when a partnership type or activity
-    is stated for it too (read from its features: its own clause's, or the sentence's cues), 1 otherwise
-    and for a pair of a speech (genre ``un``: a label with a speaker), as :meth:`PairModel.floor`."""
+    is stated for it too (read from its features: its own clause's, or the sentence's cues), 1 otherwise,
+    for a pair of a speech (genre ``un``: a label with a speaker), and for one the model reads as
+    ``hoped`` for (:func:`hoped_for`), as :meth:`PairModel.floor` and :meth:`Decision.accepted`."""
     out = numpy.ones(len(examples))
     for i, e in enumerate(examples):
-        if e.genre == "un":
+        if e.genre == "un" or (hoped is not None and hoped[i]):
             continue
         features = set(e.features)
         if not any(f.startswith("rule:") and f not in ("rule:none", "rule:membership") for f in features):
@@ -611,10 +622,11 @@ def choose_threshold(probability: numpy.ndarray, gold: numpy.ndarray, target: fl
 
 
 def choose_floors(probability: numpy.ndarray, gold: numpy.ndarray, examples: list[Example],
-                  threshold: float) -> dict[str, float]:
+                  threshold: float, hoped: numpy.ndarray | None = None) -> dict[str, float]:
     """The rules' floors (``linked``, ``stated``) of :data:`FLOOR_GRID` whose decision, with the
     partnership ``threshold``, has the best F1 on the examples of documents without a speaker (where
     a build applies them); the highest of equally good ones, :data:`RULE_FLOORS` without such examples.
+    ``hoped``: the examples no floor accepts (:func:`hoped_for`).
 
     >>> examples = [Example(str(i), "d", "prose", "", ("rule:link",)) for i in range(3)]
     >>> choose_floors(numpy.array([0.2, 0.3, 0.9]), numpy.array([0, 1, 1]), examples, 0.5)
@@ -626,7 +638,7 @@ def choose_floors(probability: numpy.ndarray, gold: numpy.ndarray, examples: lis
     best, chosen = -1.0, dict(RULE_FLOORS)
     for linked, stated in FLOOR_GRID:
         floors = {"linked": linked, "stated": stated}
-        decided = probability >= numpy.minimum(threshold, rule_floors(examples, floors))
+        decided = probability >= numpy.minimum(threshold, rule_floors(examples, floors, hoped))
         f1 = prf(gold[prose].astype(bool), decided[prose])["f1"]
         if f1 > best:
             best, chosen = f1, floors
@@ -677,7 +689,8 @@ def fit_model(examples: list[Example], oof: numpy.ndarray, genre_for_threshold: 
     weights = _stored_weights(coef, vocab)
     calibration, thresholds = {}, {}
     chosen = numpy.array([genre_for_threshold is None or e.genre == genre_for_threshold for e in examples])
-    floors = rule_floors(examples)
+    hoped = hoped_for(oof)
+    floors = rule_floors(examples, hoped=hoped)
     thresholds.update(RULE_FLOORS)
     for rel in (r for r in CALIBRATED if r in relations):
         k = RELATIONS.index(rel)
@@ -686,7 +699,7 @@ def fit_model(examples: list[Example], oof: numpy.ndarray, genre_for_threshold: 
         calibrated = calibrate(calibration[rel], oof[:, k])
         if rel == "partnership":
             thresholds[rel] = choose_threshold(calibrated[chosen], gold[chosen], floor=floors[chosen])
-            thresholds.update(choose_floors(calibrated, gold, examples, thresholds[rel]))
+            thresholds.update(choose_floors(calibrated, gold, examples, thresholds[rel], hoped))
         else:
             thresholds[rel] = choose_membership_threshold(calibrated, gold, rule_memberships(examples),
                                                           [e.genre for e in examples])
@@ -992,7 +1005,7 @@ def train_examples(examples: list[Example], label_paths: list[Path], out: Path |
     gold = numpy.array([e.relation == "partnership" for e in examples], dtype=float)
     calibrated = calibrate(model["calibration"]["partnership"], oof[:, k])
     threshold = model["thresholds"]["partnership"]
-    floors = rule_floors(examples, model["thresholds"])
+    floors = rule_floors(examples, model["thresholds"], hoped_for(oof))
     by_genre = {}
     for genre in sorted({e.genre for e in examples}):
         chosen = numpy.array([e.genre == genre for e in examples])

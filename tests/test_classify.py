@@ -455,6 +455,29 @@ def test_a_rule_linked_pair_has_the_floor_in_prose_and_not_in_a_speech(tmp_path,
     assert accepted("KEN") == (0.47, "coordination", False)
 
 
+def test_no_floor_accepts_a_pair_the_model_reads_as_hoped_for(tmp_path, nlp):
+    from kg.classify import PairModel, decide
+    from kg.extract import read_sentences
+
+    path = tmp_path / "model.json"
+    # p(partnership) about 0.47 for every pair, under the threshold 0.6 and over the floor 0.45; a
+    # wish before the pair makes "proposed" more probable than a partnership, without lowering it
+    path.write_text(json.dumps({"relations": ["partnership", "proposed", "none"], "bias": [0, -5, 0.12],
+                                "weights": {"modal_class_lft:wish": [0, 5.1, -5]},
+                                "thresholds": {"partnership": 0.6, "linked": 0.45, "stated": 0.45}}))
+    model = PairModel.load(path)
+
+    def decision(text):
+        doc = nlp(text)
+        [[d]] = decide(model, doc, read_sentences(doc))
+        return d
+    done = decision("Ghana and Nigeria patrolled the gulf together.")
+    hoped = decision("We hope that Ghana and Nigeria will patrol the gulf together.")
+    assert (done.hoped, done.accepted(0.6)) == (False, True)
+    assert hoped.partnership > 0.45 and (hoped.hoped, hoped.accepted(0.6)) == (True, False)
+    assert hoped.accepted(0.4)  # the threshold still decides
+
+
 @pytest.mark.parametrize(
     "text, accepted",
     [

@@ -94,6 +94,16 @@ def test_a_rule_linked_pair_has_the_rules_floor_and_a_stated_one_the_lower():
     assert floors.tolist() == [1.0, 0.4, 0.3, 0.4, 1.0]  # no floor in a speech: the model decides alone
 
 
+def test_no_floor_for_a_pair_the_model_reads_as_hoped_for():
+    from kg.train import hoped_for
+
+    examples = [Example(str(i), "d", "prose", "none", ("rule:between", "cue:activity")) for i in range(2)]
+    # partnership, proposed, hostile, membership, none
+    raw = numpy.array([[0.30, 0.60, 0.0, 0.0, 0.10], [0.60, 0.30, 0.0, 0.0, 0.10]])
+    floors = rule_floors(examples, {"linked": 0.4, "stated": 0.3}, hoped_for(raw))
+    assert floors.tolist() == [1.0, 0.3]
+
+
 def test_the_threshold_is_chosen_for_the_decision_with_the_floors():
     probability = numpy.array([0.3, 0.3, 0.6, 0.9])
     gold = numpy.array([1, 1, 0, 1])
