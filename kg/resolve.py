@@ -44,7 +44,12 @@ def _facts_for_pair(
     if not (types or activities):
         confidence -= penalty
     if known_types is not None:
+        stated_types = bool(types)
         types = carried_types(known_types, a, b, types)
+        if types and not stated_types and set(activities) <= set(r.occasions):
+            # "the Russian emperors visited Paris" in a passage on the Franco-Russian alliance: the
+            # occasion yields to the kind of relation the document states, as to one the sentence states
+            activities = ()
     confidence = round(confidence, 2)
     facts = [Fact(**base, partnership_type=t, confidence=confidence) for t in types]
     facts += [Fact(**base, activity=act, confidence=confidence) for act in activities]

@@ -456,7 +456,7 @@ def test_a_rule_linked_pair_has_the_floor_in_prose_and_not_in_a_speech(tmp_path,
 
 
 def test_no_floor_accepts_a_pair_the_model_reads_as_hoped_for(tmp_path, nlp):
-    from kg.classify import PairModel, decide
+    from kg.classify import PairModel, decide, explain
     from kg.extract import read_sentences
 
     path = tmp_path / "model.json"
@@ -476,6 +476,8 @@ def test_no_floor_accepts_a_pair_the_model_reads_as_hoped_for(tmp_path, nlp):
     assert (done.hoped, done.accepted(0.6)) == (False, True)
     assert hoped.partnership > 0.45 and (hoped.hoped, hoped.accepted(0.6)) == (True, False)
     assert hoped.accepted(0.4)  # the threshold still decides
+    [why] = explain(nlp("We hope that Ghana and Nigeria will patrol the gulf together."), model)
+    assert (why.hoped, why.partnership) == (True, False)
 
 
 @pytest.mark.parametrize(

@@ -68,6 +68,11 @@ def test_an_ontology_error_is_a_kg_error_not_a_value_error():
          "'going to' in 'modality_classes.future' is several words; the list holds single tokens"),
         ("rules.yaml", "  host: 0.7", "  host: high", "host:", "'high' is not a number"),
         ("rules.yaml", "  long_list: 4", "  long_list: 4.5", "long_list:", "'4.5' is not an integer"),
+        # an activity implies types the ontology has; a type implies nothing
+        ("ontology.yaml", "    implies: [alliance]\n", "    implies: [alliance, friendship]\n", "implies:",
+         "unknown partnership type 'friendship'"),
+        ("ontology.yaml", "    label: Alliance\n", "    label: Alliance\n    implies: [mutual_defense]\n",
+         "implies: [mutual_defense]", "unknown key 'implies'"),
     ],
 )
 def test_a_mistake_in_the_rules_names_the_file_and_line(data_dir, file, old, new, line_of, message):
@@ -142,18 +147,3 @@ def test_a_pair_committed_to_defend_each_other_is_an_alliance():
     reading = read_sentences(load_pipeline()("In 1902 Chile and Peru pledged to come to each other's aid."))[0]
     assert reading.given_for("CHL", "PER") == (("alliance",), ("mutual_defense",))
 
-
-def test_an_implied_type_the_ontology_lacks_names_the_file_and_line(data_dir):
-    ontology = data_dir / "ontology.yaml"
-    _edit(ontology, "    implies: [alliance]\n", "    implies: [alliance, friendship]\n")
-    with pytest.raises(OntologyError) as error:
-        load_ontology(ontology)
-    assert str(error.value) == f"{ontology}:{_line(ontology, 'implies:')}: unknown partnership type 'friendship'"
-
-
-def test_only_an_activity_implies_types(data_dir):
-    ontology = data_dir / "ontology.yaml"
-    _edit(ontology, "    label: Alliance\n", "    label: Alliance\n    implies: [mutual_defense]\n")
-    with pytest.raises(OntologyError) as error:
-        load_ontology(ontology)
-    assert str(error.value) == f"{ontology}:{_line(ontology, 'implies: [mutual_defense]')}: unknown key 'implies'"

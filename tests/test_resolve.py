@@ -144,6 +144,17 @@ def test_a_type_is_carried_across_paragraphs_but_not_to_another_pair(nlp):
     assert not {t for pair, t in later if pair == ("BEN", "GHA")} - {""}
 
 
+def test_a_visit_yields_to_the_kind_of_relation_the_document_states_for_the_pair(nlp):
+    text = ("Ghana and Togo signed a defence treaty in 1990. The Ghanaian president visited Togo in 1995. "
+            "The Ghanaian president visited Benin in 1996.")
+    found = [(tuple(sorted((f.source, f.target))), f.partnership_type, f.activity) for f in facts(nlp, text) if f.sentence > 0]
+    # the treaty is what Ghana and Togo have; the visit is an occasion of it, no activity of its own
+    assert (("GHA", "TGO"), "alliance", "") in found
+    assert not [act for pair, _, act in found if pair == ("GHA", "TGO") and act]
+    # a visit is still the consultation of a pair the document states no kind of relation for
+    assert (("BEN", "GHA"), "", "policy_coordination") in found
+
+
 def test_in_a_speech_a_pronoun_or_the_speakers_name_does_not_carry_the_pair(nlp, tmp_path):
     text = ("Ghana and Nigeria renewed their security partnership. "
             "Ghana also supports their joint naval patrols. The two nations will also train pilots together.")
