@@ -47,7 +47,7 @@ def _facts_for_pair(
         stated_types = bool(types)
         types = carried_types(known_types, a, b, types)
         if types and not stated_types and set(activities) <= set(r.occasions):
-            # "the Russian emperors visited Paris" in a passage on the Franco-Russian alliance: the
+            # "The Ghanaian president visited Togo" after "Ghana and Togo signed a defence treaty": the
             # occasion yields to the kind of relation the document states, as to one the sentence states
             activities = ()
     confidence = round(confidence, 2)
