@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate, combinations
 from operator import itemgetter
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import Iterable, NamedTuple, Sequence
 
 import numpy
 import orjson
@@ -995,11 +995,22 @@ def _decision(model: PairModel, r: SentenceReading, c: Candidate, partnership: f
                     membership, places=_places(r, c), hoped=hoped)
 
 
+def hoped_for(raw: numpy.ndarray, relations: Sequence[str] = RELATIONS) -> numpy.ndarray:
+    """Per row of raw relation probabilities (a column per relation of ``relations``), whether the
+    model reads the pair as more likely hoped for than a partnership: no rule floor accepts it
+    (:meth:`Decision.accepted`).
+
+    >>> hoped_for(numpy.array([[0.3, 0.6, 0.0, 0.0, 0.1], [0.5, 0.4, 0.0, 0.0, 0.1]])).tolist()
+    [True, False]
+    """
+    if "proposed" not in relations or "partnership" not in relations:
+        return numpy.zeros(len(raw), dtype=bool)
+    return raw[:, list(relations).index("proposed")] > raw[:, list(relations).index("partnership")]
+
+
 def _hoped(model: PairModel, raw: numpy.ndarray) -> list[bool]:
-    """Per row of raw probabilities (a column per relation of ``model``), whether ``proposed`` is above ``partnership``."""
-    if "proposed" not in model.relations or "partnership" not in model.relations:
-        return [False] * len(raw)
-    return (raw[:, model.relations.index("proposed")] > raw[:, model.relations.index("partnership")]).tolist()
+    """:func:`hoped_for` of rows of ``model``'s raw probabilities."""
+    return hoped_for(raw, model.relations).tolist()
 
 
 def decide(

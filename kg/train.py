@@ -21,7 +21,7 @@ from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy
 
-from kg.classify import PROSE_PREFIX, RELATIONS, ActorSentences, Candidate, DocIndex, sentence_candidates
+from kg.classify import PROSE_PREFIX, RELATIONS, ActorSentences, Candidate, DocIndex, hoped_for, sentence_candidates
 from kg.dates import document_year
 from kg.errors import KgError
 from kg.extract import SentenceReader, SentenceReading
@@ -573,22 +573,12 @@ def recall_at_precision(probability: numpy.ndarray, gold: numpy.ndarray, target:
     return max((c["r"] for c in curve if c["p"] >= target), default=0.0)
 
 
-def hoped_for(raw: numpy.ndarray) -> numpy.ndarray:
-    """Per row of raw relation probabilities (one column per :data:`RELATIONS`), whether the model reads
-    the pair as more likely hoped for than a partnership: no rule floor accepts it (:meth:`Decision.accepted`).
-
-    >>> hoped_for(numpy.array([[0.3, 0.6, 0.0, 0.0, 0.1], [0.5, 0.4, 0.0, 0.0, 0.1]])).tolist()
-    [True, False]
-    """
-    return raw[:, RELATIONS.index("proposed")] > raw[:, RELATIONS.index("partnership")]
-
-
 def rule_floors(examples: list[Example], floors: dict = RULE_FLOORS, hoped: numpy.ndarray | None = None) -> numpy.ndarray:
     """Per example, the probability from which a build accepts the pair whatever the threshold:
     ``floors["linked"]`` when a rule links it, ``floors["stated"]`` when a partnership type or activity
     is stated for it too (read from its features: its own clause's, or the sentence's cues), 1 otherwise,
     for a pair of a speech (genre ``un``: a label with a speaker), and for one the model reads as
-    ``hoped`` for (:func:`hoped_for`), as :meth:`PairModel.floor` and :meth:`Decision.accepted`."""
+    ``hoped`` for (:func:`kg.classify.hoped_for`), as :meth:`PairModel.floor` and :meth:`Decision.accepted`."""
     out = numpy.ones(len(examples))
     for i, e in enumerate(examples):
         if e.genre == "un" or (hoped is not None and hoped[i]):
@@ -626,7 +616,7 @@ def choose_floors(probability: numpy.ndarray, gold: numpy.ndarray, examples: lis
     """The rules' floors (``linked``, ``stated``) of :data:`FLOOR_GRID` whose decision, with the
     partnership ``threshold``, has the best F1 on the examples of documents without a speaker (where
     a build applies them); the highest of equally good ones, :data:`RULE_FLOORS` without such examples.
-    ``hoped``: the examples no floor accepts (:func:`hoped_for`).
+    ``hoped``: the examples no floor accepts (:func:`kg.classify.hoped_for`).
 
     >>> examples = [Example(str(i), "d", "prose", "", ("rule:link",)) for i in range(3)]
     >>> choose_floors(numpy.array([0.2, 0.3, 0.9]), numpy.array([0, 1, 1]), examples, 0.5)

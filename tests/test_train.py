@@ -95,7 +95,7 @@ def test_a_rule_linked_pair_has_the_rules_floor_and_a_stated_one_the_lower():
 
 
 def test_no_floor_for_a_pair_the_model_reads_as_hoped_for():
-    from kg.train import hoped_for
+    from kg.classify import hoped_for
 
     examples = [Example(str(i), "d", "prose", "none", ("rule:between", "cue:activity")) for i in range(2)]
     # partnership, proposed, hostile, membership, none
