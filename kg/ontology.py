@@ -255,20 +255,23 @@ def _patterns(label: str, concept_id: str, cues) -> list[dict]:
     return patterns
 
 
-def _concepts(doc: YamlFile, section: str) -> dict[str, Concept]:
-    """The concepts under ``section`` of an ontology file: id -> {label, cues, cameo}, each optional."""
+def _concepts(doc: YamlFile, section: str, types: dict[str, Concept] | None = None) -> dict[str, Concept]:
+    """The concepts under ``section`` of an ontology file: id -> {label, cues, cameo}, each optional;
+    with ``types`` (the partnership types, for the activities), also ``implies``, ids of ``types``."""
     name, entries = next((k, v) for k, v in doc.root.value if k.value == section)
     if not isinstance(entries, yaml.MappingNode) or not entries.value:
         raise doc.error(name, f"'{section}' needs a mapping of id -> {{label, cues}}")
     concepts = {}
     for key, spec in entries.value:
         concept_id = str(key.value)
-        optional = ("label", "cues", "cameo") + (("implies",) if section == "activities" else ())
+        optional = ("label", "cues", "cameo") + (("implies",) if types is not None else ())
         spec_nodes = {} if _is_null(spec) else doc.mapping(spec, (), key, optional=optional)
         cues = doc.phrases(spec_nodes["cues"]) if "cues" in spec_nodes else []
         label = doc.value(spec_nodes["label"]) if "label" in spec_nodes else None
         cameo = doc.value(spec_nodes["cameo"]) if "cameo" in spec_nodes else None
         implies = doc.words(spec_nodes["implies"], several=False, of="implies") if "implies" in spec_nodes else []
+        if implies:
+            doc.check_ids(spec_nodes["implies"], implies, types, "partnership type")
         concepts[concept_id] = Concept(
             concept_id, str(label or concept_id.replace("_", " ").capitalize()), tuple(cues), str(cameo or ""),
             tuple(implies),
@@ -285,14 +288,9 @@ def load_ontology(path: Path | str | None = None) -> Ontology:
     """Load and validate an ontology YAML file (default: the packaged ``kg/data/ontology.yaml``)."""
     path = Path(path) if path else ONTOLOGY_PATH
     doc = YamlFile(path, OntologyError)
-    sections = doc.mapping(doc.root, ("partnership_types", "activities"))
-    types, activities = _concepts(doc, "partnership_types"), _concepts(doc, "activities")
-    for key, spec in sections["activities"].value:
-        if isinstance(spec, yaml.MappingNode):
-            implies = next((v for k, v in spec.value if k.value == "implies"), None)
-            if implies is not None:
-                doc.check_ids(implies, list(activities[str(key.value)].implies), types, "partnership type")
-    return Ontology(types, activities, hashlib.sha256(path.read_bytes()).hexdigest()[:16])
+    doc.mapping(doc.root, ("partnership_types", "activities"))
+    types = _concepts(doc, "partnership_types")
+    return Ontology(types, _concepts(doc, "activities", types), hashlib.sha256(path.read_bytes()).hexdigest()[:16])
 
 
 def _word_classes(cues: YamlFile, node: yaml.Node, of: str) -> dict[str, str]:
