@@ -15,7 +15,7 @@ labels drew, or one carried by a reference back) is counted apart, neither right
 scored as ``../shared/eval/score.py`` does: one credit per gold dyad with types when one of them is
 predicted, one error per predicted type the labels do not give.
 
-    .venv/bin/python bench/passages_cv.py [--rules] [-v] [--silver FILE --silver-corpus PATH]
+    .venv/bin/python bench/passages_cv.py [--rules] [-v] [--models DIR] [--silver FILE --silver-corpus PATH]
 """
 from __future__ import annotations
 
@@ -164,6 +164,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rules", action="store_true", help="build with --model rules (no training)")
     ap.add_argument("-v", "--verbose", action="store_true", help="list each right, wrong, missed and unlabelled dyad (with its most confident evidence), each wrong or missed type and activity of a labelled one, and each wrong or missed membership")
+    ap.add_argument("--models", type=Path, default=None, metavar="DIR",
+                    help="keep the fold models in DIR (model0.json ...) and reuse those already there: a change "
+                         "to the build alone is measured without retraining")
     add_silver_arguments(ap)
     args = ap.parse_args()
     from kg import train
@@ -172,7 +175,8 @@ def main() -> None:
     un, prose, examples = shared_examples()
     docs = sorted({label["doc_id"] for label in prose})
     fold_of = {examples[i].doc_id: k for k, (_, test) in enumerate(train.folds(examples)) for i in test}
-    silver = None if args.rules else read_silver(args, [SHARED / "un_pairs.jsonl", SHARED / "prose_pairs.jsonl"])
+    kept = args.models and all(Path(args.models, f"model{k}.json").exists() for k in range(train.FOLDS))
+    silver = None if args.rules or kept else read_silver(args, [SHARED / "un_pairs.jsonl", SHARED / "prose_pairs.jsonl"])
     gold, counts = passage_gold(prose), Counter()
     kg = str(Path(sys.executable).with_name("kg"))
     with tempfile.TemporaryDirectory() as tmp:
@@ -182,7 +186,10 @@ def main() -> None:
             corpus.write_text("".join(json.dumps({"id": d, "text": passages[d]["text"]}) + "\n" for d in held_out),
                               encoding="utf-8")
             if not args.rules:
-                model = str(Path(tmp, f"model{k}.json"))
+                model = str(Path(args.models or tmp, f"model{k}.json"))
+                if args.models:
+                    args.models.mkdir(parents=True, exist_ok=True)
+            if not args.rules and not (args.models and Path(model).exists()):
                 train.train_examples([e for e in examples if e.genre == "un" or fold_of[e.doc_id] != k],
                                      [SHARED / "un_pairs.jsonl", SHARED / "prose_pairs.jsonl"], model,
                                      silver=silver and silver.of_fold(k), silver_path=args.silver)
