@@ -116,6 +116,7 @@ class Words:
     hosted_activities: frozenset[str]
     joint_activities: frozenset[str]
     occasion_words: frozenset[str]
+    circumstance_prepositions: frozenset[str]
     mediator_suffixes: frozenset[str]
     leader_suffixes: frozenset[str]
     member_leader_suffixes: frozenset[str]

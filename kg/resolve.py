@@ -44,12 +44,12 @@ def _facts_for_pair(
     if not (types or activities):
         confidence -= penalty
     if known_types is not None:
-        stated_types = bool(types)
         types = carried_types(known_types, a, b, types)
-        if types and not stated_types and set(activities) <= set(r.occasions):
-            # "The Ghanaian president visited Togo" after "Ghana and Togo signed a defence treaty": the
-            # occasion yields to the kind of relation the document states, as to one the sentence states
-            activities = ()
+    if types and set(activities) <= set(r.occasions):
+        # "It was signed during a visit to Pyongyang", or "The Ghanaian president visited Togo" after
+        # "Ghana and Togo signed a defence treaty": the occasion yields to the kind of relation the
+        # classifier reads or the document states for the pair, as to one the sentence states
+        activities = ()
     confidence = round(confidence, 2)
     facts = [Fact(**base, partnership_type=t, confidence=confidence) for t in types]
     facts += [Fact(**base, activity=act, confidence=confidence) for act in activities]

@@ -168,6 +168,11 @@ def test_references_resolve_to_the_pair_in_focus(nlp, text, expected):
         ("Ghana and Togo signed a Treaty of Friendship and Mutual Assistance.", ("GHA", "TGO"), {"mutual_defense"}),
         ("Ghana bought $90 million worth of arms from Togo.", ("GHA", "TGO"), {"arms_transfer"}),
         ("Togo agreed to the sale of military equipment to Ghana.", ("GHA", "TGO"), {"arms_transfer"}),
+        ("Poland and Latvia recalled their pledge under NATO's Article 5.", ("LVA", "POL"), {"mutual_defense"}),
+        ("Poland and Latvia honour Article 5 of the North Atlantic Treaty.", ("LVA", "POL"), {"mutual_defense"}),
+        # negative: another text's article 5 is no defence clause
+        ("Ghana and Togo signed a treaty whose article 5 of the annex sets the border.", ("GHA", "TGO"), set()),
+        ("Chile and Peru agreed under article 5 of the Charter to suspend the regime.", ("CHL", "PER"), set()),
         # negative: legal assistance is no defence
         ("Ghana and Togo signed a treaty on mutual assistance in criminal matters.", ("GHA", "TGO"), set()),
         ("Chad contributed two battalions to the United Nations force.", ("TCD", "UN"), {"peacekeeping"}),

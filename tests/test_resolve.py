@@ -65,7 +65,7 @@ def test_membership_facts(nlp):
     assert [(f.relation, f.source, f.target) for f in found if f.relation == "membership"] == [("membership", "EST", "NATO")]
 
 
-def classified_facts(nlp, tmp_path, text, weights, threshold=0.5, speaker="", relation="partnership"):
+def classified_facts(nlp, tmp_path, text, weights, threshold=0.5, speaker="", relation="partnership", stated=None):
     import json
 
     from kg.classify import PairModel, decide
@@ -73,7 +73,8 @@ def classified_facts(nlp, tmp_path, text, weights, threshold=0.5, speaker="", re
     from kg.resolve import resolve
 
     path = tmp_path / "model.json"
-    path.write_text(json.dumps({"relations": [relation, "none"], "bias": [0, 0], "weights": weights}))
+    model = {"relations": [relation, "none"], "bias": [0, 0], "weights": weights}
+    path.write_text(json.dumps({**model, "stated": stated} if stated else model))
     doc = nlp(text)
     readings = read_sentences(doc)
     return resolve("d", readings, decisions=decide(PairModel.load(path), doc, readings, speaker), threshold=threshold,
@@ -153,6 +154,16 @@ def test_a_visit_yields_to_the_kind_of_relation_the_document_states_for_the_pair
     assert not [act for pair, _, act in found if pair == ("GHA", "TGO") and act]
     # a visit is still the consultation of a pair the document states no kind of relation for
     assert (("BEN", "GHA"), "", "policy_coordination") in found
+
+
+def test_a_visit_yields_to_the_kind_of_relation_the_classifier_reads_for_the_pair(nlp, tmp_path):
+    # the model reads a signed document as a defence agreement; the visit is only when it was signed
+    stated = {"types": ["defense_agreement"], "activities": [], "bias": [-5], "weights": {"s:signed": [10]},
+              "threshold": 0.5}
+    text = "The accord was signed during a visit by the president of Ghana to Togo. The president of Ghana visited Benin."
+    found = classified_facts(nlp, tmp_path, text, {"s:president": [3, 0]}, stated=stated)
+    kinds = {(tuple(sorted((f.source, f.target))), f.partnership_type, f.activity) for f in found}
+    assert kinds == {(("GHA", "TGO"), "defense_agreement", ""), (("BEN", "GHA"), "", "policy_coordination")}
 
 
 def test_in_a_speech_a_pronoun_or_the_speakers_name_does_not_carry_the_pair(nlp, tmp_path):

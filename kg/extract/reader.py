@@ -74,6 +74,9 @@ class SentenceReading:
     #: Activities stated only by cues that name an occasion ("a summit", "a visit"): a pair has them
     #: only when it has no other type or activity.
     occasions: tuple[str, ...] = ()
+    #: Occasions that are only when a founding the sentence reports happened ("It was signed during
+    #: a visit to Hanoi"): no pair has them.
+    circumstances: tuple[str, ...] = ()
     #: The members of a body a composition word lists ("it consists of A, B and C"), when they are
     #: many enough to make it multilateral, and the partnership types each pair of them then has
     #: unless the sentence states the pair one.
@@ -98,6 +101,8 @@ class SentenceReading:
                 owners = self.owned_cues.get(cue_id)
                 return owners is None or any(pair <= owner for owner in owners)
             types, activities = tuple(filter(ours, types)), tuple(filter(ours, activities))
+        if self.circumstances:
+            activities = tuple(i for i in activities if i not in self.circumstances)
         if self.occasions and activities:
             done = tuple(i for i in activities if i not in self.occasions)
             if done or types:
@@ -223,6 +228,8 @@ class SentenceReader:
         r.partnership_types = ids(sentence.types)
         r.activities = ids(sentence.activities)
         r.occasions = occasions(sentence)
+        if r.occasions:
+            r.circumstances = circumstances(sentence, r.occasions)
         if sentence.groups and (sentence.types or sentence.activities):
             r.owned_cues = owned_cues(sentence)
         r.cooperative = bool(sentence.types or sentence.activities or live.get("cooperation"))
@@ -299,6 +306,29 @@ def occasions(sentence: Sentence) -> tuple[str, ...]:
     for cue in sentence.activities:
         only[cue.id] = only.get(cue.id, True) and all(lower[i] in words for i in range(cue.start, cue.end))
     return tuple(i for i, occasion in only.items() if occasion)
+
+
+def circumstances(sentence: Sentence, occasions: tuple[str, ...]) -> tuple[str, ...]:
+    """The ``occasions`` of ``sentence`` that are only when a founding it reports happened: every cue
+    of theirs stands a few words after a ``words.circumstance_prepositions`` word, and a
+    ``words.founding_verbs`` lemma is in the sentence ("It was signed during a visit to Hanoi",
+    "created at a summit of A, B and C"); "The president visited Hanoi" keeps its occasion."""
+    tokens, words, span = sentence.tokens, sentence.rules.words, sentence.span
+    if not any(tokens.lemma(i) in words.founding_verbs for i in span):
+        return ()
+
+    def after_preposition(cue) -> bool:
+        for i in range(cue.start - 1, max(span.start, cue.start - 4) - 1, -1):
+            if tokens.lower[i] in words.circumstance_prepositions:
+                return True
+            if tokens.is_punct(i):
+                return False
+        return False
+    found: dict[str, bool] = {}
+    for cue in sentence.activities:
+        if cue.id in occasions:
+            found[cue.id] = found.get(cue.id, True) and after_preposition(cue)
+    return tuple(i for i, circumstance in found.items() if circumstance)
 
 
 def _sentence_reasons(sentence: Sentence, r: SentenceReading) -> tuple[str, ...]:

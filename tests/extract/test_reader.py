@@ -66,6 +66,13 @@ def test_activities_and_types_are_read_and_negation_drops_them(nlp):
         ("The Chilean president paid a state visit to Peru.", ((), ("policy_coordination",))),
         # talks under way are no coordination done (LABELS: talks are proposed until they agree)
         ("Chile and Peru held talks on the border.", ((), ())),
+        # the occasion of a founding the sentence reports is only when it happened
+        ("The accord was signed in 1990 during a visit by the president of Chile to Peru.", ((), ())),
+        ("The force was created at a summit of Chile and Peru.", ((), ())),
+        ("The brigade was formed in 1997 following a summit between Chile and Peru.", ((), ())),
+        # with no founding, or not after a preposition, it stays what they did
+        ("The talks went well during the state visit of the Chilean president to Peru.", ((), ("policy_coordination",))),
+        ("Chile and Peru signed nothing but discussed the border at a summit.", ((), ("policy_coordination",))),
         # an activity stated by other words too is no occasion
         ("At the summit, Chile and Peru issued a joint declaration on arms sales.",
          ((), ("arms_transfer", "policy_coordination"))),
