@@ -178,6 +178,12 @@ def test_references_resolve_to_the_pair_in_focus(nlp, text, expected):
         ("Chad contributed two battalions to the United Nations force.", ("TCD", "UN"), {"peacekeeping"}),
         ("Japan gave Jordan humanitarian support for the refugees it shelters.", ("JOR", "JPN"), {"disaster_response"}),
         ("Ghana kept a military presence in Liberia until 2003.", ("GHA", "LBR"), {"basing"}),
+        ("Ghana signed an agreement with Liberia for a ten-year lease of the base.", ("GHA", "LBR"), {"basing"}),
+        ("The airfield was leased by Liberia to Ghana in 1990.", ("GHA", "LBR"), {"basing"}),
+        ("Ghana keeps a signals unit based in Liberia.", ("GHA", "LBR"), {"basing"}),
+        ("Ghana and Liberia agreed on the expansion of Naval Station Harper.", ("GHA", "LBR"), {"basing"}),
+        # negative: a division based on wealth is no unit
+        ("Ghana and Liberia deplored a division based on wealth.", ("GHA", "LBR"), set()),
         ("Laos and Cambodia co-hosted the forum and issued a joint Lao and Cambodian communiqué.", ("KHM", "LAO"),
          {"policy_coordination"}),
         ("Egypt and France agreed to cooperate on nuclear power plants.", ("EGY", "FRA"), {"nuclear_cooperation"}),
