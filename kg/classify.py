@@ -743,7 +743,11 @@ class PairModel:
         #: The partnership types and activities the stated model reads for a pair (its columns, in order).
         self.stated_types: tuple[str, ...] = tuple(stated.get("types", ()))
         self.stated_activities: tuple[str, ...] = tuple(stated.get("activities", ()))
+        #: The probability from which the stated part gives a pair a type or activity: ``threshold``,
+        #: or per genre (``speech``: a document with a speaker; ``document``) and layer (``types``,
+        #: ``activities``) ``thresholds``; 1 or more: never.
         self.stated_threshold: float = stated.get("threshold", 1.0)
+        self.stated_thresholds: dict = stated.get("thresholds", {})
         stated_weights = stated.get("weights", {})
         # The features are kept as copies: the parsed file's lists and floats are freed with ``data``, and
         # the memory they fill goes back to the system only where nothing the model keeps lies among them.
@@ -824,12 +828,27 @@ class PairModel:
             sums[filled] = numpy.add.reduceat(matrix[numpy.array(rows, dtype=numpy.intp)], starts, axis=0)
         return sums
 
-    def stated(self, linear: numpy.ndarray) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    def stated_cuts(self, speech: bool = False) -> numpy.ndarray:
+        """The probability from which the stated part gives a pair each of its columns (the types,
+        then the activities) in a ``speech`` or another document; infinite where it never does.
+
+        >>> model = PairModel({"relations": [], "bias": [], "weights": {}, "stated": {"types": ["alliance"],
+        ...     "activities": ["basing"], "threshold": 0.2, "thresholds": {"document": {"activities": 1.0}}}})
+        >>> model.stated_cuts(speech=True).tolist(), model.stated_cuts().tolist()
+        ([0.2, 0.2], [0.2, inf])
+        """
+        chosen = self.stated_thresholds.get("speech" if speech else "document", {})
+        cuts = [chosen.get(layer, self.stated_threshold)
+                for layer, ids in (("types", self.stated_types), ("activities", self.stated_activities)) for _ in ids]
+        return numpy.array([c if c < 1.0 else numpy.inf for c in cuts], dtype=float)
+
+    def stated(self, linear: numpy.ndarray, speech: bool = False) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
         """The partnership types and activities the stated model reads for each row of
-        :meth:`linear_sums` with ``stated``: those whose probability reaches its threshold."""
+        :meth:`linear_sums` with ``stated``: those whose probability reaches its threshold
+        (:meth:`stated_cuts`) in a ``speech`` or another document."""
         if not self._stated_matrix.shape[1]:
             return [((), ())] * len(linear)
-        found = 1.0 / (1.0 + numpy.exp(-(linear + self._stated_bias))) >= self.stated_threshold
+        found = 1.0 / (1.0 + numpy.exp(-(linear + self._stated_bias))) >= self.stated_cuts(speech)
         n = len(self.stated_types)
         ids = self.stated_types + self.stated_activities
         return [(tuple(ids[k] for k in numpy.flatnonzero(row[:n])), tuple(ids[n + k] for k in numpy.flatnonzero(row[n:])))
@@ -1073,7 +1092,7 @@ def decide(
     if model.stated_types or model.stated_activities:
         chosen = [k for k, d in enumerate(decisions) if threshold is None or d.accepted(threshold)]
         inferred = _stated_sums(model, chosen, (pair_rows, pair_sizes), (shared_rows, shared_sizes), sentence_of)
-        for k, read in zip(chosen, model.stated(inferred)):
+        for k, read in zip(chosen, model.stated(inferred, speech=bool(speaker))):
             decisions[k] = decisions[k]._replace(inferred=read)
     for (i, _, _), decision in zip(found, decisions):
         out[i].append(decision)
@@ -1161,8 +1180,8 @@ def explain(
             p = model.predict(c.all_features)
             hoped = _hoped(model, numpy.array([model.scores(c.all_features)]))[0]
             decision = _decision(model, r, c, p.get("partnership", 0.0), p.get("membership", 0.0), speaker, hoped)
-            inferred = [(i, round(q, 2)) for i, q in model.stated_probabilities(c.all_features).items()
-                        if q >= model.stated_threshold]
+            inferred = [(i, round(q, 2)) for (i, q), cut in zip(model.stated_probabilities(c.all_features).items(),
+                                                                 model.stated_cuts(bool(speaker))) if q >= cut]
             out.append(Explanation(r.index, r.text, c.a, c.b, c.rule, p, decision.accepted(threshold),
                                    model.contributions(c.all_features, top=top), list(stated.items()),
                                    _dependency_weights(model, c.features), inferred, hoped))

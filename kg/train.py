@@ -797,28 +797,63 @@ def filled(rule_ids: Iterable[str], model_ids: Iterable[str], types: Iterable[st
     return out
 
 
-def choose_stated_threshold(examples: list[Example], oof: numpy.ndarray, labels: list[str],
-                            genre: str | None = "un") -> float:
-    """The probability from which the stated model adds a type or activity: the best held-out F1 of
-    the rules' and the model's together (:func:`filled`; types and activities of ``genre``'s
-    partnerships), on a grid of 0.1 steps; the lowest of equals."""
+#: The probabilities :func:`choose_stated_thresholds` tries; 1: the model never adds one.
+STATED_GRID = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+
+
+def stated_genre(genre: str) -> str:
+    """The genre a build tells apart for the stated model: ``speech`` (a document with a speaker: the
+    ``un`` labels) or ``document``."""
+    return "speech" if genre == "un" else "document"
+
+
+def choose_stated_thresholds(examples: list[Example], oof: numpy.ndarray, labels: list[str]) -> dict:
+    """Per genre (:func:`stated_genre`) and layer (``types``, ``activities``), the probability from
+    which the stated model adds a type or activity: the best held-out F1 of the rules' and the model's
+    together (:func:`filled`) over that genre's labelled partnerships, on :data:`STATED_GRID`, the
+    lowest of equals; a genre without labels takes the other's. A layer is filled apart from the other,
+    so each is chosen alone.
+
+    In speeches the cue phrases miss most of what the labels state and the model adds it; in reference
+    prose they state most of it, and the model's activities can only cost precision there."""
     from kg.ontology import load_ontology
 
     types = set(load_ontology().partnership_types)
-    chosen = [genre is None or e.genre == genre for e in examples]
+    kept = [i for i, e in enumerate(examples) if e.relation == "partnership" and e.features]
 
-    def f1(threshold: float) -> float:
+    def f1(genre: str, layer: str, threshold: float) -> tuple[float, int]:
+        """F1 and, to tell apart what F1 cannot (no type stated right), the fewer wrong ones."""
+        keep = (lambda i: i in types) if layer == "types" else (lambda i: i not in types)
         tp, fp, fn = stated_counts(
-            (set(e.stated), set(e.optional),
-             filled(e.rule_stated, (labels[k] for k in numpy.flatnonzero(row >= threshold)), types))
-            for e, row, keep in zip(examples, oof, chosen)
-            if keep and e.relation == "partnership" and e.features)
-        return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-    grid = [round(t, 1) for t in numpy.arange(0.2, 0.95, 0.1)]
-    return max(grid, key=lambda t: (round(f1(t), 4), -t))
+            ({i for i in examples[k].stated if keep(i)}, {i for i in examples[k].optional if keep(i)},
+             {i for i in filled(examples[k].rule_stated,
+                                (labels[j] for j in numpy.flatnonzero(oof[k] >= threshold) if threshold < 1.0), types)
+              if keep(i)})
+            for k in kept if stated_genre(examples[k].genre) == genre)
+        return round(2 * tp / (2 * tp + fp + fn) if tp else 0.0, 4), -fp
+    present = sorted({stated_genre(examples[k].genre) for k in kept})
+    chosen = {genre: {layer: max(STATED_GRID, key=lambda t: (*f1(genre, layer, t), -t))
+                      for layer in ("types", "activities")} for genre in present}
+    for genre in ("speech", "document"):
+        chosen.setdefault(genre, chosen[present[0]] if present else {"types": 1.0, "activities": 1.0})
+    return chosen
 
 
-def fit_stated(examples: list[Example], labels: list[str], vocab: dict[str, int], threshold: float,
+def stated_ids(oof: numpy.ndarray, examples: list[Example], labels: list[str], thresholds: dict) -> list[set[str]]:
+    """The types and activities the stated model gives each example at ``thresholds``
+    (:func:`choose_stated_thresholds`) of its genre."""
+    from kg.ontology import load_ontology
+
+    types = set(load_ontology().partnership_types)
+    out = []
+    for e, row in zip(examples, oof):
+        cut = thresholds[stated_genre(e.genre)]
+        out.append({i for i, q in zip(labels, row) if q >= cut["types" if i in types else "activities"]
+                    and cut["types" if i in types else "activities"] < 1.0})
+    return out
+
+
+def fit_stated(examples: list[Example], labels: list[str], vocab: dict[str, int], thresholds: dict,
                ontology=None) -> dict:
     """The model file's ``stated`` part: a logistic regression per type or activity of ``labels``,
     fitted on every labelled partnership, on the features of ``vocab`` (:func:`stated_vocabulary`); its
@@ -831,7 +866,20 @@ def fit_stated(examples: list[Example], labels: list[str], vocab: dict[str, int]
     coef, intercept = _fit_stated(_stated_training_set(examples), types + activities, vocab)
     weights = _stored_weights(coef, vocab, scales=STATED_SCALES)
     return {"types": types, "activities": activities, "bias": [round(float(b), 5) for b in intercept],
-            "weights": weights, "threshold": threshold}
+            "weights": weights, "threshold": thresholds["speech"]["types"], "thresholds": thresholds}
+
+
+def _stated_thresholds_text(thresholds: dict) -> str:
+    """The stated model's thresholds in words, for the card.
+
+    >>> _stated_thresholds_text({"speech": {"types": 0.15, "activities": 0.2}, "document": {"types": 0.2, "activities": 1.0}})
+    'in speeches types from 0.15, activities from 0.2; in other documents types from 0.2, activities never'
+    """
+    def one(layer: str, t: float) -> str:
+        return f"{layer} never" if t >= 1.0 else f"{layer} from {t:g}"
+    return "; ".join(f"in {'speeches' if genre == 'speech' else 'other documents'} "
+                     + ", ".join(one(layer, thresholds[genre][layer]) for layer in ("types", "activities"))
+                     for genre in ("speech", "document"))
 
 
 def _numerical_versions() -> str:
@@ -979,11 +1027,11 @@ def train_examples(examples: list[Example], label_paths: list[Path], out: Path |
     stated_card = None
     if labels:
         stated_oof = stated_out_of_fold(examples, labels)
-        stated_threshold = choose_stated_threshold(examples, stated_oof, labels, threshold_genre)
-        model["stated"] = fit_stated(examples, labels, stated_vocabulary(e for e in examples if e.features), stated_threshold)
-        by_model = [{labels[k] for k in numpy.flatnonzero(row >= stated_threshold)} for row in stated_oof]
+        stated_thresholds = choose_stated_thresholds(examples, stated_oof, labels)
+        model["stated"] = fit_stated(examples, labels, stated_vocabulary(e for e in examples if e.features), stated_thresholds)
+        by_model = stated_ids(stated_oof, examples, labels, stated_thresholds)
         stated_card = {
-            "threshold": stated_threshold,
+            "thresholds": stated_thresholds,
             "labels": len(labels),
             "rules": stated_scores(examples, [e.rule_stated for e in examples]),
             "model": stated_scores(examples, by_model),
@@ -1151,8 +1199,9 @@ def card_markdown(card: dict) -> str:
     if stated:
         lines += ["## Partnership types and activities of a pair", "",
                   f"A logistic regression per type and activity ({stated['labels']} stated for at least "
-                  f"{STATED_MIN_EXAMPLES} labelled partnerships) gives a pair the types (or activities) of probability "
-                  f"{stated['threshold']} or more where the rules state none. Held-out folds, over the labelled "
+                  f"{STATED_MIN_EXAMPLES} labelled partnerships) gives a pair the types (or activities) it reads "
+                  "where the rules state none, from a probability chosen per genre and layer "
+                  f"({_stated_thresholds_text(stated['thresholds'])}). Held-out folds, over the labelled "
                   "partnerships the pipeline finds:", ""]
         rows = [{"genre": genre, "layer": layer, "source": source.replace("_", " "), **stated[source][genre][layer]}
                 for genre in stated["rules"] for layer in ("types", "activities")

@@ -425,6 +425,22 @@ def test_the_model_adds_the_types_and_activities_it_reads_for_a_pair(tmp_path, n
     assert resolve("d", readings, decisions=decide(model, doc, readings, threshold=0.5), threshold=0.5) == facts
 
 
+def test_the_model_reads_types_and_activities_from_its_genres_thresholds(tmp_path, nlp):
+    from kg.classify import PairModel, decide
+    from kg.extract import read_sentences
+
+    path = tmp_path / "model.json"
+    # in documents without a speaker the model's activities are never read, its types are
+    thresholds = {"speech": {"types": 0.5, "activities": 0.5}, "document": {"types": 0.5, "activities": 1.0}}
+    stated = {**STATED_MODEL["stated"], "weights": {"s:together": [10, 10]}, "thresholds": thresholds}
+    path.write_text(json.dumps({**STATED_MODEL, "stated": stated}))
+    model = PairModel.load(path)
+    doc = nlp("Ghana and Nigeria patrolled the gulf together.")
+    readings = read_sentences(doc)
+    assert [d.inferred for d in decide(model, doc, readings, speaker="KEN")[0]] == [(("alliance",), ("joint_operations",))]
+    assert [d.inferred for d in decide(model, doc, readings)[0]] == [(("alliance",), ())]
+
+
 def test_kg_explain_prints_what_the_model_reads_for_a_pair(tmp_path):
     import subprocess
     import sys

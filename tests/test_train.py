@@ -577,3 +577,22 @@ def test_a_silver_pair_counts_once_towards_a_features_minimum(tmp_path, nlp):
     train_examples(examples, [labels], tmp_path / "m.json", silver=Silver([lone], row, [row] * 5))
     weights = PairModel.load(tmp_path / "m.json").weights
     assert "btw:a_word_no_label_has" not in weights and set(examples[0].features) & set(weights)
+
+
+def test_the_stated_thresholds_are_chosen_per_genre_and_layer():
+    from kg.train import choose_stated_thresholds, stated_ids
+
+    def pair(i, genre, stated, rule_stated):
+        return Example(f"{genre}{i}", f"{genre}{i}", genre, "partnership", ("rule:between",), stated, (), rule_stated)
+    # in speeches the rules state nothing and the model's basing is right; in prose the rules already
+    # state the activities, and the model's extra basing is wrong where the label has none
+    examples = [pair(i, "un", ("basing",), ()) for i in range(4)] + [pair(i, "un", (), ()) for i in range(4, 6)]
+    examples += [pair(i, "prose", ("alliance", "joint_exercises"), ("joint_exercises",)) for i in range(4)]
+    examples += [pair(i, "prose", ("alliance",), ()) for i in range(4, 6)]
+    labels = ["alliance", "basing"]
+    oof = numpy.array([[0.05, 0.3]] * 4 + [[0.05, 0.12]] * 2 + [[0.6, 0.3]] * 6)
+    thresholds = choose_stated_thresholds(examples, oof, labels)
+    assert thresholds["speech"] == {"types": 0.1, "activities": 0.15}  # the lowest that leaves out the two unlabelled
+    # in prose the model's types, not its activities
+    assert thresholds["document"] == {"types": 0.1, "activities": 0.35}
+    assert stated_ids(oof, examples, labels, thresholds) == [{"basing"}] * 4 + [set()] * 2 + [{"alliance"}] * 6
