@@ -471,6 +471,24 @@ def test_a_rule_linked_pair_has_the_floor_in_prose_and_not_in_a_speech(tmp_path,
     assert accepted("KEN") == (0.47, "coordination", False)
 
 
+def test_the_occasion_of_a_founding_gives_a_pair_the_stated_floor_and_no_activity(tmp_path, nlp):
+    from kg.classify import PairModel, decide
+    from kg.extract import read_sentences
+
+    path = tmp_path / "model.json"
+    # p(partnership) 0.3 for every pair: under the floor 0.45 of a rule-linked pair, over the 0.2 of a stated one
+    path.write_text(json.dumps({"relations": ["partnership", "none"], "bias": [0, 0.85], "weights": {},
+                                "thresholds": {"partnership": 0.6, "linked": 0.45, "stated": 0.2}}))
+    model = PairModel.load(path)
+
+    def decided(text):
+        doc = nlp(text)
+        readings = read_sentences(doc)
+        return [(d.a, d.b, d.stated, d.accepted(0.6), readings[0].stated_for(d.a, d.b)) for d in decide(model, doc, readings)[0]]
+    assert decided("The force was created at a summit of Ghana and Togo.") == [("GHA", "TGO", True, True, ((), ()))]
+    assert decided("The force was praised by Ghana and Togo.")[0][2:4] == (False, False)
+
+
 def test_no_floor_accepts_a_pair_the_model_reads_as_hoped_for(tmp_path, nlp):
     from kg.classify import PairModel, decide, explain
     from kg.extract import read_sentences
