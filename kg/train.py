@@ -847,9 +847,9 @@ def stated_ids(oof: numpy.ndarray, examples: list[Example], labels: list[str], t
     types = set(load_ontology().partnership_types)
     out = []
     for e, row in zip(examples, oof):
-        cut = thresholds[stated_genre(e.genre)]
-        out.append({i for i, q in zip(labels, row) if q >= cut["types" if i in types else "activities"]
-                    and cut["types" if i in types else "activities"] < 1.0})
+        chosen = thresholds[stated_genre(e.genre)]
+        cuts = [chosen["types" if i in types else "activities"] for i in labels]
+        out.append({i for i, q, cut in zip(labels, row, cuts) if cut < 1.0 and q >= cut})
     return out
 
 
