@@ -984,10 +984,10 @@ def pipeline_mismatch(model: PairModel, pipeline: dict) -> str:
 
 
 def _stated(r: SentenceReading, c: Candidate) -> bool:
-    """A rule links the pair and the sentence states a partnership type or activity for it, or the
-    occasion of a founding ("created at a summit of A, B and C"), which names no activity but is as
-    sure a sign of the pair's dealings as a cue that does (the floors are learnt from the cues)."""
-    return bool(c.rule) and (bool(r.circumstances) or any(r.stated_for(c.a, c.b)))
+    """A rule links the pair and the sentence states a partnership type or activity for it, or gives
+    it the occasion of a founding ("created at a summit of A, B and C"), which names no activity but is
+    as sure a sign of the pair's dealings as a cue that does (the floors are learnt from the cues)."""
+    return bool(c.rule) and (r.founded_at(c.a, c.b) or any(r.stated_for(c.a, c.b)))
 
 
 def _members(r: SentenceReading, c: Candidate) -> bool:

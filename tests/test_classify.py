@@ -487,6 +487,10 @@ def test_the_occasion_of_a_founding_gives_a_pair_the_stated_floor_and_no_activit
         return [(d.a, d.b, d.stated, d.accepted(0.6), readings[0].stated_for(d.a, d.b)) for d in decide(model, doc, readings)[0]]
     assert decided("The force was created at a summit of Ghana and Togo.") == [("GHA", "TGO", True, True, ((), ()))]
     assert decided("The force was praised by Ghana and Togo.")[0][2:4] == (False, False)
+    # the occasion is the founders' only: a pair of another clause is not given it
+    other = {(a, b): tuple(rest[:2]) for a, b, *rest in decided(
+        "The force was created at a summit of Ghana and Togo, while Benin and Niger praised it.")}
+    assert (other[("GHA", "TGO")], other[("BEN", "NER")]) == ((True, True), (False, False))
 
 
 def test_no_floor_accepts_a_pair_the_model_reads_as_hoped_for(tmp_path, nlp):

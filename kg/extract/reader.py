@@ -88,10 +88,10 @@ class SentenceReading:
     #: candidate pairs are those it links.
     roll_call: bool = False
 
-    def stated_for(self, a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """The partnership types and activities the sentence states for the pair ``a``, ``b``: its own
-        clause's when the sentence has several, the sentence's otherwise, less those owned by other actors,
-        and less the activities only an occasion states ("a summit") when another type or activity is left."""
+    def cues_for(self, a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The partnership types and activities whose cues speak of the pair ``a``, ``b``: its own
+        clause's when the sentence has several, the sentence's otherwise, less those owned by other
+        actors; occasions and circumstances included (:meth:`stated_for` weighs them)."""
         types, activities = self.pair_scopes.get((a, b)) or self.pair_scopes.get((b, a)) or (
             self.partnership_types, self.activities)
         if self.owned_cues:
@@ -101,6 +101,18 @@ class SentenceReading:
                 owners = self.owned_cues.get(cue_id)
                 return owners is None or any(pair <= owner for owner in owners)
             types, activities = tuple(filter(ours, types)), tuple(filter(ours, activities))
+        return types, activities
+
+    def founded_at(self, a: str, b: str) -> bool:
+        """Whether the pair ``a``, ``b`` has the occasion of a founding the sentence reports ("created
+        at a summit of A and B"): no activity of theirs, but a sign of their dealings."""
+        return bool(self.circumstances) and any(i in self.circumstances for i in self.cues_for(a, b)[1])
+
+    def stated_for(self, a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The partnership types and activities the sentence states for the pair ``a``, ``b``: those of
+        :meth:`cues_for`, less the occasions of a founding, and less the activities only an occasion
+        states ("a summit") when another type or activity is left."""
+        types, activities = self.cues_for(a, b)
         if self.circumstances:
             activities = tuple(i for i in activities if i not in self.circumstances)
         if self.occasions and activities:
@@ -310,14 +322,17 @@ def occasions(sentence: Sentence) -> tuple[str, ...]:
 
 def circumstances(sentence: Sentence, occasions: tuple[str, ...]) -> tuple[str, ...]:
     """The ``occasions`` of ``sentence`` that are only when a founding it reports happened: every cue
-    of theirs stands a few words after a ``words.circumstance_prepositions`` word, and a
-    ``words.founding_verbs`` lemma is in the sentence ("It was signed during a visit to Hanoi",
+    of theirs stands a few words after a ``words.circumstance_prepositions`` word, in a clause with a
+    ``words.founding_verbs`` lemma ("It was signed during a visit to Hanoi",
     "created at a summit of A, B and C"); "The president visited Hanoi" keeps its occasion."""
     tokens, words, span = sentence.tokens, sentence.rules.words, sentence.span
-    if not any(tokens.lemma(i) in words.founding_verbs for i in span):
+    founding = {sentence.clause_of(i) for i in span if tokens.lemma(i) in words.founding_verbs}
+    if not founding:
         return ()
 
-    def after_preposition(cue) -> bool:
+    def of_founding(cue) -> bool:
+        if sentence.clause_of(cue.start) not in founding:
+            return False
         for i in range(cue.start - 1, max(span.start, cue.start - 4) - 1, -1):
             if tokens.lower[i] in words.circumstance_prepositions:
                 return True
@@ -327,7 +342,7 @@ def circumstances(sentence: Sentence, occasions: tuple[str, ...]) -> tuple[str, 
     found: dict[str, bool] = {}
     for cue in sentence.activities:
         if cue.id in occasions:
-            found[cue.id] = found.get(cue.id, True) and after_preposition(cue)
+            found[cue.id] = found.get(cue.id, True) and of_founding(cue)
     return tuple(i for i, circumstance in found.items() if circumstance)
 
 

@@ -70,7 +70,9 @@ def test_activities_and_types_are_read_and_negation_drops_them(nlp):
         ("The accord was signed in 1990 during a visit by the president of Chile to Peru.", ((), ())),
         ("The force was created at a summit of Chile and Peru.", ((), ())),
         ("The brigade was formed in 1997 following a summit between Chile and Peru.", ((), ())),
-        # with no founding, or not after a preposition, it stays what they did
+        # with no founding in its clause, or not after a preposition, it stays what they did
+        ("The pact was signed in 1990, while the presidents of Chile and Peru met at a summit in Lima.",
+         ((), ("policy_coordination",))),
         ("The talks went well during the state visit of the Chilean president to Peru.", ((), ("policy_coordination",))),
         ("Chile and Peru signed nothing but discussed the border at a summit.", ((), ("policy_coordination",))),
         # an activity stated by other words too is no occasion
