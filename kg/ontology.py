@@ -103,6 +103,7 @@ class Words:
     distributive_markers: frozenset[str]
     place_prepositions: frozenset[str]
     adjunct_prepositions: frozenset[str]
+    fronted_phrase_openers: frozenset[str]
     channel_prepositions: frozenset[str]
     list_connectors: frozenset[str]
     list_conjunctions: frozenset[str]

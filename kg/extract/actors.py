@@ -60,17 +60,24 @@ def coordinated_groups(sentence: Sentence) -> list[list[Actor]]:
     connectors = words.list_connectors
     groups: list[list[Actor]] = []
     joined: list[bool] = []  # whether each group has a conjunction between its actors
+    closed = False  # whether the last group's last join had a conjunction: "A and B" ends there
     for actor in sentence.actors:
         if groups:
             prev = groups[-1][-1]
             gap = lower[prev.end : actor.start]
+            conjunction = _has_conjunction(sentence, gap)
             joins = all(w in connectors or w.isspace() for w in gap) and not _sets_off(sentence, prev.end, actor.start)
-            if actor.start >= prev.end and joins:
+            # "After Zaire and South Africa, Cuban forces ...": a comma after "A and B" ends the list,
+            # unless a list goes on from there ("between the SIDS and Italy, Austria and Spain")
+            ended = closed and not conjunction and any(not w.isspace() for w in gap) and not _list_goes_on(sentence, actor)
+            if actor.start >= prev.end and joins and not ended:
                 groups[-1].append(actor)
-                joined[-1] = joined[-1] or _has_conjunction(sentence, gap) or not gap
+                joined[-1] = joined[-1] or conjunction or not gap
+                closed = conjunction
                 continue
         groups.append([actor])
         joined.append(False)
+        closed = False
     out: list[list[Actor]] = []
     for group, has_conjunction in zip(groups, joined):
         if len(group) == 1:
@@ -81,6 +88,15 @@ def coordinated_groups(sentence: Sentence) -> list[list[Actor]]:
         is_list = has_conjunction or len(group) >= 3 or _has_conjunction(sentence, after)
         out += [group] if is_list else [[a] for a in group]
     return out
+
+
+def _list_goes_on(sentence: Sentence, actor: Actor) -> bool:
+    """Whether another actor follows ``actor`` with only list connectors between them ("A, B")."""
+    later = next((a for a in sentence.actors if a.start >= actor.end), None)
+    if later is None:
+        return False
+    gap = sentence.tokens.lower[actor.end : later.start]
+    return all(w in sentence.rules.words.list_connectors or w.isspace() for w in gap)
 
 
 def _sets_off(sentence: Sentence, start: int, end: int) -> bool:

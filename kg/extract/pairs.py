@@ -31,6 +31,7 @@ NON_PARTNER_COMPOUND = "non_partner_compound"
 NON_PARTNER_BETWEEN = "non_partner_between"
 PAIR_OF_OTHERS = "pair_of_others"
 CO_PARTNERS = "co_partners"
+FRONTED_PHRASE = "fronted_phrase"
 NO_LINK = "no_link"
 #: Why a sentence pairs no one.
 HOSTILE = "hostile"
@@ -99,15 +100,44 @@ def stated_pairs(
     if not cooperative:
         return StatedPairs([(a, b, m) for (a, b), m in found.shapes.items()], found.refused, composed)
     subjects: dict[int, list[Actor]] = {}  # the first group of each clause is its subject
+    fronted_ends = _fronted_phrase_ends(sentence)
+    fronted: list[list[Actor]] = []
     for group in groups:
-        subjects.setdefault(sentence.clause_of(group[0].start), group)
+        clause = sentence.clause_of(group[0].start)
+        if group[-1].end <= fronted_ends.get(clause, -1) and not _co_actor(sentence, group) and any(
+                sentence.index_before(g[0].start) == fronted_ends[clause] for g in groups):
+            fronted.append(group)  # "After talks between A and B, C signed ...": C, right after the comma, is the subject
+            continue
+        subjects.setdefault(clause, group)
     for group in groups:
         _pairs_within(sentence, group, group is subjects[sentence.clause_of(group[0].start)], roles, members, found)
     for group in groups:
         subject = subjects[sentence.clause_of(group[0].start)]
-        if subject is not group:
+        if any(group is g for g in fronted):
+            found.refuse(subject, group, FRONTED_PHRASE)  # "With regard to A's action, B supports C"
+        elif subject is not group:
             _pairs_with_subject(sentence, subject, group, roles, live, found)
     return StatedPairs([(a, b, m) for (a, b), m in found.shapes.items()], found.refused, composed)
+
+
+def _fronted_phrase_ends(sentence: Sentence) -> dict[int, int]:
+    """Per clause (its start token) that opens with a ``words.fronted_phrase_openers`` word ("After",
+    "Following", "During"), the comma that ends that adverbial phrase ("After talks between A and B,
+    C signed ..."), when it comes before the clause's end."""
+    tokens, words, span = sentence.tokens, sentence.rules.words, sentence.span
+    out: dict[int, int] = {}
+    starts = sentence.clauses
+    for k, start in enumerate(starts):
+        stop = starts[k + 1] if k + 1 < len(starts) else span.stop
+        i = start + (1 if start > span.start else 0)  # past the clause's separator ("while", ";")
+        while i < stop and (tokens.lower[i].isspace() or tokens.is_punct(i)):
+            i += 1
+        if i >= stop or tokens.lower[i] not in words.fronted_phrase_openers:
+            continue
+        comma = next((j for j in range(i + 1, stop) if tokens.lower[j] == ","), None)
+        if comma is not None:
+            out[start] = comma
+    return out
 
 
 def composed_of(sentence: Sentence, groups: list[list[Actor]]) -> list[Actor]:
@@ -264,6 +294,12 @@ def _pairs_with_subject(
     for s in partners:
         for o in group:
             found.add(s.id, o.id, shape)
+
+
+def _co_actor(sentence: Sentence, group: list[Actor]) -> bool:
+    """Whether ``group`` follows "together with", "in cooperation with": it acts with the subject."""
+    i = sentence.index_before(group[0].start)
+    return i >= 0 and sentence.tokens.lower[i] == "with" and sentence.word_before(i) in sentence.rules.words.co_actor_markers
 
 
 def _linked_to_another(sentence: Sentence, subject: list[Actor]) -> bool:

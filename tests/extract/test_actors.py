@@ -21,6 +21,9 @@ def _view(nlp, text):
         ("Chile as well as Peru", [["CHL", "PER"]]),
         # commas alone join clauses, not list items
         ("In Chile, Peru", [["CHL"], ["PER"]]),
+        # a comma after "A and B" ends their list, unless a list goes on from there
+        ("After the withdrawal of Chile and Peru, Bolivian troops stayed", [["CHL", "PER"], ["BOL"]]),
+        ("a forum of the Andean states and Chile, Peru and Bolivia", [["CHL", "PER", "BOL"]]),
         # a hyphen or dash joined to its word makes a compound, also where the line broke after it
         ("the Chile-Peru treaty", [["CHL", "PER"]]),
         ("the Chile–Peru treaty", [["CHL", "PER"]]),

@@ -121,6 +121,24 @@ def test_each_clause_pairs_with_its_own_subject(nlp):
     assert {p[:2] for p in pairs} == {("CHL", "PER"), ("BOL", "ECU")}
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the actors of an opening adverbial phrase are not the subject: the actor right after its comma is
+        ("After talks between Chile and Peru, Bolivia signed a defence pact with Ecuador.",
+         {("CHL", "PER"), ("BOL", "ECU")}),
+        ("Following the withdrawal of Chile and Peru, Bolivian troops remained in Haiti to train its police.",
+         {("BOL", "HTI")}),
+        ("With regard to Chilean demands, Peru signed a defence pact with Bolivia.", {("BOL", "PER")}),
+        # no actor right after the comma: the phrase's actor stays the subject
+        ("Since Chile's first mission, in 1990, it has sent 3,000 soldiers to serve with the United Nations.",
+         {("CHL", "UN")}),
+    ],
+)
+def test_an_opening_adverbial_phrase_holds_no_subject(nlp, text, expected):
+    assert {p[:2] for p in _pairs(nlp, text)} == expected
+
+
 def test_a_pair_takes_the_activities_of_its_own_clause(nlp):
     reading = _reading(nlp, "Chile sells jets to Peru, while Bolivia trains Ecuadorian pilots.")
     scoped = {pair: activities for pair, (_, activities) in reading.pair_scopes.items()}
