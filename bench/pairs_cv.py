@@ -10,7 +10,7 @@ the fold's labels with ``kg build --model`` and scores them. The counts are summ
 With ``--silver`` (as ``make train`` trains), fold ``k``'s model learns the silver pairs with the
 probabilities of the teacher that did not learn from fold ``k`` (:meth:`kg.train.Silver.of_fold`).
 
-    .venv/bin/python bench/pairs_cv.py [-v] [--silver FILE --silver-corpus PATH]
+    .venv/bin/python bench/pairs_cv.py [-v] [--models DIR] [--silver FILE --silver-corpus PATH]
 """
 from __future__ import annotations
 
@@ -50,6 +50,9 @@ def score_fold(labels: Path, genre: str, model: Path, verbose: bool) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("-v", "--verbose", action="store_true", help="list each wrong and missed pair")
+    ap.add_argument("--models", type=Path, default=None, metavar="DIR",
+                    help="keep the fold models in DIR (model0.json ...) and reuse those already there: a change "
+                         "to the build alone is measured without retraining")
     add_silver_arguments(ap)
     args = ap.parse_args()
     from kg import train
@@ -57,13 +60,17 @@ def main() -> None:
     raw = {genre: [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
            for genre, path in LABELS.items()}
     _, _, examples = shared_examples()
-    silver = read_silver(args, list(LABELS.values()))
+    kept = args.models and all(Path(args.models, f"model{k}.json").exists() for k in range(train.FOLDS))
+    silver = None if kept else read_silver(args, list(LABELS.values()))
     totals = {genre: {layer: Counter() for layer in LAYERS} for genre in LABELS}
     with tempfile.TemporaryDirectory() as tmp:
         for k, (train_idx, test_idx) in enumerate(train.folds(examples)):
-            model = Path(tmp, f"model{k}.json")
-            train.train_examples([examples[i] for i in train_idx], list(LABELS.values()), model,
-                                 silver=silver and silver.of_fold(k), silver_path=args.silver)
+            model = Path(args.models or tmp, f"model{k}.json")
+            if args.models:
+                args.models.mkdir(parents=True, exist_ok=True)
+            if not (args.models and model.exists()):
+                train.train_examples([examples[i] for i in train_idx], list(LABELS.values()), model,
+                                     silver=silver and silver.of_fold(k), silver_path=args.silver)
             held_out = {examples[i].doc_id for i in test_idx}
             for genre, rows in raw.items():
                 fold = Path(tmp, f"{genre}{k}.jsonl")
