@@ -61,7 +61,8 @@ def coordinated_groups(sentence: Sentence) -> list[list[Actor]]:
     groups: list[list[Actor]] = []
     joined: list[bool] = []  # whether each group has a conjunction between its actors
     closed = False  # whether the last group's last join had a conjunction: "A and B" ends there
-    for actor in sentence.actors:
+    actors = sentence.actors
+    for k, actor in enumerate(actors):
         if groups:
             prev = groups[-1][-1]
             gap = lower[prev.end : actor.start]
@@ -69,7 +70,8 @@ def coordinated_groups(sentence: Sentence) -> list[list[Actor]]:
             joins = all(w in connectors or w.isspace() for w in gap) and not _sets_off(sentence, prev.end, actor.start)
             # "After Zaire and South Africa, Cuban forces ...": a comma after "A and B" ends the list,
             # unless a list goes on from there ("between the SIDS and Italy, Austria and Spain")
-            ended = closed and not conjunction and any(not w.isspace() for w in gap) and not _list_goes_on(sentence, actor)
+            ended = closed and not conjunction and any(not w.isspace() for w in gap) and not (
+                k + 1 < len(actors) and _joined(sentence, actor, actors[k + 1]))
             if actor.start >= prev.end and joins and not ended:
                 groups[-1].append(actor)
                 joined[-1] = joined[-1] or conjunction or not gap
@@ -90,13 +92,10 @@ def coordinated_groups(sentence: Sentence) -> list[list[Actor]]:
     return out
 
 
-def _list_goes_on(sentence: Sentence, actor: Actor) -> bool:
-    """Whether another actor follows ``actor`` with only list connectors between them ("A, B")."""
-    later = next((a for a in sentence.actors if a.start >= actor.end), None)
-    if later is None:
-        return False
+def _joined(sentence: Sentence, actor: Actor, later: Actor) -> bool:
+    """Whether only list connectors stand between ``actor`` and the ``later`` one ("A, B")."""
     gap = sentence.tokens.lower[actor.end : later.start]
-    return all(w in sentence.rules.words.list_connectors or w.isspace() for w in gap)
+    return later.start >= actor.end and all(w in sentence.rules.words.list_connectors or w.isspace() for w in gap)
 
 
 def _sets_off(sentence: Sentence, start: int, end: int) -> bool:

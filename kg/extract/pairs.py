@@ -101,12 +101,15 @@ def stated_pairs(
         return StatedPairs([(a, b, m) for (a, b), m in found.shapes.items()], found.refused, composed)
     subjects: dict[int, list[Actor]] = {}  # the first group of each clause is its subject
     fronted_ends = _fronted_phrase_ends(sentence)
+    # clauses with an actor right after the comma of their opening phrase: that actor is the subject
+    # ("After talks between A and B, C signed ..."), not the phrase's
+    after_phrase = {clause for clause, comma in fronted_ends.items()
+                    if any(sentence.index_before(g[0].start) == comma for g in groups)}
     fronted: list[list[Actor]] = []
     for group in groups:
         clause = sentence.clause_of(group[0].start)
-        if group[-1].end <= fronted_ends.get(clause, -1) and not _co_actor(sentence, group) and any(
-                sentence.index_before(g[0].start) == fronted_ends[clause] for g in groups):
-            fronted.append(group)  # "After talks between A and B, C signed ...": C, right after the comma, is the subject
+        if clause in after_phrase and group[-1].end <= fronted_ends[clause] and not _co_actor(sentence, group):
+            fronted.append(group)
             continue
         subjects.setdefault(clause, group)
     for group in groups:
