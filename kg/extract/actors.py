@@ -134,7 +134,7 @@ def roles(sentence: Sentence, hosted: bool, aimed: Hostility) -> Roles:
                if c.end not in member_lists}
     attributed = attribution(sentence) if "attribution" in kinds else set()
     cue_starts = {c.start for c in sentence.types + sentence.activities}
-    places: dict[int, list[Actor]] = {}  # clause -> the actors its place prepositions introduce
+    places: dict[int, list[Actor]] = {}  # clause -> the countries its place prepositions introduce
     for group in sentence.groups:
         head = group[0]
         i_before = sentence.index_before(head.start)
