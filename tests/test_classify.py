@@ -68,6 +68,9 @@ def test_a_place_in_a_list_of_places_is_a_feature(nlp):
     assert "place_list:one" in found[("CHL", "HTI")].features
     assert "place_list:both" in found[("HTI", "MLI")].features
     assert not any(f.startswith("place_list") for f in candidates(nlp, "Chilean forces have served in Haiti.")[("CHL", "HTI")].features)
+    assert "place_list:body" not in found[("CHL", "HTI")].features
+    missions = candidates(nlp, "The United Nations has peacekeeping missions in Haiti, Mali and Lebanon.")
+    assert {"place_list:one", "place_list:body"} <= set(missions[("UN", "HTI")].features)
 
 
 def test_the_speaker_in_the_pair_is_a_feature(nlp):
