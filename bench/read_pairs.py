@@ -7,9 +7,9 @@ time (the prompt below), and writes what they read as a file ``kg train --silver
 the labels (``kg.train.read_silver_file``: a reader's ``relation`` per pair, no text).
 
     .venv/bin/python bench/read_pairs.py draw DIR --speeches 600 --seed 20261205 [--exclude FILE ...]
-        [--min-probability 0.15] [--pairs-of SILVER]
+        [--min-probability 0.15] [--pairs-of SILVER [--with-feature FEATURE]] [--batch-pairs 280]
     .venv/bin/python bench/read_pairs.py prompt DIR/batch00.jsonl
-    .venv/bin/python bench/read_pairs.py merge DIR [DIR ...] --out train/read_un.jsonl.gz [--onto EARLIER]
+    .venv/bin/python bench/read_pairs.py merge DIR [DIR ...] --out train/read_un.jsonl.gz [--onto EARLIER [--again]]
 
 ``draw`` takes every candidate pair of ``--speeches`` speeches drawn with ``--seed`` among those no
 label comes from (nor the speeches listed in the ``--exclude`` files, e.g. an earlier draw's
@@ -17,10 +17,14 @@ label comes from (nor the speeches listed in the ``--exclude`` files, e.g. an ea
 partnership (the pairs a build decides on and those just below, where a label teaches most), and
 cuts them into batches of about 280 pairs a reader, each with about 14 labelled pairs of
 ``un_pairs.jsonl`` mixed in blind: ``merge`` scores the readers on them. ``--pairs-of`` reads the
-pairs of a silver file instead (every one of them). ``merge`` checks that every pair of every batch
+pairs of a silver file instead (every one of them, or with ``--with-feature`` those whose classifier
+features hold that one, e.g. ``place_list:one`` for the pairs to read again with a clarified
+prompt). ``merge`` checks that every pair of every batch
 has a label and writes the readers' labels of the drawn pairs (``misread``, an actor read wrong, is
 ``none``); ``--onto`` keeps the pairs of an earlier file of readers' labels (a draw that excluded its
-speeches) and adds the new ones.
+speeches) and adds the new ones. With ``--again`` the drawn pairs are pairs of that file read again
+(drawn with ``--pairs-of`` from a file of some of its pairs): their new labels replace the earlier ones.
+``--batch-pairs`` sets how many pairs a batch holds at least (smaller batches, more readers at once).
 """
 from __future__ import annotations
 
@@ -52,7 +56,7 @@ PROMPT = """You are an annotator. Label candidate actor pairs in sentences from 
 
 1. Read the labelling guide {guide} (short). Apply its `relation` definitions and conventions exactly.
 2. Read the input file {batch} (JSON lines). Each line is one sentence: `speaker` (the speaking country), `year`, `before` (up to 500 characters of the speech before the sentence, for references back), `sentence`, and `pairs`: a list of [n, actor A, actor B] (names with their ids).
-3. For every pair, decide what the sentence (read with its context) asserts about those two actors: one of `partnership`, `proposed`, `hostile`, `membership`, `none`, or `misread` (an id does not name what the text refers to, e.g. "the Uruguay Round" read as Uruguay, "Moscow" in a treaty's name, "Turkish Cypriots" read as Turkey). Remember: "we"/"my country" is the speaker but a pair is only about the two actors named; listed together is `none`; cooperation of each with a third party is `none` between them; hoped-for/urged/offered/conditional is `proposed`; general support for an organisation is `none`; a sentence cut off at a line break: judge what the fragment with its context says.
+3. For every pair, decide what the sentence (read with its context) asserts about those two actors: one of `partnership`, `proposed`, `hostile`, `membership`, `none`, or `misread` (an id does not name what the text refers to, e.g. "the Uruguay Round" read as Uruguay, "Moscow" in a treaty's name, "Turkish Cypriots" read as Turkey). Remember: "we"/"my country" is the speaker but a pair is only about the two actors named; listed together is `none`; cooperation of each with a third party is `none` between them; hoped-for/urged/offered/conditional is `proposed`; general support for an organisation is `none`; a list of several places where a country's troops, police, aid or work went ("our troops have served in A, B, C and D") names places: `none` between that country and each place (an organisation's mission, programme or assistance in a country stays `partnership`, as the guide says); a sentence cut off at a line break: judge what the fragment with its context says.
 4. Write {labels}: one JSON line per pair, in input order: {{"n": <n>, "label": "<label>"}}. Every n of the input must appear exactly once. Write it with a shell heredoc or a file-writing tool, in one or a few chunks.
 
 Rules: judge every pair by reading it; do not write code or heuristics that assign labels automatically. Do not open any file other than LABELS.md and the input file. When done, reply with just the number of lines written and a count per label."""
@@ -73,6 +77,9 @@ def drawn_pairs(args: argparse.Namespace, labels: list[dict]) -> list[dict]:
         _, pairs = T.read_silver_file(args.pairs_of)
         documents = T.labelled_documents(pairs, [UN_CORPUS])
         pairs = T.with_corpus(pairs, documents)
+        if args.with_feature:
+            examples = T.featurize(pairs, documents=documents)
+            pairs = [p for p, e in zip(pairs, examples) if args.with_feature in e.features]
         return [{k: v for k, v in p.items() if k not in ("probabilities", "fold_probabilities")} for p in pairs]
     from teacher_cv import candidate_pairs
 
@@ -110,7 +117,7 @@ def draw(args: argparse.Namespace) -> None:
     for sentence in sentences(pairs, "pair"):
         batch.append(sentence)
         size += len(sentence[1])
-        if size >= BATCH_PAIRS:
+        if size >= args.batch_pairs:
             batches.append(batch)
             batch, size = [], 0
     batches += [batch] if batch else []
@@ -136,9 +143,10 @@ def draw(args: argparse.Namespace) -> None:
           f"bench/read_pairs.py prompt {args.dir / 'batch00.jsonl'}")
 
 
-def _onto(earlier: Path, rows: list[dict]) -> tuple[list[dict], str]:
+def _onto(earlier: Path, rows: list[dict], again: bool = False) -> tuple[list[dict], str]:
     """``rows`` after the pairs of ``earlier``, a file of readers' labels, and what its header says
-    of its readers; a pair read in both is an error: the draws exclude each other's speeches."""
+    of its readers; a pair read in both is an error (the draws exclude each other's speeches), unless
+    the pairs of ``rows`` were read ``again``: then their labels replace the earlier ones."""
     try:
         header, pairs = T.read_silver_file(earlier)
     except KgError as e:
@@ -149,9 +157,16 @@ def _onto(earlier: Path, rows: list[dict]) -> tuple[list[dict], str]:
     kept = [{f: p[f] for f in ("doc_id", "start", "end", "a", "b", "year", "speaker") if f in p}
             | {"relation": RELATIONS[p["probabilities"].index(1.0)]} for p in pairs]
     seen = {tuple(p[f] for f in key) for p in kept}
-    again = next((r for r in rows if tuple(r[f] for f in key) in seen), None)
-    if again is not None:
-        sys.exit(f"Error: {earlier}: the pair {again['a']}-{again['b']} of {again['doc_id']} at {again['start']} "
+    if again:
+        read = {tuple(r[f] for f in key) for r in rows}
+        unknown = next((r for r in rows if tuple(r[f] for f in key) not in seen), None)
+        if unknown is not None:
+            sys.exit(f"Error: {earlier}: no pair {unknown['a']}-{unknown['b']} of {unknown['doc_id']} at "
+                     f"{unknown['start']} to read again")
+        return [p for p in kept if tuple(p[f] for f in key) not in read] + rows, header["readers"]
+    twice = next((r for r in rows if tuple(r[f] for f in key) in seen), None)
+    if twice is not None:
+        sys.exit(f"Error: {earlier}: the pair {twice['a']}-{twice['b']} of {twice['doc_id']} at {twice['start']} "
                  "is read again; draw with --exclude of the earlier draws' speeches")
     return kept + rows, header["readers"]
 
@@ -185,7 +200,7 @@ def merge(args: argparse.Namespace) -> None:
             rows.append({**{f: p[f] for f in ("doc_id", "start", "end", "a", "b", "year", "speaker")}, "relation": relation})
     drawn, earlier = len(rows), ""
     if args.onto:
-        rows, earlier = _onto(args.onto, rows)
+        rows, earlier = _onto(args.onto, rows, args.again)
     rows.sort(key=lambda r: (r["doc_id"], r["start"], r["a"], r["b"]))
     checks = sum(agree.values())
     same = sum(v for (g, r), v in agree.items() if g == r)
@@ -194,7 +209,8 @@ def merge(args: argparse.Namespace) -> None:
     labelled = sum(v for (g, r), v in agree.items() if g == "partnership")
     summary = (f"readers agree with {same} of the {checks} labelled pairs mixed in ({same / checks:.1%}); "
                f"partnership P {tp / said:.3f} R {tp / labelled:.3f}")
-    said_of = f"of the {drawn} last read, {summary}; earlier: {earlier}" if earlier else summary
+    last = f"of the {drawn} read again" if args.again else f"of the {drawn} last read"
+    said_of = f"{last}, {summary}; earlier: {earlier}" if earlier else summary
     header = {"readers": f"{len(rows)} pairs read one by one by language-model readers following LABELS.md "
                          f"(bench/read_pairs.py); {said_of}", "weight": args.weight}
     partial = args.out.with_name(args.out.name + ".partial")
@@ -214,6 +230,9 @@ def main() -> None:
     d.add_argument("--exclude", type=Path, nargs="*", default=[], help="files of speech ids not to draw")
     d.add_argument("--min-probability", type=float, default=0.15)
     d.add_argument("--pairs-of", type=Path, default=None, help="read the pairs of this silver file instead")
+    d.add_argument("--batch-pairs", type=int, default=BATCH_PAIRS, help="pairs a reader's batch holds at least")
+    d.add_argument("--with-feature", default=None,
+                   help="with --pairs-of: only the pairs with this classifier feature (e.g. place_list:one)")
     p = sub.add_parser("prompt", help="what a reader of one batch is asked")
     p.add_argument("batch", type=Path)
     m = sub.add_parser("merge", help="the readers' labels as a silver file")
@@ -221,6 +240,8 @@ def main() -> None:
     m.add_argument("--out", type=Path, required=True)
     m.add_argument("--weight", type=float, default=1.0, help="a read pair's weight beside a labelled pair's 1")
     m.add_argument("--onto", type=Path, default=None, help="an earlier file of readers' labels to keep and add to")
+    m.add_argument("--again", action="store_true",
+                   help="the drawn pairs are pairs of --onto read again: their new labels replace the earlier ones")
     args = parser.parse_args()
     if args.command == "draw":
         draw(args)

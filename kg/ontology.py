@@ -208,6 +208,7 @@ class Reaches:
     unnamed_partner: int
     composition: int
     multilateral_body: int
+    place_list: int
     reference: int
 
 

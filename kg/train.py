@@ -253,6 +253,7 @@ def _merged(readings: list[SentenceReading], start: int, end: int, text: str) ->
     merged = SentenceReading(0, start, end, text, 0)
     for r in inside:
         merged.participants += tuple(p for p in r.participants if p not in merged.participants)
+        merged.listed_places += tuple(p for p in r.listed_places if p not in merged.listed_places)
         merged.pairs += r.pairs
         merged.memberships += r.memberships
         merged.pair_scopes.update(r.pair_scopes)

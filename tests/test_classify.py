@@ -63,6 +63,16 @@ def test_the_rule_that_links_the_pair_is_a_feature(nlp):
     assert unlinked.rule == "" and "rule:none" in unlinked.features
 
 
+def test_a_place_in_a_list_of_places_is_a_feature(nlp):
+    found = candidates(nlp, "Chilean forces have served in Haiti, Mali and Lebanon.")
+    assert "place_list:one" in found[("CHL", "HTI")].features
+    assert "place_list:both" in found[("HTI", "MLI")].features
+    assert not any(f.startswith("place_list") for f in candidates(nlp, "Chilean forces have served in Haiti.")[("CHL", "HTI")].features)
+    assert "place_list:body" not in found[("CHL", "HTI")].features
+    missions = candidates(nlp, "The United Nations has peacekeeping missions in Haiti, Mali and Lebanon.")
+    assert {"place_list:one", "place_list:body"} <= set(missions[("UN", "HTI")].features)
+
+
 def test_the_speaker_in_the_pair_is_a_feature(nlp):
     assert "speaker_in_pair" in candidates(nlp, "Chile and Peru met.", speaker="PER")[("CHL", "PER")].features
     assert "speaker_other" in candidates(nlp, "Chile and Peru met Brazil.", speaker="BRA")[("CHL", "PER")].features

@@ -33,8 +33,8 @@ def batch(tmp_path, reading, monkeypatch):
     return folder
 
 
-def merged(reading, folders, out, onto=None):
-    reading.merge(argparse.Namespace(dirs=folders, out=out, weight=1.0, onto=onto))
+def merged(reading, folders, out, onto=None, again=False):
+    reading.merge(argparse.Namespace(dirs=folders, out=out, weight=1.0, onto=onto, again=again))
 
 
 def test_the_readers_labels_are_written_as_kg_train_reads_them(reading, batch, tmp_path, capsys):
@@ -101,3 +101,33 @@ def test_an_earlier_file_that_is_not_one_of_read_pairs_names_its_line(reading, b
     write_lines(batch / "labels00.jsonl", [{"n": 1, "label": "none"}, {"n": 2, "label": "none"}, {"n": 3, "label": "none"}])
     with pytest.raises(SystemExit, match=f"^Error: {earlier}:2: no start, end, a, b$"):
         merged(reading, [batch], tmp_path / "read.jsonl.gz", onto=earlier)
+
+
+def test_pairs_read_again_replace_their_earlier_labels(reading, batch, tmp_path):
+    from kg.train import read_silver_file
+
+    earlier = tmp_path / "earlier.jsonl"
+    pair = {"doc_id": "KEN_60_2005", "start": 0, "end": 30, "year": 2005, "speaker": "KEN"}
+    write_lines(earlier, [{"readers": "3 pairs read before", "weight": 1.0},
+                          {"doc_id": "BEN_65_2010", "start": 5, "end": 40, "a": "BEN", "b": "NGA", "relation": "hostile"},
+                          {**pair, "a": "KEN", "b": "TZA", "relation": "partnership"},
+                          {**pair, "a": "KEN", "b": "UGA", "relation": "partnership"}])
+    write_lines(batch / "labels00.jsonl", [{"n": 1, "label": "none"}, {"n": 2, "label": "partnership"},
+                                           {"n": 3, "label": "none"}])
+    merged(reading, [batch], tmp_path / "read.jsonl.gz", onto=earlier, again=True)
+    header, pairs = read_silver_file(tmp_path / "read.jsonl.gz")
+    assert [(p["a"], p["b"], p["probabilities"]) for p in pairs] == [
+        ("BEN", "NGA", [0.0, 0.0, 1.0, 0.0, 0.0]), ("KEN", "TZA", [0.0, 0.0, 0.0, 0.0, 1.0]),
+        ("KEN", "UGA", [0.0, 0.0, 0.0, 0.0, 1.0])]
+    assert header["readers"].startswith("3 pairs read one by one")
+    assert "of the 2 read again, readers agree with 1 of the 1 labelled pairs" in header["readers"]
+
+
+def test_a_pair_to_read_again_that_was_never_read_stops_the_merge(reading, batch, tmp_path):
+    earlier = tmp_path / "earlier.jsonl"
+    write_lines(earlier, [{"readers": "1 pair read before"},
+                          {"doc_id": "KEN_60_2005", "start": 0, "end": 30, "a": "KEN", "b": "UGA", "relation": "none"}])
+    write_lines(batch / "labels00.jsonl", [{"n": 1, "label": "none"}, {"n": 2, "label": "none"}, {"n": 3, "label": "none"}])
+    with pytest.raises(SystemExit, match=f"^Error: {earlier}: no pair KEN-TZA of KEN_60_2005 at 0 to read again$"):
+        merged(reading, [batch], tmp_path / "read.jsonl.gz", onto=earlier, again=True)
+    assert not (tmp_path / "read.jsonl.gz").exists()

@@ -47,6 +47,22 @@ def own_labels(path: Path) -> Path:
     return path
 
 
+@pytest.mark.parametrize("sentence, a, b", [
+    ("Chilean forces have served in Haiti, Mali and Lebanon.", "CHL", "MLI"),
+    ("Chile signed a defence pact with Peru, and Bolivia hopes to join it.", "CHL", "BOL"),
+    ("The two navies of Chile and Peru hold joint drills.", "CHL", "PER"),
+])
+def test_a_labelled_sentence_has_the_features_a_build_gives_it(nlp, sentence, a, b):
+    from kg.classify import sentence_candidates
+    from kg.extract import read_sentences
+    from kg.train import featurize
+
+    doc = nlp(sentence)
+    built = {frozenset((c.a, c.b)): c.all_features for r in read_sentences(doc) for c in sentence_candidates(doc, r)}
+    learnt = featurize([{"id": "x", "doc_id": "d", "sentence": sentence, "a": a, "b": b, "relation": "none"}], nlp)[0]
+    assert set(learnt.features) == set(built[frozenset((a, b))])
+
+
 def test_a_label_with_an_unknown_relation_names_its_file_and_line(tmp_path):
     path = tmp_path / "labels.jsonl"
     path.write_text(json.dumps(label(1, "d", PARTNERS[0], "partnership", *COUNTRIES[:2])) + "\n"

@@ -42,6 +42,9 @@ class Roles:
     conflict_parties: bool = False
     #: The clauses (their start tokens) that a hostile cue makes hostile.
     hostile_clauses: set[int] = field(default_factory=set)
+    #: Countries listed among the places of their clause's activity, when the clause's place
+    #: prepositions introduce at least ``reaches.place_list`` of them ("troops serving in A, B and C").
+    place_lists: set[int] = field(default_factory=set)
 
     def exclude(self, actor: Actor, reason: str) -> None:
         """Record that ``actor`` is no participant, and why."""
@@ -131,6 +134,7 @@ def roles(sentence: Sentence, hosted: bool, aimed: Hostility) -> Roles:
                if c.end not in member_lists}
     attributed = attribution(sentence) if "attribution" in kinds else set()
     cue_starts = {c.start for c in sentence.types + sentence.activities}
+    places: dict[int, list[Actor]] = {}  # clause -> the countries its place prepositions introduce
     for group in sentence.groups:
         head = group[0]
         i_before = sentence.index_before(head.start)
@@ -144,6 +148,8 @@ def roles(sentence: Sentence, hosted: bool, aimed: Hostility) -> Roles:
         if attributive:
             out.attributives.add(head.start)
         place = before in words.place_prepositions and not attributive
+        if place:  # "participation in the UN and the EU" names bodies, no places
+            places.setdefault(sentence.clause_of(head.start), []).extend(a for a in group if a.type != ORGANIZATION)
         if place and hosted:
             out.hosts.add(head.start)
         reasons = [PLACE] if place and not hosted else []
@@ -167,6 +173,9 @@ def roles(sentence: Sentence, hosted: bool, aimed: Hostility) -> Roles:
             ):
                 for reason in _actor_reasons(sentence, actor, before, attributed, aimed.targets):
                     out.exclude(actor, reason)
+    for listed in places.values():
+        if len({a.id for a in listed}) >= sentence.rules.reaches.place_list:
+            out.place_lists.update(a.start for a in listed)
     return out
 
 

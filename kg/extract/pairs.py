@@ -18,6 +18,7 @@ from spacy.vocab import Vocab
 
 from kg.extract.actors import MEMBERSHIP_BODY, Roles, actors_in
 from kg.extract.sentence import HYPHENS, POSSESSIVE_ENDINGS, Actor, Sentence, ids
+from kg.gazetteer import ORGANIZATION
 from kg.ontology import PARTNERSHIP_TYPE
 
 #: Why a coordinated list or a later actor is not paired, by rule.
@@ -32,6 +33,7 @@ NON_PARTNER_BETWEEN = "non_partner_between"
 PAIR_OF_OTHERS = "pair_of_others"
 CO_PARTNERS = "co_partners"
 FRONTED_PHRASE = "fronted_phrase"
+PLACE_LIST = "place_list"
 NO_LINK = "no_link"
 #: Why a sentence pairs no one.
 HOSTILE = "hostile"
@@ -274,6 +276,11 @@ def _pairs_with_subject(
         return found.refuse(subject, group, CO_RECIPIENTS)
     if group[0].start in roles.hosts:
         shape = "host"  # "troops deployed to a UN mission in Mali"
+        if group[0].start in roles.place_lists:
+            # "Peruvian troops serve in A, B, C and D": the places of their service, not their partners;
+            # an organisation's missions there are for each ("UN missions in A, B and C")
+            partners = [s for s in subject if s.type == ORGANIZATION]
+            found.refuse([s for s in subject if s.type != ORGANIZATION], group, PLACE_LIST)
     elif word in words.link_prepositions or (
         word == "of" and i_before > sentence.span.start and tokens.lemma(i_before - 1) in words.partner_nouns
     ):
@@ -299,21 +306,29 @@ def _pairs_with_subject(
             found.add(s.id, o.id, shape)
 
 
+def _link_before(sentence: Sentence, group: list[Actor]) -> tuple[str, bool]:
+    """The link preposition (``words.link_prepositions``) right before ``group``, "" when none, and
+    whether a co-actor marker (``words.co_actor_markers``) stands before it ("*together with* X",
+    "*in cooperation with* X")."""
+    words = sentence.rules.words
+    i = sentence.index_before(group[0].start)
+    if i < 0 or sentence.tokens.lower[i] not in words.link_prepositions:
+        return "", False
+    return sentence.tokens.lower[i], sentence.word_before(i) in words.co_actor_markers
+
+
 def _co_actor(sentence: Sentence, group: list[Actor]) -> bool:
     """Whether ``group`` follows "together with", "in cooperation with": it acts with the subject."""
-    i = sentence.index_before(group[0].start)
-    return i >= 0 and sentence.tokens.lower[i] == "with" and sentence.word_before(i) in sentence.rules.words.co_actor_markers
+    link, marked = _link_before(sentence, group)
+    return link == "with" and marked
 
 
 def _linked_to_another(sentence: Sentence, subject: list[Actor]) -> bool:
     """Whether the clause's first list is itself the complement of a link preposition ("relations
     *with* X"), so no subject of its own, and not a co-actor ("*together with* X, Y trained Z")."""
-    words = sentence.rules.words
-    i = sentence.index_before(subject[0].start)
+    link, marked = _link_before(sentence, subject)
     # "between X and Y" pairs its own list (the between shape)
-    if i < 0 or sentence.tokens.lower[i] not in words.link_prepositions or sentence.tokens.lower[i] == "between":
-        return False
-    return sentence.word_before(i) not in words.co_actor_markers
+    return link not in ("", "between") and not marked
 
 
 def _received_through_noun(sentence: Sentence, group: list[Actor], before: str) -> bool:

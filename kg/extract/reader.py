@@ -64,6 +64,9 @@ class SentenceReading:
     actor_references: tuple[str, ...] = ()
     #: Actors that are places the sentence's activity is done in ("peacekeepers in Mali").
     hosts: tuple[str, ...] = ()
+    #: Countries listed among the places of their clause's activity ("troops serving in A, B, C
+    #: and D", ``reaches.place_list``): places, not partners, of the actor who does it.
+    listed_places: tuple[str, ...] = ()
     #: Organisations named in the sentence, for "It"/"Its members" in later sentences.
     organizations: tuple[str, ...] = ()
     #: Organisations the pair in focus belongs to ("Both countries are members of NATO").
@@ -260,6 +263,8 @@ class SentenceReader:
         hosted = bool(r.activities) and not sentence.rules.words.hosted_activities.isdisjoint(r.activities)
         sentence_roles = roles(sentence, hosted, aimed)
         r.hosts = ids([a for g in sentence.groups if g[0].start in sentence_roles.hosts for a in g])
+        if sentence_roles.place_lists:
+            r.listed_places = ids([a for a in sentence.actors if a.start in sentence_roles.place_lists])
         if truce and not sentence_roles.conflict_parties:
             r.hostile = True  # "X and Y agreed to a truce": no partnership
         r.organizations = ids([a for a in sentence.actors if a.type == ORGANIZATION])

@@ -78,3 +78,20 @@ def test_a_hosted_activity_makes_the_place_a_host(nlp):
     found = roles(view, True, hostility(view))
     haiti = next(a for a in view.actors if a.id == "HTI")
     assert found.hosts == {haiti.start} and found.excluded == {}
+
+
+@pytest.mark.parametrize(
+    "text, hosted, listed",
+    [
+        ("Chilean forces have served in Haiti, Mali and Lebanon.", False, {"HTI", "MLI", "LBN"}),
+        ("Chile deployed peacekeepers in Haiti, in Mali and in Lebanon.", True, {"HTI", "MLI", "LBN"}),
+        # two places are no list of places
+        ("Chile deployed peacekeepers in Haiti and Mali.", True, set()),
+        # bodies are no places
+        ("Chile takes part in peacekeeping in the United Nations, the European Union and NATO.", True, set()),
+    ],
+)
+def test_a_clause_that_names_many_places_lists_them(nlp, text, hosted, listed):
+    view = _view(nlp, text)
+    found = roles(view, hosted, hostility(view))
+    assert {a.id for a in view.actors if a.start in found.place_lists} == listed

@@ -27,6 +27,15 @@ def _pairs(nlp, text):
         # the places of the activity are hosts of its actor, not of each other
         ("Chile deployed peacekeepers: in Haiti in 2004, in Mali in 2013.", {("CHL", "HTI", "host"), ("CHL", "MLI", "host")}),
         ("Chile has deployed peacekeepers; in Haiti in 2004, in Mali in 2013.", set()),
+        # a list of the places its troops serve in: places of the activity, not its partners
+        ("Chilean peacekeepers serve in Haiti, Mali and Lebanon.", set()),
+        ("Chile deployed peacekeepers in Haiti, in Mali and in Lebanon.", set()),
+        # an organisation's missions are for each of the places
+        ("The United Nations has peacekeeping missions in Haiti, Mali and Lebanon.",
+         {("HTI", "UN", "host"), ("MLI", "UN", "host"), ("LBN", "UN", "host")}),
+        # bodies are no places: "participation in the UN" is no list of places
+        ("Chile takes part in peacekeeping in the United Nations, the European Union and NATO.",
+         {("CHL", "UN", "host"), ("CHL", "EU", "host"), ("CHL", "NATO", "host")}),
         # "Y's ally": the possessor is the partner
         ("Chile is Peru's closest ally.", {("CHL", "PER", "link")}),
         # "X's agreement with Y": the possessor, not the subject, is Y's partner
@@ -225,6 +234,7 @@ def test_a_pair_in_its_own_clause_keeps_only_that_clause(nlp):
         ("Trade between Chile and Peru has been suspended.", ("CHL", "PER"), ("negated",)),
         ("Chile and Peru saw the breakdown of their accord.", ("CHL", "PER"), ("hostile", "hostile_clause")),
         ("Chile joined NATO in 2010.", ("CHL", "NATO"), ("no_cooperation_cue", "membership_body")),
+        ("Chilean peacekeepers serve in Haiti, Mali and Lebanon.", ("CHL", "MLI"), ("place_list",)),
     ],
 )
 def test_candidates_keep_why_a_pair_is_refused(nlp, text, pair, reasons):
