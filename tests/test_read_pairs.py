@@ -85,13 +85,19 @@ def test_a_new_draw_is_added_onto_the_earlier_reads(reading, batch, tmp_path):
     assert "of the 2 last read, readers agree with 1 of the 1 labelled pairs" in header["readers"]
 
 
-def test_a_pair_read_in_an_earlier_file_too_stops_the_merge(reading, batch, tmp_path):
+@pytest.mark.parametrize("again, message", [
+    # a new draw must leave out the speeches read before
+    (False, "the pair KEN-UGA of KEN_60_2005 at 0 is read again; "),
+    # pairs read again must all have been read before
+    (True, "no pair KEN-TZA of KEN_60_2005 at 0 to read again$"),
+])
+def test_a_pair_read_twice_or_never_before_stops_the_merge(reading, batch, tmp_path, again, message):
     earlier = tmp_path / "earlier.jsonl"
     write_lines(earlier, [{"readers": "1 pair read before"},
                           {"doc_id": "KEN_60_2005", "start": 0, "end": 30, "a": "KEN", "b": "UGA", "relation": "none"}])
     write_lines(batch / "labels00.jsonl", [{"n": 1, "label": "none"}, {"n": 2, "label": "none"}, {"n": 3, "label": "none"}])
-    with pytest.raises(SystemExit, match=f"^Error: {earlier}: the pair KEN-UGA of KEN_60_2005 at 0 is read again; "):
-        merged(reading, [batch], tmp_path / "read.jsonl.gz", onto=earlier)
+    with pytest.raises(SystemExit, match=f"^Error: {earlier}: {message}"):
+        merged(reading, [batch], tmp_path / "read.jsonl.gz", onto=earlier, again=again)
     assert not (tmp_path / "read.jsonl.gz").exists()
 
 
@@ -121,13 +127,3 @@ def test_pairs_read_again_replace_their_earlier_labels(reading, batch, tmp_path)
         ("KEN", "UGA", [0.0, 0.0, 0.0, 0.0, 1.0])]
     assert header["readers"].startswith("3 pairs read one by one")
     assert "of the 2 read again, readers agree with 1 of the 1 labelled pairs" in header["readers"]
-
-
-def test_a_pair_to_read_again_that_was_never_read_stops_the_merge(reading, batch, tmp_path):
-    earlier = tmp_path / "earlier.jsonl"
-    write_lines(earlier, [{"readers": "1 pair read before"},
-                          {"doc_id": "KEN_60_2005", "start": 0, "end": 30, "a": "KEN", "b": "UGA", "relation": "none"}])
-    write_lines(batch / "labels00.jsonl", [{"n": 1, "label": "none"}, {"n": 2, "label": "none"}, {"n": 3, "label": "none"}])
-    with pytest.raises(SystemExit, match=f"^Error: {earlier}: no pair KEN-TZA of KEN_60_2005 at 0 to read again$"):
-        merged(reading, [batch], tmp_path / "read.jsonl.gz", onto=earlier, again=True)
-    assert not (tmp_path / "read.jsonl.gz").exists()
