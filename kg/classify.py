@@ -409,12 +409,12 @@ def pair_features(
         for flag in ("cooperative", "hostile", "refers_back"):
             if getattr(reading, flag):
                 f.append("reading:" + flag)
-        if reading.listed_places:
-            listed = (x.id in reading.listed_places) + (y.id in reading.listed_places)
-            if listed:
-                f.append("place_list:" + ("both" if listed == 2 else "one"))
-            other = y if x.id in reading.listed_places else x
-            if listed == 1 and other.type == ORGANIZATION:
+        x_listed, y_listed = x.id in reading.listed_places, y.id in reading.listed_places
+        if x_listed and y_listed:
+            f.append("place_list:both")
+        elif x_listed or y_listed:
+            f.append("place_list:one")
+            if (x if y_listed else y).type == ORGANIZATION:
                 f.append("place_list:body")  # "UN missions in A, B and C": a body's work for each place
         types, activities = reading.pair_scopes.get((x.id, y.id), reading.pair_scopes.get((y.id, x.id), (None, None)))
         if types is not None:
