@@ -247,23 +247,6 @@ def silver_of(path: Path | str, corpus: Path | str, label_paths: Sequence[Path],
                   header.get("readers", ""))
 
 
-def _merged(readings: list[SentenceReading], start: int, end: int, text: str) -> SentenceReading:
-    """One reading of the labelled sentence from the pipeline's readings that overlap it."""
-    inside = [r for r in readings if r.end > start and r.start < end] or readings[-1:]
-    merged = SentenceReading(0, start, end, text, 0)
-    for r in inside:
-        merged.participants += tuple(p for p in r.participants if p not in merged.participants)
-        merged.listed_places += tuple(p for p in r.listed_places if p not in merged.listed_places)
-        merged.pairs += r.pairs
-        merged.memberships += r.memberships
-        merged.pair_scopes.update(r.pair_scopes)
-        merged.cooperative |= r.cooperative
-        merged.hostile |= r.hostile
-        merged.refers_back |= r.refers_back
-        merged.roll_call |= r.roll_call
-    return merged
-
-
 def featurize(labels: list[dict], nlp=None, genre: Callable[[dict], str] | None = None,
               gazetteer: Gazetteer | None = None, documents: Mapping[str, Document] | None = None) -> list[Example]:
     """Each label as an :class:`Example`, reading its sentence (after its context) with ``nlp``, its
@@ -293,8 +276,8 @@ def featurize(labels: list[dict], nlp=None, genre: Callable[[dict], str] | None 
         dated_entities(doc, gazetteer, document_year(group[0]))
         start = len(group[0].get("context_before") or "")
         readings = reader(doc)
-        reading = _merged(readings, start, len(doc.text), group[0]["sentence"])
         inside = [r for r in readings if r.end > start] or readings[-1:]
+        reading = SentenceReading.joined(inside, start, len(doc.text), group[0]["sentence"])
         sentences, span = whole.get(key, (None, None))
         candidates = {
             frozenset((c.a, c.b)): c

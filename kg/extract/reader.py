@@ -1,7 +1,7 @@
 """Read every sentence of an annotated Doc into a :class:`SentenceReading`, with the rules loaded once."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from spacy.attrs import SENT_START, SPACY
 from spacy.matcher import DependencyMatcher
@@ -22,6 +22,10 @@ from kg.fast import span_rows, token_offsets
 from kg.gazetteer import NON_ACTOR, ORGANIZATION
 from kg.nlp import CUES_KEY, ENTITIES_KEY
 from kg.ontology import ACTIVITY, PARTNERSHIP_TYPE, Cues, load_cues
+
+
+#: The fields of a :class:`SentenceReading` that say where it is, not what it says.
+_PLACE_FIELDS = frozenset({"index", "start", "end", "text", "paragraph"})
 
 
 @dataclass(slots=True)
@@ -90,6 +94,37 @@ class SentenceReading:
     #: The sentence names more actors than ``reaches.pairwise_list``: a roll-call, whose only
     #: candidate pairs are those it links.
     roll_call: bool = False
+
+    @classmethod
+    def joined(cls, readings: list[SentenceReading], start: int, end: int, text: str) -> SentenceReading:
+        """One reading of the text ``start``..``end`` that ``readings`` (consecutive readings of
+        one Doc) cover in pieces, as when a labelled sentence is split in two: every field joins its
+        pieces, tuples in order without repeats, lists end to end, dicts updated, flags or'ed.
+
+        >>> one = SentenceReading(0, 0, 5, "A. B.", 0, participants=("FRA",), cooperative=True)
+        >>> two = SentenceReading(1, 3, 5, "B.", 0, participants=("FRA", "DEU"))
+        >>> whole = SentenceReading.joined([one, two], 0, 5, "A. B.")
+        >>> whole.participants, whole.cooperative, whole.hostile
+        (('FRA', 'DEU'), True, False)
+        """
+        joined = cls(0, start, end, text, 0)
+        for f in fields(cls):
+            if f.name in _PLACE_FIELDS:
+                continue
+            values = [getattr(r, f.name) for r in readings]
+            default = getattr(joined, f.name)
+            if isinstance(default, bool):
+                value = any(values)
+            elif isinstance(default, tuple):
+                value = tuple(dict.fromkeys(item for v in values for item in v))
+            elif isinstance(default, list):
+                value = [item for v in values for item in v]
+            elif isinstance(default, dict):
+                value = {key: item for v in values for key, item in v.items()}
+            else:
+                raise TypeError(f"SentenceReading.{f.name}: no way to join a {type(default).__name__}")
+            setattr(joined, f.name, value)
+        return joined
 
     def cues_for(self, a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The partnership types and activities whose cues speak of the pair ``a``, ``b``: its own

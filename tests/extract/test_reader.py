@@ -126,3 +126,25 @@ def test_sentences_without_actors_or_cues_read_as_by_every_rule(nlp):
         reader.read(view, every_rule)  # no short cut for sentences without spans
         assert every_rule == reading
     assert [r.refers_back for r in readings[:4]] == [False, True, True, False]
+
+
+def test_a_sentence_read_in_two_pieces_joins_what_each_piece_says(nlp):
+    first, second = read_sentences(nlp("France and Germany signed a defence pact. Italy and Spain train troops."))
+    whole = SentenceReading.joined([first, second], 0, second.end, "both")
+    assert whole.participants == ("FRA", "DEU", "ITA", "ESP")
+    assert [p[:2] for p in whole.pairs] == [("FRA", "DEU"), ("ITA", "ESP")]
+    assert set(whole.partnership_types) == set(first.partnership_types) | set(second.partnership_types)
+    assert whole.cooperative and (whole.start, whole.end, whole.text) == (0, second.end, "both")
+
+
+def test_joining_readings_keeps_every_field_a_reading_has():
+    """A field a join drops would give a labelled sentence other features in training than in a build."""
+    from dataclasses import fields
+
+    filled = SentenceReading(0, 0, 1, "x", 0)
+    for f in fields(SentenceReading):
+        default = getattr(filled, f.name)
+        if f.name not in ("index", "start", "end", "text", "paragraph"):
+            setattr(filled, f.name, {bool: True, tuple: ("x",), list: ["x"], dict: {"x": 1}}[type(default)])
+    joined = SentenceReading.joined([SentenceReading(0, 0, 1, "x", 0), filled], 0, 1, "x")
+    assert all(getattr(joined, f.name) == getattr(filled, f.name) for f in fields(SentenceReading))
