@@ -16,9 +16,11 @@ fact, ``{"n": …, "verdict": "right" | "wrong" | "unclear", "label": …}``, wi
 ``LABELS.md`` gives the pair (or ``misread``). Then:
 
     .venv/bin/python bench/fact_sample.py score SAMPLE.jsonl VERDICTS.jsonl [VERDICTS.jsonl ...]
+        [--part NAME FILE ...]
 
 prints the share right, the mean confidence of right and wrong facts, the share right per confidence
-band and from each confidence up, per method, and the labels of the wrong ones.
+band and from each confidence up, per method, per ``--part`` (files of document ids, as the labelled
+and the read speeches), and the labels of the wrong ones.
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ import statistics
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Sequence
 
 BEFORE = 600
 BANDS = (0.5, 0.6, 0.7, 0.8, 0.9)
@@ -81,8 +84,10 @@ def _share(counts: Counter) -> str:
     return f"{counts['right'] / clear:.2f}" if clear else "-"
 
 
-def score(sample_path: Path, verdict_paths: list[Path]) -> list[str]:
-    """The summary lines of the verdicts on the sample in ``sample_path`` (and its key)."""
+def score(sample_path: Path, verdict_paths: list[Path], parts: Sequence[tuple[str, frozenset[str]]] = ()) -> list[str]:
+    """The summary lines of the verdicts on the sample in ``sample_path`` (and its key); with
+    ``parts`` (a name and the document ids of each part a model learnt from, as labelled or read
+    ones), a line of the right facts per part, a document counting in the first part that holds it."""
     key_path = sample_path.with_name(sample_path.name.removesuffix(".jsonl") + ".key.jsonl")
     key = {r["n"]: r for r in map(json.loads, key_path.read_text(encoding="utf-8").splitlines())}
     verdicts = {}
@@ -112,6 +117,14 @@ def score(sample_path: Path, verdict_paths: list[Path]) -> list[str]:
         by_method[key[n]["method"]][v["verdict"]] += 1
     lines.append("by method: " + ", ".join(f"{m} {c['right']}/{c['right'] + c['wrong']}"
                                            for m, c in sorted(by_method.items(), key=lambda kv: -sum(kv[1].values()))))
+    if parts:
+        doc_ids = {r["n"]: r["doc_id"] for r in map(json.loads, sample_path.read_text(encoding="utf-8").splitlines())}
+        by_part: dict[str, Counter] = {name: Counter() for name, _ in parts} | {"other": Counter()}
+        for n, v in verdicts.items():
+            part = next((name for name, ids in parts if doc_ids[n] in ids), "other")
+            by_part[part][v["verdict"]] += 1
+        lines.append("by the document's part: " + ", ".join(f"{name} {c['right']}/{c['right'] + c['wrong']}"
+                                                          for name, c in by_part.items()))
     wrong = Counter(v.get("label", "?") for v in verdicts.values() if v["verdict"] == "wrong")
     lines.append("the wrong facts' labels: " + ", ".join(f"{label} {c}" for label, c in wrong.most_common()))
     return lines
@@ -131,6 +144,9 @@ def main(argv: list[str] | None = None) -> None:
     scoring = commands.add_parser("score", help="summarise the verdicts on a sample")
     scoring.add_argument("sample", type=Path)
     scoring.add_argument("verdicts", type=Path, nargs="+")
+    scoring.add_argument("--part", nargs=2, action="append", default=[], metavar=("NAME", "FILE"),
+                         help="a part of the documents (a file of their ids, as for --exclude): the right facts "
+                              "per part, as of the labelled and the read documents")
     args = parser.parse_args(argv)
     if args.command == "draw":
         if not (args.out / "facts.csv").is_file():
@@ -138,7 +154,8 @@ def main(argv: list[str] | None = None) -> None:
         exclude = frozenset(i for path in args.exclude for i in path.read_text(encoding="utf-8").split())
         print(f"Wrote {draw(args.out, args.corpus, args.sample, args.n, args.seed, exclude)} facts to {args.sample}")
     else:
-        print("\n".join(score(args.sample, args.verdicts)))
+        parts = [(name, frozenset(Path(path).read_text(encoding="utf-8").split())) for name, path in args.part]
+        print("\n".join(score(args.sample, args.verdicts, parts)))
 
 
 if __name__ == "__main__":

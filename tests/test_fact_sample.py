@@ -81,3 +81,16 @@ def test_the_summary_counts_the_verdicts_by_confidence(fact_sample, tmp_path):
     assert "| 0.8–0.9 | 1 | 1 | 0 | 0 | 1.00 | 2 | 1.00 |" in lines
     assert "by method: between 1/2, link 1/1, host 0/0" in lines
     assert lines[-1] == "the wrong facts' labels: proposed 1"
+
+
+def test_the_summary_counts_the_right_facts_per_part_of_the_documents(fact_sample, tmp_path, capsys):
+    sample = tmp_path / "s.jsonl"
+    sample.write_text("".join(json.dumps({"n": n, "doc_id": d}) + "\n" for n, d in [(1, "a"), (2, "b"), (3, "c"), (4, "b")]))
+    (tmp_path / "s.key.jsonl").write_text("".join(json.dumps({"n": n, "confidence": 0.7, "method": "link"}) + "\n" for n in range(1, 5)))
+    verdicts = tmp_path / "v.jsonl"
+    verdicts.write_text("".join(json.dumps({"n": n, "verdict": v}) + "\n" for n, v in [(1, "right"), (2, "wrong"), (3, "right"), (4, "right")]))
+    labelled, read = tmp_path / "labelled.txt", tmp_path / "read.txt"
+    labelled.write_text("a\n")
+    read.write_text("a b\n")
+    fact_sample.main(["score", str(sample), str(verdicts), "--part", "labelled", str(labelled), "--part", "read", str(read)])
+    assert "by the document's part: labelled 1/1, read 1/2, other 1/1" in capsys.readouterr().out.splitlines()
