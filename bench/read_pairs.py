@@ -7,7 +7,8 @@ time (the prompt below), and writes what they read as a file ``kg train --silver
 the labels (``kg.train.read_silver_file``: a reader's ``relation`` per pair, no text).
 
     .venv/bin/python bench/read_pairs.py draw DIR --speeches 600 --seed 20261205 [--exclude FILE ...]
-        [--min-probability 0.15] [--pairs-of SILVER [--with-feature FEATURE]] [--batch-pairs 280]
+        [--min-probability 0.15] [--pairs-of SILVER [--with-feature FEATURE]] [--unread-of SILVER]
+        [--batch-pairs 280]
     .venv/bin/python bench/read_pairs.py prompt DIR/batch00.jsonl
     .venv/bin/python bench/read_pairs.py merge DIR [DIR ...] --out train/read_un.jsonl.gz [--onto EARLIER [--again]]
 
@@ -24,6 +25,10 @@ has a label and writes the readers' labels of the drawn pairs (``misread``, an a
 ``none``); ``--onto`` keeps the pairs of an earlier file of readers' labels (a draw that excluded its
 speeches) and adds the new ones. With ``--again`` the drawn pairs are pairs of that file read again
 (drawn with ``--pairs-of`` from a file of some of its pairs): their new labels replace the earlier ones.
+``--unread-of`` draws from the speeches an earlier file of readers' labels read, instead of new
+speeches, the candidate pairs it does not hold that the shipped model now gives at least
+``--min-probability`` (pairs a model of its time ranked below the draw's bar, which the model that
+learnt from their neighbours ranks near its decision); ``merge --onto`` that file adds them.
 ``--batch-pairs`` sets how many pairs a batch holds at least (smaller batches, more readers at once).
 """
 from __future__ import annotations
@@ -71,6 +76,17 @@ def actor_names() -> dict[str, str]:
     return names
 
 
+def unread(pairs: list[dict], read: list[dict]) -> list[dict]:
+    """The pairs of ``pairs`` that ``read`` does not hold (the same speech, sentence start and actors).
+
+    >>> unread([{"doc_id": "d", "start": 0, "a": "A", "b": "B"}, {"doc_id": "d", "start": 9, "a": "A", "b": "B"}],
+    ...        [{"doc_id": "d", "start": 0, "a": "A", "b": "B", "relation": "none"}])
+    [{'doc_id': 'd', 'start': 9, 'a': 'A', 'b': 'B'}]
+    """
+    seen = {(p["doc_id"], p["start"], p["a"], p["b"]) for p in read}
+    return [p for p in pairs if (p["doc_id"], p["start"], p["a"], p["b"]) not in seen]
+
+
 def drawn_pairs(args: argparse.Namespace, labels: list[dict]) -> list[dict]:
     """The candidate pairs to read, in label format (with their sentence and context)."""
     if args.pairs_of:
@@ -81,14 +97,20 @@ def drawn_pairs(args: argparse.Namespace, labels: list[dict]) -> list[dict]:
             examples = T.featurize(pairs, documents=documents)
             pairs = [p for p, e in zip(pairs, examples) if args.with_feature in e.features]
         return [{k: v for k, v in p.items() if k not in ("probabilities", "fold_probabilities")} for p in pairs]
-    from teacher_cv import candidate_pairs
+    from teacher_cv import candidate_pairs, speech_ids
 
     from kg.classify import load_model
 
     exclude = {label["doc_id"] for label in labels}
     for path in args.exclude:
         exclude |= set(path.read_text(encoding="utf-8").split())
-    pairs = candidate_pairs(args.speeches, exclude, seed=args.seed)
+    if args.unread_of:
+        # the speeches of an earlier file of readers' labels, and of them only the pairs it does not hold
+        _, read = T.read_silver_file(args.unread_of)
+        speeches = {p["doc_id"] for p in read} - exclude
+        pairs = unread(candidate_pairs(len(speeches), speech_ids() - speeches, seed=args.seed), read)
+    else:
+        pairs = candidate_pairs(args.speeches, exclude, seed=args.seed)
     (args.dir / "speeches.txt").write_text("".join(sorted({p["doc_id"] + "\n" for p in pairs})), encoding="utf-8")
     examples = T.featurize(pairs, documents=T.labelled_documents(pairs, [UN_CORPUS]))
     model = load_model()
@@ -230,6 +252,8 @@ def main() -> None:
     d.add_argument("--exclude", type=Path, nargs="*", default=[], help="files of speech ids not to draw")
     d.add_argument("--min-probability", type=float, default=0.15)
     d.add_argument("--pairs-of", type=Path, default=None, help="read the pairs of this silver file instead")
+    d.add_argument("--unread-of", type=Path, default=None,
+                   help="draw from the speeches of this file of readers' labels the pairs it does not hold")
     d.add_argument("--batch-pairs", type=int, default=BATCH_PAIRS, help="pairs a reader's batch holds at least")
     d.add_argument("--with-feature", default=None,
                    help="with --pairs-of: only the pairs with this classifier feature (e.g. place_list:one)")

@@ -85,6 +85,12 @@ def marked(label: dict) -> str:
     return text
 
 
+def speech_ids() -> set[str]:
+    """The id of every speech of the UN corpus."""
+    with gzip.open(UN_CORPUS, "rt", encoding="utf-8") as fh:
+        return {json.loads(line)["id"] for line in fh}
+
+
 def candidate_pairs(n: int, exclude: set[str], seed: int = 20261203) -> list[dict]:
     """Every pair of actors of a sentence, in label format (relation ``none``), from ``n`` UN
     speeches drawn with ``seed`` among those not in ``exclude``."""

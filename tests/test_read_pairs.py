@@ -127,3 +127,11 @@ def test_pairs_read_again_replace_their_earlier_labels(reading, batch, tmp_path)
         ("KEN", "UGA", [0.0, 0.0, 0.0, 0.0, 1.0])]
     assert header["readers"].startswith("3 pairs read one by one")
     assert "of the 2 read again, readers agree with 1 of the 1 labelled pairs" in header["readers"]
+
+
+def test_a_draw_from_read_speeches_keeps_only_the_pairs_no_reader_read(reading):
+    read = [{"doc_id": "KEN_60_2005", "start": 0, "a": "KEN", "b": "UGA", "relation": "none"}]
+    pairs = [{"doc_id": "KEN_60_2005", "start": 0, "a": "KEN", "b": "UGA"},  # read
+             {"doc_id": "KEN_60_2005", "start": 0, "a": "KEN", "b": "TZA"},  # same sentence, other pair
+             {"doc_id": "KEN_60_2005", "start": 40, "a": "KEN", "b": "UGA"}]  # same pair, other sentence
+    assert reading.unread(pairs, read) == pairs[1:]
