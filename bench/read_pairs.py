@@ -76,6 +76,11 @@ def actor_names() -> dict[str, str]:
     return names
 
 
+def pair_key(pair: dict) -> tuple:
+    """What names a read pair across draws: its speech, its sentence's start and its two actors."""
+    return pair["doc_id"], pair["start"], pair["a"], pair["b"]
+
+
 def unread(pairs: list[dict], read: list[dict]) -> list[dict]:
     """The pairs of ``pairs`` that ``read`` does not hold (the same speech, sentence start and actors).
 
@@ -83,8 +88,8 @@ def unread(pairs: list[dict], read: list[dict]) -> list[dict]:
     ...        [{"doc_id": "d", "start": 0, "a": "A", "b": "B", "relation": "none"}])
     [{'doc_id': 'd', 'start': 9, 'a': 'A', 'b': 'B'}]
     """
-    seen = {(p["doc_id"], p["start"], p["a"], p["b"]) for p in read}
-    return [p for p in pairs if (p["doc_id"], p["start"], p["a"], p["b"]) not in seen]
+    seen = set(map(pair_key, read))
+    return [p for p in pairs if pair_key(p) not in seen]
 
 
 def drawn_pairs(args: argparse.Namespace, labels: list[dict]) -> list[dict]:
@@ -175,18 +180,17 @@ def _onto(earlier: Path, rows: list[dict], again: bool = False) -> tuple[list[di
         sys.exit(f"Error: {e}")
     if "readers" not in header:
         sys.exit(f"Error: {earlier}: not a file of readers' labels")
-    key = ("doc_id", "start", "a", "b")
     kept = [{f: p[f] for f in ("doc_id", "start", "end", "a", "b", "year", "speaker") if f in p}
             | {"relation": RELATIONS[p["probabilities"].index(1.0)]} for p in pairs]
-    seen = {tuple(p[f] for f in key) for p in kept}
+    seen = {pair_key(p) for p in kept}
     if again:
-        read = {tuple(r[f] for f in key) for r in rows}
-        unknown = next((r for r in rows if tuple(r[f] for f in key) not in seen), None)
+        read = {pair_key(r) for r in rows}
+        unknown = next((r for r in rows if pair_key(r) not in seen), None)
         if unknown is not None:
             sys.exit(f"Error: {earlier}: no pair {unknown['a']}-{unknown['b']} of {unknown['doc_id']} at "
                      f"{unknown['start']} to read again")
-        return [p for p in kept if tuple(p[f] for f in key) not in read] + rows, header["readers"]
-    twice = next((r for r in rows if tuple(r[f] for f in key) in seen), None)
+        return [p for p in kept if pair_key(p) not in read] + rows, header["readers"]
+    twice = next((r for r in rows if pair_key(r) in seen), None)
     if twice is not None:
         sys.exit(f"Error: {earlier}: the pair {twice['a']}-{twice['b']} of {twice['doc_id']} at {twice['start']} "
                  "is read again; draw with --exclude of the earlier draws' speeches")
