@@ -24,7 +24,7 @@ import json
 import math
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from itertools import accumulate, combinations
+from itertools import accumulate, chain, combinations
 from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, NamedTuple, Sequence
@@ -43,12 +43,15 @@ from kg.extract.sentence import Strings
 from kg.gazetteer import GROUP, NON_ACTOR, ORGANIZATION, capital_names
 from kg.nlp import CUES_KEY, ENTITIES_KEY
 from kg.ontology import Cues, load_cues
+from kg.trees import Trees, sigmoid
 
 #: The relations a pair can have (LABELS.md); the model scores each.
 RELATIONS = ("partnership", "proposed", "hostile", "membership", "none")
 #: The model shipped with kg, trained by ``make train`` on the shared labels.
 DEFAULT_MODEL = Path(__file__).parent / "models" / "pairs.json.gz"
 _GZIP_MAGIC = b"\x1f\x8b"
+#: Candidates the trees read at once (:meth:`PairModel.tree_probabilities`).
+_TREE_BATCH = 512
 #: Words either side of the pair read as context.
 CONTEXT_WINDOW = 5
 #: Dependency arcs between the two mentions' heads up to which their path is a feature ("dep_path:long" beyond).
@@ -734,7 +737,10 @@ class PairModel:
     (relation -> the points ``x``, ``y`` of a centred isotonic calibration, joined by straight
     lines: :func:`kg.train.isotonic`), ``thresholds`` (relation -> the
     calibrated probability from which a fact is written; ``linked`` and ``stated``: the
-    lower ones of a pair a rule links, and of one with a type or activity stated too).
+    lower ones of a pair a rule links, and of one with a type or activity stated too), and
+    optionally ``trees``: gradient-boosted trees of a partnership (:class:`kg.trees.Trees`, with
+    their ``share``), whose probability is averaged with the regression's into the raw
+    partnership score that is calibrated.
     """
 
     def __init__(self, data: dict, digest: str = "") -> None:
@@ -759,9 +765,20 @@ class PairModel:
         # The features are kept as copies: the parsed file's lists and floats are freed with ``data``, and
         # the memory they fill goes back to the system only where nothing the model keeps lies among them.
         self._rows = {f.encode().decode(): i for i, f in enumerate(weights)}
-        for f in stated_weights:  # a feature only the stated model weighs gets a row of its own
+        trees = data.get("trees")
+        #: The trees of a partnership beside the regression, and their share of its raw score.
+        self.trees: Trees | None = Trees(trees) if trees else None
+        self.tree_share: float = float(trees.get("share", 0.5)) if trees else 0.0
+        if trees and (trees.get("relation", "partnership") != "partnership" or not 0.0 <= self.tree_share <= 1.0):
+            raise ValueError("its trees are not of a partnership with a share between 0 and 1")
+        # a feature only the stated model or the trees read gets a row of its own
+        for f in chain(stated_weights, self.trees.features if self.trees else ()):
             if f not in self._rows:
                 self._rows[f.encode().decode()] = len(self._rows)
+        # the trees' column of each row's feature; -1 where they do not ask about it
+        self._tree_column = numpy.full(len(self._rows), -1, dtype=numpy.intp)
+        if self.trees:
+            self._tree_column[[self._rows[f] for f in self.trees.features]] = numpy.arange(len(self.trees.features))
         # A row per feature: a column per relation, and in an array of its own one per stated type and
         # activity, which a build reads only for the pairs it accepts (the rows of a bag of features
         # are gathered from memory for each pair: the relations' alone are a fraction of both).
@@ -795,7 +812,10 @@ class PairModel:
         missing = {"relations", "bias", "weights"} - set(data)
         if missing:
             raise KgError(f"{path} is not a pair model: no {', '.join(sorted(missing))}")
-        return cls(data, hashlib.sha256(raw).hexdigest())
+        try:
+            return cls(data, hashlib.sha256(raw).hexdigest())
+        except (KeyError, TypeError, ValueError) as e:
+            raise KgError(f"{path} is not a pair model: {e}") from None
 
     def floor(self, rule: str, stated: bool, speech: bool = False) -> float:
         """The probability from which a pair is a partnership when a rule links it (``rule``) and a
@@ -868,19 +888,57 @@ class PairModel:
         return dict(zip(self.stated_types + self.stated_activities, (1.0 / (1.0 + numpy.exp(-z))).tolist()))
 
     def raw_scores(self, linear: numpy.ndarray) -> numpy.ndarray:
-        """The raw probabilities (:meth:`scores`) of rows of :meth:`linear` sums, a row each."""
+        """The regression's probabilities (softmax of the linear scores) of rows of :meth:`linear` sums, a row each."""
         z = self._bias + linear
         e = numpy.exp(z - z.max(axis=1, keepdims=True))
         return e / e.sum(axis=1, keepdims=True)
 
-    def scores(self, features: Iterable[str], base: numpy.ndarray | None = None) -> list[float]:
-        """The raw probability of each relation (softmax of the linear scores); ``base``: the
-        :meth:`linear` sum of features that are not in ``features`` (a sentence's shared ones)."""
-        z = self._bias + self.linear(features)
-        if base is not None:
-            z = z + base
-        e = numpy.exp(z - z.max())
-        return (e / e.sum()).tolist()
+    def tree_probabilities(self, pairs: tuple[list[int], list[int]], shared: tuple[list[int], list[int]],
+                           sentence_of: list[int]) -> numpy.ndarray:
+        """The trees' probability of a partnership of each bag of :func:`decide`: bag ``i`` is the next
+        ``sizes[i]`` of the ``pairs`` (weight rows, sizes), with the bag of ``shared`` of its sentence
+        (``sentence_of[i]``)."""
+        assert self.trees is not None
+        sentences = self._present(*shared)
+        out = numpy.zeros(len(sentence_of))
+        rows, sizes = numpy.array(pairs[0], dtype=numpy.intp), numpy.array(pairs[1], dtype=numpy.intp)
+        firsts = numpy.concatenate([[0], numpy.cumsum(sizes)])
+        for start in range(0, len(sizes), _TREE_BATCH):  # a long document in batches: the matrices stay small
+            stop = min(start + _TREE_BATCH, len(sizes))
+            present = self._present(rows[firsts[start]:firsts[stop]], sizes[start:stop])
+            present |= sentences[numpy.asarray(sentence_of[start:stop], dtype=numpy.intp)]
+            out[start:stop] = sigmoid(self.trees.raw_of_present(present))
+        return out
+
+    def _present(self, rows, sizes) -> numpy.ndarray:
+        """The trees' matrix of present features (:meth:`kg.trees.Trees.raw_of_present`) of bags of weight
+        ``rows``, bag ``i`` the next ``sizes[i]`` of them."""
+        assert self.trees is not None
+        present = self.trees.present(len(sizes))
+        columns = self._tree_column[numpy.asarray(rows, dtype=numpy.intp)]
+        bag = numpy.repeat(numpy.arange(len(sizes)), sizes)
+        asked = columns >= 0
+        present[bag[asked], columns[asked]] = True
+        return present
+
+    def with_trees(self, raw: numpy.ndarray, trees: numpy.ndarray) -> numpy.ndarray:
+        """The regression's probabilities ``raw`` (:meth:`raw_scores`) with their partnership column averaged
+        with the ``trees``' probabilities (:attr:`tree_share` theirs): the model's raw scores."""
+        if self.trees is None or "partnership" not in self.relations:
+            return raw
+        out = raw.copy()
+        k = self.relations.index("partnership")
+        out[:, k] = (1.0 - self.tree_share) * raw[:, k] + self.tree_share * trees
+        return out
+
+    def scores(self, features: Iterable[str]) -> list[float]:
+        """The raw score of each relation: the regression's probability (softmax of the linear scores),
+        averaged with the trees' for a partnership when the model has trees."""
+        features = list(features)
+        raw = self.raw_scores(self.linear(features)[None, :])
+        if self.trees is not None:
+            raw = self.with_trees(raw, self.trees.probability([features]))
+        return raw[0].tolist()
 
     def probability(self, relation: str, raw: float) -> float:
         """The calibrated probability of ``relation`` from its raw score."""
@@ -896,9 +954,9 @@ class PairModel:
         x0, x1, y0, y1 = xs[i - 1], xs[i], ys[i - 1], ys[i]
         return y0 + (y1 - y0) * (raw - x0) / (x1 - x0) if x1 > x0 else y1
 
-    def predict(self, features: Iterable[str], base: numpy.ndarray | None = None) -> dict[str, float]:
+    def predict(self, features: Iterable[str]) -> dict[str, float]:
         """Calibrated probability of each relation the model has a calibration for, raw otherwise."""
-        raw = self.scores(features, base)
+        raw = self.scores(features)
         return {r: round(self.probability(r, p), 4) for r, p in zip(self.relations, raw)}
 
     def weight(self, feature: str, relation: int) -> float:
@@ -1091,13 +1149,17 @@ def decide(
     linear = model.linear_sums(pair_rows, pair_sizes)
     linear += model.linear_sums(shared_rows, shared_sizes)[sentence_of]
     raw = model.raw_scores(linear)
+    hoped = _hoped(model, raw)  # the regression's reading: the trees only tell a partnership from the rest
+    if model.trees is not None:
+        raw = model.with_trees(raw, model.tree_probabilities((pair_rows, pair_sizes), (shared_rows, shared_sizes),
+                                                             sentence_of))
     partnership, membership = (
         [round(model.probability(relation, p), 4) for p in raw[:, model.relations.index(relation)].tolist()]
         if relation in model.relations else [0.0] * len(found)
         for relation in ("partnership", "membership")
     )
     decisions = [_decision(model, r, c, p, m, speaker, h)
-                 for (_, r, c), p, m, h in zip(found, partnership, membership, _hoped(model, raw))]
+                 for (_, r, c), p, m, h in zip(found, partnership, membership, hoped)]
     if model.stated_types or model.stated_activities:
         chosen = [k for k, d in enumerate(decisions) if threshold is None or d.accepted(threshold)]
         inferred = _stated_sums(model, chosen, (pair_rows, pair_sizes), (shared_rows, shared_sizes), sentence_of)
@@ -1187,7 +1249,7 @@ def explain(
             for type_id in r.given_for(c.a, c.b)[0]:
                 stated.setdefault(type_id, "members of one body: " + ", ".join(r.body))
             p = model.predict(c.all_features)
-            hoped = _hoped(model, numpy.array([model.scores(c.all_features)]))[0]
+            hoped = _hoped(model, model.raw_scores(model.linear(c.all_features)[None, :]))[0]
             decision = _decision(model, r, c, p.get("partnership", 0.0), p.get("membership", 0.0), speaker, hoped)
             inferred = [(i, round(q, 2)) for (i, q), cut in zip(model.stated_probabilities(c.all_features).items(),
                                                                  model.stated_cuts(bool(speaker))) if q >= cut]

@@ -174,6 +174,10 @@ def train_command(
         "learnt beside LABELS as soft labels.",
     ),
     silver_corpus: Optional[Path] = typer.Option(None, "--silver-corpus", help="The documents of the --silver pairs."),
+    trees: bool = typer.Option(
+        True, "--trees/--no-trees", help="Gradient-boosted trees (LightGBM) of a partnership beside the logistic "
+        "regression, the partnership score the mean of the two (as the shipped model); --no-trees: the regression alone.",
+    ),
     debug: bool = typer.Option(False, "--debug", help="Show the traceback of an error."),
 ) -> None:
     """Train the pair classifier on LABELS, cross-validate it by document and write it to --out."""
@@ -182,7 +186,8 @@ def train_command(
     with reported_errors(debug):
         if silver is not None and silver_corpus is None:
             raise typer.BadParameter("--silver needs --silver-corpus", param_hint="--silver")
-        card = train(labels, out, corpus=corpus, spacy_model=spacy_model, silver=silver, silver_corpus=silver_corpus)
+        card = train(labels, out, corpus=corpus, spacy_model=spacy_model, silver=silver, silver_corpus=silver_corpus,
+                     trees=trees)
     s = card["partnership"]
     for genre, block in s.items():
         at = block["at_threshold"]

@@ -27,6 +27,7 @@ from kg.errors import KgError
 from kg.extract import SentenceReader, SentenceReading
 from kg.gazetteer import Gazetteer, load_gazetteer
 from kg.records import Document
+from kg.trees import Trees
 
 SEED = 13
 FOLDS = 5
@@ -66,6 +67,14 @@ FLOOR_GRID = tuple((linked, stated) for linked in (0.5, 0.45, 0.4, 0.35, 0.3, 0.
 #: genre's own features (:data:`kg.classify.PROSE_PREFIX`) are learnt where the penalty held them back,
 #: chosen by held-out average precision (docs/classifier.md).
 PROSE_WEIGHT = 3.0
+#: The share of the gradient-boosted trees (:func:`gradient_boosting`) in a pair's raw partnership score,
+#: the rest the regression's: the two rank pairs differently enough that their mean ranks them better
+#: than either alone, in speeches and in prose (docs/classifier.md, *Trees beside the regression*).
+TREE_SHARE = 0.5
+#: The trees' LightGBM parameters: a binary model of a partnership, one thread and deterministic, so
+#: that make train rebuilds them bit for bit.
+TREE_PARAMETERS = {"n_estimators": 300, "learning_rate": 0.05, "num_leaves": 31, "colsample_bytree": 0.5,
+                   "min_child_samples": 10}
 #: The weight of a silver pair (a teacher's soft label) beside a labelled pair's 1.
 SILVER_WEIGHT = 0.2
 #: A silver pair is learnt as each relation the teacher gives at least this probability.
@@ -390,9 +399,20 @@ def logistic_regression(c: float = RELATION_C):
     return LogisticRegression(C=c, max_iter=3000, class_weight=None, random_state=SEED)
 
 
-def _fit(learner, train_set: list[Example], silver: Silver | None = None, probabilities: numpy.ndarray | None = None):
-    """``learner`` fitted on ``train_set`` (a pair outside the speeches weighted :data:`PROSE_WEIGHT`) and,
-    with ``silver``, its pairs with ``probabilities``; returns the vocabulary of its columns."""
+def gradient_boosting():
+    """The trees kg ships beside the regression: LightGBM's binary gradient boosting
+    (:data:`TREE_PARAMETERS`), seeded, on one thread."""
+    from lightgbm import LGBMClassifier
+
+    return LGBMClassifier(**TREE_PARAMETERS, n_jobs=1, random_state=SEED, deterministic=True, force_row_wise=True,
+                          verbose=-1)
+
+
+def _training_rows(train_set: list[Example], silver: Silver | None = None, probabilities: numpy.ndarray | None = None,
+                   ) -> tuple[list[Example], list[str], list[float], dict[str, int]]:
+    """The rows a learner fits on ``train_set`` (a pair outside the speeches weighted :data:`PROSE_WEIGHT`) and,
+    with ``silver``, its pairs with ``probabilities``: examples, relations, weights, and the vocabulary
+    of the matrix's columns."""
     rows, relations = list(train_set), [e.relation for e in train_set]
     weights = [1.0 if e.genre == "un" else PROSE_WEIGHT for e in train_set]
     if silver is not None:
@@ -402,9 +422,29 @@ def _fit(learner, train_set: list[Example], silver: Silver | None = None, probab
         weights += extra_weights
     # a silver pair is a row per relation, but one pair for the features' minimum count
     vocab = vocabulary(train_set + ([e for e in silver.examples if e.features] if silver is not None else []))
+    return rows, relations, weights, vocab
+
+
+def _fit(learner, train_set: list[Example], silver: Silver | None = None, probabilities: numpy.ndarray | None = None):
+    """``learner`` fitted on :func:`_training_rows`; returns the vocabulary of its columns."""
+    rows, relations, weights, vocab = _training_rows(train_set, silver, probabilities)
     with _one_thread():
         learner.fit(matrix(rows, vocab), relations, sample_weight=numpy.array(weights))
     return vocab
+
+
+def fit_trees(train_set: list[Example], silver: Silver | None = None, probabilities: numpy.ndarray | None = None) -> Trees:
+    """The gradient-boosted trees (:func:`gradient_boosting`) of a partnership against every other relation,
+    fitted on the rows of :func:`_training_rows`; a present feature reads 1 (a split only asks whether it is)."""
+    rows, relations, weights, vocab = _training_rows(train_set, silver, probabilities)
+    y = numpy.array([r == "partnership" for r in relations])
+    if y.all() or not y.any():  # one class: every pair gets its log-odds, as LightGBM would start from
+        share = min(max(float(y.mean()) if len(y) else 0.5, 1e-6), 1 - 1e-6)
+        return Trees({"features": [], "feature": [], "present": [], "absent": [],
+                      "values": [math.log(share / (1 - share))], "roots": [0]})
+    learner = gradient_boosting()
+    learner.fit(matrix(rows, vocab, scales={}), y, sample_weight=numpy.array(weights))
+    return Trees.from_dump(learner.booster_.dump_model(), sorted(vocab, key=vocab.get))
 
 
 def folds(examples: list[Example], n: int = FOLDS, seed: int = SEED) -> list[tuple[numpy.ndarray, numpy.ndarray]]:
@@ -438,6 +478,32 @@ def out_of_fold(examples: list[Example], make_learner: Callable = logistic_regre
             probabilities[i] = 0.0
             probabilities[i, columns] = p[row]
     return probabilities
+
+
+def trees_out_of_fold(examples: list[Example], splits: list | None = None, silver: Silver | None = None) -> numpy.ndarray:
+    """The probability of a partnership of each example from the trees (:func:`fit_trees`) of the folds
+    without its document, as :func:`out_of_fold` gives the regression's; 0 for a pair the pipeline does not find."""
+    out = numpy.zeros(len(examples))
+    for k, (train_idx, test_idx) in enumerate(splits or folds(examples)):
+        trees = fit_trees([examples[i] for i in train_idx if examples[i].features], silver,
+                          silver.by_fold[k] if silver is not None else None)
+        tested = [i for i in test_idx if examples[i].features]
+        out[tested] = trees.probability(examples[i].features for i in tested)
+    return out
+
+
+def with_trees(probabilities: numpy.ndarray, trees: numpy.ndarray, share: float = TREE_SHARE) -> numpy.ndarray:
+    """The regression's ``probabilities`` (examples x :data:`RELATIONS`) with their partnership column the
+    mean of the regression's and the ``trees``' probability, ``share`` the trees': a build's raw
+    partnership score (:meth:`kg.classify.PairModel.raw_scores`).
+
+    >>> with_trees(numpy.array([[0.2, 0.0, 0.0, 0.0, 0.8]]), numpy.array([0.6])).tolist()
+    [[0.4, 0.0, 0.0, 0.0, 0.8]]
+    """
+    out = numpy.array(probabilities, dtype=float)
+    k = RELATIONS.index("partnership")
+    out[:, k] = (1.0 - share) * out[:, k] + share * numpy.asarray(trees, dtype=float)
+    return out
 
 
 def _predict_proba(learner, x) -> numpy.ndarray:
@@ -647,9 +713,11 @@ def choose_membership_threshold(probability: numpy.ndarray, gold: numpy.ndarray,
 
 
 def fit_model(examples: list[Example], oof: numpy.ndarray, genre_for_threshold: str | None = "un",
-              silver: Silver | None = None) -> dict:
+              silver: Silver | None = None, hoped: numpy.ndarray | None = None, trees: bool = False) -> dict:
     """The model file's content: the learner fitted on every example (and ``silver``'s pairs with
-    its ``final`` probabilities), calibrated on ``oof``."""
+    its ``final`` probabilities), calibrated on ``oof``; with ``trees``, the trees of :func:`fit_trees`
+    beside it, and ``oof`` the held-out scores :func:`with_trees` gives. ``hoped``: the pairs the
+    held-out regression reads as hoped for (:func:`kg.classify.hoped_for`; default: those of ``oof``)."""
     train_set = [e for e in examples if e.features]
     learner = logistic_regression()
     vocab = _fit(learner, train_set, silver, silver.final if silver is not None else None)
@@ -663,7 +731,7 @@ def fit_model(examples: list[Example], oof: numpy.ndarray, genre_for_threshold: 
     weights = _stored_weights(coef, vocab)
     calibration, thresholds = {}, {}
     chosen = numpy.array([genre_for_threshold is None or e.genre == genre_for_threshold for e in examples])
-    hoped = hoped_for(oof)
+    hoped = hoped_for(oof) if hoped is None else hoped
     floors = rule_floors(examples, hoped=hoped)
     thresholds.update(RULE_FLOORS)
     for rel in (r for r in CALIBRATED if r in relations):
@@ -677,8 +745,12 @@ def fit_model(examples: list[Example], oof: numpy.ndarray, genre_for_threshold: 
         else:
             thresholds[rel] = choose_membership_threshold(calibrated, gold, rule_memberships(examples),
                                                           [e.genre for e in examples])
-    return {"relations": relations, "bias": [round(float(b), 5) for b in intercept[order]],
-            "weights": weights, "calibration": calibration, "thresholds": thresholds}
+    model = {"relations": relations, "bias": [round(float(b), 5) for b in intercept[order]],
+             "weights": weights, "calibration": calibration, "thresholds": thresholds}
+    if trees:
+        fitted = fit_trees(train_set, silver, silver.final if silver is not None else None)
+        model["trees"] = {"relation": "partnership", "share": TREE_SHARE, **fitted.to_data()}
+    return model
 
 
 def stated_vocabulary(examples: Iterable[Example]) -> dict[str, int]:
@@ -876,6 +948,16 @@ def _numerical_versions() -> str:
     return f"scikit-learn {sklearn.__version__}, scipy {scipy.__version__}, numpy {numpy.__version__}"
 
 
+def _trees_text() -> str:
+    """The card's words for the trees beside the regression."""
+    import lightgbm
+
+    parameters = ", ".join(f"{k} {v:g}" for k, v in TREE_PARAMETERS.items())
+    return (f"; beside it, LightGBM {lightgbm.__version__} gradient-boosted trees of a partnership against the other "
+            f"relations ({parameters}; a present feature reads 1), the partnership score {1 - TREE_SHARE:g} times "
+            f"the regression's probability plus {TREE_SHARE:g} times the trees'")
+
+
 def sha256(path: Path) -> str:
     """The sha256 of a file's bytes."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
@@ -956,7 +1038,7 @@ def learning_curve(examples: list[Example], fractions: Iterable[float] = (0.25, 
 
 def train(label_paths: Iterable[Path | str], out: Path | str, corpus: Path | str | Sequence[Path | str] | None = None,
           nlp=None, spacy_model: str | None = None, silver: Path | str | None = None,
-          silver_corpus: Path | str | None = None) -> dict:
+          silver_corpus: Path | str | None = None, trees: bool = True) -> dict:
     """Train the pair classifier on labelled pairs, write it to ``out`` (JSON) with its card
     (``out`` with the suffix ``.md``); return the card.
 
@@ -974,6 +1056,9 @@ def train(label_paths: Iterable[Path | str], out: Path | str, corpus: Path | str
 
     ``silver``: a file of unlabelled pairs with a teacher's probabilities (:func:`read_silver_file`),
     their documents in ``silver_corpus``, learnt beside the labels (:class:`Silver`).
+
+    ``trees``: gradient-boosted trees of a partnership beside the regression (:func:`fit_trees`), the
+    partnership score the mean of the two (:func:`with_trees`); without, the regression alone.
     """
     label_paths = [Path(p) for p in label_paths]
     corpora = [Path(corpus)] if isinstance(corpus, (str, Path)) else [Path(c) for c in corpus or ()]
@@ -991,22 +1076,26 @@ def train(label_paths: Iterable[Path | str], out: Path | str, corpus: Path | str
             raise KgError("a silver file needs the corpus its pairs come from")
         soft = silver_of(silver, silver_corpus, label_paths, nlp)
     return train_examples(featurize(labels, nlp, documents=documents), label_paths, out, describe_pipeline(nlp), soft,
-                          Path(silver) if silver is not None else None, corpora)
+                          Path(silver) if silver is not None else None, corpora, trees)
 
 
 def train_examples(examples: list[Example], label_paths: list[Path], out: Path | str,
                    pipeline: dict | None = None, silver: Silver | None = None,
-                   silver_path: Path | None = None, corpora: Sequence[Path] = ()) -> dict:
+                   silver_path: Path | None = None, corpora: Sequence[Path] = (), trees: bool = True) -> dict:
     """:func:`train` on labels already featurized (``pipeline``: :func:`kg.nlp.describe_pipeline` of
     the pipeline that read them, recorded in the card), with the ``silver`` pairs of ``silver_path``;
-    ``corpora``: the files of the labelled documents they were read with, named in the card."""
+    ``corpora``: the files of the labelled documents they were read with, named in the card; ``trees``
+    as :func:`train`."""
     if len({e.doc_id for e in examples}) < FOLDS:
         raise KgError(f"the labels come from fewer than {FOLDS} documents: too few to cross-validate")
     if not any(e.relation == "partnership" for e in examples):
         raise KgError("the labels have no partnership to learn from")
-    oof = out_of_fold(examples, silver=silver)
+    regression = out_of_fold(examples, silver=silver)
+    hoped = hoped_for(regression)
+    tree_oof = trees_out_of_fold(examples, silver=silver) if trees else None
+    oof = regression if tree_oof is None else with_trees(regression, tree_oof)
     threshold_genre = "un" if any(e.genre == "un" for e in examples) else None
-    model = fit_model(examples, oof, threshold_genre, silver)
+    model = fit_model(examples, oof, threshold_genre, silver, hoped, trees)
     from kg.ontology import load_ontology
 
     labels = stated_labels(examples)
@@ -1029,7 +1118,7 @@ def train_examples(examples: list[Example], label_paths: list[Path], out: Path |
     gold = numpy.array([e.relation == "partnership" for e in examples], dtype=float)
     calibrated = calibrate(model["calibration"]["partnership"], oof[:, k])
     threshold = model["thresholds"]["partnership"]
-    floors = rule_floors(examples, model["thresholds"], hoped_for(oof))
+    floors = rule_floors(examples, model["thresholds"], hoped)
     by_genre = {}
     for genre in sorted({e.genre for e in examples}):
         chosen = numpy.array([e.genre == genre for e in examples])
@@ -1041,6 +1130,9 @@ def train_examples(examples: list[Example], label_paths: list[Path], out: Path |
             "average_precision": average_precision(oof[chosen, k], gold[chosen]),
             "recall_at_target": recall_at_precision(calibrated[chosen], gold[chosen]),
         }
+        if tree_oof is not None:
+            by_genre[genre]["parts"] = {"regression": average_precision(regression[chosen, k], gold[chosen]),
+                                        "trees": average_precision(tree_oof[chosen], gold[chosen])}
     memberships = {}
     if "membership" in model["calibration"]:
         k = RELATIONS.index("membership")
@@ -1059,7 +1151,8 @@ def train_examples(examples: list[Example], label_paths: list[Path], out: Path |
         "learner": f"multinomial logistic regression ({_numerical_versions()}; L2, C={RELATION_C:g}) on sparse "
                    "features (a present one reads 1, " + ", ".join(f"{p}* {v:g}" for p, v in FEATURE_SCALES.items())
                    + f"; outside speeches each but the words also as {PROSE_PREFIX}feature, and a labelled pair weighs "
-                   f"{PROSE_WEIGHT:g} beside a speech's 1); centred isotonic calibration on out-of-fold scores",
+                   f"{PROSE_WEIGHT:g} beside a speech's 1)" + (_trees_text() if trees else "")
+                   + "; centred isotonic calibration on out-of-fold scores",
         "cross_validation": f"{FOLDS}-fold, grouped by document, stratified by relation, seed {SEED}",
         "cv_argmax": scores(examples, predicted),
         "threshold": threshold,
@@ -1160,9 +1253,11 @@ def card_markdown(card: dict) -> str:
     for genre, block in card["partnership"].items():
         s = block["at_threshold"]
         w = block["with_linked_floor"]
+        parts = block.get("parts")
         lines += [f"### {genre}: precision {s['p']}, recall {s['r']}, F1 {s['f1']}", "",
-                  f"Average precision {block['average_precision']}; recall at precision {TARGET_PRECISION}: "
-                  f"{block['recall_at_target']}.", "",
+                  f"Average precision {block['average_precision']}"
+                  + (f" (the regression alone {parts['regression']}, the trees alone {parts['trees']})" if parts else "")
+                  + f"; recall at precision {TARGET_PRECISION}: {block['recall_at_target']}.", "",
                   f"A build's decision, with the rules' floors outside speeches (a pair a rule links from "
                   f"{floors['linked']}, from {floors['stated']} when a type or activity is stated for it): "
                   f"precision {w['p']}, recall {w['r']}, F1 {w['f1']}.", "",

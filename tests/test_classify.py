@@ -302,6 +302,43 @@ def test_a_model_file_scores_features_and_calibrates(tmp_path):
     assert len(model.digest) == 64
 
 
+def tree_model(tmp_path, trees):
+    path = tiny_model(tmp_path, {"btw:and": [1, 0, 0, 0, 0]})
+    data = json.loads(path.read_text())
+    path.write_text(json.dumps({**data, "trees": trees}))
+    return path
+
+
+# A tree asking about a word of the sentence (a feature every pair of it shares), then one that only
+# the trees read, between the pair.
+TREES = {"relation": "partnership", "share": 0.5, "features": ["s:pact", "btw:signed"], "feature": [0, 1],
+         "present": [2, 3], "absent": [1, 4], "values": [3.0, 1.0, -2.0], "roots": [0]}
+
+
+def test_a_build_averages_the_trees_with_the_regression_as_the_model_predicts_a_pair(tmp_path, nlp):
+    model = PairModel.load(tree_model(tmp_path, TREES))
+    doc = nlp("Ghana signed a pact with Togo and Benin. Mali and Niger met. Chad signed a charter with Sudan.")
+    readings = read_sentences(doc)
+    decided = [d for sentence in decide(model, doc, readings) for d in sentence]
+    candidates = [c for r in readings for c in sentence_candidates(doc, r)]
+    assert [(d.a, d.b) for d in decided] == [(c.a, c.b) for c in candidates] and len(decided) >= 4
+    assert [d.partnership for d in decided] == [model.predict(c.all_features)["partnership"] for c in candidates]
+    regression = [model.raw_scores(model.linear(c.all_features)[None, :])[0, 0] for c in candidates]
+    trees = [0.5 * (r + t) for r, t in zip(regression, model.trees.probability(c.all_features for c in candidates))]
+    assert [model.scores(c.all_features)[0] for c in candidates] == pytest.approx(trees)
+    # the pact's pairs reach the first leaf, Chad and Sudan the second, Mali and Niger the third
+    assert sorted({round(float(t), 3) for t in model.trees.raw(c.all_features for c in candidates)}) == [-2.0, 1.0, 3.0]
+
+
+def test_a_model_file_whose_trees_do_not_hold_together_is_an_error(tmp_path):
+    path = tree_model(tmp_path, {**TREES, "roots": [9]})
+    with pytest.raises(KgError, match=r"model.json is not a pair model: a node of the trees' roots list is neither"):
+        PairModel.load(path)
+    path = tree_model(tmp_path, {**TREES, "relation": "hostile"})
+    with pytest.raises(KgError, match=r"model.json is not a pair model: its trees are not of a partnership"):
+        PairModel.load(path)
+
+
 def test_a_model_file_that_is_not_one_is_an_error(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text('{"relations": []}')

@@ -286,6 +286,8 @@ def test_training_writes_a_model_and_its_card(trained):
     model = json.loads(path.read_text())
     assert (model["thresholds"]["linked"], model["thresholds"]["stated"]) == (card["floors"]["linked"], card["floors"]["stated"])
     assert "Outside speeches a pair a rule links is a partnership from" in text
+    assert model["trees"]["share"] == 0.5 and "gradient-boosted trees" in card["learner"]
+    assert re.search(r"Average precision [\d.]+ \(the regression alone [\d.]+, the trees alone [\d.]+\)", text)
 
 
 def test_a_trained_model_tells_a_treaty_from_a_mention(trained, nlp):
@@ -389,10 +391,12 @@ def test_a_gzip_model_reads_as_its_json_and_rebuilds_byte_for_byte(trained, tmp_
 
 def test_kg_train_on_the_command_line(tmp_path):
     labels = own_labels(tmp_path / "labels.jsonl")
-    result = subprocess.run([sys.executable, "-m", "kg", "train", str(labels), "--out", str(tmp_path / "m.json")],
-                            capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "kg", "train", str(labels), "--out", str(tmp_path / "m.json"),
+                             "--no-trees"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert f"Wrote {tmp_path / 'm.json'}" in result.stderr and (tmp_path / "m.md").exists()
+    assert "trees" not in json.loads((tmp_path / "m.json").read_text())
+    assert "the trees alone" not in (tmp_path / "m.md").read_text()
 
 
 @pytest.mark.skipif(not SHARED_TRAIN.exists(), reason="needs ../shared/train beside the checkout")
