@@ -1207,6 +1207,9 @@ class Explanation:
     inferred: list = field(default_factory=list)
     #: The model reads the pair as more likely hoped for than a partnership (:attr:`Decision.hoped`).
     hoped: bool = False
+    #: With a model that has trees, the raw probabilities of a partnership its average is made of:
+    #: ``regression`` and ``trees``.
+    parts: dict = field(default_factory=dict)
 
 
 def _dependency_weights(model: PairModel, features: Iterable[str]) -> list[tuple[str, float]]:
@@ -1249,11 +1252,15 @@ def explain(
             for type_id in r.given_for(c.a, c.b)[0]:
                 stated.setdefault(type_id, "members of one body: " + ", ".join(r.body))
             p = model.predict(c.all_features)
-            hoped = _hoped(model, model.raw_scores(model.linear(c.all_features)[None, :]))[0]
+            regression = model.raw_scores(model.linear(c.all_features)[None, :])
+            hoped = _hoped(model, regression)[0]
+            parts = {} if model.trees is None else {
+                "regression": round(float(regression[0, model.relations.index("partnership")]), 4),
+                "trees": round(float(model.trees.probability([c.all_features])[0]), 4)}
             decision = _decision(model, r, c, p.get("partnership", 0.0), p.get("membership", 0.0), speaker, hoped)
             inferred = [(i, round(q, 2)) for (i, q), cut in zip(model.stated_probabilities(c.all_features).items(),
                                                                  model.stated_cuts(bool(speaker))) if q >= cut]
             out.append(Explanation(r.index, r.text, c.a, c.b, c.rule, p, decision.accepted(threshold),
                                    model.contributions(c.all_features, top=top), list(stated.items()),
-                                   _dependency_weights(model, c.features), inferred, hoped))
+                                   _dependency_weights(model, c.features), inferred, hoped, parts))
     return out

@@ -246,7 +246,9 @@ def explain_command(
         others = ", ".join(f"{r} {p:.2f}" for r, p in e.probabilities.items() if r != "partnership")
         verdict = "partnership" if e.partnership else "no partnership"
         hoped = "; read as hoped for" if e.hoped else ""
-        print(printable(f"  {e.a}-{e.b}: {verdict} (p={e.probabilities['partnership']:.2f}; {others}); rule: {e.rule or 'none'}{hoped}"))
+        parts = "".join(f", {part} {q:.2f}" for part, q in e.parts.items())
+        print(printable(f"  {e.a}-{e.b}: {verdict} (p={e.probabilities['partnership']:.2f}{parts}; {others}); "
+                        f"rule: {e.rule or 'none'}{hoped}"))
         print(printable("    features: " + ", ".join(f"{f} {w:+.2f}" for f, w in e.reasons)))
         if e.parse:
             print(printable("    parse: " + ", ".join(f"{f} {w:+.2f}" if w else f"{f} (not in the model)" for f, w in e.parse)))

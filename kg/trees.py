@@ -52,6 +52,8 @@ class Trees:
         itself = numpy.arange(splits, nodes, dtype=numpy.int32)
         self._present = numpy.concatenate([present, itself])
         self._absent = numpy.concatenate([absent, itself])
+        # node 2n + 1: where node n leads when its feature is present; 2n: when absent
+        self._child = numpy.stack([self._absent, self._present], axis=1).ravel()
         self._splits = splits
         self.depth = _depth(self.roots, present, absent, splits)
         self._column = {f: i for i, f in enumerate(self.features)}
@@ -121,12 +123,13 @@ class Trees:
         n = len(present)
         if not n or not len(self.roots):
             return numpy.zeros(n)
-        width = present.shape[1]
-        flat = present.ravel()
-        base = (numpy.arange(n, dtype=numpy.int64) * width)[:, None]
-        node = numpy.broadcast_to(self.roots, (n, len(self.roots))).copy()
+        flat = present.view(numpy.uint8).ravel()
+        base = (numpy.arange(n, dtype=numpy.intp) * present.shape[1])[:, None]
+        node = numpy.broadcast_to(self.roots, (n, len(self.roots))).astype(numpy.intp)
         for _ in range(self.depth):
-            node = numpy.where(flat[base + self._feature[node]], self._present[node], self._absent[node])
+            node = self._child[2 * node + flat[base + self._feature[node]]]
+            if node.min() >= self._splits:  # every row has reached its leaf in every tree
+                break
         return self.values[node - self._splits].sum(axis=1)
 
     def present(self, rows: int) -> numpy.ndarray:

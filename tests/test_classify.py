@@ -330,6 +330,19 @@ def test_a_build_averages_the_trees_with_the_regression_as_the_model_predicts_a_
     assert sorted({round(float(t), 3) for t in model.trees.raw(c.all_features for c in candidates)}) == [-2.0, 1.0, 3.0]
 
 
+def test_kg_explain_prints_the_regressions_and_the_trees_probabilities(tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "kg", "explain", "Chad signed a charter with Sudan.",
+                             "--model", str(tree_model(tmp_path, TREES))], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    # the regression weighs none of the pair's features (0.2 for each relation), the trees reach their
+    # leaf of 1.0 (0.73), and the mean, 0.465, is calibrated to 0.74
+    line = result.stdout.splitlines()[1]
+    assert line.startswith("  TCD-SDN: partnership (p=0.74, regression 0.20, trees 0.73; proposed 0.20,"), line
+
+
 def test_a_model_file_whose_trees_do_not_hold_together_is_an_error(tmp_path):
     path = tree_model(tmp_path, {**TREES, "roots": [9]})
     with pytest.raises(KgError, match=r"model.json is not a pair model: a node of the trees' roots list is neither"):
