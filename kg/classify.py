@@ -50,8 +50,6 @@ RELATIONS = ("partnership", "proposed", "hostile", "membership", "none")
 #: The model shipped with kg, trained by ``make train`` on the shared labels.
 DEFAULT_MODEL = Path(__file__).parent / "models" / "pairs.json.gz"
 _GZIP_MAGIC = b"\x1f\x8b"
-#: Candidates the trees read at once (:meth:`PairModel.tree_probabilities`).
-_TREE_BATCH = 512
 #: Words either side of the pair read as context.
 CONTEXT_WINDOW = 5
 #: Dependency arcs between the two mentions' heads up to which their path is a feature ("dep_path:long" beyond).
@@ -897,29 +895,27 @@ class PairModel:
                            sentence_of: list[int]) -> numpy.ndarray:
         """The trees' probability of a partnership of each bag of :func:`decide`: bag ``i`` is the next
         ``sizes[i]`` of the ``pairs`` (weight rows, sizes), with the bag of ``shared`` of its sentence
-        (``sentence_of[i]``)."""
+        (``sentence_of[i]``; the bags of a sentence are consecutive)."""
         assert self.trees is not None
-        sentences = self._present(*shared)
-        out = numpy.zeros(len(sentence_of))
-        rows, sizes = numpy.array(pairs[0], dtype=numpy.intp), numpy.array(pairs[1], dtype=numpy.intp)
-        firsts = numpy.concatenate([[0], numpy.cumsum(sizes)])
-        for start in range(0, len(sizes), _TREE_BATCH):  # a long document in batches: the matrices stay small
-            stop = min(start + _TREE_BATCH, len(sizes))
-            present = self._present(rows[firsts[start]:firsts[stop]], sizes[start:stop])
-            present |= sentences[numpy.asarray(sentence_of[start:stop], dtype=numpy.intp)]
-            out[start:stop] = sigmoid(self.trees.raw_of_present(present))
-        return out
+        n = len(sentence_of)
+        bags, columns = self._tree_entries(*pairs)
+        sentences, shared_columns = self._tree_entries(*shared)
+        # each entry of a sentence's shared features is an entry of each of its bags
+        per_sentence = numpy.bincount(numpy.asarray(sentence_of, dtype=numpy.intp), minlength=len(shared[1]))
+        first_bag = numpy.cumsum(per_sentence) - per_sentence
+        copies = per_sentence[sentences]
+        copied = numpy.repeat(first_bag[sentences] - numpy.cumsum(copies) + copies, copies) + numpy.arange(copies.sum())
+        rows = numpy.concatenate([bags, copied])
+        columns = numpy.concatenate([columns, numpy.repeat(shared_columns, copies)])
+        return sigmoid(self.trees.raw_of_entries(rows, columns, n))
 
-    def _present(self, rows, sizes) -> numpy.ndarray:
-        """The trees' matrix of present features (:meth:`kg.trees.Trees.raw_of_present`) of bags of weight
-        ``rows``, bag ``i`` the next ``sizes[i]`` of them."""
-        assert self.trees is not None
-        present = self.trees.present(len(sizes))
+    def _tree_entries(self, rows: list[int], sizes: list[int]) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """The (bag, trees' column) entries of the features the trees ask about among bags of weight ``rows``,
+        bag ``i`` the next ``sizes[i]`` of them."""
         columns = self._tree_column[numpy.asarray(rows, dtype=numpy.intp)]
-        bag = numpy.repeat(numpy.arange(len(sizes)), sizes)
+        bags = numpy.repeat(numpy.arange(len(sizes), dtype=numpy.intp), sizes)
         asked = columns >= 0
-        present[bag[asked], columns[asked]] = True
-        return present
+        return bags[asked], columns[asked]
 
     def with_trees(self, raw: numpy.ndarray, trees: numpy.ndarray) -> numpy.ndarray:
         """The regression's probabilities ``raw`` (:meth:`raw_scores`) with their partnership column averaged

@@ -26,36 +26,73 @@ import numpy
 class Trees:
     """Trees of splits on present features, and the value of each leaf.
 
-    Nodes are numbered splits first, then leaves; a leaf leads to itself, so every row can take
-    as many steps as the deepest tree has.
+    A build reads them as QuickScorer does (Lucchese et al., SIGIR 2015): a tree's leaves are
+    numbered left to right, the absent side of each split on the left, and a bit mask per split
+    keeps the leaves a pair can still reach when the split's feature is present (all but those of
+    its absent side). A pair's leaf in a tree is the lowest bit left after the masks of the splits
+    on its present features: only those splits are read, a handful of a pair's features, where
+    walking the trees would read every split on the way down (a tree of sparse features is deep).
     """
+
+    #: The most leaves a tree may have: a bit each in a mask of 64.
+    MAX_LEAVES = 64
+    #: Bags read at once (:meth:`raw_of_entries`).
+    BLOCK = 2048
 
     def __init__(self, data: dict) -> None:
         #: The features the splits ask about; a split's ``feature`` is an index into it.
         self.features: tuple[str, ...] = tuple(data["features"])
-        feature = numpy.asarray(data["feature"], dtype=numpy.int32)
-        present = numpy.asarray(data["present"], dtype=numpy.int32)
-        absent = numpy.asarray(data["absent"], dtype=numpy.int32)
-        self.values = numpy.asarray(data["values"], dtype=float)
-        self.roots = numpy.asarray(data["roots"], dtype=numpy.int32)
+        feature = numpy.asarray(data["feature"], dtype=numpy.intp)
+        present = numpy.asarray(data["present"], dtype=numpy.intp)
+        absent = numpy.asarray(data["absent"], dtype=numpy.intp)
+        values = numpy.asarray(data["values"], dtype=float)
+        roots = numpy.asarray(data["roots"], dtype=numpy.intp)
         if not (len(feature) == len(present) == len(absent)):
             raise ValueError("the trees' feature, present and absent lists differ in length")
-        splits, leaves = len(feature), len(self.values)
-        nodes = splits + leaves
-        for name, children in (("present", present), ("absent", absent), ("roots", self.roots)):
+        splits, nodes = len(feature), len(feature) + len(values)
+        for name, children in (("present", present), ("absent", absent), ("roots", roots)):
             if len(children) and (children.min() < 0 or children.max() >= nodes):
                 raise ValueError(f"a node of the trees' {name} list is neither a split nor a leaf")
         if splits and (feature.min() < 0 or feature.max() >= len(self.features)):
             raise ValueError("a split of the trees asks about a feature they do not list")
-        # a leaf asks about the column past the features, which is never present, and leads to itself
-        self._feature = numpy.concatenate([feature, numpy.full(leaves, len(self.features), dtype=numpy.int32)])
-        itself = numpy.arange(splits, nodes, dtype=numpy.int32)
-        self._present = numpy.concatenate([present, itself])
-        self._absent = numpy.concatenate([absent, itself])
-        # node 2n + 1: where node n leads when its feature is present; 2n: when absent
-        self._child = numpy.stack([self._absent, self._present], axis=1).ravel()
-        self._splits = splits
-        self.depth = _depth(self.roots, present, absent, splits)
+        self._data = {"feature": feature, "present": present, "absent": absent, "values": values, "roots": roots}
+        tree_of = numpy.zeros(splits, dtype=numpy.intp)
+        masks = numpy.zeros(splits, dtype=numpy.uint64)
+        owner = numpy.full(splits, -1, dtype=numpy.intp)
+        # the value of each tree's leaves, left to right (absent sides first)
+        self._values = numpy.zeros((len(roots), self.MAX_LEAVES))
+        for t, root in enumerate(roots.tolist()):
+            leaves: list[int] = []
+            seen = 0
+            stack: list[tuple[int, bool]] = [(root, False)]
+            while stack:  # depth first, absent side first; a split's mask is set once its absent side is numbered
+                node, after_absent = stack.pop()
+                if node >= splits:
+                    leaves.append(node - splits)
+                elif after_absent:
+                    kept = (1 << self.MAX_LEAVES) - 1 - ((1 << len(leaves)) - (1 << int(tree_of[node])))
+                    masks[node] = kept
+                    stack.append((int(present[node]), False))
+                else:
+                    seen += 1
+                    if seen > splits:
+                        raise ValueError("the trees' splits lead back to one another")
+                    tree_of[node] = len(leaves)  # where its absent side starts, until its mask is set
+                    stack.append((node, True))
+                    stack.append((int(absent[node]), False))
+                if len(leaves) > self.MAX_LEAVES:
+                    raise ValueError(f"a tree has more than {self.MAX_LEAVES} leaves")
+            self._values[t, : len(leaves)] = values[leaves]
+            for node in _splits_under(root, present, absent, splits):
+                if owner[node] >= 0:
+                    raise ValueError("two of the trees share a split")
+                owner[node] = tree_of[node] = t
+        # the splits on each feature, as rows of a sparse matrix: feature c's are _nodes[_first[c]:_first[c + 1]]
+        order = numpy.argsort(feature, kind="stable")
+        self._nodes = order
+        self._first = numpy.searchsorted(feature[order], numpy.arange(len(self.features) + 1))
+        self._tree_of = tree_of
+        self._masks = masks
         self._column = {f: i for i, f in enumerate(self.features)}
 
     @classmethod
@@ -107,9 +144,7 @@ class Trees:
 
     def to_data(self) -> dict:
         """The trees as a model file stores them (what :class:`Trees` reads back)."""
-        return {"features": list(self.features), "feature": self._feature[: self._splits].tolist(),
-                "present": self._present[: self._splits].tolist(), "absent": self._absent[: self._splits].tolist(),
-                "values": self.values.tolist(), "roots": self.roots.tolist()}
+        return {"features": list(self.features), **{k: v.tolist() for k, v in self._data.items()}}
 
     def columns(self, features: Iterable[str]) -> list[int]:
         """The columns of the ``features`` the trees ask about."""
@@ -117,32 +152,41 @@ class Trees:
         found.discard(None)
         return list(found)
 
-    def raw_of_present(self, present: numpy.ndarray) -> numpy.ndarray:
-        """The sum of the trees' leaves (the margin of a binary model) for each row of ``present``,
-        a boolean matrix of rows x (:attr:`features` + 1), whose last column is never set."""
-        n = len(present)
-        if not n or not len(self.roots):
-            return numpy.zeros(n)
-        flat = present.view(numpy.uint8).ravel()
-        base = (numpy.arange(n, dtype=numpy.intp) * present.shape[1])[:, None]
-        node = numpy.broadcast_to(self.roots, (n, len(self.roots))).astype(numpy.intp)
-        for _ in range(self.depth):
-            node = self._child[2 * node + flat[base + self._feature[node]]]
-            if node.min() >= self._splits:  # every row has reached its leaf in every tree
-                break
-        return self.values[node - self._splits].sum(axis=1)
-
-    def present(self, rows: int) -> numpy.ndarray:
-        """An empty :meth:`raw_of_present` matrix for ``rows`` rows."""
-        return numpy.zeros((rows, len(self.features) + 1), dtype=bool)
+    def raw_of_entries(self, rows: numpy.ndarray, columns: numpy.ndarray, n: int) -> numpy.ndarray:
+        """The sum of the trees' leaves (the margin of a binary model) for each of ``n`` bags of
+        features, given as entries: bag ``rows[i]`` has the feature in column ``columns[i]`` (a bag
+        may have a column more than once)."""
+        rows = numpy.asarray(rows, dtype=numpy.intp)
+        columns = numpy.asarray(columns, dtype=numpy.intp)
+        if n > self.BLOCK:  # a long document's bags in blocks: a mask per bag and tree stays small
+            order = numpy.argsort(rows, kind="stable")
+            rows, columns = rows[order], columns[order]
+            cuts = numpy.searchsorted(rows, numpy.arange(0, n + self.BLOCK, self.BLOCK))
+            return numpy.concatenate([
+                self.raw_of_entries(rows[a:b] - start, columns[a:b], min(self.BLOCK, n - start))
+                for start, a, b in zip(range(0, n, self.BLOCK), cuts, cuts[1:])])
+        trees = len(self._values)
+        reach = numpy.full(n * trees, numpy.iinfo(numpy.uint64).max, dtype=numpy.uint64)
+        counts = self._first[columns + 1] - self._first[columns]
+        if counts.sum():
+            # every split on each entry's feature: its place in _nodes
+            which = numpy.repeat(self._first[columns] - numpy.cumsum(counts) + counts, counts) + numpy.arange(counts.sum())
+            node = self._nodes[which]
+            numpy.bitwise_and.at(reach, numpy.repeat(rows, counts) * trees + self._tree_of[node], self._masks[node])
+        lowest = reach & (~reach + numpy.uint64(1))
+        leaf = numpy.frexp(lowest.astype(float))[1] - 1
+        return self._values[numpy.tile(numpy.arange(trees), n), leaf].reshape(n, trees).sum(axis=1)
 
     def raw(self, bags: Iterable[Iterable[str]]) -> numpy.ndarray:
         """The trees' margin for each bag of features."""
-        bags = list(bags)
-        present = self.present(len(bags))
-        for i, bag in enumerate(bags):
-            present[i, self.columns(bag)] = True
-        return self.raw_of_present(present)
+        rows: list[int] = []
+        columns: list[int] = []
+        n = 0
+        for n, bag in enumerate(bags, 1):
+            found = self.columns(bag)
+            rows += [n - 1] * len(found)
+            columns += found
+        return self.raw_of_entries(numpy.array(rows, dtype=numpy.intp), numpy.array(columns, dtype=numpy.intp), n)
 
     def probability(self, bags: Iterable[Iterable[str]]) -> numpy.ndarray:
         """The probability of each bag of features (the logistic function of :meth:`raw`)."""
@@ -154,11 +198,12 @@ def sigmoid(z: numpy.ndarray) -> numpy.ndarray:
     return 1.0 / (1.0 + numpy.exp(-z))
 
 
-def _depth(roots: numpy.ndarray, present: numpy.ndarray, absent: numpy.ndarray, splits: int) -> int:
-    """The most splits on a path from a root to a leaf."""
-    deepest, level, nodes = 0, 0, [int(r) for r in roots if r < splits]
-    while nodes:
-        level += 1
-        deepest = level
-        nodes = [int(c) for n in nodes for c in (present[n], absent[n]) if c < splits]
-    return deepest
+def _splits_under(root: int, present: numpy.ndarray, absent: numpy.ndarray, splits: int) -> list[int]:
+    """The splits of the tree from ``root``."""
+    found, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        if node < splits:
+            found.append(node)
+            stack += [int(present[node]), int(absent[node])]
+    return found

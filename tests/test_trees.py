@@ -35,15 +35,22 @@ def test_the_trees_read_a_bag_of_features_as_lightgbm_predicts_it(zero_as_missin
 
 
 def test_a_feature_named_twice_in_a_bag_counts_once_and_an_empty_bag_reads_the_absent_path():
-    trees = Trees({"features": ["btw:pact"], "feature": [0], "present": [1], "absent": [2], "values": [1.5, -0.5],
-                   "roots": [0, 0]})
-    assert trees.raw([["btw:pact", "btw:pact"], []]).tolist() == [3.0, -1.0]
+    # two trees: the first splits on the pact, the second on the treaty, then on the pact
+    trees = Trees({"features": ["btw:pact", "btw:treaty"], "feature": [0, 1, 0], "present": [3, 5, 6],
+                   "absent": [4, 2, 7], "values": [1.5, -0.5, 2.0, 0.5, 0.25], "roots": [0, 1]})
+    assert trees.raw([["btw:pact", "btw:pact"], [], ["btw:treaty", "btw:pact"], ["btw:treaty"]]).tolist() == [
+        1.5 + 0.5, -0.5 + 0.25, 1.5 + 2.0, -0.5 + 2.0]
+    # as many bags as fill several of the blocks the trees read at once
+    bags = [["btw:pact"], [], ["btw:treaty", "btw:pact"]] * (Trees.BLOCK // 2 + 1)
+    assert trees.raw(bags).tolist() == [2.0, -0.25, 3.5] * (Trees.BLOCK // 2 + 1)
 
 
 @pytest.mark.parametrize("change, message", [
     ({"present": [7]}, "a node of the trees' present list is neither a split nor a leaf"),
     ({"feature": [4]}, "a split of the trees asks about a feature they do not list"),
     ({"absent": []}, "the trees' feature, present and absent lists differ in length"),
+    ({"roots": [0, 0]}, "two of the trees share a split"),
+    ({"present": [0]}, "the trees' splits lead back to one another"),
 ])
 def test_trees_that_do_not_hold_together_are_refused(change, message):
     data = {"features": ["btw:pact"], "feature": [0], "present": [1], "absent": [2], "values": [1.5, -0.5],
