@@ -895,19 +895,20 @@ class PairModel:
                            sentence_of: list[int]) -> numpy.ndarray:
         """The trees' probability of a partnership of each bag of :func:`decide`: bag ``i`` is the next
         ``sizes[i]`` of the ``pairs`` (weight rows, sizes), with the bag of ``shared`` of its sentence
-        (``sentence_of[i]``; the bags of a sentence are consecutive)."""
+        (``sentence_of[i]``)."""
         assert self.trees is not None
-        n = len(sentence_of)
+        trees = self.trees
+        # the splits on a sentence's shared features are read once for all of its pairs
+        sentences = trees.reach(*self._tree_entries(*shared), len(shared[1]))
         bags, columns = self._tree_entries(*pairs)
-        sentences, shared_columns = self._tree_entries(*shared)
-        # each entry of a sentence's shared features is an entry of each of its bags
-        per_sentence = numpy.bincount(numpy.asarray(sentence_of, dtype=numpy.intp), minlength=len(shared[1]))
-        first_bag = numpy.cumsum(per_sentence) - per_sentence
-        copies = per_sentence[sentences]
-        copied = numpy.repeat(first_bag[sentences] - numpy.cumsum(copies) + copies, copies) + numpy.arange(copies.sum())
-        rows = numpy.concatenate([bags, copied])
-        columns = numpy.concatenate([columns, numpy.repeat(shared_columns, copies)])
-        return sigmoid(self.trees.raw_of_entries(rows, columns, n))
+        sentence_of_ = numpy.asarray(sentence_of, dtype=numpy.intp)
+        out = numpy.zeros(len(sentence_of_))
+        for first in range(0, len(out), trees.BLOCK):  # a long document in blocks: the masks stay small
+            last = min(first + trees.BLOCK, len(out))
+            a, b = numpy.searchsorted(bags, (first, last))
+            reach = trees.reach(bags[a:b] - first, columns[a:b], last - first, sentences[sentence_of_[first:last]])
+            out[first:last] = trees.raw_of_reach(reach)
+        return sigmoid(out)
 
     def _tree_entries(self, rows: list[int], sizes: list[int]) -> tuple[numpy.ndarray, numpy.ndarray]:
         """The (bag, trees' column) entries of the features the trees ask about among bags of weight ``rows``,

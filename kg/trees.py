@@ -92,6 +92,8 @@ class Trees:
         self._nodes = order
         self._first = numpy.searchsorted(feature[order], numpy.arange(len(self.features) + 1))
         self._tree_of = tree_of
+        # where each tree's leaves start in the flattened _values
+        self._offsets = numpy.arange(len(roots), dtype=numpy.intp) * self.MAX_LEAVES
         self._masks = masks
         self._column = {f: i for i, f in enumerate(self.features)}
 
@@ -152,30 +154,44 @@ class Trees:
         found.discard(None)
         return list(found)
 
-    def raw_of_entries(self, rows: numpy.ndarray, columns: numpy.ndarray, n: int) -> numpy.ndarray:
-        """The sum of the trees' leaves (the margin of a binary model) for each of ``n`` bags of
-        features, given as entries: bag ``rows[i]`` has the feature in column ``columns[i]`` (a bag
-        may have a column more than once)."""
-        rows = numpy.asarray(rows, dtype=numpy.intp)
-        columns = numpy.asarray(columns, dtype=numpy.intp)
-        if n > self.BLOCK:  # a long document's bags in blocks: a mask per bag and tree stays small
-            order = numpy.argsort(rows, kind="stable")
-            rows, columns = rows[order], columns[order]
-            cuts = numpy.searchsorted(rows, numpy.arange(0, n + self.BLOCK, self.BLOCK))
-            return numpy.concatenate([
-                self.raw_of_entries(rows[a:b] - start, columns[a:b], min(self.BLOCK, n - start))
-                for start, a, b in zip(range(0, n, self.BLOCK), cuts, cuts[1:])])
+    def reach(self, rows: numpy.ndarray, columns: numpy.ndarray, n: int,
+              start: numpy.ndarray | None = None) -> numpy.ndarray:
+        """The leaves each of ``n`` bags of features can still reach in each tree (bags x trees bit
+        masks) after the splits on its features, given as entries: bag ``rows[i]`` has the feature in
+        column ``columns[i]`` (a bag may have a column more than once). ``start``: the masks to narrow
+        (in place; default: every leaf reachable)."""
         trees = len(self._values)
-        reach = numpy.full(n * trees, numpy.iinfo(numpy.uint64).max, dtype=numpy.uint64)
+        reach = numpy.full((n, trees), _ALL, dtype=numpy.uint64) if start is None else start
+        columns = numpy.asarray(columns, dtype=numpy.intp)
         counts = self._first[columns + 1] - self._first[columns]
-        if counts.sum():
+        total = int(counts.sum())
+        if total:
             # every split on each entry's feature: its place in _nodes
-            which = numpy.repeat(self._first[columns] - numpy.cumsum(counts) + counts, counts) + numpy.arange(counts.sum())
+            which = numpy.repeat(self._first[columns] - numpy.cumsum(counts) + counts, counts) + numpy.arange(total)
             node = self._nodes[which]
-            numpy.bitwise_and.at(reach, numpy.repeat(rows, counts) * trees + self._tree_of[node], self._masks[node])
+            keys = numpy.repeat(numpy.asarray(rows, dtype=numpy.intp), counts) * trees + self._tree_of[node]
+            numpy.bitwise_and.at(reach.reshape(-1), keys, self._masks[node])
+        return reach
+
+    def raw_of_reach(self, reach: numpy.ndarray) -> numpy.ndarray:
+        """The sum of the trees' leaves (the margin of a binary model) of each row of :meth:`reach`:
+        in each tree, the leftmost leaf the row can still reach."""
         lowest = reach & (~reach + numpy.uint64(1))
         leaf = numpy.frexp(lowest.astype(float))[1] - 1
-        return self._values[numpy.tile(numpy.arange(trees), n), leaf].reshape(n, trees).sum(axis=1)
+        return self._values.reshape(-1)[leaf + self._offsets].sum(axis=1)
+
+    def raw_of_entries(self, rows: numpy.ndarray, columns: numpy.ndarray, n: int) -> numpy.ndarray:
+        """The trees' margin of each of ``n`` bags of features given as entries (:meth:`reach`)."""
+        rows = numpy.asarray(rows, dtype=numpy.intp)
+        columns = numpy.asarray(columns, dtype=numpy.intp)
+        order = numpy.argsort(rows, kind="stable")
+        rows, columns = rows[order], columns[order]
+        out = numpy.zeros(n)
+        cuts = numpy.searchsorted(rows, numpy.arange(0, n + self.BLOCK, self.BLOCK))
+        for first, a, b in zip(range(0, n, self.BLOCK), cuts, cuts[1:]):  # a long document's bags in blocks
+            out[first:first + self.BLOCK] = self.raw_of_reach(
+                self.reach(rows[a:b] - first, columns[a:b], min(self.BLOCK, n - first)))
+        return out
 
     def raw(self, bags: Iterable[Iterable[str]]) -> numpy.ndarray:
         """The trees' margin for each bag of features."""
@@ -191,6 +207,9 @@ class Trees:
     def probability(self, bags: Iterable[Iterable[str]]) -> numpy.ndarray:
         """The probability of each bag of features (the logistic function of :meth:`raw`)."""
         return sigmoid(self.raw(bags))
+
+
+_ALL = numpy.iinfo(numpy.uint64).max
 
 
 def sigmoid(z: numpy.ndarray) -> numpy.ndarray:

@@ -315,7 +315,12 @@ TREES = {"relation": "partnership", "share": 0.5, "features": ["s:pact", "btw:si
          "present": [2, 3], "absent": [1, 4], "values": [3.0, 1.0, -2.0], "roots": [0]}
 
 
-def test_a_build_averages_the_trees_with_the_regression_as_the_model_predicts_a_pair(tmp_path, nlp):
+@pytest.mark.parametrize("block", [2048, 2])  # the pairs of a long document are read in blocks
+def test_a_build_averages_the_trees_with_the_regression_as_the_model_predicts_a_pair(tmp_path, nlp, block,
+                                                                                     monkeypatch):
+    from kg.trees import Trees
+
+    monkeypatch.setattr(Trees, "BLOCK", block)
     model = PairModel.load(tree_model(tmp_path, TREES))
     doc = nlp("Ghana signed a pact with Togo and Benin. Mali and Niger met. Chad signed a charter with Sudan.")
     readings = read_sentences(doc)
