@@ -224,5 +224,5 @@ def _splits_under(root: int, present: numpy.ndarray, absent: numpy.ndarray, spli
         node = stack.pop()
         if node < splits:
             found.append(node)
-            stack += [int(present[node]), int(absent[node])]
+            stack += {int(present[node]), int(absent[node])}  # once where both answers lead on to one node
     return found

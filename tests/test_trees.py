@@ -57,3 +57,9 @@ def test_trees_that_do_not_hold_together_are_refused(change, message):
             "roots": [0], **change}
     with pytest.raises(ValueError, match=message):
         Trees(data)
+
+
+def test_a_split_whose_answers_lead_to_one_leaf_reads_that_leaf():
+    trees = Trees({"features": ["btw:pact"], "feature": [0], "present": [1], "absent": [1], "values": [2.5],
+                   "roots": [0]})
+    assert trees.raw([["btw:pact"], []]).tolist() == [2.5, 2.5]
