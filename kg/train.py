@@ -5,7 +5,8 @@ Labels are JSON lines as in ``shared/train`` (``LABELS.md``): a sentence of a do
 ``relation`` the text asserts. Each label's sentence is read by kg's own pipeline (with its
 context, for references back) and the pair's features are those
 :func:`kg.classify.sentence_candidates` gives in a build. :func:`train` fits a multinomial
-logistic regression, calibrates its partnership and membership scores on held-out folds
+logistic regression and, beside it, gradient-boosted trees of a partnership (:func:`fit_trees`) whose
+probability is averaged with the regression's (:func:`with_trees`), calibrates its partnership and membership scores on held-out folds
 (centred isotonic regression) and chooses the partnership threshold for precision; :func:`cross_validate`
 measures any learner on folds grouped by document.
 """
