@@ -727,6 +727,18 @@ def genre_features(features: list[str], speech: bool) -> tuple[str, ...]:
     return (*features, *(PROSE_PREFIX + f for f in features if not f.startswith(WORD_PREFIXES)))
 
 
+def blend(probabilities: numpy.ndarray, trees: numpy.ndarray, column: int, share: float) -> numpy.ndarray:
+    """``probabilities`` (a row per pair) with ``column`` replaced by ``1 - share`` times itself plus ``share``
+    times the ``trees``' probability of each pair: how the regression and the trees make one score.
+
+    >>> blend(numpy.array([[0.2, 0.8]]), numpy.array([0.6]), 0, 0.5).tolist()
+    [[0.4, 0.8]]
+    """
+    out = numpy.array(probabilities, dtype=float)
+    out[:, column] = (1.0 - share) * out[:, column] + share * numpy.asarray(trees, dtype=float)
+    return out
+
+
 class PairModel:
     """A trained pair classifier: feature weights per relation and calibrated scores.
 
@@ -923,19 +935,22 @@ class PairModel:
         with the ``trees``' probabilities (:attr:`tree_share` theirs): the model's raw scores."""
         if self.trees is None or "partnership" not in self.relations:
             return raw
-        out = raw.copy()
-        k = self.relations.index("partnership")
-        out[:, k] = (1.0 - self.tree_share) * raw[:, k] + self.tree_share * trees
-        return out
+        return blend(raw, trees, self.relations.index("partnership"), self.tree_share)
+
+    def parts(self, features: Iterable[str]) -> tuple[numpy.ndarray, float | None]:
+        """The regression's probability of each relation for a pair of ``features``, and the trees'
+        probability of a partnership (``None`` when the model has no trees)."""
+        features = list(features)
+        regression = self.raw_scores(self.linear(features)[None, :])[0]
+        return regression, None if self.trees is None else float(self.trees.probability([features])[0])
 
     def scores(self, features: Iterable[str]) -> list[float]:
         """The raw score of each relation: the regression's probability (softmax of the linear scores),
         averaged with the trees' for a partnership when the model has trees."""
-        features = list(features)
-        raw = self.raw_scores(self.linear(features)[None, :])
-        if self.trees is not None:
-            raw = self.with_trees(raw, self.trees.probability([features]))
-        return raw[0].tolist()
+        regression, trees = self.parts(features)
+        if trees is None:
+            return regression.tolist()
+        return self.with_trees(regression[None, :], numpy.array([trees]))[0].tolist()
 
     def probability(self, relation: str, raw: float) -> float:
         """The calibrated probability of ``relation`` from its raw score."""
@@ -953,7 +968,10 @@ class PairModel:
 
     def predict(self, features: Iterable[str]) -> dict[str, float]:
         """Calibrated probability of each relation the model has a calibration for, raw otherwise."""
-        raw = self.scores(features)
+        return self.calibrated(self.scores(features))
+
+    def calibrated(self, raw: Iterable[float]) -> dict[str, float]:
+        """The calibrated probability of each relation from its raw score (:meth:`scores`)."""
         return {r: round(self.probability(r, p), 4) for r, p in zip(self.relations, raw)}
 
     def weight(self, feature: str, relation: int) -> float:
@@ -1248,12 +1266,13 @@ def explain(
                     stated[cue_id] = doc[start:end].text
             for type_id in r.given_for(c.a, c.b)[0]:
                 stated.setdefault(type_id, "members of one body: " + ", ".join(r.body))
-            p = model.predict(c.all_features)
-            regression = model.raw_scores(model.linear(c.all_features)[None, :])
-            hoped = _hoped(model, regression)[0]
-            parts = {} if model.trees is None else {
-                "regression": round(float(regression[0, model.relations.index("partnership")]), 4),
-                "trees": round(float(model.trees.probability([c.all_features])[0]), 4)}
+            regression, trees = model.parts(c.all_features)
+            p = model.calibrated(regression if trees is None else
+                                 model.with_trees(regression[None, :], numpy.array([trees]))[0])
+            hoped = _hoped(model, regression[None, :])[0]
+            parts = {} if trees is None else {
+                "regression": round(float(regression[model.relations.index("partnership")]), 4),
+                "trees": round(trees, 4)}
             decision = _decision(model, r, c, p.get("partnership", 0.0), p.get("membership", 0.0), speaker, hoped)
             inferred = [(i, round(q, 2)) for (i, q), cut in zip(model.stated_probabilities(c.all_features).items(),
                                                                  model.stated_cuts(bool(speaker))) if q >= cut]

@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy
 
-from kg.classify import PROSE_PREFIX, RELATIONS, ActorSentences, Candidate, DocIndex, hoped_for, sentence_candidates
+from kg.classify import PROSE_PREFIX, RELATIONS, ActorSentences, Candidate, DocIndex, blend, hoped_for, sentence_candidates
 from kg.dates import document_year
 from kg.errors import KgError
 from kg.extract import SentenceReader, SentenceReading
@@ -501,10 +501,7 @@ def with_trees(probabilities: numpy.ndarray, trees: numpy.ndarray, share: float 
     >>> with_trees(numpy.array([[0.2, 0.0, 0.0, 0.0, 0.8]]), numpy.array([0.6])).tolist()
     [[0.4, 0.0, 0.0, 0.0, 0.8]]
     """
-    out = numpy.array(probabilities, dtype=float)
-    k = RELATIONS.index("partnership")
-    out[:, k] = (1.0 - share) * out[:, k] + share * numpy.asarray(trees, dtype=float)
-    return out
+    return blend(probabilities, trees, RELATIONS.index("partnership"), share)
 
 
 def _predict_proba(learner, x) -> numpy.ndarray:
