@@ -73,7 +73,7 @@ $(BIN)/.train-installed: $(BIN)/.installed pyproject.toml
 train: $(BIN)/.train-installed ## retrain the shipped pair classifier (kg/models/pairs.json.gz and its card) from $(SHARED)/train
 	$(BIN)/kg train $(PAIR_LABELS) $(foreach f,$(LABELLED_DOCUMENTS),--corpus $(f)) $(SILVER_ARGS) --out kg/models/pairs.json.gz
 
-retrain-check: $(BIN)/.train-installed ## retrain the shipped pair classifier from $(SHARED)/train and check it predicts as kg/models/pairs.json.gz does (about an hour)
+retrain-check: $(BIN)/.train-installed ## retrain the shipped pair classifier from $(SHARED)/train and check it predicts as kg/models/pairs.json.gz does (about 15 minutes)
 	KG_RETRAIN=1 $(BIN)/python -m pytest -q tests/test_train.py -k retraining_reproduces
 
 eval: install ## the pair classifier's cross-validated scores; extraction scored on the dev gold and the PLOVER peer suite

@@ -74,8 +74,12 @@ PROSE_WEIGHT = 3.0
 TREE_SHARE = 0.5
 #: The trees' LightGBM parameters: a binary model of a partnership, one thread and deterministic, so
 #: that make train rebuilds them bit for bit.
-TREE_PARAMETERS = {"n_estimators": 300, "learning_rate": 0.05, "num_leaves": 31, "colsample_bytree": 0.5,
+TREE_PARAMETERS = {"n_estimators": 300, "learning_rate": 0.05, "num_leaves": 63, "colsample_bytree": 0.5,
                    "min_child_samples": 10}
+#: The trees ask only about features of at least this share of the training pairs (and of
+#: :data:`MIN_COUNT`): a tree's time grows with the features it may split on, and the rarer ones
+#: added nothing to held-out average precision (docs/classifier.md, *Trees beside the regression*).
+TREE_MIN_SHARE = 0.002
 #: The weight of a silver pair (a teacher's soft label) beside a labelled pair's 1.
 SILVER_WEIGHT = 0.2
 #: A silver pair is learnt as each relation the teacher gives at least this probability.
@@ -410,10 +414,10 @@ def gradient_boosting():
 
 
 def _training_rows(train_set: list[Example], silver: Silver | None = None, probabilities: numpy.ndarray | None = None,
-                   ) -> tuple[list[Example], list[str], list[float], dict[str, int]]:
+                   min_count: int = MIN_COUNT) -> tuple[list[Example], list[str], list[float], dict[str, int]]:
     """The rows a learner fits on ``train_set`` (a pair outside the speeches weighted :data:`PROSE_WEIGHT`) and,
     with ``silver``, its pairs with ``probabilities``: examples, relations, weights, and the vocabulary
-    of the matrix's columns."""
+    of the matrix's columns (the features of at least ``min_count`` pairs)."""
     rows, relations = list(train_set), [e.relation for e in train_set]
     weights = [1.0 if e.genre == "un" else PROSE_WEIGHT for e in train_set]
     if silver is not None:
@@ -422,7 +426,7 @@ def _training_rows(train_set: list[Example], silver: Silver | None = None, proba
         relations += extra_relations
         weights += extra_weights
     # a silver pair is a row per relation, but one pair for the features' minimum count
-    vocab = vocabulary(train_set + ([e for e in silver.examples if e.features] if silver is not None else []))
+    vocab = vocabulary(train_set + ([e for e in silver.examples if e.features] if silver is not None else []), min_count)
     return rows, relations, weights, vocab
 
 
@@ -434,13 +438,24 @@ def _fit(learner, train_set: list[Example], silver: Silver | None = None, probab
     return vocab
 
 
+def tree_min_count(pairs: int) -> int:
+    """The fewest of ``pairs`` training pairs a feature the trees ask about is found in (:data:`TREE_MIN_SHARE`).
+
+    >>> tree_min_count(55_000), tree_min_count(400)
+    (110, 2)
+    """
+    return max(MIN_COUNT, math.ceil(TREE_MIN_SHARE * pairs))
+
+
 def fit_trees(train_set: list[Example], silver: Silver | None = None, probabilities: numpy.ndarray | None = None) -> Trees:
     """The gradient-boosted trees (:func:`gradient_boosting`) of a partnership against every other relation,
-    fitted on the rows of :func:`_training_rows`; a present feature reads 1 (a split only asks whether it is)."""
-    rows, relations, weights, vocab = _training_rows(train_set, silver, probabilities)
+    fitted on the rows of :func:`_training_rows` and the features of :func:`tree_min_count` pairs; a present
+    feature reads 1 (a split only asks whether it is)."""
+    pairs = len(train_set) + (sum(1 for e in silver.examples if e.features) if silver is not None else 0)
+    rows, relations, weights, vocab = _training_rows(train_set, silver, probabilities, tree_min_count(pairs))
     y = numpy.array([r == "partnership" for r in relations])
-    if y.all() or not y.any():  # one class: every pair gets its log-odds, as LightGBM would start from
-        share = min(max(float(y.mean()) if len(y) else 0.5, 1e-6), 1 - 1e-6)
+    if y.all() or not y.any() or not vocab:  # every pair gets the log-odds, as LightGBM would start from
+        share = min(max(float(numpy.average(y, weights=weights)) if len(y) else 0.5, 1e-6), 1 - 1e-6)
         return Trees({"features": [], "feature": [], "present": [], "absent": [],
                       "values": [math.log(share / (1 - share))], "roots": [0]})
     learner = gradient_boosting()
@@ -952,7 +967,7 @@ def _trees_text() -> str:
 
     parameters = ", ".join(f"{k} {v:g}" for k, v in TREE_PARAMETERS.items())
     return (f"; beside it, LightGBM {lightgbm.__version__} gradient-boosted trees of a partnership against the other "
-            f"relations ({parameters}; a present feature reads 1), the partnership score {1 - TREE_SHARE:g} times "
+            f"relations ({parameters}; the features of at least {TREE_MIN_SHARE:g} of the pairs, a present one reads 1), the partnership score {1 - TREE_SHARE:g} times "
             f"the regression's probability plus {TREE_SHARE:g} times the trees'")
 
 
