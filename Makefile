@@ -88,10 +88,10 @@ eval: install ## the pair classifier's cross-validated scores; extraction scored
 		echo "$(SHARED)/eval/score.py not found: make eval needs the shared/ folder beside the checkout (SHARED=path)"; \
 	fi
 
-eval-pairs: $(BIN)/.train-installed ## held-out scores of a build on the shared pair labels, as score_pairs.py reads them (five fold models, each trained as make train trains: hours)
+eval-pairs: $(BIN)/.train-installed ## held-out scores of a build on the shared pair labels, as score_pairs.py reads them (five fold models, each trained as make train trains: about an hour)
 	$(BIN)/python bench/pairs_cv.py $(SILVER_ARGS)
 
-eval-documents: $(BIN)/.train-installed ## held-out scores per document on the shared prose passages (five fold models, each trained as make train trains: hours)
+eval-documents: $(BIN)/.train-installed ## held-out scores per document on the shared prose passages (five fold models, each trained as make train trains: about an hour)
 	$(BIN)/python bench/passages_cv.py $(SILVER_ARGS)
 
 # torch==2.13.0 first: it is the CPU build on this machine's disk, where a bare `torch` from the
