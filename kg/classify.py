@@ -947,7 +947,10 @@ class PairModel:
     def scores(self, features: Iterable[str]) -> list[float]:
         """The raw score of each relation: the regression's probability (softmax of the linear scores),
         averaged with the trees' for a partnership when the model has trees."""
-        regression, trees = self.parts(features)
+        return self.combined(*self.parts(features))
+
+    def combined(self, regression: numpy.ndarray, trees: float | None) -> list[float]:
+        """The raw score of each relation from a pair's :meth:`parts`."""
         if trees is None:
             return regression.tolist()
         return self.with_trees(regression[None, :], numpy.array([trees]))[0].tolist()
@@ -1267,8 +1270,7 @@ def explain(
             for type_id in r.given_for(c.a, c.b)[0]:
                 stated.setdefault(type_id, "members of one body: " + ", ".join(r.body))
             regression, trees = model.parts(c.all_features)
-            p = model.calibrated(regression if trees is None else
-                                 model.with_trees(regression[None, :], numpy.array([trees]))[0])
+            p = model.calibrated(model.combined(regression, trees))
             hoped = _hoped(model, regression[None, :])[0]
             parts = {} if trees is None else {
                 "regression": round(float(regression[model.relations.index("partnership")]), 4),
