@@ -168,12 +168,17 @@ class Words:
     composition_nouns: frozenset[str]
     composition_noun_links: frozenset[str]
     composition_fillers: frozenset[str]
+    composition_continuers: frozenset[str]
     composed_body_types: frozenset[str]
+    participation_verbs: frozenset[str]
+    participation_bodies: frozenset[str]
+    participation_relatives: frozenset[str]
     #: Each modality word of ``modality_classes`` with its class ("hope" -> "wish").
     modality_classes: dict[str, str] = field(default_factory=dict, hash=False)
 
     #: Lists of phrases: their entries may be several words, matched against consecutive tokens.
-    PHRASE_LISTS = frozenset({"list_conjunction_phrases", "sentence_start_references", "later_member_markers"})
+    PHRASE_LISTS = frozenset({"list_conjunction_phrases", "sentence_start_references", "later_member_markers",
+                              "composition_verbs", "participation_verbs", "participation_relatives"})
     #: Lists of activity ids of the ontology.
     ACTIVITY_LISTS = frozenset({"hosted_activities", "joint_activities"})
     #: Lists of partnership type ids of the ontology.

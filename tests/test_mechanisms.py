@@ -290,6 +290,16 @@ def test_organisation_level_partnership(nlp):
         # a composition word lists the makeup of the body: its members act together in it
         ("AUKUS is a trilateral security pact comprising Australia, the United Kingdom and the United States.",
          {("AUS", "GBR"), ("AUS", "USA"), ("GBR", "USA")}),
+        ("The task force is made up of units from Chad, Niger and Benin.",
+         {("BEN", "NER"), ("BEN", "TCD"), ("NER", "TCD")}),
+        # a list that takes part in a force or an operation is its makeup, whether the body follows
+        # the verb or comes before the relative clause that holds the list
+        ("Finland, Norway and Estonia take part in the Nordic battlegroup.",
+         {("EST", "FIN"), ("EST", "NOR"), ("FIN", "NOR")}),
+        ("Soldiers from Ghana and Togo serve in the regional force.", {("GHA", "TGO")}),
+        ("The brigade, in which Lithuania and Latvia participate, was set up in 2015.", {("LTU", "LVA")}),
+        # taking part in a meeting makes no makeup
+        ("Ghana and Togo participated in the conference.", set()),
         # a joint activity of the members is a partnership of each pair
         ("ASEAN members Vietnam and Laos held joint drills.", {("LAO", "VNM")}),
     ],

@@ -97,7 +97,9 @@ def stated_pairs(
     groups = [g for g in ([a for a in group if a.start in live] for group in sentence.groups) if g]
     found = _Found(sentence.rules.confidence)
     composed = tuple(dict.fromkeys(a.id for a in composed_of(sentence, groups)))
-    for a, b in combinations(composed, 2):
+    # A force's makeup acts together in it, but the force is no framework of theirs (no body type).
+    makeup = composed or tuple(dict.fromkeys(a.id for a in participating(sentence, groups)))
+    for a, b in combinations(makeup, 2):
         found.add(a, b, "composition")
     if not cooperative:
         return StatedPairs([(a, b, m) for (a, b), m in found.shapes.items()], found.refused, composed)
@@ -161,6 +163,75 @@ def composed_of(sentence: Sentence, groups: list[list[Actor]]) -> list[Actor]:
     return out if len({a.id for a in out}) > 1 else []
 
 
+def participating(sentence: Sentence, groups: list[list[Actor]]) -> list[Actor]:
+    """The list a participation verb follows, taking part in a body of ``words.participation_bodies``
+    named after the verb ("A and B take part in the battlegroup", "troops from A and B serve in the
+    force") or before the relative clause that holds them ("the force, in which A and B participate"):
+    the makeup of that body, partners of each other as :func:`composed_of`'s. Empty when there is none.
+
+    A list taking part in a meeting ("A and B participated in the conference") is no makeup.
+    """
+    for k, group in enumerate(groups):
+        verb_end = _participation_verb_after(sentence, group[-1].end)
+        if verb_end is None or not (_body_after(sentence, verb_end) or _relative_body_before(sentence, group[0].start)):
+            continue
+        first = k
+        while first > 0 and _continues_list(sentence, groups[first - 1][-1].end, groups[first][0].start):
+            first -= 1
+        return [a for g in groups[first : k + 1] for a in g]
+    return []
+
+
+def _participation_verb_after(sentence: Sentence, end: int) -> int | None:
+    """The token after a participation verb that follows token ``end`` with only filler words
+    between ("A and B *take part*", "A and B *participate*"); None when there is none."""
+    words, tokens, rules = sentence.rules.words, sentence.tokens, sentence.rules
+    for i in range(end, min(sentence.span.stop, end + rules.reaches.composition)):
+        found = tokens.verb_phrase_at(i, rules.participation_verbs)
+        if found:
+            return i + found
+        word = tokens.lower[i]
+        if not (word in words.composition_fillers or word in words.list_connectors or word.isspace()):
+            return None
+    return None
+
+
+def _is_body(sentence: Sentence, i: int) -> bool:
+    """Whether token ``i`` is one of ``words.participation_bodies`` ("force", "Battlegroup", "missions")."""
+    bodies = sentence.rules.words.participation_bodies
+    return sentence.tokens.lower[i] in bodies or sentence.tokens.lemma(i) in bodies
+
+
+def _body_after(sentence: Sentence, start: int) -> bool:
+    """Whether "in" or "to" at token ``start`` opens a phrase naming a participation body before the
+    next punctuation ("in the Nordic Battlegroup", "in NATO's mission")."""
+    tokens = sentence.tokens
+    if start >= sentence.span.stop or tokens.lower[start] not in ("in", "to"):
+        return False
+    for i in range(start + 1, min(sentence.span.stop, start + 1 + sentence.rules.reaches.composition)):
+        if _is_body(sentence, i):
+            return True
+        if tokens.is_punct(i) and tokens.lower[i] not in ("'", "’"):
+            return False
+    return False
+
+
+def _relative_body_before(sentence: Sentence, start: int) -> bool:
+    """Whether the list at token ``start`` is in a relative clause ("in which", "to which") that
+    follows a participation body within ``reaches.composition`` tokens: "the battlegroup, led by
+    A, in which B and C participate"."""
+    tokens, rules = sentence.tokens, sentence.rules
+    reach, first = rules.reaches.composition, sentence.span.start
+    for end in range(start - 1, max(first, start - 2 * reach) - 1, -1):
+        if tokens.lower[end] in (";", ".") or tokens.lower[end] in ("which", "where") and not tokens.ends_with(
+                end, first, rules.participation_relatives):
+            return False
+        if tokens.ends_with(end, first, rules.participation_relatives):
+            opening = end - 1  # the relative's first word ("in")
+            return any(_is_body(sentence, i) for i in range(max(first, opening - reach), opening))
+    return False
+
+
 def _composition_before(sentence: Sentence, start: int) -> bool:
     """Whether a composition word ("comprising", "consists of", "formed … by", "an alliance of", "an
     alliance between") introduces the list at token ``start``, with only filler words, list
@@ -172,9 +243,9 @@ def _composition_before(sentence: Sentence, start: int) -> bool:
         if word == "by":
             passive = True
             continue
-        lemma = tokens.lemma(i)
-        if lemma in words.composition_verbs:
+        if tokens.verb_phrase_at(i, sentence.rules.composition_verbs):
             return True
+        lemma = tokens.lemma(i)
         if lemma in words.founding_verbs:
             return passive
         if word in words.composition_noun_links and i > sentence.span.start and _body_noun(sentence, i - 1):
@@ -194,12 +265,13 @@ def _body_noun(sentence: Sentence, i: int) -> bool:
 
 def _continues_list(sentence: Sentence, end: int, start: int) -> bool:
     """Whether the tokens from ``end`` to ``start`` only join list items of one makeup: list
-    connectors, brackets, collective nouns and the capitalised words naming a region's states."""
+    connectors, ``words.composition_continuers`` (brackets, "countries") and the capitalised words
+    naming a region's states."""
     words, tokens = sentence.rules.words, sentence.tokens
     if start - end > sentence.rules.reaches.composition:
         return False
     return all(
-        tokens.lower[i] in words.list_connectors or tokens.lower[i] in words.composition_fillers or tokens.doc[i].is_title
+        tokens.lower[i] in words.list_connectors or tokens.lower[i] in words.composition_continuers or tokens.doc[i].is_title
         for i in range(end, start)
     )
 

@@ -64,6 +64,11 @@ class Rules:
     start_reference_phrases: dict[str, tuple[tuple[str, ...], ...]]
     list_conjunction_phrases: tuple[tuple[str, ...], ...]
     later_member_markers: tuple[tuple[str, ...], ...]
+    #: Verb phrases (the first word's lemma, then the words as written) by their first word's lemma:
+    #: "make up" matches "made up".
+    composition_verbs: dict[str, tuple[tuple[str, ...], ...]]
+    participation_verbs: dict[str, tuple[tuple[str, ...], ...]]
+    participation_relatives: tuple[tuple[str, ...], ...]
     #: The cue kinds whose following actor is no partner, in a fixed order.
     non_partner_markers: tuple[str, ...]
 
@@ -81,6 +86,9 @@ class Rules:
             start_reference_phrases=_by_first_word(phrases(frozenset(w for w in words.sentence_start_references if " " in w))),
             list_conjunction_phrases=phrases(words.list_conjunction_phrases),
             later_member_markers=phrases(words.later_member_markers),
+            composition_verbs=_by_first_word(phrases(words.composition_verbs)),
+            participation_verbs=_by_first_word(phrases(words.participation_verbs)),
+            participation_relatives=phrases(words.participation_relatives),
             non_partner_markers=tuple(sorted(words.non_partner_markers)),
         )
 
@@ -171,6 +179,15 @@ class Tokens:
         """The lower-cased word before token ``start``, skipping ``skip`` words ("" if none)."""
         i = self.index_before(start, lower_bound, skip)
         return self.lower[i] if i >= 0 else ""
+
+    def verb_phrase_at(self, i: int, phrases: dict[str, tuple[tuple[str, ...], ...]]) -> int:
+        """The length of the longest of ``phrases`` (:attr:`Rules.composition_verbs`) at token ``i``: its
+        first word by lemma ("made" for "make up"), the rest as written; 0 when none is there."""
+        found = phrases.get(self.lemma(i))
+        if not found:
+            return 0
+        lower = self.lower
+        return max((len(p) for p in found if tuple(lower[i + 1 : i + len(p)]) == p[1:]), default=0)
 
     def ends_with(self, end: int, lower_bound: int, phrases: tuple[tuple[str, ...], ...]) -> bool:
         """Whether one of ``phrases`` ends at token ``end`` (inclusive), not before ``lower_bound``."""

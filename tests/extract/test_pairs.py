@@ -120,6 +120,38 @@ def test_the_members_of_a_composed_body_share_its_type(nlp, text, types):
     assert {reading.given_for(a, b)[0] for a, b, _ in reading.pairs} == {types}
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a list that takes part in a force or an operation is its makeup
+        ("Chile, Peru and Bolivia take part in the Andean battlegroup.",
+         {("BOL", "CHL"), ("BOL", "PER"), ("CHL", "PER")}),
+        ("Troops from Chile and Peru serve in the border force.", {("CHL", "PER")}),
+        ("Chile and Peru participated in two naval operations.", {("CHL", "PER")}),
+        # the body before the relative clause that holds the list, the leader between
+        ("The Andean brigade, led by Bolivia, in which Chile and Peru participate, was set up in 2001.",
+         {("CHL", "PER")}),
+        # a meeting, a war or a body named nowhere makes no makeup
+        ("Chile and Peru took part in the conference.", set()),
+        ("The war, in which Chile and Peru took part, ended in 1884.", set()),
+        ("Chile and Peru participate.", set()),
+        # the verb must follow the list
+        ("The force in which Bolivia serves trains with Chile and Peru.", set()),
+    ],
+)
+def test_a_list_taking_part_in_a_force_is_its_makeup(nlp, text, expected):
+    reading = _reading(nlp, text)
+    composed = {tuple(sorted(p[:2])) for p in reading.pairs if p[2] == "composition"}
+    assert composed == expected
+
+
+def test_a_force_s_makeup_shares_no_body_type(nlp):
+    # taking part in a force or an operation makes it no framework of the members
+    reading = _reading(nlp, "Chile, Peru and Bolivia take part in the Andean battlegroup.")
+    assert len(reading.pairs) == 3
+    assert {reading.given_for(a, b)[0] for a, b, _ in reading.pairs} == {()}
+
+
 def test_two_members_make_no_multilateral_body(nlp):
     reading = _reading(nlp, "The task group was composed out of warships from Chile and Peru.")
     assert [reading.given_for(a, b)[0] for a, b, _ in reading.pairs] == [()]
