@@ -169,6 +169,7 @@ class Words:
     composition_noun_links: frozenset[str]
     composition_fillers: frozenset[str]
     composition_continuers: frozenset[str]
+    official_titles: frozenset[str]
     composed_body_types: frozenset[str]
     participation_verbs: frozenset[str]
     participation_bodies: frozenset[str]
@@ -212,6 +213,7 @@ class Reaches:
     attribution: int
     unnamed_partner: int
     composition: int
+    composition_gap: int
     multilateral_body: int
     place_list: int
     reference: int

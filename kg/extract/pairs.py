@@ -265,13 +265,15 @@ def _body_noun(sentence: Sentence, i: int) -> bool:
 
 def _continues_list(sentence: Sentence, end: int, start: int) -> bool:
     """Whether the tokens from ``end`` to ``start`` only join list items of one makeup: list
-    connectors, ``words.composition_continuers`` (brackets, "countries") and the capitalised words
-    naming a region's states."""
+    connectors, ``words.composition_continuers`` (brackets, "countries"), ``words.official_titles``
+    ("the Chilean foreign minister Pedro Gomez and the Peruvian president") and capitalised words
+    (a region's states, an official's name)."""
     words, tokens = sentence.rules.words, sentence.tokens
-    if start - end > sentence.rules.reaches.composition:
+    if start - end > sentence.rules.reaches.composition_gap:
         return False
     return all(
-        tokens.lower[i] in words.list_connectors or tokens.lower[i] in words.composition_continuers or tokens.doc[i].is_title
+        tokens.lower[i] in words.list_connectors or tokens.lower[i] in words.composition_continuers
+        or tokens.lower[i] in words.official_titles or tokens.doc[i].is_title
         for i in range(end, start)
     )
 

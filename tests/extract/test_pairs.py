@@ -57,6 +57,12 @@ def test_pairs_by_shape(nlp, text, expected):
          {(a, b) for a in ("BOL", "CHL", "ECU", "PER") for b in ("BOL", "CHL", "ECU", "PER") if a < b}),
         # a founding verb lists the founders with "by", a date between
         ("The Pacific League was formed in 1931 and 1932 by Chile and Peru.", {("CHL", "PER")}),
+        # officials who sign for their states: their titles and names join the lists of one makeup
+        ("The charter was signed by the Chilean foreign minister Pedro Gomez Ruiz de Castro and the Peruvian "
+         "president Ana Ruiz.", {("CHL", "PER")}),
+        # a preposition after the makeup starts another phrase
+        ("Letters came from the league made up of Chile and Peru, from Ecuador and from Bolivia.",
+         {("CHL", "PER")}),
         # a founding verb without "by" names no makeup
         ("The league was formed in 1931 and Chile and Peru are neighbours.", set()),
         # the list must follow the composition word
