@@ -216,6 +216,7 @@ class Reaches:
     composition_gap: int
     multilateral_body: int
     place_list: int
+    place_list_gap: int
     reference: int
 
 

@@ -135,10 +135,14 @@ def roles(sentence: Sentence, hosted: bool, aimed: Hostility) -> Roles:
     attributed = attribution(sentence) if "attribution" in kinds else set()
     cue_starts = {c.start for c in sentence.types + sentence.activities}
     places: dict[int, list[Actor]] = {}  # clause -> the countries its place prepositions introduce
+    place_ends: dict[int, int] = {}  # clause -> the end of its last group of places
     for group in sentence.groups:
         head = group[0]
         i_before = sentence.index_before(head.start)
         before = lower[i_before] if i_before >= 0 else ""
+        clause = sentence.clause_of(head.start)
+        if clause in place_ends and _continues_places(sentence, place_ends[clause], head.start):
+            before = "in"  # "in Cyprus, Sinai, Haiti and Lebanon": the list goes on past a place that is no country
         near = (head.start, head.start - 1, head.start - 2)
         # "in U.S. military aid": an actor qualifying an activity takes part in it, wherever it stands.
         attributive = group[-1].end in cue_starts or any(
@@ -149,7 +153,8 @@ def roles(sentence: Sentence, hosted: bool, aimed: Hostility) -> Roles:
             out.attributives.add(head.start)
         place = before in words.place_prepositions and not attributive
         if place:  # "participation in the UN and the EU" names bodies, no places
-            places.setdefault(sentence.clause_of(head.start), []).extend(a for a in group if a.type != ORGANIZATION)
+            places.setdefault(clause, []).extend(a for a in group if a.type != ORGANIZATION)
+            place_ends[clause] = group[-1].end
         if place and hosted:
             out.hosts.add(head.start)
         reasons = [PLACE] if place and not hosted else []
@@ -177,6 +182,18 @@ def roles(sentence: Sentence, hosted: bool, aimed: Hostility) -> Roles:
         if len({a.id for a in listed}) >= sentence.rules.reaches.place_list:
             out.place_lists.update(a.start for a in listed)
     return out
+
+
+def _continues_places(sentence: Sentence, end: int, start: int) -> bool:
+    """Whether the tokens from ``end`` to ``start`` (within ``reaches.place_list_gap``) are the
+    names of places that are no actors, with list connectors: "in Cyprus*, Sinai,* Haiti". A gap
+    of connectors alone ("in Cyprus, and Chile sent ...") starts another list."""
+    tokens, words = sentence.tokens, sentence.rules.words
+    if start - end > sentence.rules.reaches.place_list_gap:
+        return False
+    gap = range(end, start)
+    named = [i for i in gap if tokens.doc[i].is_title]
+    return bool(named) and all(i in named or tokens.lower[i] in words.list_connectors for i in gap)
 
 
 def _actor_reasons(sentence: Sentence, actor: Actor, before: str, attributed: set[int], targets: set[int]) -> list[str]:

@@ -85,6 +85,11 @@ def test_a_hosted_activity_makes_the_place_a_host(nlp):
     [
         ("Chilean forces have served in Haiti, Mali and Lebanon.", False, {"HTI", "MLI", "LBN"}),
         ("Chile deployed peacekeepers in Haiti, in Mali and in Lebanon.", True, {"HTI", "MLI", "LBN"}),
+        # a place that is no country does not end the list
+        ("Chilean forces have served in Haiti, Kashmir, Mali and Lebanon.", False, {"HTI", "MLI", "LBN"}),
+        ("Chile deployed peacekeepers in Haiti, the Golan Heights, Mali and Lebanon.", True, {"HTI", "MLI", "LBN"}),
+        # a word that names no place ends the list
+        ("Chile deployed peacekeepers in Haiti, Kashmir, and thanked Mali and Lebanon.", True, set()),
         # two places are no list of places
         ("Chile deployed peacekeepers in Haiti and Mali.", True, set()),
         # bodies are no places
