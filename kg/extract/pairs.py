@@ -150,8 +150,9 @@ def _fronted_phrase_ends(sentence: Sentence) -> dict[int, int]:
 def composed_of(sentence: Sentence, groups: list[list[Actor]]) -> list[Actor]:
     """The actors a composition word lists as the makeup of one body, which act together in it:
     "a force comprising units from A, B and C", "it consists of A, the Nordic states (B, C) and D",
-    "a pact signed in 1990 by A and B" (a founding verb needs "by"), "an alliance of A, B and C" (a
-    body noun needs "of" or "between"). Empty when there is none."""
+    "a pact signed in 1990 by A and B" (a founding verb needs "by"), "an alliance of A, B and C", "the
+    Triple Entente of A, B and C" (a body noun needs "of" or "between"). Empty when there is none, or
+    when a capitalised word follows the list, which is then inside a longer name."""
     out: list[Actor] = []
     for group in groups:
         if out and _continues_list(sentence, out[-1].end, group[0].start):
@@ -160,6 +161,8 @@ def composed_of(sentence: Sentence, groups: list[list[Actor]]) -> list[Actor]:
             break
         elif _composition_before(sentence, group[0].start):
             out = list(group)
+    if out and out[-1].end < sentence.span.stop and sentence.tokens.doc[out[-1].end].is_title:
+        return []  # "the Union of Chile, Peru and Bolivia Workers": the list is inside a longer name
     return out if len({a.id for a in out}) > 1 else []
 
 
@@ -256,11 +259,11 @@ def _composition_before(sentence: Sentence, start: int) -> bool:
 
 
 def _body_noun(sentence: Sentence, i: int) -> bool:
-    """Whether token ``i`` names one body by a common noun ("alliance"): not "the blocs" (several),
-    nor "the Group of Seven" (a name)."""
+    """Whether token ``i`` names one body by a body noun, in a name too ("an alliance", "the Triple
+    Entente"): not "the blocs" (several)."""
     tokens = sentence.tokens
     word = tokens.lower[i]
-    return word in sentence.rules.words.composition_nouns and tokens.lemma(i) == word and tokens.doc[i].is_lower
+    return word in sentence.rules.words.composition_nouns and tokens.lemma(i) == word
 
 
 def _continues_list(sentence: Sentence, end: int, start: int) -> bool:

@@ -57,6 +57,9 @@ def test_pairs_by_shape(nlp, text, expected):
          {(a, b) for a in ("BOL", "CHL", "ECU", "PER") for b in ("BOL", "CHL", "ECU", "PER") if a < b}),
         # a founding verb lists the founders with "by", a date between
         ("The Pacific League was formed in 1931 and 1932 by Chile and Peru.", {("CHL", "PER")}),
+        # a body noun in a name lists its makeup too
+        ("The Pacific Entente of Chile, Peru and Bolivia lasted a decade.",
+         {("BOL", "CHL"), ("BOL", "PER"), ("CHL", "PER")}),
         # officials who sign for their states: their titles and names join the lists of one makeup
         ("The charter was signed by the Chilean foreign minister Pedro Gomez Ruiz de Castro and the Peruvian "
          "president Ana Ruiz.", {("CHL", "PER")}),
