@@ -151,18 +151,27 @@ def composed_of(sentence: Sentence, groups: list[list[Actor]]) -> list[Actor]:
     """The actors a composition word lists as the makeup of one body, which act together in it:
     "a force comprising units from A, B and C", "it consists of A, the Nordic states (B, C) and D",
     "a pact signed in 1990 by A and B" (a founding verb needs "by"), "an alliance of A, B and C", "the
-    Triple Entente of A, B and C" (a body noun needs "of" or "between"). Empty when there is none, or
-    when a capitalised word follows the list, which is then inside a longer name."""
+    Triple Entente of A, B and C" (a body noun needs "of" or "between"). Empty when there is none.
+
+    A body noun in a name lists states only, and not when a capitalised word follows them: "the Food
+    and Agriculture Organization of the United Nations" and "the Union of A, B and C Workers" are
+    names of bodies, not their makeup.
+    """
     out: list[Actor] = []
+    introduced = ""
     for group in groups:
         if out and _continues_list(sentence, out[-1].end, group[0].start):
             out += group  # "A, the Nordic countries (B, C), and D": one makeup in several lists
         elif out:
             break
-        elif _composition_before(sentence, group[0].start):
-            out = list(group)
-    if out and out[-1].end < sentence.span.stop and sentence.tokens.doc[out[-1].end].is_title:
-        return []  # "the Union of Chile, Peru and Bolivia Workers": the list is inside a longer name
+        else:
+            introduced = _composition_before(sentence, group[0].start)
+            out = list(group) if introduced else []
+    if introduced == NAMED_BODY and (
+        out[0].type == ORGANIZATION
+        or out[-1].end < sentence.span.stop and sentence.tokens.doc[out[-1].end].is_title
+    ):
+        return []
     return out if len({a.id for a in out}) > 1 else []
 
 
@@ -235,10 +244,16 @@ def _relative_body_before(sentence: Sentence, start: int) -> bool:
     return False
 
 
-def _composition_before(sentence: Sentence, start: int) -> bool:
-    """Whether a composition word ("comprising", "consists of", "formed … by", "an alliance of", "an
-    alliance between") introduces the list at token ``start``, with only filler words, list
-    connectors and numbers between."""
+#: How :func:`_composition_before` finds a list introduced: by a composition or founding word, a body
+#: noun ("an alliance of"), or a body noun in a name ("the Triple Entente of").
+COMPOSITION_WORD, BODY_NOUN, NAMED_BODY = "word", "noun", "name"
+
+
+def _composition_before(sentence: Sentence, start: int) -> str:
+    """What introduces the list at token ``start`` as a makeup, with only filler words, list
+    connectors and numbers between: a composition word ("comprising", "consists of", "formed … by"),
+    a body noun ("an alliance of", "an alliance between") or one in a name ("the Triple Entente of");
+    "" when nothing does."""
     words, tokens = sentence.rules.words, sentence.tokens
     passive = False
     for i in range(start - 1, max(sentence.span.start, start - sentence.rules.reaches.composition) - 1, -1):
@@ -247,15 +262,17 @@ def _composition_before(sentence: Sentence, start: int) -> bool:
             passive = True
             continue
         if tokens.verb_phrase_at(i, sentence.rules.composition_verbs):
-            return True
+            return COMPOSITION_WORD
         lemma = tokens.lemma(i)
         if lemma in words.founding_verbs:
-            return passive
+            return COMPOSITION_WORD if passive else ""
         if word in words.composition_noun_links and i > sentence.span.start and _body_noun(sentence, i - 1):
-            return not passive
+            if passive:
+                return ""
+            return BODY_NOUN if tokens.doc[i - 1].is_lower else NAMED_BODY
         if not (word in words.composition_fillers or word in words.list_connectors or word.isspace() or tokens.doc[i].like_num):
-            return False
-    return False
+            return ""
+    return ""
 
 
 def _body_noun(sentence: Sentence, i: int) -> bool:

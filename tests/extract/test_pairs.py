@@ -60,9 +60,14 @@ def test_pairs_by_shape(nlp, text, expected):
         # a body noun in a name lists its makeup too
         ("The Pacific Entente of Chile, Peru and Bolivia lasted a decade.",
          {("BOL", "CHL"), ("BOL", "PER"), ("CHL", "PER")}),
+        # a body noun in a name lists states, not the organisations of another name
+        ("We thank the Food and Agriculture Organization of the United Nations, the World Bank and the "
+         "International Monetary Fund.", set()),
         # officials who sign for their states: their titles and names join the lists of one makeup
         ("The charter was signed by the Chilean foreign minister Pedro Gomez Ruiz de Castro and the Peruvian "
          "president Ana Ruiz.", {("CHL", "PER")}),
+        ("The treaty was signed by Chilean President Ana Ruiz and Peruvian Premier Luis Gomez in 2001.",
+         {("CHL", "PER")}),
         # a preposition after the makeup starts another phrase
         ("Letters came from the league made up of Chile and Peru, from Ecuador and from Bolivia.",
          {("CHL", "PER")}),
