@@ -174,6 +174,7 @@ class Words:
     participation_verbs: frozenset[str]
     participation_bodies: frozenset[str]
     participation_relatives: frozenset[str]
+    participation_links: frozenset[str]
     #: Each modality word of ``modality_classes`` with its class ("hope" -> "wish").
     modality_classes: dict[str, str] = field(default_factory=dict, hash=False)
 

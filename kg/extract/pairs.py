@@ -215,10 +215,10 @@ def _is_body(sentence: Sentence, i: int) -> bool:
 
 
 def _body_after(sentence: Sentence, start: int) -> bool:
-    """Whether "in" or "to" at token ``start`` opens a phrase naming a participation body before the
-    next punctuation ("in the Nordic Battlegroup", "in NATO's mission")."""
+    """Whether one of ``words.participation_links`` at token ``start`` opens a phrase naming a
+    participation body before the next punctuation ("in the Nordic Battlegroup", "in NATO's mission")."""
     tokens = sentence.tokens
-    if start >= sentence.span.stop or tokens.lower[start] not in ("in", "to"):
+    if start >= sentence.span.stop or tokens.lower[start] not in sentence.rules.words.participation_links:
         return False
     for i in range(start + 1, min(sentence.span.stop, start + 1 + sentence.rules.reaches.composition)):
         if _is_body(sentence, i):
