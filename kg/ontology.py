@@ -122,6 +122,7 @@ class Words:
     leader_suffixes: frozenset[str]
     member_leader_suffixes: frozenset[str]
     object_verbs: frozenset[str]
+    stance_verbs: frozenset[str]
     dependency_verbs: frozenset[str]
     member_list_introducers: frozenset[str]
     joining_verbs: frozenset[str]
@@ -196,6 +197,7 @@ class Reaches:
     """How many tokens each rule looks across (``rules.yaml``'s ``reaches``)."""
 
     negation: int
+    hoped_for: int
     ended: int
     link_governor: int
     hostile_target_window: int

@@ -75,7 +75,7 @@ def named_cues(tokens: Tokens, entities: list[Actor], cues: list[Cue], rules: Ru
 
 def asserted(
     kinds: dict[str, list[Cue]], reach: int, ended_reach: int = 0, boundaries: Sequence[int] = (),
-    joiners: Sequence[int] = (),
+    joiners: Sequence[int] = (), hoped_reach: int = 0,
 ) -> list[Cue]:
     """The cues of ``kinds`` (cues by kind) that no negating cue (:data:`NEGATING_KINDS`) stands
     on or shortly before ("no joint exercises", "not ... to cooperate", "urged ... to support"),
@@ -84,16 +84,26 @@ def asserted(
     ``ended_reach`` tokens with nothing between them that could be its subject instead: no other cue,
     no clause separator, none of the tokens ``boundaries`` ("trade between X and Y was suspended", not
     "held drills after the ceasefire was suspended"); a negating cue is negated by another one only.
+    A hope, plan or offer (``hoped_for``) reaches ``hoped_reach`` words when that is further, up to
+    the first of ``boundaries`` after it ("ready to raise its share in the stabilization force").
 
     >>> trade, ended = Cue("activity", "economic_cooperation", 0, 1, "trade"), Cue("ended", "", 6, 8, "was suspended")
     >>> [c.text for c in asserted({"activity": [trade], "ended": [ended]}, reach=4, ended_reach=8)]
     ['was suspended']
+    >>> ready, force = Cue("hoped_for", "", 0, 2, "ready to"), Cue("activity", "peacekeeping", 8, 10, "stabilization force")
+    >>> [c.text for c in asserted({"hoped_for": [ready], "activity": [force]}, reach=4, hoped_reach=10)]
+    ['ready to']
+    >>> [c.text for c in asserted({"hoped_for": [ready], "activity": [force]}, reach=4, boundaries=[5], hoped_reach=10)]
+    ['ready to', 'stabilization force']
     """
     negations = [n for kind in NEGATING_KINDS for n in kinds.get(kind, ())]
     cues = [c for group in kinds.values() for c in group]
     negated = set()
     for n in negations:
         stop = n.end + reach + 1
+        if n.kind == "hoped_for" and hoped_reach > reach:
+            boundary = next((b for b in boundaries if b >= n.end), None)
+            stop = max(stop, n.end + hoped_reach + 1 if boundary is None else min(n.end + hoped_reach + 1, boundary))
         for j in joiners:  # in order: a hyphen past the reach so far may fall inside the longer one
             if n.end <= j < stop:
                 stop += 2  # the hyphen and the word after it: one word with the word before it

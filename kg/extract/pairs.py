@@ -34,6 +34,7 @@ PAIR_OF_OTHERS = "pair_of_others"
 CO_PARTNERS = "co_partners"
 FRONTED_PHRASE = "fronted_phrase"
 PLACE_LIST = "place_list"
+STANCE = "stance"
 NO_LINK = "no_link"
 #: Why a sentence pairs no one.
 HOSTILE = "hostile"
@@ -389,10 +390,15 @@ def _pairs_with_subject(
             partners = [owner] if owner is not None and owner.start in live else []
     elif _possessed_partner(sentence, group):
         shape = "link"  # "China is North Korea's only treaty ally"
-    elif group[0].start in roles.attributives:
-        shape = "object"  # "Egypt receives U.S. military aid"
-    elif tokens.lemma(i_before) in words.object_verbs or word in words.object_verbs:
-        shape = "object"  # "Turkey supplied Azerbaijan with drones"
+    elif group[0].start in roles.attributives or tokens.lemma(i_before) in words.object_verbs or word in words.object_verbs:
+        # "Egypt receives U.S. military aid", "Turkey supplied Azerbaijan with drones"
+        shape = "object"
+        if tokens.lemma(i_before) in words.stance_verbs or word in words.stance_verbs:
+            # "X supports the United Nations", "X backs Y's proposal", "X backs UN peacekeeping": a
+            # stance toward a body, or toward what an actor owns, is no act between them
+            stance = [o for o in group if o.type == ORGANIZATION or _owns_next(sentence, o)]
+            found.refuse(subject, stance, STANCE)
+            group = [o for o in group if o not in stance]
     else:
         return found.refuse(subject, group, NO_LINK)
     for s in partners:
@@ -471,6 +477,11 @@ def _possessor(sentence: Sentence, preposition: int, group: list[Actor]) -> tupl
             earlier = [a for g in sentence.groups for a in g if a.end <= i]
             return (True, earlier[-1]) if earlier else (False, None)
     return False, None
+
+
+def _owns_next(sentence: Sentence, actor: Actor) -> bool:
+    """Whether a possessive ending follows ``actor``: "Peru's proposal" names what Peru owns."""
+    return actor.end < sentence.span.stop and sentence.tokens.lower[actor.end] in POSSESSIVE_ENDINGS
 
 
 def _possessed_partner(sentence: Sentence, group: list[Actor]) -> bool:

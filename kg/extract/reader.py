@@ -185,11 +185,12 @@ def sentence_view(tokens: Tokens, span: range, entities: list[Actor], cues: list
     """The :class:`~kg.extract.sentence.Sentence` of token range ``span`` of a Doc, from the
     entity and cue spans inside it."""
     kinds = by_kind(named_cues(tokens, entities, cues, rules))
-    if ENDING_KIND in kinds:
+    if ENDING_KIND in kinds or "hoped_for" in kinds:
         lower, stops = tokens.lower, rules.words.clause_boundaries
         boundaries = [i for i in span if lower[i] in stops]
-        live = by_kind(asserted(kinds, rules.reaches.negation, rules.reaches.ended, boundaries, _joiners(tokens, span)))
-    elif "negation" in kinds or "hoped_for" in kinds:
+        live = by_kind(asserted(kinds, rules.reaches.negation, rules.reaches.ended, boundaries,
+                                _joiners(tokens, span), rules.reaches.hoped_for))
+    elif "negation" in kinds:
         live = by_kind(asserted(kinds, rules.reaches.negation, joiners=_joiners(tokens, span)))
     else:
         live = kinds

@@ -106,7 +106,7 @@ def test_equipping_with_weapons_is_an_arms_transfer(nlp, text, activities):
         ("Chile and Peru will design and build a new fighter jet.", {"defense_industry"}),
         ("Chile and Peru co-produce an anti-ship missile.", {"defense_industry"}),
         # a transfer verb between the making and the weapon is a transfer
-        ("Chile and Peru plan to develop their shipyards and buy two frigates.", {"arms_transfer"}),
+        ("Chile and Peru developed their shipyards and bought two frigates.", {"arms_transfer"}),
         # developing countries are no weapon makers
         ("The developing countries bought fighter jets from Peru.", {"arms_transfer"}),
     ],

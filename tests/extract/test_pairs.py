@@ -281,6 +281,12 @@ def test_a_pair_in_its_own_clause_keeps_only_that_clause(nlp):
         ("Chile and Peru saw the breakdown of their accord.", ("CHL", "PER"), ("hostile", "hostile_clause")),
         ("Chile joined NATO in 2010.", ("CHL", "NATO"), ("no_cooperation_cue", "membership_body")),
         ("Chilean peacekeepers serve in Haiti, Mali and Lebanon.", ("CHL", "MLI"), ("place_list",)),
+        # an offer governs its whole verb phrase, past the reach of a negation
+        ("Chile stands ready to raise its share in the stabilization force in Haiti.", ("CHL", "HTI"), ("hoped_for", "place")),
+        # support for a body, or for what an actor owns, is a stance, not an act between them
+        ("Chile supports the United Nations.", ("CHL", "UN"), ("stance",)),
+        ("Chile welcomed the United Nations peacekeeping mission.", ("CHL", "UN"), ("stance",)),
+        ("Chile supports Peru's bid for a seat.", ("CHL", "PER"), ("stance",)),
     ],
 )
 def test_candidates_keep_why_a_pair_is_refused(nlp, text, pair, reasons):
@@ -339,3 +345,21 @@ def test_what_a_sentence_yields_grows_with_its_length_not_its_square(nlp):
     text = " ".join([_roll_call(150)] * 20)
     [extraction] = extract_stream(nlp, [Document("roll", text)])
     assert len(extraction.facts) <= 20 * 150  # at most a membership or two per actor, never 20 x 11,175 pairs
+
+
+@pytest.mark.parametrize(
+    "text, pair",
+    [
+        # support given to a state, or by a body to a state, is an act
+        ("Chile has supported Peru with radars and training since the war began.", ("CHL", "PER")),
+        ("The United Nations has supported Haiti through its peacebuilding fund.", ("HTI", "UN")),
+        ("Chile supports the United Nations and Peru.", ("CHL", "PER")),
+    ],
+)
+def test_support_for_a_state_is_no_mere_stance(nlp, text, pair):
+    assert (*pair, "object") in _pairs(nlp, text)
+
+
+def test_a_clause_boundary_ends_the_reach_of_an_offer(nlp):
+    text = "Chile stands ready to help; Peru has deployed a peacekeeping battalion to Haiti."
+    assert ("HTI", "PER", "link") in _pairs(nlp, text)
