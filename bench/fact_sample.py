@@ -13,7 +13,14 @@ the sentence and up to 600 characters before it, for a reader who judges them bl
 ids (whitespace-separated) whose facts are not drawn: the documents the model learnt from, so that the
 sample is of text it has not seen. A reader writes a JSON line per
 fact, ``{"n": …, "verdict": "right" | "wrong" | "unclear", "label": …}``, with ``label`` the relation
-``LABELS.md`` gives the pair (or ``misread``). Then:
+``LABELS.md`` gives the pair (or ``misread``). ``--readers K`` splits the sample among K readers:
+``SAMPLE.partNN.jsonl`` each, with its reader's instructions ``SAMPLE.partNN.md`` (from
+``bench/judge_facts.md``), which name the verdicts file ``SAMPLE.verdicts_partNN.jsonl``. The documents
+the model learnt from are listed by
+
+    .venv/bin/python bench/fact_sample.py learnt PAIRS.jsonl[.gz] ... > LEARNT.txt
+
+(the ``doc_id`` of every labelled or read pair), to pass to ``--exclude``. Then:
 
     .venv/bin/python bench/fact_sample.py score SAMPLE.jsonl VERDICTS.jsonl [VERDICTS.jsonl ...]
         [--part NAME FILE ...]
@@ -36,6 +43,8 @@ from pathlib import Path
 from typing import Sequence
 
 BEFORE = 600
+#: The instructions each reader of a part of the sample follows.
+INSTRUCTIONS = Path(__file__).with_name("judge_facts.md")
 BANDS = (0.5, 0.6, 0.7, 0.8, 0.9)
 
 
@@ -77,6 +86,40 @@ def draw(out: Path, corpus: Path, sample_path: Path, n: int, seed: int, exclude:
             }) + "\n")
             key.write(json.dumps({"n": number, "confidence": float(row["confidence"]), "method": row["method"]}) + "\n")
     return len(chosen)
+
+
+def split_for_readers(sample_path: Path, readers: int, labels: Path) -> list[Path]:
+    """Split ``sample_path`` into ``readers`` parts of consecutive facts, each ``SAMPLE.partNN.jsonl``
+    with its reader's instructions ``SAMPLE.partNN.md`` (``labels``: the labels' guide they follow);
+    the instruction files."""
+    rows = sample_path.read_text(encoding="utf-8").splitlines(keepends=True)
+    stem, size = sample_path.name.removesuffix(".jsonl"), -(-len(rows) // readers) if rows else 0
+    template = INSTRUCTIONS.read_text(encoding="utf-8")
+    written = []
+    for i in range(readers):
+        part = sample_path.with_name(f"{stem}.part{i:02d}.jsonl")
+        chunk = rows[i * size:(i + 1) * size]
+        part.write_text("".join(chunk), encoding="utf-8")
+        instructions = sample_path.with_name(f"{stem}.part{i:02d}.md")
+        instructions.write_text(template.format(
+            count=len(chunk), labels=labels.resolve(), part=part.resolve(),
+            verdicts=sample_path.with_name(f"{stem}.verdicts_part{i:02d}.jsonl").resolve()), encoding="utf-8")
+        written.append(instructions)
+    return written
+
+
+def learnt_documents(paths: Sequence[Path]) -> list[str]:
+    """The distinct ``doc_id`` of the pairs in ``paths`` (JSON lines, gzipped when named ``.gz``; a
+    line without one, as a read file's header, is skipped), in order of first appearance: the
+    documents a model learnt from."""
+    seen: dict[str, None] = {}
+    for path in paths:
+        with (gzip.open if path.suffix == ".gz" else open)(path, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                doc_id = json.loads(line).get("doc_id") if line.strip() else None
+                if doc_id:
+                    seen.setdefault(doc_id, None)
+    return list(seen)
 
 
 def _share(counts: Counter) -> str:
@@ -141,6 +184,12 @@ def main(argv: list[str] | None = None) -> None:
     drawing.add_argument("--seed", type=int, default=20261205)
     drawing.add_argument("--exclude", type=Path, nargs="*", default=[],
                          help="files of document ids whose facts are not drawn (the documents the model learnt from)")
+    drawing.add_argument("--readers", type=int, default=0, metavar="K",
+                         help="split the sample among K readers, each part with its reader's instructions")
+    drawing.add_argument("--labels", type=Path, default=Path(__file__).parents[1] / ".." / "shared" / "train" / "LABELS.md",
+                         help="the labels' guide the readers follow (default ../shared/train/LABELS.md)")
+    listing = commands.add_parser("learnt", help="print the documents of labelled or read pairs, for --exclude")
+    listing.add_argument("pairs", type=Path, nargs="+")
     scoring = commands.add_parser("score", help="summarise the verdicts on a sample")
     scoring.add_argument("sample", type=Path)
     scoring.add_argument("verdicts", type=Path, nargs="+")
@@ -153,6 +202,10 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(f"Error: {args.out / 'facts.csv'} not found: draw reads a build's output folder")
         exclude = frozenset(i for path in args.exclude for i in path.read_text(encoding="utf-8").split())
         print(f"Wrote {draw(args.out, args.corpus, args.sample, args.n, args.seed, exclude)} facts to {args.sample}")
+        for instructions in split_for_readers(args.sample, args.readers, args.labels) if args.readers > 0 else ():
+            print(f"Wrote {instructions}")
+    elif args.command == "learnt":
+        print("\n".join(learnt_documents(args.pairs)))
     else:
         parts = [(name, frozenset(Path(path).read_text(encoding="utf-8").split())) for name, path in args.part]
         print("\n".join(score(args.sample, args.verdicts, parts)))

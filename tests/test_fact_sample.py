@@ -94,3 +94,29 @@ def test_the_summary_counts_the_right_facts_per_part_of_the_documents(fact_sampl
     read.write_text("a b\n")
     fact_sample.main(["score", str(sample), str(verdicts), "--part", "labelled", str(labelled), "--part", "read", str(read)])
     assert "by the document's part: labelled 1/1, read 1/2, other 1/1" in capsys.readouterr().out.splitlines()
+
+
+def test_each_reader_gets_a_part_and_instructions_naming_it(fact_sample, built, tmp_path):
+    out, corpus = built
+    labels = tmp_path / "LABELS.md"
+    labels.write_text("# labels\n", encoding="utf-8")
+    sample = tmp_path / "s.jsonl"
+    fact_sample.main(["draw", str(out), str(corpus), str(sample), "--readers", "2", "--labels", str(labels)])
+    rows = sample.read_text(encoding="utf-8").splitlines()
+    parts = [(tmp_path / f"s.part{i:02d}.jsonl").read_text(encoding="utf-8").splitlines() for i in range(2)]
+    assert parts[0] + parts[1] == rows and len(parts[0]) >= len(parts[1]) >= 1
+    instructions = (tmp_path / "s.part01.md").read_text(encoding="utf-8")
+    assert f"Input: `{tmp_path / 's.part01.jsonl'}`" in instructions
+    assert f"write `{tmp_path / 's.verdicts_part01.jsonl'}`" in instructions
+    assert str(labels) in instructions and f"exactly {len(parts[1])} lines" in instructions
+
+
+def test_the_learnt_documents_are_those_of_the_pairs(fact_sample, tmp_path, capsys):
+    import gzip
+
+    labelled, read = tmp_path / "labels.jsonl", tmp_path / "read.jsonl.gz"
+    labelled.write_text('{"doc_id": "A_1"}\n{"doc_id": "B_2"}\n{"doc_id": "A_1"}\n', encoding="utf-8")
+    with gzip.open(read, "wt", encoding="utf-8") as fh:
+        fh.write('{"readers": "a header line"}\n{"doc_id": "C_3"}\n')
+    fact_sample.main(["learnt", str(labelled), str(read)])
+    assert capsys.readouterr().out.split() == ["A_1", "B_2", "C_3"]
