@@ -176,6 +176,7 @@ class Words:
     participation_bodies: frozenset[str]
     participation_relatives: frozenset[str]
     participation_links: frozenset[str]
+    other_relatives: frozenset[str]
     #: Each modality word of ``modality_classes`` with its class ("hope" -> "wish").
     modality_classes: dict[str, str] = field(default_factory=dict, hash=False)
 
@@ -217,6 +218,7 @@ class Reaches:
     unnamed_partner: int
     composition: int
     composition_gap: int
+    relative_clause: int
     multilateral_body: int
     place_list: int
     place_list_gap: int

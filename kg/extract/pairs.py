@@ -230,13 +230,15 @@ def _body_after(sentence: Sentence, start: int) -> bool:
 
 
 def _relative_body_before(sentence: Sentence, start: int) -> bool:
-    """Whether the list at token ``start`` is in a relative clause ("in which", "to which") that
-    follows a participation body within ``reaches.composition`` tokens: "the battlegroup, led by
-    A, in which B and C participate"."""
+    """Whether the list at token ``start`` is in a relative clause (``words.participation_relatives``:
+    "in which", "to which", within ``reaches.relative_clause`` tokens before it) that follows a
+    participation body within ``reaches.composition`` tokens: "the battlegroup, led by A, in which B
+    and C participate". Another relative clause (``words.other_relatives``) or a sentence's end between
+    them ends the search."""
     tokens, rules = sentence.tokens, sentence.rules
     reach, first = rules.reaches.composition, sentence.span.start
-    for end in range(start - 1, max(first, start - 2 * reach) - 1, -1):
-        if tokens.lower[end] in (";", ".") or tokens.lower[end] in ("which", "where") and not tokens.ends_with(
+    for end in range(start - 1, max(first, start - rules.reaches.relative_clause) - 1, -1):
+        if tokens.lower[end] in (";", ".") or tokens.lower[end] in rules.words.other_relatives and not tokens.ends_with(
                 end, first, rules.participation_relatives):
             return False
         if tokens.ends_with(end, first, rules.participation_relatives):
