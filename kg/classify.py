@@ -1228,6 +1228,8 @@ class Explanation:
     #: With a model that has trees, the raw probabilities of a partnership its average is made of:
     #: ``regression`` and ``trees``.
     parts: dict = field(default_factory=dict)
+    #: Why no rule links the pair (``Candidate.reasons``: "stance", "place_list", "hoped_for" …).
+    refused: tuple = ()
 
 
 def _dependency_weights(model: PairModel, features: Iterable[str]) -> list[tuple[str, float]]:
@@ -1260,6 +1262,7 @@ def explain(
         if index is None:
             break
         view = index.view(r.start, r.end)
+        refused = {frozenset((k.a, k.b)): k.reasons for k in r.candidates if not k.shape}
         for c in sentence_candidates(index, r, speaker, rules=reader.rules, capitals=capitals,
                                      sentences=sentences):
             types, activities = r.stated_for(c.a, c.b)
@@ -1280,5 +1283,6 @@ def explain(
                                                                  model.stated_cuts(bool(speaker))) if q >= cut]
             out.append(Explanation(r.index, r.text, c.a, c.b, c.rule, p, decision.accepted(threshold),
                                    model.contributions(c.all_features, top=top), list(stated.items()),
-                                   _dependency_weights(model, c.features), inferred, hoped, parts))
+                                   _dependency_weights(model, c.features), inferred, hoped, parts,
+                                   () if c.rule else refused.get(frozenset((c.a, c.b)), ())))
     return out

@@ -247,8 +247,9 @@ def explain_command(
         verdict = "partnership" if e.partnership else "no partnership"
         hoped = "; read as hoped for" if e.hoped else ""
         parts = "".join(f", {part} {q:.2f}" for part, q in e.parts.items())
+        refused = f" (refused: {', '.join(e.refused)})" if e.refused else ""
         print(printable(f"  {e.a}-{e.b}: {verdict} (p={e.probabilities['partnership']:.2f}{parts}; {others}); "
-                        f"rule: {e.rule or 'none'}{hoped}"))
+                        f"rule: {e.rule or 'none'}{refused}{hoped}"))
         print(printable("    features: " + ", ".join(f"{f} {w:+.2f}" for f, w in e.reasons)))
         if e.parse:
             print(printable("    parse: " + ", ".join(f"{f} {w:+.2f}" if w else f"{f} (not in the model)" for f, w in e.parse)))

@@ -632,3 +632,25 @@ def test_explain_names_the_body_that_gives_its_members_a_type(nlp):
     found = explain(nlp("The Sahel Guard is composed of battalions from Chad, Niger and Mali."), load_model())
     assert {frozenset((e.a, e.b)) for e in found} == {frozenset(p) for p in (("TCD", "NER"), ("TCD", "MLI"), ("NER", "MLI"))}
     assert all(dict(e.stated)["multilateral_framework"] == "members of one body: TCD, NER, MLI" for e in found)
+
+
+def test_explain_says_why_no_rule_links_a_pair(nlp):
+    from kg.classify import explain, load_model
+
+    found = {frozenset((e.a, e.b)): e for e in explain(
+        nlp("Chile supports the United Nations. Chilean peacekeepers serve in Haiti, Mali and Lebanon. "
+            "Chile and Peru held joint drills."), load_model())}
+    assert found[frozenset(("CHL", "UN"))].refused == ("stance",)
+    assert found[frozenset(("CHL", "MLI"))].refused == ("place_list",)
+    # a pair a rule links has nothing refused
+    assert found[frozenset(("CHL", "PER"))].rule == "coordination" and found[frozenset(("CHL", "PER"))].refused == ()
+
+
+def test_kg_explain_prints_why_no_rule_links_a_pair():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "kg", "explain", "Chile supports the United Nations."],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1].endswith("rule: none (refused: stance)")
