@@ -14,8 +14,10 @@ from kg.ontology import ACTIVITY, PARTNERSHIP_TYPE
 
 
 #: The cue kinds that keep a cue shortly after them from being asserted: a negation ("no joint
-#: drills") or a hope or request ("urged Peru to hold joint drills").
-NEGATING_KINDS = ("negation", "hoped_for")
+#: drills") or a hope, request, plan or offer (:data:`HOPED_KIND`: "urged Peru to hold joint drills"),
+#: which reaches its whole verb phrase.
+HOPED_KIND = "hoped_for"
+NEGATING_KINDS = ("negation", HOPED_KIND)
 #: The cue kind that keeps a cue shortly before it from being asserted: the cooperation it names was
 #: ended ("trade between X and Y *was suspended*").
 ENDING_KIND = "ended"
@@ -101,7 +103,7 @@ def asserted(
     negated = set()
     for n in negations:
         stop = n.end + reach + 1
-        if n.kind == "hoped_for" and hoped_reach > reach:
+        if n.kind == HOPED_KIND and hoped_reach > reach:
             boundary = next((b for b in boundaries if b >= n.end), None)
             stop = max(stop, n.end + hoped_reach + 1 if boundary is None else min(n.end + hoped_reach + 1, boundary))
         for j in joiners:  # in order: a hyphen past the reach so far may fall inside the longer one

@@ -8,7 +8,7 @@ from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc
 
 from kg.extract.actors import Roles, coordinated_groups, roles
-from kg.extract.cues import ENDING_KIND, asserted, clause_starts, hostile_clauses, hostility, named_cues, stated
+from kg.extract.cues import ENDING_KIND, HOPED_KIND, asserted, clause_starts, hostile_clauses, hostility, named_cues, stated
 from kg.extract.memberships import members_of_focus, membership_unstated, memberships
 from kg.extract.pairs import (
     HOPED_FOR, HOSTILE, NEGATED, NO_COOPERATION_CUE, Candidate, acts_jointly, candidates, dependency_matcher, dependency_pairs, owned_cues, pair_scopes,
@@ -185,7 +185,7 @@ def sentence_view(tokens: Tokens, span: range, entities: list[Actor], cues: list
     """The :class:`~kg.extract.sentence.Sentence` of token range ``span`` of a Doc, from the
     entity and cue spans inside it."""
     kinds = by_kind(named_cues(tokens, entities, cues, rules))
-    if ENDING_KIND in kinds or "hoped_for" in kinds:
+    if ENDING_KIND in kinds or HOPED_KIND in kinds:
         lower, stops = tokens.lower, rules.words.clause_boundaries
         boundaries = [i for i in span if lower[i] in stops]
         live = by_kind(asserted(kinds, rules.reaches.negation, rules.reaches.ended, boundaries,
