@@ -84,6 +84,8 @@ def test_country_names_inside_other_names_are_not_actors(nlp):
         ("President Chile Rivera and Mr. Jordan Lee met Peru.", ["PER"]),
         # a people: its origin, settlers, a liberation movement
         ("Peruvians of Chilean origin, Bolivian settlers and the Ecuadorian Liberation Army met.", ["PER"]),
+        # a party against a state's government, not the state
+        ("Chile trains the Bolivian opposition and arms Ecuadorian rebels and Colombian insurgents.", ["CHL"]),
         # a region of a state named after another, a state declared in one, an armed group named after its foe
         ("Chile backed the peace process in Northern Ireland and sent envoys to Northern Cyprus.", ["CHL"]),
         ("Peru armed the National Union for the Total Independence of Angola and the Sudan People's Liberation Army.",

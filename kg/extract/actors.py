@@ -159,7 +159,8 @@ def roles(sentence: Sentence, hosted: bool, aimed: Hostility) -> Roles:
             out.hosts.add(head.start)
         reasons = [PLACE] if place and not hosted else []
         if markers:
-            reasons += [markers[i] for i in near if i in markers][:1]
+            # "against possible X aggression" aims at X; "against terrorism, X and Y ..." does not
+            reasons += [markers[i] for i in near if i in markers and not _punctuation_between(sentence, i, head.start)][:1]
         if head.start in attributed:
             reasons.append(ATTRIBUTION)
         # "a ceasefire between X and Y": the parties of a conflict, not partners.
@@ -194,6 +195,11 @@ def _continues_places(sentence: Sentence, end: int, start: int) -> bool:
     gap = range(end, start)
     named = [i for i in gap if tokens.doc[i].is_title]
     return bool(named) and all(i in named or tokens.lower[i] in words.list_connectors for i in gap)
+
+
+def _punctuation_between(sentence: Sentence, start: int, end: int) -> bool:
+    """Whether a punctuation mark stands among the tokens from ``start`` to ``end``."""
+    return any(sentence.tokens.is_punct(i) for i in range(start, end))
 
 
 def _actor_reasons(sentence: Sentence, actor: Actor, before: str, attributed: set[int], targets: set[int]) -> list[str]:

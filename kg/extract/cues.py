@@ -164,9 +164,11 @@ def hostility(sentence: Sentence) -> Hostility:
         return _NO_HOSTILITY
     words, reaches, lower = sentence.rules.words, sentence.rules.reaches, sentence.tokens.lower
     adversary_starts = {c.start for c in sentence.kinds.get("adversary", ())}
-    # Hostility aimed at a third party ("sanctions against X") leaves the others' cooperation standing.
+    # Hostility aimed at a third party ("sanctions against X", "the war against the rebels") leaves
+    # the others' cooperation standing.
     hostile = [
-        h for h in hostile if not any(0 <= a - h.end <= reaches.hostile_target_window for a in adversary_starts)
+        h for h in hostile
+        if not any(h.start <= a and a - h.end <= reaches.hostile_target_window for a in adversary_starts)
     ]
     targets: set[int] = set()
     for h in list(hostile):

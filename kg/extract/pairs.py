@@ -350,6 +350,11 @@ def _pairs_within(
         for a, b in zip(group[::2], group[1::2]):
             found.add(a.id, b.id, shape)
         return
+    if before == "between" and _first_apart(sentence, group):
+        # "between ASEAN and China, Japan and Korea": the first with each of the others
+        for b in group_ids[1:]:
+            found.add(group_ids[0], b, shape)
+        return
     for a, b in combinations(group_ids, 2):
         found.add(a, b, shape)
 
@@ -431,6 +436,21 @@ def _linked_to_another(sentence: Sentence, subject: list[Actor]) -> bool:
     link, marked = _link_before(sentence, subject)
     # "between X and Y" pairs its own list (the between shape)
     return link not in ("", "between") and not marked
+
+
+def _first_apart(sentence: Sentence, group: list[Actor]) -> bool:
+    """Whether a list of four or more sets its first actor apart by a conjunction, the rest being a
+    list of their own ("A and B, C and D": A, then B, C and D), not one list ("A, B, C and D")."""
+    if len(group) < 4:
+        return False
+    lower = sentence.tokens.lower
+    gaps = [lower[a.end : b.start] for a, b in zip(group, group[1:])]
+    conjunctions = sentence.rules.words.list_conjunctions
+    return (
+        "," not in gaps[0] and not conjunctions.isdisjoint(gaps[0])
+        and all("," in gap for gap in gaps[1:-1]) and not conjunctions.isdisjoint(gaps[-1])
+        and any("," in gap for gap in gaps[1:])
+    )
 
 
 def _received_through_noun(sentence: Sentence, group: list[Actor], before: str) -> bool:

@@ -148,6 +148,19 @@ def test_financial_aid_is_money(nlp, text, activities):
 @pytest.mark.parametrize(
     "text, activities",
     [
+        ("Chilean troops fought alongside Peruvian forces in the Andes.", {"joint_operations"}),
+        ("Chilean police serve side by side with officers from Peru.", {"joint_operations"}),
+        # beside a river, alongside a road: no one fights there together
+        ("Chile built a road alongside the river to Peru.", set()),
+    ],
+)
+def test_fighting_alongside_is_a_joint_operation(nlp, text, activities):
+    assert {c.id for c in _view(nlp, text).activities} == activities
+
+
+@pytest.mark.parametrize(
+    "text, activities",
+    [
         ("Chile trains Peru's army and police.", {"military_training"}),
         ("Chile supports the training and education of Peru's peacekeepers.", {"military_training", "peacekeeping"}),
         ("Chile sold two frigates and a missile system to Peru.", {"arms_transfer"}),
@@ -163,7 +176,7 @@ def test_financial_aid_is_money(nlp, text, activities):
         ("Chile sent Peru medical instructors.", set()),
         ("Chile sent military instructors to Peru.", {"military_training"}),
         # a quality of troops, not training one gave the other
-        ("Chile's well-trained troops will serve beside Peru's.", set()),
+        ("Chile's well-trained troops guard its border with Peru.", set()),
         ("Chile and Peru agreed on limits to their missile systems.", set()),
         ("Chile and Peru agreed to limit their anti-ballistic missile systems.", set()),
         ("Chile helped Peru destroy 20,000 small arms.", set()),

@@ -257,12 +257,15 @@ def test_a_pair_in_its_own_clause_keeps_only_that_clause(nlp):
         ("After the accord the gap between Chile and Peru on fishing rights remained.", ("CHL", "PER"), ("non_partner_between",)),
         ("Trade along the border between Chile and Peru grew.", ("CHL", "PER"), ("non_partner_between",)),
         ("Chile welcomed the accord between Peru and Bolivia.", ("CHL", "PER"), ("pair_of_others",)),
+        # the first of a between list set apart: its partner is each of the others, not they of each other
+        ("Talks deepened cooperation between Chile and Peru, Bolivia and Ecuador.", ("PER", "BOL"), ("no_link",)),
         # each the partner of another (the speaker): the first list is no subject
         ("Our defence pact with Chile has held, and our pact with Peru too.", ("CHL", "PER"), ("co_partners",)),
         ("We opened relations with Chile and signed a trade accord with Peru.", ("CHL", "PER"), ("co_partners",)),
         ("Chile signed a trade accord while Peru watched.", ("CHL", "PER"), ("no_link",)),
         ("Chile and Peru signed a pact to counter Bolivia.", ("CHL", "BOL"), ("adversary",)),
         ("Chile and Peru signed a pact as a counterweight to Bolivia.", ("CHL", "BOL"), ("adversary",)),
+        ("Chile and Peru signed a pact to guard against possible Bolivian aggression.", ("CHL", "BOL"), ("adversary",)),
         ("Chile and Peru signed a pact after Peru won independence from Spain.", ("PER", "ESP"), ("adversary",)),
         # left out of what the others did
         ("The pact was signed by Chile and Peru without Bolivia.", ("CHL", "BOL"), ("adversary",)),
@@ -276,6 +279,9 @@ def test_a_pair_in_its_own_clause_keeps_only_that_clause(nlp):
         ("Chile intends to sign a defence pact with Peru.", ("CHL", "PER"), ("hoped_for",)),
         ("Chile stands ready to train the army of Peru.", ("CHL", "PER"), ("hoped_for",)),
         ("Chile is willing to share intelligence with Peru.", ("CHL", "PER"), ("hoped_for",)),
+        # resolved on, not yet done
+        ("Chile is determined to work with Peru on border security.", ("CHL", "PER"), ("hoped_for",)),
+        ("Chile stressed its determination to train the army of Peru.", ("CHL", "PER"), ("hoped_for",)),
         # ended: "suspended" is a negation cue
         ("Trade between Chile and Peru has been suspended.", ("CHL", "PER"), ("negated",)),
         ("Chile and Peru saw the breakdown of their accord.", ("CHL", "PER"), ("hostile", "hostile_clause")),
@@ -363,3 +369,38 @@ def test_support_for_a_state_is_no_mere_stance(nlp, text, pair):
 def test_a_clause_boundary_ends_the_reach_of_an_offer(nlp):
     text = "Chile stands ready to help; Peru has deployed a peacekeeping battalion to Haiti."
     assert ("HTI", "PER", "link") in _pairs(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the first of a between list set apart by "and", then a list of its own
+        ("Talks deepened cooperation between Chile and Peru, Bolivia and Ecuador.",
+         {("CHL", "PER", "between"), ("BOL", "CHL", "between"), ("CHL", "ECU", "between")}),
+        # one list: every pair
+        ("The alliance between Chile, Peru, Bolivia and Ecuador held.",
+         {("CHL", "PER", "between"), ("BOL", "CHL", "between"), ("CHL", "ECU", "between"),
+          ("BOL", "PER", "between"), ("ECU", "PER", "between"), ("BOL", "ECU", "between")}),
+    ],
+)
+def test_a_between_list_pairs_its_first_actor_with_each_when_set_apart(nlp, text, expected):
+    assert _pairs(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a war aimed at no actor here leaves the clause's cooperation standing
+        ("In the war against the rebels, Chilean troops fought alongside Peruvian forces.", {("CHL", "PER", "link")}),
+        ("In the war against terrorism, Chile and Peru held joint naval drills.", {("CHL", "PER", "coordination")}),
+    ],
+)
+def test_hostility_aimed_at_a_third_party_leaves_the_pair_standing(nlp, text, expected):
+    assert _pairs(nlp, text) == expected
+
+
+def test_hostility_aimed_at_an_actor_still_refuses_it(nlp):
+    text = "Chile and Peru waged a war against Bolivia."
+    candidates = {frozenset((c.a, c.b)): c for c in _reading(nlp, text).candidates}
+    assert candidates[frozenset(("CHL", "BOL"))].shape == ""
+    assert "adversary" in candidates[frozenset(("CHL", "BOL"))].reasons
