@@ -123,6 +123,7 @@ class Words:
     member_leader_suffixes: frozenset[str]
     object_verbs: frozenset[str]
     stance_verbs: frozenset[str]
+    stance_nouns: frozenset[str]
     dependency_verbs: frozenset[str]
     member_list_introducers: frozenset[str]
     joining_verbs: frozenset[str]

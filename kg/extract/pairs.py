@@ -390,6 +390,11 @@ def _pairs_with_subject(
             # "our treaty with X has held, and our treaty with Y too": each the partner of another
             return found.refuse(subject, group, CO_PARTNERS)
         shape = "link"  # "X signed a deal with Y", "X, a close ally of Y"
+        if tokens.lemma(sentence.index_before(i_before)) in words.stance_nouns:
+            # "X's commitment to the United Nations": a stance toward a body, like "X supports the UN"
+            stance = [o for o in group if o.type == ORGANIZATION or _owns_next(sentence, o)]
+            found.refuse(subject, stance, STANCE)
+            group = [o for o in group if o not in stance]
         # "X's 1960 agreement with Y": the possessor, not the subject, is Y's partner.
         owned, owner = _possessor(sentence, i_before, group)
         if owned:

@@ -293,6 +293,9 @@ def test_a_pair_in_its_own_clause_keeps_only_that_clause(nlp):
         ("Chile supports the United Nations.", ("CHL", "UN"), ("stance",)),
         ("Chile welcomed the United Nations peacekeeping mission.", ("CHL", "UN"), ("stance",)),
         ("Chile supports Peru's bid for a seat.", ("CHL", "PER"), ("stance",)),
+        # a stance noun: commitment to a body, or to what an actor owns
+        ("Chile reaffirmed its firm commitment to United Nations peacekeeping.", ("CHL", "UN"), ("stance",)),
+        ("Chile's attachment to the African Union's peacekeeping role is old.", ("AU", "CHL"), ("stance",)),
     ],
 )
 def test_candidates_keep_why_a_pair_is_refused(nlp, text, pair, reasons):
@@ -364,6 +367,10 @@ def test_what_a_sentence_yields_grows_with_its_length_not_its_square(nlp):
 )
 def test_support_for_a_state_is_no_mere_stance(nlp, text, pair):
     assert (*pair, "object") in _pairs(nlp, text)
+
+
+def test_commitment_to_a_partnership_with_a_state_is_no_stance(nlp):
+    assert ("CHL", "PER", "link") in _pairs(nlp, "Chile reaffirmed its commitment to the alliance with Peru.")
 
 
 def test_a_clause_boundary_ends_the_reach_of_an_offer(nlp):
