@@ -390,11 +390,10 @@ def _pairs_with_subject(
             # "our treaty with X has held, and our treaty with Y too": each the partner of another
             return found.refuse(subject, group, CO_PARTNERS)
         shape = "link"  # "X signed a deal with Y", "X, a close ally of Y"
-        if tokens.lemma(sentence.index_before(i_before)) in words.stance_nouns:
+        i_noun = sentence.index_before(i_before)
+        if i_noun >= 0 and tokens.lemma(i_noun) in words.stance_nouns:
             # "X's commitment to the United Nations": a stance toward a body, like "X supports the UN"
-            stance = [o for o in group if o.type == ORGANIZATION or _owns_next(sentence, o)]
-            found.refuse(subject, stance, STANCE)
-            group = [o for o in group if o not in stance]
+            group = _without_stance(sentence, subject, group, found)
         # "X's 1960 agreement with Y": the possessor, not the subject, is Y's partner.
         owned, owner = _possessor(sentence, i_before, group)
         if owned:
@@ -408,9 +407,7 @@ def _pairs_with_subject(
         if tokens.lemma(i_before) in words.stance_verbs or word in words.stance_verbs:
             # "X supports the United Nations", "X backs Y's proposal", "X backs UN peacekeeping": a
             # stance toward a body, or toward what an actor owns, is no act between them
-            stance = [o for o in group if o.type == ORGANIZATION or _owns_next(sentence, o)]
-            found.refuse(subject, stance, STANCE)
-            group = [o for o in group if o not in stance]
+            group = _without_stance(sentence, subject, group, found)
     else:
         return found.refuse(subject, group, NO_LINK)
     for s in partners:
@@ -443,6 +440,14 @@ def _linked_to_another(sentence: Sentence, subject: list[Actor]) -> bool:
     return link not in ("", "between") and not marked
 
 
+def _without_stance(sentence: Sentence, subject: list[Actor], group: list[Actor], found: _Found) -> list[Actor]:
+    """``group`` less what a stance takes: organisations, and actors owning what follows ("Peru's
+    bid"), each refused as the subject's ``stance``."""
+    stance = [o for o in group if o.type == ORGANIZATION or _owns_next(sentence, o)]
+    found.refuse(subject, stance, STANCE)
+    return [o for o in group if o not in stance]
+
+
 def _first_apart(sentence: Sentence, group: list[Actor]) -> bool:
     """Whether a list of four or more sets its first actor apart by a conjunction, the rest being a
     list of their own ("A and B, C and D": A, then B, C and D), not one list ("A, B, C and D")."""
@@ -454,7 +459,6 @@ def _first_apart(sentence: Sentence, group: list[Actor]) -> bool:
     return (
         "," not in gaps[0] and not conjunctions.isdisjoint(gaps[0])
         and all("," in gap for gap in gaps[1:-1]) and not conjunctions.isdisjoint(gaps[-1])
-        and any("," in gap for gap in gaps[1:])
     )
 
 
