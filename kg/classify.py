@@ -417,6 +417,7 @@ def pair_features(
             f.append("place_list:one")
             if (x if y_listed else y).type == ORGANIZATION:
                 f.append("place_list:body")  # "UN missions in A, B and C": a body's work for each place
+        f += mission_features(reading.mission_places, x, y)
         types, activities = reading.pair_scopes.get((x.id, y.id), reading.pair_scopes.get((y.id, x.id), (None, None)))
         if types is not None:
             f.append("scoped:" + ("typed" if types or activities else "untyped"))
@@ -424,6 +425,25 @@ def pair_features(
     f += list_features(view, x, y, masked, rules, context)
     f += form_features(view, x, y, capitals, context)
     return f
+
+
+def mission_features(places: dict[str, tuple[str, ...]], x: Mention, y: Mention) -> list[str]:
+    """Whether the pair holds the place of a named mission ("the UN Interim Force in Lebanon"):
+    ``mission_place:own`` with the mission's owner (UN, Lebanon: the body's work for the place),
+    ``mission_place:other`` with any other actor (a contributor, a welcomer, a body whose own
+    mission is elsewhere), ``mission_place:both`` for two places of missions.
+
+    >>> x, y = Mention("UN", "organization", 0, 2), Mention("LBN", "country", 5, 6)
+    >>> mission_features({"LBN": ("UN",)}, x, y), mission_features({"LBN": ()}, x, y)
+    (['mission_place:own'], ['mission_place:other'])
+    """
+    x_owners, y_owners = places.get(x.id), places.get(y.id)
+    if x_owners is None and y_owners is None:
+        return []
+    if x_owners is not None and y_owners is not None:
+        return ["mission_place:both"]
+    owners, other = (x_owners, y) if x_owners is not None else (y_owners, x)
+    return ["mission_place:own" if other.id in owners else "mission_place:other"]
 
 
 def form_features(

@@ -175,6 +175,8 @@ class Words:
     composed_body_types: frozenset[str]
     participation_verbs: frozenset[str]
     participation_bodies: frozenset[str]
+    mission_nouns: frozenset[str]
+    mission_place_prepositions: frozenset[str]
     participation_relatives: frozenset[str]
     participation_links: frozenset[str]
     other_relatives: frozenset[str]
@@ -223,6 +225,7 @@ class Reaches:
     multilateral_body: int
     place_list: int
     place_list_gap: int
+    mission_name: int
     reference: int
 
 

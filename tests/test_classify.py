@@ -654,3 +654,14 @@ def test_kg_explain_prints_why_no_rule_links_a_pair():
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[1].endswith("rule: none (refused: stance)")
+
+
+def test_the_place_of_a_named_mission_is_a_feature_by_whose_mission_it_is(nlp):
+    found = candidates(nlp, "Norway sent engineers to the United Nations Interim Force in Lebanon.")
+    assert "mission_place:own" in found[("UN", "LBN")].features
+    assert "mission_place:other" in found[("NOR", "LBN")].features
+    assert not any(f.startswith("mission_place") for f in found[("NOR", "UN")].features)
+    elsewhere = candidates(nlp, "The African Union Mission in Somalia and the United Nations Mission in Liberia ended.")
+    assert "mission_place:other" in elsewhere[("SOM", "UN")].features
+    assert "mission_place:both" in elsewhere[("SOM", "LBR")].features
+    assert not any(f.startswith("mission_place") for f in candidates(nlp, "Norway sent engineers to Lebanon.")[("NOR", "LBN")].features)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kg.extract.cues import Hostility, attribution, hostile_clauses
-from kg.extract.sentence import HYPHENS, Actor, Sentence
+from kg.extract.sentence import HYPHENS, POSSESSIVE_ENDINGS, Actor, Sentence
 from kg.gazetteer import ORGANIZATION
 
 #: Why an actor is no participant, by rule (the reasons the candidates of a sentence carry).
@@ -183,6 +183,52 @@ def roles(sentence: Sentence, hosted: bool, aimed: Hostility) -> Roles:
         if len({a.id for a in listed}) >= sentence.rules.reaches.place_list:
             out.place_lists.update(a.start for a in listed)
     return out
+
+
+def mission_places(sentence: Sentence) -> dict[str, tuple[str, ...]]:
+    """The countries named as where a mission works, each with the actors whose mission it is:
+    "the United Nations Interim Force in Lebanon" -> {"LBN": ("UN",)}; "the peacekeeping mission in
+    Mali" -> {"MLI": ()}. A country after a mission noun and its preposition
+    (``words.mission_nouns``, ``words.mission_place_prepositions``) is the mission's place; the
+    actors named with the noun own the mission (:func:`_mission_owners`)."""
+    words, tokens, lower = sentence.rules.words, sentence.tokens, sentence.tokens.lower
+    first, out = sentence.span.start, {}
+    for group in sentence.groups:
+        i = sentence.index_before(group[0].start)
+        if i <= first or lower[i] not in words.mission_place_prepositions:
+            continue
+        noun = sentence.index_before(i, skip=frozenset())
+        if noun < 0 or not (lower[noun] in words.mission_nouns or tokens.lemma(noun) in words.mission_nouns):
+            continue
+        owners = _mission_owners(sentence, noun)
+        for place in group:
+            if place.type != ORGANIZATION:
+                out[place.id] = owners
+    return out
+
+
+def _mission_owners(sentence: Sentence, noun: int) -> tuple[str, ...]:
+    """The actors named in the phrase before the mission noun at token ``noun``, within
+    ``reaches.mission_name`` tokens: "the *African Union-United Nations* Hybrid Operation", "the
+    *UN's* peacekeeping mission". The phrase runs back over names, hyphens, possessives and at most
+    two words of another kind that are no stop words ("peacekeeping", "naval"); "Chile has troops
+    in the mission" names no owner."""
+    tokens, doc = sentence.tokens, sentence.tokens.doc
+    ends = {a.end: a for a in sentence.actors}
+    first = max(sentence.span.start, noun - sentence.rules.reaches.mission_name)
+    owners, common, i = [], 0, noun
+    while i > first:
+        if i in ends:
+            owners.append(ends[i].id)
+            i = ends[i].start
+            continue
+        token = doc[i - 1]
+        if not (token.is_title or token.is_upper or tokens.lower[i - 1] in HYPHENS or tokens.lower[i - 1] in POSSESSIVE_ENDINGS):
+            common += 1
+            if token.is_stop or token.is_punct or common > 2:
+                break
+        i -= 1
+    return tuple(dict.fromkeys(reversed(owners)))
 
 
 def _continues_places(sentence: Sentence, end: int, start: int) -> bool:

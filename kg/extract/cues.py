@@ -163,12 +163,14 @@ def hostility(sentence: Sentence) -> Hostility:
     if not hostile:
         return _NO_HOSTILITY
     words, reaches, lower = sentence.rules.words, sentence.rules.reaches, sentence.tokens.lower
-    adversary_starts = {c.start for c in sentence.kinds.get("adversary", ())}
+    adversaries = sentence.kinds.get("adversary", ())
     # Hostility aimed at a third party ("sanctions against X", "the war against the rebels") leaves
-    # the others' cooperation standing.
+    # the others' cooperation standing; so does hostility they stand against ("patrols against
+    # ambushes", "to deter any invasion").
     hostile = [
         h for h in hostile
-        if not any(h.start <= a and a - h.end <= reaches.hostile_target_window for a in adversary_starts)
+        if not any(h.start <= a.start and a.start - h.end <= reaches.hostile_target_window for a in adversaries)
+        and not any(_opposed_by(sentence, a, h) for a in adversaries)
     ]
     targets: set[int] = set()
     for h in list(hostile):
@@ -184,6 +186,16 @@ def hostility(sentence: Sentence) -> Hostility:
         elif sentence.tokens.lemma(h.start) in words.directed_hostility:
             hostile.remove(h)  # "condemning the coup": hostile to something that is no actor here
     return Hostility(tuple(hostile), targets)
+
+
+def _opposed_by(sentence: Sentence, adversary: Cue, hostile: Cue) -> bool:
+    """Whether the ``hostile`` cue is what the ``adversary`` cue before it stands against, within
+    ``reaches.hostile_target_window`` tokens and no punctuation: "*against* armed *ambushes*"."""
+    gap = range(adversary.end, hostile.start)
+    return (
+        adversary.end <= hostile.start and len(gap) <= sentence.rules.reaches.hostile_target_window
+        and not any(sentence.tokens.is_punct(i) for i in gap)
+    )
 
 
 def hostile_clauses(sentence: Sentence, aimed: Hostility) -> set[int]:

@@ -383,6 +383,9 @@ def _pairs_with_subject(
             # an organisation's missions there are for each ("UN missions in A, B and C")
             partners = [s for s in subject if s.type == ORGANIZATION]
             found.refuse([s for s in subject if s.type != ORGANIZATION], group, PLACE_LIST)
+        if _stance_of(sentence, subject):
+            # "X welcomes the support of the UN mission in Y": a stance toward the work done there
+            return found.refuse(subject, group, STANCE)
     elif word in words.link_prepositions or (
         word == "of" and i_before > sentence.span.start and tokens.lemma(i_before - 1) in words.partner_nouns
     ):
@@ -438,6 +441,19 @@ def _linked_to_another(sentence: Sentence, subject: list[Actor]) -> bool:
     link, marked = _link_before(sentence, subject)
     # "between X and Y" pairs its own list (the between shape)
     return link not in ("", "between") and not marked
+
+
+def _stance_of(sentence: Sentence, subject: list[Actor]) -> bool:
+    """Whether the verb right after ``subject`` (or the word after that) is a stance verb ("X
+    *welcomes* ...", "X fully *supports* ..."), so that what follows is what X takes a stance on."""
+    end, lemma = subject[-1].end, sentence.tokens.lemma
+    stance = sentence.rules.words.stance_verbs
+    for i in (end, end + 1):
+        while i < sentence.span.stop and sentence.tokens.lower[i].isspace():
+            i += 1
+        if i < sentence.span.stop and lemma(i) in stance:
+            return True
+    return False
 
 
 def _without_stance(sentence: Sentence, subject: list[Actor], group: list[Actor], found: _Found) -> list[Actor]:

@@ -7,7 +7,7 @@ from spacy.attrs import SENT_START, SPACY
 from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc
 
-from kg.extract.actors import Roles, coordinated_groups, roles
+from kg.extract.actors import Roles, coordinated_groups, mission_places, roles
 from kg.extract.cues import ENDING_KIND, HOPED_KIND, asserted, clause_starts, hostile_clauses, hostility, named_cues, stated
 from kg.extract.memberships import members_of_focus, membership_unstated, memberships
 from kg.extract.pairs import (
@@ -71,6 +71,9 @@ class SentenceReading:
     #: Countries listed among the places of their clause's activity ("troops serving in A, B, C
     #: and D", ``reaches.place_list``): places, not partners, of the actor who does it.
     listed_places: tuple[str, ...] = ()
+    #: Countries named as where a mission works, with the actors whose mission it is ("the
+    #: United Nations Interim Force in Lebanon": {"LBN": ("UN",)}).
+    mission_places: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: Organisations named in the sentence, for "It"/"Its members" in later sentences.
     organizations: tuple[str, ...] = ()
     #: Organisations the pair in focus belongs to ("Both countries are members of NATO").
@@ -301,6 +304,7 @@ class SentenceReader:
         r.hosts = ids([a for g in sentence.groups if g[0].start in sentence_roles.hosts for a in g])
         if sentence_roles.place_lists:
             r.listed_places = ids([a for a in sentence.actors if a.start in sentence_roles.place_lists])
+        r.mission_places = mission_places(sentence)
         if truce and not sentence_roles.conflict_parties:
             r.hostile = True  # "X and Y agreed to a truce": no partnership
         r.organizations = ids([a for a in sentence.actors if a.type == ORGANIZATION])

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from kg.extract import sentences
-from kg.extract.actors import roles
+from kg.extract.actors import mission_places, roles
 from kg.extract.cues import hostility
 
 
@@ -100,3 +100,24 @@ def test_a_clause_that_names_many_places_lists_them(nlp, text, hosted, listed):
     view = _view(nlp, text)
     found = roles(view, hosted, hostility(view))
     assert {a.id for a in view.actors if a.start in found.place_lists} == listed
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Norway sent engineers to the United Nations Interim Force in Lebanon.", {"LBN": ("UN",)}),
+        # a hyphenated name has two owners; each mission its own place
+        ("Kenya praised the African Union-United Nations Hybrid Operation in Darfur and the African Union Mission in Somalia.",
+         {"SOM": ("AU",)}),
+        ("Japan supports the United Nations Mission in the Central African Republic and Chad.",
+         {"CAF": ("UN",), "TCD": ("UN",)}),
+        ("We praise the UN's peacekeeping mission in Haiti.", {"HTI": ("UN",)}),
+        ("Ghana thanked Germany for the European Union Training Mission for Mali.", {"MLI": ("EU",)}),
+        # the subject of the clause does not own the mission it serves in
+        ("Chile has troops in the peacekeeping mission in Mali.", {"MLI": ()}),
+        ("Peru and Chile held talks in Lima and in Bolivia.", {}),
+        ("Fiji trains the police forces of Tonga.", {}),
+    ],
+)
+def test_a_country_after_a_mission_noun_is_its_place(nlp, text, expected):
+    assert mission_places(_view(nlp, text)) == expected

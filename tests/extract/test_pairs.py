@@ -282,6 +282,7 @@ def test_a_pair_in_its_own_clause_keeps_only_that_clause(nlp):
         # resolved on, not yet done
         ("Chile is determined to work with Peru on border security.", ("CHL", "PER"), ("hoped_for",)),
         ("Chile stressed its determination to train the army of Peru.", ("CHL", "PER"), ("hoped_for",)),
+        ("We appeal for the normalization of relations between Chile and Bolivia.", ("CHL", "BOL"), ("hoped_for",)),
         # ended: "suspended" is a negation cue
         ("Trade between Chile and Peru has been suspended.", ("CHL", "PER"), ("negated",)),
         ("Chile and Peru saw the breakdown of their accord.", ("CHL", "PER"), ("hostile", "hostile_clause")),
@@ -293,6 +294,9 @@ def test_a_pair_in_its_own_clause_keeps_only_that_clause(nlp):
         ("Chile supports the United Nations.", ("CHL", "UN"), ("stance",)),
         ("Chile welcomed the United Nations peacekeeping mission.", ("CHL", "UN"), ("stance",)),
         ("Chile supports Peru's bid for a seat.", ("CHL", "PER"), ("stance",)),
+        # a stance toward the work done in a place: no act between the subject and the place
+        ("Chile welcomes the peacekeeping work of the United Nations Mission in Haiti.", ("CHL", "HTI"), ("stance",)),
+        ("Chile strongly supports the peacekeeping operation in Haiti.", ("CHL", "HTI"), ("stance",)),
         # a stance noun: commitment to a body, or to what an actor owns
         ("Chile reaffirmed its firm commitment to United Nations peacekeeping.", ("CHL", "UN"), ("stance",)),
         ("Chile's attachment to the African Union's peacekeeping role is old.", ("AU", "CHL"), ("stance",)),
@@ -369,6 +373,10 @@ def test_support_for_a_state_is_no_mere_stance(nlp, text, pair):
     assert (*pair, "object") in _pairs(nlp, text)
 
 
+def test_work_done_in_a_place_links_its_doer_with_the_place(nlp):
+    assert ("CHL", "HTI", "host") in _pairs(nlp, "Chile deployed peacekeepers to the mission in Haiti.")
+
+
 def test_commitment_to_a_partnership_with_a_state_is_no_stance(nlp):
     assert ("CHL", "PER", "link") in _pairs(nlp, "Chile reaffirmed its commitment to the alliance with Peru.")
 
@@ -400,10 +408,18 @@ def test_a_between_list_pairs_its_first_actor_with_each_when_set_apart(nlp, text
         # a war aimed at no actor here leaves the clause's cooperation standing
         ("In the war against the rebels, Chilean troops fought alongside Peruvian forces.", {("CHL", "PER", "link")}),
         ("In the war against terrorism, Chile and Peru held joint naval drills.", {("CHL", "PER", "coordination")}),
+        # hostility the pair stands against
+        ("Chile and Peru ran joint patrols against ambushes by smugglers.", {("CHL", "PER", "coordination")}),
+        ("Chile and Peru hold naval drills to deter any invasion.", {("CHL", "PER", "coordination")}),
     ],
 )
 def test_hostility_aimed_at_a_third_party_leaves_the_pair_standing(nlp, text, expected):
     assert _pairs(nlp, text) == expected
+
+
+def test_hostility_in_the_clause_still_refuses_the_pair(nlp):
+    candidates = _reading(nlp, "In May, rebel ambushes in Chile wounded Peruvian peacekeepers.").candidates
+    assert [(c.shape, c.reasons) for c in candidates] == [("", ("hostile", "hostile_clause"))]
 
 
 def test_hostility_aimed_at_an_actor_still_refuses_it(nlp):
