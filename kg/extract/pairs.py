@@ -24,6 +24,7 @@ from kg.ontology import PARTNERSHIP_TYPE
 #: Why a coordinated list or a later actor is not paired, by rule.
 DISTRIBUTIVE = "distributive"
 CO_RECIPIENTS = "co_recipients"
+CO_DONORS = "co_donors"
 LISTED_MEMBERS = "listed_members"
 LONG_UNTYPED_LIST = "long_untyped_list"
 ROLL_CALL = "roll_call"
@@ -330,6 +331,10 @@ def _pairs_within(
         or of_noun in words.partner_nouns or of_noun in words.status_nouns
         or _received_through_noun(sentence, group, before) or _received_through_examples(sentence, group)
     )
+    if before != "between" and not joint and _gives_to_speaker(sentence, group):
+        # "we thank A, B and C for their aid", "the support provided by A and B to our army": each
+        # gives to the speaker, not with the others
+        return found.refuse(group, None, CO_DONORS)
     if (not is_subject and group[0].start in roles.hosts) or (before != "between" and not joint and received):
         # "aid to Romania and Poland": co-recipients, not partners of each other, also when the
         # subject is no actor ("We established relations with A, B and C").
@@ -476,6 +481,33 @@ def _first_apart(sentence: Sentence, group: list[Actor]) -> bool:
         "," not in gaps[0] and not conjunctions.isdisjoint(gaps[0])
         and all("," in gap for gap in gaps[1:-1]) and not conjunctions.isdisjoint(gaps[-1])
     )
+
+
+def _gives_to_speaker(sentence: Sentence, group: list[Actor]) -> bool:
+    """Whether ``group`` is thanked (``words.gratitude_words`` right before it: "we *thank* A and B",
+    "our *gratitude to* A and B") or named as the givers of a gift (``words.gift_words`` before
+    "of" or "by": "the *contributions of* A and B", "the *support provided by* A and B"), in a
+    sentence that speaks in the first person and names no joint act (``words.joint_words``)."""
+    words, tokens = sentence.rules.words, sentence.tokens
+    lower = tokens.lower[sentence.span.start : sentence.span.stop]
+    if words.first_person_words.isdisjoint(lower) or not words.joint_words.isdisjoint(lower):
+        return False
+    i = sentence.index_before(group[0].start)
+    if i >= 0 and tokens.lower[i] in words.first_person_words:
+        i = sentence.index_before(i)  # "the contributions of *our* A and B friends"
+    if i < 0:
+        return False
+    before = tokens.lower[i]
+    if tokens.lemma(i) in words.gratitude_words:
+        return True
+    if before in ("to", "of", "by"):
+        j = sentence.index_before(i)
+        if j >= 0 and tokens.lemma(j) in words.gratitude_words:
+            return before == "to"  # "our gratitude to A and B", "grateful to A and B"
+        if before in ("of", "by") and j >= 0:
+            k = sentence.index_before(j) if tokens.lemma(j) in words.giving_participles else j
+            return k >= 0 and tokens.lemma(k) in words.gift_words
+    return False
 
 
 def _received_through_noun(sentence: Sentence, group: list[Actor], before: str) -> bool:

@@ -294,6 +294,10 @@ def test_a_pair_in_its_own_clause_keeps_only_that_clause(nlp):
         ("Chile supports the United Nations.", ("CHL", "UN"), ("stance",)),
         ("Chile welcomed the United Nations peacekeeping mission.", ("CHL", "UN"), ("stance",)),
         ("Chile supports Peru's bid for a seat.", ("CHL", "PER"), ("stance",)),
+        # thanked, or named as givers to the speaker: each gives to the speaker, not with the others
+        ("We thank Chile, Peru and Bolivia for their military aid.", ("CHL", "PER"), ("co_donors",)),
+        ("We welcome the support provided by Chile and Peru in patrolling our borders.", ("CHL", "PER"), ("co_donors",)),
+        ("We appreciate the contributions of our Chilean and Peruvian friends in training our army.", ("CHL", "PER"), ("co_donors",)),
         # a stance toward the work done in a place: no act between the subject and the place
         ("Chile welcomes the peacekeeping work of the United Nations Mission in Haiti.", ("CHL", "HTI"), ("stance",)),
         ("Chile strongly supports the peacekeeping operation in Haiti.", ("CHL", "HTI"), ("stance",)),
@@ -371,6 +375,18 @@ def test_what_a_sentence_yields_grows_with_its_length_not_its_square(nlp):
 )
 def test_support_for_a_state_is_no_mere_stance(nlp, text, pair):
     assert (*pair, "object") in _pairs(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We thank Chile and Peru for their joint naval patrols.",  # a joint act
+        "Chile, Peru and Bolivia trained our army.",  # the list is the subject
+        "The support of Chile and Peru ended the war.",  # no first person
+    ],
+)
+def test_givers_who_act_together_stay_partners(nlp, text):
+    assert ("CHL", "PER", "coordination") in _pairs(nlp, text)
 
 
 def test_work_done_in_a_place_links_its_doer_with_the_place(nlp):
