@@ -168,6 +168,8 @@ class Words:
     gratitude_words: frozenset[str]
     gift_words: frozenset[str]
     giving_participles: frozenset[str]
+    gratitude_prepositions: frozenset[str]
+    giver_prepositions: frozenset[str]
     joint_words: frozenset[str]
     composition_verbs: frozenset[str]
     founding_verbs: frozenset[str]

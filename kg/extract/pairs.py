@@ -484,30 +484,29 @@ def _first_apart(sentence: Sentence, group: list[Actor]) -> bool:
 
 
 def _gives_to_speaker(sentence: Sentence, group: list[Actor]) -> bool:
-    """Whether ``group`` is thanked (``words.gratitude_words`` right before it: "we *thank* A and B",
-    "our *gratitude to* A and B") or named as the givers of a gift (``words.gift_words`` before
-    "of" or "by": "the *contributions of* A and B", "the *support provided by* A and B"), in a
-    sentence that speaks in the first person and names no joint act (``words.joint_words``)."""
+    """Whether ``group`` is thanked (``words.gratitude_words`` right before it, or before one of
+    ``words.gratitude_prepositions``: "we *thank* A and B", "our *gratitude to* A and B") or named
+    as the givers of a gift (``words.gift_words``, perhaps with one of ``words.giving_participles``,
+    before one of ``words.giver_prepositions``: "the *contributions of* A and B", "the *support
+    provided by* A and B"), in a sentence that speaks in the first person and names no joint act
+    (``words.joint_words``)."""
     words, tokens = sentence.rules.words, sentence.tokens
-    lower = tokens.lower[sentence.span.start : sentence.span.stop]
-    if words.first_person_words.isdisjoint(lower) or not words.joint_words.isdisjoint(lower):
-        return False
     i = sentence.index_before(group[0].start)
     if i >= 0 and tokens.lower[i] in words.first_person_words:
         i = sentence.index_before(i)  # "the contributions of *our* A and B friends"
     if i < 0:
         return False
-    before = tokens.lower[i]
-    if tokens.lemma(i) in words.gratitude_words:
-        return True
-    if before in ("to", "of", "by"):
-        j = sentence.index_before(i)
-        if j >= 0 and tokens.lemma(j) in words.gratitude_words:
-            return before == "to"  # "our gratitude to A and B", "grateful to A and B"
-        if before in ("of", "by") and j >= 0:
-            k = sentence.index_before(j) if tokens.lemma(j) in words.giving_participles else j
-            return k >= 0 and tokens.lemma(k) in words.gift_words
-    return False
+    j = sentence.index_before(i)
+    if j >= 0 and tokens.lemma(j) in words.giving_participles and tokens.lower[i] in words.giver_prepositions:
+        j = sentence.index_before(j)
+    given = tokens.lemma(i) in words.gratitude_words or j >= 0 and (
+        (tokens.lower[i] in words.gratitude_prepositions and tokens.lemma(j) in words.gratitude_words)
+        or (tokens.lower[i] in words.giver_prepositions and tokens.lemma(j) in words.gift_words)
+    )
+    if not given:
+        return False
+    lower = tokens.lower[sentence.span.start : sentence.span.stop]
+    return not words.first_person_words.isdisjoint(lower) and words.joint_words.isdisjoint(lower)
 
 
 def _received_through_noun(sentence: Sentence, group: list[Actor], before: str) -> bool:
