@@ -451,13 +451,14 @@ def _linked_to_another(sentence: Sentence, subject: list[Actor]) -> bool:
 def _stance_of(sentence: Sentence, subject: list[Actor]) -> bool:
     """Whether the verb right after ``subject`` (or the word after that) is a stance verb ("X
     *welcomes* ...", "X fully *supports* ..."), so that what follows is what X takes a stance on."""
-    end, lemma = subject[-1].end, sentence.tokens.lemma
-    stance = sentence.rules.words.stance_verbs
-    for i in (end, end + 1):
-        while i < sentence.span.stop and sentence.tokens.lower[i].isspace():
-            i += 1
-        if i < sentence.span.stop and lemma(i) in stance:
+    tokens, stop, stance = sentence.tokens, sentence.span.stop, sentence.rules.words.stance_verbs
+    i = subject[-1].end
+    for _ in range(2):
+        while i < stop and tokens.lower[i].isspace():
+            i += 1  # the line breaks of hard-wrapped text are tokens of their own
+        if i < stop and tokens.lemma(i) in stance:
             return True
+        i += 1
     return False
 
 

@@ -301,6 +301,7 @@ def test_a_pair_in_its_own_clause_keeps_only_that_clause(nlp):
         # a stance toward the work done in a place: no act between the subject and the place
         ("Chile welcomes the peacekeeping work of the United Nations Mission in Haiti.", ("CHL", "HTI"), ("stance",)),
         ("Chile strongly supports the peacekeeping operation in Haiti.", ("CHL", "HTI"), ("stance",)),
+        ("Chile\nstrongly supports the peacekeeping operation in Haiti.", ("CHL", "HTI"), ("stance",)),
         # a stance noun: commitment to a body, or to what an actor owns
         ("Chile reaffirmed its firm commitment to United Nations peacekeeping.", ("CHL", "UN"), ("stance",)),
         ("Chile's attachment to the African Union's peacekeeping role is old.", ("AU", "CHL"), ("stance",)),
