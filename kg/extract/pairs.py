@@ -451,15 +451,9 @@ def _linked_to_another(sentence: Sentence, subject: list[Actor]) -> bool:
 def _stance_of(sentence: Sentence, subject: list[Actor]) -> bool:
     """Whether the verb right after ``subject`` (or the word after that) is a stance verb ("X
     *welcomes* ...", "X fully *supports* ..."), so that what follows is what X takes a stance on."""
-    tokens, stop, stance = sentence.tokens, sentence.span.stop, sentence.rules.words.stance_verbs
-    i = subject[-1].end
-    for _ in range(2):
-        while i < stop and tokens.lower[i].isspace():
-            i += 1  # the line breaks of hard-wrapped text are tokens of their own
-        if i < stop and tokens.lemma(i) in stance:
-            return True
-        i += 1
-    return False
+    stance = sentence.rules.words.stance_verbs
+    words = (sentence.index_at(subject[-1].end, skip) for skip in (0, 1))
+    return any(i < sentence.span.stop and sentence.tokens.lemma(i) in stance for i in words)
 
 
 def _without_stance(sentence: Sentence, subject: list[Actor], group: list[Actor], found: _Found) -> list[Actor]:

@@ -231,10 +231,10 @@ class Sentence:
         i = self.index_before(start)
         return self.tokens.lemma(i) if i >= 0 else ""
 
-    def word_at(self, i: int, skip: int = 0) -> str:
-        """The lower-cased word at token ``i``, past white space (the line breaks of hard-wrapped
+    def index_at(self, i: int, skip: int = 0) -> int:
+        """The index of the word at token ``i``, past white space (the line breaks of hard-wrapped
         text are tokens of their own: "the exercise\\nof" reads "of" after "exercise"), and ``skip``
-        words further on; "" past the sentence's end."""
+        words further on; the sentence's end when it runs past it."""
         lower, stop = self.tokens.lower, self.span.stop
         while i < stop and lower[i].isspace():
             i += 1
@@ -242,7 +242,12 @@ class Sentence:
             i += 1
             while i < stop and lower[i].isspace():
                 i += 1
-        return lower[i] if i < stop else ""
+        return min(i, stop)
+
+    def word_at(self, i: int, skip: int = 0) -> str:
+        """The lower-cased word at token ``i`` (:meth:`index_at`); "" past the sentence's end."""
+        i = self.index_at(i, skip)
+        return self.tokens.lower[i] if i < self.span.stop else ""
 
     def clause_of(self, token: int) -> int:
         """The clause (its start token) that ``token`` belongs to."""
