@@ -157,24 +157,60 @@ def composed_of(sentence: Sentence, groups: list[list[Actor]]) -> list[Actor]:
 
     A body noun in a name lists states only, and not when a capitalised word follows them: "the Food
     and Agriculture Organization of the United Nations" and "the Union of A, B and C Workers" are
-    names of bodies, not their makeup.
+    names of bodies, not their makeup. Nor does a composition word right after an organisation the
+    sentence names list a makeup: "the Association of Southeast Asian Nations, comprising A, B and
+    C" names its members, who only both belong to it; a force's units still make one up ("the
+    Task Force, comprising units from A and B": ``words.force_units``), and so do the founders of
+    an organisation founded in the sentence ("we established the G5 Sahel, comprising A, B and C").
     """
     out: list[Actor] = []
-    introduced = ""
+    introduced, at = "", -1
     for group in groups:
         if out and _continues_list(sentence, out[-1].end, group[0].start):
             out += group  # "A, the Nordic countries (B, C), and D": one makeup in several lists
         elif out:
             break
         else:
-            introduced = _composition_before(sentence, group[0].start)
+            introduced, at = _composition_before(sentence, group[0].start)
             out = list(group) if introduced else []
     if introduced == NAMED_BODY and (
         out[0].type == ORGANIZATION
         or out[-1].end < sentence.span.stop and sentence.tokens.doc[out[-1].end].is_title
     ):
         return []
+    if introduced == COMPOSITION_WORD and _lists_organisation_members(sentence, at, out[0].start):
+        return []
     return out if len({a.id for a in out}) > 1 else []
+
+
+def _lists_organisation_members(sentence: Sentence, word: int, start: int) -> bool:
+    """Whether the composition word at token ``word``, whose list starts at token ``start``, follows
+    an organisation the sentence names, with only a comma, a bracketed name, "which" or a form of
+    "be" between ("the Southern African Development Community (SADC), which comprises A, B"); not
+    when it names a force's units before its list ("comprising units from A"), nor when a founding
+    verb comes shortly before the organisation ("the treaty establishing the Union, comprising A and B")."""
+    tokens, words = sentence.tokens, sentence.rules.words
+    if any(tokens.lower[i] in words.force_units for i in range(word, start)):
+        return False
+    organisations = {a.end: a for a in sentence.actors if a.type == ORGANIZATION}
+    ends = set(organisations)
+    i = word
+    while i > sentence.span.start and i not in ends:
+        previous = tokens.lower[i - 1]
+        if previous == ")":  # "the Mano River Union (MRU), comprising": the name before its bracket
+            opening = next((j for j in range(i - 2, max(sentence.span.start, i - 8) - 1, -1) if tokens.lower[j] == "("), None)
+            if opening is None:
+                return False
+            i = opening
+        elif previous in (",", "which") or previous.isspace() or tokens.lemma(i - 1) == "be":
+            i -= 1
+        else:
+            return False
+    if i not in ends:
+        return False
+    named = organisations[i].start
+    reach = max(sentence.span.start, named - sentence.rules.reaches.composition)
+    return not any(tokens.lemma(k) in words.founding_verbs for k in range(reach, named))
 
 
 def participating(sentence: Sentence, groups: list[list[Actor]]) -> list[Actor]:
@@ -205,7 +241,8 @@ def _participation_verb_after(sentence: Sentence, end: int) -> int | None:
         if found:
             return i + found
         word = tokens.lower[i]
-        if not (word in words.composition_fillers or word in words.list_connectors or word.isspace()):
+        if not (word in words.composition_fillers or word in words.force_units or word in words.list_connectors
+                or word.isspace()):
             return None
     return None
 
@@ -253,11 +290,11 @@ def _relative_body_before(sentence: Sentence, start: int) -> bool:
 COMPOSITION_WORD, BODY_NOUN, NAMED_BODY = "word", "noun", "name"
 
 
-def _composition_before(sentence: Sentence, start: int) -> str:
+def _composition_before(sentence: Sentence, start: int) -> tuple[str, int]:
     """What introduces the list at token ``start`` as a makeup, with only filler words, list
     connectors and numbers between: a composition word ("comprising", "consists of", "formed … by"),
     a body noun ("an alliance of", "an alliance between") or one in a name ("the Triple Entente of");
-    "" when nothing does."""
+    "" when nothing does. With the token where that word stands (-1 when none)."""
     words, tokens = sentence.rules.words, sentence.tokens
     passive = False
     for i in range(start - 1, max(sentence.span.start, start - sentence.rules.reaches.composition) - 1, -1):
@@ -266,17 +303,18 @@ def _composition_before(sentence: Sentence, start: int) -> str:
             passive = True
             continue
         if tokens.verb_phrase_at(i, sentence.rules.composition_verbs):
-            return COMPOSITION_WORD
+            return COMPOSITION_WORD, i
         lemma = tokens.lemma(i)
         if lemma in words.founding_verbs:
-            return COMPOSITION_WORD if passive else ""
+            return (COMPOSITION_WORD, i) if passive else ("", -1)
         if word in words.composition_noun_links and i > sentence.span.start and _body_noun(sentence, i - 1):
             if passive:
-                return ""
-            return BODY_NOUN if tokens.doc[i - 1].is_lower else NAMED_BODY
-        if not (word in words.composition_fillers or word in words.list_connectors or word.isspace() or tokens.doc[i].like_num):
-            return ""
-    return ""
+                return "", -1
+            return (BODY_NOUN if tokens.doc[i - 1].is_lower else NAMED_BODY), i
+        if not (word in words.composition_fillers or word in words.force_units or word in words.list_connectors
+                or word.isspace() or tokens.doc[i].like_num):
+            return "", -1
+    return "", -1
 
 
 def _body_noun(sentence: Sentence, i: int) -> bool:

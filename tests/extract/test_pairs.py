@@ -90,6 +90,43 @@ def test_a_composition_list_pairs_members_of_a_named_body(nlp):
 
 
 @pytest.mark.parametrize(
+    "text, organisation, members",
+    [
+        ("The Association of Southeast Asian Nations, comprising Indonesia, Malaysia and Thailand, endorsed "
+         "our candidate.", "ASEAN", {"IDN", "MYS", "THA"}),
+        # a bracketed short name, "which" and a form of "be" stand between the name and the word
+        ("The Mano River Union (MRU), which comprises Liberia, Sierra Leone and Guinea, met in Conakry.",
+         "MRU", {"LBR", "SLE", "GIN"}),
+    ],
+)
+def test_a_composition_word_after_an_organisation_names_its_members(nlp, text, organisation, members):
+    # the members of a named organisation only both belong to it: members, not partners
+    reading = _reading(nlp, text)
+    assert [p for p in reading.pairs if p[2] == "composition"] == []
+    assert set(reading.memberships) == {(m, organisation) for m in members}
+
+
+def test_the_founders_of_an_organisation_listed_by_a_composition_word_are_partners(nlp):
+    # "we established the Union, comprising A, B and C": founded together, not only members
+    reading = _reading(nlp, "In 1973 we established the Mano River Union, comprising Liberia, Sierra Leone and "
+                            "Guinea, to pool our efforts.")
+    assert {tuple(sorted(p[:2])) for p in reading.pairs if p[2] == "composition"} == {
+        ("GIN", "LBR"), ("GIN", "SLE"), ("LBR", "SLE")}
+
+
+def test_a_form_of_be_may_stand_between_the_organisation_and_the_composition_word(nlp):
+    reading = _reading(nlp, "The Southern African Development Community is composed of Angola, Botswana and Zambia.")
+    assert [p for p in reading.pairs if p[2] == "composition"] == []
+
+
+def test_a_force_named_before_a_composition_word_is_still_made_up_of_its_units(nlp):
+    reading = _reading(nlp, "The Multinational Joint Task Force, comprising units from Benin, Cameroon and Chad, "
+                            "fights Boko Haram.")
+    assert {tuple(sorted(p[:2])) for p in reading.pairs if p[2] == "composition"} == {
+        ("BEN", "CMR"), ("BEN", "TCD"), ("CMR", "TCD")}
+
+
+@pytest.mark.parametrize(
     "text",
     ["NATO is a regional alliance of Norway, Denmark and Iceland.",
      "NATO is a security alliance between Norway, Denmark and Iceland."],
