@@ -19,7 +19,7 @@ from spacy.vocab import Vocab
 from kg.extract.actors import MEMBERSHIP_BODY, Roles, actors_in
 from kg.extract.sentence import HYPHENS, POSSESSIVE_ENDINGS, Actor, Sentence, ids
 from kg.gazetteer import ORGANIZATION
-from kg.ontology import PARTNERSHIP_TYPE
+from kg.ontology import ACTIVITY, PARTNERSHIP_TYPE
 
 #: Why a coordinated list or a later actor is not paired, by rule.
 DISTRIBUTIVE = "distributive"
@@ -345,6 +345,25 @@ def acts_jointly(sentence: Sentence) -> bool:
     return not sentence.rules.words.joint_activities.isdisjoint(c.id for c in sentence.activities)
 
 
+#: The cue kinds that say what a list does after it: it cooperates, forms a partnership or acts.
+ACTING_KINDS = ("cooperation", PARTNERSHIP_TYPE, ACTIVITY)
+
+
+def _acts_after(sentence: Sentence, group: list[Actor]) -> bool:
+    """Whether a member noun names the list ("NATO *members* Norway and Denmark") and the first cue
+    after it in its clause says what the list does (a cooperation, partnership-type or activity cue),
+    not that it belongs: the members then act together ("NATO members Norway and Denmark *signed a
+    defence pact*"), where "Norway and Denmark are NATO *members*" or "ASEAN, comprising A, B and C,
+    endorsed …" only lists them."""
+    if sentence.word_before(group[0].start) not in sentence.rules.words.member_nouns:
+        return False
+    clause = sentence.clause_of(group[0].start)
+    stop = next((c for c in sentence.clauses if c > clause), sentence.span.stop)
+    after = [(c.start, kind) for kind in (*ACTING_KINDS, "membership") for c in sentence.live.get(kind, ())
+             if group[-1].end <= c.start < stop]
+    return bool(after) and min(after)[1] != "membership"
+
+
 def _pairs_within(
     sentence: Sentence, group: list[Actor], is_subject: bool, roles: Roles, members: frozenset, found: _Found
 ) -> None:
@@ -354,7 +373,7 @@ def _pairs_within(
         return
     if len(group_ids) > sentence.rules.reaches.pairwise_list:
         return  # a roll-call: its pairs would grow with the square of the list, and candidates() skips them
-    if members.issuperset(group_ids):
+    if members.issuperset(group_ids) and not (is_subject and _acts_after(sentence, group)):
         return found.refuse(group, None, LISTED_MEMBERS)
     words, lower = sentence.rules.words, sentence.tokens.lower
     joint = acts_jointly(sentence)

@@ -93,7 +93,7 @@ def test_a_composition_list_pairs_members_of_a_named_body(nlp):
     "text, organisation, members",
     [
         ("The Association of Southeast Asian Nations, comprising Indonesia, Malaysia and Thailand, endorsed "
-         "our candidate.", "ASEAN", {"IDN", "MYS", "THA"}),
+         "and supported our candidate.", "ASEAN", {"IDN", "MYS", "THA"}),
         # a bracketed short name, "which" and a form of "be" stand between the name and the word
         ("The Mano River Union (MRU), which comprises Liberia, Sierra Leone and Guinea, met in Conakry.",
          "MRU", {"LBR", "SLE", "GIN"}),
@@ -102,8 +102,25 @@ def test_a_composition_list_pairs_members_of_a_named_body(nlp):
 def test_a_composition_word_after_an_organisation_names_its_members(nlp, text, organisation, members):
     # the members of a named organisation only both belong to it: members, not partners
     reading = _reading(nlp, text)
-    assert [p for p in reading.pairs if p[2] == "composition"] == []
+    assert [p for p in reading.pairs if {p[0], p[1]} <= members] == []
     assert set(reading.memberships) == {(m, organisation) for m in members}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the members a member noun names, acting together: partners
+        ("NATO members Norway and Denmark signed a defence pact in 2001.", {("DNK", "NOR")}),
+        ("Our fellow members Chile and Peru held joint naval exercises.", {("CHL", "PER")}),
+        # only listed as members
+        ("Norway and Denmark are NATO members.", set()),
+        ("NATO members Norway and Denmark are also members of the Nordic Council.", set()),
+    ],
+)
+def test_members_a_member_noun_names_are_partners_when_they_act(nlp, text, expected):
+    reading = _reading(nlp, text)
+    countries = {"NOR", "DNK", "CHL", "PER"}
+    assert {tuple(sorted(p[:2])) for p in reading.pairs if {p[0], p[1]} <= countries} == expected
 
 
 def test_the_founders_of_an_organisation_listed_by_a_composition_word_are_partners(nlp):
