@@ -178,19 +178,22 @@ def composed_of(sentence: Sentence, groups: list[list[Actor]]) -> list[Actor]:
         or out[-1].end < sentence.span.stop and sentence.tokens.doc[out[-1].end].is_title
     ):
         return []
-    if introduced == COMPOSITION_WORD and _lists_organisation_members(sentence, at, out[0].start):
+    if introduced == COMPOSITION_WORD and _lists_organisation_members(sentence, at, out):
         return []
     return out if len({a.id for a in out}) > 1 else []
 
 
-def _lists_organisation_members(sentence: Sentence, word: int, start: int) -> bool:
-    """Whether the composition word at token ``word``, whose list starts at token ``start``, follows
-    an organisation the sentence names, with only a comma, a bracketed name, "which" or a form of
-    "be" between ("the Southern African Development Community (SADC), which comprises A, B"); not
-    when it names a force's units before its list ("comprising units from A"), nor when a founding
-    verb comes shortly before the organisation ("the treaty establishing the Union, comprising A and B")."""
+def _lists_organisation_members(sentence: Sentence, word: int, listed: list[Actor]) -> bool:
+    """Whether the composition word at token ``word``, before the ``listed`` actors, follows an
+    organisation the sentence names, with only a comma, a bracketed name, "which" or a form of "be"
+    between ("the Southern African Development Community (SADC), which comprises A, B"); not when
+    it names a force's units before its list ("comprising units from A"), nor when a founding verb
+    comes shortly before the organisation ("the treaty establishing the Union, comprising A and
+    B"), nor when the organisation opens its clause and acts (:func:`_acts_after`), and with it
+    its members: "the Association of Southeast Asian Nations, comprising A, B and C, *endorsed and
+    supported* our candidate"."""
     tokens, words = sentence.tokens, sentence.rules.words
-    if any(tokens.lower[i] in words.force_units for i in range(word, start)):
+    if any(tokens.lower[i] in words.force_units for i in range(word, listed[0].start)):
         return False
     organisations = {a.end: a for a in sentence.actors if a.type == ORGANIZATION}
     ends = set(organisations)
@@ -210,7 +213,19 @@ def _lists_organisation_members(sentence: Sentence, word: int, start: int) -> bo
         return False
     named = organisations[i].start
     reach = max(sentence.span.start, named - sentence.rules.reaches.composition)
-    return not any(tokens.lemma(k) in words.founding_verbs for k in range(reach, named))
+    if any(tokens.lemma(k) in words.founding_verbs for k in range(reach, named)):
+        return False
+    return not (_opens_clause(sentence, named) and _acts_after(sentence, listed[-1].end))
+
+
+def _opens_clause(sentence: Sentence, start: int) -> bool:
+    """Whether the phrase at token ``start`` opens its clause, with only determiners, punctuation
+    and the clause's separator before it: "*The* Association …", not "on behalf *of* the Forum"."""
+    tokens, span, determiners = sentence.tokens, sentence.span, sentence.rules.words.determiners
+    clause = sentence.clause_of(start)
+    first = clause + (1 if clause > span.start else 0)  # past the clause's separator ("while", ";")
+    return all(tokens.lower[k] in determiners or tokens.lower[k].isspace() or tokens.is_punct(k)
+               for k in range(first, start))
 
 
 def participating(sentence: Sentence, groups: list[list[Actor]]) -> list[Actor]:
@@ -349,19 +364,21 @@ def acts_jointly(sentence: Sentence) -> bool:
 ACTING_KINDS = ("cooperation", PARTNERSHIP_TYPE, ACTIVITY)
 
 
-def _acts_after(sentence: Sentence, group: list[Actor]) -> bool:
-    """Whether a member noun names the list ("NATO *members* Norway and Denmark") and the first cue
-    after it in its clause says what the list does (a cooperation, partnership-type or activity cue),
-    not that it belongs: the members then act together ("NATO members Norway and Denmark *signed a
-    defence pact*"), where "Norway and Denmark are NATO *members*" or "ASEAN, comprising A, B and C,
-    endorsed …" only lists them."""
-    if sentence.word_before(group[0].start) not in sentence.rules.words.member_nouns:
-        return False
-    clause = sentence.clause_of(group[0].start)
+def _acts_after(sentence: Sentence, end: int) -> bool:
+    """Whether the first cue after token ``end`` in its clause says what the actors before it do
+    (a cooperation, partnership-type or activity cue), not that they belong: "NATO members Norway
+    and Denmark *signed a defence pact*", not "Norway and Denmark are NATO *members*"."""
+    clause = sentence.clause_of(end - 1)
     stop = next((c for c in sentence.clauses if c > clause), sentence.span.stop)
     after = [(c.start, kind) for kind in (*ACTING_KINDS, "membership") for c in sentence.live.get(kind, ())
-             if group[-1].end <= c.start < stop]
+             if end <= c.start < stop]
     return bool(after) and min(after)[1] != "membership"
+
+
+def _named_members_act(sentence: Sentence, group: list[Actor]) -> bool:
+    """Whether a member noun names the list ("NATO *members* Norway and Denmark") and the list acts
+    (:func:`_acts_after`): the members a sentence names then act together."""
+    return sentence.word_before(group[0].start) in sentence.rules.words.member_nouns and _acts_after(sentence, group[-1].end)
 
 
 def _pairs_within(
@@ -373,7 +390,7 @@ def _pairs_within(
         return
     if len(group_ids) > sentence.rules.reaches.pairwise_list:
         return  # a roll-call: its pairs would grow with the square of the list, and candidates() skips them
-    if members.issuperset(group_ids) and not (is_subject and _acts_after(sentence, group)):
+    if members.issuperset(group_ids) and not (is_subject and _named_members_act(sentence, group)):
         return found.refuse(group, None, LISTED_MEMBERS)
     words, lower = sentence.rules.words, sentence.tokens.lower
     joint = acts_jointly(sentence)

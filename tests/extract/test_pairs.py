@@ -92,8 +92,10 @@ def test_a_composition_list_pairs_members_of_a_named_body(nlp):
 @pytest.mark.parametrize(
     "text, organisation, members",
     [
-        ("The Association of Southeast Asian Nations, comprising Indonesia, Malaysia and Thailand, endorsed "
-         "and supported our candidate.", "ASEAN", {"IDN", "MYS", "THA"}),
+        ("We thank the Association of Southeast Asian Nations, comprising Indonesia, Malaysia and Thailand, for "
+         "its support.", "ASEAN", {"IDN", "MYS", "THA"}),
+        ("As current Chair of the Mano River Union, comprising Liberia, Sierra Leone and Guinea, Liberia will "
+         "never let its territory be used against its neighbours.", "MRU", {"LBR", "SLE", "GIN"}),
         # a bracketed short name, "which" and a form of "be" stand between the name and the word
         ("The Mano River Union (MRU), which comprises Liberia, Sierra Leone and Guinea, met in Conakry.",
          "MRU", {"LBR", "SLE", "GIN"}),
@@ -121,6 +123,14 @@ def test_members_a_member_noun_names_are_partners_when_they_act(nlp, text, expec
     reading = _reading(nlp, text)
     countries = {"NOR", "DNK", "CHL", "PER"}
     assert {tuple(sorted(p[:2])) for p in reading.pairs if {p[0], p[1]} <= countries} == expected
+
+
+def test_an_organisation_that_acts_with_the_members_it_lists_makes_them_partners(nlp):
+    # the body opens its clause and acts: its members act together through it
+    reading = _reading(nlp, "The Association of Southeast Asian Nations, comprising Indonesia, Malaysia and "
+                            "Thailand, endorsed and supported our candidate.")
+    assert {tuple(sorted(p[:2])) for p in reading.pairs if p[2] == "composition"} == {
+        ("IDN", "MYS"), ("IDN", "THA"), ("MYS", "THA")}
 
 
 def test_the_founders_of_an_organisation_listed_by_a_composition_word_are_partners(nlp):
