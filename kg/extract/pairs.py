@@ -161,7 +161,8 @@ def composed_of(sentence: Sentence, groups: list[list[Actor]]) -> list[Actor]:
     sentence names list a makeup: "the Association of Southeast Asian Nations, comprising A, B and
     C" names its members, who only both belong to it; a force's units still make one up ("the
     Task Force, comprising units from A and B": ``words.force_units``), and so do the founders of
-    an organisation founded in the sentence ("we established the G5 Sahel, comprising A, B and C").
+    an organisation founded in the sentence ("we established the G5 Sahel, comprising A, B and C")
+    and the members of one that acts ("ASEAN, comprising A, B and C, endorsed our candidate").
     """
     out: list[Actor] = []
     introduced, at = "", -1
@@ -201,7 +202,8 @@ def _lists_organisation_members(sentence: Sentence, word: int, listed: list[Acto
     while i > sentence.span.start and i not in ends:
         previous = tokens.lower[i - 1]
         if previous == ")":  # "the Mano River Union (MRU), comprising": the name before its bracket
-            opening = next((j for j in range(i - 2, max(sentence.span.start, i - 8) - 1, -1) if tokens.lower[j] == "("), None)
+            first = max(sentence.span.start, i - sentence.rules.reaches.composition)
+            opening = next((j for j in range(i - 2, first - 1, -1) if tokens.lower[j] == "("), None)
             if opening is None:
                 return False
             i = opening
