@@ -194,6 +194,8 @@ def _lists_organisation_members(sentence: Sentence, word: int, listed: list[Acto
     its members: "the Association of Southeast Asian Nations, comprising A, B and C, *endorsed and
     supported* our candidate"."""
     tokens, words = sentence.tokens, sentence.rules.words
+    if not tokens.verb_phrase_at(word, sentence.rules.composition_verbs):
+        return False  # "the Council was founded by A, B and C": its founders, who act together
     if any(tokens.lower[i] in words.force_units for i in range(word, listed[0].start)):
         return False
     organisations = {a.end: a for a in sentence.actors if a.type == ORGANIZATION}

@@ -141,6 +141,12 @@ def test_the_founders_of_an_organisation_listed_by_a_composition_word_are_partne
         ("GIN", "LBR"), ("GIN", "SLE"), ("LBR", "SLE")}
 
 
+def test_the_founders_an_organisation_was_founded_by_are_partners(nlp):
+    reading = _reading(nlp, "The Gulf Cooperation Council was founded in 1981 by Saudi Arabia, Kuwait and Bahrain.")
+    assert {tuple(sorted(p[:2])) for p in reading.pairs if p[2] == "composition"} == {
+        ("BHR", "KWT"), ("BHR", "SAU"), ("KWT", "SAU")}
+
+
 def test_a_form_of_be_may_stand_between_the_organisation_and_the_composition_word(nlp):
     reading = _reading(nlp, "The Southern African Development Community is composed of Angola, Botswana and Zambia.")
     assert [p for p in reading.pairs if p[2] == "composition"] == []
