@@ -1,17 +1,19 @@
-"""A random sample of a build's partnership facts to judge by hand, and the summary of the verdicts.
+"""A random sample of a build's partnership (or membership) facts to judge by hand, and the summary of the verdicts.
 
 The held-out scores of the pair labels say how the classifier does on the sentences the labels drew;
 an analyst reads a whole build, whose sentences are a different mix. This script draws what to read:
 
     .venv/bin/python bench/fact_sample.py draw OUT CORPUS SAMPLE.jsonl [--n 200] [--seed 20261205]
-        [--exclude FILE ...]
+        [--exclude FILE ...] [--relation membership]
 
 ``OUT`` is a build's output folder, ``CORPUS`` the corpus it read. A fact is one pair of one sentence
 of one document (its type and activity rows count once). ``SAMPLE.jsonl`` holds, per fact, the pair,
 the sentence and up to 600 characters before it, for a reader who judges them blind; the build's
 ``confidence`` and ``method`` go to ``SAMPLE.key.jsonl`` beside it. ``--exclude`` files list document
 ids (whitespace-separated) whose facts are not drawn: the documents the model learnt from, so that the
-sample is of text it has not seen. A reader writes a JSON line per
+sample is of text it has not seen. ``--relation membership`` draws membership facts instead (``a``
+the member, ``b`` the organisation), which their readers judge by ``bench/judge_memberships.md``.
+A reader writes a JSON line per
 fact, ``{"n": …, "verdict": "right" | "wrong" | "unclear", "label": …}``, with ``label`` the relation
 ``LABELS.md`` gives the pair (or ``misread``). ``--readers K`` splits the sample among K readers:
 ``SAMPLE.partNN.jsonl`` each, with its reader's instructions ``SAMPLE.partNN.md`` (from
@@ -43,27 +45,29 @@ from pathlib import Path
 from typing import Sequence
 
 BEFORE = 600
-#: The instructions each reader of a part of the sample follows.
-INSTRUCTIONS = Path(__file__).with_name("judge_facts.md")
+#: The instructions each reader of a part of the sample follows, per relation drawn.
+INSTRUCTIONS = {"partnership": Path(__file__).with_name("judge_facts.md"),
+                "membership": Path(__file__).with_name("judge_memberships.md")}
 BANDS = (0.5, 0.6, 0.7, 0.8, 0.9)
 
 
-def partnership_facts(out: Path) -> dict[tuple, dict]:
-    """The build's partnership facts, one per (document, sentence start, end, source, target), as
-    the table spells them."""
+def partnership_facts(out: Path, relation: str = "partnership") -> dict[tuple, dict]:
+    """The build's facts of ``relation`` (partnership or membership), one per (document, sentence
+    start, end, source, target), as the table spells them (a membership's source is the member)."""
     facts: dict[tuple, dict] = {}
     with (out / "facts.csv").open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
-            if row["relation"] == "partnership" and row["source"] != row["target"]:
+            if row["relation"] == relation and row["source"] != row["target"]:
                 facts.setdefault((row["doc_id"], row["start"], row["end"], row["source"], row["target"]), row)
     return facts
 
 
-def draw(out: Path, corpus: Path, sample_path: Path, n: int, seed: int, exclude: frozenset[str] = frozenset()) -> int:
-    """Write ``n`` facts of the build in ``out`` drawn with ``seed`` to ``sample_path`` (blind) and
-    their confidence and method to its ``.key.jsonl``; the number written. No fact of a document
-    in ``exclude`` is drawn."""
-    facts = {k: row for k, row in partnership_facts(out).items() if k[0] not in exclude}
+def draw(out: Path, corpus: Path, sample_path: Path, n: int, seed: int, exclude: frozenset[str] = frozenset(),
+         relation: str = "partnership") -> int:
+    """Write ``n`` facts of ``relation`` of the build in ``out`` drawn with ``seed`` to ``sample_path``
+    (blind) and their confidence and method to its ``.key.jsonl``; the number written. No fact of a
+    document in ``exclude`` is drawn."""
+    facts = {k: row for k, row in partnership_facts(out, relation).items() if k[0] not in exclude}
     chosen = random.Random(seed).sample(sorted(facts), min(n, len(facts)))
     wanted = {key[0] for key in chosen}
     texts = {}
@@ -88,13 +92,13 @@ def draw(out: Path, corpus: Path, sample_path: Path, n: int, seed: int, exclude:
     return len(chosen)
 
 
-def split_for_readers(sample_path: Path, readers: int, labels: Path) -> list[Path]:
+def split_for_readers(sample_path: Path, readers: int, labels: Path, relation: str = "partnership") -> list[Path]:
     """Split ``sample_path`` into ``readers`` parts of consecutive facts, each ``SAMPLE.partNN.jsonl``
-    with its reader's instructions ``SAMPLE.partNN.md`` (``labels``: the labels' guide they follow);
-    the instruction files."""
+    with its reader's instructions ``SAMPLE.partNN.md`` for facts of ``relation`` (``labels``: the
+    labels' guide they follow); the instruction files."""
     rows = sample_path.read_text(encoding="utf-8").splitlines(keepends=True)
     stem, size = sample_path.name.removesuffix(".jsonl"), -(-len(rows) // readers) if rows else 0
-    template = INSTRUCTIONS.read_text(encoding="utf-8")
+    template = INSTRUCTIONS[relation].read_text(encoding="utf-8")
     written = []
     for i in range(readers):
         part = sample_path.with_name(f"{stem}.part{i:02d}.jsonl")
@@ -176,7 +180,7 @@ def score(sample_path: Path, verdict_paths: list[Path], parts: Sequence[tuple[st
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    drawing = commands.add_parser("draw", help="draw a blind sample of a build's partnership facts")
+    drawing = commands.add_parser("draw", help="draw a blind sample of a build's partnership (or membership) facts")
     drawing.add_argument("out", type=Path)
     drawing.add_argument("corpus", type=Path)
     drawing.add_argument("sample", type=Path)
@@ -186,6 +190,8 @@ def main(argv: list[str] | None = None) -> None:
                          help="files of document ids whose facts are not drawn (the documents the model learnt from)")
     drawing.add_argument("--readers", type=int, default=0, metavar="K",
                          help="split the sample among K readers, each part with its reader's instructions")
+    drawing.add_argument("--relation", choices=sorted(INSTRUCTIONS), default="partnership",
+                         help="the facts drawn: partnerships (default) or memberships")
     drawing.add_argument("--labels", type=Path, default=Path(__file__).parents[1] / ".." / "shared" / "train" / "LABELS.md",
                          help="the labels' guide the readers follow (default ../shared/train/LABELS.md)")
     listing = commands.add_parser("learnt", help="print the documents of labelled or read pairs, for --exclude")
@@ -201,8 +207,9 @@ def main(argv: list[str] | None = None) -> None:
         if not (args.out / "facts.csv").is_file():
             sys.exit(f"Error: {args.out / 'facts.csv'} not found: draw reads a build's output folder")
         exclude = frozenset(i for path in args.exclude for i in path.read_text(encoding="utf-8").split())
-        print(f"Wrote {draw(args.out, args.corpus, args.sample, args.n, args.seed, exclude)} facts to {args.sample}")
-        for instructions in split_for_readers(args.sample, args.readers, args.labels) if args.readers > 0 else ():
+        written = draw(args.out, args.corpus, args.sample, args.n, args.seed, exclude, args.relation)
+        print(f"Wrote {written} {args.relation} facts to {args.sample}")
+        for instructions in split_for_readers(args.sample, args.readers, args.labels, args.relation) if args.readers > 0 else ():
             print(f"Wrote {instructions}")
     elif args.command == "learnt":
         print("\n".join(learnt_documents(args.pairs)))

@@ -1,4 +1,4 @@
-"""bench/fact_sample.py: a blind sample of a build's partnership facts, and the summary of its verdicts."""
+"""bench/fact_sample.py: a blind sample of a build's partnership or membership facts, and the summary of its verdicts."""
 from __future__ import annotations
 
 import json
@@ -20,6 +20,8 @@ def built(tmp_path_factory):
         "Chile and Peru signed a defence agreement. Chile and Peru also held joint naval exercises.",
         "Ghana trained Togolese officers in 2010.",
         "Norway and Iceland patrol the North Atlantic together under a cooperation accord.",
+        "Kenya joined the East African Community in 2000.",
+        "Ghana joined the African Union in 2002.",
     ]
     folder = tmp_path_factory.mktemp("facts")
     corpus = folder / "corpus.jsonl"
@@ -46,6 +48,18 @@ def test_a_sample_holds_each_fact_once_with_its_sentence_and_the_text_before(fac
     assert not {"confidence", "method"} & set(second)
     key = [json.loads(line) for line in (tmp_path / "sample.key.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [k["n"] for k in key] == [r["n"] for r in rows] and all(0 < k["confidence"] <= 1 for k in key)
+
+
+def test_a_membership_sample_holds_the_member_and_its_organisation(fact_sample, built, tmp_path):
+    out, corpus = built
+    sample = tmp_path / "members.jsonl"
+    assert fact_sample.draw(out, corpus, sample, 100, 1, relation="membership") == 2
+    rows = [json.loads(line) for line in sample.read_text(encoding="utf-8").splitlines()]
+    assert sorted((r["a"], r["b"]) for r in rows) == [("GHA", "AU"), ("KEN", "EAC")]
+    instructions = fact_sample.split_for_readers(sample, 1, tmp_path / "LABELS.md", "membership")
+    text = instructions[0].read_text(encoding="utf-8")
+    assert "is, was or\nbecame a member" in text and str((tmp_path / "members.jsonl").resolve().with_name(
+        "members.part00.jsonl")) in text
 
 
 def test_the_same_seed_draws_the_same_facts(fact_sample, built, tmp_path):
