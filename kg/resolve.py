@@ -110,10 +110,12 @@ def _classified_memberships(
     """Membership facts of the pairs of a country (or group) and an organisation whose membership
     probability reaches ``threshold``, less those the rules state in the sentence already: the
     model reads memberships the rules' phrasings miss ("X's admission as a Member", "X's
-    presidency of the Council")."""
+    presidency of the Council"). Not a member and an organisation the rules give other memberships
+    in the sentence: "Kenya joined the EAC, and Ghana joined the AU" makes Ghana no EAC member."""
     if r.membership_unstated:
         return []  # "X's bid to join NATO": the rules read the membership as hoped for
     stated = {frozenset(pair) for pair in r.memberships}
+    stated_members, stated_organisations = {m for m, _ in r.memberships}, {o for _, o in r.memberships}
     out = []
     for d in decisions:
         if d.membership < threshold or frozenset((d.a, d.b)) in stated:
@@ -121,6 +123,8 @@ def _classified_memberships(
         kinds = (gazetteer.type(d.a) == ORGANIZATION, gazetteer.type(d.b) == ORGANIZATION)
         if kinds[0] != kinds[1]:
             member, org = (d.b, d.a) if kinds[0] else (d.a, d.b)
+            if member in stated_members and org in stated_organisations:
+                continue
             out.append(Fact(doc_id, r.index, r.start, r.end, MEMBERSHIP, member, org, evidence=r.text,
                             confidence=d.membership, method=CLASSIFIER_METHOD))
     return out

@@ -90,6 +90,9 @@ def classified_facts(nlp, tmp_path, text, weights, threshold=0.5, speaker="", re
         ("Ghana hosted Nigeria.", []),
         # a membership the rules read as hoped for is none
         ("Ghana hosted talks on its bid to join the African Union.", []),
+        # a member and an organisation the rules give other memberships: their memberships, not this one
+        ("Kenya joined the East African Community in 2000, and Ghana joined the African Union and hosted it.",
+         [("KEN", "EAC", "membership"), ("GHA", "AU", "membership")]),
     ],
 )
 def test_the_classifier_finds_a_membership_no_rule_states(nlp, tmp_path, text, expected):
