@@ -145,8 +145,9 @@ def resolve(
     the rules' pairs. ``speaker``: the speaking country of a speech, where a pronoun ("their",
     "both") or the speaker's own name is mostly the speaker's own statement: only a reference that
     names what it points to ("the two countries", "the agreement") or both actors named again
-    continue the pair in focus. ``membership_threshold``: with ``decisions``, a country and an
-    organisation whose membership probability reaches it are a membership the rules did not state.
+    continue the pair in focus, and no membership is read from the organisation or the pair in
+    focus. ``membership_threshold``: with ``decisions``, a country and an organisation whose
+    membership probability reaches it are a membership the rules did not state.
     ``rules``: the build's rules (default: the packaged data), whose ``confidence`` the facts the
     rules find carry and whose ``reaches.reference`` bounds how far back a reference reaches.
     """
@@ -170,14 +171,17 @@ def resolve(
             referenced = _referenced_actor(word, recent, gazetteer)
             if referenced and referenced not in participants:
                 participants.append(referenced)
-        if organization_in_focus:
-            # "It was founded by A and B", "Its members include C": the organisation in focus.
+        # "It was founded by A and B", "Its members include C": the organisation in focus; "Both
+        # countries are members of NATO": the pair in focus. Not in a speech, whose organisation in
+        # focus is mostly the one it is addressed to and whose "members" its audience ("As members
+        # are aware, Gabon has ...").
+        if organization_in_focus and not speaker:
             for member in r.members_of_focus:
                 facts.append(Fact(
                     doc_id, r.index, r.start, r.end, MEMBERSHIP, member, organization_in_focus, evidence=r.text,
                     confidence=shape_confidence["reference"], method="reference",
                 ))
-        for org in r.focus_memberships:
+        for org in r.focus_memberships if not speaker else ():
             for member in dict.fromkeys(x for pair in focus for x in pair):
                 facts.append(Fact(
                     doc_id, r.index, r.start, r.end, MEMBERSHIP, member, org, evidence=r.text,

@@ -60,6 +60,25 @@ def test_generic_statements_become_type_level_facts(nlp):
     assert [(f.relation, f.source, f.activity) for f in found] == [("type_activity", "security_partnership", "intelligence_sharing")]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The African Union was founded in 2002. Its members include Ghana and Kenya.",
+        "Chad and Niger renewed their defence pact. Both countries are members of the African Union.",
+        "The United Nations must act. As members are aware, Gabon has always been committed to peace.",
+    ],
+)
+def test_a_speech_reads_no_membership_from_the_organisation_or_the_pair_in_focus(nlp, text):
+    # a speech's organisation in focus is mostly the one it addresses, and its "members" the audience
+    from kg.extract import read_sentences
+    from kg.resolve import resolve
+
+    readings = read_sentences(nlp(text))
+    assert [f for f in resolve("d", readings, speaker="PER") if f.method == "reference" and f.relation == "membership"] == []
+    if "Gabon" not in text:  # a passage that names the organisation and then its members goes on about it
+        assert [f for f in resolve("d", readings) if f.method == "reference" and f.relation == "membership"]
+
+
 def test_membership_facts(nlp):
     found = facts(nlp, "Estonia, a NATO member, hosts allied troops.")
     assert [(f.relation, f.source, f.target) for f in found if f.relation == "membership"] == [("membership", "EST", "NATO")]
