@@ -45,6 +45,8 @@ def memberships(sentence: Sentence) -> Memberships:
                 if named:
                     add(named, org)
                 continue
+            if _names_documents(sentence, org):
+                continue  # "acceded to United Nations conventions": the documents', not the body's
             for cue in cues:
                 if 0 <= group[0].start - cue.end and _words(sentence, cue.end, group[0].start) <= 3:
                     # "members of NATO", "joined NATO", "accession to the EU", "members of the UN and NATO"
@@ -368,6 +370,21 @@ def _after_later_marker(sentence: Sentence, group: list[Actor]) -> bool:
     """"…, followed by Sweden": the group comes after a later-member marker."""
     i = sentence.index_before(group[0].start, sentence.rules.words.determiners)
     return i > sentence.span.start and sentence.tokens.ends_with(i, sentence.span.start, sentence.rules.later_member_markers)
+
+
+def _names_documents(sentence: Sentence, org: Actor) -> bool:
+    """Whether ``org`` names the maker of documents in its own noun phrase (``words.document_nouns``
+    after it, within ``reaches.membership`` tokens, with no stop word, punctuation or other actor
+    between): "a party to all *United Nations* human rights *conventions*", "acceded to many *UN*
+    counter-terrorism *protocols*"; not "acceded to the UN in 2000 and to its conventions"."""
+    tokens, words, doc = sentence.tokens, sentence.rules.words, sentence.tokens.doc
+    starts = {a.start for a in sentence.actors}
+    for i in range(org.end, min(sentence.span.stop, org.end + sentence.rules.reaches.membership)):
+        if tokens.lower[i] in words.document_nouns:
+            return True
+        if tokens.lower[i] not in HYPHENS and (tokens.is_punct(i) or doc[i].is_stop or i in starts):
+            return False
+    return False
 
 
 def is_member_of(sentence: Sentence, cue: Cue) -> bool:

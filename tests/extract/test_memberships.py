@@ -70,6 +70,10 @@ def _view(nlp, text):
         ("Peru attends the SCO summits, a forum in which India is a founding member.", [("IND", "SCO")]),
         # "the UN membership" followed by a clause names no member after it
         ("Like most of the United Nations membership, Ghana voted for it.", []),
+        # a party to an organisation's documents is no member of it
+        ("Tuvalu has acceded to many United Nations counter-terrorism conventions.", []),
+        ("Tuvalu is a party to all African Union human rights treaties.", []),
+        ("Tuvalu acceded to the United Nations in 2000 and to its conventions in 2004.", [("TUV", "UN")]),
     ],
 )
 def test_memberships(nlp, text, expected):
