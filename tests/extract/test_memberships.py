@@ -92,6 +92,10 @@ def test_memberships(nlp, text, expected):
         ("As an aspiring member of the Atlantic community, Estonia takes part in NATO exercises.", True),
         ("Serbia is a candidate country for membership in the European Union.", True),
         ("Georgia is now eligible for membership of NATO.", True),
+        # wanted, urged, invited or imminent: not had yet
+        ("Kazakhstan wants to join the World Trade Organization as soon as possible.", True),
+        ("We encourage Morocco to rejoin the African Union.", True),
+        ("The imminent accession of Cyprus to the European Union will help.", True),
         ("Kenya was elected a non-permanent member of the Security Council.", False),
         ("Chile joined NATO in 2010.", False),
         ("Chile and Peru held joint drills.", False),
