@@ -134,6 +134,7 @@ class Words:
     member_nouns: frozenset[str]
     member_cue_words: frozenset[str]
     document_nouns: frozenset[str]
+    welcome_words: frozenset[str]
     member_apposition_words: frozenset[str]
     member_link_words: frozenset[str]
     fronted_membership_openers: frozenset[str]

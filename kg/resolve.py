@@ -106,12 +106,15 @@ def _classified_pairs(decisions: list[Decision], threshold: float) -> list[tuple
 
 def _classified_memberships(
     doc_id: str, r: SentenceReading, decisions: list[Decision], threshold: float, gazetteer: Gazetteer,
+    speaker: str = "",
 ) -> list[Fact]:
     """Membership facts of the pairs of a country (or group) and an organisation whose membership
     probability reaches ``threshold``, less those the rules state in the sentence already: the
     model reads memberships the rules' phrasings miss ("X's admission as a Member", "X's
     presidency of the Council"). Not a member and an organisation the rules give other memberships
-    in the sentence: "Kenya joined the EAC, and Ghana joined the AU" makes Ghana no EAC member."""
+    in the sentence: "Kenya joined the EAC, and Ghana joined the AU" makes Ghana no EAC member; nor
+    the ``speaker`` of a speech that welcomes another's membership of the organisation ("we
+    welcome Vanuatu as a new Member of the United Nations")."""
     if r.membership_unstated:
         return []  # "X's bid to join NATO": the rules read the membership as hoped for
     stated = {frozenset(pair) for pair in r.memberships}
@@ -123,7 +126,7 @@ def _classified_memberships(
         kinds = (gazetteer.type(d.a) == ORGANIZATION, gazetteer.type(d.b) == ORGANIZATION)
         if kinds[0] != kinds[1]:
             member, org = (d.b, d.a) if kinds[0] else (d.a, d.b)
-            if member in stated_members and org in stated_organisations:
+            if org in stated_organisations and (member in stated_members or r.welcomes and member == speaker):
                 continue
             out.append(Fact(doc_id, r.index, r.start, r.end, MEMBERSHIP, member, org, evidence=r.text,
                             confidence=d.membership, method=CLASSIFIER_METHOD))
@@ -196,7 +199,7 @@ def resolve(
         scored: set[frozenset] = set()  # in a speech, the pairs the classifier decided in this sentence
         if decisions is not None:
             sentence_decisions = next(decisions)
-            facts += _classified_memberships(doc_id, r, sentence_decisions, membership_threshold, gazetteer)
+            facts += _classified_memberships(doc_id, r, sentence_decisions, membership_threshold, gazetteer, speaker)
             pairs = _classified_pairs(sentence_decisions, threshold)
             if speaker:
                 # a speech names a pair again mostly to say something else of it: the model, which

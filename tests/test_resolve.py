@@ -119,6 +119,23 @@ def test_the_classifier_finds_a_membership_no_rule_states(nlp, tmp_path, text, e
     assert [(f.source, f.target, f.method) for f in found if f.relation == "membership"] == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the speaker who welcomes a new member is none by that
+        ("On behalf of Peru I welcome Tonga as a new Member of the United Nations.", [("TON", "UN", "membership")]),
+        ("Peru congratulates Tonga on its admission to the United Nations.", [("TON", "UN", "membership")]),
+        # another actor than the speaker: the model's membership stands
+        ("On behalf of Peru I welcome Tonga as a new Member of the United Nations, as Chile did.",
+         [("CHL", "UN", "classifier"), ("TON", "UN", "membership")]),
+    ],
+)
+def test_a_speaker_who_welcomes_a_new_member_is_no_member_by_that(nlp, tmp_path, text, expected):
+    # every pair the model reads at 0.5, the threshold
+    found = classified_facts(nlp, tmp_path, text, {}, relation="membership", speaker="PER")
+    assert sorted((f.source, f.target, f.method) for f in found if f.relation == "membership") == expected
+
+
 def test_a_reference_carries_the_pair_the_classifier_accepted_with_its_confidence(nlp, tmp_path):
     found = classified_facts(nlp, tmp_path, "Ghana and Nigeria renewed their security partnership. "
                              "The two nations will also run joint naval patrols.", {"s:renewed": [3, 0]})

@@ -372,6 +372,13 @@ def _after_later_marker(sentence: Sentence, group: list[Actor]) -> bool:
     return i > sentence.span.start and sentence.tokens.ends_with(i, sentence.span.start, sentence.rules.later_member_markers)
 
 
+def welcomes(sentence: Sentence) -> bool:
+    """Whether the sentence welcomes or congratulates (a lemma of ``words.welcome_words``): "we
+    *welcome* Vanuatu as a new Member", "our *congratulations* to Tonga on its admission"."""
+    tokens, words = sentence.tokens, sentence.rules.words.welcome_words
+    return any(tokens.lemma(i) in words for i in range(sentence.span.start, sentence.span.stop))
+
+
 def _names_documents(sentence: Sentence, org: Actor) -> bool:
     """Whether ``org`` names the maker of documents in its own noun phrase (``words.document_nouns``
     after it, within ``reaches.membership`` tokens, with no stop word, punctuation or other actor

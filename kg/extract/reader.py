@@ -9,7 +9,7 @@ from spacy.tokens import Doc
 
 from kg.extract.actors import Roles, coordinated_groups, mission_places, roles
 from kg.extract.cues import ENDING_KIND, HOPED_KIND, asserted, clause_starts, hostile_clauses, hostility, named_cues, stated
-from kg.extract.memberships import members_of_focus, membership_unstated, memberships
+from kg.extract.memberships import members_of_focus, membership_unstated, memberships, welcomes
 from kg.extract.pairs import (
     HOPED_FOR, HOSTILE, NEGATED, NO_COOPERATION_CUE, Candidate, acts_jointly, candidates, dependency_matcher, dependency_pairs, owned_cues, pair_scopes,
     stated_pairs, with_dependency_pairs,
@@ -54,6 +54,9 @@ class SentenceReading:
     #: The sentence's membership cues are all negated, hoped for or prospective ("its bid to join
     #: NATO", "X should become a member"): it states no membership.
     membership_unstated: bool = False
+    #: The sentence welcomes or congratulates (``words.welcome_words``): "we welcome Vanuatu as a new
+    #: Member of the United Nations" makes the welcomer no member.
+    welcomes: bool = False
     #: A cooperation, activity or partnership-type cue that is not negated.
     cooperative: bool = False
     hostile: bool = False
@@ -309,6 +312,7 @@ class SentenceReader:
             r.hostile = True  # "X and Y agreed to a truce": no partnership
         r.organizations = ids([a for a in sentence.actors if a.type == ORGANIZATION])
         r.membership_unstated = membership_unstated(sentence)
+        r.welcomes = welcomes(sentence)
         if "membership" in live or r.organizations:
             r.memberships, organizations_of_focus = memberships(sentence)
             if r.refers_back:
