@@ -179,6 +179,7 @@ class Words:
     composition_noun_links: frozenset[str]
     composition_fillers: frozenset[str]
     force_units: frozenset[str]
+    venue_prepositions: frozenset[str]
     composition_continuers: frozenset[str]
     official_titles: frozenset[str]
     composed_body_types: frozenset[str]

@@ -216,6 +216,8 @@ def _lists_organisation_members(sentence: Sentence, word: int, listed: list[Acto
     if i not in ends:
         return False
     named = organisations[i].start
+    if sentence.word_before(named, words.determiners) in words.venue_prepositions:
+        return False  # "the group of countries at the United Nations, comprising A, B": the group's makeup
     reach = max(sentence.span.start, named - sentence.rules.reaches.composition)
     if any(tokens.lemma(k) in words.founding_verbs for k in range(reach, named)):
         return False

@@ -94,11 +94,11 @@ def test_a_composition_list_pairs_members_of_a_named_body(nlp):
     [
         ("We thank the Association of Southeast Asian Nations, comprising Indonesia, Malaysia and Thailand, for "
          "its support.", "ASEAN", {"IDN", "MYS", "THA"}),
-        ("As current Chair of the Mano River Union, comprising Liberia, Sierra Leone and Guinea, Liberia will "
-         "never let its territory be used against its neighbours.", "MRU", {"LBR", "SLE", "GIN"}),
+        ("As current Chair of the East African Community, comprising Kenya, Uganda and Tanzania, Kenya will "
+         "never let its territory be used against its neighbours.", "EAC", {"KEN", "UGA", "TZA"}),
         # a bracketed short name, "which" and a form of "be" stand between the name and the word
-        ("The Mano River Union (MRU), which comprises Liberia, Sierra Leone and Guinea, met in Conakry.",
-         "MRU", {"LBR", "SLE", "GIN"}),
+        ("The Economic Community of West African States (ECOWAS), which comprises Ghana, Togo and Benin, met "
+         "in Lome.", "ECOWAS", {"GHA", "TGO", "BEN"}),
     ],
 )
 def test_a_composition_word_after_an_organisation_names_its_members(nlp, text, organisation, members):
@@ -135,10 +135,18 @@ def test_an_organisation_that_acts_with_the_members_it_lists_makes_them_partners
 
 def test_the_founders_of_an_organisation_listed_by_a_composition_word_are_partners(nlp):
     # "we established the Union, comprising A, B and C": founded together, not only members
-    reading = _reading(nlp, "In 1973 we established the Mano River Union, comprising Liberia, Sierra Leone and "
-                            "Guinea, to pool our efforts.")
+    reading = _reading(nlp, "In 1975 we established the Economic Community of West African States, comprising "
+                            "Ghana, Togo and Benin, to pool our efforts.")
     assert {tuple(sorted(p[:2])) for p in reading.pairs if p[2] == "composition"} == {
-        ("GIN", "LBR"), ("GIN", "SLE"), ("LBR", "SLE")}
+        ("BEN", "GHA"), ("BEN", "TGO"), ("GHA", "TGO")}
+
+
+def test_a_group_at_an_organisation_is_made_up_of_the_list_a_composition_word_gives(nlp):
+    # "at the United Nations": where the group meets, not the body the list makes up
+    reading = _reading(nlp, "I speak on behalf of the Pacific group of countries at the United Nations, comprising "
+                            "Fiji, Samoa and Tonga.")
+    assert {tuple(sorted(p[:2])) for p in reading.pairs if p[2] == "composition"} == {
+        ("FJI", "TON"), ("FJI", "WSM"), ("TON", "WSM")}
 
 
 def test_the_founders_an_organisation_was_founded_by_are_partners(nlp):
