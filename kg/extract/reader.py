@@ -54,8 +54,8 @@ class SentenceReading:
     #: The sentence's membership cues are all negated, hoped for or prospective ("its bid to join
     #: NATO", "X should become a member"): it states no membership.
     membership_unstated: bool = False
-    #: The sentence welcomes or congratulates (``words.welcome_words``): "we welcome Vanuatu as a new
-    #: Member of the United Nations" makes the welcomer no member.
+    #: The sentence states memberships and welcomes or congratulates (``words.welcome_words``): "we
+    #: welcome Vanuatu as a new Member of the United Nations" makes the welcomer no member.
     welcomes: bool = False
     #: A cooperation, activity or partnership-type cue that is not negated.
     cooperative: bool = False
@@ -312,11 +312,11 @@ class SentenceReader:
             r.hostile = True  # "X and Y agreed to a truce": no partnership
         r.organizations = ids([a for a in sentence.actors if a.type == ORGANIZATION])
         r.membership_unstated = membership_unstated(sentence)
-        r.welcomes = welcomes(sentence)
         if "membership" in live or r.organizations:
             r.memberships, organizations_of_focus = memberships(sentence)
             if r.refers_back:
                 r.focus_memberships = tuple(organizations_of_focus)
+            r.welcomes = bool(r.memberships) and welcomes(sentence)
         if "membership" in live and not r.organizations:
             r.members_of_focus = members_of_focus(sentence)
         member_orgs = {org for _, org in r.memberships}
