@@ -203,7 +203,7 @@ def _lists_organisation_members(sentence: Sentence, word: int, listed: list[Acto
     i = word
     while i > sentence.span.start and i not in ends:
         previous = tokens.lower[i - 1]
-        if previous == ")":  # "the Mano River Union (MRU), comprising": the name before its bracket
+        if previous == ")":  # "the Southern African Development Community (SADC), comprising": the name before its bracket
             first = max(sentence.span.start, i - sentence.rules.reaches.composition)
             opening = next((j for j in range(i - 2, first - 1, -1) if tokens.lower[j] == "("), None)
             if opening is None:
