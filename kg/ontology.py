@@ -132,6 +132,7 @@ class Words:
     organization_references: frozenset[str]
     member_predicates: frozenset[str]
     member_nouns: frozenset[str]
+    plural_member_nouns: frozenset[str]
     member_cue_words: frozenset[str]
     document_nouns: frozenset[str]
     welcome_words: frozenset[str]

@@ -45,7 +45,7 @@ def memberships(sentence: Sentence) -> Memberships:
                 if named:
                     add(named, org)
                 continue
-            if _names_documents(sentence, org):
+            if _names_what_it_makes(sentence, org):
                 continue  # "acceded to United Nations conventions": the documents', not the body's
             for cue in cues:
                 if 0 <= group[0].start - cue.end and _words(sentence, cue.end, group[0].start) <= 3:
@@ -113,10 +113,24 @@ def _members_before(sentence: Sentence, gi: int, cue: Cue) -> list[Actor]:
     if sentence.tokens.lemma(cue.start) not in sentence.rules.words.joining_verbs:
         # A noun ("member of", "presidency of") names only the member the words before it link to
         # it: "Peru, an active member of", not "Peru urged former members of"
-        return [g for g in before_groups[-1:] if _links_member(sentence, g[-1].end, cue.start)] and before_groups[-1]
+        return [g for g in before_groups[-1:] if _links_member(sentence, g[-1].end, cue.start)
+                and not _lists_beside(sentence, g, cue)] and before_groups[-1]
     before_groups = [g for g in before_groups if sentence.word_before(g[0].start, determiners) != "of"]
     with_country = [g for g in before_groups if any(a.type != ORGANIZATION for a in g)]
     return (with_country or before_groups or [[]])[-1]
+
+
+def _lists_beside(sentence: Sentence, group: list[Actor], cue: Cue) -> bool:
+    """Whether "the members of" after ``group`` is one more item of an open list, not an apposition:
+    "the United States, *the member countries of* the EEC, Japan": a plural member noun after ", the"
+    cannot restate one country, nor the last of countries no "and" has closed yet."""
+    words, lower = sentence.rules.words, sentence.tokens.lower
+    if not any(lower[i] in words.plural_member_nouns for i in range(cue.start, min(cue.end + 1, len(lower)))):
+        return False
+    between = [w for w in lower[group[-1].end : cue.start] if not w.isspace()]
+    if between[:2] != [",", "the"]:
+        return False
+    return not any(w in ("and", "or") for a, b in zip(group, group[1:]) for w in lower[a.end : b.start])
 
 
 def _words(sentence: Sentence, start: int, end: int) -> int:
@@ -379,16 +393,20 @@ def welcomes(sentence: Sentence) -> bool:
     return any(tokens.lemma(i) in words for i in range(sentence.span.start, sentence.span.stop))
 
 
-def _names_documents(sentence: Sentence, org: Actor) -> bool:
-    """Whether ``org`` names the maker of documents in its own noun phrase (``words.document_nouns``
-    after it, within ``reaches.membership`` tokens, with no stop word, punctuation or other actor
-    between): "a party to all *United Nations* human rights *conventions*", "acceded to many *UN*
-    counter-terrorism *protocols*"; not "acceded to the UN in 2000 and to its conventions"."""
+def _names_what_it_makes(sentence: Sentence, org: Actor) -> bool:
+    """Whether ``org`` names the maker of documents or missions in its own noun phrase
+    (``words.document_nouns`` or ``words.mission_nouns`` after it, within ``reaches.membership``
+    tokens, with no stop word, punctuation or other actor between, bar one joined by a hyphen): "a
+    party to all *United Nations* human rights *conventions*", "a battalion to join the *African
+    Union*-United Nations Hybrid *Operation*"; not "acceded to the UN in 2000 and to its conventions"."""
     tokens, words, doc = sentence.tokens, sentence.rules.words, sentence.tokens.doc
     starts = {a.start for a in sentence.actors}
+    made = words.document_nouns | words.mission_nouns
     for i in range(org.end, min(sentence.span.stop, org.end + sentence.rules.reaches.membership)):
-        if tokens.lower[i] in words.document_nouns:
+        if tokens.lower[i] in made:
             return True
+        if i in starts and tokens.lower[i - 1] in HYPHENS:
+            continue  # "the African Union-United Nations Hybrid Operation": both bodies make it
         if tokens.lower[i] not in HYPHENS and (tokens.is_punct(i) or doc[i].is_stop or i in starts):
             return False
     return False

@@ -62,6 +62,7 @@ def _view(nlp, text):
         ("Two vetoes were the obstacle preventing the admission of Tuvalu to the United Nations.", []),
         ("The question of Tuvalu's membership of the United Nations divides the Assembly.", []),
         ("Tuvalu is fully qualified for membership in the United Nations.", []),
+        ("The recommendation for the admission of Tuvalu to the United Nations was vetoed.", []),
         ("Norway sought membership of the European Union in 1994.", []),
         ("Serbia is in negotiations for European Union membership.", []),
         # the country that leads a body is one of its members
@@ -73,7 +74,18 @@ def _view(nlp, text):
         # a party to an organisation's documents is no member of it
         ("Tuvalu has acceded to many United Nations counter-terrorism conventions.", []),
         ("Tuvalu is a party to all African Union human rights treaties.", []),
+        ("Tuvalu became a party to the United Nations Convention on the Law of the Sea.", []),
+        ("Tuvalu acceded to the African Union Protocol on refugees in 2011.", []),
         ("Tuvalu acceded to the United Nations in 2000 and to its conventions in 2004.", [("TUV", "UN")]),
+        # a force or mission the organisation fields is no body joined
+        ("Chile sent a battalion to join the United Nations peacekeeping operation in Haiti.", []),
+        ("Chile joined the African Union-United Nations Hybrid Operation in Darfur in 2008.", []),
+        ("Chile joined the African Union in 2002 and sent troops to its peacekeeping mission.", [("CHL", "AU")]),
+        # "the members of" as one more item of a list, not an apposition of the country before it
+        ("Chile thanked the United States, the member countries of the European Union and Japan.", []),
+        ("Chile, Peru, the member states of NATO, and Japan sent aid.", []),
+        ("Chile and Peru, the member countries of the African Union, sent aid.", [("CHL", "AU"), ("PER", "AU")]),
+        ("Chile, the leading member of NATO in the region, sent aid.", [("CHL", "NATO")]),
     ],
 )
 def test_memberships(nlp, text, expected):
@@ -96,6 +108,7 @@ def test_memberships(nlp, text, expected):
         ("Kazakhstan wants to join the World Trade Organization as soon as possible.", True),
         ("We encourage Morocco to rejoin the African Union.", True),
         ("The imminent accession of Cyprus to the European Union will help.", True),
+        ("Japan is attempting to become a permanent member of the Security Council.", True),
         ("Kenya was elected a non-permanent member of the Security Council.", False),
         ("Chile joined NATO in 2010.", False),
         ("Chile and Peru held joint drills.", False),
