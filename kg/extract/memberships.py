@@ -125,7 +125,7 @@ def _lists_beside(sentence: Sentence, group: list[Actor], cue: Cue) -> bool:
     "the United States, *the member countries of* the EEC, Japan": a plural member noun after ", the"
     cannot restate one country, nor the last of countries no "and" has closed yet."""
     words, lower = sentence.rules.words, sentence.tokens.lower
-    if not any(lower[i] in words.plural_member_nouns for i in range(cue.start, min(cue.end + 1, len(lower)))):
+    if not any(lower[i] in words.plural_member_nouns for i in range(cue.start, min(cue.end + 1, sentence.span.stop))):
         return False
     between = [w for w in lower[group[-1].end : cue.start] if not w.isspace()]
     if between[:2] != [",", "the"]:
