@@ -46,7 +46,7 @@ def memberships(sentence: Sentence) -> Memberships:
                     add(named, org)
                 continue
             if _names_what_it_makes(sentence, org):
-                continue  # "acceded to United Nations conventions": the documents', not the body's
+                continue  # "acceded to UN conventions", "joined a UN operation": the documents' or the mission's
             for cue in cues:
                 if 0 <= group[0].start - cue.end and _words(sentence, cue.end, group[0].start) <= 3:
                     # "members of NATO", "joined NATO", "accession to the EU", "members of the UN and NATO"
