@@ -11,7 +11,7 @@ a retraining: save the features on the code before the change and after it, then
     .venv/bin/python bench/feature_check.py diff before.jsonl.gz after.jsonl.gz [-v]
 
 ``save`` writes one JSON line per pair (``set`` "labelled" or "read", ``id``, sorted ``features``,
-``stated`` types and activities); the labelled pairs take about a minute and a half, the read pairs
+``stated`` and ``rule_stated`` types and activities); the labelled pairs take about a minute and a half, the read pairs
 about five. ``diff`` prints, per set, how many pairs' features changed, and with ``-v`` each changed
 pair with the features it lost and gained.
 """
@@ -31,11 +31,13 @@ READ_PAIRS = HERE.parent / "train" / "read_un.jsonl.gz"
 
 
 def records(labelled: Iterable, read: Iterable) -> Iterator[dict]:
-    """One record per training pair (:class:`kg.train.Example` or a read pair's example): its set,
-    id, sorted features and stated types and activities."""
+    """One record per training pair (:class:`kg.train.Example`, labelled or read): its set, id,
+    sorted features, and the types and activities it states (``stated``) and the rules state for it
+    (``rule_stated``, from which training chooses the model's thresholds for stated types)."""
     for name, examples in (("labelled", labelled), ("read", read)):
         for e in examples:
-            yield {"set": name, "id": e.id, "features": sorted(e.features), "stated": sorted(e.stated or ())}
+            yield {"set": name, "id": e.id, "features": sorted(e.features), "stated": sorted(e.stated),
+                   "rule_stated": sorted(e.rule_stated)}
 
 
 def training_records() -> Iterator[dict]:
@@ -62,7 +64,8 @@ def changes(before: Iterable[dict], after: Iterable[dict]) -> dict[str, list[dic
     {}
     """
     def keyed(rs: Iterable[dict]) -> dict[tuple[str, str], set[str]]:
-        return {(r["set"], r["id"]): set(r["features"]) | {f"stated:{s}" for s in r["stated"]} for r in rs}
+        return {(r["set"], r["id"]): set(r["features"]) | {f"stated:{s}" for s in r["stated"]}
+                | {f"rule_stated:{s}" for s in r.get("rule_stated", ())} for r in rs}
     old, new = keyed(before), keyed(after)
     out: dict[str, list[dict]] = {}
     for key in sorted(old.keys() | new.keys()):

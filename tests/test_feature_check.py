@@ -14,8 +14,9 @@ def feature_check():
     return bench_module("feature_check")
 
 
-def _record(pair_set, pair_id, features, stated=()):
-    return {"set": pair_set, "id": pair_id, "features": sorted(features), "stated": sorted(stated)}
+def _record(pair_set, pair_id, features, stated=(), rule_stated=()):
+    return {"set": pair_set, "id": pair_id, "features": sorted(features), "stated": sorted(stated),
+            "rule_stated": sorted(rule_stated)}
 
 
 def test_a_change_of_rule_moves_the_pair(feature_check):
@@ -30,6 +31,13 @@ def test_a_stated_activity_counts_as_a_feature(feature_check):
     after = [_record("read", "r1", ["rule:link"], stated=["joint_exercises"])]
     assert feature_check.changes(before, after) == {
         "read": [{"id": "r1", "lost": [], "gained": ["stated:joint_exercises"]}]}
+
+
+def test_a_type_the_rules_state_counts_too(feature_check):
+    before = [_record("labelled", "p1", ["rule:link"], rule_stated=["alliance"])]
+    after = [_record("labelled", "p1", ["rule:link"])]
+    assert feature_check.changes(before, after) == {
+        "labelled": [{"id": "p1", "lost": ["rule_stated:alliance"], "gained": []}]}
 
 
 def test_a_pair_found_only_after_the_change_counts(feature_check):
