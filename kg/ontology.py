@@ -155,6 +155,7 @@ class Words:
     directed_hostility: frozenset[str]
     possessive_pronouns: frozenset[str]
     co_actor_markers: frozenset[str]
+    shared_act_words: frozenset[str]
     compound_non_partner_heads: frozenset[str]
     between_non_partner_heads: frozenset[str]
     copulas: frozenset[str]
@@ -237,6 +238,7 @@ class Reaches:
     place_list: int
     place_list_gap: int
     mission_name: int
+    third_partner: int
     reference: int
 
 

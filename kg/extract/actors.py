@@ -188,12 +188,18 @@ def roles(sentence: Sentence, hosted: bool, aimed: Hostility) -> Roles:
 def mission_places(sentence: Sentence) -> dict[str, tuple[str, ...]]:
     """The countries named as where a mission works, each with the actors whose mission it is:
     "the United Nations Interim Force in Lebanon" -> {"LBN": ("UN",)}; "the peacekeeping mission in
-    Mali" -> {"MLI": ()}. A country after a mission noun and its preposition
+    Mali" -> {"MLI": ()}; "the United Nations Iraq-Kuwait Observation Mission" -> {"IRQ": ("UN",),
+    "KWT": ("UN",)} (:func:`body_named_after`). A country after a mission noun and its preposition
     (``words.mission_nouns``, ``words.mission_place_prepositions``) is the mission's place; the
     actors named with the noun own the mission (:func:`_mission_owners`)."""
     words, tokens, lower = sentence.rules.words, sentence.tokens, sentence.tokens.lower
     first, out = sentence.span.start, {}
     for group in sentence.groups:
+        if body_named_after(sentence, group) and _named_mission_noun(sentence, group):
+            for place in group[1:]:
+                if place.type != ORGANIZATION:
+                    out[place.id] = (group[0].id,)
+            continue
         i = sentence.index_before(group[0].start)
         if i <= first or lower[i] not in words.mission_place_prepositions:
             continue
@@ -205,6 +211,32 @@ def mission_places(sentence: Sentence) -> dict[str, tuple[str, ...]]:
             if place.type != ORGANIZATION:
                 out[place.id] = owners
     return out
+
+
+def body_named_after(sentence: Sentence, group: list[Actor]) -> bool:
+    """Whether ``group`` is an organisation's name run into a hyphenated pair of actors and a
+    capitalised word: "the United Nations Iran-Iraq Military Observer Group" is the UN's body named
+    after the two states where it works."""
+    if len(group) < 3 or group[0].type != ORGANIZATION or group[1].start != group[0].end:
+        return False
+    lower, doc = sentence.tokens.lower, sentence.tokens.doc
+    gaps = [lower[a.end : b.start] for a, b in zip(group[1:], group[2:])]
+    hyphenated = all(gap and all(w in HYPHENS for w in gap) for gap in gaps)
+    return hyphenated and group[-1].end < sentence.span.stop and doc[group[-1].end].is_title
+
+
+def _named_mission_noun(sentence: Sentence, group: list[Actor]) -> bool:
+    """Whether a mission noun (``words.mission_nouns``) ends the capitalised words after a body
+    named after its places (:func:`body_named_after`), within ``reaches.mission_name`` tokens:
+    "the United Nations Iraq-Kuwait Observation *Mission*"."""
+    words, tokens, doc = sentence.rules.words, sentence.tokens, sentence.tokens.doc
+    stop = min(sentence.span.stop, group[-1].end + sentence.rules.reaches.mission_name)
+    for i in range(group[-1].end, stop):
+        if not doc[i].is_title:
+            return False
+        if tokens.lower[i] in words.mission_nouns or tokens.lemma(i) in words.mission_nouns:
+            return True
+    return False
 
 
 def _mission_owners(sentence: Sentence, noun: int) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from typing import NamedTuple
 from spacy.matcher import DependencyMatcher
 from spacy.vocab import Vocab
 
-from kg.extract.actors import MEMBERSHIP_BODY, Roles, actors_in
+from kg.extract.actors import MEMBERSHIP_BODY, Roles, actors_in, body_named_after
 from kg.extract.sentence import HYPHENS, POSSESSIVE_ENDINGS, Actor, Sentence, ids
 from kg.gazetteer import ORGANIZATION
 from kg.ontology import ACTIVITY, PARTNERSHIP_TYPE
@@ -119,7 +119,8 @@ def stated_pairs(
             continue
         subjects.setdefault(clause, group)
     for group in groups:
-        _pairs_within(sentence, group, group is subjects[sentence.clause_of(group[0].start)], roles, members, found)
+        is_subject = group is subjects[sentence.clause_of(group[0].start)]
+        _pairs_within(sentence, group, is_subject, _partners_of_later(sentence, group, groups), roles, members, found)
     for group in groups:
         subject = subjects[sentence.clause_of(group[0].start)]
         if any(group is g for g in fronted):
@@ -163,6 +164,7 @@ def composed_of(sentence: Sentence, groups: list[list[Actor]]) -> list[Actor]:
     Task Force, comprising units from A and B": ``words.force_units``), and so do the founders of
     an organisation founded in the sentence ("we established the G5 Sahel, comprising A, B and C")
     and the members of one that acts ("ASEAN, comprising A, B and C, endorsed our candidate").
+    Nor does a list followed by "with" and another actor (:func:`_partners_of_later`).
     """
     out: list[Actor] = []
     introduced, at = "", -1
@@ -181,6 +183,8 @@ def composed_of(sentence: Sentence, groups: list[list[Actor]]) -> list[Actor]:
         return []
     if introduced == COMPOSITION_WORD and _lists_organisation_members(sentence, at, out):
         return []
+    if out and _partners_of_later(sentence, out, groups):
+        return []  # "the treaties concluded by A and B with C": each with C, no makeup of one body
     return out if len({a.id for a in out}) > 1 else []
 
 
@@ -346,6 +350,32 @@ def _body_noun(sentence: Sentence, i: int) -> bool:
     return word in sentence.rules.words.composition_nouns and tokens.lemma(i) == word
 
 
+def _partners_of_later(sentence: Sentence, group: list[Actor], groups: list[list[Actor]]) -> bool:
+    """Whether ``group`` is a plain list ("A and B", no "between", no hyphen) whose clause goes on,
+    within ``reaches.third_partner`` tokens and past no other actor, to "with" and a later actor:
+    "A and B concluded treaties with C", "the relations of A and B with C". Each of A and B is C's
+    partner, not the other's, unless the act is one they share (a joint activity,
+    ``words.shared_act_words``: "a trilateral pact with C") or "with" marks a co-actor ("together
+    with C", "A and B, with C, formed a group") or a helper ("with C's support")."""
+    words, lower = sentence.rules.words, sentence.tokens.lower
+    if len({a.id for a in group}) < 2 or sentence.word_before(group[0].start) == "between":
+        return False
+    if any(w in HYPHENS or w == "/" for w in lower[group[0].end : group[1].start]):
+        return False
+    later = next((g for g in groups if g[0].start >= group[-1].end), None)
+    if later is None or sentence.clause_of(later[0].start) != sentence.clause_of(group[-1].end - 1):
+        return False
+    if later[0].start - group[-1].end > sentence.rules.reaches.third_partner:
+        return False
+    link, marked = _link_before(sentence, later)
+    if link != "with" or marked or acts_jointly(sentence) or _owns_next(sentence, later[-1]):
+        return False  # "A and B, with C's support, ..." is a helper's, not a partner's
+    between = [w for w in lower[group[-1].end : later[0].start] if not w.isspace()]
+    if between[0] == ",":
+        return False  # "A and B, with C, formed a contact group": C a co-actor set off by commas
+    return words.shared_act_words.isdisjoint(between)
+
+
 def _continues_list(sentence: Sentence, end: int, start: int) -> bool:
     """Whether the tokens from ``end`` to ``start`` only join list items of one makeup: list
     connectors, ``words.composition_continuers`` (brackets, "countries"), ``words.official_titles``
@@ -388,9 +418,11 @@ def _named_members_act(sentence: Sentence, group: list[Actor]) -> bool:
 
 
 def _pairs_within(
-    sentence: Sentence, group: list[Actor], is_subject: bool, roles: Roles, members: frozenset, found: _Found
+    sentence: Sentence, group: list[Actor], is_subject: bool, partners_of_later: bool, roles: Roles,
+    members: frozenset, found: _Found,
 ) -> None:
-    """Pairs inside one coordinated list ("X and Y", "between X and Y", "the X-Y alliance")."""
+    """Pairs inside one coordinated list ("X and Y", "between X and Y", "the X-Y alliance");
+    ``partners_of_later``: each of the list is a later actor's partner (:func:`_partners_of_later`)."""
     group_ids = list(dict.fromkeys(a.id for a in group))
     if len(group_ids) < 2:
         return
@@ -403,6 +435,15 @@ def _pairs_within(
     before = sentence.word_before(group[0].start)
     if any(w in words.distributive_markers for w in lower[group[0].end : group[-1].start]):
         return found.refuse(group, None, DISTRIBUTIVE)  # "X and, separately, Y": each acts on its own
+    if body_named_after(sentence, group):
+        # "the United Nations Iran-Iraq Military Observer Group": the UN's mission for each of the
+        # two states it is named after, which are no partners of each other by its name
+        found.refuse(group[1:], None, NON_PARTNER_COMPOUND)
+        for place in dict.fromkeys(a.id for a in group[1:]):
+            found.add(group[0].id, place, "host")
+        return
+    if partners_of_later:
+        return found.refuse(group, None, CO_PARTNERS)  # "A and B signed treaties with C": each with C
     # "a partner of Japan and Australia", "the admission of A and B"
     of_noun = sentence.lemma_before(sentence.index_before(group[0].start)) if before == "of" else ""
     received = (
@@ -545,9 +586,10 @@ def _without_stance(sentence: Sentence, subject: list[Actor], group: list[Actor]
 
 
 def _first_apart(sentence: Sentence, group: list[Actor]) -> bool:
-    """Whether a list of four or more sets its first actor apart by a conjunction, the rest being a
-    list of their own ("A and B, C and D": A, then B, C and D), not one list ("A, B, C and D")."""
-    if len(group) < 4:
+    """Whether a list of three or more sets its first actor apart by a conjunction, the rest being a
+    list of their own ("A and B, C and D": A, then B, C and D; "A and B and C": A, then B and C),
+    not one list ("A, B, C and D")."""
+    if len(group) < 3:
         return False
     lower = sentence.tokens.lower
     gaps = [lower[a.end : b.start] for a, b in zip(group, group[1:])]

@@ -115,6 +115,9 @@ def test_a_clause_that_names_many_places_lists_them(nlp, text, hosted, listed):
         ("Ghana thanked Germany for the European Union Training Mission for Mali.", {"MLI": ("EU",)}),
         # the subject of the clause does not own the mission it serves in
         ("Chile has troops in the peacekeeping mission in Mali.", {"MLI": ()}),
+        # a body named after the two states it works in: the organisation's mission in each
+        ("Chile sent officers to the United Nations Peru-Bolivia Observation Mission.", {"PER": ("UN",), "BOL": ("UN",)}),
+        ("Chile sent officers to the United Nations Peru-Bolivia Boundary Commission.", {}),
         ("Peru and Chile held talks in Lima and in Bolivia.", {}),
         ("Fiji trains the police forces of Tonga.", {}),
     ],

@@ -390,6 +390,57 @@ def test_a_co_actor_after_with_still_pairs_with_a_later_partner(nlp, text):
     assert ("BOL", "CHL", "link") in _pairs(nlp, text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chile and Peru signed defence agreements with Bolivia.",
+        "The treaties concluded by Chile and Peru with Bolivia took effect.",
+        "Chile and Peru each opened diplomatic relations with Bolivia in 1990.",
+    ],
+)
+def test_a_list_acting_with_a_later_actor_pairs_each_with_it_not_with_each_other(nlp, text):
+    pairs = _pairs(nlp, text)
+    assert ("BOL", "CHL", "link") in pairs and ("BOL", "PER", "link") in pairs
+    assert not any(p[:2] == ("CHL", "PER") for p in pairs)
+    refused = {frozenset((c.a, c.b)): c.reasons for c in _reading(nlp, text).candidates}
+    assert refused[frozenset(("CHL", "PER"))] == ("co_partners",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an act the list shares with the later actor
+        "Chile and Peru signed a trilateral defence pact with Bolivia.",
+        "Chile and Peru held joint naval drills with Bolivia.",
+        # a co-actor, or a helper, after "with"
+        "Chile and Peru, together with Bolivia, signed a defence pact.",
+        "Chile and Peru, with Bolivia, signed a defence pact.",
+        "Chile and Peru, with Bolivia's support, signed a defence pact.",
+        # the later actor too far into the clause to say whose partner each is
+        "Chile and Peru signed a defence pact last year after many rounds of long and difficult talks with Bolivia.",
+    ],
+)
+def test_a_list_still_pairs_within_when_it_shares_the_act_with_a_later_actor(nlp, text):
+    assert any(p[:2] == ("CHL", "PER") for p in _pairs(nlp, text))
+
+
+def test_a_treaty_between_one_and_two_others_pairs_the_first_with_each(nlp):
+    pairs = _pairs(nlp, "We welcome the treaties between Chile and Peru and Bolivia.")
+    assert pairs == {("CHL", "PER", "between"), ("BOL", "CHL", "between")}
+
+
+def test_a_body_named_after_two_states_works_for_each_and_pairs_neither_with_the_other(nlp):
+    text = "Chile sent officers to the United Nations Peru-Bolivia Military Observer Group."
+    reading = _reading(nlp, text)
+    pairs = _pairs(nlp, text)
+    assert {("PER", "UN", "host"), ("BOL", "UN", "host")} <= pairs
+    assert not any(p[:2] == ("BOL", "PER") for p in pairs)
+    refused = {frozenset((c.a, c.b)): c.reasons for c in reading.candidates}
+    assert refused[frozenset(("PER", "BOL"))] == ("non_partner_compound",)
+    # the hyphenated pair alone still names the two states
+    assert ("BOL", "PER", "compound") in _pairs(nlp, "The Peru-Bolivia defence pact took effect.")
+
+
 def test_every_pair_of_distinct_actors_is_a_candidate(nlp):
     reading = _reading(nlp, "Chile signed a defence deal with Peru in Bolivia.")
     assert reading.candidates == [
