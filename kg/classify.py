@@ -404,6 +404,7 @@ def pair_features(
     f.append("rule:" + (rule or "none"))
     if membership:
         f.append("rule:membership")
+    f += member_phrase_features(x, y, membership, rules, context)
     if reading is not None:
         f.append("a_part" if x.id in reading.participants else "a_excluded")
         f.append("b_part" if y.id in reading.participants else "b_excluded")
@@ -425,6 +426,28 @@ def pair_features(
     f += list_features(view, x, y, masked, rules, context)
     f += form_features(view, x, y, capitals, context)
     return f
+
+
+def member_phrase_features(x: Mention, y: Mention, membership: bool, rules: Cues, context: PairContext) -> list[str]:
+    """``members_of`` when an organisation of the pair follows a plural member noun and "of"
+    ("member countries *of* the EEC", "the members *of* NATO"): the phrase names its members as a
+    set, and a country beside it in a list is not said to be one. ``members_of:unstated`` also when
+    the rules state no membership of the pair.
+
+    >>> m = [Mention("EU", "organization", 5, 6), Mention("JPN", "country", 7, 8)]
+    >>> view = SentenceView(["with", "member", "countries", "of", "the", "eec", ",", "japan"], 0, 8, m, [])
+    >>> cues = load_cues()
+    >>> member_phrase_features(*m, False, cues, PairContext.of(view, cues))
+    ['members_of', 'members_of:unstated']
+    """
+    plural = rules.words.plural_member_nouns
+    for m in (x, y):
+        if m.type != ORGANIZATION:
+            continue
+        before = [w for w in context.words(m.start - 4, m.start) if w != "the"]
+        if len(before) >= 2 and before[-1] == "of" and before[-2] in plural:
+            return ["members_of"] + ([] if membership else ["members_of:unstated"])
+    return []
 
 
 def mission_features(places: dict[str, tuple[str, ...]], x: Mention, y: Mention) -> list[str]:

@@ -665,3 +665,12 @@ def test_the_place_of_a_named_mission_is_a_feature_by_whose_mission_it_is(nlp):
     assert "mission_place:other" in elsewhere[("SOM", "UN")].features
     assert "mission_place:both" in elsewhere[("SOM", "LBR")].features
     assert not any(f.startswith("mission_place") for f in candidates(nlp, "Norway sent engineers to Lebanon.")[("NOR", "LBN")].features)
+
+
+def test_an_organisation_after_members_of_is_a_feature_and_whether_a_membership_is_stated(nlp):
+    listed = candidates(nlp, "Our trade with the member countries of the European Union, Japan and Chile grew.")
+    assert {"members_of", "members_of:unstated"} <= set(listed[("EU", "JPN")].features)
+    stated = candidates(nlp, "Chile, a member of the African Union, sent troops.")
+    assert "members_of" not in stated[("CHL", "AU")].features
+    fellow = candidates(nlp, "Chile joined the other members of the African Union in 2004.")
+    assert "members_of" in fellow[("CHL", "AU")].features
