@@ -118,9 +118,10 @@ def stated_pairs(
             fronted.append(group)
             continue
         subjects.setdefault(clause, group)
-    for group in groups:
+    for k, group in enumerate(groups):
         is_subject = group is subjects[sentence.clause_of(group[0].start)]
-        _pairs_within(sentence, group, is_subject, _partners_of_later(sentence, group, groups), roles, members, found)
+        later = groups[k + 1] if k + 1 < len(groups) else None
+        _pairs_within(sentence, group, is_subject, _partners_of_later(sentence, group, later), roles, members, found)
     for group in groups:
         subject = subjects[sentence.clause_of(group[0].start)]
         if any(group is g for g in fronted):
@@ -167,11 +168,12 @@ def composed_of(sentence: Sentence, groups: list[list[Actor]]) -> list[Actor]:
     Nor does a list followed by "with" and another actor (:func:`_partners_of_later`).
     """
     out: list[Actor] = []
-    introduced, at = "", -1
+    introduced, at, later = "", -1, None
     for group in groups:
         if out and _continues_list(sentence, out[-1].end, group[0].start):
             out += group  # "A, the Nordic countries (B, C), and D": one makeup in several lists
         elif out:
+            later = group
             break
         else:
             introduced, at = _composition_before(sentence, group[0].start)
@@ -183,7 +185,7 @@ def composed_of(sentence: Sentence, groups: list[list[Actor]]) -> list[Actor]:
         return []
     if introduced == COMPOSITION_WORD and _lists_organisation_members(sentence, at, out):
         return []
-    if out and _partners_of_later(sentence, out, groups):
+    if out and _partners_of_later(sentence, out, later):
         return []  # "the treaties concluded by A and B with C": each with C, no makeup of one body
     return out if len({a.id for a in out}) > 1 else []
 
@@ -350,9 +352,9 @@ def _body_noun(sentence: Sentence, i: int) -> bool:
     return word in sentence.rules.words.composition_nouns and tokens.lemma(i) == word
 
 
-def _partners_of_later(sentence: Sentence, group: list[Actor], groups: list[list[Actor]]) -> bool:
+def _partners_of_later(sentence: Sentence, group: list[Actor], later: list[Actor] | None) -> bool:
     """Whether ``group`` is a plain list ("A and B", no "between", no hyphen) whose clause goes on,
-    within ``reaches.third_partner`` tokens and past no other actor, to "with" and a later actor:
+    within ``reaches.third_partner`` tokens, to "with" and the ``later`` list, the next in the sentence:
     "A and B concluded treaties with C", "the relations of A and B with C". Each of A and B is C's
     partner, not the other's, unless the act is one they share (a joint activity,
     ``words.shared_act_words``: "a trilateral pact with C") or "with" marks a co-actor ("together
@@ -362,7 +364,6 @@ def _partners_of_later(sentence: Sentence, group: list[Actor], groups: list[list
         return False
     if any(w in HYPHENS or w == "/" for w in lower[group[0].end : group[1].start]):
         return False
-    later = next((g for g in groups if g[0].start >= group[-1].end), None)
     if later is None or sentence.clause_of(later[0].start) != sentence.clause_of(group[-1].end - 1):
         return False
     if later[0].start - group[-1].end > sentence.rules.reaches.third_partner:
