@@ -416,8 +416,12 @@ def pair_features(
             f.append("place_list:both")
         elif x_listed or y_listed:
             f.append("place_list:one")
-            if (x if y_listed else y).type == ORGANIZATION:
-                f.append("place_list:body")  # "UN missions in A, B and C": a body's work for each place
+            body, place = (x, y) if y_listed else (y, x)
+            owners = reading.mission_places.get(place.id, ())
+            # "UN missions in A, B and C": a body's work for each place, unless the place is named as
+            # another body's mission ("the UN Operation in A … and the AU Mission in C": A is no AU place)
+            if body.type == ORGANIZATION and (not owners or body.id in owners):
+                f.append("place_list:body")
         f += mission_features(reading.mission_places, x, y)
         types, activities = reading.pair_scopes.get((x.id, y.id), reading.pair_scopes.get((y.id, x.id), (None, None)))
         if types is not None:

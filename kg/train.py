@@ -1264,7 +1264,8 @@ def card_markdown(card: dict) -> str:
         lines += _table([{"relation": r, **s} for r, s in by_relation.items()], ["relation", "p", "r", "f1", "tp", "fp", "fn"])
         lines.append("")
     floors = card.get("floors", RULE_FLOORS)
-    why = ("the floors of best held-out F1 on documents without a speaker" if floors.get("chosen")
+    why = (f"the highest floors within {FLOOR_F1_TOLERANCE:g} of the best held-out F1 on documents without a speaker"
+           if floors.get("chosen")
            else "kg's defaults: no labelled document without a speaker to choose them on")
     lines += [f"## Partnership at the default threshold {card['threshold']}", "",
               f"Outside speeches a pair a rule links is a partnership from {floors['linked']}, from "

@@ -73,6 +73,15 @@ def test_a_place_in_a_list_of_places_is_a_feature(nlp):
     assert {"place_list:one", "place_list:body"} <= set(missions[("UN", "HTI")].features)
 
 
+def test_a_listed_place_named_as_another_bodys_mission_is_no_place_of_the_body(nlp):
+    found = candidates(nlp, "Ghana serves in the United Nations Mission in Haiti, the United Nations Mission in Mali "
+                            "and the African Union Mission in Somalia.", speaker="GHA")
+    assert "place_list:body" in found[("AU", "SOM")].features
+    assert "place_list:body" not in found[("MLI", "AU")].features
+    assert "mission_place:other" in found[("MLI", "AU")].features
+    assert "place_list:body" in found[("UN", "MLI")].features
+
+
 def test_the_speaker_in_the_pair_is_a_feature(nlp):
     assert "speaker_in_pair" in candidates(nlp, "Chile and Peru met.", speaker="PER")[("CHL", "PER")].features
     assert "speaker_other" in candidates(nlp, "Chile and Peru met Brazil.", speaker="BRA")[("CHL", "PER")].features

@@ -464,6 +464,9 @@ def test_retraining_reproduces_the_shipped_model(tmp_path, nlp):
     assert [shipped.predict(e.features) for e in examples] == [retrained.predict(e.features) for e in examples]
     assert ([shipped.stated_probabilities(e.features) for e in examples]
             == [retrained.stated_probabilities(e.features) for e in examples])
+    # and a build decides as the shipped model does: the same threshold, floors and membership threshold
+    assert retrained.thresholds == shipped.thresholds
+    assert retrained.stated_thresholds == shipped.stated_thresholds
 
 
 ALLIANCES = ["{x} and {y} formed an alliance.", "{x} entered into an alliance with {y}."]
