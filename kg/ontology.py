@@ -119,6 +119,9 @@ class Words:
     occasion_words: frozenset[str]
     circumstance_prepositions: frozenset[str]
     mediator_suffixes: frozenset[str]
+    office_nouns: frozenset[str]
+    office_prepositions: frozenset[str]
+    neighbour_nouns: frozenset[str]
     leader_suffixes: frozenset[str]
     member_leader_suffixes: frozenset[str]
     object_verbs: frozenset[str]
@@ -238,6 +241,7 @@ class Reaches:
     place_list: int
     place_list_gap: int
     mission_name: int
+    office_name: int
     third_partner: int
     reference: int
 

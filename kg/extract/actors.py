@@ -5,7 +5,8 @@ Mali"), an example ("such as X"), an adversary ("to counter X"), a population
 or issue ("the people of X"), an attribution ("according to X"), a party to a
 conflict ("a ceasefire between X and Y"), a clause made hostile, a set-off
 comparison ("Unlike X, ..."), the target of hostility ("invaded X"), a
-mediator ("a UN-brokered deal"), an organisation that modifies a noun ("NATO
+mediator ("a UN-brokered deal"), the country whose neighbours are named
+("Syria's neighbours"), an organisation that modifies a noun ("NATO
 allies"), is named to exclude ("non-NATO") or is a channel ("through the UN").
 """
 from __future__ import annotations
@@ -24,6 +25,7 @@ HOSTILE_CLAUSE = "hostile_clause"
 ADJUNCT = "adjunct"
 HOSTILE_TARGET = "hostile_target"
 MEDIATOR = "mediator"
+NEIGHBOURS_OF = "neighbours_of"
 MODIFIER = "modifier"
 CHANNEL = "channel"
 #: The organisation of a membership the sentence states ("X joined NATO").
@@ -171,6 +173,8 @@ def roles(sentence: Sentence, hosted: bool, aimed: Hostility) -> Roles:
             reasons.append(HOSTILE_CLAUSE)
         if before in words.adjunct_prepositions and sentence.word_at(group[-1].end) == ",":
             reasons.append(ADJUNCT)  # "Unlike Peru, Chile …", "Besides Peru, …": a set-off comparison
+        if _neighbours_named(sentence, group):
+            reasons.append(NEIGHBOURS_OF)  # "Syria's neighbours, Jordan and Turkey": where they are
         for actor in group:
             if reasons:
                 out.excluded[actor.start] = list(reasons)
@@ -296,6 +300,16 @@ def _actor_reasons(sentence: Sentence, actor: Actor, before: str, attributed: se
         if before in words.channel_prepositions:
             reasons.append(CHANNEL)
     return reasons
+
+
+def _neighbours_named(sentence: Sentence, group: list[Actor]) -> bool:
+    """Whether a possessive ending and a neighbour noun (``words.neighbour_nouns``) follow ``group``:
+    "*Syria's neighbours*" names other countries by where they are."""
+    end, lower = group[-1].end, sentence.tokens.lower
+    return (
+        end + 1 < sentence.span.stop and lower[end] in POSSESSIVE_ENDINGS
+        and lower[end + 1] in sentence.rules.words.neighbour_nouns
+    )
 
 
 def is_mediator(sentence: Sentence, actor: Actor) -> bool:

@@ -36,6 +36,7 @@ CO_PARTNERS = "co_partners"
 FRONTED_PHRASE = "fronted_phrase"
 PLACE_LIST = "place_list"
 STANCE = "stance"
+OFFICE = "office"
 NO_LINK = "no_link"
 #: Why a sentence pairs no one.
 HOSTILE = "hostile"
@@ -519,6 +520,9 @@ def _pairs_with_subject(
         if _linked_to_another(sentence, subject):
             # "our treaty with X has held, and our treaty with Y too": each the partner of another
             return found.refuse(subject, group, CO_PARTNERS)
+        if word in words.office_prepositions and _office_before(sentence, i_before):
+            # "the Special Envoy of X for Y": X's good offices for Y, a mediator's, no act between them
+            return found.refuse(subject, group, OFFICE)
         shape = "link"  # "X signed a deal with Y", "X, a close ally of Y"
         i_noun = sentence.index_before(i_before)
         if i_noun >= 0 and tokens.lemma(i_noun) in words.stance_nouns:
@@ -570,6 +574,27 @@ def _linked_to_another(sentence: Sentence, subject: list[Actor]) -> bool:
     return link not in ("", "between") and not marked
 
 
+def _office_before(sentence: Sentence, i_prep: int) -> bool:
+    """Whether an office noun (``words.office_nouns``) holds the preposition at ``i_prep``: right
+    before it ("the UN *envoy* for Y"), or before its holder's name, with at most
+    ``reaches.office_name`` other words of the name between ("the Joint Special *Representative* of
+    the United Nations and the League of Arab States for Y")."""
+    tokens, words = sentence.tokens, sentence.rules.words
+    starts = {a.end: a.start for a in sentence.actors}
+    other, i = 0, sentence.index_before(i_prep)
+    while i >= sentence.span.start and other <= sentence.rules.reaches.office_name:
+        if i + 1 in starts:
+            i = sentence.index_before(starts[i + 1])  # over the holder's name ("the League of Arab States")
+            continue
+        if tokens.lemma(i) in words.office_nouns:
+            return True
+        if tokens.is_punct(i):
+            return False
+        other += 1
+        i = sentence.index_before(i)
+    return False
+
+
 def _stance_of(sentence: Sentence, subject: list[Actor]) -> bool:
     """Whether the verb right after ``subject`` (or the word after that) is a stance verb ("X
     *welcomes* ...", "X fully *supports* ..."), so that what follows is what X takes a stance on."""
@@ -615,6 +640,8 @@ def _gives_to_speaker(sentence: Sentence, group: list[Actor]) -> bool:
     if i < 0:
         return False
     j = sentence.index_before(i)
+    if tokens.lower[i] in words.giver_prepositions:
+        j = _before_recipient(sentence, j)  # "the support extended *to us* by A and B"
     if j >= 0 and tokens.lemma(j) in words.giving_participles and tokens.lower[i] in words.giver_prepositions:
         j = sentence.index_before(j)
     given = tokens.lemma(i) in words.gratitude_words or j >= 0 and (
@@ -625,6 +652,22 @@ def _gives_to_speaker(sentence: Sentence, group: list[Actor]) -> bool:
         return False
     lower = tokens.lower[sentence.span.start : sentence.span.stop]
     return not words.first_person_words.isdisjoint(lower) and words.joint_words.isdisjoint(lower)
+
+
+def _before_recipient(sentence: Sentence, j: int) -> int:
+    """The token before a first-person recipient that ends at token ``j`` ("given *to my country*",
+    "extended *to us*": one of ``words.gratitude_prepositions``, a first-person word and at most one
+    more word), or ``j`` when none ends there."""
+    tokens, words = sentence.tokens, sentence.rules.words
+    k = j
+    for _ in range(2):
+        if k < 0 or tokens.is_punct(k):
+            return j
+        if tokens.lower[k] in words.first_person_words:
+            to = sentence.index_before(k)
+            return sentence.index_before(to) if to >= 0 and tokens.lower[to] in words.gratitude_prepositions else j
+        k = sentence.index_before(k)
+    return j
 
 
 def _received_through_noun(sentence: Sentence, group: list[Actor], before: str) -> bool:

@@ -50,6 +50,8 @@ def test_coordinated_lists(nlp, text, expected):
         ("Unlike Peru, Chile signed the pact with Bolivia.", "PER", ["adjunct"]),
         ("Chile and Peru, which invaded Bolivia, signed a pact.", "BOL", ["hostile_target"]),
         ("Chile and Peru signed a UN-brokered deal.", "UN", ["mediator"]),
+        ("Chile trains the armies of Peru's neighbours.", "PER", ["neighbours_of"]),
+        ("Chile and Peru's neighbouring states signed a pact.", "PER", ["neighbours_of"]),
         ("Chile and Peru met for the NATO summit.", "NATO", ["modifier"]),
         ("Chile sent aid to Peru through the UN.", "UN", ["channel"]),
     ],

@@ -42,6 +42,10 @@ def _pairs(nlp, text):
         ("Chile is Peru's closest ally.", {("CHL", "PER", "link")}),
         # "X's agreement with Y": the possessor, not the subject, is Y's partner
         ("Bolivia praised Chile's agreement with Peru.", {("CHL", "PER", "link")}),
+        # aid "for" a country links; only an office noun makes "for" a mediator's
+        ("The African Union provided its aid for Peru.", {("AU", "PER", "link")}),
+        # a possessor of other nouns than neighbours stays a partner
+        ("Bolivia signed a pact with Chile's army.", {("BOL", "CHL", "link")}),
     ],
 )
 def test_pairs_by_shape(nlp, text, expected):
@@ -363,6 +367,8 @@ def test_a_pair_in_its_own_clause_keeps_only_that_clause(nlp):
         # thanked, or named as givers to the speaker: each gives to the speaker, not with the others
         ("We thank Chile, Peru and Bolivia for their military aid.", ("CHL", "PER"), ("co_donors",)),
         ("We welcome the support provided by Chile and Peru in patrolling our borders.", ("CHL", "PER"), ("co_donors",)),
+        ("We are grateful for the assistance given to my country by Chile and Peru.", ("CHL", "PER"), ("co_donors",)),
+        ("We welcome the support extended to us by Chile and Peru.", ("CHL", "PER"), ("co_donors",)),
         ("We appreciate the contributions of our Chilean and Peruvian friends in training our army.", ("CHL", "PER"), ("co_donors",)),
         # a stance toward the work done in a place: no act between the subject and the place
         ("Chile welcomes the peacekeeping work of the United Nations Mission in Haiti.", ("CHL", "HTI"), ("stance",)),
@@ -371,6 +377,12 @@ def test_a_pair_in_its_own_clause_keeps_only_that_clause(nlp):
         # a stance noun: commitment to a body, or to what an actor owns
         ("Chile reaffirmed its firm commitment to United Nations peacekeeping.", ("CHL", "UN"), ("stance",)),
         ("Chile's attachment to the African Union's peacekeeping role is old.", ("AU", "CHL"), ("stance",)),
+        # an envoy for a country is a mediator's office there, right before "for" or before its holders
+        ("The African Union sent its special envoy for Peru to help the talks.", ("AU", "PER"), ("office",)),
+        ("Chile welcomed the appointment of the Joint Special Envoy of the United Nations and the African Union for Peru.",
+         ("CHL", "PER"), ("office",)),
+        # the country whose neighbours are named is where they are
+        ("Chile helped Peru's neighbours, Bolivia and Ecuador.", ("CHL", "PER"), ("neighbours_of",)),
     ],
 )
 def test_candidates_keep_why_a_pair_is_refused(nlp, text, pair, reasons):
