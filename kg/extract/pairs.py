@@ -580,11 +580,12 @@ def _office_before(sentence: Sentence, i_prep: int) -> bool:
     ``reaches.office_name`` other words of the name between ("the Joint Special *Representative* of
     the United Nations and the League of Arab States for Y")."""
     tokens, words = sentence.tokens, sentence.rules.words
-    starts = {a.end: a.start for a in sentence.actors}
+    start_of_actor_ending = {a.end: a.start for a in sentence.actors}
     other, i = 0, sentence.index_before(i_prep)
     while i >= sentence.span.start and other <= sentence.rules.reaches.office_name:
-        if i + 1 in starts:
-            i = sentence.index_before(starts[i + 1])  # over the holder's name ("the League of Arab States")
+        if i + 1 in start_of_actor_ending:
+            # over the holder's name ("the League of Arab States")
+            i = sentence.index_before(start_of_actor_ending[i + 1])
             continue
         if tokens.lemma(i) in words.office_nouns:
             return True
