@@ -750,15 +750,29 @@ def sentence_candidates(
     shared = sentence_features(view, masked)
     rules = rules or load_cues()
     context = PairContext.of(view, rules, capitals, masked)
+    refused = {frozenset((c.a, c.b)): c.reasons for c in reading.candidates if not c.shape}
     for (x, y) in nearest.values():
         a, b, rule = linked.get(frozenset((x.id, y.id)), (x.id, y.id, ""))
         features = pair_features(view, reading, x, y, speaker, rule, frozenset((a, b)) in memberships, masked,
                                  rules, capitals, context)
+        if not rule:
+            features += refusal_features(refused.get(frozenset((a, b)), ()))
         features += dependency_features(index.parse, x, y)
         if sentences is not None:
             features += sentences.features(x.id, y.id, *(span or (reading.start, reading.end)))
         out.append(Candidate(a, b, genre_features(features, speech=bool(speaker)), rule, shared))
     return out
+
+
+def refusal_features(reasons: Iterable[str]) -> list[str]:
+    """The reasons the rules refused a pair no rule links (:class:`kg.extract.pairs.Candidate`), as
+    features: a pair refused as co-recipients of one gift or as a place of another's work is rarely a
+    partnership, whatever words its sentence holds.
+
+    >>> refusal_features(("co_recipients", "no_link"))
+    ['refused:co_recipients', 'refused:no_link']
+    """
+    return ["refused:" + r for r in reasons]
 
 
 def genre_features(features: list[str], speech: bool) -> tuple[str, ...]:

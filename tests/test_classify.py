@@ -63,6 +63,18 @@ def test_the_rule_that_links_the_pair_is_a_feature(nlp):
     assert unlinked.rule == "" and "rule:none" in unlinked.features
 
 
+def test_why_the_rules_refused_a_pair_is_a_feature(nlp):
+    # thanked together as givers, the two are co-donors; the support for the United Nations is a stance
+    found = candidates(nlp, "We thank Japan and Norway for their generous aid to my country.", speaker="PER")
+    refused = [f for f in found[("JPN", "NOR")].features if f.startswith("refused:")]
+    assert refused == ["refused:co_donors"]
+    stance = candidates(nlp, "Chile supports the United Nations.")[("CHL", "UN")]
+    assert "refused:stance" in stance.features
+    # a pair a rule links has no refusal feature
+    linked = candidates(nlp, "Chile and Peru held joint exercises.")[("CHL", "PER")]
+    assert not [f for f in linked.features if f.startswith("refused:")]
+
+
 def test_a_place_in_a_list_of_places_is_a_feature(nlp):
     found = candidates(nlp, "Chilean forces have served in Haiti, Mali and Lebanon.")
     assert "place_list:one" in found[("CHL", "HTI")].features

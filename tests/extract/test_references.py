@@ -13,6 +13,9 @@ from kg.extract.references import references
         ("The two navies trained off Crete.", True, True),
         ("The alliance held for decades.", True, True),
         ("Their ships trained off Crete.", True, False),
+        # "each other" mostly binds to its own clause's subject: weak
+        ("We must all respect each other.", True, False),
+        ("The peoples of the region must help one another.", True, False),
         ("These drills lasted a week.", True, False),
         # a phrase of several words opening the sentence
         ("The two held talks in Athens.", True, False),
