@@ -500,36 +500,44 @@ _WHOLE_KEY_PATTERNS = 16
 _OPTIONAL_SPACE = {"IS_SPACE": True, "OP": "?", "IS_SENT_START": False}
 
 
-def _spaced_phrase(pattern: list[dict]) -> tuple[str, ...] | None:
-    """The words of a token pattern that is a phrase of words (``ORTH``) with an optional space token
-    between any two and no token after the first starting a sentence (the shape of
-    :meth:`kg.gazetteer.Gazetteer.line_broken_patterns`); None for any other pattern.
+#: The attributes a spaced phrase's words may be compared as, and the Doc columns they read.
+_SPACED_ATTRS = {"ORTH": ORTH, "LEMMA": LEMMA}
+
+
+def _spaced_phrase(pattern: list[dict]) -> tuple[str, tuple[str, ...]] | None:
+    """``(attribute, words)`` of a token pattern that is a phrase of words (all ``ORTH`` or all
+    ``LEMMA``) with an optional space token between any two and no token after the first starting a
+    sentence (the shape of :func:`kg.gazetteer.line_broken`); None for any other pattern.
 
     >>> _spaced_phrase([{"ORTH": "North"}, _OPTIONAL_SPACE, {"ORTH": "Korea", "IS_SENT_START": False}])
-    ('North', 'Korea')
+    ('ORTH', ('North', 'Korea'))
     >>> _spaced_phrase([{"ORTH": "North"}, {"ORTH": "Korea"}]) is None
     True
     """
-    if len(pattern) < 3 or len(pattern) % 2 == 0 or pattern[0].keys() != {"ORTH"}:
+    if len(pattern) < 3 or len(pattern) % 2 == 0 or len(pattern[0]) != 1:
         return None
-    words = [pattern[0]["ORTH"]]
+    attr = next(iter(pattern[0]))
+    if attr not in _SPACED_ATTRS:
+        return None
+    words = [pattern[0][attr]]
     for space, word in zip(pattern[1::2], pattern[2::2]):
-        if space != _OPTIONAL_SPACE or word.keys() != {"ORTH", "IS_SENT_START"} or word["IS_SENT_START"] is not False:
+        if space != _OPTIONAL_SPACE or word.keys() != {attr, "IS_SENT_START"} or word["IS_SENT_START"] is not False:
             return None
-        words.append(word["ORTH"])
-    return tuple(words) if all(isinstance(w, str) for w in words) else None
+        words.append(word[attr])
+    return (attr, tuple(words)) if all(isinstance(w, str) for w in words) else None
 
 
 class _SpacedPhrases:
-    """The matches of spaced phrase patterns (:func:`_spaced_phrase`: the gazetteer's names, each
-    allowed a line break between its words), found by walking a tree of their words from each token
-    that starts one. The names of several words are hundreds, and their first words ("United",
-    "Republic") are common: a walk costs a lookup a word, where a matcher would run in a window around
-    every "United Nations". A walk starts only where a phrase's first two words stand (past a space
-    token), tested for all of a Doc's tokens at once.
+    """The matches of spaced phrase patterns (:func:`_spaced_phrase`: the gazetteer's names and the
+    cue phrases, each allowed a line break between its words), found by walking a tree of their words
+    (as ``attr``: ``ORTH`` or ``LEMMA``) from each token that starts one. Such phrases are hundreds,
+    and their first words ("United", "Republic", "joint") are common: a walk costs a lookup a word,
+    where a matcher would run in a window around every "United Nations". A walk starts only where a
+    phrase's first two words stand (past a space token), tested for all of a Doc's tokens at once.
     """
 
-    def __init__(self, phrases: list[tuple[int, tuple[str, ...]]]) -> None:
+    def __init__(self, phrases: list[tuple[int, tuple[str, ...]]], attr: str = "ORTH") -> None:
+        self.attr = attr
         self.tree: dict[int, tuple[dict, list[int]]] = {}  # word id -> (the words after it, the keys ending here)
         for key, words in phrases:
             node = self.tree
@@ -546,8 +554,12 @@ class _SpacedPhrases:
         if not self.tree or len(doc) < 2:
             return []
         types = word_columns(doc)
-        orth = types.orth
-        starts = numpy.flatnonzero(self._first.contains(types.words)[types.inverse][:-1])
+        if self.attr == "ORTH":
+            orth = types.orth
+            starts = numpy.flatnonzero(self._first.contains(types.words)[types.inverse][:-1])
+        else:
+            orth = doc.to_array(_SPACED_ATTRS[self.attr])
+            starts = numpy.flatnonzero(self._first.contains(orth)[:-1])
         if not len(starts):
             return []
         space = types.of_words(IS_SPACE)[types.inverse].astype(bool)
@@ -616,7 +628,7 @@ class AnchoredMatcher:
         self._options: dict[int, dict] = {}  # the options each key was added with (``greedy``...)
         self._index: _AnchorIndex | None = None
         self._group_matchers: dict[int, Matcher] = {}  # a matcher of each group of patterns, made on use
-        self._spaced = _SpacedPhrases([])  # with the index: the spaced phrases, walked
+        self._spaced: list[_SpacedPhrases] = []  # with the index: the spaced phrases, walked, one walker an attribute
         self._anchored: dict[int, list[list[dict]]] = {}  # with the index: the other patterns, by match id
 
     def add(self, key: str | int, patterns: list[list[dict]], **options) -> None:
@@ -646,8 +658,9 @@ class AnchoredMatcher:
             # spaced phrases of a key added without options are walked (:class:`_SpacedPhrases`), the rest anchored
             phrases = {key: [_spaced_phrase(p) if not self._options.get(key) else None for p in patterns]
                        for key, patterns in self.patterns.items()}
-            self._spaced = _SpacedPhrases([(key, words) for key, all_words in phrases.items()
-                                           for words in all_words if words])
+            self._spaced = [_SpacedPhrases([(key, spaced[1]) for key, all_words in phrases.items()
+                                            for spaced in all_words if spaced and spaced[0] == attr], attr)
+                            for attr in _SPACED_ATTRS]
             self._anchored = {key: [p for p, words in zip(self.patterns[key], all_words) if not words]
                               for key, all_words in phrases.items()}
             whole = {key for key, patterns in self._anchored.items()
@@ -683,12 +696,15 @@ class AnchoredMatcher:
         index = self.index
         if index.anchors is None or kwargs or not len(doc) or not len(self.matcher):
             return self.matcher(doc, **kwargs)
-        matches = self._spaced(doc)
+        walked = [match for walker in self._spaced for match in walker(doc)]
+        matches = []
         for start, end, groups in _merge(sorted(index.windows(doc))):
             window = doc[start:end]
             found = [(m, start + a, start + b) for group in groups for m, a, b in self.group_matcher(group)(window)]
             matches += found if len(groups) == 1 else dict.fromkeys(found)
-        return matches
+        # a walked phrase that another pattern of its key matches too is one match, as the whole matcher
+        # counts a key's match once ("joint patrols": a cue phrase and a token pattern of joint operations)
+        return list(dict.fromkeys(walked + matches)) if walked and matches else walked + matches
 
 
 class _AnchorIndex:

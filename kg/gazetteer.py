@@ -21,7 +21,7 @@ import csv
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
 import pycountry
 import yaml
@@ -265,6 +265,10 @@ class Gazetteer:
             patterns.append({"label": self.entities[ent_id].type, "pattern": pattern, "id": ent_id})
         for pattern in self.non_actor_patterns + self.compound_patterns(tokenize):
             patterns.append({"label": NON_ACTOR, "pattern": pattern, "id": ""})
+        # "the Indian\nOcean" of hard-wrapped text is the ocean, not India before a line break
+        for name in self.non_actor_patterns:
+            if isinstance(name, str) and len(tokenize(name)) > 1:
+                patterns.append({"label": NON_ACTOR, "pattern": line_broken(tokenize(name)), "id": ""})
         return patterns
 
     def line_broken_patterns(self, tokenize: Callable[[str], list[str]] = str.split) -> list[tuple[str, list[dict]]]:
@@ -282,14 +286,8 @@ class Gazetteer:
         for ent in self.entities.values():
             for name in ent.names:
                 owners.setdefault(tuple(tokenize(name)), set()).add(ent.id)
-        out = []
-        for tokens, ids in sorted(owners.items()):
-            if len(tokens) > 1 and len(ids) == 1:
-                pattern = [{"ORTH": tokens[0]}]
-                for token in tokens[1:]:
-                    pattern += [{"IS_SPACE": True, "OP": "?"}, {"ORTH": token}]
-                out.append((next(iter(ids)), _within_sentence(pattern)))
-        return out
+        return [(next(iter(ids)), line_broken(tokens)) for tokens, ids in sorted(owners.items())
+                if len(tokens) > 1 and len(ids) == 1]
 
     def compound_patterns(self, tokenize: Callable[[str], list[str]] = str.split) -> list[list[dict]]:
         """Token patterns of the compound rules (:class:`Compound`), each matching the whole compound.
@@ -331,6 +329,20 @@ class Gazetteer:
                     if " " not in name and name[:1].isupper() and len(name) >= 5 and not name.isupper():
                         out[name] = ent.id
         return out
+
+
+def line_broken(words: Sequence[str], attr: str = "ORTH") -> list[dict]:
+    """The token pattern of a phrase of several ``words`` (compared as ``attr``: ``ORTH``, or
+    ``LEMMA`` for the cue phrases) with a line break allowed between any two of them, inside a
+    sentence: how hard-wrapped text may break a name or a cue.
+
+    >>> [list(token) for token in line_broken(["Indian", "Ocean"])]
+    [['ORTH'], ['IS_SPACE', 'OP', 'IS_SENT_START'], ['ORTH', 'IS_SENT_START']]
+    """
+    pattern = [{attr: words[0]}]
+    for word in words[1:]:
+        pattern += [{"IS_SPACE": True, "OP": "?"}, {attr: word}]
+    return _within_sentence(pattern)
 
 
 def _within_sentence(pattern: list[dict]) -> list[dict]:

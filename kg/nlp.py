@@ -48,7 +48,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, compile_suffix_regex
 
 from kg.errors import OptionError
-from kg.gazetteer import COUNTRY, DATA_DIR, Gazetteer, load_gazetteer
+from kg.gazetteer import COUNTRY, DATA_DIR, Gazetteer, line_broken, load_gazetteer
 from kg.lines import LineRules, load_line_rules, text_line_starts
 from kg.ontology import Ontology, load_cues, load_ontology
 
@@ -118,11 +118,34 @@ def load_pipeline(
     # it matches on; the sentence and span components set none of those, so they are left out.
     with nlp.select_pipes(disable=[n for n in _SENTENCES_AND_SPANS if n in nlp.pipe_names]):
         entity_ruler.add_patterns(load_gazetteer(Path(data_dir)).ruler_patterns(_token_texts(nlp)))
-        cue_ruler.add_patterns(ontology.ruler_patterns() + load_cues(Path(data_dir)).ruler_patterns())
+        cue_patterns = ontology.ruler_patterns() + load_cues(Path(data_dir)).ruler_patterns()
+        cue_ruler.add_patterns(cue_patterns + line_broken_phrases(nlp, cue_patterns))
     nlp.tokenizer = LongChunkTokenizer(nlp.tokenizer)
     if fast:
         nlp.tokenizer = fast_components.WarmCacheTokenizer(nlp.tokenizer)
     return nlp
+
+
+def line_broken_phrases(nlp: Language, patterns: list[dict], ruler: str = "kg_cue_ruler") -> list[dict]:
+    """Token patterns of the phrase patterns of several words, matched on their lemmas (as the cue
+    ruler matches phrases) with a line break allowed between any two words: hard-wrapped text breaks
+    "strategic partnership" after "strategic" as often as anywhere else. A phrase whose tokens are
+    not all apart ("co-production", "each other's aid") has none. The phrases are read by the pipes
+    before ``ruler``, as the ruler reads its own phrase patterns.
+
+    >>> nlp = load_pipeline()
+    >>> [p["pattern"][0] for p in line_broken_phrases(nlp, [{"label": "cue", "id": "", "pattern": "held talks"}])]
+    [{'LEMMA': 'hold'}]
+    """
+    phrases = [p for p in patterns if isinstance(p["pattern"], str) and " " in p["pattern"].strip()]
+    later = nlp.pipe_names[nlp.pipe_names.index(ruler):] if ruler in nlp.pipe_names else []
+    with nlp.select_pipes(disable=later):
+        docs = list(nlp.pipe(p["pattern"] for p in phrases))
+    out = []
+    for p, doc in zip(phrases, docs):
+        if len(doc) > 1 and all(t.whitespace_ and not t.is_space for t in doc[:-1]):
+            out.append({**p, "pattern": line_broken([t.lemma_ for t in doc], "LEMMA")})
+    return out
 
 
 #: Pipes that set no token attribute a ruler's phrase patterns are matched on.

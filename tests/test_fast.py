@@ -17,7 +17,7 @@ from kg.fast import (
     AnchoredMatcher, IdSet, WarmCacheTokenizer, _anchor, _first_longest, _next_word, _required_words, _spaced_phrase,
     word_columns,
 )
-from kg.nlp import ENTITIES_KEY, load_pipeline
+from kg.nlp import CUES_KEY, ENTITIES_KEY, load_pipeline
 
 
 @pytest.fixture(scope="module")
@@ -142,13 +142,36 @@ def test_names_broken_across_lines_are_matched_as_the_whole_doc_matcher_matches_
     assert ids[0] == ids[1] == ["USA", "PRK", "GBR", "SUN", "KOR", "UN", "EU"]
 
 
+#: A hard-wrapped note that breaks cue phrases across lines.
+WRAPPED_CUES = """\
+The two navies have held regular joint
+exercises for years, and last spring the two
+states signed a strategic
+partnership and an agreement on defence
+cooperation, with a pledge of mutual
+assistance in case of an armed attack on one
+of them, which both parliaments ratified soon.
+"""
+
+
+def test_cue_phrases_broken_across_lines_are_matched_as_the_whole_doc_matcher_matches_them(nlp, stock):
+    doc = _annotated(nlp, WRAPPED_CUES, "kg_cue_ruler")
+    anchored = nlp.get_pipe("kg_cue_ruler").matcher
+    expected = sorted(anchored.matcher(doc))
+    assert sorted(anchored(doc)) == expected
+    docs = [pipeline(WRAPPED_CUES) for pipeline in (nlp, stock)]
+    spans = [[(s.start, s.end, s.label_, s.id_) for s in d.spans[CUES_KEY]] for d in docs]
+    assert spans[0] == spans[1]
+    assert {"strategic_partnership", "mutual_defense"} <= {s.id_ for s in docs[0].spans[CUES_KEY]}
+
+
 def test_anchored_matcher_needs_every_required_word_in_the_window(nlp):
     pattern = [{"LEMMA": {"IN": ["hold"]}}, {"OP": "{0,6}"}, {"LEMMA": "drill", "IS_PUNCT": False}, {"LOWER": "x", "OP": "?"}]
     assert _required_words(pattern, 0) == [("LEMMA", frozenset({get_string_id("drill")}))]
     cue_matcher = nlp.get_pipe("kg_cue_ruler").matcher
     # "exercise" one token beyond the reach of "hold ... exercise"; then within it
-    for text, found in (("They hold talks in May and June on the exercise.", False),
-                        ("They hold talks in May on the exercise.", True)):
+    for text, found in (("They hold talks in May and June on that exercise.", False),
+                        ("They hold talks in May on that exercise.", True)):
         doc = _annotated(nlp, text, "kg_entity_ruler")
         assert sorted(cue_matcher(doc)) == sorted(cue_matcher.matcher(doc))
         assert bool(cue_matcher(doc)) is found

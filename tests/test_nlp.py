@@ -131,6 +131,22 @@ def test_names_broken_across_the_lines_of_hard_wrapped_text_are_read_whole(nlp):
     assert [i for _, i in entities(nlp, WRAPPED_NOTE)] == ["PER", "PRK", "CAN", "USA", "PER", "EU"]
 
 
+#: A note hard-wrapped at 60 characters that breaks two names of no actor across lines.
+WRAPPED_PLACES = """\
+Ships of Chile and Peru patrolled the eastern Indian
+Ocean for several weeks last year, far from their own
+ports, while the trade ministers of both countries met
+in Geneva for the closing talks of the long Uruguay
+Round, which had run for years with no end in sight,
+and which both of them wished to end before the winter.
+"""
+
+
+def test_names_of_no_actor_broken_across_lines_are_read_whole(nlp):
+    # the ocean and the trade round, not India and Uruguay before a line break
+    assert [i for _, i in entities(nlp, WRAPPED_PLACES)] == ["CHL", "PER"]
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [
