@@ -766,8 +766,8 @@ def sentence_candidates(
 
 def refusal_features(reasons: Iterable[str]) -> list[str]:
     """The reasons the rules refused a pair no rule links (:class:`kg.extract.pairs.Candidate`), as
-    features: a pair refused as co-recipients of one gift or as a place of another's work is rarely a
-    partnership, whatever words its sentence holds.
+    features: how often such a pair is a partnership depends on why it was refused (a place or an
+    adversary rarely is, a pair with no link word between more often), whatever words its sentence holds.
 
     >>> refusal_features(("co_recipients", "no_link"))
     ['refused:co_recipients', 'refused:no_link']
