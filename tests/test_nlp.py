@@ -131,7 +131,7 @@ def test_names_broken_across_the_lines_of_hard_wrapped_text_are_read_whole(nlp):
     assert [i for _, i in entities(nlp, WRAPPED_NOTE)] == ["PER", "PRK", "CAN", "USA", "PER", "EU"]
 
 
-#: A note hard-wrapped at 60 characters that breaks two names of no actor across lines.
+#: A note hard-wrapped at about 55 characters that breaks two names of no actor across lines.
 WRAPPED_PLACES = """\
 Ships of Chile and Peru patrolled the eastern Indian
 Ocean for several weeks last year, far from their own
