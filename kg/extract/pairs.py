@@ -448,8 +448,10 @@ def _pairs_within(
         return found.refuse(group, None, CO_PARTNERS)  # "A and B signed treaties with C": each with C
     # "a partner of Japan and Australia", "the admission of A and B"
     of_noun = sentence.lemma_before(sentence.index_before(group[0].start)) if before == "of" else ""
+    # "A, together with B and C, drafted the text": a list after a co-actor marker acts with the
+    # subject, and so with each other; after a bare link preposition it receives ("aid to B and C")
     received = (
-        before in words.link_prepositions or before in words.object_verbs
+        (before in words.link_prepositions and not _co_actor(sentence, group)) or before in words.object_verbs
         or sentence.lemma_before(group[0].start) in words.object_verbs
         or of_noun in words.partner_nouns or of_noun in words.status_nouns
         or _received_through_noun(sentence, group, before) or _received_through_examples(sentence, group)

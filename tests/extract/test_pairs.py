@@ -405,6 +405,25 @@ def test_a_co_actor_after_with_still_pairs_with_a_later_partner(nlp, text):
 @pytest.mark.parametrize(
     "text",
     [
+        "Ecuador, together with Chile and Peru, tabled the draft resolution on landmines.",
+        "Ecuador, along with Chile and Peru, sent engineers to clear the minefields.",
+    ],
+)
+def test_a_list_of_co_actors_after_with_are_partners_of_each_other(nlp, text):
+    pairs = _pairs(nlp, text)
+    assert ("CHL", "PER", "coordination") in pairs
+    assert {("CHL", "ECU", "link"), ("ECU", "PER", "link")} <= pairs
+
+
+def test_a_list_after_a_bare_with_still_receives(nlp):
+    reading = _reading(nlp, "Ecuador signed trade accords with Chile and Peru.")
+    assert not any(p[:2] == ("CHL", "PER") for p in reading.pairs)
+    assert {frozenset((c.a, c.b)): c.reasons for c in reading.candidates}[frozenset(("CHL", "PER"))] == ("co_recipients",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Chile and Peru signed defence agreements with Bolivia.",
         "The treaties concluded by Chile and Peru with Bolivia took effect.",
         "Chile and Peru each opened diplomatic relations with Bolivia in 1990.",
