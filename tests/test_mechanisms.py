@@ -39,6 +39,10 @@ from tests.extraction_helpers import dyad_attributes, dyads, entity_ids, facts
         # outside what is named: "non-NATO" is no mention of NATO
         ("Ghana and Peru are major non-NATO allies; non-EU, non EU, non–OAS and non-Arab states agreed.", ["GHA", "PER"]),
         ("Ghana joined the Non-Aligned Movement.", ["GHA", "NON_ALIGNED_MOVEMENT"]),
+        # the regional bodies modelled on the FATF are not the FATF
+        ("Peru and Chile sit in the Financial Action Task Force of Latin America, Ghana in the FATF.",
+         ["PER", "CHL", "GHA", "FATF"]),
+        ("Jamaica chairs the Caribbean Financial Action Task Force.", ["JAM"]),
         # negative: real words close to country names
         ("Benign neglect of the Balkan question.", []),
     ],
