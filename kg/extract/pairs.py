@@ -113,10 +113,16 @@ def stated_pairs(
     after_phrase = {clause for clause, comma in fronted_ends.items()
                     if any(sentence.index_before(g[0].start) == comma for g in groups)}
     fronted: list[list[Actor]] = []
+    # "Together with A, B signed a pact with C": the opening phrase's co-actor acts with the subject
+    # after its comma, and so with whom the subject acts
+    co_subjects: dict[int, list[Actor]] = {}
     for group in groups:
         clause = sentence.clause_of(group[0].start)
-        if clause in after_phrase and group[-1].end <= fronted_ends[clause] and not _co_actor(sentence, group):
-            fronted.append(group)
+        if clause in after_phrase and group[-1].end <= fronted_ends[clause]:
+            if _co_actor(sentence, group):
+                co_subjects.setdefault(clause, group)
+            else:
+                fronted.append(group)
             continue
         subjects.setdefault(clause, group)
     for k, group in enumerate(groups):
@@ -124,11 +130,14 @@ def stated_pairs(
         later = groups[k + 1] if k + 1 < len(groups) else None
         _pairs_within(sentence, group, is_subject, _partners_of_later(sentence, group, later), roles, members, found)
     for group in groups:
-        subject = subjects[sentence.clause_of(group[0].start)]
+        clause = sentence.clause_of(group[0].start)
+        subject, co_subject = subjects[clause], co_subjects.get(clause)
         if any(group is g for g in fronted):
             found.refuse(subject, group, FRONTED_PHRASE)  # "With regard to A's action, B supports C"
         elif subject is not group:
             _pairs_with_subject(sentence, subject, group, roles, live, found)
+            if co_subject is not None and group is not co_subject:
+                _pairs_with_subject(sentence, co_subject, group, roles, live, found)
     return StatedPairs([(a, b, m) for (a, b), m in found.shapes.items()], found.refused, composed)
 
 
@@ -358,8 +367,9 @@ def _partners_of_later(sentence: Sentence, group: list[Actor], later: list[Actor
     within ``reaches.third_partner`` tokens, to "with" and the ``later`` list, the next in the sentence:
     "A and B concluded treaties with C", "the relations of A and B with C". Each of A and B is C's
     partner, not the other's, unless the act is one they share (a joint activity,
-    ``words.shared_act_words``: "a trilateral pact with C") or "with" marks a co-actor ("together
-    with C", "A and B, with C, formed a group") or a helper ("with C's support")."""
+    ``words.shared_act_words``: "a trilateral pact with C", "Together, A and B signed a pact with C")
+    or "with" marks a co-actor ("together with C", "A and B, with C, formed a group") or a helper
+    ("with C's support")."""
     words, lower = sentence.rules.words, sentence.tokens.lower
     if len({a.id for a in group}) < 2 or sentence.word_before(group[0].start) == "between":
         return False
@@ -375,7 +385,9 @@ def _partners_of_later(sentence: Sentence, group: list[Actor], later: list[Actor
     between = [w for w in lower[group[-1].end : later[0].start] if not w.isspace()]
     if between[0] == ",":
         return False  # "A and B, with C, formed a contact group": C a co-actor set off by commas
-    return words.shared_act_words.isdisjoint(between)
+    opening = lower[max(sentence.clause_of(group[0].start), sentence.span.start) : group[0].start]
+    # "Together, A and B signed a pact with C": the shared act may also be said before the list
+    return words.shared_act_words.isdisjoint(between) and words.shared_act_words.isdisjoint(opening)
 
 
 def _continues_list(sentence: Sentence, end: int, start: int) -> bool:

@@ -407,12 +407,25 @@ def test_a_co_actor_after_with_still_pairs_with_a_later_partner(nlp, text):
     [
         "Ecuador, together with Chile and Peru, tabled the draft resolution on landmines.",
         "Ecuador, along with Chile and Peru, sent engineers to clear the minefields.",
+        # the co-actors' phrase opens the sentence: the subject comes after its comma
+        "In cooperation with Chile and Peru, Ecuador ran the demining programme.",
+        "Together with Chile and Peru, Ecuador cleared the border of mines.",
     ],
 )
 def test_a_list_of_co_actors_after_with_are_partners_of_each_other(nlp, text):
     pairs = _pairs(nlp, text)
     assert ("CHL", "PER", "coordination") in pairs
     assert {("CHL", "ECU", "link"), ("ECU", "PER", "link")} <= pairs
+
+
+def test_an_opening_co_actor_acts_with_the_subject_and_its_partner(nlp):
+    pairs = _pairs(nlp, "Together with Chile, Peru signed a defence pact with Bolivia.")
+    assert pairs == {("CHL", "PER", "link"), ("BOL", "PER", "link"), ("BOL", "CHL", "link")}
+
+
+def test_a_shared_act_said_before_the_list_keeps_its_actors_partners(nlp):
+    pairs = _pairs(nlp, "Together, Chile and Peru signed a pact with Bolivia.")
+    assert {("CHL", "PER", "coordination"), ("BOL", "CHL", "link"), ("BOL", "PER", "link")} <= pairs
 
 
 def test_a_list_after_a_bare_with_still_receives(nlp):
