@@ -158,6 +158,7 @@ class Words:
     directed_hostility: frozenset[str]
     possessive_pronouns: frozenset[str]
     co_actor_markers: frozenset[str]
+    co_acting_markers: frozenset[str]
     shared_act_words: frozenset[str]
     compound_non_partner_heads: frozenset[str]
     between_non_partner_heads: frozenset[str]

@@ -445,7 +445,9 @@ def _pairs_within(
     if members.issuperset(group_ids) and not (is_subject and _named_members_act(sentence, group)):
         return found.refuse(group, None, LISTED_MEMBERS)
     words, lower = sentence.rules.words, sentence.tokens.lower
-    joint = acts_jointly(sentence)
+    # "A, together with B and C, drafted the text": a list acting as one with the subject acts
+    # jointly, as a list does in "joint drills"
+    joint = acts_jointly(sentence) or _acts_as_one_with_subject(sentence, group)
     before = sentence.word_before(group[0].start)
     if any(w in words.distributive_markers for w in lower[group[0].end : group[-1].start]):
         return found.refuse(group, None, DISTRIBUTIVE)  # "X and, separately, Y": each acts on its own
@@ -460,10 +462,8 @@ def _pairs_within(
         return found.refuse(group, None, CO_PARTNERS)  # "A and B signed treaties with C": each with C
     # "a partner of Japan and Australia", "the admission of A and B"
     of_noun = sentence.lemma_before(sentence.index_before(group[0].start)) if before == "of" else ""
-    # "A, together with B and C, drafted the text": a list after a co-actor marker acts with the
-    # subject, and so with each other; after a bare link preposition it receives ("aid to B and C")
     received = (
-        (before in words.link_prepositions and not _co_actor(sentence, group)) or before in words.object_verbs
+        before in words.link_prepositions or before in words.object_verbs
         or sentence.lemma_before(group[0].start) in words.object_verbs
         or of_noun in words.partner_nouns or of_noun in words.status_nouns
         or _received_through_noun(sentence, group, before) or _received_through_examples(sentence, group)
@@ -477,7 +477,7 @@ def _pairs_within(
         # subject is no actor ("We established relations with A, B and C").
         return found.refuse(group, None, CO_RECIPIENTS)
     typed = bool(sentence.types or sentence.activities)
-    if len(group_ids) >= sentence.rules.reaches.long_list and not typed and before != "between":
+    if len(group_ids) >= sentence.rules.reaches.long_list and not typed and not joint and before != "between":
         return found.refuse(group, None, LONG_UNTYPED_LIST)  # "we support the struggle of A, B, C and D"
     if roles.hosts and not joint and before != "between" and group[0].start not in roles.hosts:
         return found.refuse(group, None, GUESTS_OF_HOST)  # "Japan and Italy keep bases in Djibouti"
@@ -578,6 +578,16 @@ def _co_actor(sentence: Sentence, group: list[Actor]) -> bool:
     """Whether ``group`` follows "together with", "in cooperation with": it acts with the subject."""
     link, marked = _link_before(sentence, group)
     return link == "with" and marked
+
+
+def _acts_as_one_with_subject(sentence: Sentence, group: list[Actor]) -> bool:
+    """Whether ``group`` follows "together with", "along with" (``words.co_acting_markers``): it acts
+    as one with the subject, its members with each other too."""
+    i = sentence.index_before(group[0].start)
+    return (
+        i >= 0 and sentence.tokens.lower[i] == "with"
+        and sentence.word_before(i) in sentence.rules.words.co_acting_markers
+    )
 
 
 def _linked_to_another(sentence: Sentence, subject: list[Actor]) -> bool:

@@ -408,14 +408,29 @@ def test_a_co_actor_after_with_still_pairs_with_a_later_partner(nlp, text):
         "Ecuador, together with Chile and Peru, tabled the draft resolution on landmines.",
         "Ecuador, along with Chile and Peru, sent engineers to clear the minefields.",
         # the co-actors' phrase opens the sentence: the subject comes after its comma
-        "In cooperation with Chile and Peru, Ecuador ran the demining programme.",
         "Together with Chile and Peru, Ecuador cleared the border of mines.",
+        # a long list of co-sponsors is no roll-call, nor are co-actors the guests of a host
+        "Ecuador, together with Chile, Peru, Bolivia and Uruguay, tabled the draft resolution.",
+        "Ecuador, together with Chile and Peru, sent engineers to clear mines in Angola.",
     ],
 )
-def test_a_list_of_co_actors_after_with_are_partners_of_each_other(nlp, text):
+def test_a_list_acting_as_one_with_the_subject_are_partners_of_each_other(nlp, text):
     pairs = _pairs(nlp, text)
     assert ("CHL", "PER", "coordination") in pairs
     assert {("CHL", "ECU", "link"), ("ECU", "PER", "link")} <= pairs
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ecuador ran the demining programme in cooperation with Chile and Peru.",
+        "In cooperation with Chile and Peru, Ecuador ran the demining programme.",
+    ],
+)
+def test_cooperation_with_a_list_is_the_subjects_with_each(nlp, text):
+    reading = _reading(nlp, text)
+    assert {("CHL", "ECU", "link"), ("ECU", "PER", "link")} <= _pairs(nlp, text)
+    assert {frozenset((c.a, c.b)): c.reasons for c in reading.candidates}[frozenset(("CHL", "PER"))] == ("co_recipients",)
 
 
 def test_an_opening_co_actor_acts_with_the_subject_and_its_partner(nlp):
