@@ -342,6 +342,7 @@ def test_a_pair_in_its_own_clause_keeps_only_that_clause(nlp):
         # the attacker a pledge of help answers
         ("Chile and Peru pledged mutual aid in case of an attack by Bolivia.", ("CHL", "BOL"), ("adversary",)),
         ("Chile tried to sign an accord with Peru.", ("CHL", "PER"), ("hoped_for",)),
+        ("We look forward to the conclusion of an accord between Chile and Peru.", ("CHL", "PER"), ("hoped_for",)),
         ("Chile feared the prospect of an alliance with Peru.", ("CHL", "PER"), ("hoped_for",)),
         ("Chile seeks closer defence ties with Peru.", ("CHL", "PER"), ("hoped_for",)),
         # planned, offered or wished for: not yet done
