@@ -29,7 +29,15 @@ the model learnt from are listed by
 
 prints the share right, the mean confidence of right and wrong facts, the share right per confidence
 band and from each confidence up, per method, per ``--part`` (files of document ids, as the labelled
-and the read speeches), and the labels of the wrong ones.
+and the read speeches), and the labels of the wrong ones. The verdicts are kept, without the
+documents' text, beside the code, and a later build is scored on the facts it shares with the draw:
+
+    .venv/bin/python bench/fact_sample.py judged SAMPLE.jsonl VERDICTS.jsonl ... --out bench/judged/DRAW.jsonl
+    .venv/bin/python bench/fact_sample.py paired OUT bench/judged/*.jsonl
+
+``paired`` prints, per draw and over all, how many judged facts the build in ``OUT`` keeps (the same
+pair in the same sentence) and how many of those were judged right: two builds compared on the same
+judged facts, where a new draw of each would differ by the draw too.
 """
 from __future__ import annotations
 
@@ -88,7 +96,8 @@ def draw(out: Path, corpus: Path, sample_path: Path, n: int, seed: int, exclude:
                 "a": a, "a_name": names.get(a, a), "b": b, "b_name": names.get(b, b),
                 "before": doc["text"][max(0, start - BEFORE):start], "sentence": doc["text"][start:end],
             }) + "\n")
-            key.write(json.dumps({"n": number, "confidence": float(row["confidence"]), "method": row["method"]}) + "\n")
+            key.write(json.dumps({"n": number, "confidence": float(row["confidence"]), "method": row["method"],
+                                  "doc_id": doc_id, "start": start, "end": end, "a": a, "b": b}) + "\n")
     return len(chosen)
 
 
@@ -137,12 +146,7 @@ def score(sample_path: Path, verdict_paths: list[Path], parts: Sequence[tuple[st
     ones), a line of the right facts per part, a document counting in the first part that holds it."""
     key_path = sample_path.with_name(sample_path.name.removesuffix(".jsonl") + ".key.jsonl")
     key = {r["n"]: r for r in map(json.loads, key_path.read_text(encoding="utf-8").splitlines())}
-    verdicts = {}
-    for path in verdict_paths:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                record = json.loads(line)
-                verdicts[record["n"]] = record
+    verdicts = _verdicts(verdict_paths)
     counts = Counter(v["verdict"] for v in verdicts.values())
     lines = [f"{len(verdicts)} facts judged: {counts['right']} right, {counts['wrong']} wrong, "
              f"{counts['unclear']} unclear; right of those with a clear verdict {_share(counts)}"]
@@ -177,6 +181,63 @@ def score(sample_path: Path, verdict_paths: list[Path], parts: Sequence[tuple[st
     return lines
 
 
+def _verdicts(verdict_paths: Sequence[Path]) -> dict[int, dict]:
+    """The readers' verdict records by fact number (a later file's record of a number wins)."""
+    verdicts = {}
+    for path in verdict_paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                record = json.loads(line)
+                verdicts[record["n"]] = record
+    return verdicts
+
+
+def judged(sample_path: Path, verdict_paths: Sequence[Path]) -> list[dict]:
+    """One record per judged fact of the sample, with no text of the document: where the fact is
+    (``doc_id``, ``start``, ``end`` of its sentence, ``a``, ``b``), the verdict and the reader's
+    label, and the build's ``confidence`` and ``method``. Kept beside the code (``bench/judged/``),
+    such records let a later build be scored on the facts it shares with this one (:func:`paired`)."""
+    key_path = sample_path.with_name(sample_path.name.removesuffix(".jsonl") + ".key.jsonl")
+    key = {r["n"]: r for r in map(json.loads, key_path.read_text(encoding="utf-8").splitlines())}
+    records = []
+    for n, v in sorted(_verdicts(verdict_paths).items()):
+        k = key[n]
+        records.append({"doc_id": k["doc_id"], "start": k["start"], "end": k["end"], "a": k["a"], "b": k["b"],
+                        "verdict": v["verdict"], "label": v.get("label", ""),
+                        "confidence": k["confidence"], "method": k["method"]})
+    return records
+
+
+def paired(out: Path, judged_paths: Sequence[Path], relation: str = "partnership") -> list[str]:
+    """The summary lines of the judged facts (:func:`judged` records, one file per draw) that the
+    build in ``out`` keeps: per draw and over all, how many it keeps and how many of those were
+    judged right. A fact is kept when the build has the same pair in the same sentence."""
+    kept_facts = {(doc_id, int(start), int(end), frozenset((a, b)))
+                  for doc_id, start, end, a, b in partnership_facts(out, relation)}
+    lines = ["| draw | judged | kept | right | wrong | unclear | right of kept | right of clear |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    total, judged_count = Counter(), 0
+    for path in judged_paths:
+        records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        kept = Counter(r["verdict"] for r in records
+                       if (r["doc_id"], r["start"], r["end"], frozenset((r["a"], r["b"]))) in kept_facts)
+        total.update(kept)
+        judged_count += len(records)
+        lines.append(_paired_row(path.stem, len(records), kept))
+    if len(judged_paths) > 1:
+        lines.append(_paired_row("all", judged_count, total))
+    return lines
+
+
+def _paired_row(name: str, judged_count: int, kept: Counter) -> str:
+    n = sum(kept.values())
+    of_kept = f"{kept['right'] / n:.1%}" if n else "-"
+    clear = kept["right"] + kept["wrong"]
+    of_clear = f"{kept['right'] / clear:.1%}" if clear else "-"
+    return (f"| {name} | {judged_count} | {n} | {kept['right']} | {kept['wrong']} | {kept['unclear']} | "
+            f"{of_kept} | {of_clear} |")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -202,6 +263,14 @@ def main(argv: list[str] | None = None) -> None:
     scoring.add_argument("--part", nargs=2, action="append", default=[], metavar=("NAME", "FILE"),
                          help="a part of the documents (a file of their ids, as for --exclude): the right facts "
                               "per part, as of the labelled and the read documents")
+    recording = commands.add_parser("judged", help="write the judged facts of a sample, without their text, as JSON lines")
+    recording.add_argument("sample", type=Path)
+    recording.add_argument("verdicts", type=Path, nargs="+")
+    recording.add_argument("--out", type=Path, required=True, help="the file to write (bench/judged/DRAW.jsonl)")
+    pairing = commands.add_parser("paired", help="how many judged facts a build keeps, and how many of those are right")
+    pairing.add_argument("out", type=Path)
+    pairing.add_argument("judged", type=Path, nargs="+")
+    pairing.add_argument("--relation", choices=sorted(INSTRUCTIONS), default="partnership")
     args = parser.parse_args(argv)
     if args.command == "draw":
         if not (args.out / "facts.csv").is_file():
@@ -213,6 +282,16 @@ def main(argv: list[str] | None = None) -> None:
             print(f"Wrote {instructions}")
     elif args.command == "learnt":
         print("\n".join(learnt_documents(args.pairs)))
+    elif args.command == "judged":
+        records = judged(args.sample, args.verdicts)
+        partial = args.out.with_name(args.out.name + ".partial")
+        partial.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+        partial.replace(args.out)
+        print(f"Wrote {len(records)} judged facts to {args.out}")
+    elif args.command == "paired":
+        if not (args.out / "facts.csv").is_file():
+            sys.exit(f"Error: {args.out / 'facts.csv'} not found: paired reads a build's output folder")
+        print("\n".join(paired(args.out, args.judged, args.relation)))
     else:
         parts = [(name, frozenset(Path(path).read_text(encoding="utf-8").split())) for name, path in args.part]
         print("\n".join(score(args.sample, args.verdicts, parts)))

@@ -1,6 +1,7 @@
 """bench/fact_sample.py: a blind sample of a build's partnership or membership facts, and the summary of its verdicts."""
 from __future__ import annotations
 
+import csv
 import json
 
 import pytest
@@ -134,3 +135,38 @@ def test_the_learnt_documents_are_those_of_the_pairs(fact_sample, tmp_path, caps
         fh.write('{"readers": "a header line"}\n{"doc_id": "C_3"}\n')
     fact_sample.main(["learnt", str(labelled), str(read)])
     assert capsys.readouterr().out.split() == ["A_1", "B_2", "C_3"]
+
+
+def test_judged_facts_are_kept_without_text_and_score_a_later_build(fact_sample, built, tmp_path):
+    out, corpus = built
+    sample = tmp_path / "sample.jsonl"
+    drawn = fact_sample.draw(out, corpus, sample, 100, 1)
+    rows = [json.loads(line) for line in sample.read_text(encoding="utf-8").splitlines()]
+    verdicts = tmp_path / "verdicts.jsonl"
+    # every fact right but the first, which is wrong
+    verdicts.write_text("".join(json.dumps({"n": r["n"], "verdict": "wrong" if r["n"] == 1 else "right",
+                                            "label": "none" if r["n"] == 1 else "partnership"}) + "\n"
+                                for r in rows), encoding="utf-8")
+    records = fact_sample.judged(sample, [verdicts])
+    assert len(records) == drawn
+    assert all(set(r) == {"doc_id", "start", "end", "a", "b", "verdict", "label", "confidence", "method"}
+               for r in records)
+    kept = tmp_path / "draw.jsonl"
+    kept.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    # the build that was drawn keeps every judged fact
+    lines = fact_sample.paired(out, [kept])
+    assert lines[2] == f"| draw | {drawn} | {drawn} | {drawn - 1} | 1 | 0 | {(drawn - 1) / drawn:.1%} | {(drawn - 1) / drawn:.1%} |"
+    # a build without the wrong fact keeps only the right ones
+    first = records[0]
+    with (out / "facts.csv").open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        rows = [row for row in reader if (row["doc_id"], int(row["start"]), {row["source"], row["target"]})
+                != (first["doc_id"], first["start"], {first["a"], first["b"]})]
+    without = tmp_path / "without"
+    without.mkdir()
+    with (without / "facts.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, reader.fieldnames)
+        writer.writeheader()
+        writer.writerows(rows)
+    lines = fact_sample.paired(without, [kept])
+    assert lines[2].startswith(f"| draw | {drawn} | ") and "| 0 | 0 | 100.0% | 100.0% |" in lines[2]
