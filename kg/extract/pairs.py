@@ -581,13 +581,12 @@ def _co_actor(sentence: Sentence, group: list[Actor]) -> bool:
 
 
 def _acts_as_one_with_subject(sentence: Sentence, group: list[Actor]) -> bool:
-    """Whether ``group`` follows "together with", "along with" (``words.co_acting_markers``): it acts
-    as one with the subject, its members with each other too."""
-    i = sentence.index_before(group[0].start)
-    return (
-        i >= 0 and sentence.tokens.lower[i] == "with"
-        and sentence.word_before(i) in sentence.rules.words.co_acting_markers
-    )
+    """Whether ``group`` follows "together with", "along with" (``words.co_acting_markers``, a part
+    of the co-actor markers of :func:`_co_actor`): it acts as one with the subject, its members with
+    each other too."""
+    if not _co_actor(sentence, group):
+        return False
+    return sentence.word_before(sentence.index_before(group[0].start)) in sentence.rules.words.co_acting_markers
 
 
 def _linked_to_another(sentence: Sentence, subject: list[Actor]) -> bool:
